@@ -1,0 +1,5 @@
+import sys
+
+from ecologis.cli import main
+
+sys.exit(main())

@@ -1,0 +1,119 @@
+"""Translations: every user-visible string comes from ``locales/``.
+
+``locales/<lang>.json`` holds the core and GUI strings; ``locales/<lang>.<area>.json``
+holds one feature area's strings (``sender``, ``opn`` …).  All files of a language are
+merged into one flat key → text mapping; a key defined twice is an error.
+Ukrainian (``uk``) is the default language, English (``en``) the second.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Callable
+
+from ecologis.paths import LOCALES_DIR
+
+LANGUAGES = ("uk", "en")
+DEFAULT_LANGUAGE = "uk"
+
+
+class DuplicateKeyError(ValueError):
+    """A translation key is defined in two locale files of one language."""
+
+
+def locale_files(lang: str, locales_dir: Path | None = None) -> list[Path]:
+    d = locales_dir or LOCALES_DIR
+    main = d / f"{lang}.json"
+    extra = sorted(d.glob(f"{lang}.*.json"))
+    return ([main] if main.exists() else []) + extra
+
+
+def load_language(lang: str, locales_dir: Path | None = None) -> dict[str, str]:
+    """Merge all locale files of ``lang``; raise :class:`DuplicateKeyError` on clashes."""
+    merged: dict[str, str] = {}
+    origin: dict[str, str] = {}
+    for f in locale_files(lang, locales_dir):
+        data = json.loads(f.read_text(encoding="utf-8"))
+        for k, v in data.items():
+            if k in merged:
+                raise DuplicateKeyError(f"{k!r} defined in {origin[k]} and {f.name}")
+            merged[k] = v
+            origin[k] = f.name
+    return merged
+
+
+class Translator:
+    """Current language plus the merged strings of each language (loaded lazily)."""
+
+    def __init__(self, lang: str = DEFAULT_LANGUAGE):
+        self._lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+        self._cache: dict[str, dict[str, str]] = {}
+        self._subscribers: list[Callable[[str], None]] = []
+        self._lock = threading.Lock()
+
+    @property
+    def lang(self) -> str:
+        return self._lang
+
+    def strings(self, lang: str) -> dict[str, str]:
+        with self._lock:
+            if lang not in self._cache:
+                self._cache[lang] = load_language(lang)
+            return self._cache[lang]
+
+    def reload(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+    def set_language(self, lang: str) -> None:
+        if lang not in LANGUAGES:
+            raise ValueError(f"unsupported language {lang!r}; expected one of {LANGUAGES}")
+        if lang == self._lang:
+            return
+        self._lang = lang
+        for cb in list(self._subscribers):
+            cb(lang)
+
+    def subscribe(self, callback: Callable[[str], None]) -> None:
+        self._subscribers.append(callback)
+
+    def unsubscribe(self, callback: Callable[[str], None]) -> None:
+        if callback in self._subscribers:
+            self._subscribers.remove(callback)
+
+    def has(self, key: str, lang: str | None = None) -> bool:
+        return key in self.strings(lang or self._lang)
+
+    def translate(self, key: str, lang: str | None = None, **kwargs) -> str:
+        lang = lang or self._lang
+        text = self.strings(lang).get(key)
+        if text is None:
+            # Fall back to the other language, then to the key itself, so a missing
+            # string is visible rather than a crash; tests check key parity.
+            for other in LANGUAGES:
+                text = self.strings(other).get(key)
+                if text is not None:
+                    break
+        if text is None:
+            return key
+        if kwargs:
+            try:
+                return text.format(**kwargs)
+            except (KeyError, IndexError, ValueError):
+                return text
+        return text
+
+
+translator = Translator()
+
+
+def t(key: str, **kwargs) -> str:
+    """Translate ``key`` into the current language, formatting ``{name}`` fields."""
+    return translator.translate(key, **kwargs)
+
+
+def t_lang(lang: str, key: str, **kwargs) -> str:
+    """Translate ``key`` into an explicit language (reports, CLI ``--lang``)."""
+    return translator.translate(key, lang=lang, **kwargs)
