@@ -1,0 +1,29 @@
+"""Identification of high-hazard objects (ОПН), CMU resolution No. 1030, and the register
+record of CMU resolution No. 690.  Pure Python + numpy; never imports Qt."""
+
+from ecologis.core.hazard_identification.data import ThresholdTables, default_tables, load_tables
+from ecologis.core.hazard_identification.engine import IdentificationResult, identify
+from ecologis.core.hazard_identification.model import (
+    EVENT_TYPES,
+    Enterprise,
+    HazardObject,
+    HazardSource,
+    InventoryItem,
+    RegisterEvent,
+    build_register_record,
+)
+
+__all__ = [
+    "EVENT_TYPES",
+    "Enterprise",
+    "HazardObject",
+    "HazardSource",
+    "IdentificationResult",
+    "InventoryItem",
+    "RegisterEvent",
+    "ThresholdTables",
+    "build_register_record",
+    "default_tables",
+    "identify",
+    "load_tables",
+]
