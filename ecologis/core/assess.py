@@ -1,0 +1,448 @@
+"""The assessment pipeline: emissions → prepared arrays → contributions, КНП, category.
+
+:func:`prepare` resolves every row once (substance look-up, unit conversion, ГДК
+fallback, validation); :func:`compute` is the vectorised calculation over the prepared
+arrays for a given methodology preset and is what runs after every edit; it reads no
+files.  :func:`assess` does both.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from ecologis.core.dictionary import Dictionary, Substance
+from ecologis.core.gdk import GDK_KINDS, KIND_INPUT, KIND_NONE, effective_gdk
+from ecologis.core.knp import FORMULA_TEXT, knp_total
+from ecologis.core.model import Emission
+from ecologis.core.presets import Preset
+from ecologis.core.units import UnitError, parse_unit, to_t_per_year
+from ecologis.core.validation import Issue, Journal
+
+DUPLICATES_SUM = "sum"
+DUPLICATES_KEEP = "keep"
+
+
+# ---------------------------------------------------------------------------------
+# parsing of user-entered numbers
+# ---------------------------------------------------------------------------------
+class NumberProblem(ValueError):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def parse_number(value) -> tuple[float, bool]:
+    """Parse a number as users type it.  Returns ``(value, used_decimal_comma)``.
+
+    Accepts numbers, "8.27", "8,27" (decimal comma), spaces or no-break spaces as
+    thousands separators ("1 234,5").  Text mixing "," and "." is refused as
+    ambiguous.  Raises :class:`NumberProblem` with code "missing" or "not_number".
+    """
+    if value is None:
+        raise NumberProblem("missing")
+    if isinstance(value, bool):
+        raise NumberProblem("not_number")
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value), False
+    s = str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    if s == "":
+        raise NumberProblem("missing")
+    comma = False
+    if "," in s:
+        if "." in s or s.count(",") > 1:
+            raise NumberProblem("not_number")
+        s = s.replace(",", ".")
+        comma = True
+    low = s.lower()
+    if low in ("nan", "+nan", "-nan"):
+        return float("nan"), comma
+    if low in ("inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"):
+        return float(low.replace("inity", "")), comma
+    try:
+        return float(s), comma
+    except ValueError:
+        raise NumberProblem("not_number") from None
+
+
+def _blank(v) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, float) and math.isnan(v):
+        return True
+    return isinstance(v, str) and v.strip() == ""
+
+
+# ---------------------------------------------------------------------------------
+# preparation
+# ---------------------------------------------------------------------------------
+@dataclass
+class PreparedTable:
+    """Per-row arrays ready for :func:`compute` (length ``n`` = number of rows)."""
+
+    rows: list[int]
+    emissions: list[Emission]
+    substances: list[Substance | None]
+    mass_t: np.ndarray          # t/yr (nan where the row has an error)
+    gdk: np.ndarray             # effective ГДК, mg/m³ (nan where none)
+    gdk_kind: np.ndarray        # int8 index into GDK_KINDS
+    gdk_basis: np.ndarray       # int8: the standard behind an "input" value (sd/mr)
+    hazard_class: np.ndarray    # int8, 0 = not known
+    row_values: np.ndarray      # bool: the row overrides dictionary values
+    valid: np.ndarray           # bool: the row has no error
+    dup_key: np.ndarray         # int: rows with equal keys describe the same substance
+    journal: Journal
+    dictionary_version: int = 0
+
+    @property
+    def n(self) -> int:
+        return len(self.rows)
+
+
+def _prepare_row(i: int, e: Emission, dictionary: Dictionary, journal: Journal):
+    row = e.row if e.row is not None else i + 1
+    ok = True
+    sub = None
+    if _blank(e.substance):
+        journal.add("E_SUBSTANCE_MISSING", row, "substance")
+        ok = False
+    else:
+        sub = dictionary.lookup(str(e.substance))
+        if sub is None:
+            journal.add("E_SUBSTANCE_UNKNOWN", row, "substance", value=str(e.substance))
+            ok = False
+    mass = math.nan
+    try:
+        mass, comma = parse_number(e.mass)
+        if comma:
+            journal.add("W_MASS_DECIMAL_COMMA", row, "mass", value=str(e.mass), parsed=mass)
+        if math.isnan(mass):
+            journal.add("E_MASS_NAN", row, "mass", value=str(e.mass))
+            ok = False
+        elif math.isinf(mass):
+            journal.add("E_MASS_INFINITE", row, "mass", value=str(e.mass))
+            ok = False
+        elif mass < 0:
+            journal.add("E_MASS_NEGATIVE", row, "mass", value=str(e.mass))
+            ok = False
+        elif mass == 0:
+            journal.add("E_MASS_ZERO", row, "mass", value=str(e.mass))
+            ok = False
+    except NumberProblem as p:
+        journal.add("E_MASS_MISSING" if p.code == "missing" else "E_MASS_NOT_NUMBER", row, "mass", value=str(e.mass))
+        ok = False
+    unit = None
+    try:
+        unit = parse_unit(e.unit)
+    except UnitError as u:
+        journal.add("E_UNIT_AMBIGUOUS" if u.kind == "ambiguous" else "E_UNIT_UNKNOWN", row, "unit", value=str(e.unit))
+        ok = False
+    hours = e.hours_per_year
+    try:
+        hours = float(parse_number(hours)[0]) if not _blank(hours) else 8760.0
+        if not (0 < hours <= 8784):
+            raise NumberProblem("range")
+    except NumberProblem:
+        journal.add("E_HOURS_INVALID", row, "hours_per_year", value=str(e.hours_per_year))
+        ok = False
+        hours = 8760.0
+    mass_t = math.nan
+    if ok:
+        mass_t = float(to_t_per_year([mass], unit, hours)[0])
+    # row overrides
+    over = {}
+    for fld in ("gdk_sd", "gdk_mr"):
+        v = getattr(e, fld)
+        if _blank(v):
+            continue
+        try:
+            x, _ = parse_number(v)
+            if not math.isfinite(x) or x <= 0:
+                journal.add("W_GDK_NONPOSITIVE", row, fld, value=str(v))
+                over[fld] = -1.0  # marks "given but unusable"
+            else:
+                over[fld] = x
+        except NumberProblem:
+            journal.add("E_GDK_NOT_NUMBER", row, fld, value=str(v))
+            ok = False
+    klass = 0
+    class_from_row = False
+    if not _blank(e.hazard_class):
+        try:
+            x, _ = parse_number(e.hazard_class)
+            if x != int(x) or not 1 <= int(x) <= 4:
+                raise NumberProblem("range")
+            klass = int(x)
+            class_from_row = True
+        except (NumberProblem, ValueError, OverflowError):
+            journal.add("E_CLASS_RANGE", row, "hazard_class", value=str(e.hazard_class))
+            ok = False
+    elif sub is not None and sub.hazard_class is not None:
+        klass = int(sub.hazard_class)
+    return row, ok, sub, mass_t, over, klass, class_from_row
+
+
+def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTable:
+    """Resolve and validate every row once; see :class:`PreparedTable`."""
+    n = len(emissions)
+    journal = Journal()
+    rows: list[int] = []
+    subs: list[Substance | None] = []
+    mass_t = np.full(n, np.nan)
+    sd = np.full(n, np.nan)
+    mr = np.full(n, np.nan)
+    ob = np.full(n, np.nan)
+    rz = np.full(n, np.nan)
+    in_sd = np.full(n, np.nan)
+    in_mr = np.full(n, np.nan)
+    hclass = np.zeros(n, dtype=np.int8)
+    row_values = np.zeros(n, dtype=bool)
+    valid = np.zeros(n, dtype=bool)
+    keys: list[tuple] = []
+    for i, e in enumerate(emissions):
+        row, ok, sub, m, over, klass, class_from_row = _prepare_row(i, e, dictionary, journal)
+        rows.append(row)
+        subs.append(sub)
+        valid[i] = ok
+        mass_t[i] = m
+        hclass[i] = klass
+        if sub is not None:
+            sd[i] = np.nan if sub.gdk_sd is None else sub.gdk_sd
+            mr[i] = np.nan if sub.gdk_mr is None else sub.gdk_mr
+            ob[i] = np.nan if sub.obrv is None else sub.obrv
+            rz[i] = np.nan if sub.gdk_rz is None else sub.gdk_rz
+        if "gdk_sd" in over:
+            in_sd[i] = over["gdk_sd"]
+        if "gdk_mr" in over:
+            in_mr[i] = over["gdk_mr"]
+        row_values[i] = bool(over) or class_from_row
+        if row_values[i] and ok:
+            journal.add("I_ROW_VALUES", row, None, fields=", ".join(sorted([*over] + (["hazard_class"] if class_from_row else []))))
+        keys.append((sub.id if sub else f"?{i}", over.get("gdk_sd"), over.get("gdk_mr"), klass if class_from_row else None))
+    # The row's own values replace the dictionary's field by field, then the chain runs.
+    sd_eff = np.where(np.isnan(in_sd), sd, in_sd)
+    mr_eff = np.where(np.isnan(in_mr), mr, in_mr)
+    # A row value given but not positive makes that level unusable (nan) and is warned.
+    sd_eff = np.where(in_sd == -1.0, np.nan, sd_eff)
+    mr_eff = np.where(in_mr == -1.0, np.nan, mr_eff)
+    gdk, kind = effective_gdk(sd_eff, mr_eff, ob, rz)
+    basis = kind.copy()
+    from_input = ((kind == 0) & ~np.isnan(in_sd) & (in_sd > 0)) | ((kind == 1) & ~np.isnan(in_mr) & (in_mr > 0))
+    kind = np.where(from_input, KIND_INPUT, kind).astype(np.int8)
+    given_bad = (in_sd == -1.0) | (in_mr == -1.0)
+    for i in range(n):
+        if not valid[i]:
+            continue
+        if kind[i] == KIND_NONE:
+            if not given_bad[i]:
+                journal.add("W_GDK_MISSING", rows[i], "gdk", substance=subs[i].name_uk if subs[i] else "", substance_en=subs[i].name_en if subs[i] else "")
+        elif kind[i] in (1, 2, 3):
+            journal.add("I_GDK_FALLBACK", rows[i], "gdk", kind=GDK_KINDS[kind[i]], value=gdk[i])
+    uniq: dict[tuple, int] = {}
+    dup_key = np.array([uniq.setdefault(k, len(uniq)) for k in keys], dtype=np.int64)
+    return PreparedTable(rows, list(emissions), subs, mass_t, gdk, kind, basis.astype(np.int8), hclass,
+                         row_values, valid, dup_key, journal, dictionary.version)
+
+
+# ---------------------------------------------------------------------------------
+# results
+# ---------------------------------------------------------------------------------
+@dataclass
+class AssessmentResult:
+    """КНП, category and СЗЗ with the per-substance contribution table.
+
+    Group arrays (prefix ``g_``) have one entry per counted substance (rows of the same
+    substance are summed under ``duplicates="sum"``); ``order`` sorts them by
+    contribution, descending.  ``row_contribution`` gives each table row its part.
+    """
+
+    knp: float
+    category: str
+    szz_m: float
+    preset: Preset
+    prepared: PreparedTable
+    g_first: np.ndarray
+    g_rows: list[list[int]]
+    g_mass: np.ndarray
+    g_gdk: np.ndarray
+    g_kind: np.ndarray
+    g_class: np.ndarray
+    g_a: np.ndarray
+    g_contribution: np.ndarray
+    order: np.ndarray
+    row_contribution: np.ndarray
+    dominant: list[int]
+    journal: Journal
+    duplicates: str = DUPLICATES_SUM
+    _contributions: list | None = field(default=None, repr=False)
+
+    @property
+    def method(self) -> str:
+        return self.preset.id
+
+    @property
+    def errors(self) -> list[Issue]:
+        return self.journal.errors
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return self.journal.warnings
+
+    @property
+    def share(self) -> np.ndarray:
+        return self.g_contribution / self.knp if self.knp > 0 else np.zeros_like(self.g_contribution)
+
+    @property
+    def row_share(self) -> np.ndarray:
+        return self.row_contribution / self.knp if self.knp > 0 else np.zeros_like(self.row_contribution)
+
+    def substance(self, g: int) -> Substance:
+        return self.prepared.substances[int(self.g_first[g])]
+
+    @property
+    def contributions(self) -> list[dict]:
+        """The contribution table sorted by contribution, descending (built on demand)."""
+        if self._contributions is None:
+            share = self.share
+            out = []
+            for g in self.order.tolist():
+                s = self.substance(g)
+                first = int(self.g_first[g])
+                out.append({
+                    "substance": s.name_uk,
+                    "substance_en": s.name_en,
+                    "substance_id": s.id,
+                    "cas": s.cas,
+                    "rows": self.g_rows[g],
+                    "mass_t_per_year": float(self.g_mass[g]),
+                    "gdk_mg_m3": float(self.g_gdk[g]),
+                    "gdk_kind": GDK_KINDS[int(self.g_kind[g])],
+                    "gdk_basis": GDK_KINDS[int(self.prepared.gdk_basis[first])],
+                    "gdk_source": self._gdk_source(g),
+                    "hazard_class": int(self.g_class[g]),
+                    "class_assumed": bool(self.prepared.hazard_class[first] == 0),
+                    "a": float(self.g_a[g]),
+                    "contribution": float(self.g_contribution[g]),
+                    "share": float(share[g]),
+                })
+            self._contributions = out
+        return self._contributions
+
+    def _gdk_source(self, g: int) -> str:
+        first = int(self.g_first[g])
+        kind = GDK_KINDS[int(self.g_kind[g])]
+        if kind == "input":
+            return "row"
+        s = self.prepared.substances[first]
+        field_name = {"sd": "gdk_sd", "mr": "gdk_mr", "obrv": "obrv", "0.1rz": "gdk_rz"}[kind]
+        return s.sources.get(field_name, "") if s else ""
+
+    def dominant_substances(self) -> list[Substance]:
+        return [self.substance(g) for g in self.dominant]
+
+    def recommendations(self):
+        from ecologis.core.recommendations import recommend
+
+        return recommend(self)
+
+    def to_json(self, lang: str = "uk") -> dict:
+        from ecologis import __version__
+
+        recs = self.recommendations()
+        return {
+            "knp": self.knp,
+            "category": self.category,
+            "szz_m": self.szz_m,
+            "method": self.preset.id,
+            "formula": FORMULA_TEXT[self.preset.formula],
+            "preset": self.preset.to_json(),
+            "duplicates": self.duplicates,
+            "contributions": self.contributions,
+            "dominant": [{"substance": s.name(lang), "substance_id": s.id, "cas": s.cas} for s in self.dominant_substances()],
+            "recommendations": [r.text(lang) for r in recs],
+            "recommendation_keys": [r.key for r in recs],
+            "warnings": [i.to_json(lang) for i in self.journal.warnings],
+            "errors": [i.to_json(lang) for i in self.journal.errors],
+            "valid": not self.journal.errors,
+            "app_version": __version__,
+        }
+
+
+def compute(prep: PreparedTable, preset: Preset, duplicates: str = DUPLICATES_SUM) -> AssessmentResult:
+    """Contributions, КНП, category and СЗЗ for prepared rows (vectorised, no I/O)."""
+    journal = Journal(prep.journal)
+    n = prep.n
+    klass = prep.hazard_class.astype(np.int64)
+    missing_class = (klass == 0) & prep.valid & (prep.gdk_kind != KIND_NONE)
+    if preset.assumed_class_when_missing is not None:
+        klass = np.where(klass == 0, int(preset.assumed_class_when_missing), klass)
+    include = prep.valid & (prep.gdk_kind != KIND_NONE) & (klass > 0)
+    if missing_class.any():
+        code = "W_CLASS_ASSUMED" if preset.assumed_class_when_missing is not None else "W_CLASS_MISSING"
+        for i in np.flatnonzero(missing_class).tolist():
+            journal.add(code, prep.rows[i], "hazard_class", cls=preset.assumed_class_when_missing)
+    idx = np.flatnonzero(include)
+    if duplicates == DUPLICATES_SUM:
+        keys = prep.dup_key[idx]
+    else:
+        keys = idx
+    uniq, first_pos, inv = np.unique(keys, return_index=True, return_inverse=True)
+    g_first = idx[first_pos]
+    g_mass = np.bincount(inv, weights=prep.mass_t[idx], minlength=len(uniq)) if len(idx) else np.zeros(0)
+    g_gdk = prep.gdk[g_first]
+    g_kind = prep.gdk_kind[g_first]
+    g_class = klass[g_first]
+    g_a = preset.a_array()[g_class] if len(g_first) else np.zeros(0)
+    g_contrib = preset.contribution(g_mass, g_gdk, g_a) if len(g_first) else np.zeros(0)
+    knp = knp_total(g_contrib)
+    cat = preset.classify(knp)
+    order = np.lexsort((g_first, -g_contrib)) if len(g_first) else np.zeros(0, dtype=np.int64)
+    # rows per group (and duplicate warnings) only where a group has several rows
+    counts = np.bincount(inv, minlength=len(uniq)) if len(idx) else np.zeros(0, dtype=np.int64)
+    g_rows: list[list[int]] = [[prep.rows[int(i)]] for i in g_first]
+    if (counts > 1).any():
+        for g in np.flatnonzero(counts > 1).tolist():
+            g_rows[g] = [prep.rows[int(i)] for i in idx[inv == g]]
+    # duplicate substance rows (same substance and same row values)
+    dup_counts = np.bincount(prep.dup_key[idx], minlength=int(prep.dup_key.max()) + 1 if n else 0) if len(idx) else np.zeros(0)
+    if (dup_counts > 1).any():
+        for k in np.flatnonzero(dup_counts > 1).tolist():
+            members = idx[prep.dup_key[idx] == k]
+            rows = [prep.rows[int(i)] for i in members]
+            s = prep.substances[int(members[0])]
+            code = "W_DUPLICATE_SUMMED" if duplicates == DUPLICATES_SUM else "W_DUPLICATE_KEPT"
+            journal.add(code, rows[0], "substance", substance=s.name_uk, substance_en=s.name_en,
+                        rows=", ".join(str(r) for r in rows))
+    if len(idx) == 0:
+        journal.add("W_NO_ROWS", None, None)
+    # each row's part of its group's contribution, in proportion to its mass
+    row_contrib = np.zeros(n)
+    if len(idx):
+        row_contrib[idx] = g_contrib[inv] * (prep.mass_t[idx] / g_mass[inv])
+    # dominant: the fewest top contributors whose cumulative share reaches the preset's
+    dominant: list[int] = []
+    if knp > 0 and len(order):
+        cum = np.cumsum(g_contrib[order]) / knp
+        k = int(np.searchsorted(cum, preset.dominant_cumulative_share - 1e-12)) + 1
+        dominant = order[: min(k, len(order))].tolist()
+    return AssessmentResult(
+        knp=knp, category=cat.label, szz_m=cat.radius_m, preset=preset, prepared=prep,
+        g_first=g_first, g_rows=g_rows, g_mass=g_mass, g_gdk=g_gdk, g_kind=g_kind, g_class=g_class,
+        g_a=g_a, g_contribution=g_contrib, order=order, row_contribution=row_contrib,
+        dominant=dominant, journal=journal, duplicates=duplicates,
+    )
+
+
+def assess(emissions: Iterable[Emission], dictionary: Dictionary | None = None,
+           preset: Preset | str | None = None, duplicates: str = DUPLICATES_SUM) -> AssessmentResult:
+    """Prepare and compute in one call (loads the dictionary / preset if not given)."""
+    from ecologis.core.dictionary import load_dictionary
+    from ecologis.core.presets import get_preset
+
+    dictionary = dictionary or load_dictionary()
+    if not isinstance(preset, Preset):
+        preset = get_preset(preset)
+    return compute(prepare(list(emissions), dictionary), preset, duplicates)

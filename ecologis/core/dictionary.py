@@ -1,0 +1,332 @@
+"""The substance dictionary: hygiene standards (ГДК) with the source of every value.
+
+The shipped dictionary is ``pollutants.json`` (schema ``docs/schemas/pollutants.schema.json``).
+A user's additions, edits and deletions live in the user data folder
+(``user_pollutants.json``) and are merged over the shipped file, which is never written.
+
+Look-ups accept a dictionary id, a CAS number, an inventory code, or a name in
+Ukrainian or English (also aliases), case-insensitively and ignoring apostrophe
+variants (' ’ ʼ ` ´) and repeated spaces.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Iterable
+
+from ecologis.core.cas import is_valid_cas, looks_like_cas
+
+APOSTROPHES = "'’ʼ`´‘ʹ"
+_APOS_RE = re.compile(f"[{re.escape(APOSTROPHES)}]")
+_SPACE_RE = re.compile(r"\s+")
+
+GROUPS = (
+    "nitrogen_oxides", "sulphur_compounds", "carbon_monoxide", "acids", "ammonia", "halogens",
+    "oxidants", "dust", "heavy_metals", "voc", "pah", "methane", "ozone_depleting", "other",
+)
+VALUE_FIELDS = ("hazard_class", "gdk_mr", "gdk_sd", "obrv", "gdk_rz")
+
+
+def normalize_name(text: str) -> str:
+    """Key for name matching: NFC, lower case, apostrophes removed, spaces collapsed."""
+    s = unicodedata.normalize("NFC", str(text)).strip().casefold()
+    s = _APOS_RE.sub("", s)
+    s = s.replace("₂", "2").replace("₃", "3").replace("₄", "4")
+    return _SPACE_RE.sub(" ", s)
+
+
+@dataclass(frozen=True)
+class Substance:
+    """One dictionary entry.  Concentrations in mg/m³; ``None`` means "not set"."""
+
+    id: str
+    name_uk: str
+    name_en: str
+    code: str | None = None
+    cas: str | None = None
+    aliases: tuple[str, ...] = ()
+    hazard_class: int | None = None
+    gdk_mr: float | None = None
+    gdk_sd: float | None = None
+    obrv: float | None = None
+    gdk_rz: float | None = None
+    group: str = "other"
+    sources: dict = field(default_factory=dict, hash=False, compare=False)
+    note_uk: str = ""
+    note_en: str = ""
+    origin: str = "shipped"  # "shipped", "user" (added), "edited" (shipped entry edited by user)
+
+    def name(self, lang: str = "uk") -> str:
+        return self.name_en if lang == "en" else self.name_uk
+
+    def note(self, lang: str = "uk") -> str:
+        return self.note_en if lang == "en" else self.note_uk
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["aliases"] = list(self.aliases)
+        d.pop("origin")
+        for k in ("note_uk", "note_en"):
+            if not d[k]:
+                d.pop(k)
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict, origin: str = "shipped") -> "Substance":
+        def f(key):
+            v = d.get(key)
+            return None if v is None else float(v)
+
+        hc = d.get("hazard_class")
+        return cls(
+            id=str(d["id"]),
+            name_uk=str(d.get("name_uk") or d.get("name_en") or d["id"]),
+            name_en=str(d.get("name_en") or d.get("name_uk") or d["id"]),
+            code=d.get("code") or None,
+            cas=d.get("cas") or None,
+            aliases=tuple(d.get("aliases") or ()),
+            hazard_class=None if hc is None else int(hc),
+            gdk_mr=f("gdk_mr"),
+            gdk_sd=f("gdk_sd"),
+            obrv=f("obrv"),
+            gdk_rz=f("gdk_rz"),
+            group=d.get("group") or "other",
+            sources=dict(d.get("sources") or {}),
+            note_uk=d.get("note_uk") or "",
+            note_en=d.get("note_en") or "",
+            origin=origin,
+        )
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """A refused dictionary field: the field name and a message key with parameters."""
+
+    field: str
+    key: str
+    params: dict = field(default_factory=dict)
+
+
+def validate_substance_record(d: dict) -> list[FieldProblem]:
+    """Check one entry before it is accepted into the dictionary (editor, import).
+
+    ГДК values must be positive finite numbers, the class 1–4, the CAS number must
+    have a correct check digit, the names must not be empty.
+    """
+    problems: list[FieldProblem] = []
+    if not str(d.get("id") or "").strip():
+        problems.append(FieldProblem("id", "dict.err.empty"))
+    for name_field in ("name_uk", "name_en"):
+        if not str(d.get(name_field) or "").strip():
+            problems.append(FieldProblem(name_field, "dict.err.empty"))
+    cas = d.get("cas")
+    if cas not in (None, ""):
+        if not looks_like_cas(str(cas)):
+            problems.append(FieldProblem("cas", "dict.err.cas_format", {"value": cas}))
+        elif not is_valid_cas(str(cas)):
+            problems.append(FieldProblem("cas", "dict.err.cas_check", {"value": cas}))
+    hc = d.get("hazard_class")
+    if hc not in (None, ""):
+        try:
+            hci = int(hc)
+            if hci != float(hc) or not 1 <= hci <= 4:
+                raise ValueError
+        except (TypeError, ValueError):
+            problems.append(FieldProblem("hazard_class", "dict.err.class", {"value": hc}))
+    for key in ("gdk_mr", "gdk_sd", "obrv", "gdk_rz"):
+        v = d.get(key)
+        if v in (None, ""):
+            continue
+        try:
+            x = float(str(v).replace(",", ".")) if isinstance(v, str) else float(v)
+        except (TypeError, ValueError):
+            problems.append(FieldProblem(key, "dict.err.number", {"value": v}))
+            continue
+        if not math.isfinite(x) or x <= 0:
+            problems.append(FieldProblem(key, "dict.err.positive", {"value": v}))
+    group = d.get("group")
+    if group not in (None, "") and group not in GROUPS:
+        problems.append(FieldProblem("group", "dict.err.group", {"value": group}))
+    return problems
+
+
+class DictionaryError(ValueError):
+    """The dictionary file is unreadable or invalid; ``path`` and ``detail`` say where."""
+
+    def __init__(self, path: Path, detail: str):
+        super().__init__(f"{path}: {detail}")
+        self.path = path
+        self.detail = detail
+
+
+class Dictionary:
+    """The merged dictionary: shipped entries with the user's overlay applied."""
+
+    def __init__(self, substances: Iterable[Substance], sources: dict | None = None,
+                 shipped: dict[str, Substance] | None = None):
+        self._by_id: dict[str, Substance] = {}
+        self.sources = dict(sources or {})
+        self._shipped = dict(shipped or {})
+        self.version = 0  # bumped on every change, so callers can cache resolutions
+        for s in substances:
+            self._by_id[s.id] = s
+        self._reindex()
+
+    # -- indexing -------------------------------------------------------------------
+    def _reindex(self) -> None:
+        idx: dict[str, str] = {}
+        for s in self._by_id.values():
+            keys = [s.id, s.name_uk, s.name_en, *s.aliases]
+            if s.cas:
+                keys.append(s.cas)
+            if s.code:
+                keys.append(s.code)
+            for k in keys:
+                nk = normalize_name(k)
+                if nk and nk not in idx:
+                    idx[nk] = s.id
+        self._index = idx
+        self._search_rows = [
+            (s.id, " | ".join(normalize_name(x) for x in (s.name_uk, s.name_en, s.cas or "", s.code or "", s.id, *s.aliases)))
+            for s in self._by_id.values()
+        ]
+        self.version += 1
+
+    # -- access ---------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def __iter__(self):
+        return iter(self._by_id.values())
+
+    def __contains__(self, sid: str) -> bool:
+        return sid in self._by_id
+
+    def get(self, sid: str) -> Substance | None:
+        return self._by_id.get(sid)
+
+    def lookup(self, ref: str | None) -> Substance | None:
+        """Find a substance by id, CAS, code, or uk/en name or alias."""
+        if ref is None:
+            return None
+        sid = self._index.get(normalize_name(ref))
+        return self._by_id.get(sid) if sid else None
+
+    def search(self, text: str, limit: int | None = None) -> list[Substance]:
+        """Substances whose names, CAS, code or aliases contain ``text`` (normalised)."""
+        q = normalize_name(text)
+        out = [self._by_id[sid] for sid, hay in self._search_rows if q in hay]
+        out.sort(key=lambda s: (normalize_name(s.name_uk) != q and normalize_name(s.name_en) != q, s.name_uk))
+        return out[:limit] if limit else out
+
+    def is_shipped(self, sid: str) -> bool:
+        return sid in self._shipped
+
+    def shipped_entry(self, sid: str) -> Substance | None:
+        return self._shipped.get(sid)
+
+    def source_title(self, source_id: str) -> str:
+        src = self.sources.get(source_id)
+        return src.get("title", source_id) if src else source_id
+
+    # -- edits (the GUI editor and dictionary import use these) ----------------------
+    def put(self, substance: Substance) -> None:
+        """Add or replace an entry (validated by the caller with validate_substance_record)."""
+        origin = "edited" if substance.id in self._shipped else "user"
+        self._by_id[substance.id] = replace(substance, origin=origin)
+        self._reindex()
+
+    def delete(self, sid: str) -> Substance | None:
+        s = self._by_id.pop(sid, None)
+        self._reindex()
+        return s
+
+    def restore(self, sid: str) -> Substance | None:
+        """Bring back the shipped version of an entry (after an edit or a delete)."""
+        s = self._shipped.get(sid)
+        if s is not None:
+            self._by_id[sid] = s
+            self._reindex()
+        return s
+
+    def overlay(self) -> dict:
+        """The user's differences from the shipped file, in the dictionary file shape."""
+        subs = [s.to_json() for s in self._by_id.values() if s.origin in ("user", "edited")]
+        deleted = sorted(sid for sid in self._shipped if sid not in self._by_id)
+        return {"schema_version": 1, "substances": subs, "deleted": deleted}
+
+    def save_user_overlay(self, path: Path | None = None) -> Path:
+        from ecologis.io.atomic import atomic_write_text  # io has no Qt either
+        from ecologis.paths import user_dictionary_file
+
+        path = path or user_dictionary_file()
+        atomic_write_text(path, json.dumps(self.overlay(), ensure_ascii=False, indent=1))
+        return path
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DictionaryError(path, "not found") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise DictionaryError(path, f"not valid JSON: {e}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("substances"), list):
+        raise DictionaryError(path, "no 'substances' list")
+    return data
+
+
+def _parse_entries(path: Path, data: dict, origin: str) -> list[Substance]:
+    out = []
+    for i, d in enumerate(data["substances"], start=1):
+        if not isinstance(d, dict):
+            raise DictionaryError(path, f"entry {i}: not an object")
+        problems = validate_substance_record(d)
+        if problems:
+            p = problems[0]
+            raise DictionaryError(path, f"entry {i} ({d.get('id')!r}), field {p.field}: {p.key} {p.params}")
+        out.append(Substance.from_json(d, origin=origin))
+    return out
+
+
+_SHIPPED_CACHE: dict[tuple[str, float], tuple[list[Substance], dict]] = {}
+
+
+def load_shipped(path: Path | None = None) -> tuple[list[Substance], dict]:
+    from ecologis.paths import POLLUTANTS_FILE
+
+    path = Path(path or POLLUTANTS_FILE)
+    key = (str(path), path.stat().st_mtime if path.exists() else 0.0)
+    if key not in _SHIPPED_CACHE:
+        data = _read_json(path)
+        _SHIPPED_CACHE[key] = (_parse_entries(path, data, "shipped"), dict(data.get("sources") or {}))
+    subs, sources = _SHIPPED_CACHE[key]
+    return list(subs), dict(sources)
+
+
+def load_dictionary(path: Path | None = None, user_path: Path | None | bool = None) -> Dictionary:
+    """Load the shipped dictionary and merge the user's overlay over it.
+
+    ``user_path=False`` skips the overlay.  A broken overlay raises
+    :class:`DictionaryError`; it is never overwritten automatically.
+    """
+    from ecologis.paths import user_dictionary_file
+
+    shipped, sources = load_shipped(path)
+    shipped_map = {s.id: s for s in shipped}
+    merged = dict(shipped_map)
+    if user_path is not False:
+        up = Path(user_path) if user_path else user_dictionary_file()
+        if up.exists():
+            data = _read_json(up)
+            for s in _parse_entries(up, data, "user"):
+                merged[s.id] = replace(s, origin="edited" if s.id in shipped_map else "user")
+            for sid in data.get("deleted") or ():
+                merged.pop(sid, None)
+            sources.update(data.get("sources") or {})
+    return Dictionary(merged.values(), sources, shipped_map)
