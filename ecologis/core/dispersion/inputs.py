@@ -231,7 +231,7 @@ def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None)
             sbad("disp.err.need_velocity_or_volume", "velocity_m_s")
         for fld, v in (("velocity_m_s", w0), ("volume_m3_s", v1)):
             if v is not None and (not _num(v) or v < 0):
-                sbad("disp.err.too_small" if _num(v) else "disp.err.not_number", fld, v, limit=0)
+                sbad("disp.err.negative" if _num(v) else "disp.err.not_number", fld, v)
         cold = rs.get("cold", False)
         if not isinstance(cold, bool):
             sbad("disp.err.not_boolean", "cold", cold)
@@ -268,12 +268,12 @@ def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None)
             hours = re_.get("hours_per_year", hours_src)
             if rate is not None:
                 if not _num(rate) or rate < 0:
-                    sbad("disp.err.too_small", f"{fldp}.rate_g_s", rate, limit=0)
+                    sbad("disp.err.negative", f"{fldp}.rate_g_s", rate)
                     continue
                 rate = float(rate)
             elif mass is not None:
                 if not _num(mass) or mass < 0:
-                    sbad("disp.err.too_small", f"{fldp}.mass_t_per_year", mass, limit=0)
+                    sbad("disp.err.negative", f"{fldp}.mass_t_per_year", mass)
                     continue
                 if hours is None:
                     sbad("disp.err.hours_required", f"{fldp}.hours_per_year")
@@ -313,7 +313,7 @@ def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None)
             bg = re_.get("background_mg_m3")
             if bg is not None:
                 if not _num(bg) or bg < 0:
-                    sbad("disp.err.too_small", f"{fldp}.background_mg_m3", bg, limit=0)
+                    sbad("disp.err.negative", f"{fldp}.background_mg_m3", bg)
                     continue
                 if key in background and abs(background[key] - bg) > 1e-12:
                     sbad("disp.err.conflict", f"{fldp}.background_mg_m3", bg, substance=sub)

@@ -1,0 +1,97 @@
+"""``ecologis-cli dispersion SOURCES.json [--substance S] [--grid STEP] [--directions 8|36|360] [--json]``.
+
+OND-86 dispersion for a plant's point sources.  JSON output: ``sources`` (per source
+and substance: ``id``, ``substance``, ``c_m_mg_m3``, ``x_m_m``, ``u_m_m_s`` and the
+intermediate f, v_m, v'_m, f_e, m, n, d …), ``field_max``, ``szz_contour`` (GeoJSON
+Feature), ``isolines`` (GeoJSON FeatureCollection), ``receptors``, ``targets`` (the
+same for every substance and summation group), ``unverified`` and ``warnings``.
+Exit 0 on success, 2 on invalid input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from ecologis.i18n import t, translator
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("dispersion", help=t("disp.cli.help"), description=t("disp.cli.help"))
+    p.add_argument("sources", metavar="SOURCES.json", help=t("disp.cli.help.sources"))
+    p.add_argument("--substance", default=None, help=t("disp.cli.help.substance"))
+    p.add_argument("--grid", type=float, default=None, metavar="STEP", help=t("disp.cli.help.grid"))
+    p.add_argument("--directions", type=int, choices=(8, 36, 360), default=None,
+                   help=t("disp.cli.help.directions"))
+    p.add_argument("--json", action="store_true", help=t("disp.cli.help.json"))
+    p.set_defaults(func=run)
+
+
+def _g(x, digits: int = 4) -> str:
+    if x is None:
+        return "—"
+    return f"{x:.{digits}g}"
+
+
+def format_text(res: dict) -> str:
+    lines = [t("disp.out.title", A=_g(res["A"]), eta=_g(res["eta"]), directions=res["directions"]), "",
+             t("disp.out.sources")]
+    for s in res["sources"]:
+        share = (t("disp.out.share", value=_g(s["c_m_share_gdk"], 3)) if s["c_m_share_gdk"] is not None
+                 else t("disp.out.no_share"))
+        lines.append(t("disp.out.source_row", id=s["id"], substance=s["substance_name"], c_m=_g(s["c_m_mg_m3"]),
+                       share=share, x_m=_g(s["x_m_m"]), u_m=_g(s["u_m_m_s"], 3),
+                       regime=t(f"disp.regime.{s['regime']}")))
+        lines.append(t("disp.out.params_row", f=_g(s["f"]), v_m=_g(s["v_m_m_s"]), v_m_prime=_g(s["v_m_prime_m_s"]),
+                       f_e=_g(s["f_e"]), m=_g(s["m"]), n=_g(s["n"]), d=_g(s["d"])))
+    g = res["grid"]
+    lines += ["", t("disp.out.grid", step=_g(g["step_m"]), nx=g["nx"], ny=g["ny"],
+                    lat=f"{g['center_lat']:.5f}", lon=f"{g['center_lon']:.5f}")]
+    for tg in res["targets"]:
+        fmx = tg["field_max"]
+        share = (t("disp.out.share", value=_g(fmx["share_gdk_with_background"], 3))
+                 if fmx["share_gdk_with_background"] is not None else t("disp.out.no_share"))
+        lines.append(t("disp.out.target", name=tg["name"], value=_g(fmx["value_mg_m3"]), share=share,
+                       with_bg=_g(fmx["value_with_background_mg_m3"]),
+                       lat=f"{fmx['lat']:.5f}", lon=f"{fmx['lon']:.5f}"))
+        szz = tg["szz_contour"]
+        if szz is not None:
+            geom = szz["geometry"]
+            state = (t("disp.out.szz_none") if geom is None
+                     else t("disp.out.szz_polygons", count=len(geom["coordinates"])))
+            lines.append(t("disp.out.szz", state=state))
+        for r in tg["receptors"]:
+            rs = r["share_gdk_with_background"]
+            lines.append(t("disp.out.receptor", id=r["id"], value=_g(r["value_with_background_mg_m3"]),
+                           share=t("disp.out.share", value=_g(rs, 3)) if rs is not None else t("disp.out.no_share")))
+    if res["unverified"]:
+        lines += ["", t("disp.out.unverified")]
+        lines += [f"  - {u['id']}: {t('disp.unv.' + u['id'])}" for u in res["unverified"]]
+    for w in res["warnings"]:
+        lines.append(t("disp.out.warning", message=w["message"]))
+    return "\n".join(lines)
+
+
+def run(args) -> int:
+    from ecologis.core.dispersion import DispersionInputError, calculate
+
+    path = args.sources
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, ValueError) as exc:
+        print(t("disp.err.file", path=path, error=exc), file=sys.stderr)
+        return 2
+    try:
+        res = calculate(data, substance=args.substance, grid_step_m=args.grid, directions=args.directions,
+                        lang=translator.lang)
+    except DispersionInputError as exc:
+        print(t("disp.err.header", path=path), file=sys.stderr)
+        for m in exc.messages(translator.lang):
+            print("  " + m, file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(res, ensure_ascii=False, indent=1, allow_nan=False))
+    else:
+        print(format_text(res))
+    return 0
