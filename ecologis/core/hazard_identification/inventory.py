@@ -1,0 +1,243 @@
+"""Reading and validating an inventory of dangerous substances.
+
+Formats: CSV (UTF-8, UTF-8 with BOM or cp1251; ``,`` or ``;`` separated), XLSX (first
+sheet, cached cell values via openpyxl ``data_only``), JSON (a list of rows, or an object
+with an ``inventory`` list).  Columns: ``name``, ``cas``, ``categories`` (codes separated by
+``;``, ``,``, ``/``, ``+`` or spaces, e.g. ``P5a;E1``; empty for a named substance
+recognised by CAS), ``quantity_t`` (maximum quantity that may be present, t) and the
+optional ``named_entry`` (id of the named entry, needed when a CAS matches several
+entries, e.g. the ammonium-nitrate grades, or for entries without CAS).
+
+The whole file is validated first; any problem raises :class:`InventoryError` with every
+problem found (file, row, field), and nothing is returned partially.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from ecologis.core.hazard_identification.data import ThresholdTables, default_tables, normalise_cas, normalise_category
+from ecologis.core.hazard_identification.model import InventoryItem
+
+REQUIRED = ("name", "quantity_t")
+KNOWN = ("name", "cas", "categories", "quantity_t", "named_entry")
+_SPLIT = re.compile(r"[;,/+\s]+")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem; ``key`` is a translation key of ``locales/*.opn.json``."""
+
+    key: str
+    file: str
+    row: int | None = None
+    field: str = ""
+    value: str = ""
+
+    def message(self, lang: str | None = None) -> str:
+        from ecologis.i18n import t, t_lang
+
+        kw = {"file": self.file, "row": self.row if self.row is not None else "-", "field": self.field, "value": self.value}
+        return t_lang(lang, self.key, **kw) if lang else t(self.key, **kw)
+
+
+class InventoryError(ValueError):
+    """The inventory is invalid; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("; ".join(f"{p.file}:{p.row}:{p.field}: {p.key}" for p in self.problems))
+
+    def messages(self, lang: str | None = None) -> list[str]:
+        return [p.message(lang) for p in self.problems]
+
+
+# ---------------------------------------------------------------------------------------
+# raw readers: return (rows as list of (row_number, dict)), header problems
+# ---------------------------------------------------------------------------------------
+def _decode(data: bytes) -> str:
+    for enc in ("utf-8-sig", "cp1251"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise UnicodeDecodeError("cp1251", data, 0, 1, "undecodable")  # pragma: no cover - cp1251 decodes almost anything
+
+
+def _delimiter(first_line: str) -> str:
+    return ";" if first_line.count(";") > first_line.count(",") else ","
+
+
+def _norm_header(h: Any) -> str:
+    return str(h or "").strip().lower()
+
+
+def _read_csv(path: Path, label: str) -> list[tuple[int, dict[str, Any]]]:
+    text = _decode(path.read_bytes())
+    first = text.splitlines()[0] if text.strip() else ""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
+    rows = list(reader)
+    return _rows_from_table(rows, label)
+
+
+def _read_xlsx(path: Path, label: str) -> list[tuple[int, dict[str, Any]]]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = wb.worksheets[0]
+        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    return _rows_from_table(rows, label)
+
+
+def _rows_from_table(rows: list[list[Any]], label: str) -> list[tuple[int, dict[str, Any]]]:
+    if not rows:
+        raise InventoryError([Problem("opn.error.empty_inventory", label)])
+    header = [_norm_header(h) for h in rows[0]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise InventoryError([Problem("opn.error.missing_column", label, 1, c) for c in missing])
+    out = []
+    for n, r in enumerate(rows[1:], start=2):
+        if all(v is None or str(v).strip() == "" for v in r):
+            continue
+        d = {h: (r[k] if k < len(r) else None) for k, h in enumerate(header) if h in KNOWN}
+        out.append((n, d))
+    return out
+
+
+def _read_json(path: Path, label: str) -> list[tuple[int, dict[str, Any]]]:
+    data = json.loads(path.read_text(encoding="utf-8-sig"))
+    if isinstance(data, dict):
+        data = data.get("inventory")
+    if not isinstance(data, list):
+        raise InventoryError([Problem("opn.error.json_structure", label)])
+    out = []
+    for n, r in enumerate(data, start=1):
+        if not isinstance(r, dict):
+            raise InventoryError([Problem("opn.error.json_structure", label, n)])
+        out.append((n, {_norm_header(k): v for k, v in r.items()}))
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# validation
+# ---------------------------------------------------------------------------------------
+def _text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def parse_quantity(v: Any) -> float:
+    """A number of tonnes; accepts a decimal comma ('12,5') and spaces between digits."""
+    if isinstance(v, bool):
+        raise ValueError(v)
+    if isinstance(v, (int, float)):
+        return float(v)
+    s = str(v).strip().replace("\u00a0", "").replace(" ", "")
+    if re.fullmatch(r"[+-]?\d+,\d+", s):
+        s = s.replace(",", ".")
+    return float(s)
+
+
+def validate_rows(rows: Iterable[tuple[int, dict[str, Any]]], label: str, tables: ThresholdTables | None = None) -> list[InventoryItem]:
+    """Validate raw rows; returns items or raises :class:`InventoryError` with all problems."""
+    tables = tables or default_tables()
+    problems: list[Problem] = []
+    items: list[InventoryItem] = []
+    seen_rows = 0
+    for n, d in rows:
+        seen_rows += 1
+        name = _text(d.get("name"))
+        cas = normalise_cas(_text(d.get("cas")))
+        cats_raw = _text(d.get("categories"))
+        named_id = _text(d.get("named_entry"))
+        qraw = d.get("quantity_t")
+        row_problems: list[Problem] = []
+        if not name:
+            row_problems.append(Problem("opn.error.missing_name", label, n, "name"))
+        qty = math.nan
+        if qraw is None or _text(qraw) == "":
+            row_problems.append(Problem("opn.error.missing_quantity", label, n, "quantity_t"))
+        else:
+            try:
+                qty = parse_quantity(qraw)
+            except (TypeError, ValueError):
+                row_problems.append(Problem("opn.error.not_numeric", label, n, "quantity_t", _text(qraw)))
+            else:
+                if not math.isfinite(qty):
+                    row_problems.append(Problem("opn.error.not_numeric", label, n, "quantity_t", _text(qraw)))
+                elif qty < 0:
+                    row_problems.append(Problem("opn.error.negative_quantity", label, n, "quantity_t", _text(qraw)))
+        cats: list[str] = []
+        for code in (c for c in _SPLIT.split(cats_raw) if c):
+            cat = tables.category(code)
+            if cat is None:
+                row_problems.append(Problem("opn.error.unknown_category", label, n, "categories", code))
+            elif cat.code not in cats:
+                cats.append(cat.code)
+        resolved = ""
+        if named_id:
+            if tables.named_by_id(named_id) is None:
+                row_problems.append(Problem("opn.error.unknown_named_entry", label, n, "named_entry", named_id))
+            else:
+                resolved = named_id
+        elif cas:
+            matches = tables.named_by_cas(cas)
+            if len(matches) == 1:
+                resolved = matches[0].id
+            elif len(matches) > 1:
+                row_problems.append(
+                    Problem("opn.error.ambiguous_cas", label, n, "cas", f"{cas} → {', '.join(m.id for m in matches)}")
+                )
+        if not resolved and not cats_raw and not any(p.field in ("cas", "named_entry") for p in row_problems):
+            row_problems.append(Problem("opn.error.unknown_named", label, n, "cas" if cas else "categories", cas or name))
+        problems.extend(row_problems)
+        if not row_problems:
+            items.append(InventoryItem(name=name, quantity_t=qty, cas=cas, categories=tuple(cats), named_entry=resolved, row=n))
+    if not problems and seen_rows == 0:
+        problems.append(Problem("opn.error.empty_inventory", label))
+    if problems:
+        raise InventoryError(problems)
+    return items
+
+
+def read_inventory(path: str | Path, tables: ThresholdTables | None = None) -> list[InventoryItem]:
+    """Read and validate an inventory file (.csv, .xlsx, .json)."""
+    path = Path(path)
+    label = path.name
+    if not path.is_file():
+        raise InventoryError([Problem("opn.error.file_not_found", str(path))])
+    ext = path.suffix.lower()
+    readers = {".csv": _read_csv, ".xlsx": _read_xlsx, ".json": _read_json}
+    if ext not in readers:
+        raise InventoryError([Problem("opn.error.unsupported_format", label, None, "", ext)])
+    try:
+        rows = readers[ext](path, label)
+    except InventoryError:
+        raise
+    except Exception as exc:  # unreadable file of a known type
+        raise InventoryError([Problem("opn.error.unreadable", label, None, "", f"{type(exc).__name__}: {exc}")]) from exc
+    return validate_rows(rows, label, tables)
+
+
+def inventory_from_records(records: list[dict[str, Any]], label: str = "inventory", tables: ThresholdTables | None = None) -> list[InventoryItem]:
+    """Validate rows given as dicts (e.g. from the GUI table); rows numbered from 1."""
+    return validate_rows(((n, {_norm_header(k): v for k, v in r.items()}) for n, r in enumerate(records, start=1)), label, tables)
+
+
+def normalise_codes(text: str) -> list[str]:
+    """Split a categories cell into normalised codes (no validation)."""
+    return [normalise_category(c) for c in _SPLIT.split(text or "") if c]
