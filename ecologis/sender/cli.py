@@ -1,0 +1,425 @@
+"""``ecologis-sender``: headless sender service, receiver and tools.
+
+    ecologis-sender run [--once]            watch the inbox and send continuously (or drain and exit)
+    ecologis-sender enqueue FILE...         queue a measurement file's records
+    ecologis-sender register FILE.json      queue an АСВ / equipment registration record
+    ecologis-sender status [--json]         counts per state, oldest pending, 24-hour window
+    ecologis-sender retry-now [--dead]      make every waiting record due now
+    ecologis-sender test-connection         mutual-TLS handshake + health request
+    ecologis-sender receiver ...            reference receiver (HTTPS, client certificates required)
+    ecologis-sender receiver-dump --db FILE --json
+    ecologis-sender receiver-faults FILE MODE  switch fault injection of a running receiver
+    ecologis-sender make-test-pki DIR --password P
+
+Settings come from ``<user config>/sender.json``; options override them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+from ecologis.i18n import LANGUAGES, t, translator
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group(t("sender.cli.group.connection"))
+    g.add_argument("--config", metavar="FILE", help=t("sender.cli.help.config"))
+    g.add_argument("--endpoint", metavar="URL", help=t("sender.cli.help.endpoint"))
+    g.add_argument("--ca", metavar="FILE", help=t("sender.cli.help.ca"))
+    g.add_argument("--client-cert", metavar="FILE.p12", help=t("sender.cli.help.client_cert"))
+    g.add_argument("--client-key", metavar="FILE.key", help=t("sender.cli.help.client_key"))
+    g.add_argument("--client-cert-password-env", metavar="VAR", help=t("sender.cli.help.password_env"))
+    g.add_argument("--outbox", metavar="FILE", help=t("sender.cli.help.outbox"))
+    g.add_argument("--inbox", metavar="DIR", help=t("sender.cli.help.inbox"))
+    g.add_argument("--batch-size", type=int, metavar="N", help=t("sender.cli.help.batch_size"))
+    g.add_argument("--timeout", type=float, metavar="S", help=t("sender.cli.help.timeout"))
+    g.add_argument("--insecure", action="store_true", help=t("sender.cli.help.insecure"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ecologis-sender", description=t("sender.cli.description"))
+    parser.add_argument("--lang", choices=LANGUAGES, default=None, help=t("sender.cli.help.lang"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("run", help=t("sender.cli.help.run"))
+    _common(p)
+    p.add_argument("--once", action="store_true", help=t("sender.cli.help.once"))
+    p.add_argument("--give-up-after", type=float, default=300.0, metavar="S", help=t("sender.cli.help.give_up"))
+    p.add_argument("--settle", type=float, default=1.0, metavar="S", help=t("sender.cli.help.settle"))
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("enqueue", help=t("sender.cli.help.enqueue"))
+    _common(p)
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_enqueue)
+
+    p = sub.add_parser("register", help=t("sender.cli.help.register"))
+    _common(p)
+    p.add_argument("files", nargs="+", metavar="FILE.json")
+    p.set_defaults(func=cmd_register)
+
+    p = sub.add_parser("status", help=t("sender.cli.help.status"))
+    _common(p)
+    p.add_argument("--json", action="store_true", help=t("sender.cli.help.json"))
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("retry-now", help=t("sender.cli.help.retry_now"))
+    _common(p)
+    p.add_argument("--dead", action="store_true", help=t("sender.cli.help.retry_dead"))
+    p.set_defaults(func=cmd_retry_now)
+
+    p = sub.add_parser("test-connection", help=t("sender.cli.help.test_connection"))
+    _common(p)
+    p.add_argument("--json", action="store_true", help=t("sender.cli.help.json"))
+    p.set_defaults(func=cmd_test_connection)
+
+    p = sub.add_parser("receiver", help=t("sender.cli.help.receiver"))
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8443)
+    p.add_argument("--db", required=True, metavar="FILE")
+    p.add_argument("--ca", required=True, metavar="CA.pem")
+    p.add_argument("--cert", required=True, metavar="SERVER.pem")
+    p.add_argument("--key", required=True, metavar="SERVER.key")
+    p.add_argument("--key-password-env", metavar="VAR")
+    p.add_argument("--faults", metavar="FILE", help=t("sender.cli.help.faults"))
+    p.add_argument("--verbose", action="store_true")
+    p.set_defaults(func=cmd_receiver)
+
+    p = sub.add_parser("receiver-dump", help=t("sender.cli.help.receiver_dump"))
+    p.add_argument("--db", required=True, metavar="FILE")
+    p.add_argument("--json", action="store_true", help=t("sender.cli.help.json"))
+    p.set_defaults(func=cmd_receiver_dump)
+
+    p = sub.add_parser("receiver-faults", help=t("sender.cli.help.receiver_faults"))
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("mode", choices=["off", "refuse", "500", "429", "delay"])
+    p.add_argument("--count", type=int, default=None)
+    p.add_argument("--retry-after", type=float, default=1.0)
+    p.add_argument("--delay", type=float, default=1.0)
+    p.set_defaults(func=cmd_receiver_faults)
+
+    p = sub.add_parser("make-test-pki", help=t("sender.cli.help.make_test_pki"))
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--password", required=True, metavar="P")
+    p.add_argument("--bits", type=int, default=2048)
+    p.set_defaults(func=cmd_make_test_pki)
+    return parser
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ---- shared setup ----------------------------------------------------------------------
+def _config(args):
+    from ecologis.sender.config import apply_overrides, load_config
+
+    return apply_overrides(load_config(getattr(args, "config", None)), args)
+
+
+def _outbox(cfg):
+    from ecologis.sender.outbox import Outbox
+
+    return Outbox(cfg.outbox_path())
+
+
+def _password(cfg) -> str | None:
+    from ecologis.sender.config import password_from_sources
+
+    pw = password_from_sources(cfg)
+    if pw is not None or not cfg.client_cert:
+        return pw
+    needs = cfg.client_cert.lower().endswith((".p12", ".pfx"))
+    if not needs:
+        keyfile = Path(cfg.client_key or cfg.client_cert)
+        try:
+            needs = b"ENCRYPTED" in keyfile.read_bytes()
+        except OSError:
+            needs = False
+    if not needs:
+        return None
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(t("sender.cli.password_prompt", file=cfg.client_cert))
+    return None
+
+
+def _transport(cfg):
+    from ecologis.sender.tls import SenderError, load_identity, make_transport
+
+    if not cfg.endpoint:
+        raise SenderError("sender.error.no_endpoint")
+    if not cfg.verify_server:
+        _err(t("sender.warning.verify_off"))
+    identity = None
+    if cfg.client_cert:
+        identity = load_identity(cfg.client_cert, cfg.client_key or None, _password(cfg))
+        problem = identity.validity_problem()
+        if problem:
+            _err(t(f"sender.cert.local_{problem}", file=cfg.client_cert,
+                   valid_from=identity.not_before.isoformat(), valid_to=identity.not_after.isoformat()))
+    return make_transport(cfg, identity=identity)
+
+
+# ---- commands --------------------------------------------------------------------------
+def cmd_run(args) -> int:
+    from ecologis.sender.inbox import scan_inbox
+    from ecologis.sender.sender import Clock, Sender, deadline_message, deadline_status
+
+    cfg = _config(args)
+    outbox = _outbox(cfg)
+    transport = _transport(cfg)
+    sender = Sender(cfg, outbox, transport, Clock())
+    inbox = cfg.inbox_path()
+
+    def report_files():
+        for r in scan_inbox(inbox, outbox, settle_s=args.settle):
+            if r.outcome == "enqueued":
+                print(t("sender.inbox.enqueued", file=r.name, n=r.records), flush=True)
+            else:
+                _err(r.reason)
+
+    def on_attempt(att):
+        if att.error:
+            _err(att.error)
+
+    try:
+        if args.once:
+            report_files()
+            res = sender.drain(give_up_after=args.give_up_after, on_attempt=on_attempt)
+            print(t("sender.run.drained", acked=res.acked, dead=res.dead, remaining=res.remaining), flush=True)
+            return 0 if res.remaining == 0 else 3
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        print(t("sender.run.started", inbox=str(inbox), endpoint=cfg.endpoint), flush=True)
+        last_state = None
+        while not stop.is_set():
+            report_files()
+            while not stop.is_set():
+                att = sender.send_due()
+                if att is None:
+                    break
+                on_attempt(att)
+            st = deadline_status(outbox, cfg, time.time())
+            if st["deadline_state"] in ("warning", "missed", "paused") and st["deadline_state"] != last_state:
+                _err(deadline_message(st))
+            last_state = st["deadline_state"]
+            stop.wait(cfg.poll_interval_s)
+        return 0
+    finally:
+        transport.close()
+        outbox.close()
+
+
+def cmd_enqueue(args) -> int:
+    from ecologis.sender import model
+    from ecologis.sender.inbox import enqueue_file
+
+    cfg = _config(args)
+    outbox = _outbox(cfg)
+    rc = 0
+    try:
+        for f in args.files:
+            try:
+                r = enqueue_file(Path(f), outbox, time.time())
+            except model.RecordError as e:
+                _err(e.message())
+                rc = 2
+                continue
+            except OSError as e:
+                _err(t("sender.file.unreadable", file=f, detail=str(e)))
+                rc = 2
+                continue
+            if r.outcome == "duplicate":
+                _err(r.reason)
+            else:
+                print(t("sender.inbox.enqueued", file=r.name, n=r.records))
+    finally:
+        outbox.close()
+    return rc
+
+
+def cmd_register(args) -> int:
+    from ecologis.sender import schemas
+
+    cfg = _config(args)
+    outbox = _outbox(cfg)
+    rc = 0
+    try:
+        for f in args.files:
+            try:
+                doc = json.loads(Path(f).read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError) as e:
+                _err(t("sender.file.unreadable", file=f, detail=str(e)))
+                rc = 2
+                continue
+            kind = {"ecologis.asv/1": "asv", "ecologis.equipment/1": "equipment"}.get(
+                doc.get("schema") if isinstance(doc, dict) else None)
+            if kind is None:
+                _err(t("sender.register.unknown_schema", file=f))
+                rc = 2
+                continue
+            errs = schemas.errors(kind, doc)
+            if errs:
+                _err(t("sender.register.invalid", file=f, detail="; ".join(errs)))
+                rc = 2
+                continue
+            new = outbox.enqueue(kind, doc, time.time(), source=Path(f).name)
+            print(t("sender.register.queued" if new else "sender.register.already", file=f))
+    finally:
+        outbox.close()
+    return rc
+
+
+def cmd_status(args) -> int:
+    from ecologis.sender.sender import deadline_message, deadline_status
+
+    cfg = _config(args)
+    outbox = _outbox(cfg)
+    try:
+        st = deadline_status(outbox, cfg, time.time())
+    finally:
+        outbox.close()
+    if args.json:
+        print(json.dumps(st, ensure_ascii=False, indent=2))
+        return 0
+    c = st["counts"]
+    print(t("sender.status.counts", pending=c["pending"], sent=c["sent"], acknowledged=c["acknowledged"],
+            dead=c["dead_letter"]))
+    print(deadline_message(st))
+    if st["last_error"]:
+        print(t("sender.status.last_error", error=st["last_error"]["error"]))
+    return 0
+
+
+def cmd_retry_now(args) -> int:
+    cfg = _config(args)
+    outbox = _outbox(cfg)
+    try:
+        n = outbox.retry_now(include_dead=args.dead)
+    finally:
+        outbox.close()
+    print(t("sender.status.retry_now", n=n))
+    return 0
+
+
+def test_connection(cfg, transport) -> dict:
+    """Health request over mutual TLS; returns a report dict (ok, message, tls …)."""
+    from ecologis.sender.tls import TransportError
+
+    t0 = time.perf_counter()
+    try:
+        resp = transport.request("GET", cfg.path_for("health"))
+    except TransportError as e:
+        return {"ok": False, "kind": e.kind, "message": e.message()}
+    ms = round((time.perf_counter() - t0) * 1000, 1)
+    tls = transport.last_tls
+    if 200 <= resp.status < 300:
+        return {"ok": True, "status": resp.status, "tls_version": tls.get("version"), "cipher": tls.get("cipher"),
+                "elapsed_ms": ms,
+                "message": t("sender.test.ok", url=transport.url(cfg.path_for("health")),
+                             version=tls.get("version"), ms=ms)}
+    return {"ok": False, "status": resp.status, "kind": "http",
+            "message": t("sender.error.rejected", status=resp.status, message=resp.server_message(),
+                         url=transport.url(cfg.path_for("health")))}
+
+
+def cmd_test_connection(args) -> int:
+    cfg = _config(args)
+    transport = _transport(cfg)
+    try:
+        rep = test_connection(cfg, transport)
+    finally:
+        transport.close()
+    if args.json:
+        print(json.dumps(rep, ensure_ascii=False, indent=2))
+    else:
+        (print if rep["ok"] else _err)(rep["message"])
+    return 0 if rep["ok"] else 1
+
+
+def cmd_receiver(args) -> int:
+    from ecologis.sender.receiver import Faults, ReceiverServer, ReceiverStore, server_context
+
+    pw = os.environ.get(args.key_password_env) if args.key_password_env else None
+    store = ReceiverStore(args.db)
+    server = ReceiverServer((args.host, args.port), server_context(args.ca, args.cert, args.key, pw), store,
+                            Faults(args.faults), verbose=args.verbose)
+
+    def _stop(*_):
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    print(t("sender.receiver.listening", url=f"https://{args.host}:{server.port}", db=args.db), flush=True)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        server.server_close()
+        server.close_all_connections()
+        store.close()
+    return 0
+
+
+def cmd_receiver_dump(args) -> int:
+    from ecologis.sender.receiver import dump
+
+    if not Path(args.db).exists():
+        _err(t("sender.file.unreadable", file=args.db, detail="not found"))
+        return 2
+    recs = dump(args.db)
+    if args.json:
+        print(json.dumps(recs, ensure_ascii=False, indent=1))
+    else:
+        for r in recs:
+            print(r["idempotency_key"], r["kind"], r["received_at"])
+    return 0
+
+
+def cmd_receiver_faults(args) -> int:
+    from ecologis.io.atomic import atomic_write_text
+
+    doc = {"mode": None if args.mode == "off" else args.mode, "count": args.count,
+           "retry_after": args.retry_after, "delay_s": args.delay}
+    atomic_write_text(args.file, json.dumps(doc))
+    print(t("sender.receiver.faults_set", mode=args.mode, file=args.file))
+    return 0
+
+
+def cmd_make_test_pki(args) -> int:
+    from ecologis.sender.pki import make_test_pki
+
+    pki = make_test_pki(args.dir, args.password, bits=args.bits)
+    print(t("sender.pki.created", dir=str(pki.dir)))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv) and argv[i + 1] in LANGUAGES:
+            translator.set_language(argv[i + 1])
+        elif a.startswith("--lang=") and a.split("=", 1)[1] in LANGUAGES:
+            translator.set_language(a.split("=", 1)[1])
+    args = build_parser().parse_args(argv)
+    from ecologis.sender.model import RecordError
+    from ecologis.sender.tls import SenderError
+
+    try:
+        return int(args.func(args) or 0)
+    except (SenderError, RecordError) as e:
+        _err(e.message())
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""Sender settings: ``<user config>/sender.json``, overridden by command-line options.
+
+Every endpoint path and every field name of the wire format is configurable, because
+the Ministry's technical instruction (the real API) is not public.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ecologis.paths import user_config_dir, user_data_dir
+
+CONFIG_NAME = "sender.json"
+
+DEFAULT_PATHS = {
+    "asv": "/api/v1/asv",
+    "equipment": "/api/v1/equipment",
+    "measurement": "/api/v1/measurements",
+    "assessment": "/api/v1/assessments",
+    "batch": "/api/v1/batches",
+    "health": "/api/v1/health",
+}
+
+
+@dataclass
+class SenderConfig:
+    endpoint: str = ""                  # https://host:port (paths below are appended)
+    ca_file: str = ""                   # CA bundle for the server; empty = system store
+    verify_server: bool = True          # False only with a visible warning
+    client_cert: str = ""               # .p12/.pfx, or PEM certificate (with client_key)
+    client_key: str = ""                # PEM private key when client_cert is PEM
+    password_env: str = ""              # name of an env var holding the certificate password
+    use_keyring: bool = False           # keep the password in the OS keyring
+    outbox: str = ""                    # SQLite file; empty = <user data>/sender/outbox.sqlite3
+    inbox: str = ""                     # folder watched by `run`; empty = <user data>/sender/inbox
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 30.0
+    batch_size: int = 100               # 1 = one request per record
+    deadline_hours: float = 24.0        # seed 000 p. 13
+    warn_hours: float = 2.0             # warn when less than this is left
+    backoff_base_s: float = 2.0
+    backoff_cap_s: float = 600.0
+    poll_interval_s: float = 2.0
+    idempotency_header: str = "Idempotency-Key"
+    paths: dict = field(default_factory=lambda: dict(DEFAULT_PATHS))
+    field_names: dict = field(default_factory=dict)   # our name -> wire name
+
+    # ---- derived ---------------------------------------------------------------
+    def outbox_path(self) -> Path:
+        return Path(self.outbox) if self.outbox else user_data_dir() / "sender" / "outbox.sqlite3"
+
+    def inbox_path(self) -> Path:
+        return Path(self.inbox) if self.inbox else user_data_dir() / "sender" / "inbox"
+
+    def path_for(self, name: str) -> str:
+        p = self.paths.get(name) or DEFAULT_PATHS[name]
+        return p if p.startswith("/") else "/" + p
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "SenderConfig":
+        known = {f for f in cls.__dataclass_fields__}
+        cfg = cls(**{k: copy.deepcopy(v) for k, v in d.items() if k in known})
+        paths = dict(DEFAULT_PATHS)
+        paths.update(cfg.paths or {})
+        cfg.paths = paths
+        return cfg
+
+
+def config_file() -> Path:
+    return user_config_dir() / CONFIG_NAME
+
+
+def load_config(path: str | Path | None = None) -> SenderConfig:
+    p = Path(path) if path else config_file()
+    if p.exists():
+        return SenderConfig.from_dict(json.loads(p.read_text(encoding="utf-8")))
+    return SenderConfig()
+
+
+def save_config(cfg: SenderConfig, path: str | Path | None = None) -> Path:
+    from ecologis.io.atomic import atomic_write_text
+
+    p = Path(path) if path else config_file()
+    atomic_write_text(p, json.dumps(cfg.to_dict(), ensure_ascii=False, indent=2))
+    return p
+
+
+def apply_overrides(cfg: SenderConfig, args) -> SenderConfig:
+    """Command-line options (argparse namespace) override the file's settings."""
+    mapping = {
+        "endpoint": "endpoint", "ca": "ca_file", "client_cert": "client_cert", "client_key": "client_key",
+        "client_cert_password_env": "password_env", "outbox": "outbox", "inbox": "inbox",
+        "batch_size": "batch_size", "timeout": "read_timeout_s",
+    }
+    for opt, attr in mapping.items():
+        v = getattr(args, opt, None)
+        if v is not None:
+            setattr(cfg, attr, v)
+    if getattr(args, "insecure", False):
+        cfg.verify_server = False
+    return cfg
+
+
+def password_from_sources(cfg: SenderConfig) -> str | None:
+    """Client-certificate password from the configured env var, then the OS keyring."""
+    if cfg.password_env:
+        v = os.environ.get(cfg.password_env)
+        if v is not None:
+            return v
+    if cfg.use_keyring and cfg.client_cert:
+        return keyring_get(cfg.client_cert)
+    return None
+
+
+KEYRING_SERVICE = "ecologis-sender"
+
+
+def keyring_get(cert_path: str) -> str | None:
+    try:
+        import keyring
+
+        return keyring.get_password(KEYRING_SERVICE, str(Path(cert_path).resolve()))
+    except Exception:  # no keyring backend on this machine
+        return None
+
+
+def keyring_set(cert_path: str, password: str) -> bool:
+    try:
+        import keyring
+
+        keyring.set_password(KEYRING_SERVICE, str(Path(cert_path).resolve()), password)
+        return True
+    except Exception:
+        return False

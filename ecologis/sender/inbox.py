@@ -1,0 +1,100 @@
+"""Inbox watcher: the АСВ drops CSV/JSON measurement files into a folder; each file's
+records are enqueued exactly once, then the file is moved to ``processed/``, or to
+``rejected/`` next to a ``<name>.reason.txt`` that names the row and field.
+
+"Exactly once": the file's SHA-256 is stored in the outbox in the same transaction as
+its records, so a file dropped twice (or re-scanned after a crash between the commit
+and the move) is recognised and not enqueued again; record ids are deterministic as
+well, so the same values arriving in a different file are not queued twice either.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ecologis.i18n import t
+from ecologis.io.atomic import atomic_write_text
+from ecologis.sender import model
+from ecologis.sender.outbox import ConflictingRecord, DuplicateFile, Outbox
+
+ACCEPTED_SUFFIXES = (".csv", ".json")
+IGNORED_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", ".reason.txt")
+
+
+@dataclass
+class FileResult:
+    name: str
+    outcome: str          # enqueued | duplicate | rejected
+    records: int = 0
+    reason: str = ""
+    moved_to: Path | None = None
+
+
+def _unique(target: Path) -> Path:
+    if not target.exists():
+        return target
+    i = 1
+    while True:
+        cand = target.with_name(f"{target.stem}.{i}{target.suffix}")
+        if not cand.exists():
+            return cand
+        i += 1
+
+
+def _move(src: Path, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    dst = _unique(folder / src.name)
+    os.replace(src, dst)
+    return dst
+
+
+def enqueue_file(path: Path, outbox: Outbox, now: float) -> FileResult:
+    """Parse and enqueue one file (does not move it). Raises model.RecordError if it does not fit."""
+    parsed = model.read_measurement_file(path)
+    try:
+        ins, _present = outbox.enqueue_many([("measurement", r) for r in parsed.records], now,
+                                            source=path.name, file_sha=parsed.sha256)
+    except DuplicateFile as d:
+        return FileResult(path.name, "duplicate", 0, t("sender.inbox.duplicate", file=path.name, first=d.first_name))
+    except ConflictingRecord as c:
+        raise model.RecordError("sender.file.conflict", file=path.name, row=c.index + 1)
+    return FileResult(path.name, "enqueued", ins)
+
+
+def scan_inbox(inbox: str | Path, outbox: Outbox, now: float | None = None,
+               settle_s: float = 1.0) -> list[FileResult]:
+    """Process every complete file in ``inbox`` once. Files modified less than
+    ``settle_s`` ago are left for the next scan (the АСВ may still be writing them)."""
+    inbox = Path(inbox)
+    inbox.mkdir(parents=True, exist_ok=True)
+    processed, rejected = inbox / "processed", inbox / "rejected"
+    results = []
+    wall = time.time()
+    for f in sorted(inbox.iterdir(), key=lambda p: (p.stat().st_mtime, p.name)):
+        if not f.is_file() or f.name.startswith(".") or f.name.lower().endswith(IGNORED_SUFFIXES):
+            continue
+        if settle_s and wall - f.stat().st_mtime < settle_s:
+            continue
+        ts = time.time() if now is None else now
+        if f.suffix.lower() not in ACCEPTED_SUFFIXES:
+            res = FileResult(f.name, "rejected", reason=t("sender.file.bad_type", file=f.name))
+        else:
+            try:
+                res = enqueue_file(f, outbox, ts)
+            except model.RecordError as e:
+                res = FileResult(f.name, "rejected", reason=e.message())
+            except OSError as e:
+                res = FileResult(f.name, "rejected", reason=t("sender.file.unreadable", file=f.name, detail=str(e)))
+        if res.outcome == "rejected":
+            dst = _move(f, rejected)
+            atomic_write_text(dst.with_name(dst.name + ".reason.txt"), res.reason + "\n")
+        else:
+            dst = _move(f, processed)
+            if res.outcome == "duplicate":
+                atomic_write_text(dst.with_name(dst.name + ".reason.txt"), res.reason + "\n")
+        res.moved_to = dst
+        results.append(res)
+    return results

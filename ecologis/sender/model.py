@@ -1,0 +1,305 @@
+"""Sender data model: АСВ registration (seed 000 p. 6.1), measuring equipment with
+verification records (p. 6.2), monitoring results (p. 6.3) and EcologIS assessment
+results, plus the measurement-file reader used by the inbox and ``enqueue``.
+
+Records are plain dicts that validate against ``docs/sender/<kind>.schema.json``.
+Timestamps are stored and sent in UTC (``...Z``) and shown in local time.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from ecologis.sender import schemas
+
+# Namespace for deterministic record ids (uuid5); fixed forever, changing it would
+# change every record id and defeat de-duplication of re-sends.
+RECORD_NS = uuid.UUID("6b2f1f7e-9a0c-5c7e-8f7e-3d1c2a4b5e60")
+
+MEASUREMENT_FIELDS = ("equipment_id", "substance", "value", "unit", "period_start", "period_end", "averaging", "status")
+OPTIONAL_FIELDS = ("asv_id", "source_id", "revision", "value_kind", "record_id")
+STATUSES = ("valid", "maintenance", "calibration", "fault", "plant_stopped", "manual",
+            "over_range", "comm_loss", "substituted", "unverified_equipment")
+_CAS = re.compile(r"^(\d{2,7})-(\d{2})-(\d)$")
+_DUR = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
+
+
+class RecordError(ValueError):
+    """A measurement file or record does not fit; ``key``/``kw`` form a translated message."""
+
+    def __init__(self, key: str, **kw):
+        super().__init__(key, kw)
+        self.key = key
+        self.kw = kw
+
+    def message(self, lang: str | None = None) -> str:
+        from ecologis.i18n import t, t_lang
+
+        return t_lang(lang, self.key, **self.kw) if lang else t(self.key, **self.kw)
+
+
+def canonical_json(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def content_key(kind: str, payload: dict) -> str:
+    """Idempotency key derived from content: the same record always has the same key."""
+    if kind == "measurement":
+        return f"m:{payload['record_id']}:r{payload['revision']}"
+    h = hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()[:32]
+    return f"{kind[0]}:{h}"
+
+
+def utc_iso(dt: datetime) -> str:
+    dt = dt.astimezone(timezone.utc)
+    s = dt.strftime("%Y-%m-%dT%H:%M:%S")
+    if dt.microsecond:
+        s += f".{dt.microsecond:06d}".rstrip("0")
+    return s + "Z"
+
+
+def parse_ts(text: str) -> datetime:
+    """ISO 8601 timestamp with an explicit offset; a naive timestamp is an error."""
+    s = str(text).strip()
+    if s.endswith(("Z", "z")):
+        s = s[:-1] + "+00:00"
+    dt = datetime.fromisoformat(s)
+    if dt.tzinfo is None:
+        raise ValueError("no offset")
+    return dt
+
+
+def to_local_text(iso: str) -> str:
+    """UTC timestamp shown in the computer's local time."""
+    return parse_ts(iso).astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def duration_seconds(text: str) -> int:
+    m = _DUR.match(str(text).strip())
+    if not m or not any(m.groups()):
+        raise ValueError(text)
+    d, h, mi, s = (int(g or 0) for g in m.groups())
+    return ((d * 24 + h) * 60 + mi) * 60 + s
+
+
+def cas_valid(cas: str) -> bool:
+    """CAS registry number check digit: sum of digits × position (from the right) mod 10."""
+    m = _CAS.match(cas)
+    if not m:
+        return False
+    digits = (m.group(1) + m.group(2))[::-1]
+    return sum((i + 1) * int(c) for i, c in enumerate(digits)) % 10 == int(m.group(3))
+
+
+def measurement_record_id(equipment_id: str, substance: str, period_start_utc: str, averaging: str,
+                          value_kind: str = "") -> str:
+    return str(uuid.uuid5(RECORD_NS, "|".join((equipment_id, substance, period_start_utc, averaging, value_kind))))
+
+
+def make_measurement(raw: dict, row: int, source: str) -> dict:
+    """Build a schema-valid measurement record from one file row (dict of strings or JSON values).
+
+    Raises :class:`RecordError` naming the file, row and field.
+    """
+    def fail(field, reason_key, **kw):
+        from ecologis.i18n import t
+
+        raise RecordError("sender.file.bad_field", file=source, row=row, field=field,
+                          reason=t(reason_key, **kw))
+
+    for f in MEASUREMENT_FIELDS:
+        v = raw.get(f)
+        if v is None or (isinstance(v, str) and not v.strip()):
+            fail(f, "sender.file.reason.missing")
+    equipment_id = str(raw["equipment_id"]).strip()
+    if not re.match(r"^[A-Za-z0-9._:-]{1,64}$", equipment_id):
+        fail("equipment_id", "sender.file.reason.bad_id")
+    substance = str(raw["substance"]).strip()
+    if re.match(r"^\d+-\d+-\d+$", substance) and not cas_valid(substance):
+        fail("substance", "sender.file.reason.bad_cas", value=substance)
+    v = raw["value"]
+    try:
+        if isinstance(v, bool):
+            raise ValueError
+        value = float(str(v).strip().replace(" ", "")) if isinstance(v, str) else float(v)
+    except (TypeError, ValueError):
+        fail("value", "sender.file.reason.not_number", value=v)
+    if not math.isfinite(value):
+        fail("value", "sender.file.reason.not_number", value=v)
+    unit = str(raw["unit"]).strip()
+    averaging = str(raw["averaging"]).strip().upper()
+    try:
+        avg_s = duration_seconds(averaging)
+    except ValueError:
+        fail("averaging", "sender.file.reason.bad_duration", value=raw["averaging"])
+    times = {}
+    for f in ("period_start", "period_end"):
+        try:
+            times[f] = parse_ts(raw[f])
+        except (TypeError, ValueError):
+            fail(f, "sender.file.reason.bad_time", value=raw[f])
+    span = (times["period_end"] - times["period_start"]).total_seconds()
+    if span <= 0:
+        fail("period_end", "sender.file.reason.end_before_start")
+    if span != avg_s:
+        fail("averaging", "sender.file.reason.span_mismatch", span=int(span), averaging=averaging)
+    status = str(raw["status"]).strip().lower()
+    if status not in STATUSES:
+        fail("status", "sender.file.reason.bad_status", value=raw["status"], allowed=", ".join(STATUSES))
+    revision = raw.get("revision")
+    if revision in (None, ""):
+        revision = 0
+    try:
+        revision = int(revision)
+        if revision < 0:
+            raise ValueError
+    except (TypeError, ValueError):
+        fail("revision", "sender.file.reason.bad_revision", value=raw.get("revision"))
+    value_kind = str(raw.get("value_kind") or "").strip()
+    start = utc_iso(times["period_start"])
+    rec = {
+        "schema": "ecologis.measurement/1",
+        "record_id": measurement_record_id(equipment_id, substance, start, averaging, value_kind),
+        "revision": revision,
+        "equipment_id": equipment_id,
+        "substance": substance,
+        "value": value,
+        "unit": unit,
+        "averaging": averaging,
+        "period_start": start,
+        "period_end": utc_iso(times["period_end"]),
+        "status": status,
+    }
+    for f in ("asv_id", "source_id"):
+        if raw.get(f) not in (None, ""):
+            rec[f] = str(raw[f]).strip()
+    if value_kind:
+        rec["value_kind"] = value_kind
+    errs = schemas.errors("measurement", rec)
+    if errs:
+        fail(errs[0].split(":", 1)[0], "sender.file.reason.schema", detail=errs[0])
+    return rec
+
+
+@dataclass
+class ParsedFile:
+    sha256: str
+    records: list[dict]
+
+
+def read_measurement_file(path: str | Path) -> ParsedFile:
+    """Read a CSV (UTF-8, comma) or JSON measurement file; reject it whole on the first bad row."""
+    path = Path(path)
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    name = path.name
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RecordError("sender.file.not_utf8", file=name)
+    suffix = path.suffix.lower()
+    rows: list[tuple[int, dict]] = []
+    if suffix == ".json":
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise RecordError("sender.file.bad_json", file=name, line=e.lineno, detail=e.msg)
+        if isinstance(doc, dict) and isinstance(doc.get("records"), list):
+            doc = doc["records"]
+        if not isinstance(doc, list):
+            raise RecordError("sender.file.json_not_list", file=name)
+        for i, obj in enumerate(doc, start=1):
+            if not isinstance(obj, dict):
+                raise RecordError("sender.file.bad_field", file=name, row=i, field="(row)",
+                                  reason=_t("sender.file.reason.not_object"))
+            rows.append((i, obj))
+    elif suffix == ".csv":
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        missing = [f for f in MEASUREMENT_FIELDS if f not in header]
+        if missing:
+            raise RecordError("sender.file.missing_columns", file=name, columns=", ".join(missing))
+        reader.fieldnames = header
+        for i, obj in enumerate(reader, start=1):  # row 1 = first data row (line 2)
+            if None in obj:
+                raise RecordError("sender.file.bad_field", file=name, row=i, field="(row)",
+                                  reason=_t("sender.file.reason.extra_cells"))
+            rows.append((i, obj))
+    else:
+        raise RecordError("sender.file.bad_type", file=name)
+    if not rows:
+        raise RecordError("sender.file.empty", file=name)
+    records = []
+    seen: dict[str, int] = {}
+    for i, obj in rows:
+        rec = make_measurement(obj, i, name)
+        key = content_key("measurement", rec)
+        if key in seen:
+            raise RecordError("sender.file.duplicate_row", file=name, row=i, other=seen[key])
+        seen[key] = i
+        records.append(rec)
+    return ParsedFile(sha, records)
+
+
+def _t(key, **kw):
+    from ecologis.i18n import t
+
+    return t(key, **kw)
+
+
+def make_asv(**fields) -> dict:
+    rec = {"schema": "ecologis.asv/1"}
+    rec.update({k: v for k, v in fields.items() if v not in (None, "")})
+    return rec
+
+
+def make_equipment(**fields) -> dict:
+    rec = {"schema": "ecologis.equipment/1", "verifications": []}
+    rec.update({k: v for k, v in fields.items() if v not in (None, "")})
+    return rec
+
+
+def make_assessment(assessment: dict, now: datetime | None = None) -> dict:
+    """Assessment-result message from the GUI's assessment dict.
+
+    The id is derived from the content, so sending the same assessment twice is
+    de-duplicated; ``created_at`` is not part of that content.
+    """
+    body = {
+        "knp": float(assessment["knp"]),
+        "category": assessment["category"],
+        "szz_m": float(assessment["szz_m"]),
+        "method": str(assessment["method"]),
+        "contributions": list(assessment.get("contributions") or []),
+        "enterprise": dict(assessment.get("enterprise") or {}),
+    }
+    if assessment.get("preset") is not None:
+        body["preset"] = str(assessment["preset"])
+    aid = str(uuid.uuid5(RECORD_NS, "assessment|" + canonical_json(body)))
+    rec = {"schema": "ecologis.assessment/1", "assessment_id": aid,
+           "created_at": utc_iso(now or datetime.now(timezone.utc))}
+    rec.update(body)
+    return rec
+
+
+def assessment_key(rec: dict) -> str:
+    return f"a:{rec['assessment_id']}"
+
+
+def key_for(kind: str, payload: dict) -> str:
+    if kind == "assessment":
+        return assessment_key(payload)
+    return content_key(kind, payload)
+
+
+def plus_hours(iso: str, hours: float) -> str:
+    return utc_iso(parse_ts(iso) + timedelta(hours=hours))

@@ -1,0 +1,287 @@
+"""Durable outbox (SQLite, WAL): every message is stored here before any network call.
+
+States: ``pending`` → ``sent`` (handed to the network, no answer yet) → ``acknowledged``;
+permanent rejections go to ``dead_letter``.  A record left in ``sent`` by a crash is
+simply sent again: its idempotency key lets the receiver drop the duplicate.
+
+The outbox also keeps the audit journal of every attempt, the link state used for the
+24-hour back-fill window (seed 000 p. 13), the outage log and the hashes of inbox files
+already enqueued.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from ecologis.sender import model
+
+STATES = ("pending", "sent", "acknowledged", "dead_letter")
+UNSENT = ("pending", "sent")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox(
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    idem_key TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',
+    created_at REAL NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL DEFAULT 0,
+    last_attempt_at REAL,
+    last_status INTEGER,
+    last_error TEXT,
+    sent_at REAL,
+    acked_at REAL,
+    source TEXT
+);
+CREATE INDEX IF NOT EXISTS ix_outbox_state ON outbox(state, id);
+CREATE TABLE IF NOT EXISTS audit(
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    idem_key TEXT NOT NULL,
+    batch_id TEXT,
+    endpoint TEXT NOT NULL,
+    http_status INTEGER,
+    outcome TEXT NOT NULL,
+    error TEXT
+);
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS inbox_files(sha256 TEXT PRIMARY KEY, name TEXT NOT NULL, at REAL NOT NULL,
+                                       records INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS outages(id INTEGER PRIMARY KEY AUTOINCREMENT, down_from REAL NOT NULL,
+                                   restored_at REAL, cause TEXT);
+"""
+
+
+class DuplicateFile(Exception):
+    def __init__(self, name: str, first_name: str):
+        super().__init__(name)
+        self.name = name
+        self.first_name = first_name
+
+
+class ConflictingRecord(Exception):
+    def __init__(self, index: int, key: str):
+        super().__init__(key)
+        self.index = index
+        self.key = key
+
+
+@dataclass
+class Row:
+    id: int
+    idem_key: str
+    kind: str
+    payload: dict
+    state: str
+    created_at: float
+    attempts: int
+    next_attempt_at: float
+    last_status: int | None
+    last_error: str | None
+
+
+class Outbox:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA busy_timeout=30000")
+        with self._lock:
+            self.db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+    # ---- transactions ---------------------------------------------------------------
+    def _tx(self):
+        outbox = self
+
+        class _Tx:
+            def __enter__(self_inner):
+                outbox._lock.acquire()
+                outbox.db.execute("BEGIN IMMEDIATE")
+                return outbox.db
+
+            def __exit__(self_inner, et, ev, tb):
+                try:
+                    outbox.db.execute("COMMIT" if et is None else "ROLLBACK")
+                finally:
+                    outbox._lock.release()
+                return False
+
+        return _Tx()
+
+    # ---- enqueue --------------------------------------------------------------------
+    def enqueue(self, kind: str, payload: dict, now: float, source: str | None = None) -> bool:
+        """Store one record; False if an identical record (same key) is already queued."""
+        return self.enqueue_many([(kind, payload)], now, source=source)[0] == 1
+
+    def enqueue_many(self, items, now: float, source: str | None = None, file_sha: str | None = None):
+        """Store records in one transaction. Returns (inserted, already_present).
+
+        A record whose key is queued with *different* content raises ConflictingRecord
+        (a correction must raise ``revision``).  With ``file_sha`` the file hash is
+        recorded in the same transaction; a file seen before raises DuplicateFile.
+        """
+        inserted = present = 0
+        with self._tx() as db:
+            if file_sha is not None:
+                r = db.execute("SELECT name FROM inbox_files WHERE sha256=?", (file_sha,)).fetchone()
+                if r:
+                    raise DuplicateFile(source or "", r[0])
+            for i, (kind, payload) in enumerate(items):
+                key = model.key_for(kind, payload)
+                text = model.canonical_json(payload)
+                r = db.execute("SELECT payload FROM outbox WHERE idem_key=?", (key,)).fetchone()
+                if r:
+                    if r[0] != text and kind == "measurement":
+                        raise ConflictingRecord(i, key)
+                    present += 1
+                    continue
+                db.execute("INSERT INTO outbox(idem_key, kind, payload, created_at, source) VALUES(?,?,?,?,?)",
+                           (key, kind, text, now, source))
+                inserted += 1
+            if file_sha is not None:
+                db.execute("INSERT INTO inbox_files(sha256, name, at, records) VALUES(?,?,?,?)",
+                           (file_sha, source or "", now, inserted))
+        return inserted, present
+
+    def file_seen(self, sha: str) -> str | None:
+        with self._lock:
+            r = self.db.execute("SELECT name FROM inbox_files WHERE sha256=?", (sha,)).fetchone()
+        return r[0] if r else None
+
+    # ---- reading --------------------------------------------------------------------
+    def _rows(self, sql: str, args=()) -> list[Row]:
+        with self._lock:
+            cur = self.db.execute(
+                "SELECT id, idem_key, kind, payload, state, created_at, attempts, next_attempt_at, "
+                "last_status, last_error FROM outbox " + sql, args)
+            return [Row(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6], r[7], r[8], r[9])
+                    for r in cur.fetchall()]
+
+    def due(self, now: float, limit: int) -> list[Row]:
+        """Unsent records whose retry time has come, oldest first."""
+        return self._rows("WHERE state IN ('pending','sent') AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+                          (now, limit))
+
+    def next_due_at(self) -> float | None:
+        with self._lock:
+            r = self.db.execute("SELECT MIN(next_attempt_at) FROM outbox WHERE state IN ('pending','sent')"
+                                ).fetchone()
+        return r[0]
+
+    def oldest_unsent(self) -> Row | None:
+        rows = self._rows("WHERE state IN ('pending','sent') ORDER BY id LIMIT 1")
+        return rows[0] if rows else None
+
+    def rows(self, state: str | None = None, limit: int = 500) -> list[Row]:
+        if state:
+            return self._rows("WHERE state=? ORDER BY id LIMIT ?", (state, limit))
+        return self._rows("ORDER BY id LIMIT ?", (limit,))
+
+    def counts(self) -> dict:
+        out = {s: 0 for s in STATES}
+        with self._lock:
+            for state, n in self.db.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state"):
+                out[state] = n
+        return out
+
+    def unsent_count(self) -> int:
+        c = self.counts()
+        return c["pending"] + c["sent"]
+
+    def last_error(self) -> dict | None:
+        with self._lock:
+            r = self.db.execute("SELECT at, idem_key, endpoint, http_status, error FROM audit "
+                                "WHERE error IS NOT NULL ORDER BY id DESC LIMIT 1").fetchone()
+        if not r:
+            return None
+        return {"at": r[0], "idempotency_key": r[1], "endpoint": r[2], "http_status": r[3], "error": r[4]}
+
+    def audit_rows(self, limit: int = 1000000) -> list[dict]:
+        with self._lock:
+            cur = self.db.execute("SELECT at, idem_key, batch_id, endpoint, http_status, outcome, error "
+                                  "FROM audit ORDER BY id LIMIT ?", (limit,))
+            return [dict(zip(("at", "idempotency_key", "batch_id", "endpoint", "http_status", "outcome",
+                              "error"), r)) for r in cur.fetchall()]
+
+    # ---- state changes --------------------------------------------------------------
+    def mark_sent(self, ids, now: float) -> None:
+        with self._tx() as db:
+            db.executemany("UPDATE outbox SET state='sent', attempts=attempts+1, last_attempt_at=?, "
+                           "sent_at=? WHERE id=? AND state IN ('pending','sent')",
+                           [(now, now, i) for i in ids])
+
+    def finish(self, *, acked=(), retry=(), dead=(), now: float, audit=()) -> None:
+        """Apply the outcome of one request atomically.
+
+        acked: ids; retry: (id, next_attempt_at, status, error); dead: (id, status, error);
+        audit: (idem_key, batch_id, endpoint, status, outcome, error).
+        """
+        with self._tx() as db:
+            db.executemany("UPDATE outbox SET state='acknowledged', acked_at=?, last_status=200, "
+                           "last_error=NULL WHERE id=? AND state IN ('pending','sent')",
+                           [(now, i) for i in acked])
+            db.executemany("UPDATE outbox SET state='pending', next_attempt_at=?, last_status=?, "
+                           "last_error=? WHERE id=? AND state IN ('pending','sent')",
+                           [(nxt, st, err, i) for i, nxt, st, err in retry])
+            db.executemany("UPDATE outbox SET state='dead_letter', last_status=?, last_error=? "
+                           "WHERE id=? AND state IN ('pending','sent')",
+                           [(st, err, i) for i, st, err in dead])
+            db.executemany("INSERT INTO audit(at, idem_key, batch_id, endpoint, http_status, outcome, error) "
+                           "VALUES(?,?,?,?,?,?,?)", [(now,) + tuple(a) for a in audit])
+
+    def retry_now(self, include_dead: bool = False) -> int:
+        """Make every unsent record due at once (and, optionally, requeue dead letters)."""
+        with self._tx() as db:
+            n = db.execute("UPDATE outbox SET next_attempt_at=0 WHERE state IN ('pending','sent')").rowcount
+            if include_dead:
+                n += db.execute("UPDATE outbox SET state='pending', next_attempt_at=0 "
+                                "WHERE state='dead_letter'").rowcount
+            db.execute("DELETE FROM meta WHERE key='not_before'")
+        return n
+
+    # ---- meta / link state ------------------------------------------------------------
+    def get_meta(self, key: str, default=None):
+        with self._lock:
+            r = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return json.loads(r[0]) if r else default
+
+    def set_meta(self, key: str, value) -> None:
+        with self._tx() as db:
+            db.execute("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                       (key, json.dumps(value)))
+
+    def link_down(self, now: float, cause: str) -> None:
+        with self._tx() as db:
+            r = db.execute("SELECT value FROM meta WHERE key='link_down_since'").fetchone()
+            if r is None or json.loads(r[0]) is None:
+                db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('link_down_since', ?)", (json.dumps(now),))
+                db.execute("INSERT INTO outages(down_from, cause) VALUES(?, ?)", (now, cause))
+
+    def link_up(self, now: float) -> bool:
+        """Record that the server answered; True if this ends an outage."""
+        with self._tx() as db:
+            r = db.execute("SELECT value FROM meta WHERE key='link_down_since'").fetchone()
+            if r is None or json.loads(r[0]) is None:
+                return False
+            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('link_down_since', 'null')")
+            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('link_restored_at', ?)", (json.dumps(now),))
+            db.execute("UPDATE outages SET restored_at=? WHERE restored_at IS NULL", (now,))
+            return True
+
+    def outages(self) -> list[dict]:
+        with self._lock:
+            return [{"from": a, "restored_at": b, "cause": c}
+                    for a, b, c in self.db.execute("SELECT down_from, restored_at, cause FROM outages ORDER BY id")]

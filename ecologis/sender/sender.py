@@ -1,0 +1,359 @@
+"""The sending engine: drains the outbox oldest first, in batches, over mutual TLS.
+
+* transient failures (no response, 5xx, 408, 429) → back to ``pending`` with exponential
+  back-off and jitter; 429 honours ``Retry-After``;
+* permanent rejections (other 4xx) → ``dead_letter`` with the server's message
+  (a rejected batch is split and its records are sent one by one, so one bad record
+  does not take good ones with it); 401/403 are authorisation problems of the whole
+  client, not of a record: the records stay pending;
+* every attempt goes to the audit journal;
+* the clock is injectable (tests advance it instead of sleeping).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import random
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from ecologis.i18n import t
+from ecologis.sender import model
+from ecologis.sender.config import SenderConfig
+from ecologis.sender.outbox import Outbox, Row
+from ecologis.sender.tls import HttpResponse, TransportError
+
+
+class Clock:
+    """Wall clock; tests pass a fake with the same two methods."""
+
+    def now(self) -> float:
+        return time.time()
+
+    def sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            time.sleep(seconds)
+
+
+class FakeClock(Clock):
+    """Manual clock: ``sleep`` advances time instantly."""
+
+    def __init__(self, start: float = 1_800_000_000.0):
+        self.t = float(start)
+        self.slept: list[float] = []
+
+    def now(self) -> float:
+        return self.t
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.t += max(0.0, seconds)
+
+    def advance(self, seconds: float) -> None:
+        self.t += seconds
+
+
+def rename_fields(obj, mapping: dict):
+    """Rename dict keys at any depth (our name → wire name)."""
+    if not mapping:
+        return obj
+    if isinstance(obj, dict):
+        return {mapping.get(k, k): rename_fields(v, mapping) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [rename_fields(v, mapping) for v in obj]
+    return obj
+
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        dt = email.utils.parsedate_to_datetime(value)
+        return max(0.0, dt.timestamp() - now)
+    except (TypeError, ValueError):
+        return None
+
+
+def iso(ts: float) -> str:
+    return model.utc_iso(datetime.fromtimestamp(ts, timezone.utc))
+
+
+@dataclass
+class Attempt:
+    """What one request did (for logs and the GUI)."""
+    endpoint: str
+    records: int
+    acked: int = 0
+    retried: int = 0
+    dead: int = 0
+    http_status: int | None = None
+    error: str | None = None
+    error_kind: str | None = None
+    retry_after: float | None = None
+
+
+@dataclass
+class DrainResult:
+    attempts: list = field(default_factory=list)
+    acked: int = 0
+    dead: int = 0
+    remaining: int = 0
+    gave_up: bool = False
+
+
+class Sender:
+    def __init__(self, cfg: SenderConfig, outbox: Outbox, transport, clock: Clock | None = None,
+                 rng: random.Random | None = None):
+        self.cfg = cfg
+        self.outbox = outbox
+        self.transport = transport
+        self.clock = clock or Clock()
+        self.rng = rng or random.Random()
+
+    # ---- helpers ----------------------------------------------------------------------
+    def backoff(self, attempts: int) -> float:
+        """Exponential back-off with 'equal jitter': d/2 + U(0, d/2), d = base·2^(n-1) capped."""
+        d = min(self.cfg.backoff_cap_s, self.cfg.backoff_base_s * (2 ** max(0, attempts - 1)))
+        return d / 2 + self.rng.uniform(0, d / 2)
+
+    def _headers(self, key: str) -> dict:
+        return {self.cfg.idempotency_header: key}
+
+    def _body(self, obj) -> bytes:
+        return json.dumps(rename_fields(obj, self.cfg.field_names), ensure_ascii=False,
+                          separators=(",", ":")).encode("utf-8")
+
+    def _response_json(self, resp: HttpResponse):
+        doc = resp.json()
+        inverse = {v: k for k, v in (self.cfg.field_names or {}).items()}
+        return rename_fields(doc, inverse)
+
+    # ---- one request ------------------------------------------------------------------
+    def send_due(self) -> Attempt | None:
+        """Send one request with the oldest due records; None if nothing is due."""
+        now = self.clock.now()
+        not_before = self.outbox.get_meta("not_before")
+        if not_before and not_before > now:
+            return None
+        size = max(1, int(self.cfg.batch_size))
+        rows = self.outbox.due(now, size)
+        if not rows:
+            return None
+        if size == 1:
+            return self._send_single(rows[0])
+        return self._send_batch(rows)
+
+    def _transient(self, rows, now, status, error, retry_after=None):
+        out = []
+        for r in rows:
+            wait = retry_after if retry_after is not None else self.backoff(r.attempts + 1)
+            out.append((r.id, now + wait, status, error))
+        return out
+
+    def _on_transport_error(self, rows, endpoint, e: TransportError, batch_id, now) -> Attempt:
+        self.outbox.link_down(now, e.kind)
+        msg = e.message()
+        self.outbox.finish(retry=self._transient(rows, now, None, msg), now=now,
+                           audit=[(r.idem_key, batch_id, endpoint, None, "error:" + e.kind, msg) for r in rows])
+        return Attempt(endpoint, len(rows), retried=len(rows), error=msg, error_kind=e.kind)
+
+    def _on_http_failure(self, rows, endpoint, resp: HttpResponse, batch_id, now) -> Attempt:
+        """Non-2xx answer for the whole request."""
+        st = resp.status
+        server_msg = resp.server_message()
+        if st == 429 or st == 408 or st >= 500 or st in (401, 403):
+            ra = parse_retry_after(resp.headers.get("retry-after"), now) if st in (429, 503) else None
+            if st == 429:
+                key = "sender.error.throttled"
+            elif st in (401, 403):
+                key = "sender.error.unauthorised"
+            else:
+                key = "sender.error.server"
+            msg = t(key, status=st, message=server_msg, url=self.transport.url(endpoint))
+            if ra is not None:
+                self.outbox.set_meta("not_before", now + ra)
+            self.outbox.finish(retry=self._transient(rows, now, st, msg, ra), now=now,
+                               audit=[(r.idem_key, batch_id, endpoint, st, "retry", msg) for r in rows])
+            return Attempt(endpoint, len(rows), retried=len(rows), http_status=st, error=msg, retry_after=ra)
+        msg = t("sender.error.rejected", status=st, message=server_msg, url=self.transport.url(endpoint))
+        if len(rows) > 1:
+            # A whole batch refused: send its records one by one to isolate the bad one.
+            self.outbox.finish(retry=[(r.id, 0.0, st, msg) for r in rows], now=now,
+                               audit=[(r.idem_key, batch_id, endpoint, st, "split", msg) for r in rows])
+            att = Attempt(endpoint, len(rows), http_status=st, error=msg)
+            for r in rows:
+                sub = self._send_single(r)
+                att.acked += sub.acked
+                att.dead += sub.dead
+                att.retried += sub.retried
+            return att
+        self.outbox.finish(dead=[(r.id, st, msg) for r in rows], now=now,
+                           audit=[(r.idem_key, batch_id, endpoint, st, "dead_letter", msg) for r in rows])
+        return Attempt(endpoint, len(rows), dead=len(rows), http_status=st, error=msg)
+
+    def _send_single(self, row: Row) -> Attempt:
+        endpoint = self.cfg.path_for(row.kind)
+        now = self.clock.now()
+        self.outbox.mark_sent([row.id], now)
+        try:
+            resp = self.transport.request("POST", endpoint, self._body(row.payload), self._headers(row.idem_key))
+        except TransportError as e:
+            return self._on_transport_error([row], endpoint, e, None, self.clock.now())
+        now = self.clock.now()
+        self.outbox.link_up(now)
+        if 200 <= resp.status < 300:
+            doc = self._response_json(resp) or {}
+            outcome = doc.get("outcome", "accepted") if isinstance(doc, dict) else "accepted"
+            if outcome == "rejected":
+                err = doc.get("error") or {}
+                msg = t("sender.error.rejected", status=resp.status, message=err.get("message", ""),
+                        url=self.transport.url(endpoint))
+                self.outbox.finish(dead=[(row.id, resp.status, msg)], now=now,
+                                   audit=[(row.idem_key, None, endpoint, resp.status, "dead_letter", msg)])
+                return Attempt(endpoint, 1, dead=1, http_status=resp.status, error=msg)
+            self.outbox.finish(acked=[row.id], now=now,
+                               audit=[(row.idem_key, None, endpoint, resp.status, outcome, None)])
+            return Attempt(endpoint, 1, acked=1, http_status=resp.status)
+        return self._on_http_failure([row], endpoint, resp, None, now)
+
+    def _send_batch(self, rows: list[Row]) -> Attempt:
+        endpoint = self.cfg.path_for("batch")
+        now = self.clock.now()
+        batch_id = str(uuid.uuid4())
+        restored = self.outbox.get_meta("link_restored_at")
+        mode = "backfill" if restored and rows[0].created_at < restored else "realtime"
+        body = {"schema": "ecologis.batch/1", "batch_id": batch_id, "sent_at": iso(now), "mode": mode,
+                "records": [{"kind": r.kind, "idempotency_key": r.idem_key, "payload": r.payload} for r in rows]}
+        self.outbox.mark_sent([r.id for r in rows], now)
+        try:
+            resp = self.transport.request("POST", endpoint, self._body(body), self._headers(batch_id))
+        except TransportError as e:
+            return self._on_transport_error(rows, endpoint, e, batch_id, self.clock.now())
+        now = self.clock.now()
+        self.outbox.link_up(now)
+        if not 200 <= resp.status < 300:
+            return self._on_http_failure(rows, endpoint, resp, batch_id, now)
+        doc = self._response_json(resp)
+        results = {}
+        if isinstance(doc, dict) and isinstance(doc.get("results"), list):
+            for res in doc["results"]:
+                if isinstance(res, dict) and "idempotency_key" in res:
+                    results[res["idempotency_key"]] = res
+        acked, dead, retry, audit = [], [], [], []
+        for r in rows:
+            res = results.get(r.idem_key)
+            outcome = res.get("outcome") if res else None
+            if outcome in ("accepted", "duplicate"):
+                acked.append(r.id)
+                audit.append((r.idem_key, batch_id, endpoint, resp.status, outcome, None))
+            elif outcome == "rejected":
+                err = res.get("error") or {}
+                msg = t("sender.error.rejected", status=resp.status, message=err.get("message", ""),
+                        url=self.transport.url(endpoint))
+                dead.append((r.id, resp.status, msg))
+                audit.append((r.idem_key, batch_id, endpoint, resp.status, "dead_letter", msg))
+            else:
+                msg = t("sender.error.no_result", url=self.transport.url(endpoint))
+                retry.append((r.id, now + self.backoff(r.attempts + 1), resp.status, msg))
+                audit.append((r.idem_key, batch_id, endpoint, resp.status, "retry", msg))
+        self.outbox.finish(acked=acked, dead=dead, retry=retry, audit=audit, now=now)
+        return Attempt(endpoint, len(rows), acked=len(acked), dead=len(dead), retried=len(retry),
+                       http_status=resp.status, error=retry and retry[0][3] or None)
+
+    # ---- loops ------------------------------------------------------------------------
+    def drain(self, give_up_after: float | None = None, on_attempt=None) -> DrainResult:
+        """Send until nothing is unsent; wait (clock.sleep) for back-off/Retry-After.
+
+        Gives up after ``give_up_after`` seconds of clock time (None = never).
+        """
+        res = DrainResult()
+        start = self.clock.now()
+        while True:
+            att = self.send_due()
+            if att is not None:
+                res.attempts.append(att)
+                res.acked += att.acked
+                res.dead += att.dead
+                if on_attempt:
+                    on_attempt(att)
+                continue
+            remaining = self.outbox.unsent_count()
+            if remaining == 0:
+                break
+            now = self.clock.now()
+            if give_up_after is not None and now - start >= give_up_after:
+                res.gave_up = True
+                break
+            nxt = max(self.outbox.next_due_at() or now, self.outbox.get_meta("not_before") or 0)
+            wait = max(0.0, nxt - now)
+            if give_up_after is not None:
+                wait = min(wait, max(0.0, start + give_up_after - now))
+            self.clock.sleep(max(wait, 0.001))
+        res.remaining = self.outbox.unsent_count()
+        return res
+
+
+# --------------------------------------------------------------------------------------
+def deadline_status(outbox: Outbox, cfg: SenderConfig, now: float) -> dict:
+    """The 24-hour window of the oldest unsent record (seed 000 p. 13).
+
+    The window of a record starts when it was queued, or when the link came back if it
+    was queued before (during an outage); while the link is down the window has not
+    started yet ("paused").  state: none | ok | warning | missed | paused.
+    """
+    counts = outbox.counts()
+    oldest = outbox.oldest_unsent()
+    down = outbox.get_meta("link_down_since")
+    restored = outbox.get_meta("link_restored_at")
+    out = {"counts": counts, "oldest_pending_created_at": None, "oldest_pending_age_s": None,
+           "deadline": None, "time_left_s": None, "deadline_state": "none",
+           "link": {"up": down is None, "down_since": iso(down) if down else None,
+                    "restored_at": iso(restored) if restored else None},
+           "last_error": outbox.last_error()}
+    if out["last_error"]:
+        out["last_error"]["at"] = iso(out["last_error"]["at"])
+    if oldest is None:
+        return out
+    out["oldest_pending_created_at"] = iso(oldest.created_at)
+    out["oldest_pending_age_s"] = round(now - oldest.created_at, 3)
+    if down is not None:
+        out["deadline_state"] = "paused"
+        return out
+    start = max(oldest.created_at, restored or 0.0)
+    deadline = start + cfg.deadline_hours * 3600.0
+    left = deadline - now
+    out["deadline"] = iso(deadline)
+    out["time_left_s"] = round(left, 3)
+    if left < 0:
+        out["deadline_state"] = "missed"
+    elif left < cfg.warn_hours * 3600.0:
+        out["deadline_state"] = "warning"
+    else:
+        out["deadline_state"] = "ok"
+    return out
+
+
+def format_left(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    sign = "-" if seconds < 0 else ""
+    s = int(abs(seconds))
+    return f"{sign}{s // 3600:d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def deadline_message(st: dict) -> str:
+    state = st["deadline_state"]
+    if state == "none":
+        return t("sender.deadline.none")
+    if state == "paused":
+        return t("sender.deadline.paused", since=st["link"]["down_since"] or "")
+    return t(f"sender.deadline.{state}", left=format_left(st["time_left_s"]),
+             deadline=model.to_local_text(st["deadline"]))
