@@ -109,5 +109,11 @@ class Journal(list):
     def warnings(self) -> list[Issue]:
         return [i for i in self if not i.is_error]
 
+    def with_file(self, file: str) -> "Journal":
+        """A copy whose entries name ``file`` (for messages about an input file)."""
+        from dataclasses import replace
+
+        return Journal(replace(i, file=file) for i in self)
+
     def codes(self) -> list[str]:
         return [i.code for i in self]

@@ -1,0 +1,109 @@
+"""``ecologis-cli assess FILE [--method PRESET] [--json]``."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from ecologis.i18n import t, translator
+
+
+def register(sub) -> None:
+    p = sub.add_parser("assess", help=t("cli.assess.help"))
+    p.add_argument("file", help=t("cli.assess.file"))
+    p.add_argument("--method", default=None, help=t("cli.assess.method"))
+    p.add_argument("--json", action="store_true", help=t("cli.assess.json"))
+    p.add_argument("--duplicates", choices=("sum", "keep"), default="sum", help=t("cli.assess.duplicates"))
+    p.set_defaults(func=run)
+
+
+def _fmt(x: float, digits: int = 3) -> str:
+    return f"{x:,.{digits}f}".replace(",", "\u202f") if translator.lang == "uk" else f"{x:,.{digits}f}"
+
+
+def run(args) -> int:
+    from ecologis.core.assess import compute, prepare
+    from ecologis.core.dictionary import DictionaryError, load_dictionary
+    from ecologis.core.presets import load_presets
+    from ecologis.io.emissions_table import TableReadError, read_emissions
+
+    lang = translator.lang
+    try:
+        dictionary = load_dictionary()
+    except DictionaryError as e:
+        print(t("cli.error.file", file=str(e.path), detail=e.detail), file=sys.stderr)
+        return 2
+    presets = load_presets()
+    try:
+        table = read_emissions(args.file, dictionary)
+    except TableReadError as e:
+        if args.json:
+            print(json.dumps({"valid": False, "errors": [{"code": "E_FILE", "row": None, "field": None,
+                                                            "file": e.file, "message": e.message()}]}, ensure_ascii=False))
+        else:
+            print(e.message(), file=sys.stderr)
+        return 2
+    method = args.method
+    if method is None:
+        prof = table.meta.get("profile") or {}
+        method = prof.get("preset") if isinstance(prof, dict) else None
+    method = method or "ecologis-2025"
+    if method not in presets:
+        print(t("cli.error.method", method=method, available=", ".join(presets)), file=sys.stderr)
+        return 2
+    prepared = prepare(table.emissions, dictionary)
+    prepared.journal = prepared.journal.with_file(args.file)
+    result = compute(prepared, presets[method], args.duplicates)
+    doc = result.to_json(lang)
+    if args.json:
+        print(json.dumps(doc, ensure_ascii=False, indent=1))
+        return 2 if result.errors else 0
+    if result.errors:
+        print(t("cli.errors_header", count=len(result.errors)), file=sys.stderr)
+        for i in result.errors:
+            print("  " + i.located_message(), file=sys.stderr)
+        return 2
+    _print_human(result, lang)
+    return 0
+
+
+def _print_human(result, lang: str) -> None:
+    from ecologis.i18n import t
+
+    p = result.preset
+    name = t(p.name_key) if p.name_key else (p.name or p.id)
+    print(f"{t('cli.result.method')}: {p.id} — {name}")
+    cols = [t("col.substance"), t("col.mass_t"), t("col.gdk"), t("col.gdk_kind"), t("col.class"), t("col.a"),
+            t("col.contribution"), t("col.share")]
+    rows = []
+    for c in result.contributions:
+        rows.append([c["substance"] if lang == "uk" else c["substance_en"], f"{c['mass_t_per_year']:.5f}",
+                     f"{c['gdk_mg_m3']:g}", t("gdk_kind." + c["gdk_kind"]), str(c["hazard_class"]), f"{c['a']:g}",
+                     _fmt(c["contribution"]), f"{100 * c['share']:.2f}"])
+    widths = [min(48, max(len(cols[j]), *(len(r[j]) for r in rows))) if rows else len(cols[j]) for j in range(len(cols))]
+
+    def line(cells):
+        out = []
+        for j, c in enumerate(cells):
+            c = c if len(c) <= widths[j] else c[: widths[j] - 1] + "…"
+            out.append(c.ljust(widths[j]) if j == 0 else c.rjust(widths[j]))
+        return "  ".join(out)
+
+    print(line(cols))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print(line(r))
+    print()
+    print(f"{t('cli.result.knp')}: {_fmt(result.knp)}")
+    print(f"{t('cli.result.category')}: {result.category}")
+    print(f"{t('cli.result.szz')}: {result.szz_m:g} {t('cli.result.m')}")
+    dom = ", ".join(s.name(lang) for s in result.dominant_substances())
+    print(f"{t('cli.result.dominant')}: {dom}")
+    print(f"{t('cli.result.recommendations')}:")
+    for r in result.recommendations():
+        print(f"  • {r.text(lang)}")
+    if result.warnings:
+        print()
+        print(t("cli.warnings_header", count=len(result.warnings)))
+        for i in result.warnings:
+            print(f"  [{t('severity.' + i.severity)}] {i.located_message()}")

@@ -1,0 +1,265 @@
+"""Reading emissions tables (CSV, XLSX, profile JSON) into :class:`Emission` rows.
+
+CSV as plants and Excel produce it: UTF-8, UTF-8 with BOM or Windows-1251 (detected);
+delimiter ``,`` ``;`` or tab (detected); decimal commas kept as text so the validation
+journal can report them.  XLSX through openpyxl with ``data_only=True``: formulas are
+read as their cached values and never evaluated.  Ukrainian, English and Russian
+headers are mapped; extra columns are ignored; blank rows are skipped.  Row numbers
+are the file's own (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ecologis.core.dictionary import Dictionary, normalize_name
+from ecologis.core.model import Emission
+
+# canonical column -> accepted header spellings (normalised: lower case, no punctuation)
+HEADER_SYNONYMS = {
+    "substance": ["речовина", "назва речовини", "забруднююча речовина", "забруднювальна речовина", "назва",
+                  "substance", "pollutant", "name", "вещество", "наименование вещества", "наименование", "загрязняющее вещество"],
+    "mass": ["маса", "маса викиду", "викид", "mass", "emission", "масса", "масса выброса", "выброс"],
+    "unit": ["одиниці", "одиниця", "одиниці виміру", "од вим", "unit", "units", "единицы", "единица", "ед изм"],
+    "code": ["код", "код речовини", "code", "код вещества"],
+    "cas": ["cas", "cas номер", "номер cas", "cas no", "cas number"],
+    "gdk_sd": ["гдк", "гдк сд", "гдк с д", "гдк середньодобова", "gdk sd", "gdk_sd", "gdk", "mac daily", "пдк", "пдк сс", "пдк с с"],
+    "gdk_mr": ["гдк мр", "гдк м р", "гдк максимальна разова", "gdk mr", "gdk_mr", "mac one time", "пдк мр", "пдк м р"],
+    "hazard_class": ["клас", "клас небезпеки", "клас небезпечності", "class", "hazard class", "hazard_class", "класс", "класс опасности"],
+    "hours_per_year": ["годин на рік", "години роботи", "hours", "hours per year", "hours_per_year", "часов в год"],
+    "source_id": ["джерело", "номер джерела", "source", "source id", "source_id", "источник"],
+    "origin": ["походження даних", "origin", "data origin"],
+    "date": ["дата", "date"],
+    "note": ["примітка", "note", "notes", "примечание"],
+}
+_UNIT_IN_HEADER = re.compile(r"[,(]\s*([^,()]+?)\s*\)?\s*$")
+
+
+def _norm_header(h) -> str:
+    s = normalize_name(str(h or ""))
+    s = re.sub(r"[.\-_/,;:()\[\]³]", " ", s)
+    return " ".join(s.split())
+
+
+_HEADER_LOOKUP = {_norm_header(s): canon for canon, spellings in HEADER_SYNONYMS.items() for s in spellings}
+
+
+class TableReadError(Exception):
+    """The file cannot be read at all; ``key``/``params`` give the translated reason."""
+
+    def __init__(self, file: str, key: str, **params):
+        super().__init__(f"{file}: {key} {params}")
+        self.file = file
+        self.key = key
+        self.params = params
+
+    def message(self, lang: str | None = None) -> str:
+        from ecologis.i18n import t, t_lang
+
+        tr = (lambda k, **kw: t_lang(lang, k, **kw)) if lang else t
+        return tr("io.error.prefix", file=self.file) + " " + tr(self.key, **self.params)
+
+
+@dataclass
+class TableData:
+    emissions: list[Emission]
+    columns: dict[str, str]           # canonical -> original header
+    ignored_columns: list[str]
+    encoding: str | None = None
+    delimiter: str | None = None
+    header_unit: str | None = None
+    meta: dict = field(default_factory=dict)
+
+
+def map_headers(headers: list) -> tuple[dict[str, int], list[str], str | None]:
+    """Canonical column → index; unmapped headers; a unit found in the mass header."""
+    mapping: dict[str, int] = {}
+    ignored: list[str] = []
+    header_unit = None
+    for i, h in enumerate(headers):
+        raw = str(h or "").strip()
+        if not raw:
+            continue
+        n = _norm_header(raw)
+        canon = _HEADER_LOOKUP.get(n)
+        if canon is None:
+            # "Маса, т/рік" / "Mass (kg/yr)": the unit is written in the header
+            m = _UNIT_IN_HEADER.search(raw)
+            if m:
+                base = _norm_header(raw[: m.start()])
+                if _HEADER_LOOKUP.get(base) == "mass":
+                    canon = "mass"
+                    header_unit = m.group(1).strip()
+                elif _HEADER_LOOKUP.get(base) in ("gdk_sd", "gdk_mr"):
+                    canon = _HEADER_LOOKUP[base]
+        if canon is None:
+            # "ГДК с.д., мг/м3" and similar
+            for prefix_len in range(len(n), 0, -1):
+                c = _HEADER_LOOKUP.get(n[:prefix_len].strip())
+                if c in ("gdk_sd", "gdk_mr", "hazard_class") and prefix_len >= 3:
+                    canon = c
+                    break
+        if canon is not None and canon not in mapping:
+            mapping[canon] = i
+        else:
+            ignored.append(raw)
+    return mapping, ignored, header_unit
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1251"), "cp1251"
+
+
+def _sniff_delimiter(text: str) -> str:
+    lines = [ln for ln in text.splitlines() if ln.strip()][:20]
+    sample = "\n".join(lines)
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        counts = {d: sum(ln.count(d) for ln in lines) for d in (";", "\t", ",")}
+        return max(counts, key=counts.get) if any(counts.values()) else ","
+
+
+def _rows_to_table(file: str, rows: list[list], row_offset: int, dictionary: Dictionary | None, **meta) -> TableData:
+    # first non-blank row is the header
+    start = 0
+    while start < len(rows) and all(str(c or "").strip() == "" for c in rows[start]):
+        start += 1
+    if start >= len(rows):
+        raise TableReadError(file, "io.error.empty")
+    headers = rows[start]
+    mapping, ignored, header_unit = map_headers(headers)
+    if "substance" not in mapping and "cas" not in mapping and "code" not in mapping:
+        raise TableReadError(file, "io.error.no_substance_column", headers=", ".join(str(h) for h in headers if str(h or "").strip()))
+    if "mass" not in mapping:
+        raise TableReadError(file, "io.error.no_mass_column", headers=", ".join(str(h) for h in headers if str(h or "").strip()))
+    emissions = []
+    for k, r in enumerate(rows[start + 1:], start=start + 1):
+        if all(c is None or str(c).strip() == "" for c in r):
+            continue
+
+        def cell(name):
+            i = mapping.get(name)
+            if i is None or i >= len(r):
+                return None
+            v = r[i]
+            return v.strip() if isinstance(v, str) else v
+
+        ref = _choose_reference(cell("substance"), cell("cas"), cell("code"), dictionary)
+        e = Emission(
+            substance=ref,
+            mass=cell("mass"),
+            unit=cell("unit") if cell("unit") not in (None, "") else (header_unit or "t/yr"),
+            hours_per_year=cell("hours_per_year") if cell("hours_per_year") not in (None, "") else 8760.0,
+            source_id=None if cell("source_id") in (None, "") else str(cell("source_id")),
+            origin=str(cell("origin") or "inventory"),
+            date=None if cell("date") in (None, "") else str(cell("date")),
+            note=str(cell("note") or ""),
+            gdk_sd=cell("gdk_sd"),
+            gdk_mr=cell("gdk_mr"),
+            hazard_class=cell("hazard_class"),
+            row=k + row_offset,
+        )
+        emissions.append(e)
+    columns = {c: str(headers[i]) for c, i in mapping.items()}
+    return TableData(emissions, columns, ignored, header_unit=header_unit, **meta)
+
+
+def _choose_reference(name, cas, code, dictionary: Dictionary | None):
+    cands = [str(x).strip() for x in (cas, code, name) if x not in (None, "") and str(x).strip()]
+    if dictionary is not None:
+        for c in cands:
+            if dictionary.lookup(c) is not None:
+                return c
+    if name not in (None, "") and str(name).strip():
+        return str(name).strip()
+    return cands[0] if cands else ""
+
+
+def read_csv(path: Path, dictionary: Dictionary | None = None) -> TableData:
+    file = Path(path).name
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        raise TableReadError(file, "io.error.os", detail=e.strerror or str(e)) from None
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise TableReadError(file, "io.error.binary")
+    try:
+        text, enc = _decode(data)
+    except UnicodeDecodeError:
+        raise TableReadError(file, "io.error.encoding") from None
+    delim = _sniff_delimiter(text)
+    try:
+        import pandas as pd
+
+        df = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, header=None, keep_default_na=False,
+                         skip_blank_lines=False, engine="python")
+        rows = df.values.tolist()
+    except Exception as e:  # pandas raises many parser error types
+        raise TableReadError(file, "io.error.csv", detail=str(e).splitlines()[0][:200]) from None
+    return _rows_to_table(file, rows, 1, dictionary, encoding=enc, delimiter=delim)
+
+
+def read_xlsx(path: Path, dictionary: Dictionary | None = None) -> TableData:
+    file = Path(path).name
+    try:
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:
+        raise TableReadError(file, "io.error.xlsx", detail=str(e).splitlines()[0][:200] if str(e) else type(e).__name__) from None
+    try:
+        ws = wb.worksheets[0]
+        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    return _rows_to_table(file, rows, 1, dictionary, meta={"sheet": ws.title})
+
+
+def read_profile_emissions(path: Path) -> TableData:
+    file = Path(path).name
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except OSError as e:
+        raise TableReadError(file, "io.error.os", detail=e.strerror or str(e)) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise TableReadError(file, "io.error.json", detail=str(e)) from None
+    items = doc.get("emissions") if isinstance(doc, dict) else doc
+    if not isinstance(items, list):
+        raise TableReadError(file, "io.error.no_emissions")
+    out = []
+    for i, d in enumerate(items, start=1):
+        if not isinstance(d, dict):
+            raise TableReadError(file, "io.error.row_not_object", row=i)
+        e = Emission.from_json(d)
+        e.row = i
+        out.append(e)
+    meta = {"profile": doc} if isinstance(doc, dict) else {}
+    return TableData(out, {}, [], meta=meta)
+
+
+def read_emissions(path: str | Path, dictionary: Dictionary | None = None) -> TableData:
+    """Read an emissions table or profile by its extension (.csv/.txt/.tsv, .xlsx/.xlsm, .json)."""
+    p = Path(path)
+    if not p.exists():
+        raise TableReadError(p.name, "io.error.not_found")
+    ext = p.suffix.lower()
+    if ext in (".csv", ".txt", ".tsv"):
+        return read_csv(p, dictionary)
+    if ext in (".xlsx", ".xlsm"):
+        return read_xlsx(p, dictionary)
+    if ext in (".json", ".ecologis"):
+        return read_profile_emissions(p)
+    raise TableReadError(p.name, "io.error.format", ext=ext or "?")
