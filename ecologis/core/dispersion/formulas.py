@@ -49,6 +49,8 @@ UNVERIFIED: dict[str, str] = {
     "ond86.s3.u_m_weighted": "common dangerous wind speed u_mс = Σ(c_m,i·u_m,i)/Σc_m,i for several sources [M]",
     "ond86.summation_group": "summation groups: reduced concentration c1 + Σ c_k·ПДК1/ПДК_k [M]",
     "ond86.s7.background": "background added as c + c_ф (OND-86 section 7) [M]",
+    "ond86.s4.terrain_extent": "6.2·x_m·√(η − 1): arithmetic printed in the ravine example, meaning (extent of the terrain correction) inferred",
+    "ond86.pdv_hot": "ПДВ = (ПДК − c_ф)·H²·∛(V1·ΔT)/(A·F·m·n·η), the inverse of (2.1) [S][M]",
     "ond86.2.5.F_by_cleaning": "F = 2 / 2.5 / 3 for dust by cleaning efficiency ≥90 / 75–90 / <75 % (OND-86 п. 2.5) [M]",
 }
 
@@ -321,6 +323,24 @@ def eta_terrain(phi1, eta_m):
 
     φ1 (fig. 4.1) and η_m (table 4.1) are inputs: the figure and table were not available."""
     return 1.0 + _a(phi1) * (_a(eta_m) - 1.0)
+
+
+def terrain_influence_distance(x_m_flat, eta):
+    """6.2·x_m·√(η − 1), m: printed arithmetic of the OND-86 ravine example [P]
+    ("6,2·430·√0,8 = 2400 м", "6,2·√0,8·215 = 1200 м").  UNVERIFIED meaning: the
+    example uses flat-terrain values beyond this distance (x = 3000 м), so it is read
+    as the extent of the terrain correction; the rule text (section 4) was not found.
+    Not used by the field calculation (η is a constant there)."""
+    return 6.2 * _a(x_m_flat) * np.sqrt(np.maximum(_a(eta) - 1.0, 0.0))
+
+
+def pdv_hot(gdk_mg_m3, background_mg_m3, height_m, volume_m3_s, delta_t_c, a, f_settle, m, n, eta):
+    """ПДВ = (ПДК − c_ф)·H²·∛(V1·ΔT)/(A·F·m·n·η), g/s: inverse of (2.1) with c_m + c_ф = ПДК.
+
+    UNVERIFIED [S][M] (OND-86 ПДВ section not retrieved; W5 test data)."""
+    h = _a(height_m)
+    return ((_a(gdk_mg_m3) - _a(background_mg_m3)) * h * h * np.cbrt(_a(volume_m3_s) * _a(delta_t_c))
+            / (_a(a) * _a(f_settle) * _a(m) * _a(n) * _a(eta)))
 
 
 def f_settling_from_cleaning(efficiency_pct):
