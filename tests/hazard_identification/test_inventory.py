@@ -1,0 +1,112 @@
+"""Inventory reading (CSV encodings and separators, XLSX, JSON) and rejection of invalid files."""
+
+import json
+
+import openpyxl
+import pytest
+
+from ecologis.core.hazard_identification.inventory import InventoryError, read_inventory
+
+
+def write(path, text, encoding="utf-8"):
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_csv_cp1251_semicolon_decimal_comma(tmp_path):
+    p = write(tmp_path / "inv.csv", "name;cas;categories;quantity_t\nХлор;7782-50-5;;12,5\nТолуол;;P5c;100\n", "cp1251")
+    items = read_inventory(p)
+    assert [i.name for i in items] == ["Хлор", "Толуол"]
+    assert items[0].quantity_t == 12.5
+    assert items[0].named_entry == "10"  # chlorine, Seveso III Part 2 entry 10, recognised by CAS
+    assert items[1].categories == ("P5c",)
+    assert [i.row for i in items] == [2, 3]
+
+
+def test_csv_utf8_bom_comma_multi_categories(tmp_path):
+    p = write(tmp_path / "inv.csv", 'name,cas,categories,quantity_t\n"Речовина, А",,"p5a;E1",3\n', "utf-8-sig")
+    (it,) = read_inventory(p)
+    assert it.name == "Речовина, А" and it.categories == ("P5a", "E1") and it.quantity_t == 3.0
+
+
+def test_xlsx_cached_values(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["name", "cas", "categories", "quantity_t"])
+    ws.append(["Аміак", "7664-41-7", None, 60])
+    ws.append(["Речовина", None, "H2", 12.5])
+    p = tmp_path / "inv.xlsx"
+    wb.save(p)
+    items = read_inventory(p)
+    assert items[0].named_entry == "35" and items[0].quantity_t == 60.0
+    assert items[1].categories == ("H2",) and items[1].row == 3
+
+
+def test_json_list_and_object(tmp_path):
+    rows = [{"name": "Хлор", "cas": "7782-50-5", "categories": "", "quantity_t": 1}]
+    p = tmp_path / "a.json"
+    p.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    assert read_inventory(p)[0].named_entry == "10"
+    p2 = tmp_path / "b.json"
+    p2.write_text(json.dumps({"inventory": rows}), encoding="utf-8")
+    assert len(read_inventory(p2)) == 1
+
+
+def test_invalid_inventory_rejected_with_rows_and_fields(tmp_path):
+    text = (
+        "name;cas;categories;quantity_t\n"
+        "Добра;;H2;10\n"  # row 2: valid
+        "Від'ємна;;H2;-5\n"  # row 3: negative quantity
+        "Невідома категорія;;H9;10\n"  # row 4: unknown category
+        "Текст;;H1;багато\n"  # row 5: non-numeric
+        "Етанол;64-17-5;;10\n"  # row 6: CAS not a named substance, no categories
+    )
+    p = write(tmp_path / "bad.csv", text)
+    with pytest.raises(InventoryError) as ei:
+        read_inventory(p)
+    probs = {(pr.row, pr.field, pr.key) for pr in ei.value.problems}
+    assert probs == {
+        (3, "quantity_t", "opn.error.negative_quantity"),
+        (4, "categories", "opn.error.unknown_category"),
+        (5, "quantity_t", "opn.error.not_numeric"),
+        (6, "cas", "opn.error.unknown_named"),
+    }
+    uk = ei.value.messages("uk")
+    en = ei.value.messages("en")
+    assert any("bad.csv" in m and "рядок 3" in m and "quantity_t" in m for m in uk)
+    assert any("bad.csv" in m and "row 4" in m and "H9" in m for m in en)
+    assert all("opn.error" not in m for m in uk + en)  # every key translated
+
+
+def test_ambiguous_cas_needs_named_entry(tmp_path):
+    # 6484-52-2 (ammonium nitrate) is Part 2 entries 1-4
+    p = write(tmp_path / "an.csv", "name,cas,categories,quantity_t\nAN,6484-52-2,,100\n")
+    with pytest.raises(InventoryError) as ei:
+        read_inventory(p)
+    assert ei.value.problems[0].key == "opn.error.ambiguous_cas"
+    p = write(tmp_path / "an2.csv", "name,cas,categories,quantity_t,named_entry\nAN,6484-52-2,,100,2\n")
+    assert read_inventory(p)[0].named_entry == "2"
+
+
+def test_missing_column_and_missing_file(tmp_path):
+    p = write(tmp_path / "nocol.csv", "name,cas,categories\nA,,H1\n")
+    with pytest.raises(InventoryError) as ei:
+        read_inventory(p)
+    assert (ei.value.problems[0].key, ei.value.problems[0].field) == ("opn.error.missing_column", "quantity_t")
+    with pytest.raises(InventoryError) as ei:
+        read_inventory(tmp_path / "none.csv")
+    assert ei.value.problems[0].key == "opn.error.file_not_found"
+    with pytest.raises(InventoryError) as ei:
+        read_inventory(write(tmp_path / "x.txt", "a"))
+    assert ei.value.problems[0].key == "opn.error.unsupported_format"
+
+
+def test_locale_files_have_same_keys_and_prefix():
+    from ecologis.i18n import load_language
+    from ecologis.paths import LOCALES_DIR
+
+    uk = json.loads((LOCALES_DIR / "uk.opn.json").read_text(encoding="utf-8"))
+    en = json.loads((LOCALES_DIR / "en.opn.json").read_text(encoding="utf-8"))
+    assert set(uk) == set(en)
+    assert all(k.startswith("opn.") for k in uk)
+    load_language("uk"), load_language("en")  # no duplicate key with other files
