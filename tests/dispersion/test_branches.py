@@ -174,12 +174,13 @@ def test_formula_branches_directly():
     # (2.24): H = 6, t = 0.5: s1 = 0.1875 − 1 + 1.5 = 0.6875; s1^H = 0.5 + 0.5·0.6875 = 0.84375.
     assert float(fm.s1_low_source(fm.s1_near(0.5), 6.0)) == pytest.approx(0.84375)
     # s2 (2.27), W6 derived: Example 1 with u = 2.22, x = 430, y = 50: t_y = 2.22·2500/184900 = 0.030016,
-    # s2 = 1/(1 + 0.150081 + 0.011532 + 0.000460 + 0.000037)² = 1/1.162110² = 0.740478.
-    ty = float(fm.t_y_argument(2.2201657, 50.0, 430.398))
-    assert ty == pytest.approx(0.0300, abs=5e-5)
-    assert float(fm.s2_coefficient(ty)) == pytest.approx(0.740, abs=5e-4)
-    # y = 100: t_y = 0.1201, s2 = 0.301 (reference W6).
-    assert float(fm.s2_coefficient(fm.t_y_argument(2.2201657, 100.0, 430.398))) == pytest.approx(0.301, abs=5e-4)
+    # s2 = 1/(1 + 0.150090 + 0.011534 + 0.000460 + 0.000037)² = 1/1.162121² = 0.74045 → 0.740.
+    ty = float(fm.t_y_argument(2.2201657, 50.0, 430.0))
+    assert ty == pytest.approx(0.030018, abs=1e-6)
+    assert float(fm.s2_coefficient(ty)) == pytest.approx(0.74045, abs=5e-5)
+    # y = 100: t_y = 22201.657/184900 = 0.120074; poly = 1 + 0.600370 + 0.184548 + 0.029432
+    # + 0.009378 = 1.823728; s2 = 1/3.325984 = 0.300663 (reference W6: 0.301).
+    assert float(fm.s2_coefficient(fm.t_y_argument(2.2201657, 100.0, 430.0))) == pytest.approx(0.300663, abs=5e-6)
     # t_y above 5 m/s uses 5: u = 8, y = x → t_y = 5.
     assert float(fm.t_y_argument(8.0, 10.0, 10.0)) == 5.0
     # F by cleaning efficiency (OND-86 п. 2.5 [M]): 95 % → 2; 80 % → 2.5; 50 % → 3.
