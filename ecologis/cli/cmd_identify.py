@@ -27,7 +27,7 @@ def _fmt(x) -> str:
     if x is None:
         return "—"
     if isinstance(x, float):
-        return f"{x:.6g}"
+        return f"{x:.6g}" if x == x and abs(x) != float("inf") else "—"
     return str(x)
 
 
