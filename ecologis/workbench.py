@@ -1,0 +1,543 @@
+"""The workbench: the state of one assessment session, without Qt.
+
+It holds the :class:`~ecologis.io.profile.Profile` being edited (enterprise, emission
+rows), the substance :class:`~ecologis.core.dictionary.Dictionary`, the methodology
+presets and the one in use, the display unit and the current
+:class:`~ecologis.core.assess.AssessmentResult`.  Every edit of the table, the
+dictionary or the preset goes through a command on an undo/redo stack and triggers a
+recalculation with the core (``prepare`` / ``compute``).  Listeners are plain
+callables ``callback(event: str, data: dict)``; the GUI wraps them in Qt models.
+
+Masses are stored exactly as entered (value and unit).  The display unit only changes
+what is shown: :meth:`Workbench.display_mass` converts with
+:func:`ecologis.core.units.convert`, so switching t/yr ↔ kg/yr ↔ g/s and back never
+changes a stored value.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from ecologis.core.assess import AssessmentResult, NumberProblem, compute, parse_number, prepare
+from ecologis.core.dictionary import Dictionary, Substance, load_dictionary
+from ecologis.core.gdk import GDK_KINDS
+from ecologis.core.model import Emission, Enterprise
+from ecologis.core.presets import DEFAULT_PRESET_ID, Preset, load_presets, save_user_presets
+from ecologis.core.units import T_PER_YEAR, UNITS, convert
+from ecologis.io.profile import Profile
+
+Listener = Callable[[str, dict], None]
+
+# Events sent to listeners (``data`` keys in brackets):
+#   rows_about_to_insert / rows_inserted  [first, last]
+#   rows_about_to_reset / rows_reset      []  (deletions, profile replaced)
+#   row_changed                           [row]
+#   result                                []  (a new AssessmentResult is available)
+#   dictionary                            []  (dictionary content changed)
+#   presets / preset                      []  (preset list / preset in use changed)
+#   display_unit                          [unit]
+#   enterprise                            []  (name or coordinates changed)
+#   stack                                 []  (undo/redo availability or dirty flag changed)
+
+
+class InputProblem(ValueError):
+    """User input refused before it reaches the table; ``key``/``params`` translate it."""
+
+    def __init__(self, key: str, **params):
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+    def message(self) -> str:
+        from ecologis.i18n import t
+
+        return t(self.key, **self.params)
+
+
+def parse_mass_input(text) -> float:
+    """A mass typed by the user: "8,27" and "8.27" accepted; text, negatives, zero,
+    nan and infinity refused with :class:`InputProblem` (keys ``val.E_MASS_*``)."""
+    try:
+        value, _comma = parse_number(text)
+    except NumberProblem as p:
+        raise InputProblem("val.E_MASS_MISSING" if p.code == "missing" else "val.E_MASS_NOT_NUMBER", value=str(text)) from None
+    if math.isnan(value):
+        raise InputProblem("val.E_MASS_NAN", value=str(text))
+    if math.isinf(value):
+        raise InputProblem("val.E_MASS_INFINITE", value=str(text))
+    if value < 0:
+        raise InputProblem("val.E_MASS_NEGATIVE", value=str(text))
+    if value == 0:
+        raise InputProblem("val.E_MASS_ZERO", value=str(text))
+    return value
+
+
+@dataclass
+class Command:
+    """One undoable edit: ``redo``/``undo`` callables and a translation key naming it."""
+
+    key: str
+    redo: Callable[[], None]
+    undo: Callable[[], None]
+    touches_dictionary: bool = False
+
+
+@dataclass(frozen=True)
+class RowView:
+    """What the table shows for one row (display values, no Qt)."""
+
+    substance: str
+    substance_id: str | None
+    mass: float                # in the display unit (nan if not a number)
+    mass_text: str             # the stored value as entered when it is not a number
+    unit: str                  # the unit the mass was entered in
+    gdk: float                 # effective ГДК, mg/m³ (nan if none)
+    gdk_kind: str              # one of GDK_KINDS
+    hazard_class: int          # 0 = unknown
+    class_assumed: bool
+    a: float
+    contribution: float
+    share: float               # 0..1
+    row_values: bool           # row overrides the dictionary
+    valid: bool
+
+
+class Workbench:
+    """Session state with undo/redo; see the module docstring."""
+
+    def __init__(self, profile: Profile | None = None, dictionary: Dictionary | None = None,
+                 presets: dict[str, Preset] | None = None, persist_dictionary: bool = True):
+        self.dictionary: Dictionary = dictionary if dictionary is not None else load_dictionary()
+        self.presets: dict[str, Preset] = presets if presets is not None else load_presets()
+        self.profile: Profile = profile or Profile()
+        self.preset_id: str = self.profile.preset if self.profile.preset in self.presets else DEFAULT_PRESET_ID
+        self.profile.preset = self.preset_id
+        self.display_unit: str = T_PER_YEAR
+        self.persist_dictionary = persist_dictionary
+        self.file_path: Path | None = None
+        self.result: AssessmentResult | None = None
+        self._prepared = None
+        self._row_a = np.zeros(0)
+        self._row_class = np.zeros(0, dtype=np.int64)
+        self._listeners: list[Listener] = []
+        self._undo: list[Command] = []
+        self._redo: list[Command] = []
+        self._clean_top: Command | None = None
+        self._extra_dirty = False
+        self._batch = 0
+        self.recalculate()
+
+    # ------------------------------------------------------------------ listeners
+    def subscribe(self, callback: Listener) -> None:
+        self._listeners.append(callback)
+
+    def unsubscribe(self, callback: Listener) -> None:
+        if callback in self._listeners:
+            self._listeners.remove(callback)
+
+    def _emit(self, event: str, **data) -> None:
+        for cb in list(self._listeners):
+            cb(event, data)
+
+    # ------------------------------------------------------------------ accessors
+    @property
+    def emissions(self) -> list[Emission]:
+        return self.profile.emissions
+
+    @property
+    def enterprise(self) -> Enterprise:
+        return self.profile.enterprise
+
+    def row_count(self) -> int:
+        return len(self.profile.emissions)
+
+    @property
+    def preset(self) -> Preset:
+        return self.presets[self.preset_id]
+
+    def preset_name(self, lang: str | None = None) -> str:
+        from ecologis.i18n import t, t_lang
+
+        p = self.preset
+        if p.name_key:
+            return t_lang(lang, p.name_key) if lang else t(p.name_key)
+        return p.name or p.id
+
+    def display_mass(self, row: int, unit: str | None = None) -> float:
+        """The row's mass in ``unit`` (default: the display unit); stored value untouched."""
+        e = self.profile.emissions[row]
+        unit = unit or self.display_unit
+        try:
+            value = float(parse_number(e.mass)[0])
+        except NumberProblem:
+            return math.nan
+        if e.unit not in UNITS or not math.isfinite(value):
+            return value
+        return convert(value, e.unit, unit, float(e.hours_per_year or 8760.0))
+
+    def row_view(self, row: int) -> RowView:
+        e = self.profile.emissions[row]
+        res = self.result
+        prep = self._prepared
+        sub = prep.substances[row] if prep is not None and row < prep.n else None
+        name = sub.name(_lang()) if sub is not None else str(e.substance)
+        if res is not None and row < len(res.row_contribution):
+            contribution = float(res.row_contribution[row])
+            share = float(res.row_share[row])
+        else:
+            contribution = share = 0.0
+        kind = GDK_KINDS[int(prep.gdk_kind[row])] if prep is not None else "none"
+        return RowView(
+            substance=name,
+            substance_id=sub.id if sub is not None else None,
+            mass=self.display_mass(row),
+            mass_text="" if isinstance(e.mass, (int, float)) else str(e.mass),
+            unit=e.unit,
+            gdk=float(prep.gdk[row]) if prep is not None else math.nan,
+            gdk_kind=kind,
+            hazard_class=int(self._row_class[row]) if row < len(self._row_class) else 0,
+            class_assumed=bool(prep.hazard_class[row] == 0) if prep is not None else False,
+            a=float(self._row_a[row]) if row < len(self._row_a) else math.nan,
+            contribution=contribution,
+            share=share,
+            row_values=bool(prep.row_values[row]) if prep is not None else False,
+            valid=bool(prep.valid[row]) if prep is not None else False,
+        )
+
+    def gdk_usage(self) -> dict[str, list[int]]:
+        """Table rows (1-based) per ГДК kind in use, for the traceability note."""
+        out: dict[str, list[int]] = {}
+        prep = self._prepared
+        if prep is None:
+            return out
+        for i in range(prep.n):
+            if prep.valid[i]:
+                out.setdefault(GDK_KINDS[int(prep.gdk_kind[i])], []).append(i + 1)
+        return out
+
+    def rows_with_own_values(self) -> list[int]:
+        prep = self._prepared
+        if prep is None:
+            return []
+        return [i + 1 for i in range(prep.n) if prep.row_values[i]]
+
+    def preview_gdk(self, substance: Substance) -> tuple[float, str]:
+        """The ГДК that will be used for a new row of ``substance`` and its kind."""
+        prep = prepare([Emission(substance.id, 1.0, T_PER_YEAR)], self.dictionary)
+        return float(prep.gdk[0]), GDK_KINDS[int(prep.gdk_kind[0])]
+
+    # ------------------------------------------------------------------ calculation
+    def recalculate(self, reprepare: bool = True) -> AssessmentResult:
+        """Run the core on the current rows (``prepare`` only when rows/dictionary changed)."""
+        if reprepare or self._prepared is None:
+            ems = self.profile.emissions
+            for i, e in enumerate(ems):
+                e.row = i + 1
+            self._prepared = prepare(ems, self.dictionary)
+        preset = self.preset
+        self.result = compute(self._prepared, preset)
+        klass = self._prepared.hazard_class.astype(np.int64)
+        if preset.assumed_class_when_missing is not None:
+            klass = np.where(klass == 0, int(preset.assumed_class_when_missing), klass)
+        self._row_class = klass
+        self._row_a = preset.a_array()[klass] if len(klass) else np.zeros(0)
+        self._emit("result")
+        return self.result
+
+    # ------------------------------------------------------------------ undo stack
+    def _push(self, cmd: Command) -> None:
+        cmd.redo()
+        self._undo.append(cmd)
+        self._redo.clear()
+        self._emit("stack")
+
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def undo_key(self) -> str | None:
+        return self._undo[-1].key if self._undo else None
+
+    def redo_key(self) -> str | None:
+        return self._redo[-1].key if self._redo else None
+
+    def undo(self) -> bool:
+        if not self._undo:
+            return False
+        cmd = self._undo.pop()
+        cmd.undo()
+        self._redo.append(cmd)
+        self._emit("stack")
+        return True
+
+    def redo(self) -> bool:
+        if not self._redo:
+            return False
+        cmd = self._redo.pop()
+        cmd.redo()
+        self._undo.append(cmd)
+        self._emit("stack")
+        return True
+
+    def clear_history(self) -> None:
+        self._undo.clear()
+        self._redo.clear()
+        self._clean_top = None
+        self._extra_dirty = False
+        self._emit("stack")
+
+    @property
+    def dirty(self) -> bool:
+        top = self._undo[-1] if self._undo else None
+        return self._extra_dirty or top is not self._clean_top
+
+    def mark_clean(self) -> None:
+        self._clean_top = self._undo[-1] if self._undo else None
+        self._extra_dirty = False
+        self._emit("stack")
+
+    # ------------------------------------------------------------------ table edits
+    def _insert(self, at: int, rows: list[Emission]) -> None:
+        if not rows:
+            return
+        self._emit("rows_about_to_insert", first=at, last=at + len(rows) - 1)
+        self.profile.emissions[at:at] = rows
+        self._emit("rows_inserted", first=at, last=at + len(rows) - 1)
+        self.recalculate()
+
+    def _remove(self, indices: list[int]) -> list[tuple[int, Emission]]:
+        self._emit("rows_about_to_reset")
+        removed = []
+        for i in sorted(indices, reverse=True):
+            removed.append((i, self.profile.emissions.pop(i)))
+        self._emit("rows_reset")
+        self.recalculate()
+        return removed
+
+    def _restore(self, removed: list[tuple[int, Emission]]) -> None:
+        self._emit("rows_about_to_reset")
+        for i, e in sorted(removed):
+            self.profile.emissions.insert(i, e)
+        self._emit("rows_reset")
+        self.recalculate()
+
+    def add_row(self, substance: str | Substance, mass, unit: str | None = None, **row_values) -> int:
+        """Add one row (mass as typed, validated here); returns its index."""
+        value = parse_mass_input(mass)
+        ref = substance.id if isinstance(substance, Substance) else str(substance)
+        sub = self.dictionary.lookup(ref)
+        if sub is None:
+            raise InputProblem("val.E_SUBSTANCE_UNKNOWN", value=ref)
+        unit = unit or self.display_unit
+        if unit not in UNITS:
+            raise InputProblem("val.E_UNIT_UNKNOWN", value=unit)
+        e = Emission(substance=sub.name_uk, mass=value, unit=unit,
+                     **{k: v for k, v in row_values.items() if v is not None})
+        self.add_rows([e])
+        return self.row_count() - 1
+
+    def add_rows(self, rows: list[Emission], at: int | None = None) -> None:
+        rows = list(rows)
+        if not rows:
+            return
+        pos = self.row_count() if at is None else at
+
+        def redo():
+            self._insert(pos, rows)
+
+        def undo():
+            self._remove(list(range(pos, pos + len(rows))))
+
+        self._push(Command("gui.cmd.add", redo, undo))
+
+    def delete_rows(self, indices) -> None:
+        idx = sorted({int(i) for i in indices if 0 <= int(i) < self.row_count()})
+        if not idx:
+            return
+        saved: list = []
+
+        def redo():
+            saved[:] = self._remove(idx)
+
+        def undo():
+            self._restore(saved)
+
+        self._push(Command("gui.cmd.delete", redo, undo))
+
+    def _set_row(self, row: int, emission: Emission) -> None:
+        self.profile.emissions[row] = emission
+        self.recalculate()
+        self._emit("row_changed", row=row)
+
+    def set_mass(self, row: int, mass, unit: str | None = None) -> None:
+        """Edit a row's mass in place; ``mass`` as typed, ``unit`` defaults to the
+        display unit (the value is stored exactly as typed, in that unit)."""
+        value = parse_mass_input(mass)
+        unit = unit or self.display_unit
+        if unit not in UNITS:
+            raise InputProblem("val.E_UNIT_UNKNOWN", value=unit)
+        old = self.profile.emissions[row]
+        new = replace(old, mass=value, unit=unit)
+        self._push(Command("gui.cmd.mass", lambda: self._set_row(row, new), lambda: self._set_row(row, old)))
+
+    def set_unit(self, row: int, unit: str) -> None:
+        """Change the unit a row's mass was entered in (the number stays: this corrects
+        a mass typed in the wrong unit)."""
+        if unit not in UNITS:
+            raise InputProblem("val.E_UNIT_UNKNOWN", value=unit)
+        old = self.profile.emissions[row]
+        if old.unit == unit:
+            return
+        new = replace(old, unit=unit)
+        self._push(Command("gui.cmd.unit", lambda: self._set_row(row, new), lambda: self._set_row(row, old)))
+
+    def set_display_unit(self, unit: str) -> None:
+        """Change only how masses are shown (not an edit: nothing stored changes)."""
+        if unit not in UNITS:
+            raise InputProblem("val.E_UNIT_UNKNOWN", value=unit)
+        if unit != self.display_unit:
+            self.display_unit = unit
+            self._emit("display_unit", unit=unit)
+
+    # ------------------------------------------------------------------ preset
+    def _apply_preset(self, pid: str) -> None:
+        self.preset_id = pid
+        self.profile.preset = pid
+        self._emit("preset")
+        self.recalculate(reprepare=False)
+
+    def set_preset(self, preset_id: str) -> None:
+        if preset_id not in self.presets:
+            raise KeyError(preset_id)
+        old = self.preset_id
+        if old == preset_id:
+            return
+        self._push(Command("gui.cmd.preset", lambda: self._apply_preset(preset_id), lambda: self._apply_preset(old)))
+
+    def put_preset(self, preset: Preset, save: bool = True) -> None:
+        """Add or replace a user preset (validated by ``preset_from_dict``) and use it."""
+        if preset.id in self.presets and self.presets[preset.id].builtin:
+            raise KeyError(preset.id)
+        old_def = self.presets.get(preset.id)
+        old_id = self.preset_id
+
+        def apply(defn, pid):
+            if defn is None:
+                self.presets.pop(preset.id, None)
+            else:
+                self.presets[preset.id] = defn
+            if save:
+                save_user_presets(self.presets)
+            self._emit("presets")
+            self._apply_preset(pid if pid in self.presets else DEFAULT_PRESET_ID)
+
+        self._push(Command("gui.cmd.preset", lambda: apply(preset, preset.id), lambda: apply(old_def, old_id)))
+
+    # ------------------------------------------------------------------ dictionary
+    def _dict_state(self, sid: str, state: Substance | None) -> None:
+        d = self.dictionary
+        if state is None:
+            d.delete(sid)
+        elif state.origin == "shipped" and d.is_shipped(sid):
+            d.restore(sid)
+        else:
+            d.put(state)
+        if self.persist_dictionary:
+            d.save_user_overlay()
+        self._emit("dictionary")
+        self.recalculate()
+        self._emit("rows_about_to_reset")
+        self._emit("rows_reset")
+
+    def _dict_command(self, sid: str, new: Substance | None, key: str) -> None:
+        old = self.dictionary.get(sid)
+        self._push(Command(key, lambda: self._dict_state(sid, new), lambda: self._dict_state(sid, old), True))
+
+    def dict_put(self, substance: Substance) -> None:
+        """Add or replace an entry (validate with ``validate_substance_record`` first)."""
+        self._dict_command(substance.id, substance, "gui.cmd.dict_put")
+
+    def dict_delete(self, sid: str) -> None:
+        if sid in self.dictionary:
+            self._dict_command(sid, None, "gui.cmd.dict_delete")
+
+    def dict_restore(self, sid: str) -> None:
+        shipped = self.dictionary.shipped_entry(sid)
+        if shipped is not None:
+            self._dict_command(sid, shipped, "gui.cmd.dict_restore")
+
+    # ------------------------------------------------------------------ enterprise
+    def set_location(self, lat: float, lon: float) -> None:
+        e = self.profile.enterprise
+        if e.lat == lat and e.lon == lon:
+            return
+        e.lat, e.lon = float(lat), float(lon)
+        self._extra_dirty = True
+        self._emit("enterprise")
+        self._emit("stack")
+
+    # ------------------------------------------------------------------ whole state
+    def load(self, profile: Profile, file_path: str | Path | None = None) -> None:
+        """Replace the profile (File ▸ Open / New); clears the undo history."""
+        self._emit("rows_about_to_reset")
+        self.profile = profile
+        if profile.preset in self.presets:
+            self.preset_id = profile.preset
+        else:
+            self.preset_id = DEFAULT_PRESET_ID
+            profile.preset = self.preset_id
+        self.file_path = Path(file_path) if file_path else None
+        self._emit("rows_reset")
+        self._emit("preset")
+        self._emit("enterprise")
+        self.recalculate()
+        self.clear_history()
+
+    def assessment_dict(self, lang: str | None = None) -> dict | None:
+        """The current assessment as a JSON-ready dict (sender panel, reports)."""
+        if self.result is None:
+            return None
+        d = self.result.to_json(lang or _lang())
+        d["enterprise"] = self.profile.enterprise.to_json()
+        return d
+
+    def state_json(self) -> dict:
+        """What autosave and session restore keep."""
+        return {
+            "profile": self.profile.to_json(),
+            "display_unit": self.display_unit,
+            "preset": self.preset_id,
+            "file": str(self.file_path) if self.file_path else None,
+            "dirty": self.dirty,
+        }
+
+    def restore_state(self, d: dict) -> None:
+        prof = Profile.from_json(d["profile"], "session")
+        self.load(prof, d.get("file"))
+        if d.get("preset") in self.presets:
+            self._apply_preset(d["preset"])
+        if d.get("display_unit") in UNITS:
+            self.set_display_unit(d["display_unit"])
+        if d.get("dirty"):
+            self._extra_dirty = True
+            self._emit("stack")
+
+
+def _lang() -> str:
+    from ecologis.i18n import translator
+
+    return translator.lang
+
+
+def write_json_atomic(path: Path, data: dict) -> None:
+    from ecologis.io.atomic import atomic_write_text
+
+    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
