@@ -248,3 +248,27 @@ def test_named_entry_members_are_summed():
 def test_empty_inventory_is_not_opn():
     r = identify([])
     assert r.klass is None and r.table() == []
+
+
+def test_vectorised_engine_agrees_with_per_row_baseline():
+    # Cross-check (not a source of expected numbers): the benchmark's straightforward loop
+    # implementation and the vectorised engine agree on random inventories.
+    import importlib.util
+
+    from ecologis.paths import REPO_ROOT
+
+    spec = importlib.util.spec_from_file_location("_bench_opn", REPO_ROOT / "benchmarks" / "bench_hazard_identification.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    tables = default_tables()
+    for seed in range(5):
+        items = bench.make_inventory(300, seed=seed)
+        for it in items:
+            it.quantity_t *= 40 * (seed + 1) / 10  # span excluded, below and above thresholds
+        r = identify(items, tables)
+        klass, sums, o = bench.identify_loop(items, tables)
+        assert r.klass == klass
+        for g in ("H", "P", "E"):
+            assert r.sums[g]["class2"] == pytest.approx(sums[g][0], rel=1e-9)
+            assert r.sums[g]["class1"] == pytest.approx(sums[g][1], rel=1e-9)
+        assert r.section_o["ratio_class2"] == pytest.approx(o[0], rel=1e-9)
