@@ -50,6 +50,10 @@ def test_json_list_and_object(tmp_path):
     p2 = tmp_path / "b.json"
     p2.write_text(json.dumps({"inventory": rows}), encoding="utf-8")
     assert len(read_inventory(p2)) == 1
+    p3 = tmp_path / "c.json"
+    p3.write_text(json.dumps([{"name": "S", "categories": ["H2", "e1"], "quantity_t": "7,5"}]), encoding="utf-8")
+    (it,) = read_inventory(p3)
+    assert it.categories == ("H2", "E1") and it.quantity_t == 7.5 and it.row == 1
 
 
 def test_invalid_inventory_rejected_with_rows_and_fields(tmp_path):

@@ -162,7 +162,8 @@ def validate_rows(rows: Iterable[tuple[int, dict[str, Any]]], label: str, tables
         seen_rows += 1
         name = _text(d.get("name"))
         cas = normalise_cas(_text(d.get("cas")))
-        cats_raw = _text(d.get("categories"))
+        cats_val = d.get("categories")
+        cats_raw = ";".join(_text(c) for c in cats_val) if isinstance(cats_val, (list, tuple)) else _text(cats_val)
         named_id = _text(d.get("named_entry"))
         qraw = d.get("quantity_t")
         row_problems: list[Problem] = []
