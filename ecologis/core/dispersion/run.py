@@ -60,7 +60,8 @@ def source_table(inp: DispersionInput) -> tuple[list[dict], dict]:
             "delta_t_c": float(par["delta_t"][i]),
             "f": _fin(par["f"][i]), "v_m_m_s": float(par["v_m"][i]),
             "v_m_prime_m_s": float(par["v_m_prime"][i]), "f_e": float(par["f_e"][i]),
-            "m": float(par["m"][i]), "n": float(par["n"][i]), "d": float(par["d"][i]),
+            # m is not used by the cold formulas; with ΔT ≤ 0 (f = ∞) it is not defined.
+            "m": _fin(par["m"][i]) if math.isfinite(par["f"][i]) else None, "n": float(par["n"][i]), "d": float(par["d"][i]),
             "c_m_mg_m3": c_m, "c_m_share_gdk": (c_m / gdk) if gdk else None,
             "x_m_m": float(par["x_m"][i]), "u_m_m_s": float(par["u_m"][i]),
             "unverified": sorted(unv),
