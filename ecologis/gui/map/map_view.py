@@ -1,0 +1,312 @@
+"""The map widget: a QWebEngineView showing the local Leaflet page ``resources/map/``.
+
+Leaflet (and the geoman drawing tools) are vendored in ``resources/vendor/``; nothing
+is fetched from a CDN.  OpenStreetMap tiles are used when they load; otherwise the page
+switches by itself to a plain offline background with a coordinate grid (no dialog).
+
+Python → page: :meth:`MapView.run_js` on ``window.ecologisMap`` (queued until the page
+is ready).  Page → Python: a QWebChannel object ``bridge`` whose slots re-emit Qt
+signals (:attr:`MapView.markerMoved`, :attr:`MapView.pageReady`, ...).
+
+The tile URL defaults to OpenStreetMap; ``ECOLOGIS_TILE_URL`` overrides it (an empty
+value means "offline, do not request tiles at all"), and so does the ``tile_url``
+constructor argument (tests point it at a closed local port).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineScript, QWebEngineSettings
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from ecologis.i18n import translator
+from ecologis.paths import RESOURCES_DIR
+
+log = logging.getLogger(__name__)
+
+MAP_PAGE = RESOURCES_DIR / "map" / "index.html"
+OSM_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEFAULT_CENTER = (50.4501, 30.5234)   # Kyiv; replaced by the enterprise coordinates
+
+
+def map_strings(lang: str | None = None) -> dict[str, str]:
+    """All ``map.*`` strings of ``lang`` (current language by default) for the page."""
+    strings = translator.strings(lang or translator.lang)
+    return {k: v for k, v in strings.items() if k.startswith("map.")}
+
+
+def _js(value: Any) -> str:
+    """A Python value as a JavaScript literal (JSON is valid JavaScript here)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+class _Bridge(QObject):
+    """The QWebChannel object the page calls (``channel.objects.bridge``)."""
+
+    pageReadyJs = Signal()
+    markerMovedJs = Signal(float, float)
+    siteEditedJs = Signal(str)
+    receptorsEditedJs = Signal(str)
+    sourcesEditedJs = Signal(str)
+
+    @Slot()
+    def pageReady(self) -> None:
+        self.pageReadyJs.emit()
+
+    @Slot(float, float)
+    def markerMoved(self, lat: float, lon: float) -> None:
+        self.markerMovedJs.emit(float(lat), float(lon))
+
+    @Slot(str)
+    def siteEdited(self, geojson_text: str) -> None:
+        self.siteEditedJs.emit(geojson_text)
+
+    @Slot(str)
+    def receptorsEdited(self, json_text: str) -> None:
+        self.receptorsEditedJs.emit(json_text)
+
+    @Slot(str)
+    def sourcesEdited(self, json_text: str) -> None:
+        self.sourcesEditedJs.emit(json_text)
+
+    @Slot(str)
+    def log(self, message: str) -> None:
+        log.debug("map page: %s", message)
+
+
+class _Page(QWebEnginePage):
+    """Keeps the view on the map page: no JS dialogs, external links open outside."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.alerts: list[str] = []
+        self.console: list[tuple[int, str, int, str]] = []
+
+    def javaScriptAlert(self, origin, msg):  # noqa: N802 (Qt name)
+        self.alerts.append(msg)
+        log.warning("map page alert suppressed: %s", msg)
+
+    def javaScriptConfirm(self, origin, msg):  # noqa: N802
+        self.alerts.append(msg)
+        return False
+
+    def javaScriptPrompt(self, origin, msg, default):  # noqa: N802
+        self.alerts.append(msg)
+        return False, ""
+
+    def javaScriptConsoleMessage(self, level, message, line, source):  # noqa: N802
+        self.console.append((int(level.value) if hasattr(level, "value") else int(level), message, line, source))
+        log.debug("map page console: %s (%s:%s)", message, source, line)
+
+    def acceptNavigationRequest(self, url, nav_type, is_main_frame):  # noqa: N802
+        if nav_type == QWebEnginePage.NavigationType.NavigationTypeLinkClicked:
+            if url.scheme() in ("http", "https"):
+                QDesktopServices.openUrl(url)
+            return False
+        return super().acceptNavigationRequest(url, nav_type, is_main_frame)
+
+    def createWindow(self, window_type):  # noqa: N802
+        return None
+
+
+class MapView(QWidget):
+    """Leaflet map of the enterprise, its СЗЗ and (issue 6) the site and receptors.
+
+    Signals: ``markerMoved(lat, lon)`` after the user drags the enterprise marker;
+    ``pageReady()`` once the page is loaded and connected (calls made earlier are
+    queued and replayed); ``siteEdited(dict)`` with the GeoJSON geometry of the site
+    polygon drawn/edited on the map (``{}`` when deleted); ``receptorsEdited(list)``
+    and ``sourcesEdited(list)`` with the lists placed on the map.
+    """
+
+    markerMoved = Signal(float, float)
+    pageReady = Signal()
+    siteEdited = Signal(dict)
+    receptorsEdited = Signal(list)
+    sourcesEdited = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None, tile_url: str | None = None,
+                 animate: bool = True):
+        super().__init__(parent)
+        if tile_url is None:
+            tile_url = os.environ.get("ECOLOGIS_TILE_URL", OSM_TILE_URL)
+        self._tile_url = tile_url
+        self._animate = animate
+        self._ready = False
+        self._queue: list[tuple[str, Callable | None]] = []
+        self._lat, self._lon = DEFAULT_CENTER
+        self._name = ""
+        self._radius = 0.0
+        self._szz: dict | None = None
+        self._extra_state: dict[str, str] = {}   # name -> JS call replayed on reload
+
+        self.view = QWebEngineView(self)
+        self.page = _Page(self.view)
+        self.view.setPage(self.page)
+        s = self.page.settings()
+        s.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, True)
+        s.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, True)
+        s.setAttribute(QWebEngineSettings.WebAttribute.JavascriptCanOpenWindows, False)
+
+        self.bridge = _Bridge(self)
+        self.channel = QWebChannel(self)
+        self.channel.registerObject("bridge", self.bridge)
+        self.page.setWebChannel(self.channel)
+        self.bridge.pageReadyJs.connect(self._on_page_ready)
+        self.bridge.markerMovedJs.connect(self._on_marker_moved)
+        self.bridge.siteEditedJs.connect(self._on_site_edited)
+        self.bridge.receptorsEditedJs.connect(self._on_receptors_edited)
+        self.bridge.sourcesEditedJs.connect(self._on_sources_edited)
+        self.page.loadStarted.connect(self._on_load_started)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.view)
+
+        self._install_init_script()
+        translator.subscribe(self._on_language)
+        self.destroyed.connect(lambda *_: translator.unsubscribe(self._on_language))
+        self.view.load(QUrl.fromLocalFile(str(MAP_PAGE)))
+
+    # ------------------------------------------------------------------ plumbing
+    def _config(self) -> dict:
+        return {"tileUrl": self._tile_url, "lat": self._lat, "lon": self._lon,
+                "name": self._name, "radius": self._radius, "zoom": 14,
+                "noAnimation": not self._animate}
+
+    def _install_init_script(self) -> None:
+        """(Re)define the script that gives the page its config and strings first."""
+        scripts = self.page.scripts()
+        for old in scripts.find("ecologis-init"):
+            scripts.remove(old)
+        sc = QWebEngineScript()
+        sc.setName("ecologis-init")
+        sc.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
+        sc.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
+        sc.setRunsOnSubFrames(False)
+        sc.setSourceCode("window.ECOLOGIS_CONFIG = %s;\nwindow.ECOLOGIS_STRINGS = %s;\n"
+                         % (_js(self._config()), _js(map_strings())))
+        scripts.insert(sc)
+
+    def _on_load_started(self) -> None:
+        self._ready = False
+        self._install_init_script()
+
+    def _on_page_ready(self) -> None:
+        # Replay the current state, then the calls made while loading, in order.
+        self.page.runJavaScript(self._state_js(), 0)
+        for js in self._extra_state.values():
+            self.page.runJavaScript(js, 0)
+        self._ready = True
+        queue, self._queue = self._queue, []
+        for code, cb in queue:
+            self._run_now(code, cb)
+        self.pageReady.emit()
+
+    def _state_js(self) -> str:
+        return ("(function(m){m.setStrings(%s);m.setEnterprise(%s,%s,%s);m.setRadius(%s);m.setSzz(%s);})"
+                "(window.ecologisMap);" % (_js(map_strings()), _js(self._lat), _js(self._lon),
+                                           _js(self._name), _js(self._radius), _js(self._szz)))
+
+    def _run_now(self, code: str, callback: Callable | None) -> None:
+        if callback is None:
+            self.page.runJavaScript(code, 0)
+        else:
+            self.page.runJavaScript(code, 0, callback)
+
+    def _on_marker_moved(self, lat: float, lon: float) -> None:
+        self._lat, self._lon = lat, lon
+        self._install_init_script()
+        self.markerMoved.emit(lat, lon)
+
+    def _on_site_edited(self, text: str) -> None:
+        try:
+            geom = json.loads(text) if text else {}
+        except json.JSONDecodeError:
+            log.warning("map page sent invalid site JSON")
+            return
+        self.siteEdited.emit(geom or {})
+
+    def _on_receptors_edited(self, text: str) -> None:
+        try:
+            items = json.loads(text) if text else []
+        except json.JSONDecodeError:
+            log.warning("map page sent invalid receptors JSON")
+            return
+        self.receptorsEdited.emit(list(items))
+
+    def _on_sources_edited(self, text: str) -> None:
+        try:
+            items = json.loads(text) if text else []
+        except json.JSONDecodeError:
+            log.warning("map page sent invalid sources JSON")
+            return
+        self.sourcesEdited.emit(list(items))
+
+    def _on_language(self, lang: str) -> None:
+        self.retranslate()
+
+    def _call(self, name: str, *args, remember: str | None = None) -> None:
+        code = "window.ecologisMap.%s(%s);" % (name, ", ".join(_js(a) for a in args))
+        if remember:
+            self._extra_state[remember] = code
+        self.run_js(code)
+
+    # ------------------------------------------------------------------ public API
+    def is_ready(self) -> bool:
+        """True once the page has loaded, connected its channel and received the state."""
+        return self._ready
+
+    def run_js(self, code: str, callback: Callable[[Any], None] | None = None) -> None:
+        """Run ``code`` in the page (queued until :meth:`is_ready`); ``callback(result)``."""
+        if self._ready:
+            self._run_now(code, callback)
+        else:
+            self._queue.append((code, callback))
+
+    def set_enterprise(self, lat: float, lon: float, name: str = "") -> None:
+        """Move the enterprise marker (and the circle) to ``lat``, ``lon`` (WGS84 degrees)."""
+        lat, lon = float(lat), float(lon)
+        if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+            raise ValueError(f"coordinates out of range: {lat}, {lon}")
+        self._lat, self._lon, self._name = lat, lon, "" if name is None else str(name)
+        self._install_init_script()
+        if self._ready:
+            self._call("setEnterprise", self._lat, self._lon, self._name)
+
+    def set_radius(self, metres: float | None) -> None:
+        """Radius of the СЗЗ circle around the marker, metres (0/None hides it)."""
+        self._radius = float(metres or 0.0)
+        self._install_init_script()
+        if self._ready:
+            self._call("setRadius", self._radius)
+
+    def set_szz_geojson(self, geojson: dict | None) -> None:
+        """Draw the СЗЗ as this GeoJSON (the site buffer); ``None`` shows the circle again."""
+        self._szz = geojson or None
+        if self._ready:
+            self._call("setSzz", self._szz)
+
+    def retranslate(self) -> None:
+        """Send the current language's ``map.*`` strings to the page."""
+        self._install_init_script()
+        if self._ready:
+            self._call("setStrings", map_strings())
+
+    def fit_all(self) -> None:
+        """Zoom so that the marker, the СЗЗ and the site objects are all visible."""
+        self.run_js("window.ecologisMap.fitAll();")
+
+    def enterprise(self) -> tuple[float, float, str]:
+        return self._lat, self._lon, self._name
+
+    def radius(self) -> float:
+        return self._radius
