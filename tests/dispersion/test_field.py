@@ -58,7 +58,8 @@ def test_axis_maximum_equals_c_m_at_x_m():
     assert cf.max() <= c_m * (1 + 1e-12)
 
 
-def test_vectorised_field_matches_pure_python():
+@pytest.mark.parametrize("block", [5000, 100, 16384])   # several directions per block / one
+def test_vectorised_field_matches_pure_python(block):
     rng = np.random.default_rng(7)
     T = 6
     terms = Terms(x=rng.uniform(-300, 300, T), y=rng.uniform(-300, 300, T), c_m=rng.uniform(0.1, 1, T),
@@ -67,7 +68,7 @@ def test_vectorised_field_matches_pure_python():
     xs = np.linspace(-3000, 3000, 23)
     gx, gy = np.meshgrid(xs, xs)
     dirs = direction_angles(36)
-    c, _, _ = max_field(gx, gy, terms, dirs, [0.7, 2.5, 6.0], max_chunk_elems=5000)
+    c, _, _ = max_field(gx, gy, terms, dirs, [0.7, 2.5, 6.0], block=block)
     tl = [dict(x=terms.x[i], y=terms.y[i], c_m=terms.c_m[i], x_m=terms.x_m[i], u_m=terms.u_m[i],
                F=terms.F[i], H=terms.H[i]) for i in range(T)]
     cp = np.array(max_field_python(list(zip(gx.ravel(), gy.ravel())), tl, dirs, [0.7, 2.5, 6.0]))

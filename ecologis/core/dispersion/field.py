@@ -59,41 +59,70 @@ def weighted_dangerous_speed(c_m, u_m) -> float:
     return float((c_m * u_m).sum() / s) if s > 0 else float(u_m.mean())
 
 
-def _term_contribution(dx, dy, ex, ey, c_mu, inv_x_mu, gas, low_h, u):
-    """Concentration of T terms at G points for D directions: arrays (D, T, G).
+def _add_term(acc, dx, dy, r2, ex, ey, c_mu, inv_x_mu, gas, h, u_eff):
+    """Add one term's concentration at ng points for nd directions to ``acc`` (nd, ng).
 
-    dx, dy: (1, T, G) point minus source; ex, ey: (D, 1, 1) downwind unit vector;
-    c_mu, inv_x_mu, gas, low_h: (1, T, 1)."""
-    x = dx * ex + dy * ey                      # along the plume
-    y = dy * ex - dx * ey                      # across the plume
-    t = x * inv_x_mu
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        t2 = t * t
-        near = t2 * (3.0 * t2 - 8.0 * t + 6.0)                         # (2.23а)
-        mid = 1.13 / (0.13 * t2 + 1.0)                                 # (2.23б)
-        far = np.where(gas, t / (3.58 * t2 - 35.2 * t + 120.0),       # (2.23в)
-                       1.0 / (0.1 * t2 + 2.47 * t - 17.8))             # (2.23г)
-        s1 = np.where(t <= 1.0, near, np.where(t <= 8.0, mid, far))
-        if low_h is not None:                                          # (2.24)
-            hh = low_h
-            s1 = np.where((t < 1.0) & (hh < 10.0), 0.125 * (10.0 - hh) + 0.125 * (hh - 2.0) * s1, s1)
-        ty = min(u, 5.0) * (y * y) / (x * x)                           # (2.26)
-        poly = 1.0 + ty * (5.0 + ty * (12.8 + ty * (17.0 + 45.1 * ty)))
-        s2 = 1.0 / (poly * poly)                                       # (2.27)
-        c = c_mu * s1 * s2
-    return np.where(t > 0.0, c, 0.0)
+    dx, dy, r2: (ng,) point minus source and squared distance; ex, ey: (nd, 1)
+    downwind unit vectors; the other arguments are this term's scalars.  Only points
+    downwind (x > 0) are evaluated; upwind the concentration is 0 (s1 = 0)."""
+    x = dx * ex
+    x += dy * ey                                                    # along the plume, m
+    m = x > 0.0
+    xp = x[m]
+    if xp.size == 0:
+        return
+    nd = ex.shape[0]
+    r2p = r2[m[0]] if nd == 1 else np.broadcast_to(r2, x.shape)[m]
+    t = xp * inv_x_mu                                               # x / x_mu
+    s1 = t * t * (3.0 * t * t - 8.0 * t + 6.0)                      # (2.23а)
+    mid = t > 1.0
+    if mid.any():
+        tm = t[mid]
+        val = 1.13 / (0.13 * tm * tm + 1.0)                         # (2.23б)
+        far = tm > 8.0
+        if far.any():
+            tf = tm[far]
+            if gas:
+                val[far] = tf / (3.58 * tf * tf - 35.2 * tf + 120.0)   # (2.23в)
+            else:
+                val[far] = 1.0 / (0.1 * tf * tf + 2.47 * tf - 17.8)    # (2.23г)
+        s1[mid] = val
+    if h < 10.0:                                                    # (2.24), t < 1
+        near = ~mid
+        s1[near] = 0.125 * (10.0 - h) + 0.125 * (h - 2.0) * s1[near]
+    xx = xp * xp
+    ty = r2p / xx                                                   # (2.26): u·y²/x², y² = r² − x²
+    ty -= 1.0
+    np.maximum(ty, 0.0, out=ty)
+    ty *= u_eff
+    poly = ty * 45.1                                                # (2.27)
+    poly += 17.0
+    poly *= ty
+    poly += 12.8
+    poly *= ty
+    poly += 5.0
+    poly *= ty
+    poly += 1.0
+    poly *= poly
+    s1 *= c_mu
+    s1 /= poly
+    acc[m] += s1
 
 
-def max_field(px, py, terms: Terms, directions_deg, wind_speeds, *, max_chunk_elems: int = 2_000_000,
+def max_field(px, py, terms: Terms, directions_deg, wind_speeds, *, block: int = 16384,
               progress: Callable[[float], None] | None = None,
-              cancel: Callable[[], bool] | None = None):
+              cancel: Callable[[], bool] | None = None, max_chunk_elems: int | None = None):
     """Maximum over directions and wind speeds of the summed concentration at points.
 
     Returns ``(cmax, dir_deg, speed)``: arrays of shape like ``px`` with the maximum
     concentration (units of ``terms.c_m``), the wind direction (from, degrees) and
-    the wind speed at which it occurs.  Memory is bounded by ``max_chunk_elems``
-    float64 elements per temporary array (~16 MB each at the default).
+    the wind speed at which it occurs.  Work is done in blocks of about ``block``
+    (directions × points) elements per term, so memory stays at a few MB per
+    temporary whatever the grid, and the blocks stay in the CPU cache.
+    ``max_chunk_elems`` is an alias of ``block``.
     """
+    if max_chunk_elems is not None:
+        block = int(max_chunk_elems)
     px = np.asarray(px, float)
     shape = px.shape
     px = px.ravel()
@@ -104,50 +133,41 @@ def max_field(px, py, terms: Terms, directions_deg, wind_speeds, *, max_chunk_el
     n_dir, n_t = ang.size, len(terms)
     speeds = [float(u) for u in wind_speeds]
 
-    best = np.full(g_total, -1.0)
+    best = np.zeros(g_total)
     best_dir = np.zeros(g_total)
     best_u = np.zeros(g_total)
-    low_any = bool(np.any(terms.H < 10.0))
-
-    # Chunk sizes: points first, then terms, then directions, within max_chunk_elems.
-    g_chunk = min(g_total, max(1, max_chunk_elems))
-    t_chunk = min(n_t, max(1, max_chunk_elems // g_chunk))
-    d_chunk = min(n_dir, max(1, max_chunk_elems // (g_chunk * t_chunk)))
-    total_steps = len(speeds) * -(-g_total // g_chunk) * -(-n_dir // d_chunk) * -(-n_t // t_chunk)
+    g_chunk = max(1, min(g_total, block))
+    d_chunk = max(1, min(n_dir, block // g_chunk))
+    total_steps = max(1, len(speeds) * -(-g_total // g_chunk) * -(-n_dir // d_chunk))
     step = 0
     for u in speeds:
         ratio = u / terms.u_m
         c_mu_all = fm.r_coefficient(ratio) * terms.c_m             # (2.18)-(2.19)
-        x_mu_all = fm.p_coefficient(ratio) * terms.x_m             # (2.20)-(2.21)
+        inv_x_mu_all = 1.0 / (fm.p_coefficient(ratio) * terms.x_m)  # (2.20)-(2.21)
+        u_eff = min(u, 5.0)
         for g0 in range(0, g_total, g_chunk):
             g1 = min(g_total, g0 + g_chunk)
             gx, gy = px[g0:g1], py[g0:g1]
+            dxs = [gx - terms.x[i] for i in range(n_t)]
+            dys = [gy - terms.y[i] for i in range(n_t)]
+            r2s = [dxs[i] * dxs[i] + dys[i] * dys[i] for i in range(n_t)]
             for d0 in range(0, n_dir, d_chunk):
+                if cancel is not None and cancel():
+                    raise Cancelled()
                 d1 = min(n_dir, d0 + d_chunk)
-                ex = ex_all[d0:d1, None, None]
-                ey = ey_all[d0:d1, None, None]
+                ex = ex_all[d0:d1, None]
+                ey = ey_all[d0:d1, None]
                 acc = np.zeros((d1 - d0, g1 - g0))
-                for t0 in range(0, n_t, t_chunk):
-                    if cancel is not None and cancel():
-                        raise Cancelled()
-                    t1 = min(n_t, t0 + t_chunk)
-                    sl = slice(t0, t1)
-                    dx = (gx[None, :] - terms.x[sl, None])[None]
-                    dy = (gy[None, :] - terms.y[sl, None])[None]
-                    c = _term_contribution(
-                        dx, dy, ex, ey,
-                        c_mu_all[sl][None, :, None], (1.0 / x_mu_all[sl])[None, :, None],
-                        (terms.F[sl] <= 1.5)[None, :, None],
-                        terms.H[sl][None, :, None] if low_any else None, u)
-                    acc += c.sum(axis=1)
-                    step += 1
-                    if progress is not None:
-                        progress(step / total_steps)
+                for i in range(n_t):
+                    _add_term(acc, dxs[i], dys[i], r2s[i], ex, ey, float(c_mu_all[i]),
+                              float(inv_x_mu_all[i]), bool(terms.F[i] <= 1.5), float(terms.H[i]), u_eff)
                 k = acc.argmax(axis=0)
                 vals = acc[k, np.arange(g1 - g0)]
                 better = vals > best[g0:g1]
                 best[g0:g1] = np.where(better, vals, best[g0:g1])
                 best_dir[g0:g1] = np.where(better, np.degrees(ang[d0:d1][k]), best_dir[g0:g1])
                 best_u[g0:g1] = np.where(better, u, best_u[g0:g1])
-    best = np.maximum(best, 0.0)
+                step += 1
+                if progress is not None:
+                    progress(step / total_steps)
     return best.reshape(shape), best_dir.reshape(shape), best_u.reshape(shape)

@@ -95,7 +95,7 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
               directions: int | None = None, all_targets: bool = True,
               progress: Callable[[float], None] | None = None,
               cancel: Callable[[], bool] | None = None, lookup=lookup_substance,
-              lang: str | None = None, max_chunk_elems: int = 2_000_000) -> dict:
+              lang: str | None = None, max_chunk_elems: int = 16384) -> dict:
     """Run the OND-86 calculation.  Raises DispersionInputError on invalid input."""
     inp = data if isinstance(data, DispersionInput) else parse_input(data, lookup=lookup, lang=lang)
     if directions is not None:
