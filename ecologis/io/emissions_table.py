@@ -23,19 +23,31 @@ from ecologis.core.model import Emission
 # canonical column -> accepted header spellings (normalised: lower case, no punctuation)
 HEADER_SYNONYMS = {
     "substance": ["речовина", "назва речовини", "забруднююча речовина", "забруднювальна речовина", "назва",
-                  "substance", "pollutant", "name", "вещество", "наименование вещества", "наименование", "загрязняющее вещество"],
-    "mass": ["маса", "маса викиду", "викид", "mass", "emission", "масса", "масса выброса", "выброс"],
-    "unit": ["одиниці", "одиниця", "одиниці виміру", "од вим", "unit", "units", "единицы", "единица", "ед изм"],
-    "code": ["код", "код речовини", "code", "код вещества"],
-    "cas": ["cas", "cas номер", "номер cas", "cas no", "cas number"],
-    "gdk_sd": ["гдк", "гдк сд", "гдк с д", "гдк середньодобова", "gdk sd", "gdk_sd", "gdk", "mac daily", "пдк", "пдк сс", "пдк с с"],
-    "gdk_mr": ["гдк мр", "гдк м р", "гдк максимальна разова", "gdk mr", "gdk_mr", "mac one time", "пдк мр", "пдк м р"],
-    "hazard_class": ["клас", "клас небезпеки", "клас небезпечності", "class", "hazard class", "hazard_class", "класс", "класс опасности"],
-    "hours_per_year": ["годин на рік", "години роботи", "hours", "hours per year", "hours_per_year", "часов в год"],
-    "source_id": ["джерело", "номер джерела", "source", "source id", "source_id", "источник"],
-    "origin": ["походження даних", "origin", "data origin"],
-    "date": ["дата", "date"],
-    "note": ["примітка", "note", "notes", "примечание"],
+                  "найменування речовини", "найменування", "назва забруднювальної речовини",
+                  "substance", "substance name", "pollutant", "pollutant name", "name",
+                  "вещество", "наименование вещества", "наименование", "загрязняющее вещество",
+                  "наименование загрязняющего вещества", "наименование зв", "название вещества"],
+    "mass": ["маса", "маса викиду", "викид", "викиди", "маса викидів", "обсяг викиду", "фактичний викид",
+             "mass", "emission", "emissions", "annual emission", "annual mass",
+             "масса", "масса выброса", "выброс", "выбросы", "валовый выброс", "количество"],
+    "unit": ["одиниці", "одиниця", "одиниці виміру", "одиниця виміру", "од вим", "unit", "units",
+             "единицы", "единица", "единицы измерения", "единица измерения", "ед изм"],
+    "code": ["код", "код речовини", "код забруднювальної речовини", "code", "substance code",
+             "код вещества", "код зв", "код загрязняющего вещества"],
+    "cas": ["cas", "cas номер", "номер cas", "cas no", "cas number", "cas rn", "код cas"],
+    "gdk_sd": ["гдк", "гдк сд", "гдк с д", "гдк середньодобова", "gdk sd", "gdk_sd", "gdk", "mac daily",
+               "пдк", "пдк сс", "пдк с с", "пдк среднесуточная"],
+    "gdk_mr": ["гдк мр", "гдк м р", "гдк максимальна разова", "gdk mr", "gdk_mr", "mac one time",
+               "пдк мр", "пдк м р", "пдк максимальная разовая"],
+    "hazard_class": ["клас", "клас небезпеки", "клас небезпечності", "class", "hazard class", "hazard_class",
+                     "класс", "класс опасности"],
+    "hours_per_year": ["годин на рік", "години роботи", "годин роботи на рік", "hours", "hours per year",
+                       "hours_per_year", "часов в год", "часы работы"],
+    "source_id": ["джерело", "номер джерела", "джерело викиду", "source", "source id", "source_id",
+                  "источник", "номер источника", "источник выброса"],
+    "origin": ["походження даних", "походження", "origin", "data origin", "происхождение данных"],
+    "date": ["дата", "date", "дата фіксації"],
+    "note": ["примітка", "примітки", "note", "notes", "comment", "примечание", "комментарий"],
 }
 _UNIT_IN_HEADER = re.compile(r"[,(]\s*([^,()]+?)\s*\)?\s*$")
 
@@ -47,6 +59,10 @@ def _norm_header(h) -> str:
 
 
 _HEADER_LOOKUP = {_norm_header(s): canon for canon, spellings in HEADER_SYNONYMS.items() for s in spellings}
+
+
+MAX_TABLE_BYTES = 200 * 1024 * 1024
+MAX_ROWS = 1_000_000
 
 
 class TableReadError(Exception):
@@ -62,7 +78,11 @@ class TableReadError(Exception):
         from ecologis.i18n import t, t_lang
 
         tr = (lambda k, **kw: t_lang(lang, k, **kw)) if lang else t
-        return tr("io.error.prefix", file=self.file) + " " + tr(self.key, **self.params)
+        params = dict(self.params)
+        if "_reason" in params:  # a profile field error: translate its reason too
+            reason_key = "io.profile.reason." + params.pop("_reason")
+            params = {"field": params.get("field", "?"), "reason": tr(reason_key, **params)}
+        return tr("io.error.prefix", file=self.file) + " " + tr(self.key, **params)
 
 
 @dataclass
@@ -146,6 +166,8 @@ def _rows_to_table(file: str, rows: list[list], row_offset: int, dictionary: Dic
     if "mass" not in mapping:
         raise TableReadError(file, "io.error.no_mass_column", headers=", ".join(str(h) for h in headers if str(h or "").strip()))
     emissions = []
+    if len(rows) - start - 1 > MAX_ROWS:
+        raise TableReadError(file, "io.table.too_many_rows", limit=MAX_ROWS)
     for k, r in enumerate(rows[start + 1:], start=start + 1):
         if all(c is None or str(c).strip() == "" for c in r):
             continue
@@ -154,7 +176,7 @@ def _rows_to_table(file: str, rows: list[list], row_offset: int, dictionary: Dic
             i = mapping.get(name)
             if i is None or i >= len(r):
                 return None
-            v = r[i]
+            v = _safe_cell(r[i])
             return v.strip() if isinstance(v, str) else v
 
         ref = _choose_reference(cell("substance"), cell("cas"), cell("code"), dictionary)
@@ -177,6 +199,13 @@ def _rows_to_table(file: str, rows: list[list], row_offset: int, dictionary: Dic
     return TableData(emissions, columns, ignored, header_unit=header_unit, **meta)
 
 
+def _safe_cell(v):
+    """Cell values the core can parse: ints beyond float range become text ("inf")."""
+    if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 2**1023:
+        return str(v)
+    return v
+
+
 def _choose_reference(name, cas, code, dictionary: Dictionary | None):
     cands = [str(x).strip() for x in (cas, code, name) if x not in (None, "") and str(x).strip()]
     if dictionary is not None:
@@ -191,6 +220,8 @@ def _choose_reference(name, cas, code, dictionary: Dictionary | None):
 def read_csv(path: Path, dictionary: Dictionary | None = None) -> TableData:
     file = Path(path).name
     try:
+        if Path(path).stat().st_size > MAX_TABLE_BYTES:
+            raise TableReadError(file, "io.table.too_large", limit_mb=MAX_TABLE_BYTES // (1024 * 1024))
         data = Path(path).read_bytes()
     except OSError as e:
         raise TableReadError(file, "io.error.os", detail=e.strerror or str(e)) from None
@@ -213,29 +244,106 @@ def read_csv(path: Path, dictionary: Dictionary | None = None) -> TableData:
 
 
 def read_xlsx(path: Path, dictionary: Dictionary | None = None) -> TableData:
+    """First worksheet of an XLSX workbook.  Formulas are read as the values Excel
+    cached when it last saved the file (``data_only=True``) and are never evaluated; a
+    formula without a cached value reads as empty and is listed in
+    ``meta["formulas_without_value"]`` as (row, header) so the journal can say why."""
     file = Path(path).name
     try:
         import openpyxl
 
+        if Path(path).stat().st_size > MAX_TABLE_BYTES:
+            raise TableReadError(file, "io.table.too_large", limit_mb=MAX_TABLE_BYTES // (1024 * 1024))
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except TableReadError:
+        raise
     except Exception as e:
         raise TableReadError(file, "io.error.xlsx", detail=str(e).splitlines()[0][:200] if str(e) else type(e).__name__) from None
     try:
+        if not wb.worksheets:
+            raise TableReadError(file, "io.error.empty")
         ws = wb.worksheets[0]
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        title = ws.title
+        rows = []
+        for r in ws.iter_rows(values_only=True):
+            rows.append(list(r))
+            if len(rows) > MAX_ROWS + 100:
+                raise TableReadError(file, "io.table.too_many_rows", limit=MAX_ROWS)
+    except TableReadError:
+        raise
+    except Exception as e:
+        raise TableReadError(file, "io.error.xlsx", detail=str(e).splitlines()[0][:200] if str(e) else type(e).__name__) from None
     finally:
         wb.close()
-    return _rows_to_table(file, rows, 1, dictionary, meta={"sheet": ws.title})
+    table = _rows_to_table(file, rows, 1, dictionary, meta={"sheet": title})
+    missing = [e.row for e in table.emissions if e.mass is None]
+    if missing:
+        table.meta["formulas_without_value"] = _formula_cells(path, table, set(missing))
+    return table
+
+
+def _formula_cells(path: Path, table: TableData, rows: set[int]) -> list[tuple[int, str]]:
+    """(row, header) of mass cells that hold a formula with no cached value."""
+    try:
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        try:
+            ws = wb.worksheets[0]
+            header = table.columns.get("mass")
+            out = []
+            hdr_idx = None
+            for k, r in enumerate(ws.iter_rows(values_only=True), start=1):
+                if hdr_idx is None:
+                    cells = [str(c or "").strip() for c in r]
+                    if header in cells:
+                        hdr_idx = cells.index(header)
+                    continue
+                if k in rows and hdr_idx < len(r) and isinstance(r[hdr_idx], str) and r[hdr_idx].startswith("="):
+                    out.append((k, header))
+            return out
+        finally:
+            wb.close()
+    except Exception:
+        return []
+
+
+def _scalar(v):
+    """JSON values the core can handle: lists/objects become their text."""
+    if isinstance(v, (list, dict)):
+        return json.dumps(v, ensure_ascii=False)[:200]
+    return _safe_cell(v)
 
 
 def read_profile_emissions(path: Path) -> TableData:
+    """Emissions from an EcologIS profile (validated and migrated like
+    :func:`ecologis.io.profile.load_profile`) or from a plain JSON list of rows."""
     file = Path(path).name
     try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+        data = Path(path).read_bytes()
     except OSError as e:
         raise TableReadError(file, "io.error.os", detail=e.strerror or str(e)) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise TableReadError(file, "io.error.json", detail=str(e)) from None
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as e:
+        raise TableReadError(file, "io.error.json", detail=str(e)[:200]) from None
+    except (json.JSONDecodeError, ValueError, RecursionError) as e:
+        raise TableReadError(file, "io.error.json", detail=str(e)[:200]) from None
+    if isinstance(doc, dict) and doc.get("kind") == "ecologis-profile":
+        from ecologis.io.profile import ProfileError, ProfileFieldError, parse_profile_bytes
+
+        try:
+            prof = parse_profile_bytes(data, file)
+        except ProfileFieldError as e:
+            raise TableReadError(file, "io.profile.invalid_field", field=e.field, _reason=e.reason, **e.reason_params) from None
+        except ProfileError as e:
+            raise TableReadError(file, e.key, **e.params) from None
+        out = []
+        for e in prof.emissions:
+            e2 = Emission(**{k: _scalar(getattr(e, k)) for k in Emission.__dataclass_fields__})
+            e2.substance = "" if e2.substance is None else str(e2.substance)
+            out.append(e2)
+        return TableData(out, {}, [], meta={"profile": doc, "profile_obj": prof})
     items = doc.get("emissions") if isinstance(doc, dict) else doc
     if not isinstance(items, list):
         raise TableReadError(file, "io.error.no_emissions")
@@ -243,7 +351,8 @@ def read_profile_emissions(path: Path) -> TableData:
     for i, d in enumerate(items, start=1):
         if not isinstance(d, dict):
             raise TableReadError(file, "io.error.row_not_object", row=i)
-        e = Emission.from_json(d)
+        e = Emission.from_json({k: _scalar(v) for k, v in d.items()})
+        e.substance = "" if e.substance is None else str(e.substance)
         e.row = i
         out.append(e)
     meta = {"profile": doc} if isinstance(doc, dict) else {}
@@ -251,15 +360,29 @@ def read_profile_emissions(path: Path) -> TableData:
 
 
 def read_emissions(path: str | Path, dictionary: Dictionary | None = None) -> TableData:
-    """Read an emissions table or profile by its extension (.csv/.txt/.tsv, .xlsx/.xlsm, .json)."""
+    """Read an emissions table or profile by its extension (.csv/.txt/.tsv, .xlsx/.xlsm, .json).
+
+    Any failure to read the file at all is a :class:`TableReadError` with one translated
+    message naming the file; problems in individual rows are left to the validation
+    journal (:func:`ecologis.core.assess.prepare`), which names the row and field.
+    """
     p = Path(path)
     if not p.exists():
         raise TableReadError(p.name, "io.error.not_found")
+    if p.is_dir():
+        raise TableReadError(p.name, "io.error.os", detail="directory")
     ext = p.suffix.lower()
-    if ext in (".csv", ".txt", ".tsv"):
-        return read_csv(p, dictionary)
-    if ext in (".xlsx", ".xlsm"):
-        return read_xlsx(p, dictionary)
-    if ext in (".json", ".ecologis"):
-        return read_profile_emissions(p)
+    try:
+        if ext in (".csv", ".txt", ".tsv"):
+            return read_csv(p, dictionary)
+        if ext in (".xlsx", ".xlsm"):
+            return read_xlsx(p, dictionary)
+        if ext in (".json", ".ecologis"):
+            return read_profile_emissions(p)
+    except TableReadError:
+        raise
+    except RecursionError:
+        raise TableReadError(p.name, "io.table.unreadable", detail="nesting too deep") from None
+    except Exception as e:  # one clear message, never a traceback
+        raise TableReadError(p.name, "io.table.unreadable", detail=(str(e).splitlines() or [type(e).__name__])[0][:200]) from None
     raise TableReadError(p.name, "io.error.format", ext=ext or "?")

@@ -1,23 +1,46 @@
 """Enterprise profiles: the saved state of one plant's assessment.
 
-A profile is JSON with ``schema_version``; it holds the enterprise, its emission
-sources, the emissions, the methodology preset, optional site geometry and the
-history of assessments.  Saving is atomic and keeps one backup (``*.bak``).
+A profile is JSON with ``schema_version`` (now 2) and the published schema
+``docs/schemas/profile.schema.json``.  It holds the enterprise (name, ЄДРПОУ with its
+control digit checked, КВЕД codes, address, coordinates, activity, contacts), the
+optional site boundary polygon, its emission sources (with gas cleaning), the
+emissions (with data origin, date and note), the methodology preset, the duplicate
+rule and the history of assessments (seed thesis §2.3).
+
+* Opening never modifies the file.  A profile that fails validation is refused with a
+  :class:`ProfileFieldError` naming the field (``emissions[3].mass``, 1-based).
+* Version 1 files are migrated in memory on open (``Profile.migrated_from``).
+* A newer, unknown version opens read-only with a message (``Profile.notice``).
+* Saving validates first, then writes atomically (temporary file, fsync, rename) after
+  copying the previous file, also atomically, to ``<name>.bak``.
+* :func:`record_assessment` appends a history entry; :func:`reassess` recomputes a
+  loaded profile and reports whether the last stored result is reproduced exactly and,
+  if not, the old and new КНП / category and which inputs (emissions, preset,
+  dictionary) changed — history is never silently replaced.
+
 Feature areas may keep their own state under ``extensions`` (e.g.
 ``extensions["hazard_identification"]``), which is preserved as is.
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
+import math
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 from ecologis.core.model import Emission, EmissionSource, Enterprise
-from ecologis.io.atomic import atomic_write_text
+from ecologis.io.atomic import atomic_write_bytes
+from ecologis.io.edrpou import edrpou_problem
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 PROFILE_KIND = "ecologis-profile"
+MAX_PROFILE_BYTES = 64 * 1024 * 1024
+TOP_CONTRIBUTORS = 5
 
 
 class ProfileError(Exception):
@@ -36,6 +59,23 @@ class ProfileError(Exception):
         return tr("io.error.prefix", file=self.file) + " " + tr(self.key, **self.params)
 
 
+class ProfileFieldError(ProfileError):
+    """Validation failed at ``field`` (a path such as ``emissions[3].mass``, 1-based)."""
+
+    def __init__(self, file: str, field_path: str, reason: str, **params):
+        super().__init__(file, "io.profile.invalid_field", field=field_path, reason=reason, **params)
+        self.field = field_path
+        self.reason = reason
+        self.reason_params = params
+
+    def message(self, lang: str | None = None) -> str:
+        from ecologis.i18n import t, t_lang
+
+        tr = (lambda k, **kw: t_lang(lang, k, **kw)) if lang else t
+        reason = tr("io.profile.reason." + self.reason, **self.reason_params)
+        return tr("io.error.prefix", file=self.file) + " " + tr("io.profile.invalid_field", field=self.field, reason=reason)
+
+
 @dataclass
 class Profile:
     enterprise: Enterprise = field(default_factory=Enterprise)
@@ -47,68 +87,501 @@ class Profile:
     extensions: dict = field(default_factory=dict)
     notes: str = ""
     read_only: bool = False             # opened from a newer schema version
+    duplicates: str = "sum"             # rule for rows of the same substance: "sum" | "keep"
+    migrated_from: int | None = None    # schema version of the file before migration on open
+    notice: tuple[str, dict] | None = None  # (message key, params) to show after opening
+
+    def notice_message(self, lang: str | None = None) -> str | None:
+        if not self.notice:
+            return None
+        from ecologis.i18n import t, t_lang
+
+        key, params = self.notice
+        return t_lang(lang, key, **params) if lang else t(key, **params)
 
     def to_json(self) -> dict:
+        from ecologis import __version__
+
         return {
             "schema_version": SCHEMA_VERSION,
             "kind": PROFILE_KIND,
+            "app_version": __version__,
             "enterprise": self.enterprise.to_json(),
+            "site": self.site,
             "sources": [s.to_json() for s in self.sources],
             "emissions": [{k: v for k, v in e.to_json().items() if k != "row"} for e in self.emissions],
             "preset": self.preset,
-            "site": self.site,
+            "duplicates": self.duplicates,
             "history": self.history,
             "extensions": self.extensions,
             "notes": self.notes,
         }
 
     @classmethod
-    def from_json(cls, d: dict, file: str = "?") -> "Profile":
+    def from_json(cls, d: dict, file: str = "?", strict: bool = True) -> "Profile":
+        """Validate (after migrating older versions) and build a profile.
+
+        Raises :class:`ProfileError` / :class:`ProfileFieldError`; ``d`` is not modified.
+        ``strict=False`` (session restore of work in progress) checks the structure and
+        types only, not the ЄДРПОУ control digit, coordinate pairs or closed rings.
+        """
         if not isinstance(d, dict):
             raise ProfileError(file, "profile.error.not_object")
         ver = d.get("schema_version")
-        if not isinstance(ver, int):
+        if not isinstance(ver, int) or isinstance(ver, bool):
             raise ProfileError(file, "profile.error.no_version")
-        emissions = []
-        for i, e in enumerate(d.get("emissions") or [], start=1):
-            if not isinstance(e, dict) or "substance" not in e:
-                raise ProfileError(file, "profile.error.emission", row=i)
-            em = Emission.from_json(e)
-            em.row = i
-            emissions.append(em)
-        sources = []
-        for i, s in enumerate(d.get("sources") or [], start=1):
-            if not isinstance(s, dict) or not s.get("id"):
-                raise ProfileError(file, "profile.error.source", row=i)
-            sources.append(EmissionSource(**{k: v for k, v in s.items() if k in EmissionSource.__dataclass_fields__}))
-        return cls(
-            enterprise=Enterprise.from_json(d.get("enterprise")),
-            sources=sources,
-            emissions=emissions,
-            preset=d.get("preset") or "ecologis-2025",
-            site=d.get("site"),
-            history=list(d.get("history") or []),
-            extensions=dict(d.get("extensions") or {}),
-            notes=d.get("notes") or "",
-            read_only=ver > SCHEMA_VERSION,
-        )
+        if ver < 1:
+            raise ProfileFieldError(file, "schema_version", "version_unknown", value=ver)
+        if ver > SCHEMA_VERSION:
+            return _from_newer(d, file, ver)
+        doc = copy.deepcopy(d)
+        migrated_from = None
+        if ver < SCHEMA_VERSION:
+            doc = migrate(doc, file)
+            migrated_from = ver
+        validate_profile_doc(doc, file, semantic=strict)
+        p = _build(doc)
+        p.migrated_from = migrated_from
+        if migrated_from is not None:
+            p.notice = ("io.profile.migrated", {"old": migrated_from, "new": SCHEMA_VERSION})
+        return p
+
+
+def _build(doc: dict) -> Profile:
+    emissions = []
+    for i, e in enumerate(doc.get("emissions") or [], start=1):
+        em = Emission.from_json(e)
+        em.row = i
+        emissions.append(em)
+    sources = [EmissionSource(**{k: v for k, v in s.items() if k in EmissionSource.__dataclass_fields__})
+               for s in doc.get("sources") or []]
+    ent = dict(doc.get("enterprise") or {})
+    return Profile(
+        enterprise=Enterprise.from_json(ent),
+        sources=sources,
+        emissions=emissions,
+        preset=doc.get("preset") or "ecologis-2025",
+        site=doc.get("site"),
+        history=list(doc.get("history") or []),
+        extensions=dict(doc.get("extensions") or {}),
+        notes=doc.get("notes") or "",
+        duplicates=doc.get("duplicates") or "sum",
+    )
+
+
+def _from_newer(d: dict, file: str, ver: int) -> Profile:
+    """A newer schema: read what we understand, read-only, with a notice."""
+    doc = copy.deepcopy(d)
+    for key, typ in (("enterprise", dict), ("emissions", list), ("sources", list), ("history", list), ("extensions", dict)):
+        if key in doc and doc[key] is not None and not isinstance(doc[key], typ):
+            raise ProfileFieldError(file, key, "type", expected=typ.__name__)
+    for i, e in enumerate(doc.get("emissions") or [], start=1):
+        if not isinstance(e, dict) or not isinstance(e.get("substance"), str):
+            raise ProfileFieldError(file, f"emissions[{i}].substance", "required")
+    for i, s in enumerate(doc.get("sources") or [], start=1):
+        if not isinstance(s, dict) or not isinstance(s.get("id"), str) or not s.get("id"):
+            raise ProfileFieldError(file, f"sources[{i}].id", "required")
+    if doc.get("duplicates") not in ("sum", "keep"):
+        doc["duplicates"] = "sum"
+    try:
+        p = _build(doc)
+    except (TypeError, ValueError) as e:
+        raise ProfileError(file, "io.profile.newer_unreadable", version=ver, detail=str(e)[:200]) from None
+    p.read_only = True
+    p.notice = ("io.profile.newer", {"version": ver, "supported": SCHEMA_VERSION})
+    return p
+
+
+# ---------------------------------------------------------------------------------
+# migration
+# ---------------------------------------------------------------------------------
+def migrate(doc: dict, file: str = "?") -> dict:
+    """Bring an older document up to :data:`SCHEMA_VERSION` (in memory; returns a new dict).
+
+    Version 1 → 2: ``duplicates`` added ("sum", the rule v1 always applied); ``kved``
+    given as one string ("10.51, 10.89") becomes a list; numeric ЄДРПОУ becomes text
+    (zero-padded); history entries from v1 (free-form) keep what matches the v2 entry
+    and get empty hashes; ``null`` lists become empty lists.
+    """
+    doc = copy.deepcopy(doc)
+    ver = doc.get("schema_version")
+    if ver == 1:
+        ent = doc.get("enterprise")
+        if ent is None:
+            ent = doc["enterprise"] = {}
+        if isinstance(ent, dict):
+            kv = ent.get("kved")
+            if isinstance(kv, str):
+                ent["kved"] = [k.strip() for k in kv.replace(";", ",").split(",") if k.strip()]
+            elif kv is None:
+                ent["kved"] = []
+            ed = ent.get("edrpou")
+            if isinstance(ed, int) and not isinstance(ed, bool) and 0 <= ed < 10**8:
+                ent["edrpou"] = f"{ed:08d}"
+            elif ed is None:
+                ent["edrpou"] = ""
+            if ent.get("name") is None:
+                ent["name"] = ""
+        for key in ("sources", "emissions", "history"):
+            if doc.get(key) is None:
+                doc[key] = []
+        hist = []
+        for h in doc.get("history") or []:
+            if isinstance(h, dict):
+                h = dict(h)
+                h.setdefault("inputs_hash", "")
+                h.setdefault("preset", doc.get("preset") or "ecologis-2025")
+                if "timestamp" not in h and "date" in h:
+                    h["timestamp"] = str(h.pop("date"))
+                if "szz_m" not in h and "szz" in h:
+                    h["szz_m"] = h.pop("szz")
+            hist.append(h)
+        doc["history"] = hist
+        doc.setdefault("duplicates", "sum")
+        doc.setdefault("extensions", {})
+        doc.setdefault("notes", "")
+        if doc.get("extensions") is None:
+            doc["extensions"] = {}
+        if doc.get("notes") is None:
+            doc["notes"] = ""
+        doc["schema_version"] = 2
+    return doc
+
+
+# ---------------------------------------------------------------------------------
+# validation
+# ---------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _validator():
+    import jsonschema
+
+    from ecologis.paths import DOCS_DIR
+
+    schema = json.loads((DOCS_DIR / "schemas" / "profile.schema.json").read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema)
+
+
+def _path_text(path) -> str:
+    out = ""
+    for p in path:
+        if isinstance(p, int):
+            out += f"[{p + 1}]"
+        else:
+            out += ("." if out else "") + str(p)
+    return out or "/"
+
+
+def _schema_reason(err) -> tuple[str, dict]:
+    v = err.validator
+    if v == "type":
+        return "type", {"expected": " | ".join(err.validator_value if isinstance(err.validator_value, list) else [err.validator_value])}
+    if v == "required":
+        return "required", {}
+    if v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        return "range", {"value": str(err.instance)[:60]}
+    if v in ("enum", "const"):
+        allowed = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
+        return "enum", {"allowed": ", ".join(str(a) for a in allowed)}
+    if v in ("maxLength", "maxItems"):
+        return "too_long", {"limit": err.validator_value}
+    if v in ("minLength", "minItems"):
+        return "too_short", {"limit": err.validator_value}
+    if v == "pattern":
+        return "pattern", {"value": str(err.instance)[:60]}
+    return "other", {"detail": err.message[:200]}
+
+
+def _required_field_path(err) -> str:
+    base = list(err.absolute_path)
+    if err.validator == "required":
+        import re
+
+        m = re.match(r"'([^']+)' is a required property", err.message)
+        if m:
+            base.append(m.group(1))
+    return _path_text(base)
+
+
+def validate_profile_doc(doc: dict, file: str = "?", semantic: bool = True) -> None:
+    """Check a current-version document; raise :class:`ProfileFieldError` at the first problem.
+
+    The JSON schema first (types, ranges, required fields), then with ``semantic`` the
+    rules a schema cannot express: ЄДРПОУ control digit, lat/lon given together,
+    closed polygon rings, unique source ids."""
+    v = _validator()
+    errors = list(v.iter_errors(doc))
+    if errors:
+        # the shallowest, then the first in document order: the most useful to a user
+        def key(e):
+            return (len(e.absolute_path), [str(x) if not isinstance(x, int) else f"{x:09d}" for x in e.absolute_path])
+
+        err = min(errors, key=key)
+        if err.validator == "oneOf" and err.context:
+            sub = min(err.context, key=lambda e: (-len(e.absolute_path), str(e.absolute_path)))
+            err = sub
+        reason, params = _schema_reason(err)
+        raise ProfileFieldError(file, _required_field_path(err), reason, **params)
+    if not semantic:
+        return
+    ent = doc["enterprise"]
+    ed = ent.get("edrpou") or ""
+    if ed:
+        prob = edrpou_problem(ed)
+        if prob:
+            raise ProfileFieldError(file, "enterprise.edrpou", "edrpou_" + prob, value=ed)
+    if (ent.get("lat") is None) != (ent.get("lon") is None):
+        raise ProfileFieldError(file, "enterprise.lat" if ent.get("lat") is None else "enterprise.lon", "coord_pair")
+    site = doc.get("site")
+    if site:
+        polys = [site["coordinates"]] if site["type"] == "Polygon" else site["coordinates"]
+        for pi, poly in enumerate(polys):
+            for ri, ring in enumerate(poly):
+                if list(ring[0][:2]) != list(ring[-1][:2]):
+                    path = f"site.coordinates[{ri + 1}]" if site["type"] == "Polygon" else f"site.coordinates[{pi + 1}][{ri + 1}]"
+                    raise ProfileFieldError(file, path, "ring_not_closed")
+    seen = set()
+    for i, s in enumerate(doc.get("sources") or [], start=1):
+        if s["id"] in seen:
+            raise ProfileFieldError(file, f"sources[{i}].id", "duplicate_id", value=s["id"])
+        seen.add(s["id"])
+
+
+# ---------------------------------------------------------------------------------
+# reading and writing
+# ---------------------------------------------------------------------------------
+class _NotFinite(ValueError):
+    pass
+
+
+def _parse_float(s: str) -> float:
+    x = float(s)
+    if not math.isfinite(x):
+        raise _NotFinite(s)
+    return x
+
+
+def _parse_int(s: str) -> int:
+    x = int(s)
+    if abs(x) > 2**1023:
+        raise _NotFinite(s[:40])
+    return x
+
+
+def _parse_constant(s: str):
+    raise _NotFinite(s)
+
+
+def parse_profile_bytes(data: bytes, file: str = "?") -> Profile:
+    """Parse and validate profile bytes (nothing is written anywhere)."""
+    if len(data) > MAX_PROFILE_BYTES:
+        raise ProfileError(file, "io.profile.too_large", limit_mb=MAX_PROFILE_BYTES // (1024 * 1024))
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ProfileError(file, "io.profile.not_utf8", position=e.start) from None
+    try:
+        doc = json.loads(text, parse_float=_parse_float, parse_int=_parse_int, parse_constant=_parse_constant)
+    except _NotFinite as e:
+        raise ProfileError(file, "io.profile.not_finite", value=str(e)[:40]) from None
+    except json.JSONDecodeError as e:
+        raise ProfileError(file, "io.error.json", detail=f"{e.msg} (line {e.lineno}, column {e.colno})") from None
+    except (ValueError, RecursionError) as e:
+        raise ProfileError(file, "io.error.json", detail=str(e)[:200] or type(e).__name__) from None
+    return Profile.from_json(doc, file)
 
 
 def load_profile(path: str | Path) -> Profile:
+    """Open a profile read-only from disk (the file is never modified by opening)."""
     p = Path(path)
     try:
-        doc = json.loads(p.read_text(encoding="utf-8-sig"))
+        if p.stat().st_size > MAX_PROFILE_BYTES:
+            raise ProfileError(p.name, "io.profile.too_large", limit_mb=MAX_PROFILE_BYTES // (1024 * 1024))
+        data = p.read_bytes()
     except FileNotFoundError:
         raise ProfileError(p.name, "io.error.not_found") from None
+    except IsADirectoryError:
+        raise ProfileError(p.name, "io.error.os", detail="directory") from None
     except OSError as e:
         raise ProfileError(p.name, "io.error.os", detail=e.strerror or str(e)) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ProfileError(p.name, "io.error.json", detail=str(e)) from None
-    return Profile.from_json(doc, p.name)
+    return parse_profile_bytes(data, p.name)
+
+
+def _json_default(o):
+    import numpy as np
+
+    if isinstance(o, np.integer):
+        return int(o)
+    if isinstance(o, np.floating):
+        return float(o)
+    if isinstance(o, (set, tuple)):
+        return list(o)
+    raise TypeError(type(o).__name__)
+
+
+def profile_bytes(profile: Profile, file: str = "?") -> bytes:
+    """The bytes :func:`save_profile` writes, after validating the document."""
+    doc = profile.to_json()
+    doc["saved_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    try:
+        text = json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False, default=_json_default)
+    except ValueError:
+        raise ProfileError(file, "io.profile.not_finite", value="NaN/Infinity") from None
+    # the saved file must open again: validate the exact text we are about to write
+    validate_profile_doc(json.loads(text), file)
+    return text.encode("utf-8")
 
 
 def save_profile(profile: Profile, path: str | Path) -> None:
-    """Atomic save (temp file, fsync, rename) keeping the previous file as ``.bak``."""
+    """Validate, then save atomically (temp file, fsync, rename) keeping ``<name>.bak``.
+
+    The backup is the previous file, itself written atomically before the new file
+    replaces the old one; any failure leaves the previous profile intact.
+    """
+    path = Path(path)
     if profile.read_only:
-        raise ProfileError(Path(path).name, "profile.error.read_only")
-    atomic_write_text(path, json.dumps(profile.to_json(), ensure_ascii=False, indent=1), backup=True)
+        raise ProfileError(path.name, "profile.error.read_only")
+    data = profile_bytes(profile, path.name)
+    if path.exists():
+        try:
+            old = path.read_bytes()
+        except OSError as e:
+            raise ProfileError(path.name, "io.error.os", detail=e.strerror or str(e)) from None
+        atomic_write_bytes(path.with_name(path.name + ".bak"), old)
+    atomic_write_bytes(path, data)
+
+
+# ---------------------------------------------------------------------------------
+# history and re-assessment
+# ---------------------------------------------------------------------------------
+_CALC_FIELDS = ("substance", "mass", "unit", "hours_per_year", "gdk_sd", "gdk_mr", "hazard_class")
+
+
+def _sha(obj) -> str:
+    text = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def inputs_hash(emissions: list[Emission], preset_id: str, duplicates: str) -> str:
+    """Hash of what the user entered that the calculation reads (not notes or dates)."""
+    rows = [[getattr(e, f) for f in _CALC_FIELDS] for e in emissions]
+    return _sha({"rows": rows, "preset": preset_id, "duplicates": duplicates})
+
+
+def preset_hash(preset) -> str:
+    d = preset.to_json()
+    return _sha({k: d[k] for k in ("formula", "a", "categories", "assumed_class_when_missing", "dominant_cumulative_share")})
+
+
+def dictionary_hash(result) -> str:
+    """Hash of the dictionary values the rows resolved to (id, class, ГДК levels)."""
+    subs = []
+    for s in result.prepared.substances:
+        subs.append(None if s is None else [s.id, s.hazard_class, s.gdk_sd, s.gdk_mr, s.obrv, s.gdk_rz])
+    return _sha(subs)
+
+
+def history_entry(profile: Profile, result, when: datetime | None = None) -> dict:
+    """A history entry for ``result`` (an AssessmentResult of ``profile``'s emissions)."""
+    from ecologis import __version__
+
+    when = when or datetime.now(timezone.utc)
+    top = []
+    for c in result.contributions[:TOP_CONTRIBUTORS]:
+        top.append({"substance_id": c["substance_id"], "substance": c["substance"], "substance_en": c["substance_en"],
+                    "contribution": c["contribution"], "share": c["share"]})
+    return {
+        "timestamp": when.isoformat(timespec="seconds"),
+        "inputs_hash": inputs_hash(profile.emissions, result.preset.id, result.duplicates),
+        "preset_hash": preset_hash(result.preset),
+        "dictionary_hash": dictionary_hash(result),
+        "knp": float(result.knp),
+        "category": result.category,
+        "szz_m": float(result.szz_m),
+        "preset": result.preset.id,
+        "duplicates": result.duplicates,
+        "top": top,
+        "app_version": __version__,
+    }
+
+
+def record_assessment(profile: Profile, result, when: datetime | None = None) -> dict:
+    """Append a history entry for ``result`` (never replaces earlier entries)."""
+    if profile.read_only:
+        raise ProfileError("?", "profile.error.read_only")
+    entry = history_entry(profile, result, when)
+    profile.history.append(entry)
+    return entry
+
+
+@dataclass
+class Reassessment:
+    """Outcome of :func:`reassess`: the new result compared with the last history entry."""
+
+    result: object
+    previous: dict | None
+    entry: dict                       # the entry the new result would add
+    reproduced: bool                  # same КНП (exactly), category and СЗЗ as ``previous``
+    inputs_changed: bool = False
+    preset_changed: bool = False
+    dictionary_changed: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.previous is not None and not self.reproduced
+
+    def diff(self) -> dict | None:
+        if not self.changed:
+            return None
+        return {"knp_old": self.previous.get("knp"), "knp_new": self.entry["knp"],
+                "category_old": self.previous.get("category"), "category_new": self.entry["category"],
+                "szz_old": self.previous.get("szz_m"), "szz_new": self.entry["szz_m"]}
+
+    def message(self, lang: str | None = None) -> str:
+        from ecologis.i18n import t, t_lang
+
+        tr = (lambda k, **kw: t_lang(lang, k, **kw)) if lang else t
+        if self.previous is None:
+            return tr("io.history.first")
+        if self.reproduced:
+            return tr("io.history.reproduced", knp=f"{self.entry['knp']:.3f}", category=self.entry["category"])
+        d = self.diff()
+        reasons = [tr("io.history.reason." + r) for r, on in (("inputs", self.inputs_changed), ("preset", self.preset_changed),
+                                                               ("dictionary", self.dictionary_changed)) if on]
+        if not reasons:
+            reasons = [tr("io.history.reason.unknown")]
+        old = d["knp_old"]
+        return tr("io.history.changed", knp_old=f"{old:.3f}" if isinstance(old, (int, float)) else str(old),
+                  knp_new=f"{d['knp_new']:.3f}", category_old=d["category_old"], category_new=d["category_new"],
+                  reasons=", ".join(reasons))
+
+
+def reassess(profile: Profile, dictionary=None, presets: dict | None = None) -> Reassessment:
+    """Assess ``profile`` again and compare with its last history entry.
+
+    The history is not modified: the caller decides (after showing
+    :meth:`Reassessment.message`) whether to :func:`record_assessment`.
+    Raises ``KeyError`` if the profile's preset is unknown.
+    """
+    from ecologis.core.assess import compute, prepare
+    from ecologis.core.dictionary import load_dictionary
+    from ecologis.core.presets import load_presets
+
+    dictionary = dictionary if dictionary is not None else load_dictionary()
+    presets = presets if presets is not None else load_presets()
+    preset = presets[profile.preset]
+    result = compute(prepare(profile.emissions, dictionary), preset, profile.duplicates)
+    entry = history_entry(profile, result)
+    prev = profile.history[-1] if profile.history else None
+    if prev is None:
+        return Reassessment(result, None, entry, False)
+    reproduced = (prev.get("knp") == entry["knp"] and prev.get("category") == entry["category"]
+                  and prev.get("szz_m") == entry["szz_m"])
+    return Reassessment(
+        result, prev, entry, reproduced,
+        inputs_changed=bool(prev.get("inputs_hash")) and prev.get("inputs_hash") != entry["inputs_hash"],
+        preset_changed=(prev.get("preset") != entry["preset"]) or (bool(prev.get("preset_hash")) and prev.get("preset_hash") != entry["preset_hash"]),
+        dictionary_changed=bool(prev.get("dictionary_hash")) and prev.get("dictionary_hash") != entry["dictionary_hash"],
+    )

@@ -1,0 +1,207 @@
+"""Import rules shared by the GUI preview dialog and ``ecologis-cli import``.
+
+1. :func:`plan_import` reads the table (:func:`read_emissions`) and runs the core
+   validation (:func:`ecologis.core.assess.prepare`) on a copy of the rows; nothing
+   else is touched.  The plan lists the validation journal (messages name file, row and
+   field), the unknown substances (reference → rows) and the duplicate groups.
+2. Unknown substances are resolved by :meth:`ImportPlan.remap` (reference → an
+   existing dictionary entry) or by adding the substance to the dictionary first
+   (:func:`add_substance`, validated with ``validate_substance_record``) and re-planning.
+3. :func:`finalize` turns a plan into the emissions to apply.  It refuses — raising
+   :class:`ImportRefused` with the reasons — while there are errors, unresolved unknown
+   substances, or duplicates without a choice ("sum" or "keep"); it never returns
+   part of a table.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ecologis.core.assess import NumberProblem, parse_number, prepare
+from ecologis.core.dictionary import Dictionary, Substance, validate_substance_record
+from ecologis.core.model import Emission
+from ecologis.core.validation import Issue, Journal
+from ecologis.io.emissions_table import TableData, TableReadError, read_emissions
+
+DUPLICATE_CHOICES = ("sum", "keep")
+
+
+class ImportRefused(Exception):
+    """The table cannot be applied; ``reasons`` are (message key, params) pairs and
+    ``issues`` the blocking journal entries."""
+
+    def __init__(self, file: str, reasons: list[tuple[str, dict]], issues: list[Issue] | None = None):
+        super().__init__(f"{file}: {reasons}")
+        self.file = file
+        self.reasons = reasons
+        self.issues = list(issues or [])
+
+    def messages(self, lang: str | None = None) -> list[str]:
+        from ecologis.i18n import t, t_lang
+
+        tr = (lambda k, **kw: t_lang(lang, k, **kw)) if lang else t
+        out = [tr(k, file=self.file, **p) for k, p in self.reasons]
+        out += [i.located_message(lang) for i in self.issues]
+        return out
+
+
+@dataclass
+class ImportPlan:
+    file: str
+    table: TableData
+    emissions: list[Emission]                 # copies of the table rows (after mapping)
+    journal: Journal                          # the core validation journal, naming the file
+    unknown: dict[str, list[int]]             # unresolved reference -> rows
+    duplicate_groups: list[list[int]]         # rows describing the same substance
+    mapping: dict[str, str] = field(default_factory=dict)   # reference -> dictionary id
+    formulas_without_value: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return self.journal.errors
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return self.journal.warnings
+
+    @property
+    def has_duplicates(self) -> bool:
+        return bool(self.duplicate_groups)
+
+    def blocking(self, duplicates: str | None) -> list[tuple[str, dict]]:
+        """Reasons the plan cannot be applied with this duplicates choice (empty = OK)."""
+        reasons: list[tuple[str, dict]] = []
+        if not self.emissions:
+            reasons.append(("io.import.refused.empty", {}))
+        if self.unknown:
+            reasons.append(("io.import.refused.unknown", {"count": len(self.unknown),
+                                                           "names": ", ".join(sorted(self.unknown))[:500]}))
+        other = [i for i in self.errors if i.code != "E_SUBSTANCE_UNKNOWN"]
+        if other:
+            reasons.append(("io.import.refused.errors", {"count": len(other)}))
+        for row, header in self.formulas_without_value:
+            reasons.append(("io.import.formula_without_value", {"row": row, "column": header}))
+        if self.duplicate_groups and duplicates not in DUPLICATE_CHOICES:
+            reasons.append(("io.import.refused.duplicates", {
+                "groups": "; ".join(", ".join(str(r) for r in g) for g in self.duplicate_groups)}))
+        return reasons
+
+    def remap(self, mapping: dict[str, str], dictionary: Dictionary) -> "ImportPlan":
+        """A new plan with references replaced by dictionary ids (``mapping`` adds to
+        the current one).  Unknown target ids raise ``KeyError``."""
+        merged = dict(self.mapping)
+        for ref, sid in mapping.items():
+            if dictionary.get(sid) is None and dictionary.lookup(sid) is None:
+                raise KeyError(sid)
+            merged[ref] = dictionary.get(sid).id if dictionary.get(sid) else dictionary.lookup(sid).id
+        return _plan(self.file, self.table, dictionary, merged)
+
+
+def _plan(file: str, table: TableData, dictionary: Dictionary, mapping: dict[str, str]) -> ImportPlan:
+    rows = []
+    for e in table.emissions:
+        e2 = copy.copy(e)
+        ref = "" if e2.substance is None else str(e2.substance).strip()
+        if ref in mapping:
+            e2.substance = mapping[ref]
+        rows.append(e2)
+    prep = prepare(rows, dictionary)
+    journal = prep.journal.with_file(file)
+    unknown: dict[str, list[int]] = {}
+    for i, e in enumerate(rows):
+        if prep.substances[i] is None and str(e.substance or "").strip():
+            unknown.setdefault(str(e.substance).strip(), []).append(prep.rows[i])
+    groups: dict[int, list[int]] = {}
+    for i in range(prep.n):
+        if prep.valid[i]:
+            groups.setdefault(int(prep.dup_key[i]), []).append(prep.rows[i])
+    dups = [g for g in groups.values() if len(g) > 1]
+    return ImportPlan(file, table, rows, journal, unknown, dups, dict(mapping),
+                      list(table.meta.get("formulas_without_value") or []))
+
+
+def plan_import(path: str | Path, dictionary: Dictionary, mapping: dict[str, str] | None = None) -> ImportPlan:
+    """Read and validate ``path`` without changing anything (raises :class:`TableReadError`)."""
+    p = Path(path)
+    table = read_emissions(p, dictionary)
+    plan = _plan(p.name, table, dictionary, {})
+    return plan.remap(mapping, dictionary) if mapping else plan
+
+
+def add_substance(dictionary: Dictionary, record: dict) -> list:
+    """Validate ``record`` and add it to ``dictionary`` (in memory; the caller saves the
+    overlay with ``dictionary.save_user_overlay()`` once the import is confirmed).
+    Returns the list of problems (empty = added)."""
+    problems = validate_substance_record(record)
+    if problems:
+        return problems
+    dictionary.put(Substance.from_json(record, origin="user"))
+    return []
+
+
+def _number_or_raw(v):
+    """The number a cell means, exactly as parsed (never rounded); raw text if it is not one."""
+    if v is None or isinstance(v, bool):
+        return v
+    try:
+        x, _ = parse_number(v)
+    except NumberProblem:
+        return v
+    return x if math.isfinite(x) else v
+
+
+def finalize(plan: ImportPlan, duplicates: str | None) -> list[Emission]:
+    """The emissions to apply — all rows or nothing.  Raises :class:`ImportRefused`."""
+    reasons = plan.blocking(duplicates)
+    if reasons:
+        raise ImportRefused(plan.file, reasons, [i for i in plan.errors])
+    out = []
+    for k, e in enumerate(plan.emissions, start=1):
+        e2 = copy.copy(e)
+        e2.mass = _number_or_raw(e2.mass)
+        e2.gdk_sd = _number_or_raw(e2.gdk_sd)
+        e2.gdk_mr = _number_or_raw(e2.gdk_mr)
+        hc = _number_or_raw(e2.hazard_class)
+        e2.hazard_class = int(hc) if isinstance(hc, float) and hc == int(hc) else hc
+        e2.hours_per_year = _number_or_raw(e2.hours_per_year)
+        e2.row = k
+        out.append(e2)
+    return out
+
+
+def import_into_profile(table_path: str | Path, profile_path: str | Path, dictionary: Dictionary,
+                        mapping: dict[str, str] | None = None, duplicates: str | None = None,
+                        append: bool = False, preset: str | None = None):
+    """The CLI import: plan, finalize, then save the profile atomically.
+
+    Returns ``(profile, plan)``.  Raises :class:`TableReadError`, :class:`ImportRefused`
+    or :class:`~ecologis.io.profile.ProfileError` before anything is written.
+    """
+    from ecologis.io.profile import Profile, load_profile, save_profile
+
+    plan = plan_import(table_path, dictionary, mapping)
+    emissions = finalize(plan, duplicates)
+    pp = Path(profile_path)
+    profile = load_profile(pp) if pp.exists() else Profile()
+    if profile.read_only:
+        from ecologis.io.profile import ProfileError
+
+        raise ProfileError(pp.name, "profile.error.read_only")
+    if append:
+        emissions = list(profile.emissions) + emissions
+        for k, e in enumerate(emissions, start=1):
+            e.row = k
+    profile.emissions = emissions
+    if duplicates in DUPLICATE_CHOICES:
+        profile.duplicates = duplicates
+    if preset:
+        profile.preset = preset
+    save_profile(profile, pp)
+    return profile, plan
+
+
+__all__ = ["ImportPlan", "ImportRefused", "plan_import", "finalize", "add_substance", "import_into_profile",
+           "TableReadError", "DUPLICATE_CHOICES"]

@@ -1,0 +1,481 @@
+"""The assessment report (PDF, reportlab) a consultant hands to a client.
+
+Contents (seed thesis §2.1 item 6: the methodology parameters, the input data, the
+contributions table, the category, the recommendations and the date of analysis):
+title page with the enterprise details and the date; the methodology (preset, formula,
+a(c), category thresholds and СЗЗ radii, the preset's source, the ГДК fallback rule);
+the input table with the ГДК used and its kind; the contributions table sorted with
+shares; КНП, category and СЗЗ; the contributions chart
+(:func:`ecologis.plots.contributions.contributions_figure`); a map figure of the
+enterprise and the СЗЗ drawn offline; the recommendations; validation notes (fallback
+ГДК, excluded rows, rows using their own values, other warnings); a signature block;
+«page N of M» on every page.
+
+DejaVu Sans (Cyrillic) is embedded from ``resources/fonts/``.  All strings come from
+``locales/*.report.json`` (``report.*``) in the requested language; all user text is
+XML-escaped before it goes into a Paragraph.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from datetime import datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import (Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table,
+                                TableStyle)
+
+from ecologis.i18n import t_lang
+from ecologis.io.atomic import atomic_write_bytes
+from ecologis.paths import RESOURCES_DIR
+
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+FONT_ITALIC = "DejaVuSans-Oblique"
+
+
+def _register_fonts() -> None:
+    fonts = RESOURCES_DIR / "fonts"
+    registered = pdfmetrics.getRegisteredFontNames()
+    for name, fn in ((FONT, "DejaVuSans.ttf"), (FONT_BOLD, "DejaVuSans-Bold.ttf"), (FONT_ITALIC, "DejaVuSans-Oblique.ttf")):
+        if name not in registered:
+            pdfmetrics.registerFont(TTFont(name, str(fonts / fn)))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD)
+
+
+def _styles():
+    base = ParagraphStyle("base", fontName=FONT, fontSize=9.5, leading=12.5)
+    return {
+        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=17, leading=22, alignment=TA_CENTER, spaceAfter=10),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=11, leading=14, alignment=TA_CENTER, spaceAfter=18),
+        "h": ParagraphStyle("h", parent=base, fontName=FONT_BOLD, fontSize=12, leading=15, spaceBefore=10, spaceAfter=5),
+        "p": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9),
+        "cellb": ParagraphStyle("cellb", parent=base, fontName=FONT_BOLD, fontSize=7.5, leading=9),
+        "big": ParagraphStyle("big", parent=base, fontName=FONT_BOLD, fontSize=13, leading=17),
+    }
+
+
+def _e(text) -> str:
+    """XML-escape user text for a reportlab Paragraph (markup prints as text)."""
+    return escape("" if text is None else str(text))
+
+
+def _fmt(x, digits: int = 3, lang: str = "uk") -> str:
+    if x is None:
+        return "—"
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return _e(x)
+    if not math.isfinite(v):
+        return "—"
+    s = f"{v:,.{digits}f}"
+    if lang == "uk":
+        s = s.replace(",", "\u202f").replace(".", ",")
+    return s
+
+
+def _g(x, lang: str = "uk") -> str:
+    """A stored number shown with up to 6 significant digits (display only, never stored)."""
+    if x is None:
+        return "—"
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return _e(x)
+    if not math.isfinite(v):
+        return "—"
+    s = f"{v:.6g}"
+    return s.replace(".", ",") if lang == "uk" else s
+
+
+class _NumberedCanvas(rl_canvas.Canvas):
+    """Writes the page label («Сторінка N з M») on every page once the total is known."""
+
+    label = "{page} / {total}"
+    footer = ""
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self._saved = []
+
+    def showPage(self):  # noqa: N802 - reportlab API
+        self._saved.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._saved)
+        for state in self._saved:
+            self.__dict__.update(state)
+            w, _ = self._pagesize
+            self.setFont(FONT, 7.5)
+            self.setFillColor(colors.HexColor("#555555"))
+            self.drawRightString(w - 18 * mm, 9 * mm, self.label.format(page=self._pageNumber, total=total))
+            if self.footer:
+                self.drawString(18 * mm, 9 * mm, self.footer[:110])
+            super().showPage()
+        super().save()
+
+
+def _png(fig, dpi: int = 150) -> io.BytesIO:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, facecolor=fig.get_facecolor())
+    buf.seek(0)
+    return buf
+
+
+def _image(buf: io.BytesIO, width_mm: float) -> Image:
+    from reportlab.lib.utils import ImageReader
+
+    ir = ImageReader(buf)
+    w, h = ir.getSize()
+    buf.seek(0)
+    width = width_mm * mm
+    return Image(buf, width=width, height=width * h / w)
+
+
+def _nice_length(x: float) -> float:
+    if x <= 0:
+        return 1.0
+    p = 10 ** math.floor(math.log10(x))
+    for m in (5, 2, 1):
+        if m * p <= x:
+            return m * p
+    return p
+
+
+def fallback_site_map_figure(center_latlon, radius_m: float, site: dict | None = None, lang: str = "uk",
+                             name: str = ""):
+    """The enterprise, its site and the СЗЗ circle on a plain background with a scale bar
+    and a north arrow (metres in a local azimuthal equidistant projection; no network)."""
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Circle, Polygon as MplPolygon
+
+    fig = Figure(figsize=(6.0, 5.0), dpi=100)
+    fig.set_facecolor("#ffffff")
+    ax = fig.add_subplot(111)
+    ax.set_facecolor("#f4f6f2")
+    r = float(radius_m)
+    ax.add_patch(Circle((0, 0), r, facecolor="#d8553b22", edgecolor="#d8553b", linewidth=1.8,
+                        label=t_lang(lang, "report.map.szz", radius=f"{r:g}")))
+    extent = r * 1.25
+    if site and center_latlon is not None:
+        try:
+            from pyproj import CRS, Transformer
+
+            lat0, lon0 = center_latlon
+            aeqd = CRS.from_proj4(f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +datum=WGS84 +units=m")
+            tr = Transformer.from_crs("EPSG:4326", aeqd, always_xy=True)
+            polys = [site["coordinates"]] if site.get("type") == "Polygon" else site.get("coordinates", [])
+            first = True
+            for poly in polys:
+                ring = poly[0]
+                xs, ys = tr.transform([p[0] for p in ring], [p[1] for p in ring])
+                ax.add_patch(MplPolygon(list(zip(xs, ys)), closed=True, facecolor="#88888844", edgecolor="#333333",
+                                        linewidth=1.0, label=t_lang(lang, "report.map.site") if first else None))
+                first = False
+                extent = max(extent, max(abs(v) for v in list(xs) + list(ys)) + r * 0.25)
+        except Exception:  # a broken site geometry must not stop the report
+            pass
+    ax.plot([0], [0], marker="^", color="#1f4e9c", markersize=9, linestyle="none",
+            label=t_lang(lang, "report.map.enterprise"))
+    ax.set_xlim(-extent, extent)
+    ax.set_ylim(-extent, extent)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    # scale bar
+    L = _nice_length(extent * 0.5)
+    x0, y0 = -extent * 0.92, -extent * 0.9
+    ax.plot([x0, x0 + L], [y0, y0], color="#000000", linewidth=3)
+    ax.text(x0 + L / 2, y0 + extent * 0.03, t_lang(lang, "report.map.scale", length=f"{L:g}"), ha="center",
+            va="bottom", fontsize=8)
+    # north arrow
+    ax.annotate("N", xy=(extent * 0.88, extent * 0.88), xytext=(extent * 0.88, extent * 0.66),
+                arrowprops={"arrowstyle": "-|>", "color": "#000000"}, ha="center", va="center", fontsize=9)
+    if center_latlon is not None:
+        ax.set_title(t_lang(lang, "report.map.title", lat=f"{center_latlon[0]:.5f}", lon=f"{center_latlon[1]:.5f}"),
+                     fontsize=9)
+    else:
+        ax.set_title(t_lang(lang, "report.map.no_coordinates"), fontsize=9)
+    ax.legend(loc="upper left", fontsize=7, framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+def site_map_png(profile, result, lang: str = "uk") -> tuple[io.BytesIO, str]:
+    """PNG bytes of the map and which renderer drew it ("site_map" or "fallback")."""
+    ent = profile.enterprise
+    center = (ent.lat, ent.lon) if ent.lat is not None and ent.lon is not None else None
+    if center is not None:
+        try:
+            from ecologis.plots.site_map import site_map_figure  # the map engineer's renderer
+        except ImportError:
+            site_map_figure = None
+        if site_map_figure is not None:
+            try:
+                try:
+                    fig = site_map_figure(center, float(result.szz_m), site=profile.site, lang=lang)
+                except TypeError:
+                    fig = site_map_figure(center, float(result.szz_m), lang=lang)
+                return _png(fig), "site_map"
+            except Exception:
+                pass
+    fig = fallback_site_map_figure(center, float(result.szz_m), profile.site, lang, ent.name)
+    return _png(fig), "fallback"
+
+
+def _table(data, widths, header_rows: int = 1, align_right_from: int | None = None, zebra: bool = True) -> Table:
+    tbl = Table(data, colWidths=widths, repeatRows=header_rows)
+    style = [
+        ("FONT", (0, 0), (-1, -1), FONT, 7.5),
+        ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#999999")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#dde6f3")),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    if align_right_from is not None:
+        style.append(("ALIGN", (align_right_from, header_rows), (-1, -1), "RIGHT"))
+    if zebra:
+        for r in range(header_rows, len(data)):
+            if (r - header_rows) % 2 == 1:
+                style.append(("BACKGROUND", (0, r), (-1, r), colors.HexColor("#f5f7fa")))
+    tbl.setStyle(TableStyle(style))
+    return tbl
+
+
+def build_report(profile, result, lang: str = "uk", dictionary=None, when: datetime | None = None) -> bytes:
+    """The report as PDF bytes (nothing is written)."""
+    from ecologis import __version__
+    from ecologis.core.gdk import GDK_KINDS
+    from ecologis.core.knp import FORMULA_TEXT
+
+    _register_fonts()
+    S = _styles()
+
+    def T(key, **kw):
+        return t_lang(lang, key, **kw)
+
+    when = when or datetime.now().astimezone()
+    ent = profile.enterprise
+    preset = result.preset
+    pname = T(preset.name_key) if preset.name_key else (preset.name or preset.id)
+    story = []
+
+    # -- title page -----------------------------------------------------------------
+    story += [Spacer(1, 30 * mm), Paragraph(_e(T("report.title")), S["title"]),
+              Paragraph(_e(ent.name or T("report.unnamed")), S["subtitle"])]
+    details = [
+        (T("report.ent.name"), ent.name),
+        (T("report.ent.edrpou"), ent.edrpou or "—"),
+        (T("report.ent.kved"), ", ".join(ent.kved) or "—"),
+        (T("report.ent.address"), ent.address or "—"),
+        (T("report.ent.coordinates"), "—" if ent.lat is None or ent.lon is None else f"{ent.lat:.6f}, {ent.lon:.6f}"),
+        (T("report.ent.activity"), ent.activity or "—"),
+        (T("report.ent.contacts"), ent.contacts or "—"),
+        (T("report.ent.sources"), str(len(profile.sources))),
+        (T("report.date"), when.strftime("%d.%m.%Y %H:%M")),
+        (T("report.app"), f"EcologIS {__version__}"),
+    ]
+    story.append(_table([[Paragraph(_e(k), S["cellb"]), Paragraph(_e(v), S["cell"])] for k, v in details],
+                        [50 * mm, 120 * mm], header_rows=0, zebra=False))
+    story.append(Spacer(1, 12 * mm))
+    box = [[Paragraph(_e(T("report.result.knp")), S["p"]), Paragraph(_fmt(result.knp, 3, lang), S["big"])],
+           [Paragraph(_e(T("report.result.category")), S["p"]), Paragraph(_e(result.category), S["big"])],
+           [Paragraph(_e(T("report.result.szz")), S["p"]),
+            Paragraph(_e(T("report.result.szz_value", radius=_fmt(result.szz_m, 0, lang))), S["big"])],
+           [Paragraph(_e(T("report.method.preset")), S["p"]), Paragraph(_e(f"{preset.id} — {pname}"), S["p"])]]
+    bt = Table(box, colWidths=[60 * mm, 110 * mm])
+    bt.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.0, colors.HexColor("#1f4e9c")),
+                            ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#eef3fb")),
+                            ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    story += [bt, PageBreak()]
+
+    # -- 1. methodology -------------------------------------------------------------
+    story.append(Paragraph(_e(T("report.h.method")), S["h"]))
+    story.append(Paragraph(_e(T("report.method.preset")) + ": <b>" + _e(f"{preset.id} — {pname}") + "</b>", S["p"]))
+    story.append(Paragraph(_e(T("report.method.formula")) + ": " + _e(FORMULA_TEXT[preset.formula])
+                           + "; " + _e(T("report.method.total")), S["p"]))
+    story.append(Paragraph(_e(T("report.method.formula_" + preset.formula)), S["small"]))
+    story.append(Spacer(1, 3 * mm))
+    a_rows = [[T("report.col.class"), "1", "2", "3", "4"],
+              [T("report.col.a")] + [_g(preset.a[c], lang) for c in (1, 2, 3, 4)]]
+    story.append(_table(a_rows, [40 * mm] + [20 * mm] * 4, align_right_from=1))
+    story.append(Spacer(1, 3 * mm))
+    cat_rows = [[T("report.col.category"), T("report.col.knp_range"), T("report.col.radius")]]
+    prev_min = None
+    for c in preset.categories:
+        if c.min is None:
+            rng = T("report.range.below", hi=_g(prev_min, lang))
+        elif prev_min is None:
+            rng = T("report.range.at_least", lo=_g(c.min, lang))
+        else:
+            rng = T("report.range.between", lo=_g(c.min, lang), hi=_g(prev_min, lang))
+        cat_rows.append([c.label, rng, _fmt(c.radius_m, 0, lang)])
+        prev_min = c.min
+    story.append(_table(cat_rows, [30 * mm, 70 * mm, 40 * mm], align_right_from=2))
+    story.append(Spacer(1, 3 * mm))
+    if preset.assumed_class_when_missing:
+        story.append(Paragraph(_e(T("report.method.assumed_class", cls=preset.assumed_class_when_missing)), S["small"]))
+    story.append(Paragraph(_e(T("report.method.gdk_rule")), S["small"]))
+    story.append(Paragraph(_e(T("report.method.duplicates." + result.duplicates)), S["small"]))
+    if preset.source:
+        story.append(Paragraph(_e(T("report.method.source")) + ": " + _e(preset.source), S["small"]))
+
+    # -- 2. inputs -------------------------------------------------------------------
+    prep = result.prepared
+    story.append(Paragraph(_e(T("report.h.inputs")), S["h"]))
+    hdr = [T("report.col.row"), T("report.col.substance"), T("report.col.cas"), T("report.col.mass"),
+           T("report.col.mass_t"), T("report.col.gdk"), T("report.col.gdk_kind"), T("report.col.class"),
+           T("report.col.origin")]
+    data = [[Paragraph(_e(h), S["cellb"]) for h in hdr]]
+    for i in range(prep.n):
+        e = prep.emissions[i]
+        s = prep.substances[i]
+        name = s.name(lang) if s else str(e.substance or "")
+        kind = GDK_KINDS[int(prep.gdk_kind[i])]
+        kind_text = T("gdk_kind." + kind)
+        if kind == "input":
+            kind_text += " (" + T("gdk_kind." + GDK_KINDS[int(prep.gdk_basis[i])]) + ")"
+        klass = int(prep.hazard_class[i])
+        data.append([
+            str(prep.rows[i]), Paragraph(_e(name), S["cell"]), _e((s.cas if s else "") or "—"),
+            Paragraph(_e(f"{_g(e.mass, lang)} {e.unit or ''}"), S["cell"]),
+            _g(prep.mass_t[i], lang), _g(prep.gdk[i], lang), Paragraph(_e(kind_text), S["cell"]),
+            str(klass) if klass else "—", Paragraph(_e(T("report.origin." + e.origin) if e.origin in
+                                                       ("inventory", "measurement", "calculation") else e.origin), S["cell"]),
+        ])
+    story.append(_table(data, [9 * mm, 52 * mm, 19 * mm, 22 * mm, 17 * mm, 15 * mm, 23 * mm, 10 * mm, 17 * mm],
+                        align_right_from=None))
+    story.append(Paragraph(_e(T("report.inputs.note")), S["small"]))
+
+    # -- 3. contributions ------------------------------------------------------------
+    story.append(Paragraph(_e(T("report.h.contributions")), S["h"]))
+    hdr = [T("report.col.rank"), T("report.col.substance"), T("report.col.mass_t"), T("report.col.gdk"),
+           T("report.col.class"), T("report.col.a"), T("report.col.contribution"), T("report.col.share")]
+    data = [[Paragraph(_e(h), S["cellb"]) for h in hdr]]
+    for k, c in enumerate(result.contributions, start=1):
+        name = c["substance"] if lang == "uk" else c["substance_en"]
+        data.append([str(k), Paragraph(_e(name), S["cell"]), _g(c["mass_t_per_year"], lang), _g(c["gdk_mg_m3"], lang),
+                     str(c["hazard_class"]) + ("*" if c["class_assumed"] else ""), _g(c["a"], lang),
+                     _fmt(c["contribution"], 3, lang), _fmt(100 * c["share"], 2, lang)])
+    data.append(["", Paragraph("<b>" + _e(T("report.col.total")) + "</b>", S["cell"]), "", "", "", "",
+                 _fmt(result.knp, 3, lang), _fmt(100.0 if result.knp > 0 else 0.0, 2, lang)])
+    story.append(_table(data, [10 * mm, 66 * mm, 19 * mm, 16 * mm, 12 * mm, 12 * mm, 26 * mm, 16 * mm], align_right_from=2))
+    if any(c["class_assumed"] for c in result.contributions):
+        story.append(Paragraph(_e(T("report.contrib.assumed")), S["small"]))
+
+    # -- 4. result -------------------------------------------------------------------
+    story.append(Paragraph(_e(T("report.h.result")), S["h"]))
+    story.append(Paragraph(_e(T("report.result.knp")) + ": <b>" + _fmt(result.knp, 3, lang) + "</b>", S["p"]))
+    story.append(Paragraph(_e(T("report.result.category")) + ": <b>" + _e(result.category) + "</b>", S["p"]))
+    story.append(Paragraph(_e(T("report.result.szz")) + ": <b>" + _e(T("report.result.szz_value",
+                                                                       radius=_fmt(result.szz_m, 0, lang))) + "</b>", S["p"]))
+    dom = ", ".join(s.name(lang) for s in result.dominant_substances()) or "—"
+    story.append(Paragraph(_e(T("report.result.dominant")) + ": " + _e(dom), S["p"]))
+
+    # -- 5. chart --------------------------------------------------------------------
+    from ecologis.plots.contributions import contributions_figure
+
+    chart = _image(_png(contributions_figure(result, lang)), 170)
+    story.append(KeepTogether([Paragraph(_e(T("report.h.chart")), S["h"]), chart]))
+
+    # -- 6. map ----------------------------------------------------------------------
+    map_png, _renderer = site_map_png(profile, result, lang)
+    story.append(KeepTogether([Paragraph(_e(T("report.h.map")), S["h"]), _image(map_png, 125),
+                               Paragraph(_e(T("report.map.caption", radius=_fmt(result.szz_m, 0, lang))), S["small"])]))
+
+    # -- 7. recommendations ----------------------------------------------------------
+    story.append(Paragraph(_e(T("report.h.recommendations")), S["h"]))
+    recs = result.recommendations()
+    for r in recs:
+        story.append(Paragraph("• " + _e(r.text(lang)), S["p"]))
+    if not recs:
+        story.append(Paragraph(_e(T("report.none")), S["p"]))
+
+    # -- 8. validation notes ---------------------------------------------------------
+    story.append(Paragraph(_e(T("report.h.validation")), S["h"]))
+    groups = [("report.val.fallback", {"I_GDK_FALLBACK"}),
+              ("report.val.excluded", {"W_GDK_MISSING", "W_GDK_NONPOSITIVE", "W_CLASS_MISSING"}),
+              ("report.val.errors", None),
+              ("report.val.row_values", {"I_ROW_VALUES"}),
+              ("report.val.other", "other")]
+    used = set()
+    any_note = False
+    for title_key, codes in groups:
+        if codes is None:
+            items = [i for i in result.journal if i.is_error]
+        elif codes == "other":
+            items = [i for i in result.journal if id(i) not in used]
+        else:
+            items = [i for i in result.journal if i.code in codes]
+        for i in items:
+            used.add(id(i))
+        if not items:
+            continue
+        any_note = True
+        story.append(Paragraph("<b>" + _e(T(title_key, count=len(items))) + "</b>", S["p"]))
+        for i in items[:300]:
+            story.append(Paragraph("– " + _e(i.located_message(lang)), S["small"]))
+        if len(items) > 300:
+            story.append(Paragraph(_e(T("report.val.more", count=len(items) - 300)), S["small"]))
+    if not any_note:
+        story.append(Paragraph(_e(T("report.val.none")), S["p"]))
+
+    # -- signature block -------------------------------------------------------------
+    sig = [[T("report.sig.prepared"), "_" * 22, "_" * 28, "_" * 14],
+           ["", T("report.sig.signature"), T("report.sig.name"), T("report.sig.date")],
+           [T("report.sig.checked"), "_" * 22, "_" * 28, "_" * 14],
+           ["", T("report.sig.signature"), T("report.sig.name"), T("report.sig.date")]]
+    st = Table(sig, colWidths=[40 * mm, 45 * mm, 55 * mm, 30 * mm])
+    st.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 8.5), ("FONT", (0, 1), (-1, 1), FONT, 6.5),
+                            ("FONT", (0, 3), (-1, 3), FONT, 6.5), ("TEXTCOLOR", (0, 1), (-1, 1), colors.grey),
+                            ("TEXTCOLOR", (0, 3), (-1, 3), colors.grey), ("TOPPADDING", (0, 0), (-1, 0), 14),
+                            ("TOPPADDING", (0, 2), (-1, 2), 14)]))
+    story.append(KeepTogether([Paragraph(_e(T("report.h.signature")), S["h"]), st]))
+
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
+                            bottomMargin=18 * mm, title=T("report.title") + " — " + (ent.name or ""),
+                            author="EcologIS", subject=T("report.title"), lang=lang)
+
+    class _Canvas(_NumberedCanvas):
+        label = T("report.page", page="{page}", total="{total}")
+        footer = (ent.name or "") + (f" · {ent.edrpou}" if ent.edrpou else "")
+
+    doc.build(story, canvasmaker=_Canvas)
+    return buf.getvalue()
+
+
+def write_report(path: str | Path, profile, result, lang: str = "uk", **kw) -> Path:
+    """Build the report and write it atomically."""
+    data = build_report(profile, result, lang, **kw)
+    atomic_write_bytes(path, data)
+    return Path(path)
+
+
+def assess_profile(profile, dictionary=None, presets=None):
+    """The AssessmentResult of a profile with its preset and duplicate rule."""
+    from ecologis.core.assess import compute, prepare
+    from ecologis.core.dictionary import load_dictionary
+    from ecologis.core.presets import load_presets
+
+    dictionary = dictionary if dictionary is not None else load_dictionary()
+    presets = presets if presets is not None else load_presets()
+    return compute(prepare(profile.emissions, dictionary), presets[profile.preset], profile.duplicates)
