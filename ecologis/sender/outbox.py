@@ -171,15 +171,21 @@ class Outbox:
                     for r in cur.fetchall()]
 
     def due(self, now: float, limit: int) -> list[Row]:
-        """Unsent records whose retry time has come, oldest first."""
-        return self._rows("WHERE state IN ('pending','sent') AND next_attempt_at <= ? ORDER BY id LIMIT ?",
-                          (now, limit))
+        """The oldest unsent records, strictly in queue order: the leading run of those
+        whose retry time has come (nothing overtakes a record that is still waiting)."""
+        out = []
+        for r in self._rows("WHERE state IN ('pending','sent') ORDER BY id LIMIT ?", (limit,)):
+            if r.next_attempt_at > now:
+                break
+            out.append(r)
+        return out
 
     def next_due_at(self) -> float | None:
+        """When the head of the queue may be tried again."""
         with self._lock:
-            r = self.db.execute("SELECT MIN(next_attempt_at) FROM outbox WHERE state IN ('pending','sent')"
-                                ).fetchone()
-        return r[0]
+            r = self.db.execute("SELECT next_attempt_at FROM outbox WHERE state IN ('pending','sent') "
+                                "ORDER BY id LIMIT 1").fetchone()
+        return r[0] if r else None
 
     def oldest_unsent(self) -> Row | None:
         rows = self._rows("WHERE state IN ('pending','sent') ORDER BY id LIMIT 1")

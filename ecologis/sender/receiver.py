@@ -166,9 +166,13 @@ class _Handler(BaseHTTPRequestHandler):
             # TLS 1.3: the client has finished its side and is already sending its
             # request.  Closing now (with its bytes unread) resets the connection and
             # can destroy the alert before the client reads it; drain briefly first.
+            deadline = time.monotonic() + 2.0
             try:
-                if select.select([self.request], [], [], 0.5)[0]:
-                    socket.socket.recv(self.request, 65536)
+                while time.monotonic() < deadline:
+                    if not select.select([self.request], [], [], 0.2)[0]:
+                        break               # the client has stopped sending
+                    if not socket.socket.recv(self.request, 65536):
+                        break               # the client closed
             except (OSError, ValueError):
                 pass
             raise
@@ -224,11 +228,7 @@ class _Handler(BaseHTTPRequestHandler):
         return False
 
     def _read_json(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        if n > self.server.max_body:
-            self._error(413, "TOO_LARGE", f"body larger than {self.server.max_body} bytes")
-            return None, True
-        raw = self.rfile.read(n) if n else b""
+        raw = self._raw
         try:
             return json.loads(raw.decode("utf-8")), False
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
@@ -247,6 +247,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         self.server.requests += 1
+        n = int(self.headers.get("Content-Length") or 0)
+        if n > self.server.max_body:
+            self.close_connection = True
+            self._error(413, "TOO_LARGE", f"body larger than {self.server.max_body} bytes")
+            return
+        self._raw = self.rfile.read(n) if n else b""
         if self._fault():
             return
         paths = self.server.paths

@@ -152,11 +152,9 @@ class Sender:
         return self._send_batch(rows)
 
     def _transient(self, rows, now, status, error, retry_after=None):
-        out = []
-        for r in rows:
-            wait = retry_after if retry_after is not None else self.backoff(r.attempts + 1)
-            out.append((r.id, now + wait, status, error))
-        return out
+        """One retry time for the whole request, so the queue keeps its order."""
+        wait = retry_after if retry_after is not None else self.backoff(max(r.attempts for r in rows) + 1)
+        return [(r.id, now + wait, status, error) for r in rows]
 
     def _on_transport_error(self, rows, endpoint, e: TransportError, batch_id, now) -> Attempt:
         self.outbox.link_down(now, e.kind)
@@ -262,7 +260,7 @@ class Sender:
                 audit.append((r.idem_key, batch_id, endpoint, resp.status, "dead_letter", msg))
             else:
                 msg = t("sender.error.no_result", url=self.transport.url(endpoint))
-                retry.append((r.id, now + self.backoff(r.attempts + 1), resp.status, msg))
+                retry.append((r.id, now + self.backoff(max(x.attempts for x in rows) + 1), resp.status, msg))
                 audit.append((r.idem_key, batch_id, endpoint, resp.status, "retry", msg))
         self.outbox.finish(acked=acked, dead=dead, retry=retry, audit=audit, now=now)
         return Attempt(endpoint, len(rows), acked=len(acked), dead=len(dead), retried=len(retry),

@@ -320,13 +320,16 @@ class HttpsTransport:
                 if isinstance(e, (KeyboardInterrupt, SystemExit)):
                     raise
                 kind, detail = classify(e)
-                if (kind == "unreachable" and not reused and self.identity is not None
-                        and self.last_tls.get("version") == "TLSv1.3" and stale):
+                if (kind == "unreachable" and not reused and self.last_tls.get("version") == "TLSv1.3"
+                        and stale):
                     # TLS 1.3 finishes the client's handshake before the server checks the
                     # client certificate; a server that then hangs up without an alert
-                    # almost certainly refused the certificate.
-                    problem = self.identity.validity_problem()
-                    kind = {"expired": "client_cert_expired"}.get(problem, "client_cert_rejected")
+                    # almost certainly refused the certificate (or wanted one).
+                    if self.identity is None:
+                        kind = "client_cert_missing"
+                    else:
+                        problem = self.identity.validity_problem()
+                        kind = {"expired": "client_cert_expired"}.get(problem, "client_cert_rejected")
                     detail = f"{detail} (connection closed right after the TLS 1.3 handshake)"
                 raise TransportError(kind, url, detail) from e
         raise AssertionError("unreachable")
