@@ -141,3 +141,12 @@ def test_core_does_not_import_qt():
     code = "import sys, ecologis.core.hazard_identification as m, ecologis.core.hazard_identification.inventory; print(any(k.startswith('PySide6') for k in sys.modules))"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT)
     assert r.stdout.strip() == "False", r.stderr
+
+
+def test_cli_pdf_write_failure_exit_2(tmp_path, inv):
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    r = _cli("identify", str(inv), "--pdf", str(blocker / "note.pdf"), "--lang", "en")
+    assert r.returncode == 2
+    assert "Could not write" in r.stderr
+    assert blocker.read_text() == "x"

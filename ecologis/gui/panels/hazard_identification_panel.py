@@ -129,7 +129,7 @@ def _fmt(x) -> str:
     if x is None:
         return "—"
     if isinstance(x, float):
-        return f"{x:.4g}" if math.isfinite(x) else "—"
+        return f"{x:.6g}" if math.isfinite(x) else "—"
     return str(x)
 
 
