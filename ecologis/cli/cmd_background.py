@@ -1,0 +1,261 @@
+"""``ecologis-cli background ...``: background concentrations by Order No. 286.
+
+Sub-commands::
+
+    background default --population N [--substance S ...] [--json]
+    background posts SERIES.csv|xlsx [--group S1,S2,...] [--json]
+    background interpolate POSTS.json --lat φ --lon λ [--json]
+    background calculated --cmax C [--own C_own] [--substance S] [--json]
+    background offices CITY [--json]
+    background forms {request,annex2,annex3,annex5,annex6} --out FILE.pdf [...]
+
+JSON output: values in mg/m³, ``method``, ``date``, ``valid_until``, the per-gradation
+table where it applies and ``reconstructed`` (true with ``reconstructed_pieces`` when a
+candidate formula or table was used – such a value is not the normative one).
+Exit 0 on success, 2 on invalid input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from ecologis.i18n import t, translator
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("background", help=t("bg.cli.help"), description=t("bg.cli.help"))
+    sub = p.add_subparsers(dest="bg_command", metavar="SUBCOMMAND")
+
+    d = sub.add_parser("default", help=t("bg.cli.help.default"), description=t("bg.cli.help.default"))
+    d.add_argument("--population", type=float, required=True, metavar="N", help=t("bg.cli.help.population"))
+    d.add_argument("--substance", action="append", default=None, metavar="S", help=t("bg.cli.help.substance"))
+    d.add_argument("--json", action="store_true", help=t("bg.cli.help.json"))
+    d.set_defaults(func=run_default)
+
+    s = sub.add_parser("posts", help=t("bg.cli.help.posts"), description=t("bg.cli.help.posts"))
+    s.add_argument("series", metavar="SERIES.csv", help=t("bg.cli.help.series"))
+    s.add_argument("--group", default=None, metavar="S1,S2", help=t("bg.cli.help.group"))
+    s.add_argument("--json", action="store_true", help=t("bg.cli.help.json"))
+    s.set_defaults(func=run_posts)
+
+    i = sub.add_parser("interpolate", help=t("bg.cli.help.interpolate"), description=t("bg.cli.help.interpolate"))
+    i.add_argument("posts", metavar="POSTS.json", help=t("bg.cli.help.posts_file"))
+    i.add_argument("--lat", type=float, required=True, help=t("bg.cli.help.lat"))
+    i.add_argument("--lon", type=float, required=True, help=t("bg.cli.help.lon"))
+    i.add_argument("--json", action="store_true", help=t("bg.cli.help.json"))
+    i.set_defaults(func=run_interpolate)
+
+    c = sub.add_parser("calculated", help=t("bg.cli.help.calculated"), description=t("bg.cli.help.calculated"))
+    c.add_argument("--cmax", type=float, required=True, metavar="C", help=t("bg.cli.help.cmax"))
+    c.add_argument("--own", type=float, default=None, metavar="C", help=t("bg.cli.help.own"))
+    c.add_argument("--substance", default="", metavar="S", help=t("bg.cli.help.substance"))
+    c.add_argument("--json", action="store_true", help=t("bg.cli.help.json"))
+    c.set_defaults(func=run_calculated)
+
+    o = sub.add_parser("offices", help=t("bg.cli.help.offices"), description=t("bg.cli.help.offices"))
+    o.add_argument("city", metavar="CITY", help=t("bg.cli.help.city"))
+    o.add_argument("--json", action="store_true", help=t("bg.cli.help.json"))
+    o.set_defaults(func=run_offices)
+
+    f = sub.add_parser("forms", help=t("bg.cli.help.forms"), description=t("bg.cli.help.forms"))
+    f.add_argument("form", choices=("request", "annex2", "annex3", "annex5", "annex6"), help=t("bg.cli.help.form"))
+    f.add_argument("--out", required=True, metavar="FILE.pdf", help=t("bg.cli.help.out"))
+    f.add_argument("--profile", default=None, metavar="PROFILE.json", help=t("bg.cli.help.profile"))
+    f.add_argument("--result", default=None, metavar="RESULT.json", help=t("bg.cli.help.result"))
+    f.set_defaults(func=run_forms)
+
+    p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
+
+
+def _g(x, digits: int = 4) -> str:
+    if x is None:
+        return "—"
+    try:
+        xf = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    if xf != xf:
+        return "—"
+    return f"{xf:.{digits}g}"
+
+
+def _emit(res, as_json: bool, text_fn) -> int:
+    if as_json:
+        print(json.dumps(res.to_json(translator.lang), ensure_ascii=False, indent=1, allow_nan=False))
+    else:
+        print(text_fn(res))
+    return 0
+
+
+def _footer(res) -> list[str]:
+    lines = ["", t("bg.out.dates", date=res.date.isoformat(), valid_until=res.valid_until.isoformat())]
+    if res.reconstructed:
+        lines += ["", t("bg.warn.reconstructed")]
+        lines += [f"  - {p}: {t('bg.piece.' + p)}" for p in res.pieces]
+    for w in res.warnings:
+        lines.append(t("bg.out.warning", message=w.message()))
+    return lines
+
+
+def _fail(exc) -> int:
+    from ecologis.core.background import SeriesError
+
+    print(exc.message(), file=sys.stderr)
+    if isinstance(exc, SeriesError):
+        for m in exc.messages():
+            print("  " + m, file=sys.stderr)
+        if exc.total > len(exc.issues):
+            print("  " + t("bg.err.more", count=exc.total - len(exc.issues)), file=sys.stderr)
+    return 2
+
+
+def _name(row: dict) -> str:
+    return row.get("name_en" if translator.lang == "en" else "name_uk") or row.get("substance") or ""
+
+
+# ---------------------------------------------------------------------------------------
+def format_default(res) -> str:
+    lines = [t("bg.out.default_title", population=_g(res.inputs["population"], 9),
+               band=res.inputs["population_band_thousands"])]
+    for r in res.values:
+        src = (t("bg.out.src_table", ref=r["source_ref"]) if r["source"] == "table_4_1"
+               else t("bg.out.src_gdk", gdk=_g(r["gdk_mr"]), source=r.get("gdk_source_title") or "—"))
+        lines.append(t("bg.out.default_row", substance=_name(r), value=_g(r["value_mg_m3"]),
+                       share=_g(r["share_gdk_mr"]), source=src))
+    return "\n".join(lines + _footer(res))
+
+
+def run_default(args) -> int:
+    from ecologis.core.background import BackgroundError, default_background
+    from ecologis.core.background.data import table_4_1
+
+    subs = args.substance or [v["name_uk"] for v in table_4_1()["substances"].values()]
+    try:
+        res = default_background(args.population, subs)
+    except BackgroundError as exc:
+        return _fail(exc)
+    return _emit(res, args.json, format_default)
+
+
+def format_posts(res) -> str:
+    lines = [t("bg.out.posts_title", file=res.inputs["file"], rows=res.inputs["rows"])]
+    for r in res.values:
+        s = r["sufficiency"]
+        lines += ["", t("bg.out.post_header", post=r["post"], substance=_name(r), n=s["n_samples"],
+                        start=s["period_start"], end=s["period_end"],
+                        state=t("bg.out.sufficient") if s["sufficient"] else t("bg.out.insufficient"))]
+        lines.append(t("bg.out.grad_header"))
+        for g in r["gradations"]:
+            lines.append(t("bg.out.grad_row", gradation=t("bg.grad." + g["gradation"]), n=g["n"],
+                           excluded=g["n_excluded"], mean=_g(g["mean_mg_m3"]), sigma=_g(g["sigma_mg_m3"]),
+                           V=_g(g["V"], 3), F=_g(g["F"], 3), value=_g(g["background_mg_m3"])))
+        sig = r["significance"]
+        lines.append(t("bg.out.outcome." + sig["outcome"]))
+        for v in r["issued"]:
+            lines.append(t("bg.out.issued", gradation=t("bg.grad." + v["gradation"]), value=_g(v["value_mg_m3"])))
+    return "\n".join(lines + _footer(res))
+
+
+def run_posts(args) -> int:
+    from ecologis.core.background import BackgroundError, posts_background, read_series, summation_background
+
+    try:
+        series = read_series(args.series)
+        if args.group:
+            res = summation_background(series, [m.strip() for m in args.group.split(",") if m.strip()])
+        else:
+            res = posts_background(series)
+    except BackgroundError as exc:
+        return _fail(exc)
+    return _emit(res, args.json, format_posts)
+
+
+def format_interpolate(res) -> str:
+    net = res.details["network"]
+    lines = [t("bg.out.interp_title", lat=res.inputs["lat"], lon=res.inputs["lon"],
+               where=t("bg.out.inside") if res.details["inside_circle"] else t("bg.out.outside"),
+               r=_g(res.details["distance_to_centre_m"]), R=_g(net["circle_radius_m"]))]
+    if res.details.get("at_post"):
+        lines.append(t("bg.out.at_post", post=res.details["at_post"]))
+    for r in res.values:
+        lines.append(t("bg.out.interp_row", substance=r["substance"], gradation=t("bg.grad." + r["gradation"]),
+                       value=_g(r["value_mg_m3"])))
+    return "\n".join(lines + _footer(res))
+
+
+def run_interpolate(args) -> int:
+    from ecologis.core.background import BackgroundError, background_at, load_posts
+
+    try:
+        posts, suburban = load_posts(args.posts)
+        res = background_at(posts, suburban, args.lat, args.lon)
+    except BackgroundError as exc:
+        return _fail(exc)
+    return _emit(res, args.json, format_interpolate)
+
+
+def format_calculated(res) -> str:
+    lines = [t("bg.out.calc_title", cmax=_g(res.inputs["c_max_mg_m3"]), factor=_g(res.inputs["factor"]))]
+    for r in res.values:
+        lines.append(t("bg.out.calc_row." + r["quantity"], value=_g(r["value_mg_m3"]), branch=r.get("branch", "")))
+    return "\n".join(lines + _footer(res))
+
+
+def run_calculated(args) -> int:
+    from ecologis.core.background import BackgroundError, calculated
+
+    try:
+        res = calculated(args.cmax, substance=args.substance, c_own=args.own)
+    except BackgroundError as exc:
+        return _fail(exc)
+    return _emit(res, args.json, format_calculated)
+
+
+def run_offices(args) -> int:
+    from ecologis.core.background import find_offices
+
+    hits = find_offices(args.city)
+    if args.json:
+        print(json.dumps({"query": args.city, "offices": hits}, ensure_ascii=False, indent=1))
+        return 0
+    if not hits:
+        print(t("bg.out.no_offices", city=args.city))
+        return 0
+    for h in hits:
+        print(t("bg.out.office", city=h["city"], posts=h["posts"], organisation=h["organisation"],
+                address=h["address"]))
+    return 0
+
+
+def run_forms(args) -> int:
+    from ecologis.core.background import BackgroundError
+    from ecologis.io.profile import ProfileError, load_profile
+
+    try:
+        from ecologis.report.background_forms import FormError, write_form
+    except ImportError:  # pragma: no cover
+        print(t("bg.err.forms_unavailable"), file=sys.stderr)
+        return 2
+    profile = None
+    if args.profile:
+        try:
+            profile = load_profile(args.profile)
+        except ProfileError as exc:
+            print(exc.message(), file=sys.stderr)
+            return 2
+    result = None
+    if args.result:
+        try:
+            with open(args.result, encoding="utf-8-sig") as fh:
+                result = json.load(fh)
+        except (OSError, ValueError) as exc:
+            print(t("bg.err.json", file=args.result, detail=str(exc)), file=sys.stderr)
+            return 2
+    try:
+        write_form(args.form, args.out, profile=profile, result=result, lang=translator.lang)
+    except (FormError, BackgroundError) as exc:
+        print(exc.message(), file=sys.stderr)
+        return 2
+    print(t("bg.out.form_written", path=args.out))
+    return 0

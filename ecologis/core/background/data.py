@@ -1,0 +1,140 @@
+"""Data of the background procedure (Order No. 286), read from ``resources/background/``.
+
+* ``method.json`` – methodology choices (thresholds, shares, gradations, candidates);
+* ``table_4_1.json`` – §4.8 table 4.1 typed from the seed;
+* ``transition_function.csv`` (F(V), figure 1), ``range_coefficient.csv`` (K(n),
+  figure 2), ``maximum_coefficient.csv`` (a(V), figure 3) – curve tables.  A file of the
+  same name in ``<user data>/background/`` replaces the shipped one (an administrator's
+  digitised curve).  A ``# status: official`` comment line marks a table as the
+  normative curve; anything else counts as reconstructed;
+* ``hydromet_offices.json`` – annex 7.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ecologis.paths import RESOURCES_DIR, user_data_dir
+
+DATA_DIR = RESOURCES_DIR / "background"
+
+CURVES = {
+    "transition_function": ("transition_function.csv", "V", "F"),
+    "range_coefficient": ("range_coefficient.csv", "n", "K"),
+    "maximum_coefficient": ("maximum_coefficient.csv", "V", "a"),
+}
+
+
+class CurveTableError(ValueError):
+    """A curve table that cannot be used (bad header, non-numeric or unsorted rows)."""
+
+    def __init__(self, file: str, key: str, **params):
+        super().__init__(f"{file}: {key} {params}")
+        self.file = file
+        self.key = key
+        self.params = params
+
+
+@dataclass(frozen=True)
+class CurveTable:
+    name: str
+    x: np.ndarray
+    y: np.ndarray
+    status: str          # "official" or "reconstructed"
+    path: str
+    source: str
+
+    @property
+    def reconstructed(self) -> bool:
+        return self.status != "official"
+
+
+def parse_curve(text: str, name: str, xcol: str, ycol: str, path: str = "?") -> CurveTable:
+    status, source = "reconstructed", ""
+    body = []
+    for line in text.splitlines():
+        s = line.strip()
+        if s.startswith("#"):
+            low = s[1:].strip()
+            if low.lower().startswith("status:"):
+                status = low.split(":", 1)[1].strip().lower()
+            elif low.lower().startswith("source:"):
+                source = low.split(":", 1)[1].strip()
+            continue
+        if s:
+            body.append(line)
+    rows = list(csv.reader(io.StringIO("\n".join(body))))
+    if not rows or [c.strip() for c in rows[0]][:2] != [xcol, ycol]:
+        raise CurveTableError(path, "bg.err.curve_header", expected=f"{xcol},{ycol}")
+    xs, ys = [], []
+    for i, r in enumerate(rows[1:], start=2):
+        try:
+            xs.append(float(r[0]))
+            ys.append(float(r[1]))
+        except (ValueError, IndexError):
+            raise CurveTableError(path, "bg.err.curve_row", row=i) from None
+    x = np.array(xs)
+    if x.size < 2 or np.any(np.diff(x) <= 0):
+        raise CurveTableError(path, "bg.err.curve_sorted")
+    return CurveTable(name, x, np.array(ys), "official" if status == "official" else "reconstructed", path, source)
+
+
+def load_curve(name: str) -> CurveTable:
+    """The curve table ``name`` (user override first, then shipped); read on every call
+    so that a replaced file takes effect without a restart."""
+    fname, xcol, ycol = CURVES[name]
+    user = user_data_dir() / "background" / fname
+    path = user if user.exists() else DATA_DIR / fname
+    return parse_curve(path.read_text(encoding="utf-8-sig"), name, xcol, ycol, str(path))
+
+
+@lru_cache(maxsize=None)
+def _json(name: str) -> dict:
+    return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+def method() -> dict:
+    """``method.json`` (methodology choices of Order 286 as data)."""
+    return _json("method.json")
+
+
+def table_4_1() -> dict:
+    return _json("table_4_1.json")
+
+
+def hydromet_offices() -> dict:
+    return _json("hydromet_offices.json")
+
+
+def _norm_city(s: str) -> str:
+    from ecologis.core.dictionary import normalize_name
+
+    s = normalize_name(s)
+    for prefix in ("м. ", "м.", "місто "):
+        if s.startswith(prefix):
+            s = s[len(prefix):].strip()
+    return s
+
+
+def find_offices(city: str) -> list[dict]:
+    """Annex 7 rows whose city names contain ``city`` (case- and apostrophe-insensitive).
+    Each hit: organisation, address, the matching city and its number of posts."""
+    q = _norm_city(city)
+    out = []
+    for off in hydromet_offices()["offices"]:
+        for c in off["cities"]:
+            if q and q in _norm_city(c["city"]):
+                out.append({"no": off["no"], "city": c["city"], "posts": c["posts"],
+                            "organisation": off["organisation"], "address": off["address"]})
+    return out
+
+
+def data_path(name: str) -> Path:
+    return DATA_DIR / name

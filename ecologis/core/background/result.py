@@ -1,0 +1,110 @@
+"""The result of a background determination: method, inputs, values, dates, provenance.
+
+Every result carries ``method``, ``inputs``, ``date`` and ``valid_until`` (three years
+later, Order 286 §5.7) and ``reconstructed`` with the list of reconstructed pieces
+(:data:`ecologis.core.background.formulas.RECONSTRUCTED`) whenever one was used.  A
+reconstructed value is never the normative value: the JSON says so and every view
+(CLI, GUI, PDF) prints the warning ``bg.warn.reconstructed``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from dataclasses import dataclass, field
+
+from ecologis.core.background import data
+from ecologis.core.background.formulas import RECONSTRUCTED
+
+
+def add_years(d: _dt.date, years: int) -> _dt.date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def validity_end(d: _dt.date) -> _dt.date:
+    """Values are issued for three years (Order 286 §5.7, seed line 533)."""
+    return add_years(d, int(data.method()["validity_years"]))
+
+
+@dataclass(frozen=True)
+class Warning_:
+    """A translated remark attached to a result (key + parameters)."""
+
+    key: str
+    params: dict = field(default_factory=dict)
+
+    def message(self, lang: str | None = None) -> str:
+        from ecologis.i18n import t, t_lang
+
+        return t_lang(lang, self.key, **self.params) if lang else t(self.key, **self.params)
+
+    def to_json(self, lang: str | None = None) -> dict:
+        return {"code": self.key, "params": _clean(self.params), "message": self.message(lang)}
+
+
+def _clean(x):
+    """JSON-safe copy: NaN/inf -> None, numpy scalars -> Python."""
+    if isinstance(x, dict):
+        return {str(k): _clean(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_clean(v) for v in x]
+    if hasattr(x, "item") and not isinstance(x, (str, bytes)):
+        try:
+            x = x.item()
+        except (ValueError, AttributeError):
+            pass
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, (_dt.date, _dt.datetime)):
+        return x.isoformat()
+    return x
+
+
+@dataclass
+class BackgroundResult:
+    method: str                       # default_table_4_1, default_gdk, posts, summation, interpolation, subplume, calculated, exclude_own
+    method_ref: str                   # e.g. "Order 286 §4.8, table 4.1"
+    inputs: dict
+    values: list[dict]                # rows with value_mg_m3 (and more per method)
+    pieces: list[str] = field(default_factory=list)   # reconstructed pieces used
+    warnings: list[Warning_] = field(default_factory=list)
+    details: dict = field(default_factory=dict)
+    date: _dt.date = field(default_factory=_dt.date.today)
+
+    @property
+    def reconstructed(self) -> bool:
+        return bool(self.pieces)
+
+    @property
+    def valid_until(self) -> _dt.date:
+        return validity_end(self.date)
+
+    def use(self, piece: str) -> None:
+        if piece not in RECONSTRUCTED:
+            raise KeyError(piece)
+        if piece not in self.pieces:
+            self.pieces.append(piece)
+
+    def to_json(self, lang: str | None = None) -> dict:
+        from ecologis.i18n import t, t_lang
+
+        tr = (lambda k, **kw: t_lang(lang, k, **kw)) if lang else t
+        return _clean({
+            "method": self.method,
+            "method_ref": self.method_ref,
+            "units": "mg/m3",
+            "date": self.date.isoformat(),
+            "valid_until": self.valid_until.isoformat(),
+            "inputs": self.inputs,
+            "values": self.values,
+            "reconstructed": self.reconstructed,
+            "reconstructed_pieces": [
+                {"id": p, "reference": RECONSTRUCTED[p], "description": tr("bg.piece." + p)} for p in self.pieces],
+            "normative": not self.reconstructed,
+            "notice": tr("bg.warn.reconstructed") if self.reconstructed else None,
+            "warnings": [w.to_json(lang) for w in self.warnings],
+            **self.details,
+        })
