@@ -98,14 +98,22 @@ class IdentificationResult:
 
 
 def _membership(items: Sequence[InventoryItem], tables: ThresholdTables) -> np.ndarray:
-    codes = {c.upper(): j for j, c in enumerate(tables.category_codes)}
-    m = np.zeros((len(items), len(codes)), dtype=bool)
+    """(n, C) boolean membership matrix; codes are normally already normalised by the reader."""
+    exact = {c: j for j, c in enumerate(tables.category_codes)}
+    folded = {c.upper(): j for c, j in exact.items()}
+    rows: list[int] = []
+    cols: list[int] = []
     for i, it in enumerate(items):
         for code in it.categories:
-            j = codes.get(normalise_category(code).upper())
+            j = exact.get(code)
             if j is None:
-                raise ValueError(f"row {it.row}: unknown category {code!r}")
-            m[i, j] = True
+                j = folded.get(normalise_category(code).upper())
+                if j is None:
+                    raise ValueError(f"row {it.row}: unknown category {code!r}")
+            rows.append(i)
+            cols.append(j)
+    m = np.zeros((len(items), len(exact)), dtype=bool)
+    m[rows, cols] = True
     return m
 
 
