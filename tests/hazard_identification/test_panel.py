@@ -84,3 +84,15 @@ def test_panel_import_keeps_table_on_error(qtbot, tmp_path):
     assert w.import_inventory(good)
     assert w.state()["inventory"][0]["named_entry"] == "10"
     assert w.run_identification() and w.result.klass == "2"
+
+
+def test_panel_rejects_bad_date_without_writing(qtbot, tmp_path):
+    w = HazardIdentificationPanel()
+    qtbot.addWidget(w)
+    state = json.loads(json.dumps(STATE))
+    state["object"]["commissioning_date"] = "01.06.1975"
+    w.load_state(state)
+    out = tmp_path / "record.json"
+    assert not w.export_register_record(out)
+    assert not out.exists()
+    assert "01.06.1975" in w.message_label.text()

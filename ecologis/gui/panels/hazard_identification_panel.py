@@ -344,11 +344,28 @@ class HazardIdentificationPanel(QWidget):
         d = {f: self.enterprise_edits[f].text().strip() for f in ENTERPRISE_FIELDS}
         return Enterprise.from_dict(d)
 
+    def _check_fields(self) -> bool:
+        """Parse the typed object fields; on a bad date or number show which field and stop."""
+        checks = [("opn.field.commissioning_date", self.object_edits["commissioning_date"].text().strip(), _dt.date.fromisoformat),
+                  ("opn.field.area_m2", self.object_edits["area_m2"].text().strip(), _parse_number)]
+        for r in self.sources_model.rows:
+            checks.append(("opn.source.quantity", r.get("quantity", "").strip(), _parse_number))
+            checks.append(("opn.source.length_m", r.get("length_m", "").strip(), _parse_number))
+        for key, text, parse in checks:
+            if not text:
+                continue
+            try:
+                parse(text)
+            except ValueError:
+                self._set_message("opn.error.bad_field", error=True, field=t(key), value=text)
+                return False
+        return True
+
     def _object(self) -> HazardObject:
         d: dict[str, Any] = {f: self.object_edits[f].text().strip() for f in OBJECT_FIELDS}
-        d["area_m2"] = d["area_m2"].replace(",", ".") or None
+        d["area_m2"] = _parse_number(d["area_m2"]) if d["area_m2"] else None
         d["hazard_sources"] = [
-            {k: (v.replace(",", ".") if k in ("quantity", "length_m") else v) for k, v in r.items()} for r in self.sources_model.rows
+            {k: (_parse_number(v) if k in ("quantity", "length_m") and v.strip() else v) for k, v in r.items()} for r in self.sources_model.rows
         ]
         return HazardObject.from_dict(d)
 
@@ -479,6 +496,8 @@ class HazardIdentificationPanel(QWidget):
     def export_register_record(self, path) -> bool:
         if self._result is None and not self.run_identification():
             return False
+        if not self._check_fields():
+            return False
         try:
             data = json.dumps(self.register_record(), ensure_ascii=False, indent=2)
             atomic_write_text(path, data + "\n")
@@ -490,6 +509,8 @@ class HazardIdentificationPanel(QWidget):
 
     def export_pdf(self, path) -> bool:
         if self._result is None and not self.run_identification():
+            return False
+        if not self._check_fields():
             return False
         from ecologis.report.hazard_identification_note import write_note
 
@@ -515,6 +536,13 @@ class HazardIdentificationPanel(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, t("opn.gui.print_pdf"), "", t("opn.gui.file_filter_pdf"))
         if path:
             self.export_pdf(Path(path))
+
+
+def _parse_number(text: str) -> float:
+    value = float(text.replace(",", ".").replace(" ", ""))
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(text)
+    return value
 
 
 def _esc(text: str) -> str:
