@@ -229,8 +229,14 @@ class Workbench:
 
     def preview_gdk(self, substance: Substance) -> tuple[float, str]:
         """The ГДК that will be used for a new row of ``substance`` and its kind."""
-        prep = prepare([Emission(substance.id, 1.0, T_PER_YEAR)], self.dictionary)
-        return float(prep.gdk[0]), GDK_KINDS[int(prep.gdk_kind[0])]
+        return self.preview_gdks([substance])[0]
+
+    def preview_gdks(self, substances: list[Substance]) -> list[tuple[float, str]]:
+        """ГДК and kind the core would use for new rows of these substances (one pass)."""
+        if not substances:
+            return []
+        prep = prepare([Emission(s.id, 1.0, T_PER_YEAR) for s in substances], self.dictionary)
+        return [(float(g), GDK_KINDS[int(k)]) for g, k in zip(prep.gdk, prep.gdk_kind)]
 
     # ------------------------------------------------------------------ calculation
     def recalculate(self, reprepare: bool = True) -> AssessmentResult:

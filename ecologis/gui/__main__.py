@@ -1,0 +1,5 @@
+import sys
+
+from ecologis.gui.app import main
+
+sys.exit(main())

@@ -1,0 +1,939 @@
+"""The EcologIS main window (seed thesis §3.4, table 3.1, fig. 4.4).
+
+Top bar (search, substance combo, mass, unit, Add, Delete), the emissions table and
+the contributions chart in tabs, the Leaflet map, the results panel and the validation
+journal.  All numbers come from :class:`ecologis.workbench.Workbench` (the core); this
+module only shows them and forwards edits.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib.util
+import json
+import math
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDialog, QDoubleSpinBox, QFileDialog,
+                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QMainWindow, QMessageBox, QPushButton, QSplitter,
+                               QStyledItemDelegate, QTableView, QTabWidget, QVBoxLayout, QWidget)
+
+from ecologis.core.model import Enterprise
+from ecologis.core.units import UNITS
+from ecologis.gui.models.emissions_model import COL, EmissionsModel, EmissionsProxy, fmt_number, qlocale, unit_label
+from ecologis.gui.theme import THEMES, apply_theme
+from ecologis.i18n import LANGUAGES, t, translator
+from ecologis.io.profile import Profile, ProfileError, load_profile, save_profile
+from ecologis.paths import DEMO_PROFILE, user_config_dir, user_data_dir
+from ecologis.workbench import InputProblem, Workbench, write_json_atomic
+
+SESSION_FILE = "session.json"
+AUTOSAVE_FILE = "autosave.json"
+RUNNING_MARKER = "running.marker"
+MAX_RECENT = 8
+CATEGORY_COLORS = {"I": ("#b71c1c", "#ffffff"), "II": ("#e65100", "#ffffff"), "III": ("#f9a825", "#000000"),
+                   "IV": ("#2e7d32", "#ffffff"), "V": ("#1565c0", "#ffffff")}
+PANELS = (  # (module, class, translation key); constructor args decided in _open_panel
+    ("ecologis.gui.panels.sender_panel", "SenderPanel", "gui.menu.panel.sender"),
+    ("ecologis.gui.panels.hazard_identification_panel", "HazardIdentificationPanel", "gui.menu.panel.opn"),
+    ("ecologis.gui.panels.dispersion_panel", "DispersionPanel", "gui.menu.panel.dispersion"),
+)
+
+
+def session_path() -> Path:
+    return user_config_dir() / SESSION_FILE
+
+
+def autosave_path() -> Path:
+    return user_data_dir() / AUTOSAVE_FILE
+
+
+def marker_path() -> Path:
+    return user_data_dir() / RUNNING_MARKER
+
+
+def read_session() -> dict | None:
+    p = session_path()
+    if not p.exists():
+        return None
+    try:
+        d = json.loads(p.read_text(encoding="utf-8"))
+        return d if isinstance(d, dict) else None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+
+
+def _map_class():
+    try:
+        from ecologis.gui.map.map_view import MapView
+    except ImportError:
+        return None
+    return MapView
+
+
+class UnitDelegate(QStyledItemDelegate):
+    """Combo editor for the unit column (the unit the mass was entered in)."""
+
+    def createEditor(self, parent, option, index):
+        cb = QComboBox(parent)
+        for u in UNITS:
+            cb.addItem(unit_label(u), u)
+        return cb
+
+    def setEditorData(self, editor, index):
+        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.EditRole))))
+
+    def setModelData(self, editor, model, index):
+        model.setData(index, editor.currentData(), Qt.EditRole)
+
+
+class ResultsPanel(QGroupBox):
+    """КНП, category badge, СЗЗ, dominant substances, preset, recommendations and the
+    traceability note (ГДК kind per row, rows using their own values)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.knp_caption, self.cat_caption, self.szz_caption = QLabel(), QLabel(), QLabel()
+        self.knp_value = QLabel()
+        self.knp_value.setObjectName("knpValue")
+        self.knp_value.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.category_badge = QLabel()
+        self.category_badge.setObjectName("categoryBadge")
+        self.category_badge.setAlignment(Qt.AlignCenter)
+        self.category_badge.setMinimumWidth(48)
+        self.szz_value = QLabel()
+        self.szz_value.setObjectName("knpValue")
+        self.dominant = QLabel()
+        self.dominant.setWordWrap(True)
+        self.preset = QLabel()
+        self.preset.setWordWrap(True)
+        self.preset.setObjectName("note")
+        self.rec_caption = QLabel()
+        self.recommendations = QListWidget()
+        self.recommendations.setWordWrap(True)
+        self.trace = QLabel()
+        self.trace.setWordWrap(True)
+        self.trace.setObjectName("note")
+        self.gdk_rule = QLabel()
+        self.gdk_rule.setWordWrap(True)
+        self.gdk_rule.setObjectName("note")
+        row = QHBoxLayout()
+        for cap, val in ((self.knp_caption, self.knp_value), (self.cat_caption, self.category_badge),
+                         (self.szz_caption, self.szz_value)):
+            row.addWidget(cap)
+            row.addWidget(val)
+            row.addSpacing(16)
+        row.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addLayout(row)
+        lay.addWidget(self.dominant)
+        lay.addWidget(self.preset)
+        lay.addWidget(self.rec_caption)
+        lay.addWidget(self.recommendations, 1)
+        lay.addWidget(self.trace)
+        lay.addWidget(self.gdk_rule)
+
+    def update_from(self, wb: Workbench) -> None:
+        self.setTitle(t("gui.results.title"))
+        self.knp_caption.setText(t("gui.results.knp"))
+        self.cat_caption.setText(t("gui.results.category"))
+        self.szz_caption.setText(t("gui.results.szz"))
+        self.rec_caption.setText(t("gui.results.recommendations"))
+        self.gdk_rule.setText(t("gui.results.gdk_rule"))
+        res = wb.result
+        if res is None or res.knp <= 0:
+            self.knp_value.setText("—")
+            self.category_badge.setText("—")
+            self.category_badge.setStyleSheet("")
+            self.szz_value.setText("—")
+            self.dominant.setText(t("gui.results.no_data"))
+            self.recommendations.clear()
+            self.trace.setText("")
+            self.preset.setText(t("gui.results.preset", name=wb.preset_name()))
+            return
+        self.knp_value.setText(qlocale().toString(float(res.knp), "f", 3))
+        bg, fg = CATEGORY_COLORS.get(res.category, ("#607d8b", "#ffffff"))
+        self.category_badge.setText(res.category)
+        self.category_badge.setStyleSheet(
+            f"QLabel#categoryBadge {{ background: {bg}; color: {fg}; border-radius: 8px; padding: 2px 10px; font-weight: bold; }}")
+        self.category_badge.setToolTip(t("gui.results.category_tip", cat=res.category))
+        self.szz_value.setText(t("gui.results.szz_value", m=qlocale().toString(float(res.szz_m), "f", 0)))
+        lang = translator.lang
+        names = ", ".join(s.name(lang) for s in res.dominant_substances())
+        self.dominant.setText(t("gui.results.dominant", names=names or "—"))
+        self.preset.setText(t("gui.results.preset", name=wb.preset_name()))
+        self.recommendations.clear()
+        for r in res.recommendations():
+            self.recommendations.addItem(r.text(lang))
+        usage = wb.gdk_usage()
+        parts = [t("gui.results.trace_kind", kind=t("gdk_kind." + k), rows=_rows_text(v)) for k, v in usage.items()]
+        own = wb.rows_with_own_values()
+        text = t("gui.results.trace", parts="; ".join(parts)) if parts else ""
+        if own:
+            text += " " + t("gui.results.trace_own", rows=_rows_text(own))
+        self.trace.setText(text)
+
+
+def _rows_text(rows: list[int]) -> str:
+    """Compact row list "1–4, 7"."""
+    out, start, prev = [], None, None
+    for r in rows:
+        if start is None:
+            start = prev = r
+        elif r == prev + 1:
+            prev = r
+        else:
+            out.append(str(start) if start == prev else f"{start}–{prev}")
+            start = prev = r
+    if start is not None:
+        out.append(str(start) if start == prev else f"{start}–{prev}")
+    return ", ".join(out)
+
+
+class MainWindow(QMainWindow):
+    """The workbench window.
+
+    ``prompt(kind, **kw)`` answers questions ("unsaved" → "save"/"discard"/"cancel",
+    "recover" → True/False); by default a message box asks the user (tests pass a
+    function).  ``restore`` reads the last session from the user folder.
+    """
+
+    resultShown = Signal()
+
+    def __init__(self, workbench: Workbench | None = None, *, restore: bool = True, demo: bool = False,
+                 open_file: str | None = None, prompt=None, autosave_delay_ms: int = 400):
+        super().__init__()
+        self.setObjectName("EcologISMainWindow")
+        self._prompt = prompt
+        self._closing_done = False
+        self._chart_canvas = None
+        self._chart_stale = True
+        self._panel_dialogs: dict[str, QDialog] = {}
+        self._dialogs: dict[str, QDialog] = {}
+        self.recent: list[str] = []
+        self.theme = "light"
+        session = read_session() if restore else None
+        if session:
+            if session.get("language") in LANGUAGES:
+                translator.set_language(session["language"])
+            self.recent = [p for p in session.get("recent", []) if isinstance(p, str)][:MAX_RECENT]
+        self.theme = apply_theme((session or {}).get("theme", "light"))
+
+        self.wb = workbench or Workbench(Profile())
+        self._autosave_timer = QTimer(self)
+        self._autosave_timer.setSingleShot(True)
+        self._autosave_timer.setInterval(autosave_delay_ms)
+        self._autosave_timer.timeout.connect(self.autosave)
+
+        self._build()
+        self._build_menus()
+        self.wb.subscribe(self._on_wb)
+        translator.subscribe(self._on_language)
+        self.destroyed.connect(self._make_detach(self.wb, self._on_wb, self._on_language))
+
+        # what to show: explicit file / demo / crash recovery / last session / first run demo
+        crashed = marker_path().exists() and autosave_path().exists()
+        if open_file:
+            self.open_path(open_file, ask=False)
+        elif demo:
+            self.load_demo()
+        elif workbench is not None:
+            pass
+        elif crashed and self._ask("recover"):
+            self._restore_state_file(autosave_path())
+        elif session and isinstance(session.get("workbench"), dict):
+            try:
+                self.wb.restore_state(session["workbench"])
+            except (ProfileError, KeyError, TypeError, ValueError):
+                self.load_demo()
+        else:
+            self.load_demo()
+        if session:
+            self._restore_geometry(session)
+        else:
+            self.resize(1400, 880)
+        self._refresh_all()
+        try:
+            marker_path().write_text(str(time.time()), encoding="utf-8")
+        except OSError:
+            pass
+
+    @staticmethod
+    def _make_detach(wb, on_wb, on_lang):
+        def f(*_):
+            wb.unsubscribe(on_wb)
+            translator.unsubscribe(on_lang)
+        return f
+
+    # ================================================================== building
+    def _build(self) -> None:
+        # -- top bar -------------------------------------------------------------
+        self.search = QLineEdit()
+        self.search.setObjectName("substanceSearch")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._fill_combo)
+        self.combo = QComboBox()
+        self.combo.setObjectName("substanceCombo")
+        self.combo.setMinimumWidth(380)
+        self.combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.mass = QLineEdit()
+        self.mass.setObjectName("massInput")
+        self.mass.setMaximumWidth(140)
+        self.mass.returnPressed.connect(self.add_current)
+        self.mass.textEdited.connect(lambda *_: self._set_message(""))
+        self.unit = QComboBox()
+        self.unit.setObjectName("unitSwitch")
+        self.unit.currentIndexChanged.connect(self._on_unit_switch)
+        self.btn_add = QPushButton()
+        self.btn_add.setObjectName("primary")
+        self.btn_add.clicked.connect(self.add_current)
+        self.btn_delete = QPushButton()
+        self.btn_delete.clicked.connect(self.delete_selected)
+        self.message = QLabel()
+        self.message.setObjectName("inlineError")
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        self.lbl_search, self.lbl_substance, self.lbl_mass, self.lbl_unit = QLabel(), QLabel(), QLabel(), QLabel()
+        top = QHBoxLayout()
+        for w in (self.lbl_search, self.search, self.lbl_substance, self.combo, self.lbl_mass, self.mass,
+                  self.lbl_unit, self.unit, self.btn_add, self.btn_delete):
+            top.addWidget(w)
+        top.setStretchFactor(self.combo, 2)
+        top.setStretchFactor(self.search, 1)
+
+        # -- enterprise / coordinates -------------------------------------------------
+        self.enterprise_name = QLabel()
+        self.enterprise_name.setObjectName("enterpriseName")
+        self.lbl_lat, self.lbl_lon = QLabel(), QLabel()
+        self.lat = QDoubleSpinBox()
+        self.lat.setRange(-90, 90)
+        self.lat.setDecimals(6)
+        self.lon = QDoubleSpinBox()
+        self.lon.setRange(-180, 180)
+        self.lon.setDecimals(6)
+        for sb in (self.lat, self.lon):
+            sb.setKeyboardTracking(False)
+            sb.valueChanged.connect(self._on_coords_edited)
+        ent = QHBoxLayout()
+        ent.addWidget(self.enterprise_name, 1)
+        ent.addWidget(self.lbl_lat)
+        ent.addWidget(self.lat)
+        ent.addWidget(self.lbl_lon)
+        ent.addWidget(self.lon)
+
+        # -- table & chart ------------------------------------------------------------
+        self.model = EmissionsModel(self.wb, self)
+        self.model.editRefused.connect(lambda row, msg: self._set_message(t("gui.msg.row_refused", row=row + 1, msg=msg)))
+        self.proxy = EmissionsProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setObjectName("emissionsTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed
+                                   | QAbstractItemView.AnyKeyPressed)
+        self.table.setAlternatingRowColors(True)
+        self.table.setItemDelegateForColumn(COL["unit"], UnitDelegate(self.table))
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.Interactive)
+        hh.setStretchLastSection(True)
+        hh.resizeSection(COL["substance"], 260)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.delete_action = QAction(self)
+        self.delete_action.setShortcut(QKeySequence.Delete)
+        self.delete_action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+        self.delete_action.triggered.connect(self.delete_selected)
+        self.table.addAction(self.delete_action)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("tableTabs")
+        self.tabs.addTab(self.table, "")
+        self.chart_holder = QWidget()
+        QVBoxLayout(self.chart_holder).setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self.chart_holder, "")
+        self.tabs.currentChanged.connect(self._on_tab)
+
+        # -- map ------------------------------------------------------------------------
+        MapView = _map_class()
+        if MapView is not None:
+            self.map = MapView(self)
+            self.map.markerMoved.connect(self._on_marker_moved)
+            self.map.pageReady.connect(self._push_map_state)
+        else:
+            self.map = None
+            self.map_placeholder = QLabel()
+            self.map_placeholder.setAlignment(Qt.AlignCenter)
+
+        # -- results & journal -------------------------------------------------------
+        self.results = ResultsPanel()
+        self.journal_box = QGroupBox()
+        self.journal = QListWidget()
+        self.journal.setObjectName("journal")
+        self.journal.setWordWrap(True)
+        self.journal.itemClicked.connect(self._on_journal_click)
+        self.journal.itemActivated.connect(self._on_journal_click)
+        jl = QVBoxLayout(self.journal_box)
+        jl.addWidget(self.journal)
+
+        self.split_top = QSplitter(Qt.Horizontal)
+        self.split_top.setObjectName("splitTop")
+        self.split_top.addWidget(self.tabs)
+        self.split_top.addWidget(self.map if self.map is not None else self.map_placeholder)
+        self.split_top.setSizes([760, 640])
+        self.split_bottom = QSplitter(Qt.Horizontal)
+        self.split_bottom.setObjectName("splitBottom")
+        self.split_bottom.addWidget(self.results)
+        self.split_bottom.addWidget(self.journal_box)
+        self.split_bottom.setSizes([840, 560])
+        self.split_main = QSplitter(Qt.Vertical)
+        self.split_main.setObjectName("splitMain")
+        self.split_main.addWidget(self.split_top)
+        self.split_main.addWidget(self.split_bottom)
+        self.split_main.setSizes([560, 320])
+
+        central = QWidget()
+        lay = QVBoxLayout(central)
+        lay.addLayout(top)
+        lay.addWidget(self.message)
+        lay.addLayout(ent)
+        lay.addWidget(self.split_main, 1)
+        self.setCentralWidget(central)
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        self.menu_file = mb.addMenu("")
+        self.act_new = self.menu_file.addAction("", self.file_new)
+        self.act_new.setShortcut(QKeySequence.New)
+        self.act_open = self.menu_file.addAction("", self.file_open)
+        self.act_open.setShortcut(QKeySequence.Open)
+        self.act_save = self.menu_file.addAction("", self.file_save)
+        self.act_save.setShortcut(QKeySequence.Save)
+        self.act_save_as = self.menu_file.addAction("", self.file_save_as)
+        self.act_save_as.setShortcut(QKeySequence.SaveAs)
+        self.menu_recent = self.menu_file.addMenu("")
+        self.act_demo = self.menu_file.addAction("", self.load_demo)
+        self.menu_file.addSeparator()
+        self.act_quit = self.menu_file.addAction("", self.close)
+        self.act_quit.setShortcut(QKeySequence.Quit)
+
+        self.menu_edit = mb.addMenu("")
+        self.act_undo = self.menu_edit.addAction("", self.wb.undo)
+        self.act_undo.setShortcut(QKeySequence.Undo)
+        self.act_redo = self.menu_edit.addAction("", self.wb.redo)
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.Redo])
+        self.menu_edit.addSeparator()
+        self.menu_edit.addAction(self.delete_action)
+
+        self.menu_view = mb.addMenu("")
+        self.menu_theme = self.menu_view.addMenu("")
+        self.theme_group = QActionGroup(self)
+        self.theme_actions = {}
+        for name in THEMES:
+            a = self.menu_theme.addAction("")
+            a.setCheckable(True)
+            a.triggered.connect(lambda _=False, n=name: self.set_theme(n))
+            self.theme_group.addAction(a)
+            self.theme_actions[name] = a
+        self.menu_lang = self.menu_view.addMenu("")
+        self.lang_group = QActionGroup(self)
+        self.lang_actions = {}
+        for lang in LANGUAGES:
+            a = self.menu_lang.addAction("")
+            a.setCheckable(True)
+            a.triggered.connect(lambda _=False, lg=lang: self.set_language(lg))
+            self.lang_group.addAction(a)
+            self.lang_actions[lang] = a
+
+        self.menu_tools = mb.addMenu("")
+        self.act_dictionary = self.menu_tools.addAction("", self.open_dictionary_editor)
+        self.act_method = self.menu_tools.addAction("", self.open_methodology)
+        self.panel_actions = {}
+        sep = False
+        for module, cls, key in PANELS:
+            try:
+                found = importlib.util.find_spec(module) is not None
+            except (ImportError, ValueError):
+                found = False
+            if not found:
+                continue
+            if not sep:
+                self.menu_tools.addSeparator()
+                sep = True
+            a = self.menu_tools.addAction("")
+            a.triggered.connect(lambda _=False, m=module, c=cls, k=key: self._open_panel(m, c, k))
+            self.panel_actions[key] = a
+
+    # ================================================================== translation
+    def _on_language(self, _lang: str) -> None:
+        self.retranslate()
+
+    def set_language(self, lang: str) -> None:
+        translator.set_language(lang)
+        self._schedule_save()
+
+    def retranslate(self) -> None:
+        self.lbl_search.setText(t("gui.top.search"))
+        self.search.setPlaceholderText(t("gui.search.placeholder"))
+        self.search.setToolTip(t("gui.search.tip"))
+        self.lbl_substance.setText(t("gui.top.substance"))
+        self.combo.setToolTip(t("gui.combo.tip"))
+        self.lbl_mass.setText(t("gui.top.mass"))
+        self.mass.setPlaceholderText(t("gui.mass.placeholder"))
+        self.mass.setToolTip(t("gui.mass.tip"))
+        self.lbl_unit.setText(t("gui.top.unit"))
+        self.unit.setToolTip(t("gui.unit.tip"))
+        self.unit.blockSignals(True)
+        self.unit.clear()
+        for u in UNITS:
+            self.unit.addItem(unit_label(u), u)
+        self.unit.setCurrentIndex(self.unit.findData(self.wb.display_unit))
+        self.unit.blockSignals(False)
+        self.btn_add.setText(t("gui.top.add"))
+        self.btn_add.setToolTip(t("gui.top.add_tip"))
+        self.btn_delete.setText(t("gui.top.delete"))
+        self.btn_delete.setToolTip(t("gui.top.delete_tip"))
+        self.lbl_lat.setText(t("gui.coords.lat"))
+        self.lbl_lon.setText(t("gui.coords.lon"))
+        self.lat.setToolTip(t("gui.coords.tip"))
+        self.lon.setToolTip(t("gui.coords.tip"))
+        self.tabs.setTabText(0, t("gui.tab.table"))
+        self.tabs.setTabText(1, t("gui.tab.chart"))
+        self.journal_box.setTitle(t("gui.journal.title"))
+        self.journal.setToolTip(t("gui.journal.tip"))
+        if self.map is None:
+            self.map_placeholder.setText(t("gui.map.missing"))
+        self.menu_file.setTitle(t("gui.menu.file"))
+        self.act_new.setText(t("gui.menu.new"))
+        self.act_open.setText(t("gui.menu.open"))
+        self.act_save.setText(t("gui.menu.save"))
+        self.act_save_as.setText(t("gui.menu.save_as"))
+        self.menu_recent.setTitle(t("gui.menu.recent"))
+        self.act_demo.setText(t("gui.menu.demo"))
+        self.act_quit.setText(t("gui.menu.quit"))
+        self.menu_edit.setTitle(t("gui.menu.edit"))
+        self.delete_action.setText(t("gui.menu.delete_rows"))
+        self.menu_view.setTitle(t("gui.menu.view"))
+        self.menu_theme.setTitle(t("gui.menu.theme"))
+        for name, a in self.theme_actions.items():
+            a.setText(t("gui.theme." + name))
+            a.setChecked(name == self.theme)
+        self.menu_lang.setTitle(t("gui.menu.language"))
+        for lang, a in self.lang_actions.items():
+            a.setText(t("gui.lang." + lang))
+            a.setChecked(lang == translator.lang)
+        self.menu_tools.setTitle(t("gui.menu.tools"))
+        self.act_dictionary.setText(t("gui.menu.dictionary"))
+        self.act_method.setText(t("gui.menu.methodology"))
+        for key, a in self.panel_actions.items():
+            a.setText(t(key))
+        self._update_stack()
+        self._fill_recent()
+        self.model.retranslate()
+        self._fill_combo()
+        self._update_results()
+        self._chart_stale = True
+        self._maybe_draw_chart()
+        for title_key, dlg in self._panel_dialogs.items():
+            dlg.setWindowTitle(t(title_key))
+
+    # ================================================================== workbench events
+    def _on_wb(self, event: str, data: dict) -> None:
+        if event == "result":
+            self._update_results()
+            self._schedule_save()
+        elif event == "stack":
+            self._update_stack()
+            self._schedule_save()
+        elif event == "dictionary":
+            self._fill_combo()
+        elif event == "display_unit":
+            i = self.unit.findData(data["unit"])
+            if i != self.unit.currentIndex():
+                self.unit.blockSignals(True)
+                self.unit.setCurrentIndex(i)
+                self.unit.blockSignals(False)
+            self._schedule_save()
+        elif event == "enterprise":
+            self._update_enterprise()
+            self._schedule_save()
+
+    def _refresh_all(self) -> None:
+        self.retranslate()
+        self._update_enterprise()
+
+    def _update_results(self) -> None:
+        self.results.update_from(self.wb)
+        res = self.wb.result
+        if self.map is not None:
+            self.map.set_radius(res.szz_m if res is not None and res.knp > 0 else 0)
+        self.journal.clear()
+        if res is not None:
+            for issue in res.journal:
+                item = QListWidgetItem(f"{t('severity.' + issue.severity)} — {issue.located_message()}")
+                item.setData(Qt.UserRole, issue.row)
+                if issue.is_error:
+                    item.setForeground(QColor("#c42b1c"))
+                elif issue.severity == "warning":
+                    item.setForeground(QColor("#b26a00"))
+                self.journal.addItem(item)
+        self._chart_stale = True
+        self._maybe_draw_chart()
+        self.resultShown.emit()
+
+    def _update_stack(self) -> None:
+        self.act_undo.setEnabled(self.wb.can_undo())
+        self.act_redo.setEnabled(self.wb.can_redo())
+        uk, rk = self.wb.undo_key(), self.wb.redo_key()
+        self.act_undo.setText(t("gui.menu.undo_what", what=t(uk)) if uk else t("gui.menu.undo"))
+        self.act_redo.setText(t("gui.menu.redo_what", what=t(rk)) if rk else t("gui.menu.redo"))
+        name = self.wb.file_path.name if self.wb.file_path else t("gui.untitled")
+        self.setWindowTitle(t("gui.title", file=name) + (" *" if self.wb.dirty else ""))
+
+    def _update_enterprise(self) -> None:
+        e = self.wb.enterprise
+        self.enterprise_name.setText(e.name or "")
+        lat = e.lat if e.lat is not None else 50.4501
+        lon = e.lon if e.lon is not None else 30.5234
+        for sb, v in ((self.lat, lat), (self.lon, lon)):
+            sb.blockSignals(True)
+            sb.setValue(v)
+            sb.blockSignals(False)
+        if self.map is not None:
+            self.map.set_enterprise(lat, lon, e.name or "")
+
+    def _push_map_state(self) -> None:
+        self._update_enterprise()
+        res = self.wb.result
+        self.map.set_radius(res.szz_m if res is not None and res.knp > 0 else 0)
+
+    # ================================================================== top bar
+    def _fill_combo(self, *_):
+        text = self.search.text()
+        subs = self.wb.dictionary.search(text) if text.strip() else sorted(
+            self.wb.dictionary, key=lambda s: s.name(translator.lang).casefold())
+        previews = self.wb.preview_gdks(subs)
+        cur = self.combo.currentData()
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        lang = translator.lang
+        for s, (gdk, kind) in zip(subs, previews):
+            cls = str(s.hazard_class) if s.hazard_class else "—"
+            if kind == "none" or math.isnan(gdk):
+                label = t("gui.combo.item_nogdk", name=s.name(lang), cls=cls)
+            else:
+                label = t("gui.combo.item", name=s.name(lang), cls=cls, gdk=fmt_number(gdk), kind=t("gdk_kind." + kind))
+            self.combo.addItem(label, s.id)
+        i = self.combo.findData(cur)
+        self.combo.setCurrentIndex(i if i >= 0 else (0 if self.combo.count() else -1))
+        self.combo.blockSignals(False)
+
+    def _set_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+        self.mass.setProperty("invalid", bool(text))
+        self.mass.style().polish(self.mass)
+
+    def add_current(self) -> bool:
+        """Add the combo's substance with the typed mass; False (and a message) if refused."""
+        sid = self.combo.currentData()
+        if sid is None or self.wb.dictionary.get(sid) is None:
+            self._set_message(t("val.E_SUBSTANCE_UNKNOWN", value=self.search.text().strip()))
+            return False
+        try:
+            row = self.wb.add_row(self.wb.dictionary.get(sid), self.mass.text(), self.wb.display_unit)
+        except InputProblem as p:
+            self._set_message(p.message())
+            self.mass.setToolTip(p.message())
+            return False
+        self._set_message("")
+        self.mass.setToolTip(t("gui.mass.tip"))
+        self.mass.clear()
+        self.select_rows([row])
+        return True
+
+    def selected_rows(self) -> list[int]:
+        rows = {self.proxy.mapToSource(ix).row() for ix in self.table.selectionModel().selectedRows()}
+        return sorted(rows)
+
+    def select_rows(self, rows: list[int]) -> None:
+        sm = self.table.selectionModel()
+        sm.clearSelection()
+        for r in rows:
+            ix = self.proxy.mapFromSource(self.model.index(r, 0))
+            if ix.isValid():
+                sm.select(ix, QItemSelectionModel.Select | QItemSelectionModel.Rows)
+                self.table.scrollTo(ix)
+                sm.setCurrentIndex(ix, QItemSelectionModel.NoUpdate)
+
+    def delete_selected(self) -> None:
+        rows = self.selected_rows()
+        if rows:
+            self.wb.delete_rows(rows)
+
+    def _on_unit_switch(self, _i) -> None:
+        u = self.unit.currentData()
+        if u:
+            self.wb.set_display_unit(u)
+
+    def _on_coords_edited(self, *_):
+        self.wb.set_location(self.lat.value(), self.lon.value())
+
+    def _on_marker_moved(self, lat: float, lon: float) -> None:
+        self.wb.set_location(lat, lon)
+
+    def _on_journal_click(self, item: QListWidgetItem) -> None:
+        row = item.data(Qt.UserRole)
+        if row is not None and 1 <= int(row) <= self.wb.row_count():
+            self.tabs.setCurrentIndex(0)
+            self.select_rows([int(row) - 1])
+
+    # ================================================================== chart
+    def _on_tab(self, _i):
+        self._maybe_draw_chart()
+
+    def _maybe_draw_chart(self) -> None:
+        if self.tabs.currentIndex() != 1 or not self._chart_stale or self.wb.result is None:
+            return
+        if self._chart_canvas is None:
+            from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+            from matplotlib.figure import Figure
+
+            self._chart_canvas = FigureCanvasQTAgg(Figure(figsize=(7, 4), dpi=100))
+            self.chart_holder.layout().addWidget(self._chart_canvas)
+        from ecologis.plots.contributions import contributions_figure
+
+        contributions_figure(self.wb.result, translator.lang, figure=self._chart_canvas.figure, dark=self.theme == "dark")
+        self._chart_canvas.draw_idle()
+        self._chart_stale = False
+
+    # ================================================================== theme
+    def set_theme(self, name: str) -> None:
+        self.theme = apply_theme(name)
+        for n, a in self.theme_actions.items():
+            a.setChecked(n == self.theme)
+        self._chart_stale = True
+        self._maybe_draw_chart()
+        self._schedule_save()
+
+    # ================================================================== dialogs & panels
+    def open_dictionary_editor(self):
+        from ecologis.gui.dictionary_editor import DictionaryEditor
+
+        dlg = self._dialogs.get("dictionary")
+        if dlg is None:
+            dlg = DictionaryEditor(self.wb, self)
+            self._dialogs["dictionary"] = dlg
+        dlg.show()
+        dlg.raise_()
+        return dlg
+
+    def open_methodology(self):
+        from ecologis.gui.methodology_dialog import MethodologyDialog
+
+        dlg = self._dialogs.get("methodology")
+        if dlg is None:
+            dlg = MethodologyDialog(self.wb, self)
+            self._dialogs["methodology"] = dlg
+        dlg.show()
+        dlg.raise_()
+        return dlg
+
+    def _open_panel(self, module: str, cls: str, key: str):
+        dlg = self._panel_dialogs.get(key)
+        if dlg is None:
+            try:
+                mod = importlib.import_module(module)
+                klass = getattr(mod, cls)
+            except (ImportError, AttributeError):
+                self.panel_actions[key].setVisible(False)
+                return None
+            dlg = QDialog(self)
+            dlg.setModal(False)
+            dlg.setWindowTitle(t(key))
+            lay = QVBoxLayout(dlg)
+            panel = klass(self.wb.assessment_dict) if cls == "SenderPanel" else klass()
+            lay.addWidget(panel)
+            dlg.resize(900, 640)
+            self._panel_dialogs[key] = dlg
+        dlg.show()
+        dlg.raise_()
+        return dlg
+
+    # ================================================================== files
+    def _ask(self, kind: str, **kw):
+        if self._prompt is not None:
+            return self._prompt(kind, **kw)
+        if kind == "recover":
+            r = QMessageBox.question(self, t("gui.recover.title"), t("gui.recover.text"),
+                                     QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
+            return r == QMessageBox.Yes
+        if kind == "unsaved":
+            box = QMessageBox(QMessageBox.Warning, t("gui.unsaved.title"), t("gui.unsaved.text"), parent=self)
+            b_save = box.addButton(t("gui.unsaved.save"), QMessageBox.AcceptRole)
+            b_discard = box.addButton(t("gui.unsaved.discard"), QMessageBox.DestructiveRole)
+            box.addButton(t("gui.unsaved.cancel"), QMessageBox.RejectRole)
+            box.exec()
+            return "save" if box.clickedButton() is b_save else ("discard" if box.clickedButton() is b_discard else "cancel")
+        if kind == "error":
+            QMessageBox.warning(self, t("gui.error.title"), kw.get("text", ""))
+            return None
+        return None
+
+    def _maybe_keep_changes(self) -> bool:
+        """True when it is fine to replace/close the current work (saved or discarded)."""
+        if not self.wb.dirty:
+            return True
+        ans = self._ask("unsaved")
+        if ans == "save":
+            return self.file_save()
+        return ans == "discard"
+
+    def file_new(self) -> bool:
+        if not self._maybe_keep_changes():
+            return False
+        self.wb.load(Profile(enterprise=Enterprise(lat=50.4501, lon=30.5234)))
+        return True
+
+    def load_demo(self) -> None:
+        try:
+            self.wb.load(load_profile(DEMO_PROFILE))
+            self.wb.file_path = None
+            self._update_stack()
+        except ProfileError as e:
+            self._ask("error", text=e.message())
+
+    def file_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, t("gui.menu.open"), "", t("gui.file.filter"))
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str | Path, ask: bool = True) -> bool:
+        """Open a profile (also for drag-and-drop); False with a message if it cannot be read."""
+        if ask and not self._maybe_keep_changes():
+            return False
+        try:
+            prof = load_profile(path)
+        except ProfileError as e:
+            self._set_message(e.message())
+            self._ask("error", text=e.message())
+            return False
+        self.wb.load(prof, path)
+        self._add_recent(str(Path(path).resolve()))
+        self._update_stack()
+        return True
+
+    def file_save(self) -> bool:
+        if self.wb.file_path is None:
+            return self.file_save_as()
+        return self.save_to(self.wb.file_path)
+
+    def file_save_as(self) -> bool:
+        path, _ = QFileDialog.getSaveFileName(self, t("gui.menu.save_as"), "", t("gui.file.filter"))
+        if not path:
+            return False
+        if not path.lower().endswith(".json"):
+            path += ".json"
+        return self.save_to(path)
+
+    def save_to(self, path: str | Path) -> bool:
+        try:
+            save_profile(self.wb.profile, path)
+        except (ProfileError, OSError) as e:
+            msg = e.message() if isinstance(e, ProfileError) else t("gui.error.save", file=str(path), detail=str(e))
+            self._set_message(msg)
+            self._ask("error", text=msg)
+            return False
+        self.wb.file_path = Path(path)
+        self.wb.mark_clean()
+        self._add_recent(str(Path(path).resolve()))
+        return True
+
+    def _add_recent(self, path: str) -> None:
+        self.recent = [path] + [p for p in self.recent if p != path]
+        self.recent = self.recent[:MAX_RECENT]
+        self._fill_recent()
+        self._schedule_save()
+
+    def _fill_recent(self) -> None:
+        self.menu_recent.clear()
+        for p in self.recent:
+            self.menu_recent.addAction(p, lambda _=False, path=p: self.open_path(path))
+        self.menu_recent.setEnabled(bool(self.recent))
+
+    # ================================================================== session
+    def _schedule_save(self) -> None:
+        if not self._closing_done:
+            self._autosave_timer.start()
+
+    def autosave(self) -> None:
+        """Atomic write of the workbench to the user data folder (crash recovery)."""
+        try:
+            write_json_atomic(autosave_path(), {"saved_at": time.time(), "workbench": self.wb.state_json()})
+        except OSError:
+            pass
+
+    def _restore_state_file(self, path: Path) -> bool:
+        try:
+            d = json.loads(path.read_text(encoding="utf-8"))
+            self.wb.restore_state(d["workbench"])
+            return True
+        except (OSError, ValueError, KeyError, TypeError, ProfileError):
+            self.load_demo()
+            return False
+
+    def session_json(self) -> dict:
+        return {
+            "geometry": base64.b64encode(bytes(self.saveGeometry())).decode("ascii"),
+            "state": base64.b64encode(bytes(self.saveState())).decode("ascii"),
+            "splitters": {s.objectName(): s.sizes() for s in (self.split_top, self.split_bottom, self.split_main)},
+            "language": translator.lang,
+            "theme": self.theme,
+            "recent": self.recent,
+            "workbench": self.wb.state_json(),
+        }
+
+    def save_session(self) -> None:
+        write_json_atomic(session_path(), self.session_json())
+
+    def _restore_geometry(self, session: dict) -> None:
+        try:
+            if session.get("geometry"):
+                self.restoreGeometry(QByteArray(base64.b64decode(session["geometry"])))
+            if session.get("state"):
+                self.restoreState(QByteArray(base64.b64decode(session["state"])))
+        except (ValueError, TypeError):
+            pass
+        sizes = session.get("splitters") or {}
+        for s in (self.split_top, self.split_bottom, self.split_main):
+            v = sizes.get(s.objectName())
+            if isinstance(v, list) and all(isinstance(x, int) for x in v):
+                s.setSizes(v)
+
+    def closeEvent(self, ev):
+        if self._closing_done:
+            ev.accept()
+            return
+        if not self._maybe_keep_changes():
+            ev.ignore()
+            return
+        self._closing_done = True
+        self._autosave_timer.stop()
+        try:
+            self.save_session()
+            self.autosave()
+            marker_path().unlink(missing_ok=True)
+        except OSError:
+            pass
+        for dlg in list(self._dialogs.values()) + list(self._panel_dialogs.values()):
+            dlg.close()
+        self.model.detach()
+        self.wb.unsubscribe(self._on_wb)
+        translator.unsubscribe(self._on_language)
+        ev.accept()
