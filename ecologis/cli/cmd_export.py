@@ -1,0 +1,87 @@
+"""``ecologis-cli export PROFILE --format csv|xlsx|json|geojson|kml --out FILE``;
+``ecologis-cli dict-export FILE [--all]`` and ``ecologis-cli dict-import FILE``: the
+user's substance dictionary."""
+
+from __future__ import annotations
+
+import sys
+
+from ecologis.i18n import t, translator
+
+
+def register(sub) -> None:
+    from ecologis.io.export import FORMATS
+
+    p = sub.add_parser("export", help=t("io.cli.export.help"))
+    p.add_argument("profile", metavar="PROFILE", help=t("io.cli.report.profile"))
+    p.add_argument("--format", choices=FORMATS, default=None, help=t("io.cli.export.format"))
+    p.add_argument("--out", required=True, metavar="FILE", help=t("io.cli.export.out"))
+    p.add_argument("--lang", choices=("uk", "en"), default=None, help=t("cli.help.lang"))
+    p.set_defaults(func=run)
+    d = sub.add_parser("dict-export", help=t("io.cli.dict_export.help"))
+    d.add_argument("file", metavar="FILE.json")
+    d.add_argument("--all", action="store_true", help=t("io.cli.dict_export.all"))
+    d.set_defaults(func=run_dict_export)
+    i = sub.add_parser("dict-import", help=t("io.cli.dict_import.help"))
+    i.add_argument("file", metavar="FILE.json")
+    i.set_defaults(func=run_dict_import)
+
+
+def run(args) -> int:
+    from ecologis.cli.cmd_report import load_and_assess
+    from ecologis.io.export import ExportError, export_file, format_for_path
+
+    lang = args.lang or translator.lang
+    fmt = args.format or format_for_path(args.out)
+    if fmt is None:
+        print(t("io.cli.export.no_format", path=args.out), file=sys.stderr)
+        return 2
+    got = load_and_assess(args.profile)
+    if isinstance(got, int):
+        return got
+    profile, result = got
+    try:
+        export_file(fmt, profile, result, args.out, lang)
+    except ExportError as e:
+        print(e.message(), file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(t("io.cli.write_failed", path=args.out, detail=e.strerror or str(e)), file=sys.stderr)
+        return 2
+    print(t("io.export.done", path=args.out))
+    return 0
+
+
+def run_dict_export(args) -> int:
+    from ecologis.core.dictionary import DictionaryError, load_dictionary
+    from ecologis.io.export import export_dictionary
+
+    try:
+        d = load_dictionary()
+        n = export_dictionary(d, args.file, everything=args.all)
+    except DictionaryError as e:
+        print(t("cli.error.file", file=str(e.path), detail=e.detail), file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(t("io.cli.write_failed", path=args.file, detail=e.strerror or str(e)), file=sys.stderr)
+        return 2
+    print(t("io.dict.exported", count=n))
+    return 0
+
+
+def run_dict_import(args) -> int:
+    from ecologis.core.dictionary import DictionaryError, load_dictionary
+    from ecologis.io.export import DictionaryImportError, import_dictionary
+
+    try:
+        d = load_dictionary()
+        n = import_dictionary(d, args.file)
+    except DictionaryError as e:
+        print(t("cli.error.file", file=str(e.path), detail=e.detail), file=sys.stderr)
+        return 2
+    except DictionaryImportError as e:
+        for m in e.messages():
+            print(m, file=sys.stderr)
+        return 2
+    print(t("io.dict.imported", count=n))
+    return 0

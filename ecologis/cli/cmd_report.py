@@ -1,0 +1,65 @@
+"""``ecologis-cli report PROFILE --out FILE.pdf [--lang uk|en]``: the PDF report."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ecologis.i18n import t, translator
+
+
+def register(sub) -> None:
+    p = sub.add_parser("report", help=t("io.cli.report.help"))
+    p.add_argument("profile", metavar="PROFILE", help=t("io.cli.report.profile"))
+    p.add_argument("--out", required=True, metavar="FILE.pdf", help=t("io.cli.report.out"))
+    p.add_argument("--lang", choices=("uk", "en"), default=None, help=t("cli.help.lang"))
+    p.set_defaults(func=run)
+
+
+def load_and_assess(path: str):
+    """(profile, result) or an exit code after printing one clear message."""
+    from ecologis.core.dictionary import DictionaryError, load_dictionary
+    from ecologis.core.presets import load_presets
+    from ecologis.io.batch import load_any
+    from ecologis.io.emissions_table import TableReadError
+    from ecologis.io.profile import ProfileError
+    from ecologis.report.pdf_report import assess_profile
+
+    try:
+        dictionary = load_dictionary()
+    except DictionaryError as e:
+        print(t("cli.error.file", file=str(e.path), detail=e.detail), file=sys.stderr)
+        return 2
+    presets = load_presets()
+    try:
+        profile, _kind = load_any(Path(path), dictionary)
+    except (TableReadError, ProfileError) as e:
+        print(e.message(), file=sys.stderr)
+        return 2
+    if profile.notice:
+        print(profile.notice_message(), file=sys.stderr)
+    if profile.preset not in presets:
+        print(t("cli.error.method", method=profile.preset, available=", ".join(presets)), file=sys.stderr)
+        return 2
+    result = assess_profile(profile, dictionary, presets)
+    result.journal[:] = result.journal.with_file(Path(path).name)
+    return profile, result
+
+
+def run(args) -> int:
+    from ecologis.report.pdf_report import write_report
+
+    lang = args.lang or translator.lang
+    got = load_and_assess(args.profile)
+    if isinstance(got, int):
+        return got
+    profile, result = got
+    if result.errors:
+        print(t("io.cli.report.with_errors", count=len(result.errors)), file=sys.stderr)
+    try:
+        write_report(args.out, profile, result, lang)
+    except OSError as e:
+        print(t("io.cli.write_failed", path=args.out, detail=e.strerror or str(e)), file=sys.stderr)
+        return 2
+    print(t("io.export.done", path=args.out))
+    return 0

@@ -1,0 +1,166 @@
+"""File actions for the main window: open/save profiles, recent files, drag-and-drop
+classification, export, the PDF report and the re-assessment notice.
+
+Each function shows its own dialogs and message boxes and returns ``None`` when the
+user cancels or the operation fails (the message has been shown); nothing the user
+has is modified by a failed operation.  ``path=`` skips the file picker (tests,
+drag-and-drop, Recent menu).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from ecologis.i18n import t, translator
+from ecologis.io.export import FORMATS, ExportError, export_file, format_for_path
+from ecologis.io.profile import Profile, ProfileError, load_profile, reassess, save_profile
+
+PROFILE_EXTS = (".json", ".ecologis")
+TABLE_EXTS = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+MAX_RECENT = 10
+_FILTERS = {"csv": "CSV (*.csv)", "xlsx": "Excel (*.xlsx)", "json": "JSON (*.json)",
+            "geojson": "GeoJSON (*.geojson)", "kml": "KML (*.kml)"}
+
+
+def classify_drop(path: str | Path) -> str | None:
+    """"profile", "table" or None for a file dropped on the window.  A ``.json`` is a
+    profile if it says ``"kind": "ecologis-profile"``, else a table (list of rows)."""
+    p = Path(path)
+    ext = p.suffix.lower()
+    if ext in TABLE_EXTS:
+        return "table"
+    if ext in PROFILE_EXTS:
+        try:
+            with open(p, "rb") as fh:
+                head = fh.read(4096).decode("utf-8", "replace")
+        except OSError:
+            return None
+        return "profile" if "ecologis-profile" in head or '"schema_version"' in head else "table"
+    return None
+
+
+def open_profile_dialog(parent, path: str | Path | None = None) -> tuple[Profile, Path] | None:
+    """File ▸ Open.  Shows the validation message (naming the field) on failure and the
+    migration / read-only notice on success."""
+    if path is None:
+        path, _ = QFileDialog.getOpenFileName(parent, t("io.gui.open_profile"), "",
+                                              f"{t('io.gui.filter.profiles')} (*.json *.ecologis)")
+        if not path:
+            return None
+    try:
+        prof = load_profile(path)
+    except ProfileError as e:
+        QMessageBox.warning(parent, t("io.gui.open_profile"), e.message())
+        return None
+    if prof.notice:
+        QMessageBox.information(parent, t("io.gui.open_profile"), prof.notice_message())
+    add_recent(path)
+    return prof, Path(path)
+
+
+def save_profile_dialog(parent, profile: Profile, path: str | Path | None = None, save_as: bool = False) -> Path | None:
+    """File ▸ Save / Save As.  Atomic, keeps ``<name>.bak``; refuses read-only profiles."""
+    if path is None or save_as:
+        path, _ = QFileDialog.getSaveFileName(parent, t("io.gui.save_profile"), str(path or ""),
+                                              f"{t('io.gui.filter.profiles')} (*.json)")
+        if not path:
+            return None
+        if not Path(path).suffix:
+            path = str(path) + ".json"
+    try:
+        save_profile(profile, path)
+    except ProfileError as e:
+        QMessageBox.warning(parent, t("io.gui.save_profile"), e.message())
+        return None
+    except OSError as e:
+        QMessageBox.warning(parent, t("io.gui.save_profile"), t("io.cli.write_failed", path=str(path), detail=e.strerror or str(e)))
+        return None
+    add_recent(path)
+    return Path(path)
+
+
+def reassess_notice(parent, profile: Profile, dictionary=None, presets=None, show: bool = True):
+    """Assess a freshly opened profile again; if the result differs from the last stored
+    one, show old vs new КНП and category (history is not modified).  Returns the
+    :class:`~ecologis.io.profile.Reassessment` (``None`` if the preset is unknown)."""
+    try:
+        r = reassess(profile, dictionary, presets)
+    except KeyError:
+        return None
+    if show and r.changed:
+        QMessageBox.information(parent, t("io.gui.reassess.title"), r.message())
+    return r
+
+
+def export_dialog(parent, profile: Profile, result, path: str | Path | None = None, fmt: str | None = None,
+                  lang: str | None = None) -> Path | None:
+    """File ▸ Export: CSV, XLSX, JSON, GeoJSON or KML (format from the chosen filter or extension)."""
+    lang = lang or translator.lang
+    if path is None:
+        filters = ";;".join(_FILTERS[f] for f in FORMATS)
+        path, chosen = QFileDialog.getSaveFileName(parent, t("io.gui.export"), "", filters)
+        if not path:
+            return None
+        fmt = fmt or format_for_path(path) or next((f for f, flt in _FILTERS.items() if flt == chosen), None)
+        if fmt and not format_for_path(path):
+            path = f"{path}.{fmt}"
+    fmt = fmt or format_for_path(path)
+    if fmt is None:
+        QMessageBox.warning(parent, t("io.gui.export"), t("io.cli.export.no_format", path=str(path)))
+        return None
+    try:
+        return export_file(fmt, profile, result, path, lang)
+    except ExportError as e:
+        QMessageBox.warning(parent, t("io.gui.export"), e.message())
+    except OSError as e:
+        QMessageBox.warning(parent, t("io.gui.export"), t("io.cli.write_failed", path=str(path), detail=e.strerror or str(e)))
+    return None
+
+
+def report_dialog(parent, profile: Profile, result, path: str | Path | None = None, lang: str | None = None) -> Path | None:
+    """File ▸ Report: the PDF in the UI language (or ``lang``)."""
+    from ecologis.report.pdf_report import write_report
+
+    lang = lang or translator.lang
+    if path is None:
+        path, _ = QFileDialog.getSaveFileName(parent, t("io.gui.report"), "", "PDF (*.pdf)")
+        if not path:
+            return None
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+    try:
+        return write_report(path, profile, result, lang)
+    except OSError as e:
+        QMessageBox.warning(parent, t("io.gui.report"), t("io.cli.write_failed", path=str(path), detail=e.strerror or str(e)))
+    return None
+
+
+# -- recent files (user config folder) -----------------------------------------------
+def _recent_file() -> Path:
+    from ecologis.paths import user_config_dir
+
+    return user_config_dir() / "recent_profiles.json"
+
+
+def recent_profiles() -> list[str]:
+    try:
+        data = json.loads(_recent_file().read_text(encoding="utf-8"))
+        return [p for p in data if isinstance(p, str)][:MAX_RECENT]
+    except (OSError, ValueError):
+        return []
+
+
+def add_recent(path: str | Path) -> list[str]:
+    from ecologis.io.atomic import atomic_write_text
+
+    p = str(Path(path).resolve())
+    items = [p] + [x for x in recent_profiles() if x != p]
+    items = items[:MAX_RECENT]
+    try:
+        atomic_write_text(_recent_file(), json.dumps(items, ensure_ascii=False, indent=1))
+    except OSError:
+        pass
+    return items
