@@ -503,7 +503,7 @@ class SenderPanel(QWidget):
         new = self.outbox().enqueue(kind, rec, self.clock.now(), source="gui")
         self._show(t("sender.gui.queued" if new else "sender.gui.already_queued", kind=t(f"sender.gui.kind.{kind}")))
         self.refresh()
-        if self.cfg.endpoint and not self._busy:
+        if new and self.cfg.endpoint and not self._busy:
             self._run(self._drain_job(), self._drain_done)
         return True
 
