@@ -129,7 +129,7 @@ def build_note(obj, enterprise, items, result, lang: str = "uk", inventory_label
     ]
     data = [[Paragraph(_e(k), st["cellb"]), Paragraph(_e(v) or "—", st["cell"])] for k, v in fields]
     for s in obj.hazard_sources:
-        desc = ", ".join(x for x in (s.kind, f"{_n(s.quantity)}" if s.quantity is not None else "", f"{_n(s.length_m)} m" if s.length_m is not None else "", s.characteristics) if x)
+        desc = ", ".join(x for x in (s.kind, f"{_n(s.quantity)}" if s.quantity is not None else "", T("opn.unit.length_m", value=_n(s.length_m)) if s.length_m is not None else "", s.characteristics) if x)
         data.append([Paragraph(_e(T("opn.field.hazard_source")), st["cellb"]), Paragraph(_e(f"{s.name}: {desc}"), st["cell"])])
     story.append(_table(data, [70 * mm, 190 * mm]))
 

@@ -114,3 +114,31 @@ def test_locale_files_have_same_keys_and_prefix():
     assert set(uk) == set(en)
     assert all(k.startswith("opn.") for k in uk)
     load_language("uk"), load_language("en")  # no duplicate key with other files
+
+
+def test_every_opn_key_used_in_code_is_translated():
+    import re
+
+    from ecologis.core.hazard_identification.model import EVENT_TYPES
+    from ecologis.paths import REPO_ROOT
+    from ecologis.report.hazard_identification_note import RULE_KEYS
+
+    uk = json.loads((REPO_ROOT / "locales" / "uk.opn.json").read_text(encoding="utf-8"))
+    files = [
+        "ecologis/cli/cmd_identify.py",
+        "ecologis/report/hazard_identification_note.py",
+        "ecologis/gui/panels/hazard_identification_panel.py",
+        "ecologis/core/hazard_identification/inventory.py",
+    ]
+    used = set()
+    for f in files:
+        used |= set(re.findall(r'"(opn\.[a-z0-9_.]+[a-z0-9_])"', (REPO_ROOT / f).read_text(encoding="utf-8")))
+    used |= {f"opn.group.{g}" for g in ("H", "P", "E", "O", "named")}
+    used |= {f"opn.rule.{r}" for r in ("single_substance", "named_entry_sum", "group_sum")}
+    used |= {f"opn.rule.section_o_{m}" for m in ("total_mass_vs_smallest_threshold", "ratio_sum", "per_category")}
+    used |= {f"opn.event.{e}" for e in EVENT_TYPES}
+    used |= {f"opn.note.rule.{k}" for k in RULE_KEYS}
+    used |= {f"opn.error.{k}" for k in ("missing_name", "missing_quantity", "not_numeric", "negative_quantity", "unknown_category",
+                                         "unknown_named_entry", "ambiguous_cas", "unknown_named", "json_structure")}
+    missing = sorted(k for k in used if k not in uk and not k.endswith("."))
+    assert missing == []
