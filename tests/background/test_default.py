@@ -1,0 +1,88 @@
+"""§4.8 default background: table 4.1 values typed from the seed text, bands, 0.4 × ГДК м.р.,
+validity dates (§5.7)."""
+
+import datetime as dt
+
+import pytest
+
+from ecologis.core.background import BackgroundError, default_background, population_band
+from ecologis.core.background.result import validity_end
+from ecologis.core.dictionary import load_dictionary
+
+# Table 4.1 typed by hand from /work/shared/seeds/002_0991905d7a199198.txt (not from the
+# resource file under test): band -> substance -> (mg/m³, share of ГДК м.р.)
+#   "125-250": seed lines 447-463: 0,2 0,4 | 0,03 0,35 | 1,5 0,3 | 0,1 0,2
+#   "50-125":  seed lines 465-481: 0,1 0,2 | 0,015 0,17 | 0,8 0,16 | 0,05 0,1
+#   "< 50":    seed lines 483-499: 0,05 0,1 | 0,008 0,09 | 0,4 0,08 | 0,02 0,04
+SEED_TABLE = {
+    "<50": {"Пил": (0.05, 0.1), "Діоксид азоту": (0.008, 0.09), "Оксид вуглецю": (0.4, 0.08),
+            "Діоксид сірки": (0.02, 0.04)},
+    "50-125": {"Пил": (0.1, 0.2), "Діоксид азоту": (0.015, 0.17), "Оксид вуглецю": (0.8, 0.16),
+               "Діоксид сірки": (0.05, 0.1)},
+    "125-250": {"Пил": (0.2, 0.4), "Діоксид азоту": (0.03, 0.35), "Оксид вуглецю": (1.5, 0.3),
+                "Діоксид сірки": (0.1, 0.2)},
+}
+POPULATION = {"<50": 30_000, "50-125": 100_000, "125-250": 200_000}
+
+
+@pytest.mark.parametrize("band", list(SEED_TABLE))
+def test_table_4_1_values_per_band(band):
+    res = default_background(POPULATION[band], list(SEED_TABLE[band]))
+    assert res.inputs["population_band_thousands"] == band
+    for row in res.values:
+        mg, share = SEED_TABLE[band][row["substance"]]
+        assert row["value_mg_m3"] == pytest.approx(mg, abs=1e-12)
+        assert row["share_gdk_mr"] == pytest.approx(share, abs=1e-12)
+        assert row["source"] == "table_4_1"
+    assert not res.reconstructed
+    assert res.to_json()["reconstructed"] is False
+
+
+def test_table_substances_by_other_names_and_cas():
+    # NO2 by formula and by the dictionary's name, SO2 by CAS, CO by formula
+    res = default_background(100_000, ["NO2", "Азоту діоксид", "7446-09-5", "CO"])
+    assert [r["value_mg_m3"] for r in res.values] == [0.015, 0.015, 0.05, 0.8]
+
+
+@pytest.mark.parametrize("population,band", [(0, "<50"), (49_999, "<50"), (50_000, "50-125"), (124_999, "50-125"),
+                                             (125_000, "125-250"), (250_000, "125-250")])
+def test_band_boundaries(population, band):
+    assert population_band(population)["band"] == band
+
+
+def test_above_250_thousand_refused():
+    with pytest.raises(BackgroundError) as e:
+        population_band(250_001)
+    assert e.value.key == "bg.err.population_over"
+    assert "250" in e.value.message("en")
+
+
+def test_other_substance_is_0_4_gdk_mr_with_source():
+    d = load_dictionary()
+    ammonia = d.lookup("Аміак")
+    res = default_background(100_000, ["Аміак"], dictionary=d)
+    row = res.values[0]
+    assert row["source"] == "gdk_mr"
+    # §4.8 (seed line 415): 0.4 × ГДК м.р.
+    assert row["value_mg_m3"] == pytest.approx(0.4 * ammonia.gdk_mr)
+    assert row["gdk_source_id"] == ammonia.sources["gdk_mr"]
+    assert row["gdk_source_title"]
+
+
+def test_substance_without_gdk_or_unknown_is_refused():
+    with pytest.raises(BackgroundError) as e:
+        default_background(100_000, ["Пил абразивний"])     # no ГДК м.р. in the dictionary
+    assert e.value.key == "bg.err.no_gdk_mr"
+    with pytest.raises(BackgroundError) as e:
+        default_background(100_000, ["унобтаній"])
+    assert e.value.key == "bg.err.unknown_substance"
+
+
+def test_validity_three_years():
+    # §5.7 (seed line 533): issued for three years
+    assert validity_end(dt.date(2026, 11, 21)) == dt.date(2029, 11, 21)
+    assert validity_end(dt.date(2028, 2, 29)) == dt.date(2031, 2, 28)
+    res = default_background(10_000, ["CO"], date=dt.date(2025, 3, 1))
+    j = res.to_json()
+    assert j["date"] == "2025-03-01" and j["valid_until"] == "2028-03-01"
+    assert j["method"] == "default" and j["inputs"]["population"] == 10_000
