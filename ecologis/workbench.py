@@ -469,6 +469,7 @@ class Workbench:
 
     def dict_put(self, substance: Substance) -> None:
         """Add or replace an entry (validate with ``validate_substance_record`` first)."""
+        substance = replace(substance, origin="edited" if self.dictionary.is_shipped(substance.id) else "user")
         self._dict_command(substance.id, substance, "gui.cmd.dict_put")
 
     def dict_delete(self, sid: str) -> None:

@@ -264,7 +264,12 @@ class DictionaryEditor(QDialog):
             d["hazard_class"] = int(d["hazard_class"])
         new = Substance.from_json(d, origin="user")
         if self.current is not None and self.current.id == new.id:
-            new = replace(self.current, **{f: getattr(new, f) for f in FORM_FIELDS + ("group",)})
+            changed = {f: getattr(new, f) for f in FORM_FIELDS + ("group",)}
+            sources = dict(self.current.sources)
+            for f in NUMBER_FIELDS + ("hazard_class",):
+                if changed[f] != getattr(self.current, f):
+                    sources[f] = "user"
+            new = replace(self.current, sources=sources, **changed)
         self.error.clear()
         self.wb.dict_put(new)
         self.select(new.id)
