@@ -231,6 +231,8 @@ def read_csv(path: Path, dictionary: Dictionary | None = None) -> TableData:
         text, enc = _decode(data)
     except UnicodeDecodeError:
         raise TableReadError(file, "io.error.encoding") from None
+    if not text.strip():
+        raise TableReadError(file, "io.error.empty")
     delim = _sniff_delimiter(text)
     try:
         import pandas as pd
