@@ -166,7 +166,7 @@ def main(csv_path: str) -> None:
         "7783-06-4": ["H2S", "Сірководень"],
         "50-00-0": ["HCHO"],
     }
-    tsp = "total-suspended-particulate-matter-undifferentiated"
+    tsp = slug("Total suspended particulate matter, undifferentiated (TSP)")
     for s in substances:
         s["aliases"] = aliases.get(s["id"], [])
         if s["id"].startswith(tsp):

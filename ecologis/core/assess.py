@@ -76,6 +76,27 @@ def _blank(v) -> bool:
     return isinstance(v, str) and v.strip() == ""
 
 
+class RowList:
+    """Row numbers kept as an array and formatted only when a message is shown."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def __str__(self) -> str:
+        return ", ".join(str(int(r)) for r in self.rows)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __eq__(self, other) -> bool:
+        return str(self) == str(other)
+
+    def __repr__(self) -> str:
+        return f"RowList({self})"
+
+
 # ---------------------------------------------------------------------------------
 # preparation
 # ---------------------------------------------------------------------------------
@@ -96,13 +117,21 @@ class PreparedTable:
     dup_key: np.ndarray         # int: rows with equal keys describe the same substance
     journal: Journal
     dictionary_version: int = 0
+    _rows_array: np.ndarray | None = None
+    _dup_cache: tuple | None = None
 
     @property
     def n(self) -> int:
         return len(self.rows)
 
+    @property
+    def rows_array(self) -> np.ndarray:
+        if self._rows_array is None:
+            self._rows_array = np.asarray(self.rows, dtype=np.int64)
+        return self._rows_array
 
-def _prepare_row(i: int, e: Emission, dictionary: Dictionary, journal: Journal):
+
+def _prepare_row(i: int, e: Emission, dictionary: Dictionary, journal: Journal, memo: dict):
     row = e.row if e.row is not None else i + 1
     ok = True
     sub = None
@@ -110,7 +139,11 @@ def _prepare_row(i: int, e: Emission, dictionary: Dictionary, journal: Journal):
         journal.add("E_SUBSTANCE_MISSING", row, "substance")
         ok = False
     else:
-        sub = dictionary.lookup(str(e.substance))
+        ref = str(e.substance)
+        if ref in memo:
+            sub = memo[ref]
+        else:
+            sub = memo[ref] = dictionary.lookup(ref)
         if sub is None:
             journal.add("E_SUBSTANCE_UNKNOWN", row, "substance", value=str(e.substance))
             ok = False
@@ -142,16 +175,16 @@ def _prepare_row(i: int, e: Emission, dictionary: Dictionary, journal: Journal):
         ok = False
     hours = e.hours_per_year
     try:
-        hours = float(parse_number(hours)[0]) if not _blank(hours) else 8760.0
+        if isinstance(hours, float) and hours == 8760.0:
+            pass
+        else:
+            hours = float(parse_number(hours)[0]) if not _blank(hours) else 8760.0
         if not (0 < hours <= 8784):
             raise NumberProblem("range")
     except NumberProblem:
         journal.add("E_HOURS_INVALID", row, "hours_per_year", value=str(e.hours_per_year))
         ok = False
         hours = 8760.0
-    mass_t = math.nan
-    if ok:
-        mass_t = float(to_t_per_year([mass], unit, hours)[0])
     # row overrides
     over = {}
     for fld in ("gdk_sd", "gdk_mr"):
@@ -182,7 +215,7 @@ def _prepare_row(i: int, e: Emission, dictionary: Dictionary, journal: Journal):
             ok = False
     elif sub is not None and sub.hazard_class is not None:
         klass = int(sub.hazard_class)
-    return row, ok, sub, mass_t, over, klass, class_from_row
+    return row, ok, sub, (mass, unit, hours), over, klass, class_from_row
 
 
 def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTable:
@@ -202,12 +235,18 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
     row_values = np.zeros(n, dtype=bool)
     valid = np.zeros(n, dtype=bool)
     keys: list[tuple] = []
+    memo: dict = {}
+    raw_mass = np.full(n, np.nan)
+    raw_unit = np.empty(n, dtype=object)
+    raw_hours = np.full(n, 8760.0)
     for i, e in enumerate(emissions):
-        row, ok, sub, m, over, klass, class_from_row = _prepare_row(i, e, dictionary, journal)
+        row, ok, sub, (m, u, h), over, klass, class_from_row = _prepare_row(i, e, dictionary, journal, memo)
         rows.append(row)
         subs.append(sub)
         valid[i] = ok
-        mass_t[i] = m
+        raw_mass[i] = m
+        raw_unit[i] = u if ok else "t/yr"
+        raw_hours[i] = h
         hclass[i] = klass
         if sub is not None:
             sd[i] = np.nan if sub.gdk_sd is None else sub.gdk_sd
@@ -222,6 +261,9 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
         if row_values[i] and ok:
             journal.add("I_ROW_VALUES", row, None, fields=", ".join(sorted([*over] + (["hazard_class"] if class_from_row else []))))
         keys.append((sub.id if sub else f"?{i}", over.get("gdk_sd"), over.get("gdk_mr"), klass if class_from_row else None))
+    if n:
+        conv = to_t_per_year(np.where(valid, raw_mass, 0.0), raw_unit, raw_hours)
+        mass_t = np.where(valid, conv, np.nan)
     # The row's own values replace the dictionary's field by field, then the chain runs.
     sd_eff = np.where(np.isnan(in_sd), sd, in_sd)
     mr_eff = np.where(np.isnan(in_mr), mr, in_mr)
@@ -265,19 +307,26 @@ class AssessmentResult:
     preset: Preset
     prepared: PreparedTable
     g_first: np.ndarray
-    g_rows: list[list[int]]
+    g_inverse: np.ndarray | None     # row (among included) → group; None when one row per group
     g_mass: np.ndarray
     g_gdk: np.ndarray
     g_kind: np.ndarray
     g_class: np.ndarray
     g_a: np.ndarray
     g_contribution: np.ndarray
-    order: np.ndarray
     row_contribution: np.ndarray
     dominant: list[int]
     journal: Journal
     duplicates: str = DUPLICATES_SUM
     _contributions: list | None = field(default=None, repr=False)
+    _order: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def order(self) -> np.ndarray:
+        """Group indices sorted by contribution, descending (ties: first row first)."""
+        if self._order is None:
+            self._order = np.argsort(-self.g_contribution, kind="stable")
+        return self._order
 
     @property
     def method(self) -> str:
@@ -299,6 +348,25 @@ class AssessmentResult:
     def row_share(self) -> np.ndarray:
         return self.row_contribution / self.knp if self.knp > 0 else np.zeros_like(self.row_contribution)
 
+    def group_rows(self, g: int) -> list[int]:
+        """The table row numbers counted in group ``g``."""
+        if self.g_inverse is None:
+            return [self.prepared.rows[int(self.g_first[g])]]
+        idx = np.flatnonzero(self._included())
+        return [self.prepared.rows[int(i)] for i in idx[self.g_inverse == g]]
+
+    def _included(self) -> np.ndarray:
+        mask = np.zeros(self.prepared.n, dtype=bool)
+        if self.g_inverse is None:
+            mask[self.g_first] = True
+        else:
+            p = self.prepared
+            k = p.hazard_class
+            if self.preset.assumed_class_when_missing is not None:
+                k = np.where(k == 0, self.preset.assumed_class_when_missing, k)
+            mask = p.valid & (p.gdk_kind != KIND_NONE) & (k > 0)
+        return mask
+
     def substance(self, g: int) -> Substance:
         return self.prepared.substances[int(self.g_first[g])]
 
@@ -316,7 +384,7 @@ class AssessmentResult:
                     "substance_en": s.name_en,
                     "substance_id": s.id,
                     "cas": s.cas,
-                    "rows": self.g_rows[g],
+                    "rows": self.group_rows(g),
                     "mass_t_per_year": float(self.g_mass[g]),
                     "gdk_mg_m3": float(self.g_gdk[g]),
                     "gdk_kind": GDK_KINDS[int(self.g_kind[g])],
@@ -371,67 +439,101 @@ class AssessmentResult:
         }
 
 
+def _duplicate_groups(prep: PreparedTable, include: np.ndarray) -> list[np.ndarray]:
+    """Row indices of each substance that occurs in more than one included row."""
+    key = include.tobytes()
+    if prep._dup_cache is not None and prep._dup_cache[0] == key:
+        return prep._dup_cache[1]
+    idx = np.flatnonzero(include)
+    groups = _find_duplicate_groups(prep, idx)
+    prep._dup_cache = (key, groups)
+    return groups
+
+
+def _find_duplicate_groups(prep: PreparedTable, idx: np.ndarray) -> list[np.ndarray]:
+    if len(idx) < 2:
+        return []
+    keys = prep.dup_key[idx]
+    counts = np.bincount(keys)
+    if counts.max(initial=0) < 2:
+        return []
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    ends = np.r_[starts[1:], len(sorted_keys)]
+    return [idx[order[a:b]] for a, b in zip(starts.tolist(), ends.tolist()) if b - a > 1]
+
+
 def compute(prep: PreparedTable, preset: Preset, duplicates: str = DUPLICATES_SUM) -> AssessmentResult:
-    """Contributions, КНП, category and СЗЗ for prepared rows (vectorised, no I/O)."""
+    """Contributions, КНП, category and СЗЗ for prepared rows (vectorised, no I/O).
+
+    With ``duplicates="sum"`` rows of the same substance (and the same row values) are
+    summed before the formula is applied, as the normative method requires; with
+    ``"keep"`` every row is counted on its own.  Both are reported in the journal.
+    """
     journal = Journal(prep.journal)
     n = prep.n
-    klass = prep.hazard_class.astype(np.int64)
-    missing_class = (klass == 0) & prep.valid & (prep.gdk_kind != KIND_NONE)
-    if preset.assumed_class_when_missing is not None:
-        klass = np.where(klass == 0, int(preset.assumed_class_when_missing), klass)
-    include = prep.valid & (prep.gdk_kind != KIND_NONE) & (klass > 0)
-    if missing_class.any():
+    klass = prep.hazard_class
+    has_gdk = prep.gdk_kind != KIND_NONE
+    missing_class = (klass == 0) & prep.valid & has_gdk
+    any_missing = bool(missing_class.any())
+    if any_missing and preset.assumed_class_when_missing is not None:
+        klass = np.where(klass == 0, np.int8(preset.assumed_class_when_missing), klass)
+    include = prep.valid & has_gdk & (klass > 0)
+    if any_missing:
         code = "W_CLASS_ASSUMED" if preset.assumed_class_when_missing is not None else "W_CLASS_MISSING"
         for i in np.flatnonzero(missing_class).tolist():
             journal.add(code, prep.rows[i], "hazard_class", cls=preset.assumed_class_when_missing)
+    dup_groups = _duplicate_groups(prep, include)
     idx = np.flatnonzero(include)
-    if duplicates == DUPLICATES_SUM:
-        keys = prep.dup_key[idx]
+    if duplicates == DUPLICATES_SUM and dup_groups:
+        uniq, first_pos, inv = np.unique(prep.dup_key[idx], return_index=True, return_inverse=True)
+        # keep groups in order of first appearance
+        appearance = np.argsort(first_pos, kind="stable")
+        rank = np.empty_like(appearance)
+        rank[appearance] = np.arange(len(appearance))
+        inv = rank[inv]
+        first_pos = first_pos[appearance]
+        g_first = idx[first_pos]
+        g_mass = np.bincount(inv, weights=prep.mass_t[idx], minlength=len(uniq))
     else:
-        keys = idx
-    uniq, first_pos, inv = np.unique(keys, return_index=True, return_inverse=True)
-    g_first = idx[first_pos]
-    g_mass = np.bincount(inv, weights=prep.mass_t[idx], minlength=len(uniq)) if len(idx) else np.zeros(0)
+        inv = None
+        g_first = idx
+        g_mass = prep.mass_t[idx]
     g_gdk = prep.gdk[g_first]
     g_kind = prep.gdk_kind[g_first]
-    g_class = klass[g_first]
-    g_a = preset.a_array()[g_class] if len(g_first) else np.zeros(0)
-    g_contrib = preset.contribution(g_mass, g_gdk, g_a) if len(g_first) else np.zeros(0)
+    g_class = klass[g_first].astype(np.int64)
+    g_a = preset.a_array()[g_class]
+    g_contrib = preset.contribution(g_mass, g_gdk, g_a)
     knp = knp_total(g_contrib)
     cat = preset.classify(knp)
-    order = np.lexsort((g_first, -g_contrib)) if len(g_first) else np.zeros(0, dtype=np.int64)
-    # rows per group (and duplicate warnings) only where a group has several rows
-    counts = np.bincount(inv, minlength=len(uniq)) if len(idx) else np.zeros(0, dtype=np.int64)
-    g_rows: list[list[int]] = [[prep.rows[int(i)]] for i in g_first]
-    if (counts > 1).any():
-        for g in np.flatnonzero(counts > 1).tolist():
-            g_rows[g] = [prep.rows[int(i)] for i in idx[inv == g]]
-    # duplicate substance rows (same substance and same row values)
-    dup_counts = np.bincount(prep.dup_key[idx], minlength=int(prep.dup_key.max()) + 1 if n else 0) if len(idx) else np.zeros(0)
-    if (dup_counts > 1).any():
-        for k in np.flatnonzero(dup_counts > 1).tolist():
-            members = idx[prep.dup_key[idx] == k]
-            rows = [prep.rows[int(i)] for i in members]
-            s = prep.substances[int(members[0])]
-            code = "W_DUPLICATE_SUMMED" if duplicates == DUPLICATES_SUM else "W_DUPLICATE_KEPT"
-            journal.add(code, rows[0], "substance", substance=s.name_uk, substance_en=s.name_en,
-                        rows=", ".join(str(r) for r in rows))
+    rows_arr = prep.rows_array
+    code = "W_DUPLICATE_SUMMED" if duplicates == DUPLICATES_SUM else "W_DUPLICATE_KEPT"
+    for members in dup_groups:
+        s = prep.substances[int(members[0])]
+        journal.append(Issue(code, int(rows_arr[members[0]]), "substance",
+                             {"substance": s.name_uk, "substance_en": s.name_en, "rows": RowList(rows_arr[members])}))
     if len(idx) == 0:
         journal.add("W_NO_ROWS", None, None)
     # each row's part of its group's contribution, in proportion to its mass
     row_contrib = np.zeros(n)
-    if len(idx):
+    if inv is None:
+        row_contrib[idx] = g_contrib
+    else:
         row_contrib[idx] = g_contrib[inv] * (prep.mass_t[idx] / g_mass[inv])
     # dominant: the fewest top contributors whose cumulative share reaches the preset's
     dominant: list[int] = []
-    if knp > 0 and len(order):
-        cum = np.cumsum(g_contrib[order]) / knp
+    if knp > 0 and len(g_contrib):
+        k_top = min(len(g_contrib), 64)
+        cand = np.argpartition(-g_contrib, k_top - 1)[:k_top] if len(g_contrib) > k_top else np.arange(len(g_contrib))
+        top = cand[np.lexsort((cand, -g_contrib[cand]))]
+        cum = np.cumsum(g_contrib[top]) / knp
         k = int(np.searchsorted(cum, preset.dominant_cumulative_share - 1e-12)) + 1
-        dominant = order[: min(k, len(order))].tolist()
+        dominant = top[: min(k, len(top))].tolist()
     return AssessmentResult(
         knp=knp, category=cat.label, szz_m=cat.radius_m, preset=preset, prepared=prep,
-        g_first=g_first, g_rows=g_rows, g_mass=g_mass, g_gdk=g_gdk, g_kind=g_kind, g_class=g_class,
-        g_a=g_a, g_contribution=g_contrib, order=order, row_contribution=row_contrib,
+        g_first=g_first, g_inverse=inv, g_mass=g_mass, g_gdk=g_gdk, g_kind=g_kind, g_class=g_class,
+        g_a=g_a, g_contribution=g_contrib, row_contribution=row_contrib,
         dominant=dominant, journal=journal, duplicates=duplicates,
     )
 

@@ -1,0 +1,76 @@
+"""``ecologis-cli assess`` and ``dictionary search`` end to end (subprocess)."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from ecologis.paths import DEMO_PROFILE
+
+
+def cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "ecologis.cli", *args], capture_output=True, text=True,
+                          encoding="utf-8", cwd=cwd)
+
+
+def test_assess_demo_json():
+    r = cli("assess", str(DEMO_PROFILE), "--json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["knp"] == pytest.approx(1386.187, abs=0.001)
+    assert (d["category"], d["szz_m"], d["method"]) == ("III", 300, "ecologis-2025")
+    c = d["contributions"]
+    assert [x["contribution"] for x in c] == sorted((x["contribution"] for x in c), reverse=True)
+    first = c[0]
+    for key in ("substance", "cas", "mass_t_per_year", "gdk_mg_m3", "gdk_kind", "hazard_class", "a", "contribution", "share"):
+        assert key in first
+    assert first["cas"] == "10102-44-0" and first["gdk_kind"] == "input" and first["a"] == 1.3
+    assert all(set(w) >= {"code", "row", "field", "message"} for w in d["warnings"])
+
+
+def test_assess_power_method():
+    d = json.loads(cli("assess", str(DEMO_PROFILE), "--json", "--method", "knp-power").stdout)
+    assert d["knp"] == pytest.approx(6878.782, abs=0.001) and d["method"] == "knp-power"
+
+
+def test_assess_csv_with_ukrainian_headers_and_units(tmp_path):
+    f = tmp_path / "викиди.csv"
+    # cp1251, semicolon, decimal comma; kg/yr row: 5000 кг/рік = 5 t/yr
+    f.write_bytes("речовина;маса;одиниці;клас\nАзоту діоксид;34,7849;т/рік;2\nВуглецю оксид;5000;кг/рік;\n".encode("cp1251"))
+    r = cli("assess", str(f), "--json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    # NO2: row class 2 → a 1.3, dictionary ГДК с.д. 0.04: 1.3·34.7849/0.04 = 1130.50925
+    # CO: class 4 → a 0.9, ГДК с.д. 3: 0.9·5/3 = 1.5
+    assert d["knp"] == pytest.approx(1132.00925, rel=1e-12)
+    assert {w["code"] for w in d["warnings"]} >= {"W_MASS_DECIMAL_COMMA"}
+
+
+def test_invalid_input_exit_2_with_errors(tmp_path):
+    f = tmp_path / "bad.csv"
+    f.write_text("substance,mass,unit\nNitrogen dioxide,-3,t/yr\nUnobtainium,1,t/yr\nSulfur dioxide,2,т/год\n", encoding="utf-8")
+    r = cli("assess", str(f))
+    assert r.returncode == 2
+    assert "bad.csv" in r.stderr and "рядок 2" in r.stderr and "рядок 3" in r.stderr and "рядок 4" in r.stderr
+    rj = cli("assess", str(f), "--json")
+    assert rj.returncode == 2
+    errs = json.loads(rj.stdout)["errors"]
+    assert [(e["code"], e["row"], e["field"]) for e in errs] == [
+        ("E_MASS_NEGATIVE", 2, "mass"), ("E_SUBSTANCE_UNKNOWN", 3, "substance"), ("E_UNIT_AMBIGUOUS", 4, "unit")]
+
+
+def test_unreadable_file_one_message(tmp_path):
+    f = tmp_path / "garbage.xlsx"
+    f.write_bytes(b"\x00\x01not a zip")
+    r = cli("--lang", "en", "assess", str(f))
+    assert r.returncode == 2
+    assert "garbage.xlsx" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_dictionary_search():
+    r = cli("dictionary", "search", "азоту")
+    assert r.returncode == 0
+    assert "10102-44-0" in r.stdout and "GN 2.1.6.3492-17" in r.stdout
+    rj = cli("dictionary", "search", "nitrogen dioxide", "--json")
+    assert json.loads(rj.stdout)[0]["cas"] == "10102-44-0"
