@@ -25,7 +25,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 import shapely
-from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
+from shapely.geometry import MultiPolygon, Point, Polygon, shape
 from shapely.validation import explain_validity
 
 #: Segments per quarter circle of buffers and circles (GEOS ``quad_segs``).  With 32 the
@@ -199,6 +199,13 @@ class LocalFrame:
         return shapely.transform(geom, lambda c: np.column_stack(inv.transform(c[:, 0], c[:, 1])))
 
 
+def _to_geojson(geom) -> dict:
+    """A shapely geometry as a plain GeoJSON dict (lists, not tuples)."""
+    import json
+
+    return json.loads(shapely.to_geojson(geom))
+
+
 # ------------------------------------------------------------------- the СЗЗ
 def buffer_site(site_local, radius_m: float, quad_segs: int = QUAD_SEGS):
     """СЗЗ = buffer of the site polygon by ``radius_m`` metres (round joins), local metres.
@@ -223,7 +230,7 @@ def circle_szz(lat: float, lon: float, radius_m: float, quad_segs: int = QUAD_SE
         raise GeometryError("geo.error.radius", radius=radius_m)
     frame = LocalFrame(lat, lon)
     disc = Point(0.0, 0.0).buffer(float(radius_m), quad_segs=quad_segs)
-    return mapping(frame.to_wgs84(disc))
+    return _to_geojson(frame.to_wgs84(disc))
 
 
 # ------------------------------------------------------------------ receptors
@@ -379,7 +386,7 @@ def analyse_site(radius_m: float, site: Any = None, receptors: Iterable[Any] = (
     results = [ReceptorResult(name=r.name, kind=r.kind, distance_m=float(d), inside=bool(ins),
                               on_site=bool(method == "buffer" and d == 0.0), geometry=r.geometry, id=r.id)
                for r, d, ins in zip(recs, dist, inside)]
-    return SiteAnalysis(szz=mapping(szz_ll), szz_area_m2=float(szz_local.area), radius_m=radius, method=method,
+    return SiteAnalysis(szz=_to_geojson(szz_ll), szz_area_m2=float(szz_local.area), radius_m=radius, method=method,
                         center=(frame.lat0, frame.lon0), receptors=results,
                         site_area_m2=float(site_local.area) if method == "buffer" else 0.0)
 
