@@ -247,7 +247,7 @@ class Workbench:
                 e.row = i + 1
             self._prepared = prepare(ems, self.dictionary)
         preset = self.preset
-        self.result = compute(self._prepared, preset)
+        self.result = compute(self._prepared, preset, getattr(self.profile, "duplicates", "sum") or "sum")
         klass = self._prepared.hazard_class.astype(np.int64)
         if preset.assumed_class_when_missing is not None:
             klass = np.where(klass == 0, int(preset.assumed_class_when_missing), klass)
@@ -527,7 +527,7 @@ class Workbench:
         }
 
     def restore_state(self, d: dict) -> None:
-        prof = Profile.from_json(d["profile"], "session")
+        prof = Profile.from_json(d["profile"], "session", strict=False)
         self.load(prof, d.get("file"))
         if d.get("preset") in self.presets:
             self._apply_preset(d["preset"])
