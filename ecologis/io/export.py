@@ -25,6 +25,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import numpy as np
+
 from ecologis.i18n import t_lang
 from ecologis.io.atomic import atomic_write_bytes
 
@@ -63,6 +65,18 @@ def _num(v):
     return x if math.isfinite(x) else None
 
 
+def counted_mask(result):
+    """Rows counted in КНП: valid, with a ГДК, and with a class (or the preset's assumed
+    class) — the inclusion rule of :func:`ecologis.core.assess.compute`."""
+    from ecologis.core.gdk import KIND_NONE
+
+    p = result.prepared
+    k = p.hazard_class
+    if result.preset.assumed_class_when_missing is not None:
+        k = np.where(k == 0, result.preset.assumed_class_when_missing, k)
+    return p.valid & (p.gdk_kind != KIND_NONE) & (k > 0)
+
+
 def export_rows(result, lang: str = "uk") -> tuple[list[str], list[list]]:
     """Headers and one row per input row: the entered values, the resolved substance,
     t/yr, the ГДК used and its kind, class, a(c), contribution and share (0..1).
@@ -72,9 +86,7 @@ def export_rows(result, lang: str = "uk") -> tuple[list[str], list[list]]:
     prep = result.prepared
     a_arr = result.preset.a_array()
     assumed = result.preset.assumed_class_when_missing
-    counted = set()
-    for rows in result.g_rows:
-        counted.update(rows)
+    counted = set(prep.rows[i] for i in np.flatnonzero(counted_mask(result)).tolist())
     headers = [t_lang(lang, "io.col." + c) for c in ROW_COLUMNS]
     out = []
     for i in range(prep.n):
@@ -241,16 +253,23 @@ def circle_polygon(lat: float, lon: float, radius_m: float, n: int = CIRCLE_VERT
 def site_buffer_polygon(site: dict, radius_m: float, lat0: float, lon0: float) -> dict:
     """The site boundary buffered by ``radius_m`` (GeoJSON geometry, lon/lat), computed
     in an azimuthal equidistant projection centred at (lat0, lon0)."""
+    import shapely
     from pyproj import CRS, Transformer
     from shapely.geometry import mapping, shape
     from shapely.geometry.polygon import orient
-    from shapely.ops import transform
 
     aeqd = CRS.from_proj4(f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +datum=WGS84 +units=m")
-    fwd = Transformer.from_crs("EPSG:4326", aeqd, always_xy=True).transform
-    inv = Transformer.from_crs(aeqd, "EPSG:4326", always_xy=True).transform
-    geom = transform(fwd, shape(site)).buffer(float(radius_m), quad_segs=32)
-    geom = transform(inv, geom)
+    fwd = Transformer.from_crs("EPSG:4326", aeqd, always_xy=True)
+    inv = Transformer.from_crs(aeqd, "EPSG:4326", always_xy=True)
+
+    def _apply(tr):
+        def f(xy):
+            x, y = tr.transform(xy[:, 0], xy[:, 1])
+            return np.column_stack([x, y])
+        return f
+
+    geom = shapely.transform(shape(site), _apply(fwd)).buffer(float(radius_m), quad_segs=32)
+    geom = shapely.transform(geom, _apply(inv))
     if geom.geom_type == "Polygon":
         geom = orient(geom, 1.0)
     m = mapping(geom)

@@ -1,0 +1,155 @@
+"""Exports: XLSX numbers as numbers, CSV with BOM, JSON, GeoJSON/KML geometry, dictionary."""
+
+import csv
+import io
+import json
+import math
+import xml.etree.ElementTree as ET
+
+import openpyxl
+import pytest
+from pyproj import Geod
+
+from ecologis.io.emissions_table import read_emissions
+from ecologis.io.export import (DictionaryImportError, ExportError, csv_bytes, export_dictionary, export_file,
+                                geojson_doc, import_dictionary, kml_bytes)
+from ecologis.io.profile import load_profile
+from ecologis.report.pdf_report import assess_profile
+
+DEMO_KNP = 1386.1866552   # seed README, thesis §4.2-4.3
+# per-row contributions of the demo, hand-computed a·M/ГДК (thesis formula 2.1)
+NO2 = 1.3 * 34.7849 / 0.04        # 1130.50925
+SO2 = 1.0 * 8.27394 / 0.05        # 165.4788
+
+
+@pytest.fixture
+def demo(demo_path):
+    p = load_profile(demo_path)
+    return p, assess_profile(p)
+
+
+def test_xlsx_numbers_are_numbers(demo, tmp_path):
+    p, r = demo
+    f = export_file("xlsx", p, r, tmp_path / "out.xlsx", "uk")
+    wb = openpyxl.load_workbook(f)
+    ws = wb.worksheets[0]
+    assert ws.freeze_panes == "A2"
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 10
+    by_row = {row[0]: row for row in rows}
+    no2 = by_row[3]
+    assert isinstance(no2[4], float) and no2[4] == 34.7849        # mass as entered
+    assert isinstance(no2[6], float) and no2[6] == 34.7849        # t/yr
+    assert no2[7] == 0.04 and no2[9] == 2 and no2[10] == 1.3
+    assert isinstance(no2[11], float) and no2[11] == pytest.approx(NO2, rel=1e-12)
+    assert no2[12] == pytest.approx(NO2 / DEMO_KNP, rel=1e-9)
+    assert by_row[2][11] == pytest.approx(SO2, rel=1e-12)
+    assert ws.cell(row=4, column=12).number_format == "#,##0.000"
+    assert ws.cell(row=4, column=13).number_format == "0.00%"
+    ss = wb.worksheets[1]
+    assert ss.freeze_panes == "A2"
+    values = {row[0]: row[1] for row in ss.iter_rows(min_row=2, values_only=True)}
+    assert isinstance(values["КНП"], float) and values["КНП"] == pytest.approx(DEMO_KNP, rel=1e-12)
+    assert values["Категорія небезпеки"] == "III" and values["СЗЗ, м"] == 300.0
+
+
+def test_csv_utf8_bom_reads_back(demo, tmp_path, dictionary):
+    p, r = demo
+    data = csv_bytes(r, "uk")
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][0] == "Рядок" and len(rows) == 11
+    no2 = [x for x in rows if x[0] == "3"][0]
+    assert float(no2[11]) == pytest.approx(NO2, rel=1e-15)   # repr() keeps every digit
+    assert "Азоту діоксид" in no2[2]
+    # our own reader takes the exported file back (BOM, comma delimiter, Cyrillic headers mapped)
+    f = tmp_path / "back.csv"
+    f.write_bytes(data)
+    t = read_emissions(f, dictionary)
+    assert t.encoding == "utf-8-sig"
+    assert [float(e.mass) for e in t.emissions][2] == 34.7849
+
+
+def test_json_export(demo, tmp_path):
+    p, r = demo
+    f = export_file("json", p, r, tmp_path / "a.json")
+    doc = json.loads(f.read_text("utf-8"))
+    assert doc["result"]["knp"] == pytest.approx(DEMO_KNP, rel=1e-12)
+    assert doc["profile"]["enterprise"]["name"].startswith("ПрАТ")
+
+
+def test_geojson_circle(demo):
+    p, r = demo
+    doc = geojson_doc(p, r)
+    roles = [f["properties"]["role"] for f in doc["features"]]
+    assert roles == ["enterprise", "szz"]
+    ring = doc["features"][1]["geometry"]["coordinates"][0]
+    assert ring[0] == ring[-1] and len(ring) == 129
+    g = Geod(ellps="WGS84")
+    for lon, lat in ring[:-1]:
+        _, _, d = g.inv(p.enterprise.lon, p.enterprise.lat, lon, lat)
+        assert d == pytest.approx(300.0, abs=1e-6)
+    # counter-clockwise exterior (RFC 7946): positive shoelace area
+    area = sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:]))
+    assert area > 0
+
+
+def test_geojson_site_buffer_and_kml(demo, tmp_path):
+    p, r = demo
+    # a 0.004° × 0.0025° rectangle around the plant
+    p.site = {"type": "Polygon", "coordinates": [[[28.466, 49.232], [28.470, 49.232], [28.470, 49.2345],
+                                                   [28.466, 49.2345], [28.466, 49.232]]]}
+    p.enterprise.name = "Завод <b>&</b> «Ко»"
+    doc = geojson_doc(p, r)
+    assert [f["properties"]["role"] for f in doc["features"]] == ["enterprise", "site", "szz"]
+    buf = doc["features"][2]["geometry"]["coordinates"][0]
+    g = Geod(ellps="WGS84")
+    # the buffer reaches ≈300 m beyond the site's west edge (lon 28.466) along the site's mid-latitude
+    west = min(buf, key=lambda c: c[0])
+    _, _, d = g.inv(28.466, west[1], west[0], west[1])
+    assert d == pytest.approx(300.0, rel=0.01)
+    data = kml_bytes(p, r, "en")
+    root = ET.fromstring(data)
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    names = [n.text for n in root.findall(".//k:Placemark/k:name", ns)]
+    assert names[0] == "Завод <b>&</b> «Ко»"            # markup survives as text
+    assert len(root.findall(".//k:Polygon", ns)) == 2
+
+
+def test_geo_export_without_coordinates(demo):
+    p, r = demo
+    p.enterprise.lat = p.enterprise.lon = None
+    with pytest.raises(ExportError) as ei:
+        geojson_doc(p, r)
+    assert ei.value.message("en")
+
+
+def test_dictionary_export_import_round_trip(tmp_path):
+    from ecologis.core.dictionary import Substance, load_dictionary
+
+    d = load_dictionary()
+    d.put(Substance(id="user-1", name_uk="Речовина користувача", name_en="User substance", gdk_sd=0.2, hazard_class=3))
+    f = tmp_path / "dict.json"
+    assert export_dictionary(d, f) == 1
+    d2 = load_dictionary()
+    assert d2.get("user-1") is None
+    assert import_dictionary(d2, f) == 1
+    d3 = load_dictionary()              # saved to the (test-isolated) user overlay
+    assert d3.get("user-1").gdk_sd == 0.2
+
+
+def test_dictionary_import_all_or_nothing(tmp_path):
+    from ecologis.core.dictionary import load_dictionary
+
+    f = tmp_path / "bad.json"
+    f.write_text(json.dumps({"substances": [
+        {"id": "ok-1", "name_uk": "Добра", "name_en": "Good", "gdk_sd": 1.0},
+        {"id": "bad-1", "name_uk": "Погана", "name_en": "Bad", "gdk_sd": 0, "hazard_class": 9},
+    ]}), "utf-8")
+    d = load_dictionary()
+    v = d.version
+    with pytest.raises(DictionaryImportError) as ei:
+        import_dictionary(d, f)
+    msgs = ei.value.messages("en")
+    assert len(msgs) == 2 and all("entry 2" in m for m in msgs)
+    assert d.get("ok-1") is None and d.version == v
