@@ -225,29 +225,29 @@ class DictionaryEditor(QDialog):
         self.table.clearSelection()
         self.load(None)
 
-    def record(self) -> dict:
+    def raw_record(self) -> dict:
+        """The form as typed (text), for validation messages that quote the user's input."""
         d = {}
         for f, e in self.fields.items():
             text = e.text().strip()
             d[f] = text if text else None
-        for f in NUMBER_FIELDS:
+        d["group"] = self.group.currentData() or (self.current.group if self.current else "other")
+        return d
+
+    def record(self) -> dict:
+        """The form with numbers parsed (after validation)."""
+        d = self.raw_record()
+        for f in NUMBER_FIELDS + ("hazard_class",):
             if d[f] is not None:
                 try:
                     d[f] = parse_number(d[f])[0]
                 except NumberProblem:
-                    pass  # left as text: validate_substance_record reports it
-        if d["hazard_class"] is not None:
-            try:
-                d["hazard_class"] = parse_number(d["hazard_class"])[0]
-            except NumberProblem:
-                pass
-        d["group"] = self.group.currentData() or (self.current.group if self.current else "other")
+                    pass
         return d
 
     def apply(self) -> bool:
         """Validate the form and put the entry into the dictionary; False if refused."""
-        d = self.record()
-        problems = validate_substance_record(d)
+        problems = validate_substance_record(self.raw_record())
         for e in self.fields.values():
             e.setProperty("invalid", False)
         if problems:
@@ -260,6 +260,7 @@ class DictionaryEditor(QDialog):
                 e.style().polish(e)
             self.error.setText("\n".join(msgs))
             return False
+        d = self.record()
         if d["hazard_class"] is not None:
             d["hazard_class"] = int(d["hazard_class"])
         new = Substance.from_json(d, origin="user")
