@@ -1,0 +1,217 @@
+"""PDF forms of Order No. 286: the request for background values (annex 4) prefilled from a
+profile, and the issued values (annexes 2, 3, 5, 6) from a background result.
+
+The published Order gives the titles of annexes 2, 3, 5 and 6 but not their tables
+(seed lines 565-666); the table columns here are ours (substance, post, gradation values
+in mg/m³, method, dates) and say so in a footnote.  Annex 4 follows its six printed items
+and signature block (seed lines 604-630).  A result that used a reconstructed piece
+prints the "reconstructed method, not normative" notice and the list of pieces.
+
+Fonts: DejaVu Sans (Cyrillic), embedded.  All user text is XML-escaped.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from ecologis.i18n import t_lang
+from ecologis.io.atomic import atomic_write_bytes
+from ecologis.paths import RESOURCES_DIR
+
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+FORMS = ("request", "annex2", "annex3", "annex5", "annex6")
+GRADS = ("calm", "N", "E", "S", "W")
+
+
+class FormError(ValueError):
+    def __init__(self, key: str, **params):
+        super().__init__(f"{key} {params}")
+        self.key = key
+        self.params = params
+
+    def message(self, lang: str | None = None) -> str:
+        from ecologis.i18n import t
+
+        return t_lang(lang, self.key, **self.params) if lang else t(self.key, **self.params)
+
+
+def _register_fonts() -> None:
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    fonts = RESOURCES_DIR / "fonts"
+    pdfmetrics.registerFont(TTFont(FONT, str(fonts / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(fonts / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+
+
+def _styles():
+    base = ParagraphStyle("bgbase", fontName=FONT, fontSize=10, leading=13)
+    return {
+        "annex": ParagraphStyle("bgannex", parent=base, fontSize=8.5, leading=10.5, alignment=TA_RIGHT),
+        "title": ParagraphStyle("bgtitle", parent=base, fontName=FONT_BOLD, fontSize=13, leading=17,
+                                alignment=TA_CENTER, spaceBefore=6),
+        "subtitle": ParagraphStyle("bgsub", parent=base, alignment=TA_CENTER, spaceAfter=8),
+        "p": base,
+        "h": ParagraphStyle("bgh", parent=base, fontName=FONT_BOLD, spaceBefore=6, spaceAfter=2),
+        "warn": ParagraphStyle("bgwarn", parent=base, fontName=FONT_BOLD, textColor=colors.HexColor("#a00000"),
+                               spaceBefore=6, spaceAfter=4),
+        "small": ParagraphStyle("bgsmall", parent=base, fontSize=7.5, leading=9.5),
+        "cell": ParagraphStyle("bgcell", parent=base, fontSize=8, leading=10),
+        "cellb": ParagraphStyle("bgcellb", parent=base, fontName=FONT_BOLD, fontSize=8, leading=10),
+    }
+
+
+def _e(text) -> str:
+    return escape("" if text is None else str(text))
+
+
+def _n(x) -> str:
+    if x is None:
+        return "—"
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        return f"{float(x):.4g}" if math.isfinite(float(x)) else "—"
+    return str(x)
+
+
+def _table(rows, widths, st):
+    data = [[Paragraph(_e(c), st["cellb"] if i == 0 else st["cell"]) for c in r] for i, r in enumerate(rows)]
+    tb = Table(data, colWidths=widths, repeatRows=1)
+    tb.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                            ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return tb
+
+
+def _reconstructed_block(result: dict, T, st) -> list:
+    if not result.get("reconstructed"):
+        return []
+    out = [Paragraph(_e(T("bg.warn.reconstructed")), st["warn"])]
+    for p in result.get("reconstructed_pieces") or []:
+        pid = p["id"] if isinstance(p, dict) else str(p)
+        out.append(Paragraph(_e(f"• {pid}: {T('bg.piece.' + pid)}"), st["small"]))
+    return out
+
+
+def _request_story(profile, T, st) -> list:
+    ent = profile.enterprise if profile is not None else None
+    subs = []
+    if profile is not None:
+        seen = set()
+        for e in profile.emissions:
+            if e.substance not in seen:
+                seen.add(e.substance)
+                subs.append(e.substance)
+    coords = ""
+    if ent is not None and ent.lat is not None and ent.lon is not None:
+        coords = T("bg.form.coords", lat=f"{ent.lat:.5f}", lon=f"{ent.lon:.5f}")
+    org = ", ".join(x for x in ((ent.name, T("bg.form.edrpou", code=ent.edrpou) if ent.edrpou else "",
+                                 ent.address, ent.contacts) if ent else ()) if x)
+    items = [
+        (T("bg.form.req.1"), org),
+        (T("bg.form.req.2"), ent.address if ent else ""),
+        (T("bg.form.req.3"), ", ".join(x for x in ((ent.name, ent.activity) if ent else ()) if x)),
+        (T("bg.form.req.4"), "; ".join(x for x in ((ent.address if ent else ""), coords) if x)),
+        (T("bg.form.req.5"), "; ".join(subs)),
+        (T("bg.form.req.6"), ""),
+    ]
+    story = [Paragraph(_e(T("bg.form.annex_head", n=4, clause="5.5")), st["annex"]),
+             Paragraph(_e(T("bg.form.request.title")), st["title"]),
+             Paragraph(_e(T("bg.form.request.subtitle")), st["subtitle"])]
+    blank = "_" * 60
+    for i, (label, value) in enumerate(items, start=1):
+        story.append(Paragraph(f"<b>{i}.</b> {_e(label)}", st["p"]))
+        story.append(Paragraph(_e(value) if value else blank, st["cell"] if value else st["small"]))
+        story.append(Spacer(1, 4))
+    story += [Spacer(1, 14), Paragraph(_e(T("bg.form.req.signatory")), st["p"]), Spacer(1, 16),
+              _table([[T("bg.form.sign.position"), T("bg.form.sign.signature"), T("bg.form.sign.name")],
+                      ["", "", ""]], [55 * mm, 45 * mm, 70 * mm], st)]
+    return story
+
+
+def _values_story(form: str, result: dict, T, st) -> list:
+    n = int(form[-1])
+    observed = n in (2, 5)
+    clause = {2: "5.2, 5.3", 3: "5.4", 5: "5.6", 6: "5.6"}[n]
+    story = [Paragraph(_e(T("bg.form.annex_head", n=n, clause=clause)), st["annex"]),
+             Paragraph(_e(T("bg.form.values.title")), st["title"]),
+             Paragraph(_e(T("bg.form.values.observed" if observed else
+                            ("bg.form.values.calculated" if n == 6 else "bg.form.values.plain"))), st["subtitle"])]
+    story.append(Paragraph(_e(T("bg.form.method", method=result.get("method", "—"),
+                                ref=result.get("method_ref", "—"))), st["p"]))
+    story.append(Paragraph(_e(T("bg.out.dates", date=result.get("date", "—"),
+                                valid_until=result.get("valid_until", "—"))), st["p"]))
+    story.append(Spacer(1, 6))
+    method = result.get("method")
+    values = result.get("values") or []
+    if method in ("posts", "summation"):
+        head = [T("bg.form.col.post"), T("bg.form.col.substance")] + [T("bg.grad." + g) for g in GRADS] + \
+               [T("bg.form.col.issued"), T("bg.form.col.sufficient")]
+        rows = [head]
+        for r in values:
+            grads = {g["gradation"]: g.get("background_mg_m3") for g in r.get("gradations") or []}
+            issued = "; ".join(f"{T('bg.grad.' + i['gradation'])}: {_n(i.get('value_mg_m3'))}"
+                               for i in r.get("issued") or [])
+            suff = (r.get("sufficiency") or {}).get("sufficient")
+            rows.append([r.get("post", ""), r.get("name_uk") if T("bg.lang") == "uk" else r.get("name_en")]
+                        + [_n(grads.get(g)) for g in GRADS]
+                        + [issued, T("bg.out.sufficient") if suff else T("bg.out.insufficient")])
+        widths = [12 * mm, 30 * mm] + [16 * mm] * 5 + [38 * mm, 20 * mm]
+    elif method in ("interpolation", "extrapolation"):
+        rows = [[T("bg.form.col.substance"), T("bg.form.col.gradation"), T("bg.form.col.value")]]
+        rows += [[r.get("substance"), T("bg.grad." + r.get("gradation", "any")), _n(r.get("value_mg_m3"))]
+                 for r in values]
+        widths = [70 * mm, 40 * mm, 40 * mm]
+    else:
+        rows = [[T("bg.form.col.substance"), T("bg.form.col.value"), T("bg.form.col.share"), T("bg.form.col.source")]]
+        for r in values:
+            name = r.get("name_uk") if T("bg.lang") == "uk" else r.get("name_en")
+            extra = r.get("rhumb") or r.get("quantity") or ""
+            rows.append([(name or r.get("substance") or "") + (f" ({extra})" if extra else ""),
+                         _n(r.get("value_mg_m3")), _n(r.get("share_gdk_mr")),
+                         r.get("gdk_source_title") or r.get("source_ref") or result.get("method_ref", "")])
+        widths = [55 * mm, 25 * mm, 25 * mm, 65 * mm]
+    story.append(_table(rows, widths, st))
+    story += _reconstructed_block(result, T, st)
+    for w in result.get("warnings") or []:
+        story.append(Paragraph(_e(T("bg.out.warning", message=w.get("message", w.get("code", "")))), st["small"]))
+    story += [Spacer(1, 8), Paragraph(_e(T("bg.form.layout_note")), st["small"])]
+    return story
+
+
+def build_form(form: str, profile=None, result: dict | None = None, lang: str = "uk") -> bytes:
+    """PDF bytes of ``form`` (``request`` = annex 4; ``annex2|3|5|6`` need ``result``, the
+    JSON of a :class:`~ecologis.core.background.BackgroundResult`)."""
+    if form not in FORMS:
+        raise FormError("bg.err.form_unknown", form=form)
+    T = lambda key, **kw: t_lang(lang, key, **kw)  # noqa: E731
+    _register_fonts()
+    st = _styles()
+    if form == "request":
+        story = _request_story(profile, T, st)
+    else:
+        if not isinstance(result, dict) or "values" not in result:
+            raise FormError("bg.err.form_needs_result", form=form)
+        story = _values_story(form, result, T, st)
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
+                            bottomMargin=15 * mm, title=T("bg.form.request.title" if form == "request"
+                                                          else "bg.form.values.title"), author="EcologIS")
+    doc.build(story)
+    return buf.getvalue()
+
+
+def write_form(form: str, path, profile=None, result: dict | None = None, lang: str = "uk") -> None:
+    """Build the form and write it atomically (nothing is written if building fails)."""
+    atomic_write_bytes(path, build_form(form, profile=profile, result=result, lang=lang))

@@ -1,0 +1,63 @@
+"""PDF forms: annex 4 request prefilled from a profile (user text escaped), annexes 2/3/5/6
+from results, reconstructed notice printed, atomic write, CLI."""
+
+import io
+import json
+
+import pytest
+from pypdf import PdfReader
+
+from ecologis.cli import main
+from ecologis.core.background import calculated, default_background
+from ecologis.core.model import Emission, Enterprise
+from ecologis.io.profile import Profile, load_profile, save_profile
+from ecologis.paths import DEMO_PROFILE
+from ecologis.report.background_forms import FormError, build_form, write_form
+
+
+def _text(pdf: bytes) -> str:
+    return " ".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf)).pages).replace("\n", " ")
+
+
+def test_request_prefilled_from_profile_and_escaped():
+    prof = Profile(enterprise=Enterprise(name="ТОВ <b>&«Тест»", address="м. Вінниця, вул. Х, 1", lat=49.2, lon=28.4),
+                   emissions=[Emission(substance="Азоту діоксид", mass=1.0, unit="t/yr"),
+                              Emission(substance="Аміак", mass=1.0, unit="t/yr")])
+    txt = _text(build_form("request", profile=prof, lang="uk"))
+    assert "ЗАПИТ" in txt and "Додаток 4" in txt
+    assert "ТОВ <b>&«Тест»" in txt                      # escaped, printed literally
+    assert "Азоту діоксид; Аміак" in txt and "49.20000" in txt
+    assert "(прізвище, ініціали)" in txt
+
+
+def test_values_forms_carry_reconstructed_notice_only_when_used():
+    rec = calculated(0.25, substance="NO2", c_own=0.05).to_json("en")
+    txt = _text(build_form("annex6", result=rec, lang="en"))
+    assert "VALUES" in txt and "by calculation" in txt and "RECONSTRUCTED METHOD" in txt and "0.08" in txt
+    plain = default_background(100_000, ["CO"]).to_json("uk")
+    txt = _text(build_form("annex3", result=plain, lang="uk"))
+    assert "0.8" in txt and "РЕКОНСТРУЙОВАНИЙ" not in txt
+
+
+def test_form_errors_and_atomic_write(tmp_path):
+    with pytest.raises(FormError):
+        build_form("annex2")
+    out = tmp_path / "a.pdf"
+    with pytest.raises(FormError):
+        write_form("annex5", out, result=None)
+    assert not out.exists()
+
+
+def test_cli_forms(tmp_path, capsys):
+    p = tmp_path / "prof.json"
+    save_profile(load_profile(DEMO_PROFILE), p)
+    out = tmp_path / "req.pdf"
+    assert main(["background", "forms", "request", "--profile", str(p), "--out", str(out)]) == 0
+    assert "РОШЕН" in _text(out.read_bytes())
+    r = tmp_path / "r.json"
+    r.write_text(json.dumps(default_background(30_000, ["SO2"]).to_json()), encoding="utf-8")
+    out5 = tmp_path / "a5.pdf"
+    assert main(["background", "forms", "annex5", "--result", str(r), "--out", str(out5)]) == 0
+    assert out5.read_bytes()[:5] == b"%PDF-"
+    capsys.readouterr()
+    assert main(["background", "forms", "annex2", "--out", str(tmp_path / "x.pdf")]) == 2
