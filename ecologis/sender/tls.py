@@ -289,6 +289,10 @@ class HttpsTransport:
                                            context=self.context)
         conn.connect()
         conn.sock.settimeout(self.read_timeout)
+        try:
+            conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
         self.last_tls = {"version": conn.sock.version(), "cipher": (conn.sock.cipher() or ("",))[0],
                          "server_cert": conn.sock.getpeercert() or {}}
         return conn
