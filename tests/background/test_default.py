@@ -86,3 +86,19 @@ def test_validity_three_years():
     j = res.to_json()
     assert j["date"] == "2025-03-01" and j["valid_until"] == "2028-03-01"
     assert j["method"] == "default" and j["inputs"]["population"] == 10_000
+
+
+def test_results_stored_in_profile_with_validity(tmp_path):
+    from ecologis.core.background.store import store_result, valid_backgrounds
+    from ecologis.io.profile import Profile, load_profile, save_profile
+
+    prof = Profile()
+    store_result(prof, default_background(100_000, ["CO"], date=dt.date(2020, 1, 10)))   # valid to 2023-01-10
+    store_result(prof, default_background(100_000, ["SO2"], date=dt.date(2024, 5, 1)))   # valid to 2027-05-01
+    p = tmp_path / "p.json"
+    save_profile(prof, p)
+    back = load_profile(p)
+    on_2025 = valid_backgrounds(back, dt.date(2025, 1, 1))
+    assert [(r["substance"], r["value_mg_m3"]) for r in on_2025] == [("SO2", 0.05)]
+    assert valid_backgrounds(back, dt.date(2022, 12, 31))[0]["substance"] == "CO"
+    assert valid_backgrounds(back, dt.date(2027, 5, 1)) == []          # expired on the end date

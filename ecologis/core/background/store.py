@@ -1,0 +1,53 @@
+"""Keeping background results in an enterprise profile (``profile.extensions["background"]``)
+and reading back the values still valid on a date (Order 286 §5.7: three years).
+
+Pure functions over a :class:`ecologis.io.profile.Profile`-like object with an
+``extensions`` dict; saving the profile is the caller's business (atomic
+``save_profile``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+KEY = "background"
+
+
+def store_result(profile, result) -> dict:
+    """Append a result (a :class:`BackgroundResult` or its JSON) to the profile; return the
+    stored JSON."""
+    doc = result.to_json() if hasattr(result, "to_json") else dict(result)
+    ext = profile.extensions.setdefault(KEY, {})
+    ext.setdefault("results", []).append(doc)
+    return doc
+
+
+def stored_results(profile) -> list[dict]:
+    return list((profile.extensions.get(KEY) or {}).get("results") or [])
+
+
+def valid_backgrounds(profile, on: _dt.date | None = None) -> list[dict]:
+    """Single-value backgrounds valid on ``on`` (default today), newest first: one row per
+    stored value with substance, value_mg_m3, gradation (when any), method, date,
+    valid_until and reconstructed.  Expired results are left out."""
+    on = on or _dt.date.today()
+    out = []
+    for doc in reversed(stored_results(profile)):
+        try:
+            start = _dt.date.fromisoformat(doc["date"])
+            end = _dt.date.fromisoformat(doc["valid_until"])
+        except (KeyError, ValueError, TypeError):
+            continue
+        if not (start <= on < end):
+            continue
+        common = {"method": doc.get("method"), "date": doc["date"], "valid_until": doc["valid_until"],
+                  "reconstructed": bool(doc.get("reconstructed"))}
+        for v in doc.get("values") or []:
+            if "issued" in v:            # posts / summation: the issued values
+                for i in v["issued"]:
+                    out.append({"substance": v.get("substance"), "post": v.get("post"),
+                                "gradation": i["gradation"], "value_mg_m3": i["value_mg_m3"], **common})
+            elif v.get("value_mg_m3") is not None:
+                out.append({"substance": v.get("substance"), "gradation": v.get("gradation") or v.get("rhumb"),
+                            "value_mg_m3": v["value_mg_m3"], **common})
+    return out
