@@ -200,7 +200,10 @@ def _rows_to_table(file: str, rows: list[list], row_offset: int, dictionary: Dic
 
 
 def _safe_cell(v):
-    """Cell values the core can parse: ints beyond float range become text ("inf")."""
+    """Cell values the core can parse: ints beyond float range become text ("inf");
+    the NaN pandas puts into the missing cells of a short row becomes empty."""
+    if isinstance(v, float) and v != v:
+        return None
     if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 2**1023:
         return str(v)
     return v

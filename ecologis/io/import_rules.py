@@ -146,6 +146,10 @@ def _number_or_raw(v):
     """The number a cell means, exactly as parsed (never rounded); raw text if it is not one."""
     if v is None or isinstance(v, bool):
         return v
+    if isinstance(v, str) and not v.strip():
+        return None
+    if isinstance(v, float) and not math.isfinite(v):
+        return None if math.isnan(v) else v
     try:
         x, _ = parse_number(v)
     except NumberProblem:
@@ -165,8 +169,12 @@ def finalize(plan: ImportPlan, duplicates: str | None) -> list[Emission]:
         e2.gdk_sd = _number_or_raw(e2.gdk_sd)
         e2.gdk_mr = _number_or_raw(e2.gdk_mr)
         hc = _number_or_raw(e2.hazard_class)
-        e2.hazard_class = int(hc) if isinstance(hc, float) and hc == int(hc) else hc
-        e2.hours_per_year = _number_or_raw(e2.hours_per_year)
+        e2.hazard_class = int(hc) if isinstance(hc, float) and math.isfinite(hc) and hc == int(hc) else hc
+        hours = _number_or_raw(e2.hours_per_year)
+        e2.hours_per_year = 8760.0 if hours is None else hours
+        for name in ("source_id", "date"):
+            if isinstance(getattr(e2, name), str) and not getattr(e2, name).strip():
+                setattr(e2, name, None)
         e2.row = k
         out.append(e2)
     return out
