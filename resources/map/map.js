@@ -155,7 +155,8 @@
         if (span / GRID_STEPS[i] <= 8) { step = GRID_STEPS[i]; break; }
       }
       var digits = gridDigits(step);
-      var style = {color: '#8a93a6', weight: 1, opacity: 0.7, interactive: false, dashArray: '4 4'};
+      var style = {color: '#8a93a6', weight: 1, opacity: 0.7, interactive: false, dashArray: '4 4', pmIgnore: true,
+        snapIgnore: true};
       var south = Math.max(-90, b.getSouth()), north = Math.min(90, b.getNorth());
       var west = b.getWest(), east = b.getEast();
       var lat0 = Math.ceil(south / step) * step, lng0 = Math.ceil(west / step) * step;
@@ -176,7 +177,7 @@
     _label: function (text, latlng) {
       var icon = L.divIcon({className: 'eco-grid-label', html: el('span', 'eco-grid-label-inner', text),
         iconSize: null, iconAnchor: [0, 8]});
-      return L.marker(latlng, {icon: icon, interactive: false, keyboard: false});
+      return L.marker(latlng, {icon: icon, interactive: false, keyboard: false, pmIgnore: true, snapIgnore: true});
     }
   });
 
@@ -285,7 +286,7 @@
   }
 
   function buildEnterprise() {
-    marker = L.marker([state.lat, state.lng], {draggable: true, autoPan: true, keyboard: true});
+    marker = L.marker([state.lat, state.lng], {draggable: true, autoPan: true, keyboard: true, pmIgnore: true});
     marker.bindPopup(function () { return enterprisePopup(); });
     marker.on('drag', function () {
       var ll = marker.getLatLng();
@@ -301,8 +302,9 @@
     });
     marker.addTo(map);
     circle = L.circle([state.lat, state.lng], {radius: 0, color: '#d33', weight: 2, fillOpacity: 0.12,
-      interactive: false});
-    szzLayer = L.geoJSON(null, {style: {color: '#d33', weight: 2, fillOpacity: 0.12}, interactive: false});
+      interactive: false, pmIgnore: true});
+    szzLayer = L.geoJSON(null, {style: {color: '#d33', weight: 2, fillOpacity: 0.12}, interactive: false,
+      pmIgnore: true});
     szzGroup.addLayer(szzLayer);
     szzGroup.addTo(map);
     refreshCircle();
@@ -338,6 +340,7 @@
       var r = Number(metres);
       state.radius = (isFinite(r) && r > 0) ? r : 0;
       refreshCircle();
+      extensions.forEach(function (x) { if (x.onRadius) { x.onRadius(state.radius); } });
       if (marker.isPopupOpen()) { marker.getPopup().setContent(enterprisePopup()); }
       return state.radius;
     },
@@ -348,8 +351,10 @@
       refreshCircle();
       return !!state.szz;
     },
-    setStrings: function (strings) {
+    lang: CFG.lang || 'uk',
+    setStrings: function (strings, lang) {
       S = strings || {};
+      if (lang) { api.lang = lang; }
       if (osmLayer) { setAttribution(osmLayer, osmAttribution()); }
       setAttribution(offlineLayer, escapeHtml(tr('map.attribution.offline')));
       buildLayersControl();

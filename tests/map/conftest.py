@@ -28,7 +28,8 @@ class PageHelper:
     def js(self, code: str, timeout: int = 10000):
         """Evaluate ``code`` in the page; JSON-encoded there, decoded here."""
         box = []
-        self.view.run_js("JSON.stringify((function(){ return (%s); })())" % code, box.append)
+        self.view.run_js("JSON.stringify((function(){ var v = (%s); return v === undefined ? null : v; })())" % code,
+                        box.append)
         self.qtbot.waitUntil(lambda: bool(box), timeout=timeout)
         return None if box[0] is None else json.loads(box[0])
 

@@ -56,6 +56,7 @@ class _Bridge(QObject):
     siteEditedJs = Signal(str)
     receptorsEditedJs = Signal(str)
     sourcesEditedJs = Signal(str)
+    searchJs = Signal(str)
 
     @Slot()
     def pageReady(self) -> None:
@@ -76,6 +77,10 @@ class _Bridge(QObject):
     @Slot(str)
     def sourcesEdited(self, json_text: str) -> None:
         self.sourcesEditedJs.emit(json_text)
+
+    @Slot(str)
+    def searchCoordinates(self, text: str) -> None:
+        self.searchJs.emit(text)
 
     @Slot(str)
     def log(self, message: str) -> None:
@@ -132,9 +137,11 @@ class MapView(QWidget):
     siteEdited = Signal(dict)
     receptorsEdited = Signal(list)
     sourcesEdited = Signal(list)
+    analysisChanged = Signal(object)
+    geometryError = Signal(str)
 
     def __init__(self, parent: QWidget | None = None, tile_url: str | None = None,
-                 animate: bool = True):
+                 animate: bool = True, auto_analyse: bool = True):
         super().__init__(parent)
         if tile_url is None:
             tile_url = os.environ.get("ECOLOGIS_TILE_URL", OSM_TILE_URL)
@@ -147,6 +154,11 @@ class MapView(QWidget):
         self._radius = 0.0
         self._szz: dict | None = None
         self._extra_state: dict[str, str] = {}   # name -> JS call replayed on reload
+        self._site: dict | None = None
+        self._sources: list[dict] = []
+        self._receptors: list[dict] = []
+        self._auto_analyse = auto_analyse
+        self._analysis = None
 
         self.view = QWebEngineView(self)
         self.page = _Page(self.view)
@@ -165,6 +177,7 @@ class MapView(QWidget):
         self.bridge.siteEditedJs.connect(self._on_site_edited)
         self.bridge.receptorsEditedJs.connect(self._on_receptors_edited)
         self.bridge.sourcesEditedJs.connect(self._on_sources_edited)
+        self.bridge.searchJs.connect(self._on_search)
         self.page.loadStarted.connect(self._on_load_started)
 
         lay = QVBoxLayout(self)
@@ -180,7 +193,7 @@ class MapView(QWidget):
     def _config(self) -> dict:
         return {"tileUrl": self._tile_url, "lat": self._lat, "lon": self._lon,
                 "name": self._name, "radius": self._radius, "zoom": 14,
-                "noAnimation": not self._animate}
+                "noAnimation": not self._animate, "lang": translator.lang}
 
     def _install_init_script(self) -> None:
         """(Re)define the script that gives the page its config and strings first."""
@@ -212,9 +225,11 @@ class MapView(QWidget):
         self.pageReady.emit()
 
     def _state_js(self) -> str:
-        return ("(function(m){m.setStrings(%s);m.setEnterprise(%s,%s,%s);m.setRadius(%s);m.setSzz(%s);})"
-                "(window.ecologisMap);" % (_js(map_strings()), _js(self._lat), _js(self._lon),
-                                           _js(self._name), _js(self._radius), _js(self._szz)))
+        return ("(function(m){m.setStrings(%s,%s);m.setEnterprise(%s,%s,%s);m.setRadius(%s);m.setSzz(%s);"
+                "m.setSite(%s);m.setSources(%s);m.setReceptors(%s);})(window.ecologisMap);"
+                % (_js(map_strings()), _js(translator.lang), _js(self._lat), _js(self._lon), _js(self._name),
+                   _js(self._radius), _js(self._szz), _js(self._site), _js(self._sources),
+                   _js(self._receptors_for_page())))
 
     def _run_now(self, code: str, callback: Callable | None) -> None:
         if callback is None:
@@ -226,6 +241,8 @@ class MapView(QWidget):
         self._lat, self._lon = lat, lon
         self._install_init_script()
         self.markerMoved.emit(lat, lon)
+        if self._site is None:
+            self._analyse()
 
     def _on_site_edited(self, text: str) -> None:
         try:
@@ -233,7 +250,9 @@ class MapView(QWidget):
         except json.JSONDecodeError:
             log.warning("map page sent invalid site JSON")
             return
+        self._site = geom or None
         self.siteEdited.emit(geom or {})
+        self._analyse()
 
     def _on_receptors_edited(self, text: str) -> None:
         try:
@@ -241,7 +260,9 @@ class MapView(QWidget):
         except json.JSONDecodeError:
             log.warning("map page sent invalid receptors JSON")
             return
+        self._receptors = [dict(r) for r in items]
         self.receptorsEdited.emit(list(items))
+        self._analyse(update_receptors=True)
 
     def _on_sources_edited(self, text: str) -> None:
         try:
@@ -249,7 +270,56 @@ class MapView(QWidget):
         except json.JSONDecodeError:
             log.warning("map page sent invalid sources JSON")
             return
+        self._sources = [dict(s) for s in items]
         self.sourcesEdited.emit(list(items))
+
+    def _on_search(self, text: str) -> None:
+        from ecologis.core.geometry import GeometryError, parse_coordinates
+
+        try:
+            lat, lon = parse_coordinates(text)
+        except GeometryError as e:
+            self._call("searchError", e.message())
+            return
+        self._call("goTo", lat, lon)
+
+    def _receptors_for_page(self) -> list[dict]:
+        """Receptors with the analysis results (distance, inside) merged in by id."""
+        results = {}
+        if self._analysis is not None:
+            results = {r.id: r for r in self._analysis.receptors}
+        out = []
+        for r in self._receptors:
+            d = dict(r)
+            res = results.get(d.get("id"))
+            if res is not None:
+                d["distance_m"], d["inside"] = res.distance_m, res.inside
+            out.append(d)
+        return out
+
+    def _analyse(self, update_receptors: bool = False) -> None:
+        """Recompute the СЗЗ and the receptors' status with the core (no arithmetic here)."""
+        if not self._auto_analyse:
+            return
+        from ecologis.core.geometry import GeometryError, analyse_site
+
+        if self._site is None and not self._receptors:
+            if self._analysis is not None:
+                self._analysis = None
+                self.set_szz_geojson(None)
+                self.analysisChanged.emit(None)
+            return
+        try:
+            analysis = analyse_site(self._radius, self._site, self._receptors, center=(self._lat, self._lon))
+        except GeometryError as e:
+            self.geometryError.emit(e.message())
+            return
+        self._analysis = analysis
+        self.set_szz_geojson(analysis.szz if analysis.method == "buffer" else None)
+        if self._ready:
+            self._call("updateReceptorResults",
+                       [{"id": r.id, "distance_m": r.distance_m, "inside": r.inside} for r in analysis.receptors])
+        self.analysisChanged.emit(analysis)
 
     def _on_language(self, lang: str) -> None:
         self.retranslate()
@@ -281,6 +351,8 @@ class MapView(QWidget):
         self._install_init_script()
         if self._ready:
             self._call("setEnterprise", self._lat, self._lon, self._name)
+        if self._site is None:
+            self._analyse()
 
     def set_radius(self, metres: float | None) -> None:
         """Radius of the СЗЗ circle around the marker, metres (0/None hides it)."""
@@ -288,6 +360,7 @@ class MapView(QWidget):
         self._install_init_script()
         if self._ready:
             self._call("setRadius", self._radius)
+        self._analyse()
 
     def set_szz_geojson(self, geojson: dict | None) -> None:
         """Draw the СЗЗ as this GeoJSON (the site buffer); ``None`` shows the circle again."""
@@ -299,7 +372,68 @@ class MapView(QWidget):
         """Send the current language's ``map.*`` strings to the page."""
         self._install_init_script()
         if self._ready:
-            self._call("setStrings", map_strings())
+            self._call("setStrings", map_strings(), translator.lang)
+
+    def set_site(self, geojson: dict | None) -> None:
+        """Show the industrial site polygon (GeoJSON geometry, WGS84); ``None`` removes it.
+
+        Raises :class:`ecologis.core.geometry.GeometryError` for an invalid polygon."""
+        if geojson:
+            from ecologis.core.geometry import validate_site
+
+            validate_site(geojson)
+        self._site = geojson or None
+        if self._ready:
+            self._call("setSite", self._site)
+        self._analyse()
+
+    def site(self) -> dict | None:
+        return self._site
+
+    def set_sources(self, sources: list) -> None:
+        """Emission sources as points: dicts (or EmissionSource objects) with ``id``,
+        ``name``, ``lat``, ``lon``; those without coordinates are skipped."""
+        out = []
+        for s in sources or []:
+            get = s.get if isinstance(s, dict) else (lambda k, _s=s: getattr(_s, k, None))
+            if get("lat") is None or get("lon") is None:
+                continue
+            out.append({"id": str(get("id") or ""), "name": str(get("name") or ""),
+                        "lat": float(get("lat")), "lon": float(get("lon"))})
+        self._sources = out
+        if self._ready:
+            self._call("setSources", self._sources)
+
+    def sources(self) -> list[dict]:
+        return list(self._sources)
+
+    def set_receptors(self, receptors: list) -> None:
+        """Sensitive receptors: GeoJSON features or dicts (``name``, ``kind``, ``geometry``
+        or ``lat``/``lon``, optional ``id``).  Invalid ones raise GeometryError."""
+        from ecologis.core.geometry import Receptor
+
+        out = []
+        for i, r in enumerate(receptors or [], start=1):
+            rec = r if isinstance(r, Receptor) else Receptor.from_any(r, where=f"#{i}")
+            d = rec.to_json()
+            d["id"] = rec.id or f"r{i}"
+            out.append(d)
+        self._receptors = out
+        self._analysis = None
+        self._analyse()
+        if self._ready:
+            self._call("setReceptors", self._receptors_for_page())
+
+    def receptors(self) -> list[dict]:
+        return list(self._receptors)
+
+    def analysis(self):
+        """The last :class:`ecologis.core.geometry.SiteAnalysis` (None without site/receptors)."""
+        return self._analysis
+
+    def conflict_lines(self, lang: str | None = None) -> list[str]:
+        """Receptors inside the СЗЗ as translated lines for the results panel."""
+        return self._analysis.conflict_lines(lang) if self._analysis is not None else []
 
     def fit_all(self) -> None:
         """Zoom so that the marker, the СЗЗ and the site objects are all visible."""

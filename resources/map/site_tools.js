@@ -1,0 +1,430 @@
+/* EcologIS map page: site polygon, emission sources and sensitive receptors (issue 6).
+ *
+ * Registered as an extension of map.js (window.ecologisExtensions); uses the vendored
+ * leaflet-geoman drawing tools.  Python receives the edits through the "bridge"
+ * (siteEdited, sourcesEdited, receptorsEdited as JSON text) and sends back the
+ * analysed receptors (distance to the boundary, inside flag) with setReceptors.
+ * User text is put into the page only with textContent.
+ */
+(function () {
+  'use strict';
+
+  var KINDS = ['residential', 'school', 'kindergarten', 'hospital', 'recreation', 'water_intake', 'other'];
+
+  function factory(map, api) {
+    var tr = api.tr, el = api.el, fmt = api.fmt;
+    var siteGroup = L.featureGroup().addTo(map);
+    var sourcesGroup = L.featureGroup().addTo(map);
+    var receptorsGroup = L.featureGroup().addTo(map);
+    var sourceCircles = L.featureGroup();
+    var radius = 0;
+    var counter = 0;
+    var pending = {kind: 'residential', name: ''};
+    var hasGeoman = !!(map.pm && L.PM);
+
+    function nextId(prefix) { counter += 1; return prefix + counter + '-' + Date.now().toString(36); }
+
+    // ------------------------------------------------------------- helpers
+    function polygonGeoJSON(layer) {
+      return layer.toGeoJSON(15).geometry;
+    }
+
+    function siteLayers() { return siteGroup.getLayers(); }
+
+    function currentSite() {
+      var layers = siteLayers();
+      if (!layers.length) { return null; }
+      return polygonGeoJSON(layers[0]);
+    }
+
+    function emitSite() { api.notify('siteEdited', JSON.stringify(currentSite() || {})); }
+
+    function sourceList() {
+      return sourcesGroup.getLayers().map(function (l) {
+        var ll = l.getLatLng();
+        return {id: l.ecoData.id, name: l.ecoData.name, lat: ll.lat, lon: ll.lng};
+      });
+    }
+
+    function receptorList(withResults) {
+      return receptorsGroup.getLayers().map(function (l) {
+        var d = l.ecoData;
+        var out = {id: d.id, name: d.name, kind: d.kind, geometry: l.toGeoJSON(15).geometry};
+        if (withResults) {
+          if (typeof d.distance_m === 'number') { out.distance_m = d.distance_m; }
+          if (typeof d.inside === 'boolean') { out.inside = d.inside; }
+        }
+        return out;
+      });
+    }
+
+    function emitSources() { api.notify('sourcesEdited', JSON.stringify(sourceList())); }
+    function emitReceptors() { api.notify('receptorsEdited', JSON.stringify(receptorList(false))); }
+
+    // --------------------------------------------------------------- popups
+    function row(label, value) {
+      var r = el('div', 'eco-popup-row');
+      r.appendChild(el('span', 'eco-popup-label', label + ': '));
+      r.appendChild(el('span', 'eco-popup-value', value));
+      return r;
+    }
+
+    function receptorPopup(layer) {
+      var d = layer.ecoData;
+      var box = el('div', 'eco-popup');
+      box.appendChild(el('div', 'eco-popup-title', d.name || tr('map.popup.unnamed')));
+      box.appendChild(row(tr('map.popup.kind'), tr('map.kind.' + d.kind)));
+      if (typeof d.distance_m === 'number') {
+        box.appendChild(row(tr('map.popup.distance'), fmt(d.distance_m, 0)));
+      }
+      if (typeof d.inside === 'boolean') {
+        box.appendChild(el('div', d.inside ? 'eco-receptor-inside' : 'eco-receptor-outside',
+          tr(d.inside ? 'map.popup.inside' : 'map.popup.outside')));
+      }
+      return box;
+    }
+
+    function sourcePopup(layer) {
+      var d = layer.ecoData, ll = layer.getLatLng();
+      var box = el('div', 'eco-popup');
+      box.appendChild(el('div', 'eco-popup-title', tr('map.popup.source') + ' ' + (d.name || d.id || '')));
+      box.appendChild(row(tr('map.popup.lat'), fmt(ll.lat, 6)));
+      box.appendChild(row(tr('map.popup.lon'), fmt(ll.lng, 6)));
+      return box;
+    }
+
+    function receptorStyle(d) {
+      var color = d.inside === true ? '#c62828' : (d.inside === false ? '#2e7d32' : '#6a1b9a');
+      return {color: color, fillColor: color, fillOpacity: 0.5, weight: 2, radius: 7};
+    }
+
+    // --------------------------------------------------------- site polygon
+    function adoptSite(layer, emit) {
+      siteGroup.clearLayers();
+      layer.setStyle && layer.setStyle({color: '#37474f', weight: 2, fillColor: '#90a4ae', fillOpacity: 0.35});
+      layer.ecoRole = 'site';
+      siteGroup.addLayer(layer);
+      layer.on('pm:edit', emitSite);
+      if (emit) { emitSite(); }
+    }
+
+    function setSite(geojson) {
+      siteGroup.clearLayers();
+      if (!geojson) { return null; }
+      var g = L.geoJSON(geojson);
+      var layers = g.getLayers();
+      if (layers.length) {
+        var poly = layers[0];
+        g.removeLayer(poly);
+        adoptSite(poly, false);
+      }
+      return currentSite();
+    }
+
+    // -------------------------------------------------------------- sources
+    var sourceIcon = L.divIcon({className: 'eco-source-icon', html: '', iconSize: [14, 14], iconAnchor: [7, 7]});
+
+    function adoptSource(layer, data) {
+      layer.ecoData = {id: data.id || nextId('s'), name: data.name || ''};
+      layer.ecoRole = 'source';
+      if (layer.setIcon) { layer.setIcon(sourceIcon); }
+      layer.bindPopup(function () { return sourcePopup(layer); });
+      layer.bindTooltip(el('span', 'eco-label', layer.ecoData.name || layer.ecoData.id), {direction: 'top', offset: [0, -6]});
+      layer.on('pm:edit pm:dragend', function () { emitSources(); updateSourceCircles(); });
+      sourcesGroup.addLayer(layer);
+    }
+
+    function setSources(list) {
+      sourcesGroup.clearLayers();
+      (list || []).forEach(function (s) {
+        if (typeof s.lat !== 'number' || typeof s.lon !== 'number') { return; }
+        adoptSource(L.marker([s.lat, s.lon]), s);
+      });
+      updateSourceCircles();
+      return sourcesGroup.getLayers().length;
+    }
+
+    function updateSourceCircles() {
+      sourceCircles.clearLayers();
+      if (!(radius > 0)) { return; }
+      sourcesGroup.eachLayer(function (l) {
+        sourceCircles.addLayer(L.circle(l.getLatLng(), {radius: radius, color: '#ef6c00', weight: 1, fill: false,
+          dashArray: '5 5', interactive: false, pmIgnore: true}));
+      });
+    }
+
+    // ------------------------------------------------------------ receptors
+    function adoptReceptor(layer, data) {
+      layer.ecoData = {id: data.id || nextId('r'), name: data.name || '', kind: KINDS.indexOf(data.kind) >= 0 ? data.kind : 'other',
+        distance_m: data.distance_m, inside: data.inside};
+      layer.ecoRole = 'receptor';
+      if (layer.setStyle) { layer.setStyle(receptorStyle(layer.ecoData)); }
+      layer.bindPopup(function () { return receptorPopup(layer); });
+      layer.bindTooltip(el('span', 'eco-label', layer.ecoData.name || tr('map.kind.' + layer.ecoData.kind)),
+        {direction: 'top', offset: [0, -6]});
+      layer.on('pm:edit pm:dragend', emitReceptors);
+      receptorsGroup.addLayer(layer);
+    }
+
+    function setReceptors(list) {
+      receptorsGroup.clearLayers();
+      (list || []).forEach(function (r) {
+        var geom = r.geometry || (typeof r.lat === 'number' ? {type: 'Point', coordinates: [r.lon, r.lat]} : null);
+        if (!geom) { return; }
+        var layer;
+        if (geom.type === 'Point') {
+          layer = L.circleMarker([geom.coordinates[1], geom.coordinates[0]], receptorStyle(r));
+        } else {
+          var g = L.geoJSON(geom);
+          layer = g.getLayers()[0];
+          if (!layer) { return; }
+          g.removeLayer(layer);
+        }
+        adoptReceptor(layer, r);
+      });
+      return receptorsGroup.getLayers().length;
+    }
+
+    // --------------------------------------------- drawing tools (geoman)
+    var toolbarReady = false;
+    function geomanStrings() {
+      return {
+        tooltips: {
+          placeMarker: tr('map.draw.place_point'), placeCircleMarker: tr('map.draw.place_point'),
+          firstVertex: tr('map.draw.first_vertex'), continueLine: tr('map.draw.continue'),
+          finishPoly: tr('map.draw.finish_poly'), finishLine: tr('map.draw.continue')
+        },
+        actions: {finish: tr('map.draw.finish'), cancel: tr('map.draw.cancel'),
+          removeLastVertex: tr('map.draw.remove_last')},
+        buttonTitles: {drawPolyButton: tr('map.draw.site'), editButton: tr('map.draw.edit'),
+          deleteButton: tr('map.draw.delete'), dragButton: tr('map.draw.drag')}
+      };
+    }
+
+    function setupToolbar() {
+      if (!hasGeoman) { return; }
+      map.pm.setGlobalOptions({allowSelfIntersection: false, snappable: true, continueDrawing: false,
+        markerStyle: {icon: sourceIcon}});
+      if (!toolbarReady) {
+        map.pm.addControls({position: 'topleft', drawMarker: false, drawCircleMarker: false, drawPolyline: false,
+          drawRectangle: false, drawCircle: false, drawText: false, drawPolygon: true, editMode: true,
+          dragMode: true, cutPolygon: false, removalMode: true, rotateMode: false});
+        map.pm.Toolbar.copyDrawControl('Marker', {name: 'EcoSource', block: 'draw', title: tr('map.draw.source')});
+        map.pm.Toolbar.copyDrawControl('CircleMarker', {name: 'EcoReceptor', block: 'draw',
+          title: tr('map.draw.receptor_point')});
+        map.pm.Toolbar.copyDrawControl('Polygon', {name: 'EcoReceptorArea', block: 'draw',
+          title: tr('map.draw.receptor_area')});
+        toolbarReady = true;
+      }
+      var titles = {EcoSource: 'map.draw.source', EcoReceptor: 'map.draw.receptor_point',
+        EcoReceptorArea: 'map.draw.receptor_area'};
+      Object.keys(titles).forEach(function (name) {
+        var b = map.pm.Toolbar.buttons[name];
+        if (b && b._button) { b._button.title = tr(titles[name]); }
+      });
+      // setLang rebuilds the toolbar with the new titles.
+      map.pm.setLang('ecologis', geomanStrings(), api.lang === 'uk' ? 'ua' : 'en');
+    }
+
+    map.on('pm:create', function (e) {
+      var layer = e.layer;
+      if (e.shape === 'Polygon') {
+        map.removeLayer(layer);
+        adoptSite(layer, true);
+      } else if (e.shape === 'EcoSource') {
+        map.removeLayer(layer);
+        adoptSource(layer, {});
+        updateSourceCircles();
+        emitSources();
+      } else if (e.shape === 'EcoReceptor' || e.shape === 'EcoReceptorArea') {
+        map.removeLayer(layer);
+        adoptReceptor(layer, {kind: pending.kind, name: pending.name});
+        emitReceptors();
+      }
+    });
+
+    map.on('pm:remove', function (e) {
+      var l = e.layer;
+      if (l.ecoRole === 'site') { siteGroup.removeLayer(l); emitSite(); }
+      if (l.ecoRole === 'source') { sourcesGroup.removeLayer(l); updateSourceCircles(); emitSources(); }
+      if (l.ecoRole === 'receptor') { receptorsGroup.removeLayer(l); emitReceptors(); }
+    });
+
+    // Marker/circle-marker drags in geoman's drag mode.
+    map.on('pm:dragend', function (e) {
+      var l = e.layer;
+      if (!l) { return; }
+      if (l.ecoRole === 'site') { emitSite(); }
+      if (l.ecoRole === 'source') { updateSourceCircles(); emitSources(); }
+      if (l.ecoRole === 'receptor') { emitReceptors(); }
+    });
+
+    // ------------------------------------------------ receptor kind control
+    var ReceptorControl = L.Control.extend({
+      options: {position: 'topleft'},
+      onAdd: function () {
+        var box = el('div', 'eco-search eco-receptor-control leaflet-bar');
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        this._title = el('div', 'eco-receptor-title', '');
+        this._select = el('select', 'eco-receptor-kind');
+        this._name = el('input', 'eco-receptor-name');
+        this._name.type = 'text';
+        box.appendChild(this._title);
+        box.appendChild(this._select);
+        box.appendChild(this._name);
+        var self = this;
+        this._select.addEventListener('change', function () { pending.kind = self._select.value; });
+        this._name.addEventListener('input', function () { pending.name = self._name.value; });
+        this.retranslate();
+        return box;
+      },
+      retranslate: function () {
+        if (!this._select) { return; }
+        this._title.textContent = tr('map.receptor.new');
+        this._name.placeholder = tr('map.receptor.name');
+        while (this._select.firstChild) { this._select.removeChild(this._select.firstChild); }
+        KINDS.forEach(function (k) {
+          var o = el('option', '', tr('map.kind.' + k));
+          o.value = k;
+          this._select.appendChild(o);
+        }, this);
+        this._select.value = pending.kind;
+      }
+    });
+    var receptorControl = new ReceptorControl().addTo(map);
+
+    // ------------------------------------------------- coordinate search
+    var SearchControl = L.Control.extend({
+      options: {position: 'topright'},
+      onAdd: function () {
+        var box = el('div', 'eco-search');
+        L.DomEvent.disableClickPropagation(box);
+        this._input = el('input', 'eco-search-input');
+        this._input.type = 'text';
+        this._button = el('button', 'eco-search-go', '');
+        this._msg = el('div', 'eco-search-msg', '');
+        box.appendChild(this._input);
+        box.appendChild(this._button);
+        box.appendChild(this._msg);
+        var self = this;
+        function go() { self.search(self._input.value); }
+        this._button.addEventListener('click', go);
+        this._input.addEventListener('keydown', function (ev) { if (ev.key === 'Enter') { go(); } });
+        this.retranslate();
+        return box;
+      },
+      search: function (text) {
+        this._msg.textContent = '';
+        api.notify('searchCoordinates', String(text));
+      },
+      retranslate: function () {
+        this._input.placeholder = tr('map.search.placeholder');
+        this._button.textContent = tr('map.search.go');
+      }
+    });
+    var searchControl = new SearchControl().addTo(map);
+    var searchMarker = null;
+
+    // ------------------------------------------------------------ API
+    api.setSite = setSite;
+    api.getSite = currentSite;
+    api.setSources = setSources;
+    api.getSources = sourceList;
+    api.setReceptors = setReceptors;
+    // Results from Python (distance to the boundary, inside flag) for the receptors on
+    // the map, matched by id, without re-creating the layers.
+    api.updateReceptorResults = function (results) {
+      var byId = {};
+      (results || []).forEach(function (r) { byId[r.id] = r; });
+      var n = 0;
+      receptorsGroup.eachLayer(function (l) {
+        var r = byId[l.ecoData.id];
+        if (!r) { return; }
+        l.ecoData.distance_m = r.distance_m;
+        l.ecoData.inside = r.inside;
+        if (l.setStyle) { l.setStyle(receptorStyle(l.ecoData)); }
+        if (l.isPopupOpen()) { l.getPopup().setContent(receptorPopup(l)); }
+        n += 1;
+      });
+      return n;
+    };
+    api.getReceptors = function () { return receptorList(true); };
+    api.setPendingReceptor = function (kind, name) {
+      pending.kind = KINDS.indexOf(kind) >= 0 ? kind : 'other';
+      pending.name = name || '';
+      if (receptorControl._select) { receptorControl._select.value = pending.kind; receptorControl._name.value = pending.name; }
+    };
+    api.search = function (text) { searchControl._input.value = text; searchControl.search(text); };
+    api.goTo = function (lat, lng) {
+      searchControl._msg.textContent = '';
+      if (searchMarker) { map.removeLayer(searchMarker); }
+      searchMarker = L.circleMarker([lat, lng], {radius: 9, color: '#1565c0', weight: 3, fill: false,
+        interactive: false, pmIgnore: true}).addTo(map);
+      map.setView([lat, lng], Math.max(map.getZoom(), 15), {animate: false});
+      return true;
+    };
+    api.searchError = function (message) { searchControl._msg.textContent = message; return message; };
+    api.searchMessage = function () { return searchControl._msg.textContent; };
+    api.searchTarget = function () {
+      return searchMarker ? {lat: searchMarker.getLatLng().lat, lng: searchMarker.getLatLng().lng} : null;
+    };
+    api.sourceCircles = function () {
+      return sourceCircles.getLayers().map(function (c) { return c.getRadius(); });
+    };
+    api.receptorPopupText = function (i) {
+      var l = receptorsGroup.getLayers()[i];
+      if (!l) { return ''; }
+      l.openPopup();
+      var p = l.getPopup().getElement();
+      return p ? p.querySelector('.leaflet-popup-content').textContent : '';
+    };
+    api.receptorPopupElement = function (i) {
+      var l = receptorsGroup.getLayers()[i];
+      var p = l && l.getPopup() && l.getPopup().getElement();
+      return p ? p.querySelector('.leaflet-popup-content') : null;
+    };
+    api.layers = {site: siteGroup, sources: sourcesGroup, receptors: receptorsGroup};
+    // Drive the drawing tool the way a user does: pick the tool, click the vertices,
+    // click the last vertex again to finish.  latlngs: [[lat, lng], ...].
+    api.drawWithTool = function (shape, latlngs) {
+      map.pm.enableDraw(shape);
+      latlngs.forEach(function (p) { map.fire('click', {latlng: L.latLng(p[0], p[1])}); });
+      if (shape !== 'Marker' && shape !== 'CircleMarker' && shape !== 'EcoSource' && shape !== 'EcoReceptor') {
+        var last = latlngs[latlngs.length - 1];
+        map.fire('click', {latlng: L.latLng(last[0], last[1])});
+      }
+      var still = map.pm.Draw.getActiveShape();
+      if (still) { map.pm.disableDraw(); }
+      return !still;
+    };
+
+    setupToolbar();
+
+    return {
+      overlays: function () {
+        return {'map.layer.site': siteGroup, 'map.layer.sources': sourcesGroup, 'map.layer.receptors': receptorsGroup,
+          'map.layer.source_circles': sourceCircles};
+      },
+      retranslate: function () {
+        setupToolbar();
+        receptorControl.retranslate();
+        searchControl.retranslate();
+        receptorsGroup.eachLayer(function (l) {
+          l.setTooltipContent(el('span', 'eco-label', l.ecoData.name || tr('map.kind.' + l.ecoData.kind)));
+        });
+      },
+      onRadius: function (r) { radius = r; updateSourceCircles(); },
+      bounds: function (g) {
+        siteGroup.eachLayer(function (l) { g.addLayer(L.polygon(l.getLatLngs())); });
+        sourcesGroup.eachLayer(function (l) { g.addLayer(L.marker(l.getLatLng())); });
+        receptorsGroup.eachLayer(function (l) {
+          g.addLayer(l.getLatLng ? L.marker(l.getLatLng()) : L.polygon(l.getLatLngs()));
+        });
+      }
+    };
+  }
+
+  window.ecologisExtensions = window.ecologisExtensions || [];
+  window.ecologisExtensions.push(factory);
+}());
