@@ -162,7 +162,8 @@ def test_bg_locales_parity_and_keys_used_exist():
     assert all(k.startswith("bg.") for k in uk)
     used = set()
     for f in list((REPO_ROOT / "ecologis" / "core" / "background").glob("*.py")) + \
-            [REPO_ROOT / "ecologis" / "cli" / "cmd_background.py"]:
+            [REPO_ROOT / "ecologis" / "cli" / "cmd_background.py", REPO_ROOT / "ecologis" / "report" /
+             "background_forms.py", REPO_ROOT / "ecologis" / "gui" / "panels" / "background_panel.py"]:
         used |= set(re.findall(r'"(bg\.[a-z0-9_.]+[a-z0-9_])"', f.read_text(encoding="utf-8")))
     from ecologis.core.background import GRADATIONS, RECONSTRUCTED
     from ecologis.core.background.series import COLUMNS
@@ -170,5 +171,8 @@ def test_bg_locales_parity_and_keys_used_exist():
     used |= {f"bg.piece.{p}" for p in RECONSTRUCTED} | {f"bg.grad.{g}" for g in GRADATIONS + ("any", "wind")}
     used |= {f"bg.field.{c}" for c in COLUMNS}
     used |= {f"bg.out.outcome.{o}" for o in ("one", "two", "five", "undetermined")}
+    used |= {f"bg.gui.{k}" for k in ("population", "substances", "series", "group", "posts_file", "lat", "lon",
+                                     "city")} | {f"bg.gui.tab.{k}" for k in ("default", "posts", "point", "offices")}
+    used |= {f"bg.form.req.{i}" for i in range(1, 7)} | {"bg.out.calc_row.c_f", "bg.out.calc_row.c_f_without_own"}
     missing = sorted(k for k in used if k not in uk)
     assert not missing, missing

@@ -1,0 +1,271 @@
+"""Background concentrations panel (Order No. 286): default values (§4.8), post observations
+(§2), a point between/beyond posts (§2.6) and the annex 7 office list.
+
+Thin: every number comes from :mod:`ecologis.core.background`; the widget only formats
+and shows it.  A result that used a reconstructed piece shows the red "reconstructed
+method, not normative" notice with the list of pieces.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget,
+                               QVBoxLayout, QWidget)
+
+from ecologis.i18n import t, translator
+
+
+def _fmt(x, digits: int = 4) -> str:
+    if x is None:
+        return "—"
+    try:
+        xf = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    return "—" if xf != xf else f"{xf:.{digits}g}"
+
+
+def _fill(table: QTableWidget, headers: list[str], rows: list[list]) -> None:
+    table.clear()
+    table.setColumnCount(len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setRowCount(len(rows))
+    for i, r in enumerate(rows):
+        for j, v in enumerate(r):
+            it = QTableWidgetItem(str(v))
+            it.setFlags(it.flags() & ~Qt.ItemIsEditable)
+            table.setItem(i, j, it)
+    table.resizeColumnsToContents()
+
+
+class BackgroundPanel(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.result = None            # last BackgroundResult
+        self._labels: dict[str, QLabel] = {}
+        self._rows_fn = None          # rebuilds the table rows in the current language
+        self.tabs = QTabWidget()
+
+        # -- default (§4.8) -------------------------------------------------------------
+        self.population = QSpinBox()
+        self.population.setRange(0, 250_000)
+        self.population.setSingleStep(1000)
+        self.population.setValue(100_000)
+        self.substances = QLineEdit()
+        self.default_btn = QPushButton()
+        self.default_btn.clicked.connect(self.compute_default)
+        w = QWidget()
+        self.default_form = QFormLayout(w)
+        self.default_form.addRow(self._label("population"), self.population)
+        self.default_form.addRow(self._label("substances"), self.substances)
+        self.default_form.addRow(self.default_btn)
+        self.tabs.addTab(w, "")
+
+        # -- posts (§2) -----------------------------------------------------------------
+        self.series_path = QLineEdit()
+        self.series_browse = QPushButton()
+        self.series_browse.clicked.connect(self._browse_series)
+        self.group = QLineEdit()
+        self.posts_btn = QPushButton()
+        self.posts_btn.clicked.connect(lambda: self.compute_posts(self.series_path.text()))
+        w = QWidget()
+        self.posts_form = QFormLayout(w)
+        row = QWidget()
+        hl = QHBoxLayout(row)
+        hl.setContentsMargins(0, 0, 0, 0)
+        hl.addWidget(self.series_path, 1)
+        hl.addWidget(self.series_browse)
+        self.posts_form.addRow(self._label("series"), row)
+        self.posts_form.addRow(self._label("group"), self.group)
+        self.posts_form.addRow(self.posts_btn)
+        self.tabs.addTab(w, "")
+
+        # -- point (§2.6) ---------------------------------------------------------------
+        self.posts_path = QLineEdit()
+        self.lat = QDoubleSpinBox()
+        self.lon = QDoubleSpinBox()
+        for sb, lim in ((self.lat, 90), (self.lon, 180)):
+            sb.setDecimals(6)
+            sb.setRange(-lim, lim)
+        self.point_btn = QPushButton()
+        self.point_btn.clicked.connect(lambda: self.compute_point(self.posts_path.text(), self.lat.value(),
+                                                                  self.lon.value()))
+        w = QWidget()
+        self.point_form = QFormLayout(w)
+        self.point_form.addRow(self._label("posts_file"), self.posts_path)
+        self.point_form.addRow(self._label("lat"), self.lat)
+        self.point_form.addRow(self._label("lon"), self.lon)
+        self.point_form.addRow(self.point_btn)
+        self.tabs.addTab(w, "")
+
+        # -- annex 7 ------------------------------------------------------------------------
+        self.city = QLineEdit()
+        self.city.textChanged.connect(self.search_offices)
+        w = QWidget()
+        self.office_form = QFormLayout(w)
+        self.office_form.addRow(self._label("city"), self.city)
+        self.tabs.addTab(w, "")
+
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("color: #a00000; font-weight: bold;")
+        self.notice.hide()
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.table = QTableWidget()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.tabs)
+        lay.addWidget(self.notice)
+        lay.addWidget(self.info)
+        lay.addWidget(self.table, 1)
+        translator.subscribe(self._on_language)
+        self.retranslate()
+
+    def _label(self, key: str) -> QLabel:
+        self._labels[key] = QLabel()
+        return self._labels[key]
+
+    # ------------------------------------------------------------------------------------
+    def _on_language(self, _lang: str) -> None:
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        for i, k in enumerate(("default", "posts", "point", "offices")):
+            self.tabs.setTabText(i, t(f"bg.gui.tab.{k}"))
+        for key, label in self._labels.items():
+            label.setText(t(f"bg.gui.{key}"))
+        self.substances.setPlaceholderText(t("bg.gui.substances_hint"))
+        self.default_btn.setText(t("bg.gui.compute"))
+        self.series_browse.setText(t("bg.gui.browse"))
+        self.group.setPlaceholderText(t("bg.gui.group_hint"))
+        self.posts_btn.setText(t("bg.gui.compute"))
+        self.point_btn.setText(t("bg.gui.compute"))
+        self._show()
+
+    # ------------------------------------------------------------------------------------
+    def _error(self, exc) -> None:
+        from ecologis.core.background import SeriesError
+
+        self.result = None
+        self._rows_fn = None
+        lines = [exc.message()]
+        if isinstance(exc, SeriesError):
+            lines += exc.messages()
+            if exc.total > len(exc.issues):
+                lines.append(t("bg.err.more", count=exc.total - len(exc.issues)))
+        self.notice.hide()
+        self.info.setText("\n".join(lines))
+        self.table.setRowCount(0)
+
+    def _show(self) -> None:
+        res = self.result
+        if res is None:
+            if self._rows_fn is not None:
+                self._rows_fn()
+            return
+        if res.reconstructed:
+            self.notice.setText(t("bg.warn.reconstructed") + "\n" +
+                                "\n".join(f"• {t('bg.piece.' + p)}" for p in res.pieces))
+            self.notice.show()
+        else:
+            self.notice.hide()
+        info = [t("bg.out.dates", date=res.date.isoformat(), valid_until=res.valid_until.isoformat())]
+        info += [t("bg.out.warning", message=w.message()) for w in res.warnings[:20]]
+        self.info.setText("\n".join(info))
+        if self._rows_fn is not None:
+            self._rows_fn()
+
+    def _name(self, row: dict) -> str:
+        return row.get("name_en" if translator.lang == "en" else "name_uk") or row.get("substance") or ""
+
+    # ------------------------------------------------------------------------------------
+    def compute_default(self) -> None:
+        from ecologis.core.background import BackgroundError, default_background
+        from ecologis.core.background.data import table_4_1
+
+        subs = [s.strip() for s in self.substances.text().split(";") if s.strip()] or \
+            [v["name_uk"] for v in table_4_1()["substances"].values()]
+        try:
+            self.result = default_background(self.population.value(), subs)
+        except BackgroundError as exc:
+            self._error(exc)
+            return
+
+        def rows():
+            _fill(self.table, [t("bg.form.col.substance"), t("bg.form.col.value"), t("bg.form.col.share"),
+                               t("bg.form.col.source")],
+                  [[self._name(r), _fmt(r["value_mg_m3"]), _fmt(r["share_gdk_mr"]),
+                    r.get("gdk_source_title") or r["source_ref"]] for r in self.result.values])
+        self._rows_fn = rows
+        self._show()
+
+    def _browse_series(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, t("bg.gui.series"), "", "CSV/XLSX (*.csv *.xlsx)")
+        if path:
+            self.series_path.setText(path)
+
+    def compute_posts(self, path: str) -> None:
+        from ecologis.core.background import (BackgroundError, posts_background, read_series,
+                                              summation_background)
+
+        group = [m.strip() for m in self.group.text().split(",") if m.strip()]
+        try:
+            series = read_series(path)
+            self.result = summation_background(series, group) if group else posts_background(series)
+        except BackgroundError as exc:
+            self._error(exc)
+            return
+        from ecologis.core.background import GRADATIONS
+
+        def rows():
+            out = []
+            for r in self.result.values:
+                grads = {g["gradation"]: g["background_mg_m3"] for g in r["gradations"]}
+                out.append([r["post"], self._name(r)] + [_fmt(grads.get(g)) for g in GRADATIONS] +
+                           ["; ".join(f"{t('bg.grad.' + i['gradation'])}: {_fmt(i['value_mg_m3'])}"
+                                      for i in r["issued"]),
+                            t("bg.out.sufficient") if r["sufficiency"]["sufficient"] else t("bg.out.insufficient")])
+            _fill(self.table, [t("bg.form.col.post"), t("bg.form.col.substance")] +
+                  [t("bg.grad." + g) for g in GRADATIONS] + [t("bg.form.col.issued"), t("bg.form.col.sufficient")],
+                  out)
+            for i, r in enumerate(self.result.values):
+                if not r["sufficiency"]["sufficient"]:
+                    self.table.item(i, self.table.columnCount() - 1).setForeground(QColor("#a00000"))
+        self._rows_fn = rows
+        self._show()
+
+    def compute_point(self, posts_file: str, lat: float, lon: float) -> None:
+        from ecologis.core.background import BackgroundError, background_at, load_posts
+
+        try:
+            posts, suburban = load_posts(posts_file)
+            self.result = background_at(posts, suburban, lat, lon)
+        except BackgroundError as exc:
+            self._error(exc)
+            return
+
+        def rows():
+            _fill(self.table, [t("bg.form.col.substance"), t("bg.form.col.gradation"), t("bg.form.col.value")],
+                  [[r["substance"], t("bg.grad." + r["gradation"]), _fmt(r["value_mg_m3"])]
+                   for r in self.result.values])
+        self._rows_fn = rows
+        self._show()
+
+    def search_offices(self, city: str) -> None:
+        from ecologis.core.background import find_offices
+
+        self.result = None
+        self.notice.hide()
+        self.info.setText("")
+        hits = find_offices(city) if city.strip() else []
+
+        def rows():
+            _fill(self.table, [t("bg.gui.col.city"), t("bg.gui.col.posts"), t("bg.gui.col.organisation"),
+                               t("bg.gui.col.address")],
+                  [[h["city"], h["posts"], h["organisation"], h["address"]] for h in hits])
+        self._rows_fn = rows
+        rows()

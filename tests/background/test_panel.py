@@ -1,0 +1,64 @@
+"""BackgroundPanel (pytest-qt, offscreen): shows core results, the reconstructed notice,
+translated errors with row numbers, and retranslates live."""
+
+import importlib.util
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+
+QCoreApplication.setAttribute(Qt.AA_ShareOpenGLContexts)
+try:  # QtWebEngine must be loaded before the QApplication exists (other GUI tests need it)
+    import PySide6.QtWebEngineWidgets  # noqa: E402,F401
+except ImportError:  # pragma: no cover
+    pass
+
+from ecologis.gui.panels.background_panel import BackgroundPanel  # noqa: E402
+from ecologis.i18n import translator  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location("_bg_helpers", Path(__file__).with_name("_helpers.py"))
+h = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(h)
+
+
+def _cells(table):
+    return [[table.item(i, j).text() for j in range(table.columnCount())] for i in range(table.rowCount())]
+
+
+def test_default_tab_and_language_switch(qtbot):
+    w = BackgroundPanel()
+    qtbot.addWidget(w)
+    w.population.setValue(30_000)
+    w.substances.setText("CO")
+    w.compute_default()
+    # table 4.1, < 50 thousand, CO: 0,4 mg/m³ and 0,08 ГДК (seed lines 493-495)
+    assert _cells(w.table)[0][:3] == ["Оксид вуглецю", "0.4", "0.08"]
+    assert w.notice.isHidden()
+    assert w.tabs.tabText(0) == "Без спостережень (п. 4.8)"
+    translator.set_language("en")
+    assert w.tabs.tabText(0) == "No observations (§4.8)"
+    assert _cells(w.table)[0][0] == "Carbon monoxide"
+    assert w.table.horizontalHeaderItem(1).text() == "Cf, mg/m³"
+
+
+def test_posts_tab_reconstructed_notice_and_errors(qtbot, tmp_path):
+    w = BackgroundPanel()
+    qtbot.addWidget(w)
+    vals = {g: [0.1] * 20 for g in ("calm", "N", "E", "S", "W")}
+    p = h.write_rows(tmp_path / "s.csv", h.gradation_rows("A", "NO2", vals))
+    w.compute_posts(str(p))
+    row = _cells(w.table)[0]
+    assert row[0] == "A" and row[2:7] == ["0.1"] * 5
+    assert row[-1].startswith("НІ")                      # 100 samples < 600 (§2.3)
+    assert not w.notice.isHidden() and "РЕКОНСТРУЙОВАНИЙ" in w.notice.text()
+    bad = h.write_rows(tmp_path / "bad.csv", [("2023-01-01 00:00", "A", "NO2", -1, 1, "")])
+    w.compute_posts(str(bad))
+    assert w.result is None and w.table.rowCount() == 0
+    assert "bad.csv" in w.info.text() and "рядок 2" in w.info.text()
+
+
+def test_offices_search(qtbot):
+    w = BackgroundPanel()
+    qtbot.addWidget(w)
+    w.city.setText("Харків")
+    # annex 7, seed lines 899-908: Харків, 10 posts
+    assert _cells(w.table)[0][:2] == ["Харків", "10"]
