@@ -159,13 +159,16 @@ def posts_background(series: Series, date=None, substances: list[str] | None = N
             continue
         starts = p_first[idx]
         ends = p_last[idx]
-        ref_start, ref_end = starts.min(), ends.max()
+        # the network's common period: median start and median end over the posts (a post
+        # further than the tolerance from it does not cover the same period, §2.1)
+        ref_start = np.datetime64(int(np.median(starts.astype(np.int64))), "ns")
+        ref_end = np.datetime64(int(np.median(ends.astype(np.int64))), "ns")
         if dropped[ki]:
             warnings.append(Warning_("bg.warn.dropped_before_window", {
                 "substance": key, "count": int(dropped[ki]), "start": str(pd.Timestamp(t_start[ki]).date())}))
         for j in idx:
             pi = j - ki * npost
-            same = bool((starts.size == 1) or (abs(p_first[j] - ref_start) <= tol and abs(ref_end - p_last[j]) <= tol))
+            same = bool(starts.size == 1 or (abs(p_first[j] - ref_start) <= tol and abs(p_last[j] - ref_end) <= tol))
             enough = bool(n_total[j] >= cfg["min_samples"])
             suff = {"n_samples": int(n_total[j]), "min_required": cfg["min_samples"], "enough_samples": enough,
                     "period_start": str(pd.Timestamp(p_first[j])), "period_end": str(pd.Timestamp(p_last[j])),
