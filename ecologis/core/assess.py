@@ -20,7 +20,7 @@ from ecologis.core.knp import FORMULA_TEXT, knp_total
 from ecologis.core.model import Emission
 from ecologis.core.presets import Preset
 from ecologis.core.units import UnitError, parse_unit, to_t_per_year
-from ecologis.core.validation import Issue, Journal
+from ecologis.core.validation import FieldNames, Issue, Journal
 
 DUPLICATES_SUM = "sum"
 DUPLICATES_KEEP = "keep"
@@ -259,7 +259,7 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
             in_mr[i] = over["gdk_mr"]
         row_values[i] = bool(over) or class_from_row
         if row_values[i] and ok:
-            journal.add("I_ROW_VALUES", row, None, fields=", ".join(sorted([*over] + (["hazard_class"] if class_from_row else []))))
+            journal.add("I_ROW_VALUES", row, None, fields=FieldNames(sorted([*over] + (["hazard_class"] if class_from_row else []))))
         keys.append((sub.id if sub else f"?{i}", over.get("gdk_sd"), over.get("gdk_mr"), klass if class_from_row else None))
     if n:
         conv = to_t_per_year(np.where(valid, raw_mass, 0.0), raw_unit, raw_hours)

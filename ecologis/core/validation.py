@@ -11,6 +11,13 @@ from dataclasses import dataclass, field as dc_field
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
+
+class FieldNames(tuple):
+    """Field identifiers in a message parameter; shown translated (``field.<id>``)."""
+
+    def render(self, tr) -> str:
+        return ", ".join(tr("field." + f) for f in self)
+
 # code -> severity.  The message key is "val." + code.
 CODES = {
     "E_SUBSTANCE_MISSING": ERROR,
@@ -62,8 +69,9 @@ class Issue:
     def message(self, lang: str | None = None) -> str:
         from ecologis.i18n import t, t_lang
 
-        text = t_lang(lang, self.key, **self.params) if lang else t(self.key, **self.params)
-        return text
+        tr = (lambda k, **kw: t_lang(lang, k, **kw)) if lang else t
+        params = {k: (v.render(tr) if isinstance(v, FieldNames) else v) for k, v in self.params.items()}
+        return tr(self.key, **params)
 
     def located_message(self, lang: str | None = None) -> str:
         """The message prefixed with file, row and field ("roshen.csv, рядок 3, маса: …")."""

@@ -162,3 +162,12 @@ def test_duplicates_summed_or_kept():
     assert s2.knp == pytest.approx(50.0 ** 1.3, rel=1e-13)
     assert k2.knp == pytest.approx(2 * 25.0 ** 1.3, rel=1e-13)
     assert len(s2.contributions) == 1 and s2.contributions[0]["rows"] == [1, 2]
+
+
+def test_row_values_note_names_fields_in_the_users_language():
+    d = load_dictionary()
+    p = prepare([Emission("Азоту діоксид", 1.0, gdk_sd=0.04, hazard_class=2)], d)
+    note = [i for i in p.journal if i.code == "I_ROW_VALUES"][0]
+    assert "ГДК с.д., клас небезпеки" in note.message("uk")
+    assert "ГДК daily, hazard class" in note.message("en")
+    assert "gdk_sd" not in note.message("uk") + note.message("en")
