@@ -47,7 +47,9 @@ def register(subparsers) -> None:
     i.set_defaults(func=run_interpolate)
 
     c = sub.add_parser("calculated", help=t("bg.cli.help.calculated"), description=t("bg.cli.help.calculated"))
-    c.add_argument("--cmax", type=float, required=True, metavar="C", help=t("bg.cli.help.cmax"))
+    src = c.add_mutually_exclusive_group(required=True)
+    src.add_argument("--cmax", type=float, metavar="C", help=t("bg.cli.help.cmax"))
+    src.add_argument("--sources", metavar="SOURCES.json", help=t("bg.cli.help.sources"))
     c.add_argument("--own", type=float, default=None, metavar="C", help=t("bg.cli.help.own"))
     c.add_argument("--substance", default="", metavar="S", help=t("bg.cli.help.substance"))
     c.add_argument("--json", action="store_true", help=t("bg.cli.help.json"))
@@ -203,10 +205,20 @@ def format_calculated(res) -> str:
 
 
 def run_calculated(args) -> int:
-    from ecologis.core.background import BackgroundError, calculated
+    from ecologis.core.background import BackgroundError, calculated, calculated_from_dispersion
 
     try:
-        res = calculated(args.cmax, substance=args.substance, c_own=args.own)
+        if args.sources:
+            if not args.substance:
+                raise BackgroundError("bg.err.substance_required")
+            try:
+                with open(args.sources, encoding="utf-8-sig") as fh:
+                    doc = json.load(fh)
+            except (OSError, ValueError) as exc:
+                raise BackgroundError("bg.err.json", file=args.sources, detail=str(exc)) from None
+            res = calculated_from_dispersion(doc, args.substance, c_own=args.own)
+        else:
+            res = calculated(args.cmax, substance=args.substance, c_own=args.own)
     except BackgroundError as exc:
         return _fail(exc)
     return _emit(res, args.json, format_calculated)

@@ -149,3 +149,26 @@ def test_calculated_background_and_own_contribution():
     assert exclude_own(0.1, 0.2).values[0]["value_mg_m3"] == pytest.approx(0.02)
     with pytest.raises(BackgroundError):
         calculated(-1)
+
+
+def test_calculated_from_the_dispersion_engine(tmp_path, capsys):
+    """§4 with C_max from ecologis.core.dispersion: OND-86 Example 1 (reference W1), SO2,
+    printed c_м = 0,19 mg/m³ -> background 0.4 · 0.19 = 0.076 (± 0.4 · 0.005, printed precision)."""
+    import json
+
+    from ecologis.cli import main
+    from ecologis.core.background import calculated_from_dispersion
+
+    ex1 = {"A": 200, "eta": 1, "ambient_temp_c": 25,
+           "sources": [{"id": "S1", "lat": 49.23, "lon": 28.47, "height_m": 35, "diameter_m": 1.4,
+                        "velocity_m_s": 7, "temp_c": 125,
+                        "emissions": [{"substance": "7446-09-5", "rate_g_s": 12, "F": 1, "gdk_mr_mg_m3": 0.5}]}]}
+    res = calculated_from_dispersion(ex1, "7446-09-5", directions=36)
+    assert res.values[0]["value_mg_m3"] == pytest.approx(0.076, abs=0.002)
+    assert res.inputs["c_max_source"] == "dispersion"
+    assert ("ond86_unverified" in res.pieces) == bool(res.inputs["dispersion_unverified"])
+    p = tmp_path / "src.json"
+    p.write_text(json.dumps(ex1), encoding="utf-8")
+    assert main(["background", "calculated", "--sources", str(p), "--substance", "7446-09-5", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["values"][0]["value_mg_m3"] == pytest.approx(0.076, abs=0.002)
+    assert main(["background", "calculated", "--sources", str(p)]) == 2

@@ -24,9 +24,10 @@ from ecologis.core.background.posts import GRADATIONS, posts_background, summati
 from ecologis.core.background.result import BackgroundResult, validity_end
 from ecologis.core.background.series import Series, read_series
 from ecologis.core.background.spatial import background_at, load_posts, parse_posts
-from ecologis.core.background.subplume import calculated, exclude_own, subplume_background
+from ecologis.core.background.subplume import (calculated, calculated_from_dispersion, exclude_own,
+                                               subplume_background)
 
 __all__ = ["BackgroundError", "BackgroundResult", "GRADATIONS", "RECONSTRUCTED", "Series", "SeriesError",
-           "SeriesIssue", "background_at", "calculated", "default_background", "exclude_own", "find_offices",
+           "SeriesIssue", "background_at", "calculated", "calculated_from_dispersion", "default_background", "exclude_own", "find_offices",
            "load_curve", "load_posts", "parse_posts", "population_band", "posts_background", "read_series",
            "subplume_background", "summation_background", "validity_end"]

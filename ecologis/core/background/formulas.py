@@ -28,6 +28,7 @@ RECONSTRUCTED = {
     "maximum_98_3_4": "ond86_and_background.md B.6",
     "background_rose_3_5": "ond86_and_background.md B.6",
     "exclude_own_4_1_4_2": "ond86_and_background.md B.7, A.15",
+    "ond86_unverified": "ond86_and_background.md part A (the dispersion engine's unverified formulas)",
 }
 
 

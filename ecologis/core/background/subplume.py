@@ -115,6 +115,33 @@ def calculated(c_max: float, substance: str = "", c_own: float | None = None, da
     return res
 
 
+def calculated_from_dispersion(sources: dict, substance: str, c_own: float | None = None, date=None,
+                               grid_step_m: float | None = None, directions: int | None = None) -> BackgroundResult:
+    """§4 with C_max from the OND-86 engine (:func:`ecologis.core.dispersion.calculate`):
+    the maximum of the calculated ground-level field of ``substance`` (mg/m³) over the
+    grid of the SOURCES document.  The engine's own unverified formulas are listed in
+    ``inputs["dispersion_unverified"]`` and make the result ``reconstructed``
+    (piece ``ond86_unverified``)."""
+    from ecologis.core.dispersion import DispersionInputError, calculate
+
+    try:
+        out = calculate(sources, substance=substance, grid_step_m=grid_step_m, directions=directions,
+                        all_targets=False)
+    except DispersionInputError as exc:
+        raise BackgroundError("bg.err.dispersion", detail="; ".join(exc.messages())) from None
+    tg = next((x for x in out["targets"] if x["id"] == substance or substance in x["substances"]), None)
+    if tg is None or tg.get("field_max") is None:
+        raise BackgroundError("bg.err.dispersion", detail=substance)
+    res = calculated(float(tg["field_max"]["value_mg_m3"]), substance=substance, c_own=c_own, date=date,
+                     source="dispersion")
+    unv = [u["id"] for u in out.get("unverified") or []]
+    res.inputs["dispersion_unverified"] = unv
+    res.inputs["dispersion_field_max"] = {k: tg["field_max"].get(k) for k in ("value_mg_m3", "lat", "lon")}
+    if unv:
+        res.use("ond86_unverified")
+    return res
+
+
 def exclude_own(c_f: float, c_own: float, substance: str = "", date=None) -> BackgroundResult:
     """(4.1)/(4.2) applied to an observed background C_ф (mg/m³)."""
     for v in (c_f, c_own):
