@@ -18,6 +18,7 @@ Exit 0 on success, 2 on invalid input.
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 from ecologis.i18n import t, translator
@@ -28,7 +29,7 @@ def register(subparsers) -> None:
     sub = p.add_subparsers(dest="bg_command", metavar="SUBCOMMAND")
 
     d = sub.add_parser("default", help=t("bg.cli.help.default"), description=t("bg.cli.help.default"))
-    d.add_argument("--population", type=float, required=True, metavar="N", help=t("bg.cli.help.population"))
+    d.add_argument("--population", type=int, required=True, metavar="N", help=t("bg.cli.help.population"))
     d.add_argument("--substance", action="append", default=None, metavar="S", help=t("bg.cli.help.substance"))
     d.add_argument("--json", action="store_true", help=t("bg.cli.help.json"))
     d.set_defaults(func=run_default)
@@ -54,6 +55,16 @@ def register(subparsers) -> None:
     c.add_argument("--substance", default="", metavar="S", help=t("bg.cli.help.substance"))
     c.add_argument("--json", action="store_true", help=t("bg.cli.help.json"))
     c.set_defaults(func=run_calculated)
+
+    u = sub.add_parser("subplume", help=t("bg.cli.help.subplume"), description=t("bg.cli.help.subplume"))
+    u.add_argument("values", metavar="VALUES.csv", help=t("bg.cli.help.values"))
+    u.add_argument("--rose", required=True, metavar="N=0.1,NE=0.1,...", help=t("bg.cli.help.rose"))
+    u.add_argument("--rhumb", required=True, metavar="R", help=t("bg.cli.help.rhumb"))
+    u.add_argument("--distance", type=float, required=True, metavar="M", help=t("bg.cli.help.distance"))
+    u.add_argument("--years", type=float, default=None, metavar="Y", help=t("bg.cli.help.years"))
+    u.add_argument("--substance", default="", metavar="S", help=t("bg.cli.help.substance"))
+    u.add_argument("--json", action="store_true", help=t("bg.cli.help.json"))
+    u.set_defaults(func=run_subplume)
 
     o = sub.add_parser("offices", help=t("bg.cli.help.offices"), description=t("bg.cli.help.offices"))
     o.add_argument("city", metavar="CITY", help=t("bg.cli.help.city"))
@@ -121,7 +132,7 @@ def format_default(res) -> str:
     lines = [t("bg.out.default_title", population=_g(res.inputs["population"], 9),
                band=res.inputs["population_band_thousands"])]
     for r in res.values:
-        src = (t("bg.out.src_table", ref=r["source_ref"]) if r["source"] == "table_4_1"
+        src = (t("bg.out.src_table", band=r["band_thousands"], lines=r["seed_lines"]) if r["source"] == "table_4_1"
                else t("bg.out.src_gdk", gdk=_g(r["gdk_mr"]), source=r.get("gdk_source_title") or "—"))
         lines.append(t("bg.out.default_row", substance=_name(r), value=_g(r["value_mg_m3"]),
                        share=_g(r["share_gdk_mr"]), source=src))
@@ -222,6 +233,69 @@ def run_calculated(args) -> int:
     except BackgroundError as exc:
         return _fail(exc)
     return _emit(res, args.json, format_calculated)
+
+
+def read_values(path: str) -> list[float]:
+    """One concentration per line (or the first column of a CSV; a non-numeric first line
+    is a header).  Decimal comma accepted.  Raises BackgroundError naming the row."""
+    from ecologis.core.background import BackgroundError
+
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        raise BackgroundError("bg.err.not_found_file", file=path) from None
+    out = []
+    for i, line in enumerate(lines, start=1):
+        if ";" in line or "\t" in line:
+            cell = line.replace("\t", ";").split(";")[0].strip()
+        elif re.fullmatch(r"\s*[+-]?\d*,\d+\s*", line):      # a single number with a decimal comma
+            cell = line.strip()
+        else:
+            cell = line.split(",")[0].strip()
+        cell = cell.replace(",", ".")
+        if not cell:
+            continue
+        try:
+            v = float(cell)
+        except ValueError:
+            if i == 1:
+                continue
+            raise BackgroundError("bg.err.value_row", file=path, row=i, value=line) from None
+        if v < 0 or v != v:
+            raise BackgroundError("bg.err.value_row", file=path, row=i, value=line)
+        out.append(v)
+    return out
+
+
+def format_subplume(res) -> str:
+    st = res.details["statistics"]
+    lines = [t("bg.out.subplume_title", substance=res.inputs["substance"] or "—", distance=_g(res.inputs["distance_m"]),
+               n=st["n"], excluded=st["n_excluded"], mean=_g(st["mean_mg_m3"]), sigma=_g(st["sigma_mg_m3"]),
+               K=_g(st["K"]), V=_g(st["V"], 3), a=_g(st["a"], 3), qm=_g(st["q_m_mg_m3"]))]
+    for r in res.values:
+        lines.append(t("bg.out.subplume_row", rhumb=r["rhumb"], p=_g(r["repeatability"], 3), value=_g(r["value_mg_m3"])))
+    return "\n".join(lines + _footer(res))
+
+
+def run_subplume(args) -> int:
+    from ecologis.core.background import BackgroundError, subplume_background
+
+    try:
+        rose = {}
+        for part in args.rose.split(","):
+            if not part.strip():
+                continue
+            k, _, v = part.partition("=")
+            try:
+                rose[k.strip()] = float(v.replace(" ", ""))
+            except ValueError:
+                raise BackgroundError("bg.err.repeatability") from None
+        values = read_values(args.values)
+        res = subplume_background(values, rose, args.rhumb, args.distance, years=args.years, substance=args.substance)
+    except BackgroundError as exc:
+        return _fail(exc)
+    return _emit(res, args.json, format_subplume)
 
 
 def run_offices(args) -> int:

@@ -172,3 +172,26 @@ def test_calculated_from_the_dispersion_engine(tmp_path, capsys):
     assert main(["background", "calculated", "--sources", str(p), "--substance", "7446-09-5", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["values"][0]["value_mg_m3"] == pytest.approx(0.076, abs=0.002)
     assert main(["background", "calculated", "--sources", str(p)]) == 2
+
+
+def test_cli_subplume(tmp_path, capsys):
+    import json
+
+    from ecologis.cli import main
+
+    _tables("2,2\n1000,2\n", "0,1\n5,6\n")      # K = 2, a = 1 + V (official test tables)
+    p = tmp_path / "v.csv"
+    # 0.1 (header skipped), 0,3 (decimal comma), 0.2 (first CSV column)
+    p.write_text("concentration\n0.1\n0,3\n0.2,2023-01-01\n", encoding="utf-8")
+    assert main(["background", "subplume", str(p), "--rose", "N=0.5,E=0.5", "--rhumb", "E", "--distance", "300",
+                 "--json"]) == 0
+    j = json.loads(capsys.readouterr().out)
+    # n = 3, none excluded (floor 0.06 = 0); mean 0.2; σ = (0.3 − 0.1) / 2 = 0.1; V = 0.5; a = 1.5;
+    # q_m = 0.3; E: 0.5 · 0.3 = 0.15
+    assert j["statistics"]["mean_mg_m3"] == pytest.approx(0.2)
+    assert {v["rhumb"]: v["value_mg_m3"] for v in j["values"]} == {"N": 0.0, "E": pytest.approx(0.15)}
+    assert j["reconstructed_pieces"][0]["id"] == "background_rose_3_5"
+    p.write_text("0.1\n-2\n", encoding="utf-8")
+    assert main(["--lang", "en", "background", "subplume", str(p), "--rose", "N=1", "--rhumb", "N",
+                 "--distance", "1"]) == 2
+    assert "row 2" in capsys.readouterr().err

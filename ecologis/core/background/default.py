@@ -69,6 +69,7 @@ def default_background(population: float, substances: list[str], dictionary=None
             s = tab["substances"][key]
             rows.append({"substance": ref, "table_key": key, "name_uk": s["name_uk"], "name_en": s["name_en"],
                          "value_mg_m3": mg, "share_gdk_mr": share, "source": "table_4_1",
+                         "band_thousands": band["band"], "seed_lines": band["seed_lines"],
                          "source_ref": f"{tab['source']}, band {band['band']}, seed lines {band['seed_lines']}"})
             continue
         sub = dictionary.lookup(ref)

@@ -145,7 +145,8 @@ def posts_background(series: Series, date=None, substances: list[str] | None = N
     n, k, mean, sigma = _group_stats(gid, x[sel], nps * 5, cfg["top_excluded_share"], cfg["exclusion_rounding"],
                                      cfg["sigma_ddof"])
     with np.errstate(divide="ignore", invalid="ignore"):
-        V = np.where(mean > 0, sigma / np.where(mean > 0, mean, 1), np.nan)
+        # all-zero gradation (mean 0, hence σ 0 for non-negative values): V = 0, Cф = 0
+        V = np.where(mean > 0, sigma / np.where(mean > 0, mean, 1), np.where((mean == 0) & (sigma == 0), 0.0, np.nan))
     F, F_out = transition_function(np.nan_to_num(V, nan=0.0), F_table)
     F = np.where(np.isfinite(V), F, np.nan)
     cf = background_from_mean(mean, F)

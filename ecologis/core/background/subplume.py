@@ -37,7 +37,7 @@ def subplume_statistics(values, years: float | None = None) -> dict:
     K_table = data.load_curve("range_coefficient")
     K, K_out = table_interp(n, K_table.x, K_table.y)
     sigma = float(sigma_from_range(v.max(), v.min(), K))        # (3.2) over all analyses
-    V = sigma / mean if mean > 0 else float("nan")               # (3.3)
+    V = sigma / mean if mean > 0 else (0.0 if sigma == 0 else float("nan"))   # (3.3)
     a_table = data.load_curve("maximum_coefficient")
     a, a_out = table_interp(V, a_table.x, a_table.y)
     q_m = float(maximum_98(mean, a))                             # (3.4)
