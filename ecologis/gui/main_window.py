@@ -892,6 +892,8 @@ class MainWindow(QMainWindow):
         return {
             "geometry": base64.b64encode(bytes(self.saveGeometry())).decode("ascii"),
             "state": base64.b64encode(bytes(self.saveState())).decode("ascii"),
+            "rect": [self.x(), self.y(), self.width(), self.height()],
+            "maximized": self.isMaximized(),
             "splitters": {s.objectName(): s.sizes() for s in (self.split_top, self.split_bottom, self.split_main)},
             "language": translator.lang,
             "theme": self.theme,
@@ -910,11 +912,30 @@ class MainWindow(QMainWindow):
                 self.restoreState(QByteArray(base64.b64decode(session["state"])))
         except (ValueError, TypeError):
             pass
-        sizes = session.get("splitters") or {}
+        rect = session.get("rect")
+        if isinstance(rect, list) and len(rect) == 4 and all(isinstance(x, int) for x in rect):
+            # restoreGeometry refuses some saved states (other screen, offscreen): keep the size
+            if (self.width(), self.height()) != (rect[2], rect[3]):
+                self.resize(max(rect[2], 400), max(rect[3], 300))
+                self.move(rect[0], rect[1])
+        if session.get("maximized"):
+            self.setWindowState(self.windowState() | Qt.WindowMaximized)
+        self._pending_splitters = session.get("splitters") or {}
+        self._apply_splitters()
+
+    def _apply_splitters(self) -> None:
+        sizes = getattr(self, "_pending_splitters", None) or {}
         for s in (self.split_top, self.split_bottom, self.split_main):
             v = sizes.get(s.objectName())
             if isinstance(v, list) and all(isinstance(x, int) for x in v):
                 s.setSizes(v)
+
+    def showEvent(self, ev):
+        super().showEvent(ev)
+        if getattr(self, "_pending_splitters", None):
+            # sizes are only kept exactly once the window has its final size
+            self._apply_splitters()
+            self._pending_splitters = None
 
     def closeEvent(self, ev):
         if self._closing_done:
