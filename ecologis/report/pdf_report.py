@@ -108,6 +108,7 @@ class _NumberedCanvas(rl_canvas.Canvas):
     footer = ""
 
     def __init__(self, *a, **kw):
+        kw.setdefault("initialFontName", FONT)   # no unembedded Helvetica resource
         super().__init__(*a, **kw)
         self._saved = []
 
@@ -302,7 +303,7 @@ def build_report(profile, result, lang: str = "uk", dictionary=None, when: datet
             Paragraph(_e(T("report.result.szz_value", radius=_fmt(result.szz_m, 0, lang))), S["big"])],
            [Paragraph(_e(T("report.method.preset")), S["p"]), Paragraph(_e(f"{preset.id} — {pname}"), S["p"])]]
     bt = Table(box, colWidths=[60 * mm, 110 * mm])
-    bt.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.0, colors.HexColor("#1f4e9c")),
+    bt.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 9), ("BOX", (0, 0), (-1, -1), 1.0, colors.HexColor("#1f4e9c")),
                             ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#eef3fb")),
                             ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     story += [bt, PageBreak()]

@@ -1,0 +1,135 @@
+"""The PDF report: text content (pypdf), page 1 rendered with pdftoppm, escaping, fonts."""
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from ecologis.io.profile import load_profile
+from ecologis.paths import DEMO_PROFILE
+from ecologis.report.pdf_report import assess_profile, build_report, fallback_site_map_figure
+
+
+# Seed README / thesis §4.2-4.3: КНП = 1386.1866552 → printed 1386.187 (3 decimals), category III,
+# СЗЗ 300 m (implemented scale: III for [10^3, 10^4)).
+
+
+def _text(pdf: bytes) -> tuple[str, PdfReader]:
+    import io
+
+    r = PdfReader(io.BytesIO(pdf))
+    return "\n".join(p.extract_text() for p in r.pages), r
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"[\s\u202f\u00a0]+", "", s)
+
+
+@pytest.fixture(scope="module")
+def demo():
+    p = load_profile(DEMO_PROFILE)
+    p.enterprise.name = "ПрАТ <b>«РОШЕН»</b> & <font size=40>Ко</font>"
+    p.enterprise.edrpou = "14360570"
+    return p, assess_profile(p)
+
+
+@pytest.fixture(scope="module")
+def pdf_uk(demo):
+    return build_report(*demo, lang="uk")
+
+
+def test_uk_report_contains_results_and_every_substance(demo, pdf_uk):
+    p, r = demo
+    text, reader = _text(pdf_uk)
+    flat = _squash(text)
+    assert "1386,187" in flat                          # КНП, uk digit grouping removed by _squash
+    assert "КатегоріянебезпекипідприємстваIII" in flat
+    assert "300м" in flat
+    for c in r.contributions:                          # every substance, in Cyrillic
+        assert re.search("[А-Яа-яІіЇїЄєҐґ]", c["substance"])
+        assert _squash(c["substance"]) in flat, c["substance"]
+    assert len(r.contributions) == 10
+    n = len(reader.pages)
+    assert f"Сторінка 1 з {n}" in text and f"Сторінка {n} з {n}" in text
+    for heading in ("Методика розрахунку", "Вхідні дані", "Рекомендації", "Примітки щодо даних", "Підписи"):
+        assert heading in text
+    assert "K_i = a(c_i) · M_i / ГДК_i" in text        # the formula of the preset used
+    assert "ecologis-2025" in text
+
+
+def test_en_report(demo):
+    text, _ = _text(build_report(*demo, lang="en"))
+    assert "1,386.187" in text
+    assert "Hazard category of the enterprise" in text and "III" in text and "300 m" in text
+    assert "Nitrogen dioxide" in text and "Page 1 of" in text
+
+
+def test_user_markup_is_printed_as_text(pdf_uk):
+    text, _ = _text(pdf_uk)
+    assert "<b>«РОШЕН»</b> & <font size=40>Ко</font>" in text
+
+
+def test_fonts_are_embedded(pdf_uk):
+    """Every font used for text is DejaVu with its TrueType program embedded.  (reportlab
+    lists the standard Helvetica as /F1 and selects it in an empty page preamble
+    ``BT /F1 12 Tf 14.4 TL ET``; it must never be selected anywhere else.)"""
+    _, reader = _text(pdf_uk)
+    names = set()
+    for page in reader.pages:
+        content = page.get_contents().get_data().replace(b"BT /F1 12 Tf 14.4 TL ET", b"")
+        for key, f in page["/Resources"]["/Font"].items():
+            f = f.get_object()
+            used = (str(key).encode() + b" ") in content
+            if str(f["/BaseFont"]) == "/Helvetica":
+                assert not used
+                continue
+            desc = f.get("/FontDescriptor")
+            if desc is None and "/DescendantFonts" in f:
+                desc = f["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert "/FontFile2" in desc.get_object(), f["/BaseFont"]   # TrueType program embedded
+            names.add(str(f["/BaseFont"]))
+    assert any(n.endswith("+DejaVuSans") for n in names) and any(n.endswith("+DejaVuSans-Bold") for n in names)
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) not installed")
+def test_page_one_renders_non_blank(pdf_uk, tmp_path):
+    from PIL import Image
+
+    f = tmp_path / "r.pdf"
+    f.write_bytes(pdf_uk)
+    subprocess.run(["pdftoppm", "-r", "40", "-f", "1", "-l", "1", "-png", str(f), str(tmp_path / "pg")], check=True,
+                   timeout=60)
+    png = next(tmp_path.glob("pg*.png"))
+    im = Image.open(png).convert("L")
+    px = list(im.tobytes())
+    dark = sum(1 for v in px if v < 200)
+    assert dark / len(px) > 0.01                     # text and the result box are on the page
+    assert min(px) < 60
+
+
+def test_errors_and_fallbacks_listed_in_validation_notes(tmp_path):
+    from ecologis.core.model import Emission, Enterprise
+    from ecologis.io.profile import Profile
+
+    p = Profile(enterprise=Enterprise(name="Тест"), emissions=[
+        Emission("Азоту діоксид", 4.0, "t/yr"),
+        Emission("Невідома речовина", 1.0, "t/yr"),
+        Emission("Метан", 2.0, "t/yr"),              # no ГДК с.д. in the dictionary → fallback
+        Emission("Вуглецю оксид", "abc", "t/yr"),
+    ])
+    r = assess_profile(p)
+    text, _ = _text(build_report(p, r, lang="en"))
+    flat = _squash(text)
+    assert _squash("Rows with errors, not counted in КНП (2)") in flat
+    assert "Невідома" in text and "row 4" in text
+    assert "Fallback ГДК used" in text
+
+
+def test_fallback_map_figure_has_scale_bar():
+    fig = fallback_site_map_figure((49.2331, 28.4682), 300.0, None, "en")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    # half-extent 1.25·300 = 375 m; the bar is the largest 1/2/5·10^k ≤ 375/2 = 187.5 → 100 m
+    assert "100 m" in texts
+    assert "N" in texts
