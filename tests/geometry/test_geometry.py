@@ -191,3 +191,25 @@ def test_parse_coordinates_refused(text, key):
     with pytest.raises(GeometryError) as ei:
         parse_coordinates(text)
     assert ei.value.key == key
+
+
+def test_indexed_point_distances_equal_geos_distance():
+    # The STR-tree shortcut for points must give GEOS's brute-force distance exactly
+    # (a concave 60-vertex site with a hole; points inside, in the hole, outside).
+    import numpy as np
+    import shapely
+    from shapely.geometry import Polygon
+
+    from ecologis.core.geometry import receptor_distances
+
+    th = np.linspace(0, 2 * np.pi, 60, endpoint=False)
+    r = 400 + 150 * np.sin(5 * th)
+    hole = [(50, 50), (120, 50), (120, 120), (50, 120)]
+    site = Polygon(np.column_stack([r * np.cos(th), r * np.sin(th)]), [hole])
+    rng = np.random.default_rng(3)
+    pts = shapely.points(rng.uniform(-1200, 1200, (2000, 2)))
+    d, inside = receptor_distances(site, pts, 300.0)
+    expected = shapely.distance(site, pts)
+    assert np.allclose(d, expected, rtol=0, atol=1e-9)
+    assert (inside == (expected <= 300.0)).all()
+    assert (d == 0).sum() > 100 and (d > 0).sum() > 100
