@@ -19,6 +19,7 @@ from north (meteorological); the plume goes the opposite way.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -59,43 +60,67 @@ def weighted_dangerous_speed(c_m, u_m) -> float:
     return float((c_m * u_m).sum() / s) if s > 0 else float(u_m.mean())
 
 
-def _add_term(acc, dx, dy, r2, ex, ey, c_mu, inv_x_mu, gas, h, u_eff):
-    """Add one term's concentration at ng points for nd directions to ``acc`` (nd, ng).
+def _s1_far_into(out, t, t2, gas, tmp):
+    """out ← s1 far branch (2.23в) for gases (F ≤ 1.5) or (2.23г) for dust."""
+    if gas:
+        np.multiply(t2, 3.58, out=out)
+        out -= np.multiply(t, 35.2, out=tmp)
+        out += 120.0
+        np.divide(t, out, out=out)
+    else:
+        np.multiply(t2, 0.1, out=out)
+        out += np.multiply(t, 2.47, out=tmp)
+        out -= 17.8
+        np.divide(1.0, out, out=out)
+    return out
 
-    dx, dy, r2: (ng,) point minus source and squared distance; ex, ey: (nd, 1)
-    downwind unit vectors; the other arguments are this term's scalars.  Only points
-    downwind (x > 0) are evaluated; upwind the concentration is 0 (s1 = 0)."""
-    x = dx * ex
-    x += dy * ey                                                    # along the plume, m
-    m = x > 0.0
-    xp = x[m]
-    if xp.size == 0:
-        return
-    nd = ex.shape[0]
-    r2p = r2[m[0]] if nd == 1 else np.broadcast_to(r2, x.shape)[m]
-    t = xp * inv_x_mu                                               # x / x_mu
-    s1 = t * t * (3.0 * t * t - 8.0 * t + 6.0)                      # (2.23а)
-    mid = t > 1.0
-    if mid.any():
-        tm = t[mid]
-        val = 1.13 / (0.13 * tm * tm + 1.0)                         # (2.23б)
-        far = tm > 8.0
-        if far.any():
-            tf = tm[far]
-            if gas:
-                val[far] = tf / (3.58 * tf * tf - 35.2 * tf + 120.0)   # (2.23в)
-            else:
-                val[far] = 1.0 / (0.1 * tf * tf + 2.47 * tf - 17.8)    # (2.23г)
-        s1[mid] = val
-    if h < 10.0:                                                    # (2.24), t < 1
-        near = ~mid
-        s1[near] = 0.125 * (10.0 - h) + 0.125 * (h - 2.0) * s1[near]
-    xx = xp * xp
-    ty = r2p / xx                                                   # (2.26): u·y²/x², y² = r² − x²
+
+def _s1_mid_into(out, t2):
+    """out ← s1 = 1.13/(0.13·t² + 1), (2.23б)."""
+    np.multiply(t2, 0.13, out=out)
+    out += 1.0
+    np.divide(1.13, out, out=out)
+    return out
+
+
+def _add_term(acc, dx, dy, r2, ex, ey, c_mu, inv_x_mu, gas, h, u_eff, buf, t_lo, t_hi, all_down):
+    """Add one term's concentration for one wind direction to ``acc`` (ng,), in place.
+
+    dx, dy, r2: (ng,) point minus source and squared distance; ex, ey: downwind unit
+    vector; c_mu, inv_x_mu, gas, h: this term's scalars; ``buf``: (7, ng) scratch.
+    t_lo, t_hi: bounds of x/x_mu over the chunk (from its bounding box), used only to
+    skip s1 branches that no point needs; all_down: every point has x > 0.
+    Upwind points (x ≤ 0) get nothing (s1 = 0)."""
+    x = np.multiply(dx, ex, out=buf[0])
+    x += np.multiply(dy, ey, out=buf[1])                             # along the plume, m
+    t = np.multiply(x, inv_x_mu, out=buf[1])                         # x / x_mu
+    t2 = np.multiply(t, t, out=buf[2])
+    need_near, need_mid, need_far = t_lo <= 1.0, t_hi > 1.0 and t_lo <= 8.0, t_hi > 8.0
+    s1 = buf[3]
+    if need_near:                                                    # (2.23а)
+        np.multiply(t2, 3.0, out=s1)
+        s1 -= np.multiply(t, 8.0, out=buf[4])
+        s1 += 6.0
+        s1 *= t2
+        if h < 10.0:                                                 # (2.24) for t < 1
+            low = np.multiply(s1, 0.125 * (h - 2.0), out=buf[4])
+            low += 0.125 * (10.0 - h)
+            np.copyto(s1, low, where=t < 1.0)
+        if need_mid:
+            np.copyto(s1, _s1_mid_into(buf[4], t2), where=t > 1.0)
+        if need_far:
+            np.copyto(s1, _s1_far_into(buf[4], t, t2, gas, buf[5]), where=t > 8.0)
+    elif need_mid:
+        _s1_mid_into(s1, t2)
+        if need_far:
+            np.copyto(s1, _s1_far_into(buf[4], t, t2, gas, buf[5]), where=t > 8.0)
+    else:
+        _s1_far_into(s1, t, t2, gas, buf[5])
+    xx = np.multiply(x, x, out=buf[2])
+    ty = np.divide(r2, xx, out=buf[4])                               # (2.26): u·y²/x², y² = r² − x²
     ty -= 1.0
-    np.maximum(ty, 0.0, out=ty)
     ty *= u_eff
-    poly = ty * 45.1                                                # (2.27)
+    poly = np.multiply(ty, 45.1, out=buf[5])                         # (2.27)
     poly += 17.0
     poly *= ty
     poly += 12.8
@@ -106,7 +131,27 @@ def _add_term(acc, dx, dy, r2, ex, ey, c_mu, inv_x_mu, gas, h, u_eff):
     poly *= poly
     s1 *= c_mu
     s1 /= poly
-    acc[m] += s1
+    if all_down:
+        acc += s1
+    else:
+        np.add(acc, s1, out=acc, where=x > 0.0)
+
+
+def _chunks(px2, py2, tile: int):
+    """Point order and chunk bounds: 2-D grids in square tiles, 1-D inputs in runs."""
+    if px2.ndim == 2:
+        ny, nx = px2.shape
+        idx = np.arange(px2.size).reshape(ny, nx)
+        parts = [idx[r:r + tile, c:c + tile].ravel() for r in range(0, ny, tile) for c in range(0, nx, tile)]
+        order = np.concatenate(parts) if parts else np.arange(0)
+        bounds, pos = [], 0
+        for prt in parts:
+            bounds.append((pos, pos + prt.size))
+            pos += prt.size
+        return order, bounds
+    n = px2.size
+    run = tile * tile
+    return np.arange(n), [(a, min(n, a + run)) for a in range(0, n, run)]
 
 
 def max_field(px, py, terms: Terms, directions_deg, wind_speeds, *, block: int = 16384,
@@ -116,58 +161,75 @@ def max_field(px, py, terms: Terms, directions_deg, wind_speeds, *, block: int =
 
     Returns ``(cmax, dir_deg, speed)``: arrays of shape like ``px`` with the maximum
     concentration (units of ``terms.c_m``), the wind direction (from, degrees) and
-    the wind speed at which it occurs.  Work is done in blocks of about ``block``
-    (directions × points) elements per term, so memory stays at a few MB per
-    temporary whatever the grid, and the blocks stay in the CPU cache.
-    ``max_chunk_elems`` is an alias of ``block``.
+    the wind speed at which it occurs.
+
+    Points are processed in chunks of about ``block`` (square tiles for a 2-D grid) so
+    that the scratch arrays stay in the CPU cache and memory stays bounded.  For each
+    chunk, direction and term, a term whose plume points away from the whole chunk
+    (every corner of the chunk's bounding box upwind, x ≤ 0) is skipped: exact, since
+    the upwind region is a half-plane.  ``max_chunk_elems`` is an alias of ``block``.
     """
     if max_chunk_elems is not None:
         block = int(max_chunk_elems)
-    px = np.asarray(px, float)
-    shape = px.shape
-    px = px.ravel()
-    py = np.asarray(py, float).ravel()
-    g_total = px.size
+    px2 = np.asarray(px, float)
+    py2 = np.asarray(py, float)
+    shape = px2.shape
+    tile = max(1, int(math.isqrt(max(1, block))))
+    order, bounds = _chunks(px2, py2, tile)
+    pxo = px2.ravel()[order]
+    pyo = py2.ravel()[order]
+    g_total = pxo.size
     ang = np.radians(np.asarray(directions_deg, float))
     ex_all, ey_all = -np.sin(ang), -np.cos(ang)   # downwind unit vectors (east, north)
     n_dir, n_t = ang.size, len(terms)
     speeds = [float(u) for u in wind_speeds]
+    gas = terms.F <= 1.5
 
     best = np.zeros(g_total)
     best_dir = np.zeros(g_total)
     best_u = np.zeros(g_total)
-    g_chunk = max(1, min(g_total, block))
-    d_chunk = max(1, min(n_dir, block // g_chunk))
-    total_steps = max(1, len(speeds) * -(-g_total // g_chunk) * -(-n_dir // d_chunk))
+    buf_all = np.empty((7, max((b - a for a, b in bounds), default=0)))
+    total_steps = max(1, len(speeds) * len(bounds) * n_dir)
     step = 0
-    for u in speeds:
-        ratio = u / terms.u_m
-        c_mu_all = fm.r_coefficient(ratio) * terms.c_m             # (2.18)-(2.19)
-        inv_x_mu_all = 1.0 / (fm.p_coefficient(ratio) * terms.x_m)  # (2.20)-(2.21)
-        u_eff = min(u, 5.0)
-        for g0 in range(0, g_total, g_chunk):
-            g1 = min(g_total, g0 + g_chunk)
-            gx, gy = px[g0:g1], py[g0:g1]
-            dxs = [gx - terms.x[i] for i in range(n_t)]
-            dys = [gy - terms.y[i] for i in range(n_t)]
-            r2s = [dxs[i] * dxs[i] + dys[i] * dys[i] for i in range(n_t)]
-            for d0 in range(0, n_dir, d_chunk):
-                if cancel is not None and cancel():
-                    raise Cancelled()
-                d1 = min(n_dir, d0 + d_chunk)
-                ex = ex_all[d0:d1, None]
-                ey = ey_all[d0:d1, None]
-                acc = np.zeros((d1 - d0, g1 - g0))
-                for i in range(n_t):
-                    _add_term(acc, dxs[i], dys[i], r2s[i], ex, ey, float(c_mu_all[i]),
-                              float(inv_x_mu_all[i]), bool(terms.F[i] <= 1.5), float(terms.H[i]), u_eff)
-                k = acc.argmax(axis=0)
-                vals = acc[k, np.arange(g1 - g0)]
-                better = vals > best[g0:g1]
-                best[g0:g1] = np.where(better, vals, best[g0:g1])
-                best_dir[g0:g1] = np.where(better, np.degrees(ang[d0:d1][k]), best_dir[g0:g1])
-                best_u[g0:g1] = np.where(better, u, best_u[g0:g1])
-                step += 1
-                if progress is not None:
-                    progress(step / total_steps)
-    return best.reshape(shape), best_dir.reshape(shape), best_u.reshape(shape)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for u in speeds:
+            ratio = u / terms.u_m
+            c_mu_all = fm.r_coefficient(ratio) * terms.c_m             # (2.18)-(2.19)
+            inv_x_mu_all = 1.0 / (fm.p_coefficient(ratio) * terms.x_m)  # (2.20)-(2.21)
+            u_eff = min(u, 5.0)
+            for g0, g1 in bounds:
+                gx, gy = pxo[g0:g1], pyo[g0:g1]
+                ng = g1 - g0
+                buf = buf_all[:, :ng]
+                dxs = [gx - terms.x[i] for i in range(n_t)]
+                dys = [gy - terms.y[i] for i in range(n_t)]
+                r2s = [dxs[i] * dxs[i] + dys[i] * dys[i] for i in range(n_t)]
+                cx = np.array([gx.min(), gx.max(), gx.min(), gx.max()])
+                cy = np.array([gy.min(), gy.min(), gy.max(), gy.max()])
+                cdx = cx[None, :] - terms.x[:, None]                     # (T, 4) corners
+                cdy = cy[None, :] - terms.y[:, None]
+                for d in range(n_dir):
+                    if cancel is not None and cancel():
+                        raise Cancelled()
+                    ex, ey = float(ex_all[d]), float(ey_all[d])
+                    proj = cdx * ex + cdy * ey                               # x at the corners
+                    x_hi = proj.max(axis=1)
+                    x_lo = proj.min(axis=1)
+                    acc = np.zeros(ng)
+                    for i in np.flatnonzero(x_hi > 0.0):
+                        inv = float(inv_x_mu_all[i])
+                        _add_term(acc, dxs[i], dys[i], r2s[i], ex, ey, float(c_mu_all[i]), inv,
+                                  bool(gas[i]), float(terms.H[i]), u_eff, buf,
+                                  x_lo[i] * inv, x_hi[i] * inv, bool(x_lo[i] > 0.0))
+                    better = acc > best[g0:g1]
+                    best[g0:g1] = np.where(better, acc, best[g0:g1])
+                    best_dir[g0:g1] = np.where(better, np.degrees(ang[d]), best_dir[g0:g1])
+                    best_u[g0:g1] = np.where(better, u, best_u[g0:g1])
+                    step += 1
+                    if progress is not None:
+                        progress(step / total_steps)
+    out = np.empty(g_total)
+    out_dir = np.empty(g_total)
+    out_u = np.empty(g_total)
+    out[order], out_dir[order], out_u[order] = best, best_dir, best_u
+    return out.reshape(shape), out_dir.reshape(shape), out_u.reshape(shape)
