@@ -148,3 +148,63 @@ def test_retranslate_switches_page_strings(make_map):
     assert page.js("window.ecologisMap.scaleText()").endswith((" m", " km"))
     translator.set_language("uk")
     assert t_lang("uk", "map.popup.lat") in page.js("window.ecologisMap.openPopup()")
+
+
+def _png_1x1() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"\x00\xcc\xdd\xcc"   # one RGB pixel, filter byte 0
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+@pytest.fixture
+def tile_server():
+    """A tile server on 127.0.0.1 answering every request with a 1×1 PNG (stops itself)."""
+    import http.server
+    import threading
+
+    png = _png_1x1()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(png)))
+            self.end_headers()
+            self.wfile.write(png)
+
+        def log_message(self, *a):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    th = threading.Thread(target=srv.serve_forever, daemon=True)
+    th.start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}/{{z}}/{{x}}/{{y}}.png"
+    srv.shutdown()
+    srv.server_close()
+
+
+def test_tiles_used_when_they_load_and_base_switch(make_map, tile_server):
+    view, page = make_map(tile_url=tile_server)
+    page.wait_js("window.ecologisMap.getTileStats().loaded > 0")
+    assert page.js("window.ecologisMap.getBaseLayer()") == "osm"
+    assert page.js("window.ecologisMap.getTileStats().errors") == 0
+    assert page.js("window.ecologisMap.getNotice()") == ""
+    assert page.js("!!document.querySelector('.leaflet-control-attribution a[href*=\"openstreetmap.org/copyright\"]')")
+    # The base-layer switch both ways.
+    assert page.js("window.ecologisMap.setBaseLayer('offline')") == "offline"
+    assert page.js("window.ecologisMap.getGrid().visible") is True
+    assert page.js("window.ecologisMap.setBaseLayer('osm')") == "osm"
+    assert page.js("window.ecologisMap.getGrid().visible") is True   # the grid stays until the user hides it
+
+
+def test_cursor_coordinates_shown(make_map):
+    view, page = make_map()
+    page.js("(window.ecologisMap.map.fire('mousemove', {latlng: L.latLng(50.123456, 30.654321)}), 0)")
+    text = page.js("window.ecologisMap.cursorText()")
+    assert text == t_lang("uk", "map.cursor") + ": 50.12346, 30.65432"

@@ -170,3 +170,20 @@ def test_tools_and_layers_translated(make_map):
     assert t_lang("en", "map.draw.delete") in titles
     assert page.js("document.querySelector('.eco-receptor-title').textContent") == t_lang("en", "map.receptor.new")
     assert page.js("document.querySelector('.eco-search-input').placeholder") == t_lang("en", "map.search.placeholder")
+
+
+def test_polygon_receptor_drawn_with_the_tool(make_map, qtbot):
+    view, page = make_map()
+    view.set_radius(300)
+    _draw_site(qtbot, view, page)
+    page.js("window.ecologisMap.setPendingReceptor('recreation', 'Парк')")
+    # A park whose west edge is the meridian 100 m east of the site (along 50.45°N).
+    la, lo_w = _east(100.0)
+    _, lo_e = _east(400.0)
+    clicks = [[50.4505, lo_w], [50.4505, lo_e], [50.4495, lo_e], [50.4495, lo_w]]
+    with qtbot.waitSignal(view.receptorsEdited, timeout=10000) as blocker:
+        assert page.js("window.ecologisMap.drawWithTool('EcoReceptorArea', %s)" % clicks) is True
+    (r,) = blocker.args[0]
+    assert r["geometry"]["type"] == "Polygon" and r["kind"] == "recreation"
+    page.wait_js("window.ecologisMap.getReceptors()[0].inside === true")
+    assert page.js("window.ecologisMap.getReceptors()[0].distance_m") == pytest.approx(100.0, rel=0.005)
