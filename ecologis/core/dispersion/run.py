@@ -7,6 +7,7 @@ schema's description and :mod:`ecologis.cli.cmd_dispersion`).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Callable
 
@@ -97,7 +98,8 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
               cancel: Callable[[], bool] | None = None, lookup=lookup_substance,
               lang: str | None = None, max_chunk_elems: int = 16384) -> dict:
     """Run the OND-86 calculation.  Raises DispersionInputError on invalid input."""
-    inp = data if isinstance(data, DispersionInput) else parse_input(data, lookup=lookup, lang=lang)
+    inp = (dataclasses.replace(data) if isinstance(data, DispersionInput)
+           else parse_input(data, lookup=lookup, lang=lang))
     if directions is not None:
         if directions not in (8, 36, 360):
             raise DispersionInputError([InputProblem("disp.err.directions", {"value": directions})])
@@ -156,6 +158,8 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
     n_targets = len(targets)
     for ti, tg in enumerate(targets):
         sel = [i for i, r in enumerate(rows) if r["substance"] in tg["weights"]]
+        if not sel:          # a summation group none of whose substances is emitted
+            continue
         w = np.array([tg["weights"][rows[i]["substance"]] for i in sel])
         terms = Terms(
             x=np.array([pos[rows[i]["id"]][0] for i in sel]), y=np.array([pos[rows[i]["id"]][1] for i in sel]),
@@ -208,7 +212,8 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
             "value_mg_m3": vmax, "value_with_background_mg_m3": vmax + bg_mg,
             "share_gdk": vmax / gdk if gdk else None,
             "share_gdk_with_background": (vmax + bg_mg) / gdk if gdk else None,
-            "lat": float(mlat), "lon": float(mlon), "x_m": float(xs[ix] - cx), "y_m": float(ys[iy] - cy),
+            "lat": float(mlat), "lon": float(mlon),
+            "east_m": float(xs[ix] - cx), "north_m": float(ys[iy] - cy),   # from the grid centre
             "wind_from_deg": float(cdir[iy, ix]), "wind_speed_m_s": float(cu[iy, ix]),
         }
         iso = szz = None
