@@ -141,6 +141,7 @@ def test_every_key_used_in_code_is_translated():
     uk = json.loads((LOCALES_DIR / "uk.disp.json").read_text(encoding="utf-8"))
     files = list((REPO_ROOT / "ecologis" / "core" / "dispersion").glob("*.py"))
     files.append(REPO_ROOT / "ecologis" / "cli" / "cmd_dispersion.py")
+    files.append(REPO_ROOT / "ecologis" / "gui" / "panels" / "dispersion_panel.py")
     used = set()
     for f in files:
         used |= set(re.findall(r"[\"'](disp\.[a-z_]+\.[A-Za-z0-9_.]+)[\"']", f.read_text(encoding="utf-8")))

@@ -1,0 +1,99 @@
+"""DispersionPanel (pytest-qt, offscreen): worker thread, progress, Cancel, errors, resultReady."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, Qt
+
+QCoreApplication.setAttribute(Qt.AA_ShareOpenGLContexts)
+try:  # QtWebEngine must be loaded before the QApplication exists (other GUI tests need it)
+    import PySide6.QtWebEngineWidgets  # noqa: E402,F401
+except ImportError:  # pragma: no cover
+    pass
+
+from ecologis.gui.panels.dispersion_panel import COLUMNS, DispersionPanel  # noqa: E402
+from ecologis.i18n import translator  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location("_disp_helpers", Path(__file__).with_name("_helpers.py"))
+_h = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_h)
+
+EX1 = {"A": 200, "eta": 1, "ambient_temp_c": 25, "directions": 8, "grid": {"step_m": 50},
+       "sources": [{"id": "S1", "lat": 49.23, "lon": 28.47, "height_m": 35, "diameter_m": 1.4,
+                    "velocity_m_s": 7, "temp_c": 125,
+                    "emissions": [{"substance": "so2-test", "rate_g_s": 12, "F": 1, "gdk_mr_mg_m3": 0.5},
+                                  {"substance": "ash-test", "rate_g_s": 2.6, "F": 3, "gdk_mr_mg_m3": 0.5}]}]}
+
+
+@pytest.fixture
+def panel(qtbot):
+    w = DispersionPanel()
+    qtbot.addWidget(w)
+    yield w
+    w.shutdown()
+
+
+def test_run_in_worker_emits_result_ready(qtbot, panel):
+    panel.set_input(EX1)
+    assert panel.table.rowCount() == 2
+    data = panel.input_data()
+    assert len(data["sources"]) == 1 and len(data["sources"][0]["emissions"]) == 2
+    with qtbot.waitSignal(panel.resultReady, timeout=60000) as blocker:
+        panel.run_btn.click()
+        assert panel.is_running() and not panel.run_btn.isEnabled() and panel.cancel_btn.isEnabled()
+    layers = blocker.args[0]
+    assert set(layers) >= {"isolines", "szz_contour", "field_max", "receptors", "result", "target"}
+    assert layers["isolines"]["type"] == "FeatureCollection"
+    rows = {r["substance"]: r for r in layers["result"]["sources"]}
+    _h.assert_printed(rows["so2-test"]["c_m_mg_m3"], "0,19")     # OND-86 Example 1
+    _h.assert_printed(rows["ash-test"]["x_m_m"], "215")
+    qtbot.waitUntil(lambda: not panel.is_running(), timeout=10000)
+    assert panel.progress.value() == 1000
+    assert panel.results.rowCount() == 2
+    assert panel.results.item(0, 0).text() == "S1"
+    assert not panel.notice.isHidden()                           # unverified formulas listed
+    assert panel.run_btn.isEnabled()
+
+
+def test_cancel_stops_the_worker(qtbot, panel):
+    data = dict(EX1, directions=360, grid={"step_m": 5, "half_extent_m": 2500})   # slow: ~1000² nodes
+    panel.set_input(data)
+    with qtbot.waitSignal(panel.runCancelled, timeout=60000):
+        panel.run()
+        qtbot.wait(50)
+        panel.cancel_btn.click()
+    qtbot.waitUntil(lambda: not panel.is_running(), timeout=10000)
+    assert panel.result is None
+    assert panel.status.text() == "Розрахунок скасовано."
+
+
+def test_invalid_input_shows_translated_errors(qtbot, panel):
+    panel.set_input(EX1)
+    panel.table.item(0, COLUMNS.index("height_m")).setText("0")
+    translator.set_language("en")
+    with qtbot.waitSignal(panel.runFailed, timeout=30000) as blocker:
+        panel.run()
+    msgs = blocker.args[0]
+    assert any("S1" in m and "height_m" in m for m in msgs)
+    qtbot.waitUntil(lambda: not panel.is_running(), timeout=10000)
+    assert not panel.errors.isHidden() and "height_m" in panel.errors.text()
+
+
+def test_retranslate(qtbot, panel):
+    assert panel.run_btn.text() == "Розрахувати"
+    translator.set_language("en")
+    assert panel.run_btn.text() == "Calculate"
+    assert panel.table.horizontalHeaderItem(COLUMNS.index("height_m")).text() == "H, m"
+
+
+def test_all_panel_strings_translated(qtbot, panel):
+    from PySide6.QtWidgets import QLabel, QPushButton
+
+    for lang in ("uk", "en"):
+        translator.set_language(lang)
+        texts = [b.text() for b in panel.findChildren(QPushButton)] + \
+                [lab.text() for lab in panel.findChildren(QLabel)] + \
+                [panel.table.horizontalHeaderItem(j).text() for j in range(panel.table.columnCount())] + \
+                [panel.results.horizontalHeaderItem(j).text() for j in range(panel.results.columnCount())]
+        assert not [x for x in texts if x.startswith("disp.")]
