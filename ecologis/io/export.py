@@ -5,10 +5,11 @@
 * XLSX — sheet 1: inputs with contributions; sheet 2: summary.  Numbers are stored as
   numbers with number formats; the header row is frozen.
 * JSON — the profile and the result (``AssessmentResult.to_json``).
-* GeoJSON (RFC 7946, lon/lat WGS84) and KML 2.2 — the enterprise point, the site
-  polygon and the СЗЗ as a polygon: the site boundary buffered by the СЗЗ radius when a
-  site polygon exists (in a local azimuthal equidistant projection), otherwise a
-  geodesic circle of the radius around the enterprise point (WGS84 ellipsoid, pyproj).
+* GeoJSON (RFC 7946, lon/lat WGS84) and KML 2.2 in the layered format of
+  :mod:`ecologis.io.gis` (the map engineer's; re-readable with ``read_layers``): the
+  enterprise point, the site polygon and the СЗЗ as a polygon — the site boundary
+  buffered by the СЗЗ radius when a site polygon exists, otherwise the circle around
+  the enterprise point (:func:`ecologis.core.geometry.analyse_site`).
 * The user's substance dictionary: export of the overlay (or of all entries) and an
   all-or-nothing import validated with ``validate_substance_record``.
 
@@ -23,7 +24,6 @@ import json
 import math
 from datetime import datetime, timezone
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import numpy as np
 
@@ -31,7 +31,6 @@ from ecologis.i18n import t_lang
 from ecologis.io.atomic import atomic_write_bytes
 
 FORMATS = ("csv", "xlsx", "json", "geojson", "kml")
-CIRCLE_VERTICES = 128
 
 
 class ExportError(Exception):
@@ -233,117 +232,98 @@ def _default(o):
 
 
 # ---------------------------------------------------------------------------------
-# geometry
+# geometry: the map engineer's core (ecologis.core.geometry) and layered GIS files
+# (ecologis.io.gis), so an export opens again with ``ecologis.io.gis.read_layers``
 # ---------------------------------------------------------------------------------
-def circle_polygon(lat: float, lon: float, radius_m: float, n: int = CIRCLE_VERTICES) -> list[list[float]]:
-    """A closed counter-clockwise ring [[lon, lat], ...] of a geodesic circle on WGS84
-    (pyproj ``Geod.fwd`` from the centre at ``n`` equally spaced azimuths)."""
-    import numpy as np
-    from pyproj import Geod
-
-    g = Geod(ellps="WGS84")
-    az = np.linspace(0.0, 360.0, n, endpoint=False)
-    lons, lats, _ = g.fwd(np.full(n, lon), np.full(n, lat), az, np.full(n, float(radius_m)))
-    ring = [[float(x), float(y)] for x, y in zip(lons, lats)]
-    ring.reverse()  # azimuths run clockwise; RFC 7946 exteriors are counter-clockwise
-    ring.append(ring[0])
-    return ring
-
-
-def site_buffer_polygon(site: dict, radius_m: float, lat0: float, lon0: float) -> dict:
-    """The site boundary buffered by ``radius_m`` (GeoJSON geometry, lon/lat), computed
-    in an azimuthal equidistant projection centred at (lat0, lon0)."""
-    import shapely
-    from pyproj import CRS, Transformer
-    from shapely.geometry import mapping, shape
+def _ccw(geom: dict) -> dict:
+    """RFC 7946 winding: exterior rings counter-clockwise, holes clockwise."""
+    from shapely.geometry import MultiPolygon, mapping, shape
     from shapely.geometry.polygon import orient
 
-    aeqd = CRS.from_proj4(f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +datum=WGS84 +units=m")
-    fwd = Transformer.from_crs("EPSG:4326", aeqd, always_xy=True)
-    inv = Transformer.from_crs(aeqd, "EPSG:4326", always_xy=True)
-
-    def _apply(tr):
-        def f(xy):
-            x, y = tr.transform(xy[:, 0], xy[:, 1])
-            return np.column_stack([x, y])
-        return f
-
-    geom = shapely.transform(shape(site), _apply(fwd)).buffer(float(radius_m), quad_segs=32)
-    geom = shapely.transform(geom, _apply(inv))
-    if geom.geom_type == "Polygon":
-        geom = orient(geom, 1.0)
-    m = mapping(geom)
-    return json.loads(json.dumps(m))  # tuples -> lists
+    g = shape(geom)
+    if g.geom_type == "Polygon":
+        g = orient(g, 1.0)
+    elif g.geom_type == "MultiPolygon":
+        g = MultiPolygon([orient(p, 1.0) for p in g.geoms])
+    return json.loads(json.dumps(mapping(g)))
 
 
 def szz_geometry(profile, result) -> dict:
+    """The СЗЗ polygon: the site boundary buffered by the СЗЗ radius when the profile has
+    a site polygon, otherwise the circle around the enterprise point
+    (:func:`ecologis.core.geometry.analyse_site`, local azimuthal equidistant metres)."""
+    from ecologis.core.geometry import GeometryError, analyse_site
+
     ent = profile.enterprise
     if ent.lat is None or ent.lon is None:
         raise ExportError("io.export.no_coordinates")
-    if profile.site:
-        return site_buffer_polygon(profile.site, result.szz_m, ent.lat, ent.lon)
-    return {"type": "Polygon", "coordinates": [circle_polygon(ent.lat, ent.lon, result.szz_m)]}
+    try:
+        return _ccw(analyse_site(float(result.szz_m), profile.site or None, center=(ent.lat, ent.lon)).szz)
+    except GeometryError as e:
+        raise ExportError("io.export.geometry", detail=e.message()) from None
+
+
+def gis_layers(profile, result, lang: str = "uk"):
+    """:class:`ecologis.io.gis.GisLayers` of the assessment: the site, the СЗЗ and, in
+    the ``source`` layer, the enterprise point (``id`` "enterprise", ``kind``
+    "enterprise") followed by the emission sources that have coordinates."""
+    from ecologis.io.gis import GisLayers
+
+    ent = profile.enterprise
+    if ent.lat is None or ent.lon is None:
+        raise ExportError("io.export.no_coordinates")
+    sources = [{"id": "enterprise", "kind": "enterprise", "name": ent.name or t_lang(lang, "io.geo.enterprise"),
+                "lat": float(ent.lat), "lon": float(ent.lon), "edrpou": ent.edrpou, "knp": float(result.knp),
+                "category": result.category, "szz_m": float(result.szz_m)}]
+    for s in profile.sources:
+        if s.lat is not None and s.lon is not None:
+            sources.append({"id": s.id, "kind": "emission_source", "name": s.name or s.id, "lat": float(s.lat),
+                            "lon": float(s.lon), "height_m": s.height_m, "gas_cleaning": s.gas_cleaning or None})
+    return GisLayers(site=_ccw(profile.site) if profile.site else None, szz=szz_geometry(profile, result),
+                     sources=sources, name=ent.name)
 
 
 def geojson_doc(profile, result, lang: str = "uk") -> dict:
-    ent = profile.enterprise
-    if ent.lat is None or ent.lon is None:
-        raise ExportError("io.export.no_coordinates")
-    props = {"name": ent.name, "edrpou": ent.edrpou, "knp": float(result.knp), "category": result.category,
-             "szz_m": float(result.szz_m), "preset": result.preset.id}
-    feats = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [ent.lon, ent.lat]},
-              "properties": {**props, "role": "enterprise", "title": t_lang(lang, "io.geo.enterprise")}}]
-    if profile.site:
-        feats.append({"type": "Feature", "geometry": profile.site,
-                      "properties": {"role": "site", "name": ent.name, "title": t_lang(lang, "io.geo.site")}})
-    feats.append({"type": "Feature", "geometry": szz_geometry(profile, result),
-                  "properties": {"role": "szz", "name": ent.name, "szz_m": float(result.szz_m),
-                                 "basis": "site_buffer" if profile.site else "circle",
-                                 "title": t_lang(lang, "io.geo.szz", radius=f"{result.szz_m:g}")}})
-    return {"type": "FeatureCollection", "features": feats}
+    """RFC 7946 FeatureCollection in the layered format of :mod:`ecologis.io.gis`; the
+    СЗЗ feature also carries the result (КНП, category, radius, preset, basis)."""
+    from ecologis.io.gis import to_geojson
+
+    doc = to_geojson(gis_layers(profile, result, lang))
+    for f in doc["features"]:
+        if f["properties"].get("layer") == "szz":
+            f["properties"].update({"name": t_lang(lang, "io.geo.szz", radius=f"{result.szz_m:g}"),
+                                    "knp": float(result.knp), "category": result.category,
+                                    "szz_m": float(result.szz_m), "preset": result.preset.id,
+                                    "basis": "site_buffer" if profile.site else "circle"})
+    return doc
 
 
 def geojson_bytes(profile, result, lang: str = "uk") -> bytes:
     return json.dumps(geojson_doc(profile, result, lang), ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def _kml_coords(ring) -> str:
-    return " ".join(f"{x[0]:.7f},{x[1]:.7f},0" for x in ring)
-
-
-def _kml_polygon(geom: dict) -> str:
-    polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
-    parts = []
-    for poly in polys:
-        inner = "".join(f"<innerBoundaryIs><LinearRing><coordinates>{_kml_coords(r)}</coordinates></LinearRing></innerBoundaryIs>"
-                        for r in poly[1:])
-        parts.append(f"<Polygon><outerBoundaryIs><LinearRing><coordinates>{_kml_coords(poly[0])}</coordinates>"
-                     f"</LinearRing></outerBoundaryIs>{inner}</Polygon>")
-    return parts[0] if len(parts) == 1 else "<MultiGeometry>" + "".join(parts) + "</MultiGeometry>"
-
-
 def kml_bytes(profile, result, lang: str = "uk") -> bytes:
-    ent = profile.enterprise
-    if ent.lat is None or ent.lon is None:
-        raise ExportError("io.export.no_coordinates")
-    desc = t_lang(lang, "io.geo.description", knp=f"{result.knp:.3f}", category=result.category, szz=f"{result.szz_m:g}")
-    pm = [f"<Placemark><name>{escape(ent.name or t_lang(lang, 'io.geo.enterprise'))}</name>"
-          f"<description>{escape(desc)}</description>"
-          f"<Point><coordinates>{ent.lon:.7f},{ent.lat:.7f},0</coordinates></Point></Placemark>"]
-    if profile.site:
-        pm.append(f"<Placemark><name>{escape(t_lang(lang, 'io.geo.site'))}</name><styleUrl>#site</styleUrl>"
-                  f"{_kml_polygon(profile.site)}</Placemark>")
-    pm.append(f"<Placemark><name>{escape(t_lang(lang, 'io.geo.szz', radius=f'{result.szz_m:g}'))}</name>"
-              f"<styleUrl>#szz</styleUrl>{_kml_polygon(szz_geometry(profile, result))}</Placemark>")
-    doc = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-           '<kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
-           f"<name>{escape(ent.name or 'EcologIS')}</name>"
-           '<Style id="szz"><LineStyle><color>ff3b55d8</color><width>2</width></LineStyle>'
-           '<PolyStyle><color>403b55d8</color></PolyStyle></Style>'
-           '<Style id="site"><LineStyle><color>ff000000</color><width>1.5</width></LineStyle>'
-           '<PolyStyle><color>30888888</color></PolyStyle></Style>'
-           + "".join(pm) + "</Document></kml>\n")
-    return doc.encode("utf-8")
+    """KML 2.2 (:func:`ecologis.io.gis.to_kml`); the enterprise placemark gets the result
+    as its description."""
+    import xml.etree.ElementTree as ET
+
+    from ecologis.io.gis import KML_NS, to_kml
+
+    data = to_kml(gis_layers(profile, result, lang), lang)
+    ET.register_namespace("", KML_NS)
+    root = ET.fromstring(data)
+    desc = t_lang(lang, "io.geo.description", knp=f"{result.knp:.3f}", category=result.category,
+                  szz=f"{result.szz_m:g}")
+    for pm in root.iter(f"{{{KML_NS}}}Placemark"):
+        ext = pm.find(f"{{{KML_NS}}}ExtendedData")
+        ids = [d.findtext(f"{{{KML_NS}}}value") for d in (ext if ext is not None else [])
+               if d.get("name") == "id"]
+        if "enterprise" in ids:
+            el = ET.Element(f"{{{KML_NS}}}description")
+            el.text = desc
+            pm.insert(1, el)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
 # ---------------------------------------------------------------------------------

@@ -229,13 +229,13 @@ def site_map_png(profile, result, lang: str = "uk") -> tuple[io.BytesIO, str]:
         except ImportError:
             site_map_figure = None
         if site_map_figure is not None:
+            sources = [{"id": s.id, "name": s.name or s.id, "lat": s.lat, "lon": s.lon}
+                       for s in profile.sources if s.lat is not None and s.lon is not None]
             try:
-                try:
-                    fig = site_map_figure(center, float(result.szz_m), site=profile.site, lang=lang)
-                except TypeError:
-                    fig = site_map_figure(center, float(result.szz_m), lang=lang)
+                fig = site_map_figure(center, float(result.szz_m), site_geojson=profile.site or None,
+                                      sources=sources, lang=lang)
                 return _png(fig), "site_map"
-            except Exception:
+            except Exception:  # a broken site geometry must not stop the report
                 pass
     fig = fallback_site_map_figure(center, float(result.szz_m), profile.site, lang, ent.name)
     return _png(fig), "fallback"
@@ -323,11 +323,11 @@ def build_report(profile, result, lang: str = "uk", dictionary=None, when: datet
     prev_min = None
     for c in preset.categories:
         if c.min is None:
-            rng = T("report.range.below", hi=_g(prev_min, lang))
+            rng = T("report.range.below", hi=_fmt(prev_min, 0, lang))
         elif prev_min is None:
-            rng = T("report.range.at_least", lo=_g(c.min, lang))
+            rng = T("report.range.at_least", lo=_fmt(c.min, 0, lang))
         else:
-            rng = T("report.range.between", lo=_g(c.min, lang), hi=_g(prev_min, lang))
+            rng = T("report.range.between", lo=_fmt(c.min, 0, lang), hi=_fmt(prev_min, 0, lang))
         cat_rows.append([c.label, rng, _fmt(c.radius_m, 0, lang)])
         prev_min = c.min
     story.append(_table(cat_rows, [30 * mm, 70 * mm, 40 * mm], align_right_from=2))
@@ -343,7 +343,7 @@ def build_report(profile, result, lang: str = "uk", dictionary=None, when: datet
     prep = result.prepared
     story.append(Paragraph(_e(T("report.h.inputs")), S["h"]))
     hdr = [T("report.col.row"), T("report.col.substance"), T("report.col.cas"), T("report.col.mass"),
-           T("report.col.mass_t"), T("report.col.gdk"), T("report.col.gdk_kind"), T("report.col.class"),
+           T("report.col.mass_t"), T("report.col.gdk"), T("report.col.gdk_kind"), T("report.col.class_short"),
            T("report.col.origin")]
     data = [[Paragraph(_e(h), S["cellb"]) for h in hdr]]
     for i in range(prep.n):
@@ -362,14 +362,14 @@ def build_report(profile, result, lang: str = "uk", dictionary=None, when: datet
             str(klass) if klass else "—", Paragraph(_e(T("report.origin." + e.origin) if e.origin in
                                                        ("inventory", "measurement", "calculation") else e.origin), S["cell"]),
         ])
-    story.append(_table(data, [9 * mm, 52 * mm, 19 * mm, 22 * mm, 17 * mm, 15 * mm, 23 * mm, 10 * mm, 17 * mm],
+    story.append(_table(data, [9 * mm, 41 * mm, 19 * mm, 22 * mm, 17 * mm, 15 * mm, 22 * mm, 13 * mm, 16 * mm],
                         align_right_from=None))
     story.append(Paragraph(_e(T("report.inputs.note")), S["small"]))
 
     # -- 3. contributions ------------------------------------------------------------
     story.append(Paragraph(_e(T("report.h.contributions")), S["h"]))
     hdr = [T("report.col.rank"), T("report.col.substance"), T("report.col.mass_t"), T("report.col.gdk"),
-           T("report.col.class"), T("report.col.a"), T("report.col.contribution"), T("report.col.share")]
+           T("report.col.class_short"), T("report.col.a"), T("report.col.contribution"), T("report.col.share")]
     data = [[Paragraph(_e(h), S["cellb"]) for h in hdr]]
     for k, c in enumerate(result.contributions, start=1):
         name = c["substance"] if lang == "uk" else c["substance_en"]
@@ -378,7 +378,7 @@ def build_report(profile, result, lang: str = "uk", dictionary=None, when: datet
                      _fmt(c["contribution"], 3, lang), _fmt(100 * c["share"], 2, lang)])
     data.append(["", Paragraph("<b>" + _e(T("report.col.total")) + "</b>", S["cell"]), "", "", "", "",
                  _fmt(result.knp, 3, lang), _fmt(100.0 if result.knp > 0 else 0.0, 2, lang)])
-    story.append(_table(data, [10 * mm, 66 * mm, 19 * mm, 16 * mm, 12 * mm, 12 * mm, 26 * mm, 16 * mm], align_right_from=2))
+    story.append(_table(data, [9 * mm, 58 * mm, 19 * mm, 16 * mm, 14 * mm, 11 * mm, 28 * mm, 17 * mm], align_right_from=2))
     if any(c["class_assumed"] for c in result.contributions):
         story.append(Paragraph(_e(T("report.contrib.assumed")), S["small"]))
 

@@ -81,39 +81,55 @@ def test_json_export(demo, tmp_path):
 def test_geojson_circle(demo):
     p, r = demo
     doc = geojson_doc(p, r)
-    roles = [f["properties"]["role"] for f in doc["features"]]
-    assert roles == ["enterprise", "szz"]
-    ring = doc["features"][1]["geometry"]["coordinates"][0]
-    assert ring[0] == ring[-1] and len(ring) == 129
+    layers = [(f["properties"]["layer"], f["properties"].get("id")) for f in doc["features"]]
+    assert layers == [("szz", None), ("source", "enterprise")]
+    szz = doc["features"][0]
+    assert szz["properties"]["knp"] == pytest.approx(DEMO_KNP, rel=1e-12)
+    assert szz["properties"]["category"] == "III" and szz["properties"]["basis"] == "circle"
+    ring = szz["geometry"]["coordinates"][0]
+    assert ring[0] == ring[-1] and len(ring) > 60
     g = Geod(ellps="WGS84")
     for lon, lat in ring[:-1]:
         _, _, d = g.inv(p.enterprise.lon, p.enterprise.lat, lon, lat)
-        assert d == pytest.approx(300.0, abs=1e-6)
+        assert d == pytest.approx(300.0, rel=1e-6)          # geodesic distance of every vertex
     # counter-clockwise exterior (RFC 7946): positive shoelace area
     area = sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:]))
     assert area > 0
+    ent = doc["features"][1]
+    assert ent["geometry"]["coordinates"] == [p.enterprise.lon, p.enterprise.lat]
 
 
 def test_geojson_site_buffer_and_kml(demo, tmp_path):
+    from ecologis.io.gis import read_layers
+
     p, r = demo
     # a 0.004° × 0.0025° rectangle around the plant
     p.site = {"type": "Polygon", "coordinates": [[[28.466, 49.232], [28.470, 49.232], [28.470, 49.2345],
                                                    [28.466, 49.2345], [28.466, 49.232]]]}
     p.enterprise.name = "Завод <b>&</b> «Ко»"
     doc = geojson_doc(p, r)
-    assert [f["properties"]["role"] for f in doc["features"]] == ["enterprise", "site", "szz"]
-    buf = doc["features"][2]["geometry"]["coordinates"][0]
+    assert [f["properties"]["layer"] for f in doc["features"]] == ["site", "szz", "source"]
+    buf = doc["features"][1]["geometry"]["coordinates"][0]
     g = Geod(ellps="WGS84")
-    # the buffer reaches ≈300 m beyond the site's west edge (lon 28.466) along the site's mid-latitude
+    # the buffer reaches ≈300 m beyond the site's west edge (lon 28.466) along the same latitude
     west = min(buf, key=lambda c: c[0])
     _, _, d = g.inv(28.466, west[1], west[0], west[1])
     assert d == pytest.approx(300.0, rel=0.01)
+    # the export opens again with the map engineer's reader
+    f = tmp_path / "x.geojson"
+    export_file("geojson", p, r, f)
+    layers = read_layers(f)
+    assert layers.site is not None and layers.szz is not None and layers.sources[0]["id"] == "enterprise"
     data = kml_bytes(p, r, "en")
     root = ET.fromstring(data)
     ns = {"k": "http://www.opengis.net/kml/2.2"}
     names = [n.text for n in root.findall(".//k:Placemark/k:name", ns)]
-    assert names[0] == "Завод <b>&</b> «Ко»"            # markup survives as text
+    assert "Завод <b>&</b> «Ко»" in names                 # markup survives as text
     assert len(root.findall(".//k:Polygon", ns)) == 2
+    descs = [d.text for d in root.findall(".//k:Placemark/k:description", ns)]
+    assert descs == ["КНП 1386.187, category III, СЗЗ 300 m"]
+    (tmp_path / "x.kml").write_bytes(data)
+    assert read_layers(tmp_path / "x.kml").szz is not None
 
 
 def test_geo_export_without_coordinates(demo):

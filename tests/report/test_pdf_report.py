@@ -133,3 +133,18 @@ def test_fallback_map_figure_has_scale_bar():
     # half-extent 1.25·300 = 375 m; the bar is the largest 1/2/5·10^k ≤ 375/2 = 187.5 → 100 m
     assert "100 m" in texts
     assert "N" in texts
+
+
+def test_map_uses_the_map_engineers_figure_or_the_fallback(demo):
+    from ecologis.report.pdf_report import site_map_png
+
+    p, r = demo
+    _, who = site_map_png(p, r)
+    assert who == "site_map"                          # ecologis.plots.site_map (map engineer)
+    from dataclasses import replace
+
+    from ecologis.io.profile import Profile
+
+    q = Profile(enterprise=replace(p.enterprise, lat=None, lon=None), emissions=p.emissions)
+    buf, who = site_map_png(q, r)
+    assert who == "fallback" and buf.getvalue().startswith(b"\x89PNG")
