@@ -164,7 +164,7 @@
       this.lines = 0;
       for (var lat = lat0; lat <= north; lat += step) {
         this.addLayer(L.polyline([[lat, west], [lat, east]], style));
-        this.addLayer(this._label(lat.toFixed(digits) + '°', [lat, west + labelOffsetLng]));
+        this.addLayer(this._label(lat.toFixed(digits) + '°', [lat, east - labelOffsetLng], 'eco-grid-label-east'));
         this.lines += 1;
       }
       for (var lng = lng0; lng <= east; lng += step) {
@@ -174,8 +174,9 @@
       }
       this.step = step;
     },
-    _label: function (text, latlng) {
-      var icon = L.divIcon({className: 'eco-grid-label', html: el('span', 'eco-grid-label-inner', text),
+    _label: function (text, latlng, extraClass) {
+      var icon = L.divIcon({className: 'eco-grid-label' + (extraClass ? ' ' + extraClass : ''),
+        html: el('span', 'eco-grid-label-inner', text),
         iconSize: null, iconAnchor: [0, 8]});
       return L.marker(latlng, {icon: icon, interactive: false, keyboard: false, pmIgnore: true, snapIgnore: true});
     }

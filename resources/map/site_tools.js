@@ -122,7 +122,7 @@
     }
 
     // -------------------------------------------------------------- sources
-    var sourceIcon = L.divIcon({className: 'eco-source-icon', html: '', iconSize: [14, 14], iconAnchor: [7, 7]});
+    var sourceIcon = L.divIcon({className: 'eco-source-icon', html: '', iconSize: null, iconAnchor: [7, 9]});
 
     function adoptSource(layer, data) {
       layer.ecoData = {id: data.id || nextId('s'), name: data.name || ''};

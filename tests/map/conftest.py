@@ -40,11 +40,15 @@ class PageHelper:
 
 @pytest.fixture
 def make_map(qtbot, dead_tile_url):
+    from PySide6.QtCore import QCoreApplication, QEvent
+
     from ecologis.gui.map import MapView
+
+    views = []
 
     def make(tile_url=None, wait=True):
         view = MapView(tile_url=dead_tile_url if tile_url is None else tile_url, animate=False)
-        qtbot.addWidget(view)
+        views.append(view)
         view.resize(800, 600)
         view.show()
         if wait:
@@ -52,4 +56,9 @@ def make_map(qtbot, dead_tile_url):
                 pass
         return view, PageHelper(qtbot, view)
 
-    return make
+    yield make
+    # Delete the pages before the web engine profile goes away at exit.
+    for view in views:
+        view.close()
+        view.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
