@@ -251,3 +251,23 @@ def test_core_does_not_import_qt():
             "print(any(m.startswith(('PySide6', 'PyQt', 'shiboken')) for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_other_wind_speed_uses_r_and_p():
+    """Wind speed 1 m/s instead of u_m = 2.220166 (Example 1, SO2): u/u_m = 0.450417.
+    r = 0.67·0.450417 + 1.67·0.450417² − 1.34·0.450417³ = 0.301779 + 0.338801 − 0.122446 = 0.518134  (2.19а)
+    p = 8.43·(1 − 0.450417)⁵ + 1 = 8.43·0.050140 + 1 = 1.422681  (2.21б)
+    → maximum r·c_m = 0.518134·0.186424 = 0.096593 mg/m³ at p·x_m = 1.422681·430.398 = 612.32 m."""
+    d = copy.deepcopy(EX1)
+    d["wind_speeds"] = [1.0]
+    d["receptors"] = [_receptor_at_x_m(612.32), _receptor_at_x_m(430.398)]
+    r = _calc(d, directions=8)
+    assert r["receptors"][0]["value_mg_m3"] == pytest.approx(0.096593, abs=2e-6)
+    assert r["receptors"][1]["value_mg_m3"] < r["receptors"][0]["value_mg_m3"]
+    assert r["receptors"][0]["wind_speed_m_s"] == 1.0
+    assert {"ond86.2.19.r", "ond86.2.21.p"} <= {u["id"] for u in r["unverified"]}
+    # Adding the dangerous speed itself brings back c_m at x_m.
+    d["include_source_dangerous_speeds"] = True
+    r2 = _calc(d, directions=8)
+    assert r2["receptors"][1]["value_mg_m3"] == pytest.approx(0.186424, abs=1e-6)
+    assert r2["receptors"][1]["wind_speed_m_s"] == pytest.approx(2.220166, abs=1e-6)
