@@ -271,3 +271,27 @@ def test_other_wind_speed_uses_r_and_p():
     r2 = _calc(d, directions=8)
     assert r2["receptors"][1]["value_mg_m3"] == pytest.approx(0.186424, abs=1e-6)
     assert r2["receptors"][1]["wind_speed_m_s"] == pytest.approx(2.220166, abs=1e-6)
+
+
+def test_more_directions_never_lower_the_maximum():
+    # 36 directions (every 10°) are a subset of 360 (every 1°): the max can only grow.
+    p, terms = _ex1_terms()
+    xs = np.linspace(-2500, 2500, 31)
+    gx, gy = np.meshgrid(xs, xs)
+    c36, _, _ = max_field(gx, gy, terms, direction_angles(36), [2.0])
+    c360, _, _ = max_field(gx, gy, terms, direction_angles(360), [2.0])
+    assert np.all(c360 >= c36 - 1e-15) and np.any(c360 > c36)
+
+
+def test_degenerate_sources_give_finite_json():
+    import json
+
+    for extra in ({"velocity_m_s": 0, "temp_c": 125}, {"velocity_m_s": 0}, {"volume_m3_s": 0.0, "temp_c": 30}):
+        d = {"ambient_temp_c": 25, "sources": [dict({"id": "S1", "lat": LAT, "lon": LON, "height_m": 5,
+                                                     "diameter_m": 1.4, "emissions": [
+                                                         {"substance": "X", "rate_g_s": 1, "gdk_mr_mg_m3": 0.5}]},
+                                                    **extra)]}
+        r = _calc(d, directions=8)
+        json.dumps(r, allow_nan=False)
+        assert r["sources"][0]["regime"].endswith("low_velocity")
+        assert r["sources"][0]["u_m_m_s"] == 0.5

@@ -170,7 +170,8 @@ def k_cold(diameter_m, volume_m3_s):
 
 def c_m_cold(a, m_rate_g_s, f_settle, n, eta, k, height_m):
     """c_m = A·M·F·n·η·K/H^(4/3), mg/m³.  OND-86 (2.9).  UNVERIFIED [S][M]."""
-    return _a(a) * _a(m_rate_g_s) * _a(f_settle) * _a(n) * _a(eta) * _a(k) / _a(height_m) ** (4.0 / 3.0)
+    with np.errstate(invalid="ignore"):      # K = ∞ with n = 0 (w0 = 0): regime (2.11) is used instead
+        return _a(a) * _a(m_rate_g_s) * _a(f_settle) * _a(n) * _a(eta) * _a(k) / _a(height_m) ** (4.0 / 3.0)
 
 
 def m_prime(m, cold):
