@@ -76,8 +76,10 @@ def source_parameters(*, height_m, diameter_m, velocity_m_s, volume_m3_s, delta_
             if hot_normal[i]:
                 regime.append(REGIME_HOT)
                 used |= _n_keys(v_m[i])
-                if v_m[i] <= 2:
+                if 0.5 < v_m[i] <= 2:
                     used.add("ond86.2.14b.d")
+                elif v_m[i] <= 0.5:          # v_m = 0.5 exactly: (2.1) with d by (2.14а)
+                    used |= {"ond86.2.14a.d", "ond86.2.5.v_m_prime", "ond86.2.6.f_e"}
             else:
                 regime.append(REGIME_HOT_LOW)
                 used |= {"ond86.2.11.c_m_low", "ond86.regime.cold_low", "ond86.2.14a.d",
