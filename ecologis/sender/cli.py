@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help=t("sender.cli.help.run"))
     _common(p)
     p.add_argument("--once", action="store_true", help=t("sender.cli.help.once"))
-    p.add_argument("--give-up-after", type=float, default=300.0, metavar="S", help=t("sender.cli.help.give_up"))
+    p.add_argument("--give-up-after", type=float, default=60.0, metavar="S", help=t("sender.cli.help.give_up"))
     p.add_argument("--settle", type=float, default=1.0, metavar="S", help=t("sender.cli.help.settle"))
     p.set_defaults(func=cmd_run)
 

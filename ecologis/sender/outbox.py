@@ -216,8 +216,8 @@ class Outbox:
     def last_error(self) -> dict | None:
         with self._lock:
             r = self.db.execute("SELECT at, idem_key, endpoint, http_status, error FROM audit "
-                                "WHERE error IS NOT NULL ORDER BY id DESC LIMIT 1").fetchone()
-        if not r:
+                                "ORDER BY id DESC LIMIT 1").fetchone()
+        if not r or r[4] is None:   # only the error of the latest attempt is current
             return None
         return {"at": r[0], "idempotency_key": r[1], "endpoint": r[2], "http_status": r[3], "error": r[4]}
 

@@ -261,7 +261,11 @@ class HttpsTransport:
     def __init__(self, endpoint: str, context: ssl.SSLContext, connect_timeout: float = 10.0,
                  read_timeout: float = 30.0, identity: ClientIdentity | None = None):
         u = urlsplit(endpoint)
-        if u.scheme != "https" or not u.hostname:
+        try:
+            port = u.port
+        except ValueError:
+            port = -1
+        if u.scheme != "https" or not u.hostname or port == -1 or u.netloc.endswith(":"):
             raise SenderError("sender.error.bad_endpoint", url=endpoint)
         self.endpoint = endpoint.rstrip("/")
         self.host = u.hostname

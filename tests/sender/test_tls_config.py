@@ -137,3 +137,39 @@ def test_locales_complete():
     assert missing == []
     for kind in tls.TransportError.KINDS:
         assert f"sender.error.{kind}" in uk
+
+
+def test_openapi_document_is_valid_and_matches_default_paths():
+    validator = pytest.importorskip("openapi_spec_validator")
+    import yaml
+    from ecologis.sender.config import DEFAULT_PATHS
+    path = REPO_ROOT / "docs" / "sender" / "openapi.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    validator.validate(doc, base_uri=path.as_uri())
+    assert set(doc["paths"]) == set(DEFAULT_PATHS.values())
+
+
+def test_receiver_answers_match_ack_schema(receiver, cfg_for):
+    from ecologis.sender import model, schemas
+    cfg = cfg_for(receiver.url)
+    tr = transport_for(cfg)
+    rec = model.make_measurement(measurement_rows(1)[0], 1, "t")
+    key = model.key_for("measurement", rec)
+    body = json.dumps(rec).encode()
+    try:
+        first = tr.request("POST", cfg.path_for("measurement"), body, {"Idempotency-Key": key})
+        second = tr.request("POST", cfg.path_for("measurement"), body, {"Idempotency-Key": key})
+        bad = tr.request("POST", cfg.path_for("measurement"), b"{}", {"Idempotency-Key": "k2"})
+        batch = tr.request("POST", cfg.path_for("batch"), json.dumps(
+            {"schema": "ecologis.batch/1", "batch_id": "b1", "sent_at": "2026-03-01T00:00:00Z",
+             "mode": "realtime", "records": [{"kind": "measurement", "idempotency_key": key, "payload": rec}]}
+        ).encode(), {})
+    finally:
+        tr.close()
+    assert (first.status, first.json()["outcome"]) == (201, "accepted")
+    assert (second.status, second.json()["outcome"]) == (200, "duplicate")
+    assert bad.status == 400 and bad.json()["error"]["code"] == "SCHEMA"
+    assert batch.json()["results"] == [{"idempotency_key": key, "outcome": "duplicate"}]
+    for r in (first, second, bad, batch):
+        assert schemas.errors("ack", r.json()) == []
+    assert receiver.store.count() == 1
