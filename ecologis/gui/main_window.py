@@ -15,15 +15,18 @@ import math
 import time
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDialog, QDoubleSpinBox, QFileDialog,
-                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QMainWindow, QMessageBox, QPushButton, QSplitter,
+                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListView, QListWidget,
+                               QMainWindow, QMessageBox, QPushButton, QSplitter,
                                QStyledItemDelegate, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from ecologis.core.model import Enterprise
 from ecologis.core.units import UNITS
+from ecologis.gui.models.journal_model import ROW_ROLE as JOURNAL_ROW_ROLE
+from ecologis.gui.models.journal_model import JournalModel
 from ecologis.gui.models.emissions_model import COL, EmissionsModel, EmissionsProxy, fmt_number, qlocale, unit_label
 from ecologis.gui.theme import THEMES, apply_theme
 from ecologis.i18n import LANGUAGES, t, translator
@@ -345,7 +348,9 @@ class MainWindow(QMainWindow):
         hh.setSectionResizeMode(QHeaderView.Interactive)
         hh.setStretchLastSection(True)
         hh.resizeSection(COL["substance"], 260)
-        self.table.verticalHeader().setDefaultSectionSize(24)
+        vh = self.table.verticalHeader()
+        vh.setSectionResizeMode(QHeaderView.Fixed)   # no per-row size queries (1,000+ rows)
+        vh.setDefaultSectionSize(24)
         self.delete_action = QAction(self)
         self.delete_action.setShortcut(QKeySequence.Delete)
         self.delete_action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
@@ -374,11 +379,14 @@ class MainWindow(QMainWindow):
         # -- results & journal -------------------------------------------------------
         self.results = ResultsPanel()
         self.journal_box = QGroupBox()
-        self.journal = QListWidget()
+        self.journal_model = JournalModel(self)
+        self.journal = QListView()
         self.journal.setObjectName("journal")
-        self.journal.setWordWrap(True)
-        self.journal.itemClicked.connect(self._on_journal_click)
-        self.journal.itemActivated.connect(self._on_journal_click)
+        self.journal.setModel(self.journal_model)
+        self.journal.setUniformItemSizes(True)
+        self.journal.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.journal.clicked.connect(self._on_journal_click)
+        self.journal.activated.connect(self._on_journal_click)
         jl = QVBoxLayout(self.journal_box)
         jl.addWidget(self.journal)
 
@@ -471,8 +479,12 @@ class MainWindow(QMainWindow):
             self.panel_actions[key] = a
 
     # ================================================================== translation
+    def _alive(self) -> bool:
+        return shiboken6.isValid(self) and shiboken6.isValid(self.enterprise_name)
+
     def _on_language(self, _lang: str) -> None:
-        self.retranslate()
+        if self._alive():
+            self.retranslate()
 
     def set_language(self, lang: str) -> None:
         translator.set_language(lang)
@@ -545,6 +557,8 @@ class MainWindow(QMainWindow):
 
     # ================================================================== workbench events
     def _on_wb(self, event: str, data: dict) -> None:
+        if not self._alive():
+            return
         if event == "result":
             self._update_results()
             self._schedule_save()
@@ -573,16 +587,7 @@ class MainWindow(QMainWindow):
         res = self.wb.result
         if self.map is not None:
             self.map.set_radius(res.szz_m if res is not None and res.knp > 0 else 0)
-        self.journal.clear()
-        if res is not None:
-            for issue in res.journal:
-                item = QListWidgetItem(f"{t('severity.' + issue.severity)} — {issue.located_message()}")
-                item.setData(Qt.UserRole, issue.row)
-                if issue.is_error:
-                    item.setForeground(QColor("#c42b1c"))
-                elif issue.severity == "warning":
-                    item.setForeground(QColor("#b26a00"))
-                self.journal.addItem(item)
+        self.journal_model.set_issues(res.journal if res is not None else [])
         self._chart_stale = True
         self._maybe_draw_chart()
         self.resultShown.emit()
@@ -609,6 +614,8 @@ class MainWindow(QMainWindow):
             self.map.set_enterprise(lat, lon, e.name or "")
 
     def _push_map_state(self) -> None:
+        if not self._alive():
+            return
         self._update_enterprise()
         res = self.wb.result
         self.map.set_radius(res.szz_m if res is not None and res.knp > 0 else 0)
@@ -688,8 +695,8 @@ class MainWindow(QMainWindow):
     def _on_marker_moved(self, lat: float, lon: float) -> None:
         self.wb.set_location(lat, lon)
 
-    def _on_journal_click(self, item: QListWidgetItem) -> None:
-        row = item.data(Qt.UserRole)
+    def _on_journal_click(self, index: QModelIndex) -> None:
+        row = index.data(JOURNAL_ROW_ROLE)
         if row is not None and 1 <= int(row) <= self.wb.row_count():
             self.tabs.setCurrentIndex(0)
             self.select_rows([int(row) - 1])

@@ -184,10 +184,15 @@ def test_journal_click_selects_row(make_window, qtbot, tmp_path):
         Emission("Вуглецю оксид", 3.0, "t/yr")]), f)
     w = make_window(open_file=str(f))
     assert w.model.rowCount() == 3
-    items = [w.journal.item(i) for i in range(w.journal.count())]
-    bad = [it for it in items if it.data(Qt.UserRole) == 2]
-    assert bad and t("val.E_SUBSTANCE_UNKNOWN", value="no such substance") in bad[0].text()
-    w.journal.itemClicked.emit(bad[0])
+    from ecologis.gui.models.journal_model import ROW_ROLE
+
+    m = w.journal.model()
+    items = [m.index(i) for i in range(m.rowCount())]
+    bad = [ix for ix in items if ix.data(ROW_ROLE) == 2]
+    assert bad and t("val.E_SUBSTANCE_UNKNOWN", value="no such substance") in bad[0].data()
+    assert bad[0].data(Qt.ForegroundRole).color().name() == "#c42b1c"    # errors in red
+    rect = w.journal.visualRect(bad[0])
+    qtbot.mouseClick(w.journal.viewport(), Qt.LeftButton, pos=rect.center())
     assert w.selected_rows() == [1]
     # the invalid row is not counted: КНП = 1.0·1/0.04 + 0.9·3/3 = 25 + 0.9 = 25.9 (dictionary classes 3 and 4)
     assert math.isclose(w.wb.result.knp, 25.9, rel_tol=1e-12)

@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QComboBox, QGroupBox, QLabel,
-                               QLineEdit, QListWidget, QMenu, QTableView, QTabWidget, QWidget)
+                               QLineEdit, QListView, QListWidget, QMenu, QTableView, QTabWidget, QWidget)
 
 from ecologis.i18n import t, translator
 
@@ -53,6 +53,10 @@ def visible_texts(root: QWidget) -> list[tuple[str, str]]:
                 add(name + f".item{i}", w.item(i).text())
         elif isinstance(w, QMenu):
             add(name + ".title", w.title())
+        if isinstance(w, QListView) and not isinstance(w, QListWidget) and w.model() is not None:
+            m = w.model()
+            for r in range(m.rowCount()):
+                add(name + f".row{r}", m.index(r, 0).data())
         if isinstance(w, QTableView) and w.model() is not None:
             m = w.model()
             root_ix = QModelIndex()

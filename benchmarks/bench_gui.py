@@ -1,0 +1,196 @@
+"""GUI workbench benchmarks (issue 3).
+
+1. Edit-to-display latency at 1,000 rows: a mass edited through the table model
+   (``setData``, as the in-place editor commits) → workbench recalculation → table
+   model update → results panel text → map ``set_radius`` → a JavaScript round trip
+   to the page confirming the circle (calls run in order, so the answer arrives after
+   the circle was updated) and a repaint.
+   Baseline, same run: the core's recalculation alone on the same 1,000 rows
+   (``prepare`` + ``compute``, what the workbench runs per edit) and ``compute`` alone.
+2. Start-up to the main window shown with the map page loaded (``pageReady``),
+   each in a fresh process, against a bare ``QWebEngineView`` loading the same page
+   (``resources/map/index.html``) in a fresh process, alternated in the same run.
+
+``python -m benchmarks gui`` (offscreen works: QT_QPA_PLATFORM=offscreen).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+for _f in ("--no-sandbox", "--disable-gpu"):
+    if _f not in _flags:
+        _flags = (_flags + " " + _f).strip()
+os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = _flags
+
+N_ROWS = 1000
+N_EDITS = 30
+N_STARTS = 3
+
+_WINDOW_START = r"""
+import time; t0 = time.perf_counter()
+import sys
+from PySide6.QtCore import QCoreApplication, Qt
+QCoreApplication.setAttribute(Qt.AA_ShareOpenGLContexts)
+import PySide6.QtWebEngineWidgets
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from ecologis.gui.main_window import MainWindow
+w = MainWindow(demo=True, restore=False, prompt=lambda k, **kw: {"recover": False, "unsaved": "discard"}.get(k))
+w.show()
+def done():
+    print("ELAPSED", time.perf_counter() - t0, "MPL" if "matplotlib" in sys.modules else "",
+          "PANDAS" if "pandas" in sys.modules else "", "REPORTLAB" if "reportlab" in sys.modules else "", flush=True)
+    w._closing_done = True
+    app.quit()
+w.map.pageReady.connect(done)
+app.exec()
+"""
+
+_BARE_START = r"""
+import time; t0 = time.perf_counter()
+from PySide6.QtCore import QCoreApplication, Qt, QUrl
+QCoreApplication.setAttribute(Qt.AA_ShareOpenGLContexts)
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from ecologis.paths import RESOURCES_DIR
+v = QWebEngineView()
+v.resize(640, 560)
+def done(ok):
+    print("ELAPSED", time.perf_counter() - t0, flush=True)
+    app.quit()
+v.loadFinished.connect(done)
+v.load(QUrl.fromLocalFile(str(RESOURCES_DIR / "map" / "index.html")))
+v.show()
+app.exec()
+"""
+
+
+def _run_start(code: str, user_dir: str) -> tuple[float, str]:
+    env = dict(os.environ, ECOLOGIS_USER_DIR=user_dir, ECOLOGIS_TILE_URL="")
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=180)
+    for line in r.stdout.splitlines():
+        if line.startswith("ELAPSED"):
+            parts = line.split()
+            return float(parts[1]), " ".join(parts[2:])
+    raise RuntimeError("start-up run failed: " + r.stderr[-2000:])
+
+
+def bench_startup() -> dict:
+    win, bare, flags = [], [], set()
+    with tempfile.TemporaryDirectory() as d:
+        for i in range(N_STARTS):
+            tw, extra = _run_start(_WINDOW_START, os.path.join(d, f"w{i}"))
+            win.append(tw)
+            flags.update(extra.split())
+            bare.append(_run_start(_BARE_START, os.path.join(d, f"b{i}"))[0])
+    return {"window": statistics.median(win), "bare": statistics.median(bare), "heavy": sorted(flags),
+            "window_all": win, "bare_all": bare}
+
+
+def bench_edit() -> dict:
+    tmp = tempfile.mkdtemp()
+    os.environ["ECOLOGIS_USER_DIR"] = tmp
+    os.environ["ECOLOGIS_TILE_URL"] = ""
+    from PySide6.QtCore import QCoreApplication, Qt
+
+    QCoreApplication.setAttribute(Qt.AA_ShareOpenGLContexts)
+    import PySide6.QtWebEngineWidgets  # noqa: F401
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+
+    from ecologis.core.assess import compute, prepare
+    from ecologis.core.dictionary import load_dictionary
+    from ecologis.core.model import Emission, Enterprise
+    from ecologis.gui.main_window import MainWindow
+    from ecologis.gui.models.emissions_model import COL
+    from ecologis.io.profile import Profile
+    from ecologis.workbench import Workbench
+
+    d = load_dictionary()
+    subs = [s for s in d if s.gdk_sd or s.gdk_mr or s.obrv or s.gdk_rz]
+    rows = [Emission(subs[i % len(subs)].name_uk, 0.5 + (i % 97) * 0.137, "t/yr") for i in range(N_ROWS)]
+    wb = Workbench(Profile(enterprise=Enterprise(name="Bench", lat=49.2331, lon=28.4682), emissions=rows), dictionary=d)
+    w = MainWindow(wb, restore=False, prompt=lambda k, **kw: {"recover": False, "unsaved": "discard"}.get(k),
+                   autosave_delay_ms=10_000)
+    w.resize(1400, 880)
+    w.show()
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    if not w.map.is_ready():
+        loop = QEventLoop()
+        w.map.pageReady.connect(loop.quit)
+        QTimer.singleShot(60_000, loop.quit)
+        loop.exec()
+    if not w.map.is_ready():
+        raise RuntimeError("map page did not load")
+    loop = QEventLoop()
+
+    def edit_once(i: int) -> float:
+        row = (i * 37) % N_ROWS
+        value = f"{1.0 + i * 0.25:.2f}"
+        got = {}
+        t0 = time.perf_counter()
+        ok = w.model.setData(w.model.index(row, COL["mass"]), value)
+        assert ok
+        w.map.run_js("JSON.stringify(window.ecologisMap.getCircle())", lambda v: (got.setdefault("v", v), loop.quit()))
+        if "v" not in got:
+            loop.exec()
+        w.repaint()
+        return time.perf_counter() - t0
+
+    for i in range(3):
+        edit_once(i)  # warm-up
+    edit = [edit_once(i) for i in range(3, 3 + N_EDITS)]
+    expected_text = w.results.knp_value.text()
+
+    core_full, core_compute = [], []
+    ems = wb.emissions
+    for _ in range(N_EDITS):
+        t0 = time.perf_counter()
+        prep = prepare(ems, d)
+        res = compute(prep, wb.preset)
+        core_full.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        compute(prep, wb.preset)
+        core_compute.append(time.perf_counter() - t0)
+    assert abs(res.knp - wb.result.knp) <= 1e-9 * max(1.0, res.knp)
+    w._closing_done = True
+    w.close()
+    return {"edit": statistics.median(edit), "edit_p90": sorted(edit)[int(0.9 * len(edit)) - 1],
+            "core_full": statistics.median(core_full), "core_compute": statistics.median(core_compute),
+            "shown": expected_text}
+
+
+def main(argv=None) -> int:
+    print(f"GUI benchmark — {N_ROWS} rows, {N_EDITS} edits; start-up × {N_STARTS} (offscreen: "
+          f"{os.environ.get('QT_QPA_PLATFORM')})")
+    e = bench_edit()
+    print("\n1. Edit-to-display latency (table edit → results panel + map circle confirmed by JS + repaint)")
+    print(f"   measured  : {e['edit'] * 1e3:8.2f} ms median  (p90 {e['edit_p90'] * 1e3:.2f} ms), КНП shown {e['shown']}")
+    print(f"   baseline  : {e['core_full'] * 1e3:8.2f} ms median  core prepare+compute alone (same rows, same run)")
+    print(f"               {e['core_compute'] * 1e3:8.2f} ms median  core compute alone")
+    print(f"   ratio     : {e['edit'] / e['core_full']:8.2f} × core prepare+compute;"
+          f" GUI overhead {max(e['edit'] - e['core_full'], 0) * 1e3:.2f} ms")
+    s = bench_startup()
+    print("\n2. Start-up to window shown with the map loaded (fresh process each, demo profile)")
+    print(f"   measured  : {s['window']:8.3f} s median  {['%.3f' % x for x in s['window_all']]}")
+    print(f"   baseline  : {s['bare']:8.3f} s median  bare QWebEngineView loading resources/map/index.html "
+          f"{['%.3f' % x for x in s['bare_all']]}")
+    print(f"   ratio     : {s['window'] / s['bare']:8.2f} ×")
+    heavy = [x for x in s["heavy"] if x]
+    print(f"   heavy modules loaded at start-up (matplotlib/pandas/reportlab): {', '.join(heavy) if heavy else 'none'}")
+    return 0 if not heavy else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
