@@ -328,6 +328,9 @@ class HttpsTransport:
                 if isinstance(e, (KeyboardInterrupt, SystemExit)):
                     raise
                 kind, detail = classify(e)
+                if kind == "client_cert_rejected" and self.identity is not None \
+                        and self.identity.validity_problem():
+                    kind = "client_cert_expired"      # covers "not yet valid" too
                 if (kind == "unreachable" and not reused and self.last_tls.get("version") == "TLSv1.3"
                         and stale):
                     # TLS 1.3 finishes the client's handshake before the server checks the

@@ -34,7 +34,8 @@ def pki(tmp_path_factory) -> Pki:
     (d / "pem_client.pem").write_bytes(P.pem_cert(pc))
     (d / "pem_client.key").write_bytes(P.pem_key(pk, PASSWORD))
     return Pki(d, d / "ca_all.pem", base.server_cert, base.server_key, base.client_p12, d / "wrong_ca.pem",
-               d / "expired.p12", d / "foreign.p12", d / "pem_client.pem", d / "pem_client.key")
+               d / "expired.p12", d / "foreign.p12", d / "pem_client.pem", d / "pem_client.key",
+               ca_key=ca_key, ca_cert=ca)
 
 
 @pytest.fixture

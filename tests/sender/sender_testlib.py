@@ -23,6 +23,8 @@ class Pki:
     pem_cert: Path
     pem_key: Path
     password: str = PASSWORD
+    ca_key: object = None     # key and certificate of the second CA (in ca_all.pem)
+    ca_cert: object = None
 
 
 def make_cfg(pki, tmp_path, url, **kw):
