@@ -168,30 +168,36 @@ def _rows_to_table(file: str, rows: list[list], row_offset: int, dictionary: Dic
     emissions = []
     if len(rows) - start - 1 > MAX_ROWS:
         raise TableReadError(file, "io.table.too_many_rows", limit=MAX_ROWS)
+    canon = ("substance", "cas", "code", "mass", "unit", "hours_per_year", "source_id", "origin", "date", "note",
+             "gdk_sd", "gdk_mr", "hazard_class")
+    slots = [(c, mapping[c]) for c in canon if c in mapping]
+    default_unit = header_unit or "t/yr"
+    ref_memo: dict[tuple, str] = {}
     for k, r in enumerate(rows[start + 1:], start=start + 1):
-        if all(c is None or str(c).strip() == "" for c in r):
+        if all(c is None or (isinstance(c, str) and not c.strip()) or (isinstance(c, float) and c != c) for c in r):
             continue
-
-        def cell(name):
-            i = mapping.get(name)
-            if i is None or i >= len(r):
-                return None
-            v = _safe_cell(r[i])
-            return v.strip() if isinstance(v, str) else v
-
-        ref = _choose_reference(cell("substance"), cell("cas"), cell("code"), dictionary)
+        n = len(r)
+        v = dict.fromkeys(canon)
+        for name, i in slots:
+            if i < n:
+                x = _safe_cell(r[i])
+                v[name] = x.strip() if isinstance(x, str) else x
+        key = (v["substance"], v["cas"], v["code"])
+        ref = ref_memo.get(key)
+        if ref is None:
+            ref = ref_memo[key] = _choose_reference(v["substance"], v["cas"], v["code"], dictionary)
         e = Emission(
             substance=ref,
-            mass=cell("mass"),
-            unit=cell("unit") if cell("unit") not in (None, "") else (header_unit or "t/yr"),
-            hours_per_year=cell("hours_per_year") if cell("hours_per_year") not in (None, "") else 8760.0,
-            source_id=None if cell("source_id") in (None, "") else str(cell("source_id")),
-            origin=str(cell("origin") or "inventory"),
-            date=None if cell("date") in (None, "") else str(cell("date")),
-            note=str(cell("note") or ""),
-            gdk_sd=cell("gdk_sd"),
-            gdk_mr=cell("gdk_mr"),
-            hazard_class=cell("hazard_class"),
+            mass=v["mass"],
+            unit=v["unit"] if v["unit"] not in (None, "") else default_unit,
+            hours_per_year=v["hours_per_year"] if v["hours_per_year"] not in (None, "") else 8760.0,
+            source_id=None if v["source_id"] in (None, "") else str(v["source_id"]),
+            origin=str(v["origin"] or "inventory"),
+            date=None if v["date"] in (None, "") else str(v["date"]),
+            note=str(v["note"] or ""),
+            gdk_sd=v["gdk_sd"],
+            gdk_mr=v["gdk_mr"],
+            hazard_class=v["hazard_class"],
             row=k + row_offset,
         )
         emissions.append(e)

@@ -134,11 +134,12 @@ class Profile:
             raise ProfileFieldError(file, "schema_version", "version_unknown", value=ver)
         if ver > SCHEMA_VERSION:
             return _from_newer(d, file, ver)
-        doc = copy.deepcopy(d)
         migrated_from = None
         if ver < SCHEMA_VERSION:
-            doc = migrate(doc, file)
+            doc = migrate(d, file)       # a migrated copy; ``d`` is not modified
             migrated_from = ver
+        else:
+            doc = d                      # only read from here on
         validate_profile_doc(doc, file, semantic=strict)
         p = _build(doc)
         p.migrated_from = migrated_from
@@ -156,14 +157,17 @@ def _build(doc: dict) -> Profile:
     sources = [EmissionSource(**{k: v for k, v in s.items() if k in EmissionSource.__dataclass_fields__})
                for s in doc.get("sources") or []]
     ent = dict(doc.get("enterprise") or {})
+    if isinstance(ent.get("kved"), list):
+        ent["kved"] = list(ent["kved"])
+    # nothing of ``doc`` is shared with the profile (later edits must not reach it)
     return Profile(
         enterprise=Enterprise.from_json(ent),
         sources=sources,
         emissions=emissions,
         preset=doc.get("preset") or "ecologis-2025",
-        site=doc.get("site"),
-        history=list(doc.get("history") or []),
-        extensions=dict(doc.get("extensions") or {}),
+        site=copy.deepcopy(doc.get("site")),
+        history=copy.deepcopy(list(doc.get("history") or [])),
+        extensions=copy.deepcopy(dict(doc.get("extensions") or {})),
         notes=doc.get("notes") or "",
         duplicates=doc.get("duplicates") or "sum",
     )
@@ -259,7 +263,21 @@ def _validator():
 
     schema = json.loads((DOCS_DIR / "schemas" / "profile.schema.json").read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
-    return cls(schema)
+    cls.check_schema(schema)
+    return cls(_inline_refs(schema, schema.get("$defs", {})))
+
+
+def _inline_refs(node, defs: dict):
+    """The schema with local ``#/$defs/...`` references replaced by their targets (the
+    profile schema has no recursive definitions): same meaning, faster validation."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/") and len(node) == 1:
+            return _inline_refs(defs[ref[len("#/$defs/"):]], defs)
+        return {k: _inline_refs(v, defs) for k, v in node.items() if k != "$defs"}
+    if isinstance(node, list):
+        return [_inline_refs(v, defs) for v in node]
+    return node
 
 
 def _path_text(path) -> str:

@@ -276,3 +276,22 @@ def test_inputs_change_is_reported(demo_path):
     r = reassess(p)
     assert r.changed and r.inputs_changed and not r.preset_changed
     assert r.diff()["knp_new"] == pytest.approx(DEMO_KNP - 565.254625, rel=1e-9)
+
+
+def test_from_json_does_not_share_or_modify_the_input():
+    import copy as _copy
+
+    doc = full_profile().to_json()
+    doc["history"] = [{"timestamp": "t", "inputs_hash": "", "knp": 1.0, "category": "IV", "szz_m": 100.0,
+                       "preset": "knp-power"}]
+    snapshot = _copy.deepcopy(doc)
+    p = Profile.from_json(doc)
+    p.enterprise.kved.append("01.11")
+    p.site["coordinates"][0][0][0] = 0.0
+    p.history[0]["knp"] = 2.0
+    p.extensions["hazard_identification"]["x"].append(3)
+    assert doc == snapshot
+    v1 = dict(snapshot, schema_version=1)
+    snap1 = _copy.deepcopy(v1)
+    Profile.from_json(v1)
+    assert v1 == snap1                                   # migration works on a copy
