@@ -170,11 +170,33 @@ def _transport(cfg):
 
 
 # ---- commands --------------------------------------------------------------------------
+def _single_instance_lock(outbox_path: Path):
+    """An exclusive lock next to the outbox so two `run` services never drain the same
+    queue; released by the OS when the process ends, even by SIGKILL.  Returns the open
+    lock file, False if another process holds it, None where locking is unavailable."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory lock; idempotency keys still prevent duplicates
+        return None
+    outbox_path.parent.mkdir(parents=True, exist_ok=True)
+    fh = open(str(outbox_path) + ".lock", "a+")
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.close()
+        return False
+    return fh
+
+
 def cmd_run(args) -> int:
     from ecologis.sender.inbox import scan_inbox
     from ecologis.sender.sender import Clock, Sender, deadline_message, deadline_status
 
     cfg = _config(args)
+    lock = _single_instance_lock(cfg.outbox_path())
+    if lock is False:
+        _err(t("sender.run.already_running", outbox=str(cfg.outbox_path())))
+        return 4
     outbox = _outbox(cfg)
     transport = _transport(cfg)
     sender = Sender(cfg, outbox, transport, Clock())

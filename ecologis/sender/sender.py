@@ -27,6 +27,9 @@ from ecologis.sender.outbox import Outbox, Row
 from ecologis.sender.tls import HttpResponse, TransportError
 
 
+MAX_BATCH = 1000   # batch.schema.json maxItems
+
+
 class Clock:
     """Wall clock; tests pass a fake with the same two methods."""
 
@@ -143,7 +146,7 @@ class Sender:
         not_before = self.outbox.get_meta("not_before")
         if not_before and not_before > now:
             return None
-        size = max(1, int(self.cfg.batch_size))
+        size = min(MAX_BATCH, max(1, int(self.cfg.batch_size)))
         rows = self.outbox.due(now, size)
         if not rows:
             return None

@@ -147,3 +147,60 @@ def test_read_timeout(receiver, cfg_for):
     finally:
         tr.close()
     assert ei.value.kind == "timeout"
+
+
+def test_register_command_and_refuse_fault(receiver, cfg_for, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PW", PASSWORD)
+    cfg = cfg_for(receiver.url)
+    common = ["--endpoint", cfg.endpoint, "--ca", cfg.ca_file, "--client-cert", cfg.client_cert,
+              "--client-cert-password-env", "PW", "--outbox", cfg.outbox, "--inbox", cfg.inbox]
+    asv = {"schema": "ecologis.asv/1", "asv_id": "ASV-1", "edrpou": "12345678", "operator_name": "ТОВ «Приклад»",
+           "installation_name": "Котельня №1", "ied_permit_number": "ІДД-1", "registered_on": "2026-01-10",
+           "status": "suspended", "suspended_on": "2026-02-01", "suspension_reason": "ремонт",
+           "suspension_basis": "акт №3", "auth_certificate": {"serial": "5A3F"}}
+    (tmp_path / "asv.json").write_text(json.dumps(asv, ensure_ascii=False), encoding="utf-8")
+    bad = dict(asv, status="cancelled")
+    (tmp_path / "bad.json").write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
+    assert main(["--lang", "en", "register", str(tmp_path / "asv.json")] + common) == 0
+    assert main(["--lang", "en", "register", str(tmp_path / "bad.json")] + common) == 2
+    assert "cancelled_on" in capsys.readouterr().err
+    # the receiver refuses connections: run --once gives up, the record stays queued
+    receiver.faults.set("refuse")
+    assert main(["--lang", "en", "run", "--once", "--give-up-after", "0", "--settle", "0"] + common) == 3
+    assert "unreachable" in capsys.readouterr().err
+    assert receiver.store.count() == 0
+    receiver.faults.clear()
+    assert main(["--lang", "en", "retry-now"] + common) == 0
+    assert main(["--lang", "en", "run", "--once", "--settle", "0"] + common) == 0
+    stored = receiver.store.db.execute("SELECT kind, payload FROM records").fetchall()
+    assert [k for k, _ in stored] == ["asv"] and json.loads(stored[0][1]) == asv
+
+
+def test_second_run_service_is_refused(cfg_for, tmp_path, capsys):
+    from ecologis.sender.cli import _single_instance_lock
+    cfg = cfg_for("https://127.0.0.1:1")
+    held = _single_instance_lock(cfg.outbox_path())
+    try:
+        assert held
+        assert main(["--lang", "en", "run", "--once", "--outbox", cfg.outbox, "--endpoint", cfg.endpoint]) == 4
+        assert "already working" in capsys.readouterr().err
+    finally:
+        held.close()
+
+
+def test_keyring_password(monkeypatch, tmp_path):
+    import types
+    from ecologis.sender import config as C
+    store = {}
+    fake = types.SimpleNamespace(get_password=lambda s, u: store.get((s, u)),
+                                 set_password=lambda s, u, p: store.__setitem__((s, u), p))
+    monkeypatch.setitem(sys.modules, "keyring", fake)
+    cert = tmp_path / "c.p12"
+    cert.write_bytes(b"x")
+    cfg = C.SenderConfig(client_cert=str(cert), use_keyring=True)
+    assert C.password_from_sources(cfg) is None
+    assert C.keyring_set(str(cert), "pw-1") is True
+    assert C.password_from_sources(cfg) == "pw-1"
+    monkeypatch.setenv("MY_PW", "pw-env")
+    cfg.password_env = "MY_PW"
+    assert C.password_from_sources(cfg) == "pw-env"     # the env var wins
