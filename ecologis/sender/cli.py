@@ -225,16 +225,19 @@ def cmd_run(args) -> int:
         print(t("sender.run.started", inbox=str(inbox), endpoint=cfg.endpoint), flush=True)
         last_state = None
         while not stop.is_set():
-            report_files()
-            while not stop.is_set():
-                att = sender.send_due()
-                if att is None:
-                    break
-                on_attempt(att)
-            st = deadline_status(outbox, cfg, time.time())
-            if st["deadline_state"] in ("warning", "missed", "paused") and st["deadline_state"] != last_state:
-                _err(deadline_message(st))
-            last_state = st["deadline_state"]
+            try:
+                report_files()
+                while not stop.is_set():
+                    att = sender.send_due()
+                    if att is None:
+                        break
+                    on_attempt(att)
+                st = deadline_status(outbox, cfg, time.time())
+                if st["deadline_state"] in ("warning", "missed", "paused") and st["deadline_state"] != last_state:
+                    _err(deadline_message(st))
+                last_state = st["deadline_state"]
+            except Exception as e:  # the service keeps running; the outbox keeps the records
+                _err(t("sender.run.error", error=f"{type(e).__name__}: {e}"))
             stop.wait(cfg.poll_interval_s)
         return 0
     finally:

@@ -28,6 +28,7 @@ from ecologis.sender.tls import HttpResponse, TransportError
 
 
 MAX_BATCH = 1000   # batch.schema.json maxItems
+LINK_DOWN_KINDS = ("unreachable", "timeout")   # no connection in the sense of seed 000 p. 13
 
 
 class Clock:
@@ -160,7 +161,12 @@ class Sender:
         return [(r.id, now + wait, status, error) for r in rows]
 
     def _on_transport_error(self, rows, endpoint, e: TransportError, batch_id, now) -> Attempt:
-        self.outbox.link_down(now, e.kind)
+        if e.kind in LINK_DOWN_KINDS:
+            self.outbox.link_down(now, e.kind)
+        else:
+            # a TLS refusal means the server was reached: the link is up and the
+            # 24-hour window runs; the problem (certificate, CA) is on our side
+            self.outbox.link_up(now)
         msg = e.message()
         self.outbox.finish(retry=self._transient(rows, now, None, msg), now=now,
                            audit=[(r.idem_key, batch_id, endpoint, None, "error:" + e.kind, msg) for r in rows])

@@ -46,6 +46,9 @@ def test_tls_rejections_keep_records_and_explain(case, kind, receiver, cfg_for, 
         or att.error.startswith(t(f"sender.error.{kind}", url=receiver.url + cfg.path_for("batch"), detail="")[:20])
     assert not att.error.startswith("sender.")       # a translated text, not a key
     assert ob.counts()["pending"] == 3               # nothing lost, nothing dead-lettered
+    # the server was reached: the 24-hour window runs (it is not an outage)
+    from ecologis.sender.sender import deadline_status
+    assert deadline_status(ob, cfg, clock.now())["deadline_state"] == "ok"
     assert receiver.store.count() == 0
     ob.close()
 
