@@ -133,7 +133,11 @@ def map_headers(headers: list) -> tuple[dict[str, int], list[str], str | None]:
 
 def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            # a UTF-8 BOM in front of Windows-1251 text (some converters write one)
+            return data[3:].decode("cp1251"), "cp1251"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
     try:

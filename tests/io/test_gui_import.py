@@ -68,3 +68,26 @@ def test_open_save_and_drop(qtbot, demo_path, tmp_path, monkeypatch, table):
     (tmp_path / "bad.json").write_text('{"schema_version": 2, "kind": "ecologis-profile"}', "utf-8")
     assert open_profile_dialog(None, tmp_path / "bad.json") is None
     assert "enterprise" in shown[-1]
+
+
+def test_export_and_report_dialogs_with_paths(qtbot, demo_path, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from ecologis.gui.panels.file_actions import export_dialog, reassess_notice, report_dialog
+    from ecologis.io.profile import load_profile, record_assessment
+    from ecologis.report.pdf_report import assess_profile
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
+    p = load_profile(demo_path)
+    r = assess_profile(p)
+    assert export_dialog(None, p, r, tmp_path / "a.xlsx").exists()
+    assert report_dialog(None, p, r, tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")
+    p.enterprise.lat = p.enterprise.lon = None
+    assert export_dialog(None, p, r, tmp_path / "a.kml") is None and shown     # no coordinates: message
+    record_assessment(p, r)
+    p.emissions[0].mass = 2 * p.emissions[0].mass
+    n = len(shown)
+    res = reassess_notice(None, p)
+    assert res.changed and len(shown) == n + 1 and "→" in shown[-1]

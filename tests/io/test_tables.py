@@ -41,7 +41,8 @@ def test_cp1251_semicolon_decimal_comma_ukrainian_headers(tmp_path, dictionary):
     assert _sha(f) == before
 
 
-@pytest.mark.parametrize("encoding,bom", [("utf-8", b"\xef\xbb\xbf"), ("utf-8", b""), ("cp1251", b""), ("cp1251", b"")])
+@pytest.mark.parametrize("encoding,bom", [("utf-8", b"\xef\xbb\xbf"), ("utf-8", b""), ("cp1251", b""),
+                                          ("cp1251", b"\xef\xbb\xbf")])   # a UTF-8 BOM before cp1251 text
 def test_encodings_and_bom(tmp_path, dictionary, encoding, bom):
     text = "Речовина,Маса,Одиниці\nАзоту діоксид,1500,kg/yr\nМетан,2.5,t/yr\n"
     f = tmp_path / "t.csv"
@@ -50,7 +51,7 @@ def test_encodings_and_bom(tmp_path, dictionary, encoding, bom):
     assert t.emissions[0].substance == "Азоту діоксид"
     assert t.emissions[0].mass == "1500" and t.emissions[0].unit == "kg/yr"
     assert t.emissions[1].mass == "2.5"
-    assert t.encoding == ("utf-8-sig" if bom else encoding)
+    assert t.encoding == ("utf-8-sig" if bom and encoding == "utf-8" else encoding)
 
 
 def test_tab_delimited_english_headers(tmp_path, dictionary):
