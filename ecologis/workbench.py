@@ -216,16 +216,17 @@ class Workbench:
         prep = self._prepared
         if prep is None:
             return out
-        for i in range(prep.n):
-            if prep.valid[i]:
-                out.setdefault(GDK_KINDS[int(prep.gdk_kind[i])], []).append(i + 1)
+        for k, kind in enumerate(GDK_KINDS):
+            rows = np.flatnonzero(prep.valid & (prep.gdk_kind == k))
+            if len(rows):
+                out[kind] = (rows + 1).tolist()
         return out
 
     def rows_with_own_values(self) -> list[int]:
         prep = self._prepared
         if prep is None:
             return []
-        return [i + 1 for i in range(prep.n) if prep.row_values[i]]
+        return (np.flatnonzero(prep.row_values) + 1).tolist()
 
     def preview_gdk(self, substance: Substance) -> tuple[float, str]:
         """The ГДК that will be used for a new row of ``substance`` and its kind."""
@@ -490,6 +491,28 @@ class Workbench:
         self._extra_dirty = True
         self._emit("enterprise")
         self._emit("stack")
+
+    def set_site(self, site: dict | None) -> None:
+        """The site polygon (GeoJSON, drawn on the map); the СЗЗ is then its buffer."""
+        site = site or None
+        if self.profile.site == site:
+            return
+        self.profile.site = site
+        self._extra_dirty = True
+        self._emit("enterprise")
+        self._emit("stack")
+
+    def szz_geometry(self) -> dict | None:
+        """The СЗЗ polygon when the profile has a site polygon (core geometry), else None
+        (the map draws the circle).  Raises ``GeometryError`` for an unusable site."""
+        res = self.result
+        e = self.profile.enterprise
+        if not self.profile.site or res is None or res.knp <= 0:
+            return None
+        from ecologis.core.geometry import analyse_site
+
+        center = (e.lat, e.lon) if e.lat is not None and e.lon is not None else None
+        return analyse_site(float(res.szz_m), self.profile.site, center=center).szz
 
     # ------------------------------------------------------------------ whole state
     def load(self, profile: Profile, file_path: str | Path | None = None) -> None:

@@ -370,6 +370,8 @@ class MainWindow(QMainWindow):
         if MapView is not None:
             self.map = MapView(self)
             self.map.markerMoved.connect(self._on_marker_moved)
+            if hasattr(self.map, "siteEdited"):
+                self.map.siteEdited.connect(lambda geom: self.wb.set_site(geom or None))
             self.map.pageReady.connect(self._push_map_state)
         else:
             self.map = None
@@ -576,6 +578,8 @@ class MainWindow(QMainWindow):
             self._schedule_save()
         elif event == "enterprise":
             self._update_enterprise()
+            if self.map is not None:
+                self._update_szz_polygon()
             self._schedule_save()
 
     def _refresh_all(self) -> None:
@@ -587,6 +591,7 @@ class MainWindow(QMainWindow):
         res = self.wb.result
         if self.map is not None:
             self.map.set_radius(res.szz_m if res is not None and res.knp > 0 else 0)
+            self._update_szz_polygon()
         self.journal_model.set_issues(res.journal if res is not None else [])
         self._chart_stale = True
         self._maybe_draw_chart()
@@ -612,6 +617,26 @@ class MainWindow(QMainWindow):
             sb.blockSignals(False)
         if self.map is not None:
             self.map.set_enterprise(lat, lon, e.name or "")
+
+    def _update_szz_polygon(self) -> None:
+        """Site polygon buffered by the СЗЗ radius (core geometry) when the profile has a
+        site; the plain circle otherwise.  Recomputed only when its inputs change."""
+        res = self.wb.result
+        e = self.wb.enterprise
+        key = (json.dumps(self.wb.profile.site, sort_keys=True) if self.wb.profile.site else None,
+               res.szz_m if res is not None else None, e.lat, e.lon)
+        if key == getattr(self, "_szz_key", None):
+            return
+        self._szz_key = key
+        geom = None
+        if key[0] is not None:
+            from ecologis.core.geometry import GeometryError
+
+            try:
+                geom = self.wb.szz_geometry()
+            except GeometryError as err:
+                self.statusBar().showMessage(t(err.key, **err.params), 10000)
+        self.map.set_szz_geojson(geom)
 
     def _push_map_state(self) -> None:
         if not self._alive():
@@ -834,6 +859,10 @@ class MainWindow(QMainWindow):
         self.wb.load(prof, path)
         self._add_recent(str(Path(path).resolve()))
         self._update_stack()
+        notice = prof.notice_message() if hasattr(prof, "notice_message") else None
+        if getattr(prof, "read_only", False):
+            notice = t("profile.error.read_only")
+        self.statusBar().showMessage(notice or t("gui.status.opened", file=Path(path).name), 10000)
         return True
 
     def file_save(self) -> bool:

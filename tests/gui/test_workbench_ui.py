@@ -241,3 +241,59 @@ def test_screenshot_cli(tmp_path):
     assert r.returncode == 0, r.stderr.decode(errors="replace")[-2000:]
     data = out.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
+
+def test_chart_tab_draws_contributions(make_window, qtbot):
+    w = make_window()
+    assert w._chart_canvas is None          # matplotlib is not used until the tab is shown
+    w.tabs.setCurrentIndex(1)
+    fig = w._chart_canvas.figure
+    bars = fig.axes[0].patches
+    assert len(bars) == 10
+    # sorted descending; the first bar is NO2's 1.3·34.7849/0.04 = 1130.50925
+    heights = [b.get_height() for b in bars]
+    assert heights == sorted(heights, reverse=True)
+    assert abs(heights[0] - 1130.50925) < 1e-9
+    # the chart follows an edit
+    w.wb.delete_rows([2])
+    assert len(w._chart_canvas.figure.axes[0].patches) == 9
+
+
+def test_unit_column_editor_changes_row_unit(make_window, qtbot):
+    from PySide6.QtWidgets import QComboBox
+
+    from ecologis.gui.models.emissions_model import COL
+
+    w = make_window()
+    knp = w.wb.result.knp
+    ix = w.proxy.mapFromSource(w.model.index(2, COL["unit"]))
+    w.table.edit(ix)
+    editors = [e for e in w.table.viewport().findChildren(QComboBox) if e.isVisible()]
+    assert len(editors) == 1
+    editors[0].setCurrentIndex(editors[0].findData("kg/yr"))
+    w.table.commitData(editors[0])
+    assert (w.wb.emissions[2].mass, w.wb.emissions[2].unit) == (34.7849, "kg/yr")
+    # NO2 now 34.7849 kg = 0.0347849 t: КНП = 1386.1866552 − 1130.50925 + 1.13050925
+    assert abs(w.wb.result.knp - (1386.1866552 - 1130.50925 + 1.13050925)) < 1e-9
+    w.act_undo.trigger()
+    assert w.wb.result.knp == knp
+
+
+def test_tools_menu_panels(make_window, qtbot):
+    import importlib.util
+
+    from ecologis.gui.main_window import PANELS
+
+    w = make_window()
+    present = {key for module, _cls, key in PANELS if importlib.util.find_spec(module) is not None}
+    assert set(w.panel_actions) == present
+    texts = [a.text() for a in w.menu_tools.actions()]
+    for key in present:
+        assert t(key) in texts
+    if "gui.menu.panel.sender" in present:
+        dlg = w._open_panel(*[p for p in PANELS if p[2] == "gui.menu.panel.sender"][0])
+        assert dlg is not None and dlg.isVisible() and not dlg.isModal()
+        # the sender panel gets the current assessment from the workbench
+        a = w.wb.assessment_dict()
+        assert a["category"] == "III" and abs(a["knp"] - 1386.1866552) < 1e-9
+        dlg.close()

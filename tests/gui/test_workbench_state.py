@@ -1,0 +1,117 @@
+"""The Qt-free workbench state: every edit is an undoable command, listeners are told,
+masses are stored as entered.  Expected numbers by hand (K = a·M/ГДК, thesis 3.1)."""
+
+import math
+
+import pytest
+
+from ecologis.core.model import Emission, Enterprise
+from ecologis.io.profile import Profile
+from ecologis.workbench import InputProblem, Workbench, parse_mass_input
+
+
+def make(rows=None, **kw):
+    return Workbench(Profile(enterprise=Enterprise(name="T", lat=49.0, lon=28.0), emissions=rows or []), **kw)
+
+
+def test_no_qt_in_workbench():
+    import ast
+    from pathlib import Path
+
+    import ecologis.workbench as m
+
+    tree = ast.parse(Path(m.__file__).read_text(encoding="utf-8"))
+    names = [a.name for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names]
+    mods = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module]
+    assert not [x for x in names + mods if "PySide" in x or "Qt" in x]
+
+
+def test_parse_mass_input():
+    assert parse_mass_input("8,27") == parse_mass_input("8.27") == 8.27
+    assert parse_mass_input(" 1 234,5 ") == 1234.5
+    for bad, key in (("abc", "val.E_MASS_NOT_NUMBER"), ("-1", "val.E_MASS_NEGATIVE"), ("0", "val.E_MASS_ZERO"),
+                     ("", "val.E_MASS_MISSING"), ("nan", "val.E_MASS_NAN"), ("inf", "val.E_MASS_INFINITE")):
+        with pytest.raises(InputProblem) as e:
+            parse_mass_input(bad)
+        assert e.value.key == key
+
+
+def test_every_edit_undoable_and_listeners_told():
+    wb = make(persist_dictionary=False)
+    events = []
+    wb.subscribe(lambda ev, data: events.append(ev))
+    # NO2 shipped: ГДК с.д. 0.04, class 3 (a = 1.0); CO: 3.0, class 4 (a = 0.9)
+    wb.add_row("10102-44-0", "2")            # 2/0.04 = 50
+    wb.add_row("630-08-0", "30")             # 0.9·30/3 = 9
+    assert "rows_inserted" in events and "result" in events
+    assert math.isclose(wb.result.knp, 59.0, rel_tol=1e-12)
+    wb.set_mass(0, "4")                      # 100 + 9
+    assert math.isclose(wb.result.knp, 109.0, rel_tol=1e-12)
+    wb.set_unit(1, "kg/yr")                  # 30 kg = 0.03 t → 0.009; 100.009
+    assert math.isclose(wb.result.knp, 100.009, rel_tol=1e-12)
+    wb.set_preset("knp-power")               # (4/0.04)^1.0 + (0.03/3)^0.9 = 100 + 0.01^0.9
+    assert math.isclose(wb.result.knp, 100 + 0.01 ** 0.9, rel_tol=1e-12)
+    from dataclasses import replace
+
+    no2 = wb.dictionary.get("10102-44-0")
+    wb.dict_put(replace(no2, gdk_sd=0.08))   # (4/0.08) + 0.01^0.9
+    assert math.isclose(wb.result.knp, 50 + 0.01 ** 0.9, rel_tol=1e-12)
+    wb.dict_delete("630-08-0")               # CO row now unknown → error, excluded
+    assert math.isclose(wb.result.knp, 50.0, rel_tol=1e-12)
+    assert "E_SUBSTANCE_UNKNOWN" in wb.result.journal.codes()
+    wb.delete_rows([1])
+    assert wb.row_count() == 1
+    expected_back = [50.0, 50 + 0.01 ** 0.9, 100 + 0.01 ** 0.9, 100.009, 109.0, 59.0, 50.0, 0.0]
+    for value in expected_back:
+        assert wb.undo()
+        assert math.isclose(wb.result.knp, value, rel_tol=1e-12, abs_tol=1e-12), value
+    assert not wb.can_undo() and wb.row_count() == 0
+    assert wb.dictionary.get("630-08-0") is not None and wb.dictionary.get("10102-44-0").gdk_sd == 0.04
+    for value in reversed([50.0] + expected_back[:-1]):
+        assert wb.redo()
+    assert wb.row_count() == 1 and math.isclose(wb.result.knp, 50.0, rel_tol=1e-12)
+
+
+def test_display_unit_never_changes_stored_values():
+    wb = make([Emission("10102-44-0", 0.1, "t/yr"), Emission("630-08-0", 123.456, "kg/yr"),
+               Emission("7446-09-5", 0.3, "g/s")])
+    stored = [(e.mass, e.unit) for e in wb.emissions]
+    shown = {u: [wb.display_mass(i, u) for i in range(3)] for u in ("t/yr", "kg/yr", "g/s")}
+    for u in ("kg/yr", "g/s", "t/yr", "g/s", "kg/yr"):
+        wb.set_display_unit(u)
+        assert [wb.display_mass(i) for i in range(3)] == shown[u]
+    assert [(e.mass, e.unit) for e in wb.emissions] == stored
+    # each row shows its own value exactly in its own unit
+    assert shown["t/yr"][0] == 0.1 and shown["kg/yr"][1] == 123.456 and shown["g/s"][2] == 0.3
+    # 0.3 g/s over 8760 h = 0.3·3600·8760/1e6 t/yr = 9.4608 t/yr
+    assert math.isclose(shown["t/yr"][2], 9.4608, rel_tol=1e-12)
+    assert not wb.can_undo()   # the display unit is not an edit
+
+
+def test_refused_edits_change_nothing():
+    wb = make([Emission("10102-44-0", 1.0, "t/yr")])
+    knp = wb.result.knp
+    for call in (lambda: wb.set_mass(0, "-2"), lambda: wb.add_row("no such thing", "1"),
+                 lambda: wb.add_row("10102-44-0", "x"), lambda: wb.set_unit(0, "t/h")):
+        with pytest.raises(InputProblem):
+            call()
+    assert wb.result.knp == knp and not wb.can_undo() and wb.emissions[0].mass == 1.0
+
+
+def test_dirty_tracking_and_state_round_trip():
+    wb = make()
+    assert not wb.dirty
+    wb.add_row("10102-44-0", "1")
+    assert wb.dirty
+    wb.mark_clean()
+    assert not wb.dirty
+    wb.undo()
+    assert wb.dirty
+    wb.redo()
+    assert not wb.dirty
+    wb.set_display_unit("g/s")
+    wb.set_preset("knp-power")
+    wb2 = make()
+    wb2.restore_state(wb.state_json())
+    assert [(e.substance, e.mass, e.unit) for e in wb2.emissions] == [(e.substance, e.mass, e.unit) for e in wb.emissions]
+    assert wb2.display_unit == "g/s" and wb2.preset_id == "knp-power" and wb2.result.knp == wb.result.knp
