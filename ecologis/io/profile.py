@@ -358,6 +358,12 @@ def validate_profile_doc(doc: dict, file: str = "?", semantic: bool = True) -> N
                 if list(ring[0][:2]) != list(ring[-1][:2]):
                     path = f"site.coordinates[{ri + 1}]" if site["type"] == "Polygon" else f"site.coordinates[{pi + 1}][{ri + 1}]"
                     raise ProfileFieldError(file, path, "ring_not_closed")
+        from ecologis.core.geometry import GeometryError, validate_site  # the map engineer's rules
+
+        try:
+            validate_site(site)
+        except GeometryError as e:
+            raise ProfileFieldError(file, "site", "geometry", detail=e.message()) from None
     seen = set()
     for i, s in enumerate(doc.get("sources") or [], start=1):
         if s["id"] in seen:

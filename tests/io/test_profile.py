@@ -118,6 +118,9 @@ def test_newer_version_opens_read_only(tmp_path):
     (lambda d: d.__setitem__("duplicates", "average"), "duplicates"),
     (lambda d: d["site"]["coordinates"][0].__setitem__(-1, [28.0, 49.0]), "site.coordinates[1]"),
     (lambda d: d.__setitem__("preset", 5), "preset"),
+    # a bow-tie (self-intersecting) site, found by ecologis.core.geometry.validate_site
+    (lambda d: d.__setitem__("site", {"type": "Polygon", "coordinates": [[[28.0, 49.0], [28.01, 49.01], [28.01, 49.0],
+                                                                           [28.0, 49.01], [28.0, 49.0]]]}), "site"),
 ])
 def test_invalid_profile_names_the_field_and_file_is_unchanged(tmp_path, mutate, field):
     doc = full_profile().to_json()
