@@ -181,6 +181,8 @@ def test_malformed_tables(tmp_path, dictionary, corpus_tables, demo_path):
         assert _sha(f.read_bytes()) == before, name                  # the source is never modified
         f.unlink()
     assert n_rejected > 0.8 * len(corpus_tables)
+    assert n_accepted > 0            # the accept path (all rows or nothing) is exercised too
+    print(f"tables: {n_rejected} rejected, {n_accepted} accepted")
     # also the plan alone (the GUI preview) never raises anything else
     for name, data in corpus_tables[:150]:
         f = tmp_path / name
