@@ -103,3 +103,29 @@ def test_panel_retranslate(panel):
     assert panel.send_assessment_btn.text() == "Send current assessment"
     translator.set_language("uk")
     assert panel.tabs.tabText(2) == t("sender.gui.tab.queue")
+
+
+def test_panel_deadline_countdown_with_injected_clock(qtbot, receiver, pki, tmp_path, monkeypatch):
+    from ecologis.gui.panels.sender_panel import SenderPanel
+    from ecologis.sender.sender import FakeClock
+
+    monkeypatch.setenv("SENDER_PW", PASSWORD)
+    save_config(SenderConfig(endpoint=receiver.url, ca_file=str(pki.ca), client_cert=str(pki.client_p12),
+                             password_env="SENDER_PW", outbox=str(tmp_path / "o.sqlite3"), warn_hours=2))
+    clock = FakeClock(1_800_000_000.0)
+    w = SenderPanel(lambda: dict(ASSESSMENT), clock=clock)
+    qtbot.addWidget(w)
+    receiver.faults.set("500")               # the server answers, but does not accept
+    w.send_assessment()
+    _wait_idle(qtbot, w)
+    w.refresh()
+    assert w.deadline_state == "ok"
+    # queued at T0, link up: deadline T0 + 24 h; 22 h 30 min later 1 h 30 min are left (< 2 h)
+    clock.advance(22.5 * 3600)
+    w.refresh()
+    assert w.deadline_state == "warning"
+    assert "1:30:00" in w.deadline_label.text()
+    clock.advance(2 * 3600)
+    w.refresh()
+    assert w.deadline_state == "missed"
+    w.close()

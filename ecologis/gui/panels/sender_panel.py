@@ -589,6 +589,11 @@ class SenderPanel(QWidget):
         self.deadline_state = st["deadline_state"]
         le = st["last_error"]
         self.last_error_label.setText(t("sender.status.last_error", error=le["error"]) if le else "")
+        sig = (tuple(c.values()), self.state_filter.currentData(), translator.lang,
+               le["at"] if le else None, ob.next_due_at())
+        if sig == getattr(self, "_table_sig", None):
+            return      # the countdown ticks every second; the table only when the queue changed
+        self._table_sig = sig
         rows = ob.rows(self.state_filter.currentData(), limit=500)
         self.queue_table.setRowCount(len(rows))
         for i, r in enumerate(rows):
