@@ -239,7 +239,6 @@ class MapView(QWidget):
 
     def _on_marker_moved(self, lat: float, lon: float) -> None:
         self._lat, self._lon = lat, lon
-        self._install_init_script()
         self.markerMoved.emit(lat, lon)
         if self._site is None:
             self._analyse()
@@ -348,7 +347,6 @@ class MapView(QWidget):
         if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
             raise ValueError(f"coordinates out of range: {lat}, {lon}")
         self._lat, self._lon, self._name = lat, lon, "" if name is None else str(name)
-        self._install_init_script()
         if self._ready:
             self._call("setEnterprise", self._lat, self._lon, self._name)
         if self._site is None:
@@ -357,7 +355,6 @@ class MapView(QWidget):
     def set_radius(self, metres: float | None) -> None:
         """Radius of the СЗЗ circle around the marker, metres (0/None hides it)."""
         self._radius = float(metres or 0.0)
-        self._install_init_script()
         if self._ready:
             self._call("setRadius", self._radius)
         self._analyse()
@@ -370,7 +367,6 @@ class MapView(QWidget):
 
     def retranslate(self) -> None:
         """Send the current language's ``map.*`` strings to the page."""
-        self._install_init_script()
         if self._ready:
             self._call("setStrings", map_strings(), translator.lang)
 
