@@ -187,3 +187,22 @@ def test_polygon_receptor_drawn_with_the_tool(make_map, qtbot):
     assert r["geometry"]["type"] == "Polygon" and r["kind"] == "recreation"
     page.wait_js("window.ecologisMap.getReceptors()[0].inside === true")
     assert page.js("window.ecologisMap.getReceptors()[0].distance_m") == pytest.approx(100.0, rel=0.005)
+
+
+def test_radius_change_recomputes_zone_and_receptors(make_map, qtbot):
+    view, page = make_map()
+    view.set_radius(300)
+    _draw_site(qtbot, view, page)
+    la, lo = _east(250.0)
+    view.set_receptors([{"name": "Школа", "kind": "school", "lat": la, "lon": lo}])
+    assert page.js("window.ecologisMap.getReceptors()[0].inside") is True
+    with qtbot.waitSignal(view.analysisChanged, timeout=5000) as blocker:
+        view.set_radius(200)
+    assert blocker.args[0].radius_m == 200 and blocker.args[0].conflicts == []
+    page.wait_js("window.ecologisMap.getReceptors()[0].inside === false")
+    # The zone on the page is the 200 m buffer: its easternmost vertex is 200 m east of
+    # the east side (meridian 30.522 along ~50.45°N).
+    east = page.js("Math.max.apply(null, window.ecologisMap.getSzz().coordinates[0].map(function(c){return c[0];}))")
+    _, lo200 = _east(200.0)
+    assert east == pytest.approx(lo200, abs=2e-5)   # 2e-5° of longitude ≈ 1.4 m here
+    assert view.conflict_lines() == []
