@@ -10,6 +10,9 @@ for flag in ("--no-sandbox", "--disable-gpu"):
         flags = (flags + " " + flag).strip()
 os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = flags
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+# Tests never reach outside the machine: the map uses no tile server unless a test
+# starts its own on 127.0.0.1 and passes its address explicitly.
+os.environ["ECOLOGIS_TILE_URL"] = ""
 
 import pytest  # noqa: E402
 
