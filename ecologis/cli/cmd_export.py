@@ -17,6 +17,7 @@ def register(sub) -> None:
     p.add_argument("--format", choices=FORMATS, default=None, help=t("io.cli.export.format"))
     p.add_argument("--out", required=True, metavar="FILE", help=t("io.cli.export.out"))
     p.add_argument("--lang", choices=("uk", "en"), default=None, help=t("cli.help.lang"))
+    p.add_argument("--delimiter", choices=(",", ";", "tab"), default=",", help=t("io.cli.export.delimiter"))
     p.set_defaults(func=run)
     d = sub.add_parser("dict-export", help=t("io.cli.dict_export.help"))
     d.add_argument("file", metavar="FILE.json")
@@ -41,7 +42,7 @@ def run(args) -> int:
         return got
     profile, result = got
     try:
-        export_file(fmt, profile, result, args.out, lang)
+        export_file(fmt, profile, result, args.out, lang, "\t" if args.delimiter == "tab" else args.delimiter)
     except ExportError as e:
         print(e.message(), file=sys.stderr)
         return 2

@@ -329,10 +329,10 @@ def kml_bytes(profile, result, lang: str = "uk") -> bytes:
 # ---------------------------------------------------------------------------------
 # one entry point for the CLI and the GUI
 # ---------------------------------------------------------------------------------
-def export_bytes(fmt: str, profile, result, lang: str = "uk") -> bytes:
+def export_bytes(fmt: str, profile, result, lang: str = "uk", csv_delimiter: str = ",") -> bytes:
     fmt = fmt.lower()
     if fmt == "csv":
-        return csv_bytes(result, lang)
+        return csv_bytes(result, lang, csv_delimiter)
     if fmt == "xlsx":
         return xlsx_bytes(profile, result, lang)
     if fmt == "json":
@@ -344,9 +344,10 @@ def export_bytes(fmt: str, profile, result, lang: str = "uk") -> bytes:
     raise ExportError("io.export.unknown_format", fmt=fmt, formats=", ".join(FORMATS))
 
 
-def export_file(fmt: str, profile, result, path: str | Path, lang: str = "uk") -> Path:
-    """Write the export atomically; the content is fully built before the file is touched."""
-    data = export_bytes(fmt, profile, result, lang)
+def export_file(fmt: str, profile, result, path: str | Path, lang: str = "uk", csv_delimiter: str = ",") -> Path:
+    """Write the export atomically; the content is fully built before the file is touched.
+    ``csv_delimiter`` ";" suits Excel under Ukrainian regional settings (list separator ";")."""
+    data = export_bytes(fmt, profile, result, lang, csv_delimiter)
     atomic_write_bytes(path, data)
     return Path(path)
 

@@ -169,3 +169,12 @@ def test_dictionary_import_all_or_nothing(tmp_path):
     msgs = ei.value.messages("en")
     assert len(msgs) == 2 and all("entry 2" in m for m in msgs)
     assert d.get("ok-1") is None and d.version == v
+
+
+def test_csv_semicolon_for_ukrainian_excel(demo_path, tmp_path, dictionary):
+    from ecologis.cli import main as cli
+
+    out = tmp_path / "semi.csv"
+    assert cli(["export", str(demo_path), "--out", str(out), "--delimiter", ";"]) == 0
+    t = read_emissions(out, dictionary)
+    assert t.delimiter == ";" and len(t.emissions) == 10
