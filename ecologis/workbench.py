@@ -380,9 +380,36 @@ class Workbench:
         self._push(Command("gui.cmd.delete", redo, undo))
 
     def _set_row(self, row: int, emission: Emission) -> None:
+        old = self.profile.emissions[row]
         self.profile.emissions[row] = emission
-        self.recalculate()
+        if not self._splice_mass(row, old, emission):
+            self.recalculate()
+        else:
+            self.recalculate(reprepare=False)
         self._emit("row_changed", row=row)
+
+    def _splice_mass(self, row: int, old: Emission, new: Emission) -> bool:
+        """Fast path after a mass/unit edit of one valid row: prepare only that row and
+        put its t/yr mass into the prepared arrays (everything else the core prepared
+        does not depend on the mass).  Returns False when a full ``prepare`` is needed."""
+        prep = self._prepared
+        if prep is None or prep.n != len(self.profile.emissions) or not prep.valid[row]:
+            return False
+        same = ("substance", "gdk_sd", "gdk_mr", "hazard_class", "hours_per_year")
+        if any(getattr(old, f) != getattr(new, f) for f in same) or prep.dictionary_version != self.dictionary.version:
+            return False
+        new.row = row + 1
+        one = prepare([new], self.dictionary)
+        old_issues = [(i.code, i.field, i.params) for i in prep.journal if i.row == row + 1]
+        new_issues = [(i.code, i.field, i.params) for i in one.journal]
+        if not one.valid[0] or old_issues != new_issues:
+            return False
+        mass_t = prep.mass_t.copy()
+        mass_t[row] = one.mass_t[0]
+        emissions = list(prep.emissions)
+        emissions[row] = new
+        self._prepared = replace(prep, mass_t=mass_t, emissions=emissions)
+        return True
 
     def set_mass(self, row: int, mass, unit: str | None = None) -> None:
         """Edit a row's mass in place; ``mass`` as typed, ``unit`` defaults to the

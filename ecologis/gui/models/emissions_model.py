@@ -23,6 +23,15 @@ HEADER_KEYS = {
     "share": "col.share",
 }
 SORT_ROLE = Qt.UserRole + 1
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_EDIT = Qt.ItemDataRole.EditRole.value
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_ALIGN_LEFT = int((Qt.AlignLeft | Qt.AlignVCenter).value)
+_ALIGN_RIGHT = int((Qt.AlignRight | Qt.AlignVCenter).value)
+_HANDLED_ROLES = frozenset((_DISPLAY, _EDIT, _ALIGN, _TOOLTIP, _FOREGROUND, SORT_ROLE))
+_LEFT_COLUMNS = frozenset(i for i, c in enumerate(COLUMNS) if c in ("substance", "unit", "gdk_kind"))
 
 
 def qlocale() -> QLocale:
@@ -52,6 +61,7 @@ class EmissionsModel(QAbstractTableModel):
         super().__init__(parent)
         self.wb = workbench
         self._views: dict[int, object] = {}
+        self._texts: dict[int, tuple] = {}
         workbench.subscribe(self._on_event)
 
     def detach(self) -> None:
@@ -63,14 +73,17 @@ class EmissionsModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), data["first"], data["last"])
         elif event == "rows_inserted":
             self._views.clear()
+            self._texts.clear()
             self.endInsertRows()
         elif event == "rows_about_to_reset":
             self.beginResetModel()
         elif event == "rows_reset":
             self._views.clear()
+            self._texts.clear()
             self.endResetModel()
-        elif event in ("result", "display_unit", "row_changed"):
+        elif event in ("result", "display_unit"):   # "row_changed" always follows a "result"
             self._views.clear()
+            self._texts.clear()
             n = self.rowCount()
             if n:
                 self.dataChanged.emit(self.index(0, 0), self.index(n - 1, len(COLUMNS) - 1))
@@ -79,6 +92,7 @@ class EmissionsModel(QAbstractTableModel):
 
     def retranslate(self) -> None:
         self._views.clear()
+        self._texts.clear()
         self.headerDataChanged.emit(Qt.Horizontal, 0, len(COLUMNS) - 1)
         n = self.rowCount()
         if n:
@@ -118,26 +132,38 @@ class EmissionsModel(QAbstractTableModel):
             self._views[row] = v
         return v
 
+    def _row_texts(self, row: int) -> tuple:
+        """Display strings of one row, built once per result (views ask many times)."""
+        c = self._texts.get(row)
+        if c is None:
+            v = self.view(row)
+            loc = qlocale()
+            c = tuple(self._display(v, col, loc) for col in COLUMNS)
+            self._texts[row] = c
+        return c
+
     def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid() or index.row() >= self.wb.row_count():
+        r = role if type(role) is int else role.value
+        if r not in _HANDLED_ROLES or not index.isValid():
+            return None   # painting asks ~10 roles per cell: leave the unused ones fast
+        row = index.row()
+        if row >= self.wb.row_count():
             return None
-        v = self.view(index.row())
+        if r == _DISPLAY:
+            return self._row_texts(row)[index.column()]
+        if r == _ALIGN:
+            return _ALIGN_LEFT if index.column() in _LEFT_COLUMNS else _ALIGN_RIGHT
+        v = self.view(row)
         col = COLUMNS[index.column()]
-        if role == Qt.DisplayRole:
-            return self._display(v, col)
-        if role == Qt.EditRole:
+        if r == _EDIT:
             if col == "mass":
                 return fmt_number(v.mass) if not math.isnan(v.mass) else v.mass_text
             if col == "unit":
                 return v.unit
-            return self._display(v, col)
-        if role == SORT_ROLE:
+            return self._row_texts(row)[index.column()]
+        if r == SORT_ROLE:
             return self._sort_value(v, col)
-        if role == Qt.TextAlignmentRole:
-            if col in ("substance", "unit", "gdk_kind"):
-                return int(Qt.AlignLeft | Qt.AlignVCenter)
-            return int(Qt.AlignRight | Qt.AlignVCenter)
-        if role == Qt.ToolTipRole:
+        if r == _TOOLTIP:
             if col == "gdk_kind":
                 return t("gui.col.tip.gdk_kind")
             if col == "class" and v.class_assumed:
@@ -145,19 +171,21 @@ class EmissionsModel(QAbstractTableModel):
             if not v.valid:
                 return t("gui.row_invalid")
             return None
-        if role == Qt.ForegroundRole and not v.valid:
+        if r == _FOREGROUND and not v.valid:
             return QBrush(QColor("#c0392b"))
         return None
 
-    def _display(self, v, col):
+    def _display(self, v, col, loc=None):
         if col == "substance":
             return v.substance
         if col == "mass":
-            return fmt_number(v.mass) if not math.isnan(v.mass) else v.mass_text
+            if math.isnan(v.mass):
+                return v.mass_text
+            return loc.toString(float(v.mass), "g", 15) if loc is not None else fmt_number(v.mass)
         if col == "unit":
             return unit_label(v.unit)
         if col == "gdk":
-            return fmt_number(v.gdk)
+            return fmt_number(v.gdk) if loc is None or math.isnan(v.gdk) else loc.toString(float(v.gdk), "g", 15)
         if col == "gdk_kind":
             return t("gdk_kind." + v.gdk_kind)
         if col == "class":
@@ -165,9 +193,9 @@ class EmissionsModel(QAbstractTableModel):
         if col == "a":
             return fmt_number(v.a)
         if col == "contribution":
-            return fmt_number(v.contribution, 3)
+            return loc.toString(float(v.contribution), "f", 3) if loc is not None else fmt_number(v.contribution, 3)
         if col == "share":
-            return fmt_number(v.share * 100.0, 2)
+            return loc.toString(float(v.share) * 100.0, "f", 2) if loc is not None else fmt_number(v.share * 100.0, 2)
         return None
 
     def _sort_value(self, v, col):
