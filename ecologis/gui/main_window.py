@@ -555,7 +555,7 @@ class MainWindow(QMainWindow):
         self._chart_stale = True
         self._maybe_draw_chart()
         for title_key, dlg in self._panel_dialogs.items():
-            dlg.setWindowTitle(t(title_key))
+            dlg.setWindowTitle(t(title_key).rstrip("…."))
 
     # ================================================================== workbench events
     def _on_wb(self, event: str, data: dict) -> None:
@@ -788,7 +788,7 @@ class MainWindow(QMainWindow):
                 return None
             dlg = QDialog(self)
             dlg.setModal(False)
-            dlg.setWindowTitle(t(key))
+            dlg.setWindowTitle(t(key).rstrip("…."))
             lay = QVBoxLayout(dlg)
             panel = klass(self.wb.assessment_dict) if cls == "SenderPanel" else klass()
             lay.addWidget(panel)

@@ -290,10 +290,17 @@ def test_tools_menu_panels(make_window, qtbot):
     texts = [a.text() for a in w.menu_tools.actions()]
     for key in present:
         assert t(key) in texts
-    if "gui.menu.panel.sender" in present:
-        dlg = w._open_panel(*[p for p in PANELS if p[2] == "gui.menu.panel.sender"][0])
-        assert dlg is not None and dlg.isVisible() and not dlg.isModal()
-        # the sender panel gets the current assessment from the workbench
-        a = w.wb.assessment_dict()
-        assert a["category"] == "III" and abs(a["knp"] - 1386.1866552) < 1e-9
+    for panel in PANELS:
+        if panel[2] in present:
+            w.panel_actions[panel[2]].trigger()          # opens a non-modal dialog
+            dlg = w._panel_dialogs[panel[2]]
+            assert dlg.isVisible() and not dlg.isModal()
+            assert dlg.windowTitle() == t(panel[2]).rstrip("…")
+    # the sender panel gets the current assessment from the workbench
+    a = w.wb.assessment_dict()
+    assert a["category"] == "III" and abs(a["knp"] - 1386.1866552) < 1e-9
+    assert a["enterprise"]["name"] == w.wb.enterprise.name
+    w.lang_actions["en"].trigger()
+    for key, dlg in w._panel_dialogs.items():
+        assert dlg.windowTitle() == t(key).rstrip("…") and not CYRILLIC.search(dlg.windowTitle())
         dlg.close()
