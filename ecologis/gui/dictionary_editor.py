@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayou
 
 from ecologis.core.assess import NumberProblem, parse_number
 from ecologis.core.dictionary import GROUPS, Substance, validate_substance_record
-from ecologis.gui.models.emissions_model import fmt_number
+from ecologis.gui.models.emissions_model import edit_text, fmt_number
 from ecologis.i18n import t, translator
 from ecologis.workbench import Workbench
 
@@ -211,7 +211,7 @@ class DictionaryEditor(QDialog):
         self.error.clear()
         for f, e in self.fields.items():
             v = getattr(s, f) if s is not None else None
-            e.setText("" if v is None else (fmt_number(v) if f in NUMBER_FIELDS else str(v)))
+            e.setText("" if v is None else (edit_text(v) if f in NUMBER_FIELDS else str(v)))
             e.setProperty("invalid", False)
             e.style().polish(e)
         self.fields["id"].setReadOnly(s is not None)

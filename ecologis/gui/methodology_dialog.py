@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QGrid
 from ecologis.core.assess import NumberProblem, parse_number
 from ecologis.core.knp import FORMULAS
 from ecologis.core.presets import CATEGORY_LABELS, PresetError, preset_from_dict, validate_preset_dict
-from ecologis.gui.models.emissions_model import fmt_number
+from ecologis.gui.models.emissions_model import edit_text
 from ecologis.i18n import t, translator
 from ecologis.workbench import Workbench
 
@@ -164,15 +164,15 @@ class MethodologyDialog(QDialog):
         self.name_edit.setText(d.get("name") or (t(d["name_key"]) if d.get("name_key") else d["id"]))
         self.formula.setCurrentIndex(max(0, self.formula.findData(d["formula"])))
         for c in (1, 2, 3, 4):
-            self.a_edits[c].setText(fmt_number(d["a"][str(c)]))
+            self.a_edits[c].setText(edit_text(d["a"][str(c)]))
         cats = d["categories"]
         self.cat_v.blockSignals(True)
         self.cat_v.setChecked(len(cats) == 5)
         self.cat_v.blockSignals(False)
         for i in range(len(CATEGORY_LABELS)):
             c = cats[i] if i < len(cats) else None
-            self.min_edits[i].setText("" if c is None or c["min"] is None else fmt_number(c["min"]))
-            self.radius_edits[i].setText("" if c is None else fmt_number(c["radius_m"]))
+            self.min_edits[i].setText("" if c is None or c["min"] is None else edit_text(c["min"]))
+            self.radius_edits[i].setText("" if c is None else edit_text(c["radius_m"]))
         self._on_cat_v(self.cat_v.isChecked())
         self.source.setText(d.get("source", ""))
         self.error.clear()

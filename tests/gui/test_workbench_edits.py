@@ -196,3 +196,22 @@ def test_journal_click_selects_row(make_window, qtbot, tmp_path):
     assert w.selected_rows() == [1]
     # the invalid row is not counted: КНП = 1.0·1/0.04 + 0.9·3/3 = 25 + 0.9 = 25.9 (dictionary classes 3 and 4)
     assert math.isclose(w.wb.result.knp, 25.9, rel_tol=1e-12)
+
+
+def test_editor_opened_and_closed_without_change_keeps_value(make_window, qtbot):
+    w = make_window()
+    w.wb.set_mass(0, 0.1 + 0.2)     # 0.30000000000000004: needs 17 significant digits
+    n_undo = len(w.wb._undo)
+    for unit in ("t/yr", "kg/yr"):
+        w.unit.setCurrentIndex(w.unit.findData(unit))
+        ix = w.proxy.mapFromSource(w.model.index(0, COL["mass"]))
+        w.table.setCurrentIndex(ix)
+        w.table.edit(ix)
+        editor = [e for e in w.table.viewport().findChildren(QLineEdit) if e.isVisible()][0]
+        # the editor shows the exact stored value (shortest round-trip digits, no grouping)
+        assert editor.text() == {"t/yr": "0,30000000000000004", "kg/yr": "300,00000000000006"}[unit]
+        qtbot.keyClick(editor, Qt.Key_Return)
+        qtbot.waitUntil(lambda: not editor.isVisible())
+        QApplication.processEvents()
+    assert (w.wb.emissions[0].mass, w.wb.emissions[0].unit) == (0.1 + 0.2, "t/yr")
+    assert len(w.wb._undo) == n_undo

@@ -23,6 +23,7 @@ HEADER_KEYS = {
     "share": "col.share",
 }
 SORT_ROLE = Qt.UserRole + 1
+_SHORTEST = QLocale.FloatingPointShortest
 _DISPLAY = Qt.ItemDataRole.DisplayRole.value
 _EDIT = Qt.ItemDataRole.EditRole.value
 _ALIGN = Qt.ItemDataRole.TextAlignmentRole.value
@@ -44,8 +45,16 @@ def fmt_number(x: float, decimals: int | None = None) -> str:
         return "—"
     loc = qlocale()
     if decimals is None:
-        return loc.toString(float(x), "g", 15)
+        return loc.toString(float(x), "f", QLocale.FloatingPointShortest)
     return loc.toString(float(x), "f", decimals)
+
+
+def edit_text(x: float) -> str:
+    """A number for an editor field: shortest exact digits in fixed notation, no
+    thousands separators, the language's decimal sign (``parse_number`` reads both)."""
+    loc = qlocale()
+    loc.setNumberOptions(QLocale.OmitGroupSeparator)
+    return loc.toString(float(x), "f", QLocale.FloatingPointShortest)
 
 
 def unit_label(unit: str) -> str:
@@ -157,7 +166,7 @@ class EmissionsModel(QAbstractTableModel):
         col = COLUMNS[index.column()]
         if r == _EDIT:
             if col == "mass":
-                return fmt_number(v.mass) if not math.isnan(v.mass) else v.mass_text
+                return edit_text(v.mass) if not math.isnan(v.mass) else v.mass_text
             if col == "unit":
                 return v.unit
             return self._row_texts(row)[index.column()]
@@ -181,11 +190,11 @@ class EmissionsModel(QAbstractTableModel):
         if col == "mass":
             if math.isnan(v.mass):
                 return v.mass_text
-            return loc.toString(float(v.mass), "g", 15) if loc is not None else fmt_number(v.mass)
+            return loc.toString(float(v.mass), "f", _SHORTEST) if loc is not None else fmt_number(v.mass)
         if col == "unit":
             return unit_label(v.unit)
         if col == "gdk":
-            return fmt_number(v.gdk) if loc is None or math.isnan(v.gdk) else loc.toString(float(v.gdk), "g", 15)
+            return fmt_number(v.gdk) if loc is None or math.isnan(v.gdk) else loc.toString(float(v.gdk), "f", _SHORTEST)
         if col == "gdk_kind":
             return t("gdk_kind." + v.gdk_kind)
         if col == "class":
@@ -209,6 +218,8 @@ class EmissionsModel(QAbstractTableModel):
         if role != Qt.EditRole or not index.isValid():
             return False
         col = COLUMNS[index.column()]
+        if value == self.data(index, Qt.EditRole):
+            return True   # editor closed without a change: no command, stored value kept
         try:
             if col == "mass":
                 self.wb.set_mass(index.row(), value)
