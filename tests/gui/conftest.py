@@ -28,12 +28,19 @@ def make_window(qtbot):
         return w
 
     yield make
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
     for w in made:
         try:
             w._prompt = answer
             w.close()
+            w.deleteLater()
         except RuntimeError:
             pass
+    # delete the windows (and their web pages) now, not at interpreter exit
+    QApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    QApplication.processEvents()
 
 
 def wait_map(qtbot, w, timeout=20000):

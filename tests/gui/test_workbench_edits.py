@@ -31,6 +31,12 @@ def check(w, h, rows):
     assert w.model.rowCount() == len(rows)
 
 
+def closed(editor) -> bool:
+    import shiboken6
+
+    return not shiboken6.isValid(editor) or not editor.isVisible()
+
+
 def edit_cell(w, qtbot, row, col, text):
     """Double-click editing as a user does: open the editor, type, press Enter."""
     ix = w.proxy.mapFromSource(w.model.index(row, col))
@@ -42,7 +48,7 @@ def edit_cell(w, qtbot, row, col, text):
     editor.selectAll()
     qtbot.keyClicks(editor, text)
     qtbot.keyClick(editor, Qt.Key_Return)
-    qtbot.waitUntil(lambda: not editor.isVisible())   # the delegate commits on a queued call
+    qtbot.waitUntil(lambda: closed(editor))   # the delegate commits on a queued call
     QApplication.processEvents()
 
 
@@ -211,7 +217,7 @@ def test_editor_opened_and_closed_without_change_keeps_value(make_window, qtbot)
         # the editor shows the exact stored value (shortest round-trip digits, no grouping)
         assert editor.text() == {"t/yr": "0,30000000000000004", "kg/yr": "300,00000000000006"}[unit]
         qtbot.keyClick(editor, Qt.Key_Return)
-        qtbot.waitUntil(lambda: not editor.isVisible())
+        qtbot.waitUntil(lambda: closed(editor))
         QApplication.processEvents()
     assert (w.wb.emissions[0].mass, w.wb.emissions[0].unit) == (0.1 + 0.2, "t/yr")
     assert len(w.wb._undo) == n_undo
