@@ -493,6 +493,7 @@ class MainWindow(QMainWindow):
         self._schedule_save()
 
     def retranslate(self) -> None:
+        self.statusBar().clearMessage()
         self.lbl_search.setText(t("gui.top.search"))
         self.search.setPlaceholderText(t("gui.search.placeholder"))
         self.search.setToolTip(t("gui.search.tip"))
@@ -803,9 +804,12 @@ class MainWindow(QMainWindow):
         if self._prompt is not None:
             return self._prompt(kind, **kw)
         if kind == "recover":
-            r = QMessageBox.question(self, t("gui.recover.title"), t("gui.recover.text"),
-                                     QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
-            return r == QMessageBox.Yes
+            box = QMessageBox(QMessageBox.Question, t("gui.recover.title"), t("gui.recover.text"), parent=self)
+            b_yes = box.addButton(t("gui.recover.yes"), QMessageBox.AcceptRole)
+            box.addButton(t("gui.recover.no"), QMessageBox.RejectRole)
+            box.setDefaultButton(b_yes)
+            box.exec()
+            return box.clickedButton() is b_yes
         if kind == "unsaved":
             box = QMessageBox(QMessageBox.Warning, t("gui.unsaved.title"), t("gui.unsaved.text"), parent=self)
             b_save = box.addButton(t("gui.unsaved.save"), QMessageBox.AcceptRole)
@@ -814,7 +818,9 @@ class MainWindow(QMainWindow):
             box.exec()
             return "save" if box.clickedButton() is b_save else ("discard" if box.clickedButton() is b_discard else "cancel")
         if kind == "error":
-            QMessageBox.warning(self, t("gui.error.title"), kw.get("text", ""))
+            box = QMessageBox(QMessageBox.Warning, t("gui.error.title"), kw.get("text", ""), parent=self)
+            box.addButton(t("gui.close"), QMessageBox.AcceptRole)
+            box.exec()
             return None
         return None
 
