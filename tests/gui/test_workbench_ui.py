@@ -304,3 +304,22 @@ def test_tools_menu_panels(make_window, qtbot):
     for key, dlg in w._panel_dialogs.items():
         assert dlg.windowTitle() == t(key).rstrip("…") and not CYRILLIC.search(dlg.windowTitle())
         dlg.close()
+
+
+def test_declined_recovery_and_broken_session(make_window, qtbot):
+    from ecologis.gui.main_window import autosave_path, marker_path, session_path
+
+    # a broken session file is ignored: the demo profile is shown
+    session_path().write_text("{not json", encoding="utf-8")
+    w = make_window()
+    assert w.model.rowCount() == 10
+    w.close()
+    # crash with a newer autosave, the user declines: the saved session is shown instead
+    autosave_path().write_text(json.dumps({"workbench": {"profile": {"schema_version": 2, "kind": "ecologis-profile",
+                                                                     "enterprise": {"name": "X"}, "emissions": []}}}),
+                               encoding="utf-8")
+    marker_path().write_text("1", encoding="utf-8")
+    asked = []
+    w2 = make_window(prompt=lambda kind, **kw: asked.append(kind) or (False if kind == "recover" else "discard"))
+    assert asked[:1] == ["recover"]
+    assert w2.model.rowCount() == 10
