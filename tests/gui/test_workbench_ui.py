@@ -236,11 +236,16 @@ def test_screenshot_cli(tmp_path):
     out = tmp_path / "shot.png"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
                QTWEBENGINE_CHROMIUM_FLAGS="--no-sandbox --disable-gpu")
-    r = subprocess.run([sys.executable, "-m", "ecologis.gui", "--screenshot", str(out), "--timeout", "60"],
-                       env=env, capture_output=True, timeout=120, cwd=str(Path(__file__).parent))
-    assert r.returncode == 0, r.stderr.decode(errors="replace")[-2000:]
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "ecologis.gui", "--screenshot", str(out),
+                        "--timeout", "60"], env=env, capture_output=True, timeout=120, cwd=str(Path(__file__).parent))
+    err = r.stderr.decode(errors="replace")
+    assert r.returncode == 0, err[-2000:]
     data = out.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+    # heavy libraries stay off the start-up path (python -X importtime lists every import)
+    imported = {line.split("|")[-1].strip() for line in err.splitlines() if line.startswith("import time:")}
+    assert "PySide6.QtWidgets" in imported
+    assert not {m for m in imported if m.split(".")[0] in ("matplotlib", "pandas", "reportlab")}
 
 
 def test_chart_tab_draws_contributions(make_window, qtbot):
