@@ -104,6 +104,7 @@ class RowView:
     a: float
     contribution: float
     share: float               # 0..1
+    share_percent: float       # the same in per cent, for display
     row_values: bool           # row overrides the dictionary
     valid: bool
 
@@ -206,6 +207,7 @@ class Workbench:
             a=float(self._row_a[row]) if row < len(self._row_a) else math.nan,
             contribution=contribution,
             share=share,
+            share_percent=share * 100.0,
             row_values=bool(prep.row_values[row]) if prep is not None else False,
             valid=bool(prep.valid[row]) if prep is not None else False,
         )

@@ -204,7 +204,7 @@ class EmissionsModel(QAbstractTableModel):
         if col == "contribution":
             return loc.toString(float(v.contribution), "f", 3) if loc is not None else fmt_number(v.contribution, 3)
         if col == "share":
-            return loc.toString(float(v.share) * 100.0, "f", 2) if loc is not None else fmt_number(v.share * 100.0, 2)
+            return loc.toString(float(v.share_percent), "f", 2) if loc is not None else fmt_number(v.share_percent, 2)
         return None
 
     def _sort_value(self, v, col):
