@@ -226,7 +226,22 @@ class MainWindow(QMainWindow):
             self.recent = [p for p in session.get("recent", []) if isinstance(p, str)][:MAX_RECENT]
         self.theme = apply_theme((session or {}).get("theme", "light"))
 
-        self.wb = workbench or Workbench(Profile())
+        startup_note = None
+        if workbench is None:
+            from ecologis.core.dictionary import DictionaryError, load_dictionary
+
+            try:
+                dictionary, persist = load_dictionary(), True
+            except DictionaryError as e:
+                # the user's dictionary file is unreadable: work with the shipped one and
+                # never overwrite the user's file (they may want to repair it)
+                dictionary, persist = load_dictionary(user_path=False), False
+                startup_note = t("gui.dict.overlay_broken", file=str(e.path), detail=e.detail)
+            workbench = Workbench(Profile(), dictionary=dictionary, persist_dictionary=persist)
+            self._own_workbench = True
+        else:
+            self._own_workbench = False
+        self.wb = workbench
         self._autosave_timer = QTimer(self)
         self._autosave_timer.setSingleShot(True)
         self._autosave_timer.setInterval(autosave_delay_ms)
@@ -244,7 +259,7 @@ class MainWindow(QMainWindow):
             self.open_path(open_file, ask=False)
         elif demo:
             self.load_demo()
-        elif workbench is not None:
+        elif not self._own_workbench:
             pass
         elif crashed and self._ask("recover"):
             self._restore_state_file(autosave_path())
@@ -260,6 +275,8 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1400, 880)
         self._refresh_all()
+        if startup_note:
+            self._set_message(startup_note, mass_invalid=False)
         try:
             marker_path().write_text(str(time.time()), encoding="utf-8")
         except OSError:
@@ -667,10 +684,10 @@ class MainWindow(QMainWindow):
         self.combo.setCurrentIndex(i if i >= 0 else (0 if self.combo.count() else -1))
         self.combo.blockSignals(False)
 
-    def _set_message(self, text: str) -> None:
+    def _set_message(self, text: str, mass_invalid: bool = True) -> None:
         self.message.setText(text)
         self.message.setVisible(bool(text))
-        self.mass.setProperty("invalid", bool(text))
+        self.mass.setProperty("invalid", bool(text) and mass_invalid)
         self.mass.style().polish(self.mass)
 
     def add_current(self) -> bool:
@@ -859,7 +876,7 @@ class MainWindow(QMainWindow):
         try:
             prof = load_profile(path)
         except ProfileError as e:
-            self._set_message(e.message())
+            self._set_message(e.message(), mass_invalid=False)
             self._ask("error", text=e.message())
             return False
         self.wb.load(prof, path)
@@ -889,7 +906,7 @@ class MainWindow(QMainWindow):
             save_profile(self.wb.profile, path)
         except (ProfileError, OSError) as e:
             msg = e.message() if isinstance(e, ProfileError) else t("gui.error.save", file=str(path), detail=str(e))
-            self._set_message(msg)
+            self._set_message(msg, mass_invalid=False)
             self._ask("error", text=msg)
             return False
         self.wb.file_path = Path(path)

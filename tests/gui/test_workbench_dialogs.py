@@ -132,3 +132,20 @@ def test_methodology_dialog(make_window, qtbot, h):
     assert w.results.category_badge.text() == "III"
     w.act_undo.trigger()
     assert w.wb.preset_id == "knp-power"
+
+
+def test_broken_user_dictionary_is_reported_and_kept(make_window, qtbot):
+    from ecologis.paths import user_dictionary_file
+
+    f = user_dictionary_file()
+    f.write_text("{broken", encoding="utf-8")
+    w = make_window()
+    assert w.model.rowCount() == 10                       # the demo still opens
+    assert w.message.isVisible() and str(f) in w.message.text()
+    # a dictionary edit works for the session but does not overwrite the user's file
+    ed = w.open_dictionary_editor()
+    ed.select("10102-44-0")
+    ed.fields["gdk_sd"].setText("0.08")
+    qtbot.mouseClick(ed.btn_apply, Qt.LeftButton)
+    assert w.wb.dictionary.get("10102-44-0").gdk_sd == 0.08
+    assert f.read_text(encoding="utf-8") == "{broken"
