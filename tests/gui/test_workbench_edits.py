@@ -221,3 +221,22 @@ def test_editor_opened_and_closed_without_change_keeps_value(make_window, qtbot)
         QApplication.processEvents()
     assert (w.wb.emissions[0].mass, w.wb.emissions[0].unit) == (0.1 + 0.2, "t/yr")
     assert len(w.wb._undo) == n_undo
+
+
+def test_open_broken_profile_changes_nothing(make_window, qtbot, tmp_path):
+    from ecologis.io.profile import ProfileError, load_profile
+
+    f = tmp_path / "broken.json"
+    f.write_text("{not a profile", encoding="utf-8")
+    w = make_window()
+    before = [(e.substance, e.mass, e.unit) for e in w.wb.emissions]
+    errors = []
+    w._prompt = lambda kind, **kw: errors.append(kw.get("text")) if kind == "error" else "discard"
+    assert not w.open_path(f)
+    try:
+        load_profile(f)
+    except ProfileError as e:
+        expected = e.message()
+    assert errors == [expected] and w.message.text() == expected
+    assert "broken.json" in expected
+    assert [(e.substance, e.mass, e.unit) for e in w.wb.emissions] == before
