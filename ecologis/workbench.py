@@ -367,6 +367,34 @@ class Workbench:
 
         self._push(Command("gui.cmd.add", redo, undo))
 
+    def import_rows(self, rows: list[Emission], duplicates: str | None = None) -> None:
+        """Append imported rows (and the file's duplicates rule) as one undoable command."""
+        rows = list(rows)
+        pos = self.row_count()
+        old_dup = getattr(self.profile, "duplicates", "sum")
+        new_dup = duplicates or old_dup
+
+        def redo():
+            self.profile.duplicates = new_dup
+            self._insert(pos, rows)
+            if not rows:
+                self.recalculate(reprepare=False)
+
+        def undo():
+            self.profile.duplicates = old_dup
+            if rows:
+                self._remove(list(range(pos, pos + len(rows))))
+            else:
+                self.recalculate(reprepare=False)
+
+        self._push(Command("gui.cmd.import", redo, undo))
+
+    def dictionary_changed(self) -> None:
+        """Entries were added to the dictionary outside the command stack (table import
+        adding missing substances): re-resolve the rows and tell listeners."""
+        self._emit("dictionary")
+        self.recalculate()
+
     def delete_rows(self, indices) -> None:
         idx = sorted({int(i) for i in indices if 0 <= int(i) < self.row_count()})
         if not idx:

@@ -70,6 +70,13 @@ def read_session() -> dict | None:
         return None
 
 
+def _has_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def _map_class():
     try:
         from ecologis.gui.map.map_view import MapView
@@ -211,6 +218,7 @@ class MainWindow(QMainWindow):
                  open_file: str | None = None, prompt=None, autosave_delay_ms: int = 400):
         super().__init__()
         self.setObjectName("EcologISMainWindow")
+        self.setAcceptDrops(True)
         self._prompt = prompt
         self._closing_done = False
         self._chart_canvas = None
@@ -446,6 +454,14 @@ class MainWindow(QMainWindow):
         self.act_save_as.setShortcut(QKeySequence.SaveAs)
         self.menu_recent = self.menu_file.addMenu("")
         self.act_demo = self.menu_file.addAction("", self.load_demo)
+        # import / export / PDF report come from the profiles area (ecologis.gui.panels.file_actions)
+        self.has_file_actions = _has_module("ecologis.gui.panels.file_actions")
+        self.menu_file.addSeparator()
+        self.act_import = self.menu_file.addAction("", self.import_table)
+        self.act_export = self.menu_file.addAction("", self.export_to)
+        self.act_report = self.menu_file.addAction("", self.report_to)
+        for a in (self.act_import, self.act_export, self.act_report):
+            a.setVisible(self.has_file_actions)
         self.menu_file.addSeparator()
         self.act_quit = self.menu_file.addAction("", self.close)
         self.act_quit.setShortcut(QKeySequence.Quit)
@@ -548,6 +564,9 @@ class MainWindow(QMainWindow):
         self.act_save_as.setText(t("gui.menu.save_as"))
         self.menu_recent.setTitle(t("gui.menu.recent"))
         self.act_demo.setText(t("gui.menu.demo"))
+        self.act_import.setText(t("gui.menu.import"))
+        self.act_export.setText(t("gui.menu.export"))
+        self.act_report.setText(t("gui.menu.report"))
         self.act_quit.setText(t("gui.menu.quit"))
         self.menu_edit.setTitle(t("gui.menu.edit"))
         self.delete_action.setText(t("gui.menu.delete_rows"))
@@ -882,6 +901,9 @@ class MainWindow(QMainWindow):
         self.wb.load(prof, path)
         self._add_recent(str(Path(path).resolve()))
         self._update_stack()
+        fa = self._file_actions()
+        if fa is not None and prof.history and self._prompt is None:
+            fa.reassess_notice(self, prof, self.wb.dictionary, self.wb.presets)
         notice = prof.notice_message() if hasattr(prof, "notice_message") else None
         if getattr(prof, "read_only", False):
             notice = t("profile.error.read_only")
@@ -913,6 +935,65 @@ class MainWindow(QMainWindow):
         self.wb.mark_clean()
         self._add_recent(str(Path(path).resolve()))
         return True
+
+    def _file_actions(self):
+        try:
+            from ecologis.gui.panels import file_actions
+        except ImportError:
+            return None
+        return file_actions
+
+    def import_table(self, path: str | Path | None = None) -> bool:
+        """File ▸ Import table: the profiles area's preview dialog; the confirmed rows
+        are appended as one undoable command."""
+        try:
+            from ecologis.gui.panels.import_preview import run_import_dialog
+        except ImportError:
+            return False
+        accepted = run_import_dialog(self, self.wb.dictionary, path)
+        if accepted is None:
+            return False
+        if accepted.added_substances:
+            self.wb.dictionary_changed()
+        self.wb.import_rows(accepted.emissions, accepted.duplicates)
+        return True
+
+    def export_to(self, path: str | Path | None = None, fmt: str | None = None):
+        fa = self._file_actions()
+        if fa is None or self.wb.result is None:
+            return None
+        return fa.export_dialog(self, self.wb.profile, self.wb.result, path, fmt)
+
+    def report_to(self, path: str | Path | None = None):
+        fa = self._file_actions()
+        if fa is None or self.wb.result is None:
+            return None
+        return fa.report_dialog(self, self.wb.profile, self.wb.result, path)
+
+    # -- drag and drop: profiles open, tables import ---------------------------------
+    def dragEnterEvent(self, ev):
+        if ev.mimeData().hasUrls() and any(u.isLocalFile() for u in ev.mimeData().urls()):
+            ev.acceptProposedAction()
+        else:
+            super().dragEnterEvent(ev)
+
+    def dropEvent(self, ev):
+        paths = [u.toLocalFile() for u in ev.mimeData().urls() if u.isLocalFile()]
+        if not paths:
+            return super().dropEvent(ev)
+        ev.acceptProposedAction()
+        self.open_dropped(paths[0])
+
+    def open_dropped(self, path: str | Path) -> bool:
+        """A dropped file: a profile is opened, an emissions table imported."""
+        fa = self._file_actions()
+        kind = fa.classify_drop(path) if fa is not None else ("profile" if str(path).lower().endswith(".json") else None)
+        if kind == "profile":
+            return self.open_path(path)
+        if kind == "table":
+            return self.import_table(path)
+        self._set_message(t("gui.msg.drop_unknown", file=Path(path).name), mass_invalid=False)
+        return False
 
     def _add_recent(self, path: str) -> None:
         self.recent = [path] + [p for p in self.recent if p != path]

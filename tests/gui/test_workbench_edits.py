@@ -3,6 +3,7 @@ invalid input, sorting, journal click.  Expected values come from the hand formu
 K = a·M/ГДК (thesis formula 3.1) written out here, never from the GUI."""
 
 import math
+from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
@@ -240,3 +241,57 @@ def test_open_broken_profile_changes_nothing(make_window, qtbot, tmp_path):
     assert errors == [expected] and w.message.text() == expected
     assert "broken.json" in expected
     assert [(e.substance, e.mass, e.unit) for e in w.wb.emissions] == before
+
+
+def test_file_menu_import_export_report_and_drop(make_window, qtbot, tmp_path):
+    import importlib.util
+
+    import pytest
+    from PySide6.QtCore import QMimeData, QPointF, QTimer, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    if importlib.util.find_spec("ecologis.gui.panels.file_actions") is None:
+        pytest.skip("the profiles area's file actions are not installed")
+    w = make_window()
+    assert w.act_import.isVisible() and w.act_export.isVisible() and w.act_report.isVisible()
+    # export and PDF report of the current assessment (no dialogs when a path is given)
+    csv = w.export_to(tmp_path / "out.csv")
+    assert csv is not None and Path(csv).read_text(encoding="utf-8-sig").count("\n") >= 10
+    pdf = w.report_to(tmp_path / "out.pdf")
+    assert pdf is not None and Path(pdf).read_bytes()[:5] == b"%PDF-"
+    # drop an emissions table: the preview dialog opens, Apply appends the rows (undoable)
+    table = tmp_path / "t.csv"
+    table.write_text("Речовина;Маса\nАзоту діоксид;1,5\nВуглецю оксид;3\n", "utf-8")
+    n = w.model.rowCount()
+
+    def confirm():
+        dlg = QApplication.activeModalWidget()
+        if dlg is None:
+            QTimer.singleShot(50, confirm)
+            return
+        if hasattr(dlg, "rb_sum"):
+            dlg.rb_sum.setChecked(True)
+        dlg.apply_btn.click()
+
+    QTimer.singleShot(50, confirm)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(table))])
+    ev = QDropEvent(QPointF(10, 10), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    w.dropEvent(ev)
+    assert w.model.rowCount() == n + 2
+    assert [(e.mass, e.unit) for e in w.wb.emissions[-2:]] == [(1.5, "t/yr"), (3.0, "t/yr")]
+    w.act_undo.trigger()
+    assert w.model.rowCount() == n
+    # drop a profile: it is opened
+    from ecologis.core.model import Emission, Enterprise
+    from ecologis.io.profile import Profile, save_profile
+
+    prof = tmp_path / "p.json"
+    save_profile(Profile(enterprise=Enterprise(name="D", lat=49.0, lon=28.0), emissions=[Emission("Метан", 2.0)]), prof)
+    assert w.open_dropped(prof)
+    assert [e.substance for e in w.wb.emissions] == ["Метан"]
+    # anything else is refused with a message
+    other = tmp_path / "x.png"
+    other.write_bytes(b"\x89PNG")
+    assert not w.open_dropped(other)
+    assert "x.png" in w.message.text()

@@ -141,3 +141,14 @@ def test_single_row_fast_path_equals_full_recalculation():
         assert wb.result.knp == full.knp
         assert np.array_equal(wb.result.row_contribution, full.row_contribution)
         assert wb.result.journal.codes() == full.journal.codes()
+
+
+def test_import_rows_is_one_undoable_command():
+    wb = make([Emission("10102-44-0", 1.0)])
+    wb.import_rows([Emission("10102-44-0", 1.0), Emission("630-08-0", 3.0)], "keep")
+    assert wb.row_count() == 3 and wb.profile.duplicates == "keep"
+    # duplicates kept separately, linear method: 1/0.04 + 1/0.04 + 0.9·3/3 = 50.9
+    assert math.isclose(wb.result.knp, 50.9, rel_tol=1e-12)
+    wb.undo()
+    assert wb.row_count() == 1 and wb.profile.duplicates == "sum"
+    assert math.isclose(wb.result.knp, 25.0, rel_tol=1e-12)
