@@ -169,5 +169,5 @@ def test_row_values_note_names_fields_in_the_users_language():
     p = prepare([Emission("Азоту діоксид", 1.0, gdk_sd=0.04, hazard_class=2)], d)
     note = [i for i in p.journal if i.code == "I_ROW_VALUES"][0]
     assert "ГДК с.д., клас небезпеки" in note.message("uk")
-    assert "ГДК daily, hazard class" in note.message("en")
+    assert "daily MPC, hazard class" in note.message("en")
     assert "gdk_sd" not in note.message("uk") + note.message("en")
