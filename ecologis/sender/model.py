@@ -92,12 +92,39 @@ def duration_seconds(text: str) -> int:
 
 
 def cas_valid(cas: str) -> bool:
-    """CAS registry number check digit: sum of digits × position (from the right) mod 10."""
-    m = _CAS.match(cas)
-    if not m:
-        return False
-    digits = (m.group(1) + m.group(2))[::-1]
-    return sum((i + 1) * int(c) for i, c in enumerate(digits)) % 10 == int(m.group(3))
+    """CAS registry number check digit (see :mod:`ecologis.core.cas`)."""
+    from ecologis.core.cas import is_valid_cas
+
+    return is_valid_cas(cas)
+
+
+_DICTIONARY = None
+
+
+def _dictionary():
+    """The substance dictionary, loaded once per process."""
+    global _DICTIONARY
+    if _DICTIONARY is None:
+        from ecologis.core.dictionary import load_dictionary
+
+        _DICTIONARY = load_dictionary()
+    return _DICTIONARY
+
+
+def resolve_substance(text: str) -> str | None:
+    """The wire identifier of a substance given by CAS number or by dictionary name.
+
+    A CAS number with a correct check digit is used as it is (it need not be in the
+    dictionary); a name is looked up in the EcologIS dictionary (uk/en names, aliases,
+    codes; case and apostrophes ignored) and replaced by its CAS number, or by its
+    dictionary id when it has none.  ``None`` when the name is unknown.
+    """
+    if re.match(r"^\d+-\d+-\d+$", text):
+        return text if cas_valid(text) else None
+    sub = _dictionary().lookup(text)
+    if sub is None:
+        return None
+    return sub.cas or sub.id
 
 
 def measurement_record_id(equipment_id: str, substance: str, period_start_utc: str, averaging: str,
@@ -123,9 +150,12 @@ def make_measurement(raw: dict, row: int, source: str) -> dict:
     equipment_id = str(raw["equipment_id"]).strip()
     if not re.match(r"^[A-Za-z0-9._:-]{1,64}$", equipment_id):
         fail("equipment_id", "sender.file.reason.bad_id")
-    substance = str(raw["substance"]).strip()
-    if re.match(r"^\d+-\d+-\d+$", substance) and not cas_valid(substance):
-        fail("substance", "sender.file.reason.bad_cas", value=substance)
+    given = str(raw["substance"]).strip()
+    substance = resolve_substance(given)
+    if substance is None:
+        if re.match(r"^\d+-\d+-\d+$", given):
+            fail("substance", "sender.file.reason.bad_cas", value=given)
+        fail("substance", "sender.file.reason.unknown_substance", value=given)
     v = raw["value"]
     try:
         if isinstance(v, bool):

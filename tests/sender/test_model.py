@@ -39,6 +39,7 @@ def test_measurement_stored_in_utc_and_valid():
     ("value", "abc"), ("period_start", "2026-03-01T10:00:00"),  # naive time
     ("averaging", "PT1H"),                                       # 30 min span ≠ 1 h
     ("status", "broken"), ("substance", "7446-09-4"), ("unit", ""), ("equipment_id", "GA 1"),
+    ("substance", "Unobtainium"),                                # not a CAS and not a dictionary name
 ])
 def test_bad_rows_name_row_and_field(field, value):
     with pytest.raises(model.RecordError) as ei:
@@ -89,3 +90,12 @@ def test_json_file_and_csv_file(tmp_path):
     with pytest.raises(model.RecordError) as ei:
         model.read_measurement_file(tmp_path / "b.csv")
     assert ei.value.key == "sender.file.missing_columns"
+
+
+@pytest.mark.parametrize("name", ["Сірки діоксид (ангідрид сірчистий)", "sulfur dioxide", "SO2", "Діоксид сірки"])
+def test_substance_by_dictionary_name_is_sent_as_its_cas(name):
+    # The dictionary entry of sulphur dioxide has CAS 7446-09-5 (pollutants.json, SanPiN row).
+    by_name = model.make_measurement(_row(substance=name), 1, "f.csv")
+    by_cas = model.make_measurement(_row(), 1, "f.csv")
+    assert by_name["substance"] == "7446-09-5"
+    assert by_name["record_id"] == by_cas["record_id"]  # one idempotency key for one measurement
