@@ -117,3 +117,37 @@ def t(key: str, **kwargs) -> str:
 def t_lang(lang: str, key: str, **kwargs) -> str:
     """Translate ``key`` into an explicit language (reports, CLI ``--lang``)."""
     return translator.translate(key, lang=lang, **kwargs)
+
+
+def translator_for(lang: str | None = None) -> Callable[..., str]:
+    """A ``tr(key, **kwargs)`` function for ``lang`` (``None``: the current language)."""
+    if lang:
+        return lambda key, **kwargs: translator.translate(key, lang=lang, **kwargs)
+    return t
+
+
+class TranslatedError(Exception):
+    """An error whose user message is a locale key with parameters.
+
+    ``file`` (optional) is named first through ``prefix_key``; parameters that are
+    themselves translated errors (they have ``message(lang)``) are rendered in the same
+    language.  Subclasses set ``prefix_key`` and may add fields.
+    """
+
+    prefix_key: str | None = None
+
+    def __init__(self, file: str | None, key: str, **params):
+        super().__init__(f"{file + ': ' if file else ''}{key} {params}")
+        self.file = file
+        self.key = key
+        self.params = params
+
+    def message_params(self, tr, lang: str | None) -> dict:
+        return {k: (v.message(lang) if callable(getattr(v, "message", None)) else v) for k, v in self.params.items()}
+
+    def message(self, lang: str | None = None) -> str:
+        tr = translator_for(lang)
+        text = tr(self.key, **self.message_params(tr, lang))
+        if self.file and self.prefix_key:
+            return tr(self.prefix_key, file=self.file) + " " + text
+        return text

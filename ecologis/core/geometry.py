@@ -381,9 +381,9 @@ class SiteAnalysis:
 
     def conflict_lines(self, lang: str | None = None) -> list[str]:
         """One translated line per conflict for the results panel / report."""
-        from ecologis.i18n import t, t_lang
+        from ecologis.i18n import translator_for
 
-        tr = (lambda k, **kw: t_lang(lang, k, **kw)) if lang else t
+        tr = translator_for(lang)
         out = []
         for r in self.conflicts:
             key = "geo.conflict.on_site" if r.on_site else "geo.conflict.line"

@@ -67,17 +67,17 @@ class Issue:
         return "val." + self.code
 
     def message(self, lang: str | None = None) -> str:
-        from ecologis.i18n import t, t_lang
+        from ecologis.i18n import translator_for
 
-        tr = (lambda k, **kw: t_lang(lang, k, **kw)) if lang else t
+        tr = translator_for(lang)
         params = {k: (v.render(tr) if isinstance(v, FieldNames) else v) for k, v in self.params.items()}
         return tr(self.key, **params)
 
     def located_message(self, lang: str | None = None) -> str:
         """The message prefixed with file, row and field ("roshen.csv, рядок 3, маса: …")."""
-        from ecologis.i18n import t, t_lang
+        from ecologis.i18n import translator_for
 
-        tr = (lambda k, **kw: t_lang(lang, k, **kw)) if lang else t
+        tr = translator_for(lang)
         parts = []
         if self.file:
             parts.append(self.file)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ecologis.core.dictionary import Dictionary, normalize_name
 from ecologis.core.model import Emission
+from ecologis.i18n import TranslatedError
 
 # canonical column -> accepted header spellings (normalised: lower case, no punctuation)
 HEADER_SYNONYMS = {
@@ -65,24 +66,17 @@ MAX_TABLE_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 1_000_000
 
 
-class TableReadError(Exception):
+class TableReadError(TranslatedError):
     """The file cannot be read at all; ``key``/``params`` give the translated reason."""
 
-    def __init__(self, file: str, key: str, **params):
-        super().__init__(f"{file}: {key} {params}")
-        self.file = file
-        self.key = key
-        self.params = params
+    prefix_key = "io.error.prefix"
 
-    def message(self, lang: str | None = None) -> str:
-        from ecologis.i18n import t, t_lang
-
-        tr = (lambda k, **kw: t_lang(lang, k, **kw)) if lang else t
-        params = dict(self.params)
+    def message_params(self, tr, lang):
+        params = super().message_params(tr, lang)
         if "_reason" in params:  # a profile field error: translate its reason too
             reason_key = "io.profile.reason." + params.pop("_reason")
             params = {"field": params.get("field", "?"), "reason": tr(reason_key, **params)}
-        return tr("io.error.prefix", file=self.file) + " " + tr(self.key, **params)
+        return params
 
 
 @dataclass

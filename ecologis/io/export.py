@@ -27,24 +27,17 @@ from pathlib import Path
 
 import numpy as np
 
-from ecologis.i18n import t_lang
+from ecologis.i18n import TranslatedError, t_lang, translator_for
 from ecologis.io.atomic import atomic_write_bytes
 
 FORMATS = ("csv", "xlsx", "json", "geojson", "kml")
 
 
-class ExportError(Exception):
+class ExportError(TranslatedError):
     """An export that cannot be made; ``key``/``params`` give the translated reason."""
 
     def __init__(self, key: str, **params):
-        super().__init__(f"{key} {params}")
-        self.key = key
-        self.params = params
-
-    def message(self, lang: str | None = None) -> str:
-        from ecologis.i18n import t
-
-        return t_lang(lang, self.key, **self.params) if lang else t(self.key, **self.params)
+        super().__init__(None, key, **params)
 
 
 # ---------------------------------------------------------------------------------
@@ -369,9 +362,7 @@ class DictionaryImportError(Exception):
         self.problems = problems
 
     def messages(self, lang: str | None = None) -> list[str]:
-        from ecologis.i18n import t
-
-        tr = (lambda k, **kw: t_lang(lang, k, **kw)) if lang else t
+        tr = translator_for(lang)
         out = []
         for n, fld, key, params in self.problems:
             text = tr(key, **params)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ecologis.core.geometry import RECEPTOR_KINDS, GeometryError, Receptor, check_latlon, validate_site
+from ecologis.i18n import TranslatedError
 from ecologis.io.atomic import atomic_write_bytes, atomic_write_text
 
 KML_NS = "http://www.opengis.net/kml/2.2"
@@ -32,21 +33,10 @@ _FOLDER_KEY = {"site": "geo.layer.site", "szz": "geo.layer.szz", "source": "geo.
                "receptor": "geo.layer.receptors"}
 
 
-class GisError(Exception):
+class GisError(TranslatedError):
     """A GIS file that cannot be read; ``message(lang)`` is the translated reason."""
 
-    def __init__(self, file: str, key: str, **params):
-        super().__init__(f"{file}: {key} {params}")
-        self.file = file
-        self.key = key
-        self.params = params
-
-    def message(self, lang: str | None = None) -> str:
-        from ecologis.i18n import t, t_lang
-
-        tr = (lambda k, **kw: t_lang(lang, k, **kw)) if lang else t
-        params = {k: (v.message(lang) if isinstance(v, GeometryError) else v) for k, v in self.params.items()}
-        return tr("geo.gis.error.prefix", file=self.file) + " " + tr(self.key, **params)
+    prefix_key = "geo.gis.error.prefix"
 
 
 @dataclass

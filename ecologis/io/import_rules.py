@@ -40,9 +40,9 @@ class ImportRefused(Exception):
         self.issues = list(issues or [])
 
     def messages(self, lang: str | None = None) -> list[str]:
-        from ecologis.i18n import t, t_lang
+        from ecologis.i18n import translator_for
 
-        tr = (lambda k, **kw: t_lang(lang, k, **kw)) if lang else t
+        tr = translator_for(lang)
         out = [tr(k, file=self.file, **p) for k, p in self.reasons]
         out += [i.located_message(lang) for i in self.issues]
         return out

@@ -34,6 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ecologis.core.model import Emission, EmissionSource, Enterprise
+from ecologis.i18n import TranslatedError
 from ecologis.io.atomic import atomic_write_bytes
 from ecologis.io.edrpou import edrpou_problem
 
@@ -43,20 +44,10 @@ MAX_PROFILE_BYTES = 64 * 1024 * 1024
 TOP_CONTRIBUTORS = 5
 
 
-class ProfileError(Exception):
+class ProfileError(TranslatedError):
     """A profile that cannot be opened; ``key``/``params`` give the translated reason."""
 
-    def __init__(self, file: str, key: str, **params):
-        super().__init__(f"{file}: {key} {params}")
-        self.file = file
-        self.key = key
-        self.params = params
-
-    def message(self, lang: str | None = None) -> str:
-        from ecologis.i18n import t, t_lang
-
-        tr = (lambda k, **kw: t_lang(lang, k, **kw)) if lang else t
-        return tr("io.error.prefix", file=self.file) + " " + tr(self.key, **self.params)
+    prefix_key = "io.error.prefix"
 
 
 class ProfileFieldError(ProfileError):
@@ -68,12 +59,8 @@ class ProfileFieldError(ProfileError):
         self.reason = reason
         self.reason_params = params
 
-    def message(self, lang: str | None = None) -> str:
-        from ecologis.i18n import t, t_lang
-
-        tr = (lambda k, **kw: t_lang(lang, k, **kw)) if lang else t
-        reason = tr("io.profile.reason." + self.reason, **self.reason_params)
-        return tr("io.error.prefix", file=self.file) + " " + tr("io.profile.invalid_field", field=self.field, reason=reason)
+    def message_params(self, tr, lang):
+        return {"field": self.field, "reason": tr("io.profile.reason." + self.reason, **self.reason_params)}
 
 
 @dataclass
@@ -564,9 +551,9 @@ class Reassessment:
                 "szz_old": self.previous.get("szz_m"), "szz_new": self.entry["szz_m"]}
 
     def message(self, lang: str | None = None) -> str:
-        from ecologis.i18n import t, t_lang
+        from ecologis.i18n import translator_for
 
-        tr = (lambda k, **kw: t_lang(lang, k, **kw)) if lang else t
+        tr = translator_for(lang)
         if self.previous is None:
             return tr("io.history.first")
         if self.reproduced:
