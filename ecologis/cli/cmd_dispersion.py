@@ -1,6 +1,12 @@
-"""``ecologis-cli dispersion SOURCES.json [--substance S] [--grid STEP] [--directions 8|36|360] [--json]``.
+"""``ecologis-cli dispersion SOURCES.json|PROFILE.json [--substance S] [--grid STEP] [--directions 8|36|360]
+[--date YYYY-MM-DD] [--background S=VALUE ...] [--geojson OUT.geojson] [--json]``.
 
-OND-86 dispersion for a plant's point sources.  JSON output: ``sources`` (per source
+OND-86 dispersion for a plant's point sources.  A saved enterprise profile is accepted
+as well as a SOURCES document: its input is built by
+:func:`ecologis.core.dispersion.profile_input.input_from_profile` (sources, emissions
+converted to g/s, stored backgrounds valid on ``--date``, receptors).  ``--background``
+enters a value (mg/m³) that replaces the stored one.  ``--geojson`` writes the isolines,
+the calculated СЗЗ, the maximum point and the receptors as one FeatureCollection.  JSON output: ``sources`` (per source
 and substance: ``id``, ``substance``, ``c_m_mg_m3``, ``x_m_m``, ``u_m_m_s`` and the
 intermediate f, v_m, v'_m, f_e, m, n, d …), ``field_max``, ``szz_contour`` (GeoJSON
 Feature), ``isolines`` (GeoJSON FeatureCollection), ``receptors``, ``targets`` (the
@@ -23,6 +29,10 @@ def register(subparsers) -> None:
     p.add_argument("--grid", type=float, default=None, metavar="STEP", help=t("disp.cli.help.grid"))
     p.add_argument("--directions", type=int, choices=(8, 36, 360), default=None,
                    help=t("disp.cli.help.directions"))
+    p.add_argument("--date", default=None, metavar="YYYY-MM-DD", help=t("disp.cli.help.date"))
+    p.add_argument("--background", action="append", default=None, metavar="S=VALUE",
+                   help=t("disp.cli.help.background"))
+    p.add_argument("--geojson", default=None, metavar="OUT.geojson", help=t("disp.cli.help.geojson"))
     p.add_argument("--json", action="store_true", help=t("disp.cli.help.json"))
     p.set_defaults(func=run)
 
@@ -62,8 +72,12 @@ def format_text(res: dict) -> str:
             lines.append(t("disp.out.szz", state=state))
         for r in tg["receptors"]:
             rs = r["share_gdk_with_background"]
-            lines.append(t("disp.out.receptor", id=r["id"], value=_g(r["value_with_background_mg_m3"]),
+            lines.append(t("disp.out.receptor", id=r.get("name") or r["id"], value=_g(r["value_with_background_mg_m3"]),
                            share=t("disp.out.share", value=_g(rs, 3)) if rs is not None else t("disp.out.no_share")))
+    if res.get("backgrounds_used"):
+        lines += ["", t("disp.out.backgrounds")]
+        for b in res["backgrounds_used"]:
+            lines.append(background_line(b))
     if res["unverified"]:
         lines += ["", t("disp.out.unverified")]
         lines += [f"  - {u['id']}: {t('disp.unv.' + u['id'])}" for u in res["unverified"]]
@@ -72,13 +86,69 @@ def format_text(res: dict) -> str:
     return "\n".join(lines)
 
 
+def background_line(b: dict) -> str:
+    """One translated line naming a background value and where it comes from."""
+    line = t("disp.out.background_row", name=b.get("name") or b["substance"], value=_g(b["value_mg_m3"]),
+             origin=t("disp.bg.origin." + b.get("origin", "input")), method=b.get("method") or "—",
+             date=b.get("date") or "—", valid_until=b.get("valid_until") or "—")
+    if b.get("reconstructed"):
+        line += " " + t("disp.out.background_reconstructed", pieces=", ".join(b.get("reconstructed_pieces") or []))
+    return line
+
+
+def _parse_user_background(items) -> dict | None:
+    out = {}
+    for it in items or []:
+        sub, _, val = it.rpartition("=")
+        try:
+            v = float(val.replace(",", "."))
+        except ValueError:
+            v = float("nan")
+        if not sub.strip() or not (v >= 0):
+            raise ValueError(it)
+        out[sub.strip()] = v
+    return out
+
+
+def load_input(path: str, date=None, user_background: dict | None = None) -> dict:
+    """The dispersion input of a SOURCES document or a saved profile.
+
+    Raises OSError/ValueError (unreadable file) or ProfileError (invalid profile)."""
+    from ecologis.core.dispersion.profile_input import input_from_profile, is_profile_document
+
+    with open(path, encoding="utf-8-sig") as fh:
+        data = json.load(fh)
+    if is_profile_document(data):
+        from ecologis.io.profile import load_profile
+
+        return input_from_profile(load_profile(path), on=date, user_background=user_background)
+    if user_background:
+        data = dict(data, background=dict(data.get("background") or {}, **user_background))
+    return data
+
+
 def run(args) -> int:
+    import datetime as dt
+
     from ecologis.core.dispersion import DispersionInputError, calculate
+    from ecologis.io.profile import ProfileError
 
     path = args.sources
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
+        date = dt.date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        print(t("disp.err.date", value=args.date), file=sys.stderr)
+        return 2
+    try:
+        user_bg = _parse_user_background(args.background)
+    except ValueError as exc:
+        print(t("disp.err.background_arg", value=str(exc)), file=sys.stderr)
+        return 2
+    try:
+        data = load_input(path, date, user_bg)
+    except ProfileError as exc:
+        print(exc.message(translator.lang), file=sys.stderr)
+        return 2
     except (OSError, ValueError) as exc:
         print(t("disp.err.file", path=path, error=exc), file=sys.stderr)
         return 2
@@ -90,6 +160,15 @@ def run(args) -> int:
         for m in exc.messages(translator.lang):
             print("  " + m, file=sys.stderr)
         return 2
+    if args.geojson:
+        from ecologis.core.dispersion.export import result_geojson
+        from ecologis.io.atomic import atomic_write_text
+
+        try:
+            atomic_write_text(args.geojson, json.dumps(result_geojson(res), ensure_ascii=False, allow_nan=False))
+        except OSError as exc:
+            print(t("disp.err.write", path=args.geojson, error=exc.strerror or exc), file=sys.stderr)
+            return 2
     if args.json:
         print(json.dumps(res, ensure_ascii=False, indent=1, allow_nan=False))
     else:

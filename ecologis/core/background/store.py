@@ -29,10 +29,13 @@ def stored_results(profile) -> list[dict]:
 def valid_backgrounds(profile, on: _dt.date | None = None) -> list[dict]:
     """Single-value backgrounds valid on ``on`` (default today), newest first: one row per
     stored value with substance, value_mg_m3, gradation (when any), method, date,
-    valid_until and reconstructed.  Expired results are left out."""
+    valid_until, reconstructed, reconstructed_pieces (ids), method_ref, inputs and
+    result_index (position in the stored list).  Expired results are left out."""
     on = on or _dt.date.today()
     out = []
-    for doc in reversed(stored_results(profile)):
+    docs = stored_results(profile)
+    for idx in range(len(docs) - 1, -1, -1):
+        doc = docs[idx]
         try:
             start = _dt.date.fromisoformat(doc["date"])
             end = _dt.date.fromisoformat(doc["valid_until"])
@@ -41,13 +44,22 @@ def valid_backgrounds(profile, on: _dt.date | None = None) -> list[dict]:
         if not (start <= on < end):
             continue
         common = {"method": doc.get("method"), "date": doc["date"], "valid_until": doc["valid_until"],
-                  "reconstructed": bool(doc.get("reconstructed"))}
-        for v in doc.get("values") or []:
+                  "reconstructed": bool(doc.get("reconstructed")),
+                  "reconstructed_pieces": [p.get("id") if isinstance(p, dict) else p
+                                           for p in doc.get("reconstructed_pieces") or []],
+                  "method_ref": doc.get("method_ref"), "inputs": doc.get("inputs") or {},
+                  "result_index": idx}
+        values = doc.get("values") or []
+        # §4 with the own contribution excluded: the value to use is c_f_without_own.
+        own_excluded = {v.get("substance") for v in values if v.get("quantity") == "c_f_without_own"}
+        for v in values:
+            if v.get("quantity") == "c_f" and v.get("substance") in own_excluded:
+                continue
             if "issued" in v:            # posts / summation: the issued values
                 for i in v["issued"]:
                     out.append({"substance": v.get("substance"), "post": v.get("post"),
                                 "gradation": i["gradation"], "value_mg_m3": i["value_mg_m3"], **common})
             elif v.get("value_mg_m3") is not None:
                 out.append({"substance": v.get("substance"), "gradation": v.get("gradation") or v.get("rhumb"),
-                            "value_mg_m3": v["value_mg_m3"], **common})
+                            "value_mg_m3": v["value_mg_m3"], "quantity": v.get("quantity"), **common})
     return out

@@ -84,6 +84,7 @@ class DispersionInput:
     receptors: list[dict] = field(default_factory=list)
     isoline_levels: tuple[float, ...] = DEFAULT_ISOLINE_LEVELS
     warnings: list[InputProblem] = field(default_factory=list)
+    background_provenance: dict[str, dict] = field(default_factory=dict)   # substance -> origin, method …
 
 
 def _num(v) -> bool:
@@ -177,6 +178,16 @@ def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None)
             bad("disp.err.substance_field", substance=s, field="background", value=v)
         else:
             background[canon(s)] = float(v)
+    provenance: dict[str, dict] = {}
+    raw_prov = data.get("background_provenance") or {}
+    if isinstance(raw_prov, dict):
+        for s, pv in raw_prov.items():
+            if isinstance(pv, dict):
+                provenance[canon(s)] = dict(pv, given_as=s)
+    unassigned = data.get("unassigned_emissions") or []
+    if isinstance(unassigned, list) and unassigned:
+        warns.append(InputProblem("disp.warn.unassigned_emissions",
+                                  {"rows": ", ".join(str(r) for r in unassigned)}))
 
     sources: list[Source] = []
     raw_sources = data.get("sources")
@@ -390,7 +401,8 @@ def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None)
         grid_half_extent_m=None if half is None else float(half), grid_center=c,
         wind_speeds=[float(u) for u in speeds],
         include_source_dangerous_speeds=bool(data.get("include_source_dangerous_speeds", False)),
-        receptors=receptors, isoline_levels=tuple(sorted(float(v) for v in levels)), warnings=warns)
+        receptors=receptors, isoline_levels=tuple(sorted(float(v) for v in levels)), warnings=warns,
+        background_provenance=provenance)
 
 
 def _explicit_gdk(meta: dict, canon) -> set[str]:

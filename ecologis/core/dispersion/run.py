@@ -204,6 +204,7 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
             bg_share = bg_mg / gdk if gdk else None
         if bg_mg > 0:
             unv.add("ond86.s7.background")
+        bg_entries = background_entries(inp, tg["substances"])
         k = int(np.argmax(cmax))
         iy, ix = np.unravel_index(k, cmax.shape)
         mlat, mlon = proj.to_wgs84(xs[ix], ys[iy])
@@ -243,7 +244,7 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
         results.append({
             "id": tg["id"], "kind": tg["kind"], "substances": tg["substances"],
             "name": inp.names.get(tg["id"], tg["id"]), "gdk_mr_mg_m3": gdk,
-            "background_mg_m3": bg_mg, "background_share_gdk": bg_share,
+            "background_mg_m3": bg_mg, "background_share_gdk": bg_share, "background": bg_entries,
             "wind_speeds_m_s": speeds, "field_max": fmax, "szz_contour": szz, "isolines": iso,
             "receptors": recs, "unverified": sorted(unv),
         })
@@ -263,9 +264,37 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
         "szz_contour": main["szz_contour"] if main else None,
         "isolines": main["isolines"] if main else None,
         "receptors": main["receptors"] if main else [],
+        "background": main["background"] if main else [],
+        "backgrounds_used": _backgrounds_used(results),
         "unverified": [{"id": k, "description": fm.UNVERIFIED[k]} for k in sorted(global_unv)],
         "warnings": [{"key": w.key, "params": w.params, "message": w.message(lang)} for w in warnings],
     }
+
+
+def background_entries(inp: DispersionInput, substances: list[str]) -> list[dict]:
+    """The background added for each substance of a target, with its provenance: origin
+    ("user", "stored" or "input"), method, date, valid_until, reconstructed and the list
+    of reconstructed pieces (Order 286 results stored in the profile)."""
+    out = []
+    for s in substances:
+        if s not in inp.background:
+            continue
+        pv = dict(inp.background_provenance.get(s) or {"origin": "input", "method": "input"})
+        pv.setdefault("reconstructed", False)
+        pv.setdefault("reconstructed_pieces", [])
+        out.append({"substance": s, "name": inp.names.get(s, s), "value_mg_m3": inp.background[s],
+                    "gdk_mr_mg_m3": inp.gdk.get(s), **pv})
+    return out
+
+
+def _backgrounds_used(results: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for r in results:
+        for b in r["background"]:
+            if b["substance"] not in seen:
+                seen.add(b["substance"])
+                out.append(b)
+    return out
 
 
 def _main_target(results: list[dict]) -> dict | None:
