@@ -16,6 +16,8 @@ changes a stored value.
 
 from __future__ import annotations
 
+import copy
+
 import json
 import math
 from dataclasses import dataclass, replace
@@ -540,24 +542,111 @@ class Workbench:
             self._dict_command(sid, shipped, "gui.cmd.dict_restore")
 
     # ------------------------------------------------------------------ enterprise
+    def _geo_command(self, key: str, apply: Callable[[object], None], old, new) -> None:
+        """One undoable edit of the enterprise's geography (coordinates, site polygon,
+        receptors, source coordinates): ``apply(value)`` sets the value and emits
+        ``enterprise`` so the map and the fields follow."""
+        def do(v):
+            apply(copy.deepcopy(v))
+            self._emit("enterprise")
+
+        self._push(Command(key, lambda: do(new), lambda: do(old)))
+
     def set_location(self, lat: float, lon: float) -> None:
+        """Move the enterprise (lat/lon fields or a marker drag); undoable."""
         e = self.profile.enterprise
+        lat, lon = float(lat), float(lon)
         if e.lat == lat and e.lon == lon:
             return
-        e.lat, e.lon = float(lat), float(lon)
-        self._extra_dirty = True
-        self._emit("enterprise")
-        self._emit("stack")
+
+        def apply(v):
+            e2 = self.profile.enterprise
+            e2.lat, e2.lon = v
+        self._geo_command("gui.cmd.location", apply, (e.lat, e.lon), (lat, lon))
 
     def set_site(self, site: dict | None) -> None:
-        """The site polygon (GeoJSON, drawn on the map); the СЗЗ is then its buffer."""
+        """The site polygon (GeoJSON, drawn on the map); the СЗЗ is then its buffer.  Undoable."""
         site = site or None
         if self.profile.site == site:
             return
-        self.profile.site = site
+
+        def apply(v):
+            self.profile.site = v
+        self._geo_command("gui.cmd.site", apply, self.profile.site, site)
+
+    def mark_changed(self) -> None:
+        """Something outside the undo stack changed the profile (e.g. a stored
+        background result): it now has unsaved changes."""
         self._extra_dirty = True
-        self._emit("enterprise")
         self._emit("stack")
+
+    def apply_gis_layers(self, layers) -> None:
+        """File ▸ Import GIS layers: site, receptors and source coordinates of a
+        :class:`ecologis.io.gis.GisLayers` as one undoable command (validated first)."""
+        from ecologis.io.gis import apply_layers_to_profile
+
+        trial = copy.deepcopy(self.profile)
+        apply_layers_to_profile(trial, layers)          # raises GeometryError, nothing changed
+        old = (copy.deepcopy(self.profile.site), self.receptors(), copy.deepcopy(self.profile.sources))
+        new = (trial.site, list(trial.extensions.get("receptors") or []), trial.sources)
+
+        def apply(v):
+            site, receptors, sources = v
+            self.profile.site = site
+            if receptors:
+                self.profile.extensions["receptors"] = receptors
+            else:
+                self.profile.extensions.pop("receptors", None)
+            self.profile.sources = sources
+        self._geo_command("gui.cmd.gis_import", apply, old, new)
+
+    def receptors(self) -> list[dict]:
+        return list(self.profile.extensions.get("receptors") or [])
+
+    def set_receptors(self, receptors: list[dict]) -> None:
+        """Sensitive receptors (``profile.extensions["receptors"]``); undoable."""
+        new = [dict(r) for r in receptors or []]
+        old = self.receptors()
+        if new == old:
+            return
+
+        def apply(v):
+            if v:
+                self.profile.extensions["receptors"] = v
+            else:
+                self.profile.extensions.pop("receptors", None)
+        self._geo_command("gui.cmd.receptors", apply, old, new)
+
+    def set_source_points(self, points: list[dict]) -> None:
+        """Coordinates of emission sources placed on the map (``id``, ``name``, ``lat``,
+        ``lon``): known ids are moved, new ids added as sources; sources with
+        coordinates that are no longer on the map lose their coordinates.  Undoable."""
+        from ecologis.core.model import EmissionSource
+
+        old = [copy.deepcopy(s) for s in self.profile.sources]
+        by_id = {s.id: copy.deepcopy(s) for s in self.profile.sources}
+        seen = set()
+        new = []
+        for s in self.profile.sources:
+            new.append(by_id[s.id])
+        for i, p in enumerate(points or [], start=1):
+            sid = str(p.get("id") or p.get("name") or f"S{i}")
+            seen.add(sid)
+            src = by_id.get(sid)
+            if src is None:
+                src = EmissionSource(id=sid, name=str(p.get("name") or ""))
+                by_id[sid] = src
+                new.append(src)
+            src.lat, src.lon = float(p["lat"]), float(p["lon"])
+        for s in new:
+            if s.id not in seen and s.lat is not None:
+                s.lat = s.lon = None
+        if [(s.id, s.name, s.lat, s.lon) for s in new] == [(s.id, s.name, s.lat, s.lon) for s in old]:
+            return
+
+        def apply(v):
+            self.profile.sources = v
+        self._geo_command("gui.cmd.sources", apply, old, new)
 
     def szz_geometry(self) -> dict | None:
         """The СЗЗ polygon when the profile has a site polygon (core geometry), else None
@@ -587,6 +676,7 @@ class Workbench:
         self._emit("enterprise")
         self.recalculate()
         self.clear_history()
+        self._emit("profile_loaded")
 
     def assessment_dict(self, lang: str | None = None) -> dict | None:
         """The current assessment as a JSON-ready dict (sender panel, reports)."""

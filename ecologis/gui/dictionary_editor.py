@@ -19,8 +19,8 @@ from ecologis.workbench import Workbench
 
 DICT_COLUMNS = ("id", "name", "cas", "hazard_class", "gdk_sd", "gdk_mr", "obrv", "gdk_rz", "origin")
 DICT_HEADERS = {"id": "field.id", "name": "col.substance", "cas": "col.cas", "hazard_class": "col.class",
-                "gdk_sd": "gui.col.gdk_sd", "gdk_mr": "gui.col.gdk_mr", "obrv": "gui.col.obrv",
-                "gdk_rz": "gui.col.gdk_rz", "origin": "col.source"}
+                "gdk_sd": "col.gdk_sd", "gdk_mr": "col.gdk_mr", "obrv": "col.obrv",
+                "gdk_rz": "col.gdk_rz", "origin": "col.source"}
 FORM_FIELDS = ("id", "name_uk", "name_en", "cas", "code", "hazard_class", "gdk_sd", "gdk_mr", "obrv", "gdk_rz")
 NUMBER_FIELDS = ("gdk_sd", "gdk_mr", "obrv", "gdk_rz")
 

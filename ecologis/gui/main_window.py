@@ -44,7 +44,19 @@ PANELS = (  # (module, class, translation key); constructor args decided in _ope
     ("ecologis.gui.panels.sender_panel", "SenderPanel", "gui.menu.panel.sender"),
     ("ecologis.gui.panels.hazard_identification_panel", "HazardIdentificationPanel", "gui.menu.panel.opn"),
     ("ecologis.gui.panels.dispersion_panel", "DispersionPanel", "gui.menu.panel.dispersion"),
+    ("ecologis.gui.panels.background_panel", "BackgroundPanel", "gui.menu.panel.background"),
 )
+# profile.extensions keys of the panels whose state lives in the profile
+PANEL_STATE_KEYS = {"HazardIdentificationPanel": "hazard_identification", "DispersionPanel": "dispersion"}
+# dispersion overlays on the map: layer id -> style (colours; legend/label keys from locales/*.map.json)
+OVERLAY_STYLES = {
+    "isolines": {"color": "#6a1b9a", "weight": 2, "legend": "map.overlay.isolines",
+                 "label": "map.overlay.isoline_label"},
+    "szz_contour": {"color": "#0d47a1", "weight": 2, "dashArray": "6 4", "fillOpacity": 0.05,
+                    "legend": "map.overlay.szz_contour", "popup": "map.overlay.szz_contour_popup"},
+    "field_max": {"color": "#b71c1c", "point": True, "legend": "map.overlay.field_max",
+                  "popup": "map.overlay.field_max_popup"},
+}
 
 
 def session_path() -> Path:
@@ -131,6 +143,13 @@ class ResultsPanel(QGroupBox):
         self.gdk_rule = QLabel()
         self.gdk_rule.setWordWrap(True)
         self.gdk_rule.setObjectName("note")
+        self.conflicts_caption = QLabel()
+        self.conflicts_caption.setObjectName("conflictsCaption")
+        self.conflicts = QListWidget()
+        self.conflicts.setObjectName("conflicts")
+        self.conflicts.setWordWrap(True)
+        self.conflicts.setMaximumHeight(90)
+        self._conflict_lines: list[str] = []
         row = QHBoxLayout()
         for cap, val in ((self.knp_caption, self.knp_value), (self.cat_caption, self.category_badge),
                          (self.szz_caption, self.szz_value)):
@@ -144,6 +163,8 @@ class ResultsPanel(QGroupBox):
         lay.addWidget(self.preset)
         lay.addWidget(self.rec_caption)
         lay.addWidget(self.recommendations, 1)
+        lay.addWidget(self.conflicts_caption)
+        lay.addWidget(self.conflicts)
         lay.addWidget(self.trace)
         lay.addWidget(self.gdk_rule)
 
@@ -153,7 +174,9 @@ class ResultsPanel(QGroupBox):
         self.cat_caption.setText(t("gui.results.category"))
         self.szz_caption.setText(t("gui.results.szz"))
         self.rec_caption.setText(t("gui.results.recommendations"))
-        self.gdk_rule.setText(t("gui.results.gdk_rule"))
+        self.gdk_rule.setText(t("gdk.rule"))
+        self.conflicts_caption.setText(t("geo.conflicts.title") + ":")
+        self.set_conflicts(self._conflict_lines)
         res = wb.result
         if res is None or res.knp <= 0:
             self.knp_value.setText("—")
@@ -186,6 +209,20 @@ class ResultsPanel(QGroupBox):
         if own:
             text += " " + t("gui.results.trace_own", rows=_rows_text(own))
         self.trace.setText(text)
+
+    def set_conflicts(self, lines: list[str]) -> None:
+        """Receptors inside the СЗЗ (lines from the map's site analysis)."""
+        self._conflict_lines = list(lines)
+        self.conflicts.clear()
+        if lines:
+            for line in lines:
+                self.conflicts.addItem(line)
+        else:
+            self.conflicts.addItem(t("geo.conflicts.none"))
+
+    def conflict_texts(self) -> list[str]:
+        """The listed conflicts (empty when there are none)."""
+        return list(self._conflict_lines)
 
 
 def _rows_text(rows: list[int]) -> str:
@@ -225,13 +262,14 @@ class MainWindow(QMainWindow):
         self._chart_stale = True
         self._panel_dialogs: dict[str, QDialog] = {}
         self._dialogs: dict[str, QDialog] = {}
-        self.recent: list[str] = []
         self.theme = "light"
+        self._geo_pushed = None
+        self._pick_target = None
         session = read_session() if restore else None
         if session:
             if session.get("language") in LANGUAGES:
                 translator.set_language(session["language"])
-            self.recent = [p for p in session.get("recent", []) if isinstance(p, str)][:MAX_RECENT]
+            self._migrate_recent(session.get("recent"))
         self.theme = apply_theme((session or {}).get("theme", "light"))
 
         startup_note = None
@@ -395,8 +433,12 @@ class MainWindow(QMainWindow):
         if MapView is not None:
             self.map = MapView(self)
             self.map.markerMoved.connect(self._on_marker_moved)
-            if hasattr(self.map, "siteEdited"):
-                self.map.siteEdited.connect(lambda geom: self.wb.set_site(geom or None))
+            self.map.siteEdited.connect(self._on_site_edited)
+            self.map.receptorsEdited.connect(self._on_receptors_edited)
+            self.map.sourcesEdited.connect(self._on_sources_edited)
+            self.map.analysisChanged.connect(lambda *_: self._update_conflicts())
+            self.map.geometryError.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
+            self.map.pointPicked.connect(self._on_point_picked)
             self.map.pageReady.connect(self._push_map_state)
         else:
             self.map = None
@@ -462,6 +504,8 @@ class MainWindow(QMainWindow):
         self.act_report = self.menu_file.addAction("", self.report_to)
         for a in (self.act_import, self.act_export, self.act_report):
             a.setVisible(self.has_file_actions)
+        self.act_gis_import = self.menu_file.addAction("", self.import_gis)
+        self.act_gis_export = self.menu_file.addAction("", self.export_gis)
         self.menu_file.addSeparator()
         self.act_quit = self.menu_file.addAction("", self.close)
         self.act_quit.setShortcut(QKeySequence.Quit)
@@ -567,6 +611,8 @@ class MainWindow(QMainWindow):
         self.act_import.setText(t("gui.menu.import"))
         self.act_export.setText(t("gui.menu.export"))
         self.act_report.setText(t("gui.menu.report"))
+        self.act_gis_import.setText(t("gui.menu.gis_import"))
+        self.act_gis_export.setText(t("gui.menu.gis_export"))
         self.act_quit.setText(t("gui.menu.quit"))
         self.menu_edit.setTitle(t("gui.menu.edit"))
         self.delete_action.setText(t("gui.menu.delete_rows"))
@@ -616,12 +662,19 @@ class MainWindow(QMainWindow):
         elif event == "enterprise":
             self._update_enterprise()
             if self.map is not None:
+                self._push_geo()
                 self._update_szz_polygon()
+                self._update_conflicts()
             self._schedule_save()
+        elif event == "profile_loaded":
+            self._load_panel_states()
 
     def _refresh_all(self) -> None:
         self.retranslate()
         self._update_enterprise()
+        if self.map is not None:
+            self._push_geo()
+            self._update_conflicts()
 
     def _update_results(self) -> None:
         self.results.update_from(self.wb)
@@ -629,6 +682,7 @@ class MainWindow(QMainWindow):
         if self.map is not None:
             self.map.set_radius(res.szz_m if res is not None and res.knp > 0 else 0)
             self._update_szz_polygon()
+            self._update_conflicts()
         self.journal_model.set_issues(res.journal if res is not None else [])
         self._chart_stale = True
         self._maybe_draw_chart()
@@ -674,6 +728,51 @@ class MainWindow(QMainWindow):
             except GeometryError as err:
                 self.statusBar().showMessage(t(err.key, **err.params), 10000)
         self.map.set_szz_geojson(geom)
+
+    def _push_geo(self) -> None:
+        """Send the profile's site, receptors and sources to the map when they differ
+        from what it shows (edits made on the map come back here unchanged)."""
+        prof = self.wb.profile
+        receptors = list(prof.extensions.get("receptors") or [])
+        sources = [{"id": s.id, "name": s.name, "lat": s.lat, "lon": s.lon}
+                   for s in prof.sources if s.lat is not None and s.lon is not None]
+        key = json.dumps([prof.site, receptors, sources], sort_keys=True, default=str)
+        if key == self._geo_pushed:
+            return
+        self._geo_pushed = key
+        from ecologis.core.geometry import GeometryError
+
+        try:
+            self.map.set_site(prof.site)
+        except GeometryError as err:
+            self.statusBar().showMessage(err.message(), 10000)
+        try:
+            self.map.set_receptors(receptors)
+        except GeometryError as err:
+            self.statusBar().showMessage(err.message(), 10000)
+        self.map.set_sources(sources)
+
+    def _update_conflicts(self) -> None:
+        """Receptors inside the СЗЗ, listed in the results panel."""
+        if self.map is None or not self._alive():
+            return
+        self.results.set_conflicts(self.map.conflict_lines())
+
+    def conflict_lines(self) -> list[str]:
+        return self.results.conflict_texts()
+
+    def _on_site_edited(self, geom: dict) -> None:
+        self._geo_pushed = None
+        self.wb.set_site(geom or None)
+
+    def _on_receptors_edited(self, items: list) -> None:
+        self._geo_pushed = None
+        self.wb.set_receptors([{k: v for k, v in dict(r).items() if k in ("id", "name", "kind", "geometry")}
+                               for r in items])
+
+    def _on_sources_edited(self, items: list) -> None:
+        self._geo_pushed = None
+        self.wb.set_source_points(items)
 
     def _push_map_state(self) -> None:
         if not self._alive():
@@ -828,12 +927,152 @@ class MainWindow(QMainWindow):
             dlg.setWindowTitle(t(key).rstrip("…."))
             lay = QVBoxLayout(dlg)
             panel = klass(self.wb.assessment_dict) if cls == "SenderPanel" else klass()
+            dlg.panel = panel
             lay.addWidget(panel)
+            self._connect_panel(panel)
+            self._load_panel_state(panel)
             dlg.resize(900, 640)
             self._panel_dialogs[key] = dlg
         dlg.show()
         dlg.raise_()
         return dlg
+
+    def panel(self, cls: str):
+        """The open panel of class name ``cls`` (None if it was never opened)."""
+        for dlg in self._panel_dialogs.values():
+            p = getattr(dlg, "panel", None)
+            if p is not None and type(p).__name__ == cls:
+                return p
+        return None
+
+    def open_panel(self, cls: str):
+        """Open (or raise) a Tools panel by class name; returns the panel widget."""
+        for module, c, key in PANELS:
+            if c == cls:
+                dlg = self._open_panel(module, c, key)
+                return getattr(dlg, "panel", None) if dlg is not None else None
+        return None
+
+    def _connect_panel(self, panel) -> None:
+        name = type(panel).__name__
+        if name == "DispersionPanel":
+            if hasattr(panel, "resultReady"):
+                panel.resultReady.connect(self.show_dispersion)
+            for sig in ("resultCleared", "runFailed"):
+                if hasattr(panel, sig):
+                    getattr(panel, sig).connect(lambda *_: self.clear_dispersion_overlays())
+        elif name == "BackgroundPanel":
+            if hasattr(panel, "resultComputed"):
+                panel.resultComputed.connect(self._store_background)
+            if hasattr(panel, "pickRequested"):
+                panel.pickRequested.connect(lambda: self.start_pick("background"))
+
+    # -- background results (issue 7) ------------------------------------------------
+    def _store_background(self, result) -> None:
+        from ecologis.core.background.store import store_result, stored_results
+
+        store_result(self.wb.profile, result)
+        self.wb.mark_changed()
+        p = self.panel("BackgroundPanel")
+        if p is not None:
+            p.set_stored(stored_results(self.wb.profile))
+
+    # -- pick a point on the map (background interpolation, issue 7 §2.6) ---------------
+    def start_pick(self, target: str) -> None:
+        if self.map is None:
+            return
+        self._pick_target = target
+        self.map.start_pick()
+        self.statusBar().showMessage(t("gui.status.pick"), 15000)
+
+    def _on_point_picked(self, lat: float, lon: float) -> None:
+        target, self._pick_target = self._pick_target, None
+        if target == "background":
+            p = self.panel("BackgroundPanel")
+            if p is not None:
+                p.set_point(lat, lon)
+                dlg = p.window()
+                dlg.show()
+                dlg.raise_()
+        self.statusBar().clearMessage()
+
+    # -- dispersion overlays (OND-86 results on the map) ----------------------------------
+    def show_dispersion(self, data: dict) -> None:
+        """Draw the dispersion panel's result: isolines (shares of ГДК м.р.), the
+        calculated СЗЗ contour beside the normative zone, and the maximum point."""
+        if self.map is None or not self._alive():
+            return
+        if not data:
+            self.clear_dispersion_overlays()
+            return
+        szz = data.get("szz_contour")
+        if isinstance(szz, dict) and szz.get("type") == "Feature" and szz.get("geometry") is None:
+            szz = None
+        fmax = data.get("field_max")
+        point = None
+        if isinstance(fmax, dict) and fmax.get("lat") is not None:
+            props = {"target": data.get("target") or "",
+                     "share": fmax.get("share_gdk_with_background"),
+                     "value": fmax.get("value_with_background_mg_m3")}
+            point = {"type": "Feature", "properties": props,
+                     "geometry": {"type": "Point", "coordinates": [fmax["lon"], fmax["lat"]]}}
+        self.map.set_overlay("isolines", data.get("isolines") or None, OVERLAY_STYLES["isolines"])
+        self.map.set_overlay("szz_contour", szz, OVERLAY_STYLES["szz_contour"])
+        self.map.set_overlay("field_max", point, OVERLAY_STYLES["field_max"])
+
+    def clear_dispersion_overlays(self) -> None:
+        if self.map is None:
+            return
+        for lid in OVERLAY_STYLES:
+            self.map.set_overlay(lid, None, OVERLAY_STYLES[lid])
+
+    # -- GIS exchange (issue 6) -----------------------------------------------------------
+    def import_gis(self, path: str | Path | None = None) -> bool:
+        """File ▸ Import GIS layers (GeoJSON/KML; CSV of receptors): one undoable command."""
+        from ecologis.core.geometry import GeometryError
+        from ecologis.io.gis import GisError, read_layers
+
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, t("gui.menu.gis_import"), "", t("gui.gis.filter_in"))
+            if not path:
+                return False
+        try:
+            layers = read_layers(path)
+            if layers.is_empty():
+                raise GisError(Path(path).name, "geo.gis.error.empty")
+            self.wb.apply_gis_layers(layers)
+        except (GisError, GeometryError) as e:
+            self._set_message(e.message(), mass_invalid=False)
+            self._ask("error", text=e.message())
+            return False
+        if self.map is not None:
+            self.map.fit_all()
+        return True
+
+    def export_gis(self, path: str | Path | None = None) -> Path | None:
+        """File ▸ Export GIS layers: site, sources, receptors and the СЗЗ in one file."""
+        from ecologis.core.geometry import GeometryError
+        from ecologis.io.gis import GisError, layers_from_profile, write_layers
+
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, t("gui.menu.gis_export"), "", t("gui.gis.filter_out"))
+            if not path:
+                return None
+            if Path(path).suffix.lower() not in (".geojson", ".json", ".kml"):
+                path += ".geojson"
+        szz = None
+        if self.map is not None and self.map.analysis() is not None:
+            szz = self.map.analysis().szz
+        try:
+            write_layers(path, layers_from_profile(self.wb.profile, szz=szz), translator.lang)
+        except (GisError, GeometryError) as e:
+            self._ask("error", text=e.message())
+            return None
+        except OSError as e:
+            self._ask("error", text=t("gui.error.save", file=str(path), detail=str(e)))
+            return None
+        self.statusBar().showMessage(t("gui.status.exported", file=Path(path).name), 10000)
+        return Path(path)
 
     # ================================================================== files
     def _ask(self, kind: str, **kw):
@@ -853,6 +1092,12 @@ class MainWindow(QMainWindow):
             box.addButton(t("gui.unsaved.cancel"), QMessageBox.RejectRole)
             box.exec()
             return "save" if box.clickedButton() is b_save else ("discard" if box.clickedButton() is b_discard else "cancel")
+        if kind in ("reassess", "info"):
+            box = QMessageBox(QMessageBox.Information, t("io.gui.reassess.title") if kind == "reassess" else "EcologIS",
+                              kw.get("text", ""), parent=self)
+            box.addButton(t("gui.close"), QMessageBox.AcceptRole)
+            box.exec()
+            return None
         if kind == "error":
             box = QMessageBox(QMessageBox.Warning, t("gui.error.title"), kw.get("text", ""), parent=self)
             box.addButton(t("gui.close"), QMessageBox.AcceptRole)
@@ -902,8 +1147,12 @@ class MainWindow(QMainWindow):
         self._add_recent(str(Path(path).resolve()))
         self._update_stack()
         fa = self._file_actions()
-        if fa is not None and prof.history and self._prompt is None:
-            fa.reassess_notice(self, prof, self.wb.dictionary, self.wb.presets)
+        self.last_reassessment = None
+        if fa is not None and prof.history:
+            r = fa.reassess_notice(self, prof, self.wb.dictionary, self.wb.presets, show=False)
+            self.last_reassessment = r
+            if r is not None and r.changed:
+                self._ask("reassess", text=r.message())
         notice = prof.notice_message() if hasattr(prof, "notice_message") else None
         if getattr(prof, "read_only", False):
             notice = t("profile.error.read_only")
@@ -923,10 +1172,62 @@ class MainWindow(QMainWindow):
             path += ".json"
         return self.save_to(path)
 
+    def _store_panel_states(self) -> None:
+        """Put the open panels' state into ``profile.extensions`` (before saving)."""
+        for dlg in self._panel_dialogs.values():
+            panel = getattr(dlg, "panel", None)
+            key = PANEL_STATE_KEYS.get(type(panel).__name__)
+            if key and hasattr(panel, "state") and shiboken6.isValid(panel):
+                try:
+                    self.wb.profile.extensions[key] = panel.state()
+                except (RuntimeError, ValueError, TypeError, KeyError):
+                    pass
+
+    def _load_panel_states(self) -> None:
+        """A new profile was loaded: the open panels show its state."""
+        for dlg in self._panel_dialogs.values():
+            panel = getattr(dlg, "panel", None)
+            if panel is not None and shiboken6.isValid(panel):
+                self._load_panel_state(panel)
+        if self.map is not None:
+            self.clear_dispersion_overlays()
+
+    def _load_panel_state(self, panel) -> None:
+        name = type(panel).__name__
+        key = PANEL_STATE_KEYS.get(name)
+        if key and hasattr(panel, "load_state"):
+            st = self.wb.profile.extensions.get(key)
+            if isinstance(st, dict) or (st is None and name == "HazardIdentificationPanel"):
+                panel.load_state(st or {})
+        if name == "BackgroundPanel" and hasattr(panel, "set_stored"):
+            from ecologis.core.background.store import stored_results
+
+            panel.set_stored(stored_results(self.wb.profile))
+
+    def _record_history(self) -> None:
+        """Add an assessment to the profile's history when its inputs or result changed
+        since the last entry (issue 4)."""
+        from ecologis.io.profile import history_entry, record_assessment
+
+        res = self.wb.result
+        prof = self.wb.profile
+        if res is None or res.knp <= 0 or getattr(prof, "read_only", False):
+            return
+        entry = history_entry(prof, res)
+        prev = prof.history[-1] if prof.history else None
+        same = prev is not None and all(prev.get(k) == entry[k] for k in
+                                        ("inputs_hash", "preset_hash", "dictionary_hash", "knp", "category", "szz_m"))
+        if not same:
+            record_assessment(prof, res)
+
     def save_to(self, path: str | Path) -> bool:
+        self._store_panel_states()
+        hist_len = len(self.wb.profile.history)
+        self._record_history()
         try:
             save_profile(self.wb.profile, path)
         except (ProfileError, OSError) as e:
+            del self.wb.profile.history[hist_len:]      # a failed save changes nothing
             msg = e.message() if isinstance(e, ProfileError) else t("gui.error.save", file=str(path), detail=str(e))
             self._set_message(msg, mass_invalid=False)
             self._ask("error", text=msg)
@@ -995,11 +1296,25 @@ class MainWindow(QMainWindow):
         self._set_message(t("gui.msg.drop_unknown", file=Path(path).name), mass_invalid=False)
         return False
 
+    # -- recent files: one list, the profiles area's (user config recent_profiles.json) --
+    @property
+    def recent(self) -> list[str]:
+        fa = self._file_actions()
+        return fa.recent_profiles() if fa is not None else []
+
+    def _migrate_recent(self, old) -> None:
+        """Sessions before the lists were unified kept their own list: merge it once."""
+        fa = self._file_actions()
+        if fa is None or not isinstance(old, list) or fa.recent_profiles():
+            return
+        for p in reversed([p for p in old if isinstance(p, str)][:MAX_RECENT]):
+            fa.add_recent(p)
+
     def _add_recent(self, path: str) -> None:
-        self.recent = [path] + [p for p in self.recent if p != path]
-        self.recent = self.recent[:MAX_RECENT]
+        fa = self._file_actions()
+        if fa is not None:
+            fa.add_recent(path)
         self._fill_recent()
-        self._schedule_save()
 
     def _fill_recent(self) -> None:
         self.menu_recent.clear()
@@ -1037,7 +1352,6 @@ class MainWindow(QMainWindow):
             "splitters": {s.objectName(): s.sizes() for s in (self.split_top, self.split_bottom, self.split_main)},
             "language": translator.lang,
             "theme": self.theme,
-            "recent": self.recent,
             "workbench": self.wb.state_json(),
         }
 

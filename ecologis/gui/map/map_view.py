@@ -57,6 +57,7 @@ class _Bridge(QObject):
     receptorsEditedJs = Signal(str)
     sourcesEditedJs = Signal(str)
     searchJs = Signal(str)
+    pointPickedJs = Signal(float, float)
 
     @Slot()
     def pageReady(self) -> None:
@@ -81,6 +82,10 @@ class _Bridge(QObject):
     @Slot(str)
     def searchCoordinates(self, text: str) -> None:
         self.searchJs.emit(text)
+
+    @Slot(float, float)
+    def pointPicked(self, lat: float, lon: float) -> None:
+        self.pointPickedJs.emit(float(lat), float(lon))
 
     @Slot(str)
     def log(self, message: str) -> None:
@@ -139,6 +144,7 @@ class MapView(QWidget):
     sourcesEdited = Signal(list)
     analysisChanged = Signal(object)
     geometryError = Signal(str)
+    pointPicked = Signal(float, float)
 
     def __init__(self, parent: QWidget | None = None, tile_url: str | None = None,
                  animate: bool = True, auto_analyse: bool = True):
@@ -178,6 +184,7 @@ class MapView(QWidget):
         self.bridge.receptorsEditedJs.connect(self._on_receptors_edited)
         self.bridge.sourcesEditedJs.connect(self._on_sources_edited)
         self.bridge.searchJs.connect(self._on_search)
+        self.bridge.pointPickedJs.connect(self.pointPicked)
         self.page.loadStarted.connect(self._on_load_started)
 
         lay = QVBoxLayout(self)
@@ -430,6 +437,34 @@ class MapView(QWidget):
     def conflict_lines(self, lang: str | None = None) -> list[str]:
         """Receptors inside the СЗЗ as translated lines for the results panel."""
         return self._analysis.conflict_lines(lang) if self._analysis is not None else []
+
+    # ------------------------------------------------------------------ overlays
+    def set_overlay(self, layer_id: str, geojson: dict | None, style: dict | None = None) -> None:
+        """Show a GeoJSON layer (Feature, FeatureCollection or geometry) named
+        ``layer_id`` above the map; ``None`` removes it.
+
+        ``style``: Leaflet path options (``color``, ``weight``, ``dashArray``,
+        ``fillOpacity``), ``point`` (draw points as circle markers), and translation keys
+        of ``locales/*.map.json``: ``legend`` (legend entry), ``label`` (permanent label
+        per feature) and ``popup`` (popup text); ``{property}`` placeholders in those
+        strings are filled from the feature's properties.  Property values reach the
+        page only as text (escaped)."""
+        layer_id = str(layer_id)
+        style = dict(style or {})
+        self._call("setOverlay", layer_id, geojson or None, style, remember="overlay:" + layer_id)
+        if not geojson:
+            self._extra_state.pop("overlay:" + layer_id, None)
+
+    def read_overlays(self, callback: Callable[[dict], None]) -> None:
+        """Ask the page which overlays it draws: ``callback({id: {"features": n,
+        "labels": [...], "legend": text}})`` (for tests and diagnostics)."""
+        self.run_js("JSON.stringify(window.ecologisMap.getOverlays())",
+                    lambda v: callback(json.loads(v) if v else {}))
+
+    def start_pick(self) -> None:
+        """The next click on the map emits :attr:`pointPicked` (lat, lon) instead of
+        doing anything else; Esc cancels."""
+        self._call("startPick")
 
     def fit_all(self) -> None:
         """Zoom so that the marker, the СЗЗ and the site objects are all visible."""

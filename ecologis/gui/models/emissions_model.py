@@ -18,8 +18,8 @@ from ecologis.workbench import InputProblem, Workbench
 COLUMNS = ("substance", "mass", "unit", "gdk", "gdk_kind", "class", "a", "contribution", "share")
 COL = {name: i for i, name in enumerate(COLUMNS)}
 HEADER_KEYS = {
-    "substance": "col.substance", "mass": "gui.col.mass", "unit": "col.unit", "gdk": "gui.col.gdk",
-    "gdk_kind": "gui.col.gdk_kind", "class": "col.class", "a": "col.a", "contribution": "gui.col.contribution",
+    "substance": "col.substance", "mass": "gui.col.mass", "unit": "col.unit", "gdk": "col.gdk",
+    "gdk_kind": "col.gdk_kind", "class": "col.class", "a": "col.a", "contribution": "col.contribution",
     "share": "col.share",
 }
 SORT_ROLE = Qt.UserRole + 1

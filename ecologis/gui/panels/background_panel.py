@@ -8,10 +8,10 @@ method, not normative" notice with the list of pieces.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget,
+                               QLineEdit, QListWidget, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
 
 from ecologis.i18n import t, translator
@@ -41,6 +41,13 @@ def _fill(table: QTableWidget, headers: list[str], rows: list[list]) -> None:
 
 
 class BackgroundPanel(QWidget):
+    """Signals: ``resultComputed(BackgroundResult)`` after each successful calculation
+    (the main window stores it in the profile); ``pickRequested()`` when the user asks
+    to pick the point on the map (the main window answers with :meth:`set_point`)."""
+
+    resultComputed = Signal(object)
+    pickRequested = Signal()
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.result = None            # last BackgroundResult
@@ -97,6 +104,10 @@ class BackgroundPanel(QWidget):
         self.point_form.addRow(self._label("posts_file"), self.posts_path)
         self.point_form.addRow(self._label("lat"), self.lat)
         self.point_form.addRow(self._label("lon"), self.lon)
+        self.pick_btn = QPushButton()
+        self.pick_btn.setObjectName("pickOnMap")
+        self.pick_btn.clicked.connect(self.pickRequested)
+        self.point_form.addRow(self.pick_btn)
         self.point_form.addRow(self.point_btn)
         self.tabs.addTab(w, "")
 
@@ -122,6 +133,13 @@ class BackgroundPanel(QWidget):
         lay.addWidget(self.notice)
         lay.addWidget(self.info)
         lay.addWidget(self.table, 1)
+        self.stored_caption = QLabel()
+        self.stored = QListWidget()
+        self.stored.setObjectName("storedResults")
+        self.stored.setMaximumHeight(110)
+        self._stored_docs: list[dict] = []
+        lay.addWidget(self.stored_caption)
+        lay.addWidget(self.stored)
         translator.subscribe(self._on_language)
         self.retranslate()
 
@@ -144,7 +162,35 @@ class BackgroundPanel(QWidget):
         self.group.setPlaceholderText(t("bg.gui.group_hint"))
         self.posts_btn.setText(t("bg.gui.compute"))
         self.point_btn.setText(t("bg.gui.compute"))
+        self.pick_btn.setText(t("gui.bg.pick"))
+        self.pick_btn.setToolTip(t("gui.bg.pick_tip"))
+        self.stored_caption.setText(t("gui.bg.stored"))
+        self.set_stored(self._stored_docs)
         self._show()
+
+    # ------------------------------------------------------------------------------------
+    def set_point(self, lat: float, lon: float) -> None:
+        """The point for the interpolation (§2.6), e.g. picked on the map."""
+        self.lat.setValue(float(lat))
+        self.lon.setValue(float(lon))
+        self.tabs.setCurrentIndex(2)
+
+    def set_stored(self, docs: list[dict]) -> None:
+        """Results stored in the profile (``ecologis.core.background.store``)."""
+        self._stored_docs = list(docs or [])
+        self.stored.clear()
+        for d in self._stored_docs:
+            subs = ", ".join(str(v.get("substance") or "") for v in (d.get("values") or [])[:6])
+            self.stored.addItem(t("gui.bg.stored_item", method=d.get("method") or "?", date=d.get("date") or "?",
+                                  valid_until=d.get("valid_until") or "?", substances=subs))
+
+    def stored_texts(self) -> list[str]:
+        return [self.stored.item(i).text() for i in range(self.stored.count())]
+
+    def _computed(self) -> None:
+        self._show()
+        if self.result is not None:
+            self.resultComputed.emit(self.result)
 
     # ------------------------------------------------------------------------------------
     def _error(self, exc) -> None:
@@ -201,7 +247,7 @@ class BackgroundPanel(QWidget):
                   [[self._name(r), _fmt(r["value_mg_m3"]), _fmt(r["share_gdk_mr"]),
                     r.get("gdk_source_title") or r["source_ref"]] for r in self.result.values])
         self._rows_fn = rows
-        self._show()
+        self._computed()
 
     def _browse_series(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, t("bg.gui.series"), "", "CSV/XLSX (*.csv *.xlsx)")
@@ -236,7 +282,7 @@ class BackgroundPanel(QWidget):
                 if not r["sufficiency"]["sufficient"]:
                     self.table.item(i, self.table.columnCount() - 1).setForeground(QColor("#a00000"))
         self._rows_fn = rows
-        self._show()
+        self._computed()
 
     def compute_point(self, posts_file: str, lat: float, lon: float) -> None:
         from ecologis.core.background import BackgroundError, background_at, load_posts
@@ -253,7 +299,7 @@ class BackgroundPanel(QWidget):
                   [[r["substance"], t("bg.grad." + r["gradation"]), _fmt(r["value_mg_m3"])]
                    for r in self.result.values])
         self._rows_fn = rows
-        self._show()
+        self._computed()
 
     def search_offices(self, city: str) -> None:
         from ecologis.core.background import find_offices
