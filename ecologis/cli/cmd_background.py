@@ -5,7 +5,8 @@ Sub-commands::
     background default --population N [--substance S ...] [--json]
     background posts SERIES.csv|xlsx [--group S1,S2,...] [--json]
     background interpolate POSTS.json --lat φ --lon λ [--json]
-    background calculated --cmax C [--own C_own] [--substance S] [--json]
+    background calculated --cmax C | --sources SOURCES.json | --profile PROFILE.json
+                          [--own C_own] [--substance S] [--date YYYY-MM-DD] [--store] [--json]
     background offices CITY [--json]
     background forms {request,annex2,annex3,annex5,annex6} --out FILE.pdf [...]
 
@@ -51,7 +52,10 @@ def register(subparsers) -> None:
     src = c.add_mutually_exclusive_group(required=True)
     src.add_argument("--cmax", type=float, metavar="C", help=t("bg.cli.help.cmax"))
     src.add_argument("--sources", metavar="SOURCES.json", help=t("bg.cli.help.sources"))
+    src.add_argument("--profile", metavar="PROFILE.json", help=t("bg.cli.help.calc_profile"))
     c.add_argument("--own", type=float, default=None, metavar="C", help=t("bg.cli.help.own"))
+    c.add_argument("--date", default=None, metavar="YYYY-MM-DD", help=t("bg.cli.help.date"))
+    c.add_argument("--store", action="store_true", help=t("bg.cli.help.store"))
     c.add_argument("--substance", default="", metavar="S", help=t("bg.cli.help.substance"))
     c.add_argument("--json", action="store_true", help=t("bg.cli.help.json"))
     c.set_defaults(func=run_calculated)
@@ -216,9 +220,21 @@ def format_calculated(res) -> str:
 
 
 def run_calculated(args) -> int:
+    import datetime as dt
+
     from ecologis.core.background import BackgroundError, calculated, calculated_from_dispersion
 
     try:
+        date = dt.date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        print(t("bg.err.date", value=args.date), file=sys.stderr)
+        return 2
+    if args.store and not args.profile:
+        print(t("bg.err.store_needs_profile"), file=sys.stderr)
+        return 2
+    try:
+        if args.profile:
+            return _calculated_profile(args, date)
         if args.sources:
             if not args.substance:
                 raise BackgroundError("bg.err.substance_required")
@@ -227,11 +243,38 @@ def run_calculated(args) -> int:
                     doc = json.load(fh)
             except (OSError, ValueError) as exc:
                 raise BackgroundError("bg.err.json", file=args.sources, detail=str(exc)) from None
-            res = calculated_from_dispersion(doc, args.substance, c_own=args.own)
+            res = calculated_from_dispersion(doc, args.substance, c_own=args.own, date=date)
         else:
-            res = calculated(args.cmax, substance=args.substance, c_own=args.own)
+            res = calculated(args.cmax, substance=args.substance, c_own=args.own, date=date)
     except BackgroundError as exc:
         return _fail(exc)
+    return _emit(res, args.json, format_calculated)
+
+
+def _calculated_profile(args, date) -> int:
+    """§4 from the dispersion of a saved profile; ``--store`` appends the result to the
+    profile (saved atomically, the previous file kept as ``.bak``)."""
+    from ecologis.core.background import BackgroundError
+    from ecologis.core.background.store import store_result
+    from ecologis.core.background.subplume import calculated_from_profile
+    from ecologis.io.profile import ProfileError, load_profile, save_profile
+
+    if not args.substance:
+        raise BackgroundError("bg.err.substance_required")
+    try:
+        profile = load_profile(args.profile)
+    except ProfileError as exc:
+        print(exc.message(translator.lang), file=sys.stderr)
+        return 2
+    res = calculated_from_profile(profile, args.substance, c_own=args.own, date=date, on=date)
+    if args.store:
+        store_result(profile, res.to_json())
+        try:
+            save_profile(profile, args.profile)
+        except (ProfileError, OSError) as exc:
+            msg = exc.message(translator.lang) if isinstance(exc, ProfileError) else str(exc)
+            print(msg, file=sys.stderr)
+            return 2
     return _emit(res, args.json, format_calculated)
 
 

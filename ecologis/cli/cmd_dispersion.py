@@ -86,10 +86,13 @@ def format_text(res: dict) -> str:
     return "\n".join(lines)
 
 
+ORIGIN_KEYS = {"user": "disp.bg.origin.user", "stored": "disp.bg.origin.stored", "input": "disp.bg.origin.input"}
+
+
 def background_line(b: dict) -> str:
     """One translated line naming a background value and where it comes from."""
     line = t("disp.out.background_row", name=b.get("name") or b["substance"], value=_g(b["value_mg_m3"]),
-             origin=t("disp.bg.origin." + b.get("origin", "input")), method=b.get("method") or "—",
+             origin=t(ORIGIN_KEYS.get(b.get("origin"), "disp.bg.origin.input")), method=b.get("method") or "—",
              date=b.get("date") or "—", valid_until=b.get("valid_until") or "—")
     if b.get("reconstructed"):
         line += " " + t("disp.out.background_reconstructed", pieces=", ".join(b.get("reconstructed_pieces") or []))

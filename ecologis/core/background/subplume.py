@@ -142,6 +142,72 @@ def calculated_from_dispersion(sources: dict, substance: str, c_own: float | Non
     return res
 
 
+def _field_max_of(doc: dict, substance: str, grid_step_m, directions) -> tuple[float, dict, list[str]]:
+    from ecologis.core.dispersion import DispersionInputError, calculate
+
+    try:
+        out = calculate(doc, substance=substance, grid_step_m=grid_step_m, directions=directions,
+                        all_targets=False)
+    except DispersionInputError as exc:
+        raise BackgroundError("bg.err.dispersion", detail="; ".join(exc.messages())) from None
+    tg = next((x for x in out["targets"] if x["id"] == substance or substance in x["substances"]), None)
+    if tg is None:
+        tg = out["targets"][0] if len(out["targets"]) == 1 else None
+    if tg is None or tg.get("field_max") is None:
+        raise BackgroundError("bg.err.dispersion", detail=substance)
+    fm = tg["field_max"]
+    return float(fm["value_mg_m3"]), {k: fm.get(k) for k in ("value_mg_m3", "lat", "lon")}, \
+        [u["id"] for u in out.get("unverified") or []]
+
+
+def calculated_from_profile(profile, substance: str, c_own: float | None = None, date=None, on=None,
+                            grid_step_m: float | None = None, directions: int | None = None) -> BackgroundResult:
+    """§4 for an enterprise profile: C_max = the maximum of the OND-86 field of ``substance``
+    from every source of the profile's dispersion input
+    (:func:`ecologis.core.dispersion.profile_input.input_from_profile`; the background is
+    not added), C_ф = 0.4·C_max, and the enterprise's own contribution excluded by
+    (4.1)/(4.2).  The own contribution C is ``c_own`` when given, otherwise the field
+    maximum of the enterprise's own sources (every source not marked ``"own": false`` in
+    ``extensions["dispersion"]``).  When every source is the enterprise's own, C = C_max and
+    the warning ``bg.warn.only_own_sources`` says the calculated background then consists
+    of the own contribution only."""
+    from ecologis.core.dispersion.profile_input import input_from_profile
+
+    doc = input_from_profile(profile, on=on)
+    for k in ("background", "background_provenance", "receptors"):
+        doc.pop(k, None)
+    if not doc.get("sources"):
+        raise BackgroundError("bg.err.dispersion", detail=substance)
+    c_max, where, unv = _field_max_of(doc, substance, grid_step_m, directions)
+    own_sources = [s for s in doc["sources"] if s.get("own", True) is not False]
+    only_own = len(own_sources) == len(doc["sources"])
+    own_where = None
+    if c_own is None:
+        if only_own:
+            c_own = c_max
+        elif own_sources:
+            c_own, own_where, unv_own = _field_max_of(dict(doc, sources=own_sources), substance, grid_step_m,
+                                                      directions)
+            unv = sorted(set(unv) | set(unv_own))
+        else:
+            c_own = 0.0
+        own_from = "dispersion"
+    else:
+        own_from = "input"
+    res = calculated(c_max, substance=substance, c_own=c_own, date=date, source="dispersion")
+    res.inputs.update({"profile": getattr(profile.enterprise, "name", "") or "", "c_own_source": own_from,
+                       "dispersion_unverified": unv, "dispersion_field_max": where,
+                       "sources": [s["id"] for s in doc["sources"]],
+                       "own_sources": [s["id"] for s in own_sources]})
+    if own_where is not None:
+        res.inputs["dispersion_own_field_max"] = own_where
+    if only_own and own_from == "dispersion":
+        res.warnings.append(Warning_("bg.warn.only_own_sources", {"substance": substance}))
+    if unv:
+        res.use("ond86_unverified")
+    return res
+
+
 def exclude_own(c_f: float, c_own: float, substance: str = "", date=None) -> BackgroundResult:
     """(4.1)/(4.2) applied to an observed background C_ф (mg/m³)."""
     for v in (c_f, c_own):
