@@ -13,24 +13,18 @@ Fonts: DejaVu Sans (Cyrillic), embedded.  All user text is XML-escaped.
 from __future__ import annotations
 
 import io
-import math
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from ecologis.i18n import t_lang
 from ecologis.io.atomic import atomic_write_bytes
-from ecologis.paths import RESOURCES_DIR
-
-FONT = "DejaVuSans"
-FONT_BOLD = "DejaVuSans-Bold"
+from ecologis.report.common import FONT_BOLD, e as _e, num, numbered_canvas, paragraph_styles, table
+from ecologis.report.common import register_fonts as _register_fonts
 FORMS = ("request", "annex2", "annex3", "annex5", "annex6")
 GRADS = ("calm", "N", "E", "S", "W")
 
@@ -47,51 +41,35 @@ class FormError(ValueError):
         return t_lang(lang, self.key, **self.params) if lang else t(self.key, **self.params)
 
 
-def _register_fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    fonts = RESOURCES_DIR / "fonts"
-    pdfmetrics.registerFont(TTFont(FONT, str(fonts / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(fonts / "DejaVuSans-Bold.ttf")))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
-
-
 def _styles():
-    base = ParagraphStyle("bgbase", fontName=FONT, fontSize=10, leading=13)
-    return {
+    st = paragraph_styles("bg", 10, 13, 8, 10)
+    base = st["p"]
+    st.update({
         "annex": ParagraphStyle("bgannex", parent=base, fontSize=8.5, leading=10.5, alignment=TA_RIGHT),
         "title": ParagraphStyle("bgtitle", parent=base, fontName=FONT_BOLD, fontSize=13, leading=17,
                                 alignment=TA_CENTER, spaceBefore=6),
         "subtitle": ParagraphStyle("bgsub", parent=base, alignment=TA_CENTER, spaceAfter=8),
-        "p": base,
         "h": ParagraphStyle("bgh", parent=base, fontName=FONT_BOLD, spaceBefore=6, spaceAfter=2),
         "warn": ParagraphStyle("bgwarn", parent=base, fontName=FONT_BOLD, textColor=colors.HexColor("#a00000"),
                                spaceBefore=6, spaceAfter=4),
         "small": ParagraphStyle("bgsmall", parent=base, fontSize=7.5, leading=9.5),
-        "cell": ParagraphStyle("bgcell", parent=base, fontSize=8, leading=10),
-        "cellb": ParagraphStyle("bgcellb", parent=base, fontName=FONT_BOLD, fontSize=8, leading=10),
-    }
-
-
-def _e(text) -> str:
-    return escape("" if text is None else str(text))
+    })
+    return st
 
 
 def _n(x) -> str:
-    if x is None:
-        return "—"
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
-        return f"{float(x):.4g}" if math.isfinite(float(x)) else "—"
-    return str(x)
+    return num(x, 4)
 
 
 def _table(rows, widths, st):
     data = [[Paragraph(_e(c), st["cellb"] if i == 0 else st["cell"]) for c in r] for i, r in enumerate(rows)]
-    tb = Table(data, colWidths=widths, repeatRows=1)
-    tb.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-                            ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return tb
+    return table(data, widths, grid=0.4, grid_color="#808080", header_bg="#eeeeee", valign="TOP")
+
+
+def reconstructed_block(result: dict, T, st) -> list:
+    """The "reconstructed method, not normative" notice and the list of pieces (empty when
+    the result used none).  ``st`` needs the styles ``warn`` and ``small``."""
+    return _reconstructed_block(result, T, st)
 
 
 def _reconstructed_block(result: dict, T, st) -> list:
@@ -208,7 +186,8 @@ def build_form(form: str, profile=None, result: dict | None = None, lang: str = 
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
                             bottomMargin=15 * mm, title=T("bg.form.request.title" if form == "request"
                                                           else "bg.form.values.title"), author="EcologIS")
-    doc.build(story)
+    doc.build(story, canvasmaker=numbered_canvas(T("report.page", page="{page}", total="{total}"),
+                                                 margin_x=15 * mm))
     return buf.getvalue()
 
 

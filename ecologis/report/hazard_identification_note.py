@@ -10,26 +10,18 @@ embedded.  All user text is XML-escaped before it goes into a Paragraph.
 from __future__ import annotations
 
 import io
-import math
 from pathlib import Path
-from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from ecologis.i18n import t_lang
 from ecologis.io.atomic import atomic_write_bytes
-from ecologis.paths import RESOURCES_DIR
-
-FONT = "DejaVuSans"
-FONT_BOLD = "DejaVuSans-Bold"
+from ecologis.report.common import FONT_BOLD, e as _e, num, numbered_canvas, paragraph_styles, table
+from ecologis.report.common import register_fonts as _register_fonts
 
 RULE_KEYS = (
     "named_precedence",
@@ -46,62 +38,18 @@ RULE_KEYS = (
 )
 
 
-def _register_fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    fonts = RESOURCES_DIR / "fonts"
-    pdfmetrics.registerFont(TTFont(FONT, str(fonts / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(fonts / "DejaVuSans-Bold.ttf")))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
-
-
 def _styles():
-    base = ParagraphStyle("base", fontName=FONT, fontSize=9, leading=11.5)
-    return {
-        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=14, leading=18, alignment=TA_CENTER, spaceAfter=6),
-        "h": ParagraphStyle("h", parent=base, fontName=FONT_BOLD, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4),
-        "p": base,
-        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=7, leading=8.5),
-        "cellb": ParagraphStyle("cellb", parent=base, fontName=FONT_BOLD, fontSize=7, leading=8.5),
-    }
-
-
-def _e(text) -> str:
-    """XML-escape user text for a reportlab Paragraph."""
-    return escape("" if text is None else str(text))
+    st = paragraph_styles("opn", 9, 11.5, 7, 8.5)
+    st["title"] = ParagraphStyle("opntitle", parent=st["p"], fontName=FONT_BOLD, fontSize=14, leading=18,
+                                 alignment=TA_CENTER, spaceAfter=6)
+    st["h"] = ParagraphStyle("opnh", parent=st["p"], fontName=FONT_BOLD, fontSize=11, leading=14, spaceBefore=8,
+                             spaceAfter=4)
+    st["small"] = ParagraphStyle("opnsmall", parent=st["p"], fontSize=7.5, leading=9)
+    return st
 
 
 def _n(x) -> str:
-    if x is None:
-        return "—"
-    if isinstance(x, float):
-        return f"{x:.6g}" if math.isfinite(x) else "—"
-    return str(x)
-
-
-class _NumberedCanvas(rl_canvas.Canvas):
-    """Canvas that writes «page N of M» on every page (two-pass: pages saved, then numbered)."""
-
-    label = "{page} / {total}"
-
-    def __init__(self, *a, **kw):
-        super().__init__(*a, **kw)
-        self._saved = []
-
-    def showPage(self):  # noqa: N802 - reportlab API
-        self._saved.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self):
-        total = len(self._saved)
-        for state in self._saved:
-            self.__dict__.update(state)
-            self.setFont(FONT, 8)
-            w, _ = self._pagesize
-            self.drawRightString(w - 15 * mm, 8 * mm, self.label.format(page=self._pageNumber, total=total))
-            super().showPage()
-        super().save()
+    return num(x, 6) if isinstance(x, float) or x is None else str(x)
 
 
 def build_note(obj, enterprise, items, result, lang: str = "uk", inventory_label: str = "", tables=None) -> bytes:
@@ -199,25 +147,14 @@ def build_note(obj, enterprise, items, result, lang: str = "uk", inventory_label
     doc = SimpleDocTemplate(buf, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm, topMargin=12 * mm, bottomMargin=14 * mm,
                             title=T("opn.note.title"), author="EcologIS")
 
-    class _Canvas(_NumberedCanvas):
-        label = T("opn.note.page", page="{page}", total="{total}")
-
-    doc.build(story, canvasmaker=_Canvas)
+    doc.build(story, canvasmaker=numbered_canvas(T("opn.note.page", page="{page}", total="{total}"),
+                                                 font_size=8, margin_x=15 * mm, margin_y=8 * mm, color="#000000"))
     return buf.getvalue()
 
 
-def _table(data, widths, header: bool = False) -> Table:
-    tbl = Table(data, colWidths=widths, repeatRows=1 if header else 0)
-    style = [
-        ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-    ]
-    if header:
-        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")))
-    tbl.setStyle(TableStyle(style))
-    return tbl
+def _table(data, widths, header: bool = False):
+    return table(data, widths, header_rows=1 if header else 0, grid_color="#808080", header_bg="#e8eef4",
+                 valign="TOP", padding={"left": 2, "right": 2})
 
 
 def write_note(path, obj, enterprise, items, result, lang: str = "uk", inventory_label: str = "", tables=None) -> Path:

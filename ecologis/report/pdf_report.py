@@ -22,54 +22,33 @@ import io
 import math
 from datetime import datetime
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import (Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table,
-                                TableStyle)
+from reportlab.platypus import Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ecologis.i18n import t_lang
 from ecologis.io.atomic import atomic_write_bytes
-from ecologis.paths import RESOURCES_DIR
-
-FONT = "DejaVuSans"
-FONT_BOLD = "DejaVuSans-Bold"
-FONT_ITALIC = "DejaVuSans-Oblique"
-
-
-def _register_fonts() -> None:
-    fonts = RESOURCES_DIR / "fonts"
-    registered = pdfmetrics.getRegisteredFontNames()
-    for name, fn in ((FONT, "DejaVuSans.ttf"), (FONT_BOLD, "DejaVuSans-Bold.ttf"), (FONT_ITALIC, "DejaVuSans-Oblique.ttf")):
-        if name not in registered:
-            pdfmetrics.registerFont(TTFont(name, str(fonts / fn)))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD)
+from ecologis.report.common import FONT, FONT_BOLD, e as _e, numbered_canvas, paragraph_styles
+from ecologis.report.common import register_fonts as _register_fonts
+from ecologis.report.common import table as _common_table
 
 
 def _styles():
-    base = ParagraphStyle("base", fontName=FONT, fontSize=9.5, leading=12.5)
-    return {
+    st = paragraph_styles("rep", 9.5, 12.5, 7.5, 9)
+    base = st["p"]
+    st.update({
         "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=17, leading=22, alignment=TA_CENTER, spaceAfter=10),
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=11, leading=14, alignment=TA_CENTER, spaceAfter=18),
         "h": ParagraphStyle("h", parent=base, fontName=FONT_BOLD, fontSize=12, leading=15, spaceBefore=10, spaceAfter=5),
-        "p": base,
-        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9),
-        "cellb": ParagraphStyle("cellb", parent=base, fontName=FONT_BOLD, fontSize=7.5, leading=9),
         "big": ParagraphStyle("big", parent=base, fontName=FONT_BOLD, fontSize=13, leading=17),
-    }
-
-
-def _e(text) -> str:
-    """XML-escape user text for a reportlab Paragraph (markup prints as text)."""
-    return escape("" if text is None else str(text))
+        "warn": ParagraphStyle("warn", parent=base, fontName=FONT_BOLD, textColor=colors.HexColor("#a00000"),
+                               spaceBefore=4, spaceAfter=3),
+    })
+    return st
 
 
 def _fmt(x, digits: int = 3, lang: str = "uk") -> str:
@@ -99,35 +78,6 @@ def _g(x, lang: str = "uk") -> str:
         return "—"
     s = f"{v:.6g}"
     return s.replace(".", ",") if lang == "uk" else s
-
-
-class _NumberedCanvas(rl_canvas.Canvas):
-    """Writes the page label («Сторінка N з M») on every page once the total is known."""
-
-    label = "{page} / {total}"
-    footer = ""
-
-    def __init__(self, *a, **kw):
-        kw.setdefault("initialFontName", FONT)   # no unembedded Helvetica resource
-        super().__init__(*a, **kw)
-        self._saved = []
-
-    def showPage(self):  # noqa: N802 - reportlab API
-        self._saved.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self):
-        total = len(self._saved)
-        for state in self._saved:
-            self.__dict__.update(state)
-            w, _ = self._pagesize
-            self.setFont(FONT, 7.5)
-            self.setFillColor(colors.HexColor("#555555"))
-            self.drawRightString(w - 18 * mm, 9 * mm, self.label.format(page=self._pageNumber, total=total))
-            if self.footer:
-                self.drawString(18 * mm, 9 * mm, self.footer[:110])
-            super().showPage()
-        super().save()
 
 
 def _png(fig, dpi: int = 150) -> io.BytesIO:
@@ -241,24 +191,9 @@ def site_map_png(profile, result, lang: str = "uk") -> tuple[io.BytesIO, str]:
     return _png(fig), "fallback"
 
 
-def _table(data, widths, header_rows: int = 1, align_right_from: int | None = None, zebra: bool = True) -> Table:
-    tbl = Table(data, colWidths=widths, repeatRows=header_rows)
-    style = [
-        ("FONT", (0, 0), (-1, -1), FONT, 7.5),
-        ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#999999")),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#dde6f3")),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]
-    if align_right_from is not None:
-        style.append(("ALIGN", (align_right_from, header_rows), (-1, -1), "RIGHT"))
-    if zebra:
-        for r in range(header_rows, len(data)):
-            if (r - header_rows) % 2 == 1:
-                style.append(("BACKGROUND", (0, r), (-1, r), colors.HexColor("#f5f7fa")))
-    tbl.setStyle(TableStyle(style))
-    return tbl
+def _table(data, widths, header_rows: int = 1, align_right_from: int | None = None, zebra: bool = True):
+    return _common_table(data, widths, header_rows, align_right_from=align_right_from, zebra=zebra, font_size=7.5,
+                         padding={"top": 2, "bottom": 2})
 
 
 def build_report(profile, result, lang: str = "uk", dictionary=None, when: datetime | None = None) -> bytes:
@@ -456,11 +391,8 @@ def build_report(profile, result, lang: str = "uk", dictionary=None, when: datet
                             bottomMargin=18 * mm, title=T("report.title") + " — " + (ent.name or ""),
                             author="EcologIS", subject=T("report.title"), lang=lang)
 
-    class _Canvas(_NumberedCanvas):
-        label = T("report.page", page="{page}", total="{total}")
-        footer = (ent.name or "") + (f" · {ent.edrpou}" if ent.edrpou else "")
-
-    doc.build(story, canvasmaker=_Canvas)
+    doc.build(story, canvasmaker=numbered_canvas(T("report.page", page="{page}", total="{total}"),
+                                                 (ent.name or "") + (f" · {ent.edrpou}" if ent.edrpou else "")))
     return buf.getvalue()
 
 
