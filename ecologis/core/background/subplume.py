@@ -122,21 +122,10 @@ def calculated_from_dispersion(sources: dict, substance: str, c_own: float | Non
     grid of the SOURCES document.  The engine's own unverified formulas are listed in
     ``inputs["dispersion_unverified"]`` and make the result ``reconstructed``
     (piece ``ond86_unverified``)."""
-    from ecologis.core.dispersion import DispersionInputError, calculate
-
-    try:
-        out = calculate(sources, substance=substance, grid_step_m=grid_step_m, directions=directions,
-                        all_targets=False)
-    except DispersionInputError as exc:
-        raise BackgroundError("bg.err.dispersion", detail="; ".join(exc.messages())) from None
-    tg = next((x for x in out["targets"] if x["id"] == substance or substance in x["substances"]), None)
-    if tg is None or tg.get("field_max") is None:
-        raise BackgroundError("bg.err.dispersion", detail=substance)
-    res = calculated(float(tg["field_max"]["value_mg_m3"]), substance=substance, c_own=c_own, date=date,
-                     source="dispersion")
-    unv = [u["id"] for u in out.get("unverified") or []]
+    c_max, where, unv = _field_max_of(sources, substance, grid_step_m, directions)
+    res = calculated(c_max, substance=substance, c_own=c_own, date=date, source="dispersion")
     res.inputs["dispersion_unverified"] = unv
-    res.inputs["dispersion_field_max"] = {k: tg["field_max"].get(k) for k in ("value_mg_m3", "lat", "lon")}
+    res.inputs["dispersion_field_max"] = where
     if unv:
         res.use("ond86_unverified")
     return res
