@@ -877,7 +877,8 @@ class MainWindow(QMainWindow):
             self.chart_holder.layout().addWidget(self._chart_canvas)
         from ecologis.plots.contributions import contributions_figure
 
-        contributions_figure(self.wb.result, translator.lang, figure=self._chart_canvas.figure, dark=self.theme == "dark")
+        contributions_figure(self.wb.result, translator.lang, figure=self._chart_canvas.figure, dark=self.theme == "dark",
+                             number_format=lambda x: qlocale().toString(float(x), "f", 3))
         self._chart_canvas.draw_idle()
         self._chart_stale = False
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 import numpy as np
 
 
-def contributions_figure(result, lang: str = "uk", figure=None, max_bars: int = 20, dark: bool = False):
+def contributions_figure(result, lang: str = "uk", figure=None, max_bars: int = 20, dark: bool = False,
+                         number_format=None):
     """Draw the chart for an :class:`~ecologis.core.assess.AssessmentResult`.
 
     ``figure`` may be an existing :class:`matplotlib.figure.Figure` (the GUI's canvas);
     otherwise a new one is created with the Agg-compatible ``Figure`` class (no pyplot).
     The remaining substances beyond ``max_bars`` are drawn as one "other" bar.
+    ``number_format(x) -> str`` formats the КНП in the title (the GUI passes its UI
+    locale's formatter); by default ``1,386.187``.
     """
     from matplotlib.figure import Figure
 
@@ -49,6 +52,6 @@ def contributions_figure(result, lang: str = "uk", figure=None, max_bars: int = 
     ax2.tick_params(colors=fg)
     for spine in (*ax.spines.values(), *ax2.spines.values()):
         spine.set_color(fg)
-    ax.set_title(t_lang(lang, "chart.title", knp=f"{result.knp:,.3f}", method=result.preset.id), color=fg, fontsize=9)
+    ax.set_title(t_lang(lang, "chart.title", knp=number_format(float(result.knp)) if number_format else f"{result.knp:,.3f}", method=result.preset.id), color=fg, fontsize=9)
     fig.tight_layout()
     return fig
