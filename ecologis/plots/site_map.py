@@ -84,9 +84,53 @@ def _north_arrow(ax, fg: str, lang: str) -> None:
             fontsize=9, fontweight="bold", color=fg, zorder=20)
 
 
+_ISO_CMAP = "viridis"
+_CALC_SZZ = "#6a1b9a"
+
+
+def _draw_overlays(ax, frame, overlays: dict, handles: list, lang: str) -> list:
+    """Isolines, the calculated СЗЗ and the maximum point of a dispersion result; returns
+    the local geometries drawn (for the extent)."""
+    from matplotlib import colormaps
+    from matplotlib.lines import Line2D
+    from shapely.geometry import Point, shape
+
+    from ecologis.i18n import t_lang
+
+    drawn = []
+    feats = [f for f in (overlays.get("isolines") or {}).get("features") or [] if f.get("geometry")]
+    levels = sorted({float(f["properties"]["level"]) for f in feats})
+    cmap = colormaps[_ISO_CMAP]
+    for f in feats:
+        lv = float(f["properties"]["level"])
+        color = cmap(levels.index(lv) / max(len(levels) - 1, 1))
+        g = frame.to_local(shape(f["geometry"]))
+        for line in getattr(g, "geoms", [g]):
+            xy = np.asarray(line.coords)
+            ax.plot(xy[:, 0], xy[:, 1], color=color, linewidth=1.0, zorder=4)
+        drawn.append(g)
+        handles.append(Line2D([], [], color=color, linewidth=1.2, label=t_lang(lang, "report.map.isoline", level=f"{lv:g}")))
+    szz = overlays.get("szz_contour") or {}
+    if szz.get("geometry"):
+        g = frame.to_local(shape(szz["geometry"]))
+        _fill(ax, g, facecolor="none", edgecolor=_CALC_SZZ, linewidth=1.8, linestyle="--", zorder=5)
+        drawn.append(g)
+        handles.append(Line2D([], [], color=_CALC_SZZ, linestyle="--", linewidth=1.8,
+                              label=t_lang(lang, "report.map.calc_szz")))
+    fm = overlays.get("field_max") or {}
+    if fm.get("lat") is not None and fm.get("lon") is not None:
+        x, y = frame.to_local_xy([fm["lon"]], [fm["lat"]])
+        ax.plot(x, y, marker="X", markersize=10, color="#d50000", markeredgecolor="white", linestyle="", zorder=10)
+        drawn.append(Point(float(x[0]), float(y[0])))
+        handles.append(Line2D([], [], marker="X", linestyle="", color="#d50000",
+                              label=t_lang(lang, "report.map.field_max")))
+    return drawn
+
+
 def site_map_figure(center_latlon: tuple[float, float], radius_m: float, site_geojson: Any = None,
                     szz_geojson: Any = None, receptors: Iterable[Any] | None = None,
-                    sources: Iterable[Any] | None = None, lang: str = "uk", figure=None):
+                    sources: Iterable[Any] | None = None, lang: str = "uk", figure=None,
+                    overlays: dict | None = None):
     """Draw the site map; return the :class:`matplotlib.figure.Figure`.
 
     ``center_latlon`` = (lat, lon) of the enterprise (WGS84 degrees); ``radius_m`` the
@@ -97,6 +141,10 @@ def site_map_figure(center_latlon: tuple[float, float], radius_m: float, site_ge
     ``kind``, ``geometry`` or ``lat``/``lon``, optionally ``inside``); their inside flag
     is computed when missing.  ``sources``: dicts with ``lat``/``lon`` (and ``name``/``id``)
     or GeoJSON point features.  ``figure``: an existing Figure to draw into.
+    ``overlays`` (optional, an OND-86 dispersion result or the part of it with these keys):
+    ``isolines`` (FeatureCollection of MultiLineStrings with ``properties.level`` in shares
+    of ГДК), ``szz_contour`` (Feature, MultiPolygon: the calculated СЗЗ, drawn dashed
+    beside the normative zone) and ``field_max`` (``lat``/``lon``: the maximum point).
     """
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
@@ -179,8 +227,10 @@ def site_map_figure(center_latlon: tuple[float, float], radius_m: float, site_ge
     if seen_out:
         handles.append(Line2D([], [], marker="o", linestyle="", color=_OUT_COLOR, label=t_lang(lang, "geo.plot.receptor_out")))
 
+    overlay_geoms = _draw_overlays(ax, frame, overlays, handles, lang) if overlays else []
+
     # Extent: the СЗЗ and every drawn object, square, 12 % margin.
-    pts = [Point(0, 0)]
+    pts = [Point(0, 0), *overlay_geoms]
     if szz_local is not None:
         pts.append(szz_local)
     for r in recs:

@@ -183,7 +183,8 @@ def site_map_png(profile, result, lang: str = "uk") -> tuple[io.BytesIO, str]:
                        for s in profile.sources if s.lat is not None and s.lon is not None]
             try:
                 fig = site_map_figure(center, float(result.szz_m), site_geojson=profile.site or None,
-                                      sources=sources, lang=lang)
+                                      sources=sources, lang=lang,
+                                      receptors=(profile.extensions or {}).get("receptors") or None)
                 return _png(fig), "site_map"
             except Exception:  # a broken site geometry must not stop the report
                 pass
@@ -196,8 +197,17 @@ def _table(data, widths, header_rows: int = 1, align_right_from: int | None = No
                          padding={"top": 2, "bottom": 2})
 
 
-def build_report(profile, result, lang: str = "uk", dictionary=None, when: datetime | None = None) -> bytes:
-    """The report as PDF bytes (nothing is written)."""
+def build_report(profile, result, lang: str = "uk", dictionary=None, when: datetime | None = None,
+                 dispersion: dict | None = None, on=None) -> bytes:
+    """The report as PDF bytes (nothing is written).
+
+    Sections that appear only when their data exist: 6.1 receptors inside the СЗЗ
+    (``profile.extensions["receptors"]``), 6.2 the OND-86 dispersion (``dispersion``, a
+    result of :func:`ecologis.core.dispersion.calculate`; computed from the profile when
+    omitted and ``profile.extensions["dispersion"]`` describes sources) and 6.3 the
+    background concentrations used (stored Order 286 results valid on ``on``, default
+    today, and those the dispersion added), each labelled "reconstructed method" when a
+    candidate formula was used."""
     from ecologis import __version__
     from ecologis.core.gdk import GDK_KINDS
     from ecologis.core.knp import FORMULA_TEXT
@@ -337,6 +347,13 @@ def build_report(profile, result, lang: str = "uk", dictionary=None, when: datet
     story.append(KeepTogether([Paragraph(_e(T("report.h.map")), S["h"]), _image(map_png, 125),
                                Paragraph(_e(T("report.map.caption", radius=_fmt(result.szz_m, 0, lang))), S["small"])]))
 
+    # -- 6.1–6.3 receptors, dispersion, backgrounds (only when the data exist) --------
+    story += receptors_story(profile, result, T, S, lang)
+    if dispersion is None:
+        dispersion = profile_dispersion(profile, on)
+    story += dispersion_story(profile, result, dispersion, T, S, lang)
+    story += backgrounds_story(profile, dispersion, on, T, S, lang)
+
     # -- 7. recommendations ----------------------------------------------------------
     story.append(Paragraph(_e(T("report.h.recommendations")), S["h"]))
     recs = result.recommendations()
@@ -394,6 +411,190 @@ def build_report(profile, result, lang: str = "uk", dictionary=None, when: datet
     doc.build(story, canvasmaker=numbered_canvas(T("report.page", page="{page}", total="{total}"),
                                                  (ent.name or "") + (f" · {ent.edrpou}" if ent.edrpou else "")))
     return buf.getvalue()
+
+
+def _center(profile):
+    ent = profile.enterprise
+    return (ent.lat, ent.lon) if ent.lat is not None and ent.lon is not None else None
+
+
+def site_analysis(profile, result):
+    """:func:`ecologis.core.geometry.analyse_site` of the profile's site (or enterprise point)
+    and receptors with the category radius; None without receptors or without geometry."""
+    recs = (profile.extensions or {}).get("receptors") or []
+    if not recs or (not profile.site and _center(profile) is None):
+        return None
+    from ecologis.core.geometry import GeometryError, analyse_site
+
+    try:
+        return analyse_site(float(result.szz_m), profile.site or None, recs, center=_center(profile))
+    except GeometryError:
+        return None
+
+
+def receptors_story(profile, result, T, S, lang: str) -> list:
+    """6.1: receptors inside the СЗЗ as conflicts (issue 6), all receptors with distances."""
+    an = site_analysis(profile, result)
+    if an is None:
+        return []
+    out = [Paragraph(_e(T("report.h.receptors")), S["h"])]
+    conflicts = an.conflicts
+    if conflicts:
+        out.append(Paragraph(_e(T("report.rec.conflicts", count=len(conflicts), radius=_fmt(an.radius_m, 0, lang))),
+                             S["warn"]))
+        for line in an.conflict_lines(lang):
+            out.append(Paragraph("• " + _e(line), S["p"]))
+    else:
+        out.append(Paragraph(_e(T("report.rec.no_conflicts", radius=_fmt(an.radius_m, 0, lang))), S["p"]))
+    rows = [[Paragraph(_e(T(k)), S["cellb"]) for k in ("report.rec.col.name", "report.rec.col.kind",
+                                                         "report.rec.col.distance", "report.rec.col.inside")]]
+    for r in sorted(an.receptors, key=lambda r: r.distance_m):
+        rows.append([Paragraph(_e(r.name or T("geo.unnamed")), S["cell"]), Paragraph(_e(T("geo.kind." + r.kind)), S["cell"]),
+                     _fmt(r.distance_m, 0, lang), T("report.yes") if r.inside else T("report.no")])
+    out.append(_table(rows, [62 * mm, 40 * mm, 30 * mm, 30 * mm], align_right_from=2))
+    out.append(Paragraph(_e(T("report.rec.method." + an.method)), S["small"]))
+    return out
+
+
+def profile_dispersion(profile, on=None) -> dict | None:
+    """The OND-86 result of the profile's dispersion input, or None when the profile has no
+    dispersion sources; ``{"error": [messages]}`` when the input is invalid."""
+    ext = (profile.extensions or {}).get("dispersion")
+    if not ext or not any(s.height_m for s in profile.sources) and not ext.get("sources"):
+        return None
+    from ecologis.core.dispersion import DispersionInputError, calculate
+    from ecologis.core.dispersion.profile_input import input_from_profile
+
+    try:
+        return calculate(input_from_profile(profile, on=on))
+    except DispersionInputError as exc:
+        return {"error": exc.messages()}
+
+
+def dispersion_story(profile, result, res: dict | None, T, S, lang: str) -> list:
+    """6.2: per-source C_m, x_m, u_m; field maxima; receptors; map with isolines and the
+    calculated СЗЗ beside the normative zone; the unverified OND-86 pieces."""
+    if not res:
+        return []
+    out = [Paragraph(_e(T("report.h.dispersion")), S["h"])]
+    if "error" in res:
+        out.append(Paragraph(_e(T("report.disp.invalid")), S["warn"]))
+        out += [Paragraph("– " + _e(m), S["small"]) for m in res["error"][:50]]
+        return out
+    out.append(Paragraph(_e(T("report.disp.params", A=_g(res["A"], lang), eta=_g(res["eta"], lang),
+                                directions=res["directions"], step=_g(res["grid"]["step_m"], lang))), S["p"]))
+    hdr = ["report.disp.col.source", "report.col.substance", "report.disp.col.rate", "report.disp.col.c_m",
+           "report.disp.col.share", "report.disp.col.x_m", "report.disp.col.u_m"]
+    rows = [[Paragraph(_e(T(h)), S["cellb"]) for h in hdr]]
+    for r in res["sources"]:
+        rows.append([Paragraph(_e(r["id"]), S["cell"]), Paragraph(_e(r["substance_name"]), S["cell"]),
+                     _g(r["rate_g_s"], lang), _g(r["c_m_mg_m3"], lang), _g(r["c_m_share_gdk"], lang),
+                     _g(r["x_m_m"], lang), _g(r["u_m_m_s"], lang)])
+    out.append(_table(rows, [20 * mm, 50 * mm, 18 * mm, 22 * mm, 18 * mm, 20 * mm, 20 * mm], align_right_from=2))
+    out.append(Spacer(1, 2 * mm))
+    hdr = ["report.col.substance", "report.disp.col.max", "report.disp.col.bg", "report.disp.col.max_bg",
+           "report.disp.col.share_bg", "report.disp.col.where"]
+    rows = [[Paragraph(_e(T(h)), S["cellb"]) for h in hdr]]
+    for tg in res["targets"]:
+        fm = tg["field_max"]
+        rows.append([Paragraph(_e(tg["name"]), S["cell"]), _g(fm["value_mg_m3"], lang), _g(tg["background_mg_m3"], lang),
+                     _g(fm["value_with_background_mg_m3"], lang), _g(fm["share_gdk_with_background"], lang),
+                     Paragraph(_e(f"{fm['lat']:.5f}, {fm['lon']:.5f}"), S["cell"])])
+    out.append(KeepTogether([Paragraph(_e(T("report.disp.targets")), S["p"]),
+                             _table(rows, [52 * mm, 22 * mm, 20 * mm, 24 * mm, 22 * mm, 34 * mm], align_right_from=1)]))
+    recs = [(tg, r) for tg in res["targets"] for r in tg["receptors"]]
+    if recs:
+        hdr = ["report.rec.col.name", "report.col.substance", "report.disp.col.rec_value", "report.disp.col.share_bg"]
+        rows = [[Paragraph(_e(T(h)), S["cellb"]) for h in hdr]]
+        for tg, r in recs:
+            rows.append([Paragraph(_e(r.get("name") or r["id"]), S["cell"]), Paragraph(_e(tg["name"]), S["cell"]),
+                         _g(r["value_with_background_mg_m3"], lang), _g(r["share_gdk_with_background"], lang)])
+        out.append(Spacer(1, 2 * mm))
+        out.append(KeepTogether([Paragraph(_e(T("report.disp.receptors")), S["p"]),
+                                 _table(rows, [55 * mm, 55 * mm, 32 * mm, 28 * mm], align_right_from=2)]))
+    center = _center(profile)
+    sel = next((tg for tg in res["targets"] if tg["id"] == res.get("selected_target")), None)
+    if center is not None and sel is not None:
+        try:
+            from ecologis.plots.site_map import site_map_figure
+
+            recs_geo = (profile.extensions or {}).get("receptors") or None
+            fig = site_map_figure(center, float(result.szz_m), site_geojson=profile.site or None, receptors=recs_geo,
+                                  sources=[{"id": s["id"], "lat": s["lat"], "lon": s["lon"]} for s in
+                                           _dispersion_sources(profile, res)],
+                                  lang=lang, overlays=sel)
+            out.append(KeepTogether([Paragraph(_e(T("report.disp.map", target=sel["name"])), S["p"]),
+                                     _image(_png(fig), 150),
+                                     Paragraph(_e(T("report.disp.map_caption", radius=_fmt(result.szz_m, 0, lang))),
+                                               S["small"])]))
+        except Exception as exc:  # noqa: BLE001 - a drawing problem must not stop the report; say so
+            out.append(Paragraph(_e(T("report.disp.map_failed", error=str(exc)[:200])), S["small"]))
+    if res["unverified"]:
+        out.append(Paragraph(_e(T("report.disp.unverified")), S["warn"]))
+        for u in res["unverified"]:
+            out.append(Paragraph("• " + _e(f"{u['id']}: {T('disp.unv.' + u['id'])}"), S["small"]))
+    for w in res.get("warnings") or []:
+        out.append(Paragraph("– " + _e(w.get("message") or w.get("key")), S["small"]))
+    return out
+
+
+def _dispersion_sources(profile, res) -> list[dict]:
+    ids = {r["id"] for r in res["sources"]}
+    return [{"id": s.id, "lat": s.lat, "lon": s.lon} for s in profile.sources
+            if s.id in ids and s.lat is not None and s.lon is not None]
+
+
+def backgrounds_story(profile, dispersion: dict | None, on, T, S, lang: str) -> list:
+    """6.3: the background values used (dispersion) and stored (Order 286), each with its
+    method, date, validity end and the "reconstructed method" label when it applies."""
+    from ecologis.core.background.store import valid_backgrounds
+
+    used = [] if not dispersion or "error" in dispersion else list(dispersion.get("backgrounds_used") or [])
+    stored = valid_backgrounds(profile, on)
+    if not used and not stored:
+        return []
+    out = [Paragraph(_e(T("report.h.backgrounds")), S["h"])]
+    hdr = ["report.col.substance", "report.bg.col.value", "report.bg.col.origin", "report.bg.col.method",
+           "report.bg.col.date", "report.bg.col.valid_until", "report.bg.col.status"]
+
+    def row(b, name):
+        status = T("report.bg.reconstructed") if b.get("reconstructed") else T("report.bg.normative")
+        if b.get("origin") == "user":
+            status = T("report.bg.user")
+        return [Paragraph(_e(name), S["cell"]), _g(b["value_mg_m3"], lang),
+                Paragraph(_e(T("report.bg.origin." + ("user" if b.get("origin") == "user" else
+                                                      "input" if b.get("origin") == "input" else "stored"))), S["cell"]),
+                Paragraph(_e(b.get("method_ref") or b.get("method") or "—"), S["cell"]),
+                _e(b.get("date") or "—"), _e(b.get("valid_until") or "—"), Paragraph(_e(status), S["cell"])]
+
+    pieces: set[str] = set()
+    if used:
+        rows = [[Paragraph(_e(T(h)), S["cellb"]) for h in hdr]]
+        for b in used:
+            rows.append(row(b, b.get("name") or b["substance"]))
+            pieces |= set(b.get("reconstructed_pieces") or [])
+        out.append(KeepTogether([Paragraph(_e(T("report.bg.used")), S["p"]),
+                                 _table(rows, [38 * mm, 18 * mm, 24 * mm, 36 * mm, 18 * mm, 18 * mm, 22 * mm],
+                                        align_right_from=None)]))
+    if stored:
+        rows = [[Paragraph(_e(T(h)), S["cellb"]) for h in hdr]]
+        for b in stored:
+            name = str(b.get("substance") or "")
+            if b.get("post"):
+                name += f" ({b['post']})"
+            if b.get("gradation"):
+                name += " · " + T("bg.grad." + b["gradation"]) if b["gradation"] in ("calm", "N", "E", "S", "W", "any",
+                                                                                      "wind") else f" · {b['gradation']}"
+            rows.append(row(dict(b, origin="stored"), name))
+            pieces |= set(b.get("reconstructed_pieces") or [])
+        out.append(Spacer(1, 2 * mm))
+        out.append(KeepTogether([Paragraph(_e(T("report.bg.stored")), S["p"]),
+                                 _table(rows, [38 * mm, 18 * mm, 24 * mm, 36 * mm, 18 * mm, 18 * mm, 22 * mm])]))
+    if pieces:
+        out.append(Paragraph(_e(T("bg.warn.reconstructed")), S["warn"]))
+        for pid in sorted(pieces):
+            out.append(Paragraph("• " + _e(f"{pid}: {T('bg.piece.' + pid)}"), S["small"]))
+    return out
 
 
 def write_report(path: str | Path, profile, result, lang: str = "uk", **kw) -> Path:
