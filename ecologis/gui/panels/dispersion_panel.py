@@ -2,16 +2,45 @@
 
 Thin: every number comes from :func:`ecologis.core.dispersion.calculate`; the widget
 only collects the input (the same JSON as ``docs/dispersion/sources.schema.json``),
-shows progress (with Cancel) and the per-source results, and emits
-``resultReady(dict)`` with the GeoJSON layers for the map:
-``{"target", "isolines", "szz_contour", "field_max", "receptors", "result"}``.
+shows progress (with Cancel) and the per-source results.
+
+Signals
+-------
+``resultReady(dict)`` — emitted after a successful calculation with the map layers
+(stable keys; WGS84 lon/lat GeoJSON):
+
+* ``target`` – id of the substance or summation group shown (CAS or name / group id);
+* ``isolines`` – FeatureCollection of MultiLineStrings, ``properties.level`` in shares of
+  ГДК м.р. (background included), ``level_mg_m3``, ``target``; None without a ГДК;
+* ``szz_contour`` – Feature with a MultiPolygon where C + C_ф ≥ 1 ГДК (``geometry`` None
+  when nowhere; ``properties.touches_grid_edge``); None without a ГДК;
+* ``field_max`` – dict ``value_mg_m3``, ``value_with_background_mg_m3``, ``share_gdk``,
+  ``share_gdk_with_background``, ``lat``, ``lon``, ``wind_from_deg``, ``wind_speed_m_s``;
+* ``receptors`` – list of dicts ``id``, ``name``, ``lat``, ``lon``, ``value_mg_m3``,
+  ``value_with_background_mg_m3``, ``share_gdk_with_background``;
+* ``background`` – list of the background values added (substance, value_mg_m3,
+  origin, method, date, valid_until, reconstructed, reconstructed_pieces);
+* ``result`` – the whole :func:`~ecologis.core.dispersion.calculate` result.
+
+``runFailed(list)`` (translated messages) and ``runCancelled()``.
+
+Profile
+-------
+``set_context(profile)`` shows the profile's sources (id, coordinates, height and
+diameter come from the profile and are read-only here), their emissions converted to
+g/s (:func:`ecologis.core.dispersion.profile_input.input_from_profile`), the stored
+backgrounds valid today (column "C_ф", tooltip: method, date, validity,
+"reconstructed") and the receptors.  ``state()`` returns what the profile keeps in
+``extensions["dispersion"]`` (stack parameters, per-substance rates typed here, the
+backgrounds the user entered; never the values derived from the profile);
+``load_state(dict)`` shows such a state.
 """
 
 from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
@@ -20,9 +49,14 @@ from ecologis.i18n import t, translator
 
 # Sources table: one row per source × emission; rows with the same id form one source.
 COLUMNS = ["id", "lat", "lon", "height_m", "diameter_m", "velocity_m_s", "temp_c", "substance", "rate_g_s",
-           "F", "gdk_mr_mg_m3"]
-NUMERIC = {"lat", "lon", "height_m", "diameter_m", "velocity_m_s", "temp_c", "rate_g_s", "F", "gdk_mr_mg_m3"}
+           "F", "gdk_mr_mg_m3", "background_mg_m3"]
+NUMERIC = {"lat", "lon", "height_m", "diameter_m", "velocity_m_s", "temp_c", "rate_g_s", "F", "gdk_mr_mg_m3",
+           "background_mg_m3"}
 SOURCE_FIELDS = ["lat", "lon", "height_m", "diameter_m", "velocity_m_s", "temp_c"]
+EMISSION_FIELDS = ("substance", "rate_g_s", "F", "gdk_mr_mg_m3")
+PROFILE_GEOMETRY = ("lat", "lon", "height_m", "diameter_m")       # the profile's fields, read-only here
+DERIVED_KEYS = ("receptors", "background", "background_provenance", "unassigned_emissions")
+ORIGIN_ROLE = Qt.UserRole + 1          # original cell text of a value derived from the profile
 
 
 def _fmt(x, digits: int = 4) -> str:
@@ -72,6 +106,9 @@ class DispersionPanel(QWidget):
         self._worker: _Worker | None = None
         self._stop = threading.Event()
         self._extra: dict = {}          # input keys the table does not edit (receptors, groups …)
+        self._profile = None
+        self._stored_bg: dict[str, tuple[float, dict]] = {}   # canonical substance -> (value, provenance)
+        self._profile_ids: set[str] = set()
 
         self.A = QDoubleSpinBox()
         self.A.setRange(1, 1000)
@@ -170,14 +207,37 @@ class DispersionPanel(QWidget):
             self._show_result(self.result)
 
     # ------------------------------------------------------------------ input
-    def add_row(self, values: dict | None = None) -> int:
+    def add_row(self, values: dict | None = None, derived: set | None = None) -> int:
+        """Append a row; cells named in ``derived`` come from the profile (their original
+        text is remembered; geometry cells are read-only)."""
         r = self.table.rowCount()
         self.table.insertRow(r)
         values = values or {}
+        derived = derived or set()
         for j, c in enumerate(COLUMNS):
             v = values.get(c)
-            self.table.setItem(r, j, QTableWidgetItem("" if v is None else str(v)))
+            it = QTableWidgetItem("" if v is None else str(v))
+            if c in derived:
+                it.setData(ORIGIN_ROLE, it.text())
+                if c in PROFILE_GEOMETRY:
+                    it.setFlags(it.flags() & ~Qt.ItemIsEditable)
+                    it.setToolTip(t("disp.gui.tip.from_profile"))
+            if c == "background_mg_m3" and v is not None:
+                key = self._canon(values.get("substance")) if values.get("substance") else None
+                stored = self._stored_bg.get(key)
+                if stored is not None and stored[0] == v:
+                    it.setData(ORIGIN_ROLE, it.text())
+                    it.setToolTip(self._background_tip(stored[1]))
+            self.table.setItem(r, j, it)
         return r
+
+    @staticmethod
+    def _background_tip(pv: dict) -> str:
+        tip = t("disp.gui.tip.background", method=pv.get("method") or "—", date=pv.get("date") or "—",
+                valid_until=pv.get("valid_until") or "—")
+        if pv.get("reconstructed"):
+            tip += "\n" + t("disp.gui.tip.reconstructed", pieces=", ".join(pv.get("reconstructed_pieces") or []))
+        return tip
 
     def remove_selected_rows(self) -> None:
         for r in sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True):
@@ -185,6 +245,8 @@ class DispersionPanel(QWidget):
 
     def set_input(self, data: dict) -> None:
         """Show an input dict (schema ``sources.schema.json``) in the editor."""
+        from ecologis.core.dispersion import formulas as fm
+
         self.A.setValue(float(data.get("A", 200)))
         self.eta.setValue(float(data.get("eta", 1)))
         if data.get("ambient_temp_c") is not None:
@@ -193,25 +255,109 @@ class DispersionPanel(QWidget):
         self.directions.setCurrentIndex(i if i >= 0 else 1)
         self.grid_step.setValue(float((data.get("grid") or {}).get("step_m", 0) or 0))
         self.table.setRowCount(0)
+        backgrounds = {self._canon(k): v for k, v in (data.get("background") or {}).items()}
         for s in data.get("sources", []):
             for e in s.get("emissions", []) or [{}]:
                 row = {c: s.get(c) for c in ("id", *SOURCE_FIELDS)}
-                row.update({c: e.get(c) for c in ("substance", "rate_g_s", "F", "gdk_mr_mg_m3")})
-                self.add_row(row)
+                row.update({c: e.get(c) for c in EMISSION_FIELDS})
+                derived = set()
+                if row.get("rate_g_s") is None and e.get("mass_t_per_year") is not None and e.get("hours_per_year"):
+                    # an annual mass of the profile: shown in g/s (core conversion), not stored
+                    row["rate_g_s"] = float(fm.rate_g_s_from_t_per_year(e["mass_t_per_year"], e["hours_per_year"]))
+                    derived |= {"substance", "rate_g_s", "gdk_mr_mg_m3"}
+                if s.get("id") in self._profile_ids:
+                    derived |= set(PROFILE_GEOMETRY)
+                sub = row.get("substance")
+                key = self._canon(sub) if sub else None
+                if key in backgrounds:
+                    row["background_mg_m3"] = backgrounds[key]
+                elif key in self._stored_bg:
+                    row["background_mg_m3"] = self._stored_bg[key][0]
+                self.add_row(row, derived=derived)
         self._extra = {k: v for k, v in data.items()
-                       if k not in ("A", "eta", "ambient_temp_c", "directions", "sources")}
+                       if k not in ("A", "eta", "ambient_temp_c", "directions", "sources", "background",
+                                    "background_provenance")}
+
+    def _canon(self, name) -> str:
+        from ecologis.core.dispersion.inputs import lookup_substance
+        from ecologis.core.dispersion.profile_input import _canon
+
+        return _canon(str(name), lookup_substance)
+
+    # ------------------------------------------------------------------ profile
+    def set_context(self, profile) -> None:
+        """See the profile's sources, emissions, stored backgrounds and receptors.
+
+        The table is rebuilt from the profile merged with the panel's current state, so
+        stack parameters typed here survive a change of the profile (e.g. a source moved
+        on the map)."""
+        from ecologis.core.dispersion.profile_input import input_from_profile
+
+        self._profile = profile
+        if profile is None:
+            self._profile_ids = set()
+            self._stored_bg = {}
+            return
+        current = self.state() if self.table.rowCount() else (profile.extensions or {}).get("dispersion") or {}
+
+        class _View:        # the profile with the panel's state as its dispersion extension
+            sources, emissions, enterprise = profile.sources, profile.emissions, profile.enterprise
+            extensions = dict(profile.extensions or {}, dispersion=current)
+
+        doc = input_from_profile(_View)
+        self._profile_ids = {s.id for s in profile.sources}
+        prov = doc.get("background_provenance") or {}
+        self._stored_bg = {k: (v, prov[k]) for k, v in (doc.get("background") or {}).items()
+                           if prov.get(k, {}).get("origin") == "stored"}
+        user_bg = {k: v for k, v in (doc.get("background") or {}).items() if k not in self._stored_bg}
+        self.set_input(dict(doc, background=user_bg))
+
+    def state(self) -> dict:
+        """What ``profile.extensions["dispersion"]`` keeps: the editor's input without what
+        is derived from the profile (its sources' geometry, emissions from its table, stored
+        backgrounds, receptors)."""
+        data = self._collect(for_state=True)
+        for k in DERIVED_KEYS:
+            if k != "background":
+                data.pop(k, None)
+        return data
+
+    def load_state(self, state: dict) -> None:
+        """Show a saved state (``profile.extensions["dispersion"]``); with a context, merged
+        with the profile."""
+        state = dict(state or {})
+        if self._profile is not None:
+            self.table.setRowCount(0)
+            prof = self._profile
+
+            class _View:
+                sources, emissions, enterprise = prof.sources, prof.emissions, prof.enterprise
+                extensions = dict(prof.extensions or {}, dispersion=state)
+
+            self.set_context(_View)
+            self._profile = prof
+        else:
+            self.set_input(state)
 
     def input_data(self) -> dict:
-        """The editor's content as an input dict (what the profile stores).
+        """The editor's content as a complete input dict (what the calculation gets).
 
         Cells are converted to numbers where possible; anything else is passed as typed
-        so that validation names the source and field."""
+        so that validation names the source and field.  Stored backgrounds keep their
+        provenance (method, date, validity, reconstructed)."""
+        return self._collect(for_state=False)
+
+    def _collect(self, for_state: bool) -> dict:
         sources: dict[str, dict] = {}
+        user_bg: dict[str, float] = {}
+        prov: dict[str, dict] = {}
         for r in range(self.table.rowCount()):
-            cells = {}
+            cells, unchanged = {}, set()
             for j, c in enumerate(COLUMNS):
                 it = self.table.item(r, j)
                 txt = it.text().strip() if it is not None else ""
+                if it is not None and it.data(ORIGIN_ROLE) is not None and it.data(ORIGIN_ROLE) == it.text():
+                    unchanged.add(c)
                 if txt == "":
                     continue
                 if c in NUMERIC:
@@ -226,14 +372,46 @@ class DispersionPanel(QWidget):
             sid = cells.get("id", f"#{r + 1}")
             src = sources.setdefault(sid, {"id": sid, "emissions": []})
             for c in SOURCE_FIELDS:
+                if for_state and c in PROFILE_GEOMETRY and c in unchanged:
+                    continue
                 if c in cells and c not in src:
                     src[c] = cells[c]
-            em = {c: cells[c] for c in ("substance", "rate_g_s", "F", "gdk_mr_mg_m3") if c in cells}
-            if em:
+            em = {c: cells[c] for c in EMISSION_FIELDS if c in cells}
+            from_profile = {"substance", "rate_g_s"} <= unchanged
+            if em and not (for_state and from_profile):
                 src["emissions"].append(em)
+            elif em and from_profile:
+                src.setdefault("_profile_emissions", []).append(em)
+            bg = cells.get("background_mg_m3")
+            sub = cells.get("substance")
+            if sub is not None and bg is not None:
+                key = self._canon(sub)
+                stored = self._stored_bg.get(key)
+                if stored is not None and isinstance(bg, float) and abs(stored[0] - bg) <= 1e-12 * max(1.0, bg):
+                    if not for_state:
+                        user_bg.setdefault(key, stored[0])
+                        prov.setdefault(key, stored[1])
+                elif key not in user_bg or key in prov and prov[key].get("origin") == "stored":
+                    user_bg[key] = bg
+                    prov[key] = {"origin": "user", "method": "user", "date": None, "valid_until": None,
+                                 "reconstructed": False, "reconstructed_pieces": []}
+        for src in sources.values():
+            extra = src.pop("_profile_emissions", [])
+            if src["emissions"] or not for_state:
+                src["emissions"] = src["emissions"] + extra   # a typed rate: the whole list is kept
+            else:
+                src.pop("emissions")            # the profile's emissions are used
         data = dict(self._extra)
         data.update({"A": self.A.value(), "eta": self.eta.value(), "ambient_temp_c": self.ambient.value(),
                      "directions": int(self.directions.currentData()), "sources": list(sources.values())})
+        if user_bg:
+            if for_state:
+                data["background"] = {k: v for k, v in user_bg.items() if prov[k].get("origin") == "user"}
+                if not data["background"]:
+                    data.pop("background")
+            else:
+                data["background"] = user_bg
+                data["background_provenance"] = prov
         if self.grid_step.value() > 0:
             data["grid"] = dict(data.get("grid") or {}, step_m=self.grid_step.value())
         return data
@@ -293,7 +471,8 @@ class DispersionPanel(QWidget):
         self._show_result(res)
         self.resultReady.emit({"target": res["selected_target"], "isolines": res["isolines"],
                                "szz_contour": res["szz_contour"], "field_max": res["field_max"],
-                               "receptors": res["receptors"], "result": res})
+                               "receptors": res["receptors"], "background": res.get("background") or [],
+                               "result": res})
 
     @Slot(list)
     def _on_failed(self, messages: list) -> None:
@@ -323,9 +502,21 @@ class DispersionPanel(QWidget):
                                   value=_fmt(fmx["value_with_background_mg_m3"]),
                                   share=_fmt(share, 3) if share is not None else "—",
                                   lat=f"{fmx['lat']:.5f}", lon=f"{fmx['lon']:.5f}"))
+        notes = []
+        if res.get("backgrounds_used"):
+            items = []
+            for b in res["backgrounds_used"]:
+                item = f"{b.get('name') or b['substance']} {_fmt(b['value_mg_m3'])}"
+                if b.get("reconstructed"):
+                    item += " (" + t("disp.gui.tip.reconstructed",
+                                     pieces=", ".join(b.get("reconstructed_pieces") or [])) + ")"
+                items.append(item)
+            notes.append(t("disp.gui.background_note", items="; ".join(items)))
         if res["unverified"]:
-            self.notice.setText(t("disp.gui.unverified") + "\n" +
-                                "\n".join(f"• {t('disp.unv.' + u['id'])}" for u in res["unverified"]))
+            notes.append(t("disp.gui.unverified") + "\n" +
+                         "\n".join(f"• {t('disp.unv.' + u['id'])}" for u in res["unverified"]))
+        if notes:
+            self.notice.setText("\n".join(notes))
             self.notice.show()
         else:
             self.notice.hide()
