@@ -1,4 +1,7 @@
-"""``ecologis-cli report PROFILE --out FILE.pdf [--lang uk|en]``: the PDF report."""
+"""``ecologis-cli report PROFILE --out FILE.pdf [--lang uk|en] [--date YYYY-MM-DD]``: the PDF report.
+
+``--date`` is the day on which stored background concentrations must be valid (default
+today); it changes only the sections 6.2/6.3 (dispersion and backgrounds)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ def register(sub) -> None:
     p.add_argument("profile", metavar="PROFILE", help=t("io.cli.report.profile"))
     p.add_argument("--out", required=True, metavar="FILE.pdf", help=t("io.cli.report.out"))
     p.add_argument("--lang", choices=("uk", "en"), default=None, help=t("cli.help.lang"))
+    p.add_argument("--date", default=None, metavar="YYYY-MM-DD", help=t("report.cli.date"))
     p.set_defaults(func=run)
 
 
@@ -49,7 +53,14 @@ def load_and_assess(path: str):
 def run(args) -> int:
     from ecologis.report.pdf_report import write_report
 
+    import datetime as dt
+
     lang = args.lang or translator.lang
+    try:
+        on = dt.date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        print(t("report.cli.bad_date", value=args.date), file=sys.stderr)
+        return 2
     got = load_and_assess(args.profile)
     if isinstance(got, int):
         return got
@@ -57,7 +68,7 @@ def run(args) -> int:
     if result.errors:
         print(t("io.cli.report.with_errors", count=len(result.errors)), file=sys.stderr)
     try:
-        write_report(args.out, profile, result, lang)
+        write_report(args.out, profile, result, lang, on=on)
     except OSError as e:
         print(t("io.cli.write_failed", path=args.out, detail=e.strerror or str(e)), file=sys.stderr)
         return 2

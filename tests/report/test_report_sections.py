@@ -83,3 +83,21 @@ def test_invalid_dispersion_input_is_reported_not_fatal(full):
     text = _squash(_text(build_report(q, r, lang="en", on=dt.date(2026, 1, 1))))
     assert _squash("The profile's dispersion input is incomplete or invalid") in text
     assert "T1" in text
+
+
+def test_cli_report_with_date(full, tmp_path, capsys):
+    from ecologis.cli import main
+    from ecologis.io.profile import save_profile
+
+    p, _ = full
+    path = tmp_path / "plant.json"
+    save_profile(p, path)
+    out = tmp_path / "r.pdf"
+    assert main(["report", str(path), "--out", str(out), "--lang", "en", "--date", "2026-01-01"]) == 0
+    flat = _squash(_text(out.read_bytes()))
+    assert "reconstructedmethod" in flat and "2028-06-01" in flat
+    # after the three years the stored background is no longer offered
+    assert main(["report", str(path), "--out", str(out), "--lang", "en", "--date", "2028-06-01"]) == 0
+    assert "2028-06-01" not in _squash(_text(out.read_bytes()))
+    assert main(["report", str(path), "--out", str(out), "--date", "01.01.2026"]) == 2
+    assert "01.01.2026" in capsys.readouterr().err
