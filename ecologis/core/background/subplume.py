@@ -166,7 +166,9 @@ def calculated_from_profile(profile, substance: str, c_own: float | None = None,
     for k in ("background", "background_provenance", "receptors"):
         doc.pop(k, None)
     if not doc.get("sources"):
-        raise BackgroundError("bg.err.dispersion", detail=substance)
+        from ecologis.i18n import t
+
+        raise BackgroundError("bg.err.dispersion", detail=t("disp.err.no_sources"))
     c_max, where, unv = _field_max_of(doc, substance, grid_step_m, directions)
     own_sources = [s for s in doc["sources"] if s.get("own", True) is not False]
     only_own = len(own_sources) == len(doc["sources"])
