@@ -89,12 +89,15 @@ def main(argv=None) -> int:
                 value = json.loads(text) if isinstance(text, str) and text else None
             except ValueError:
                 value = None
-            if isinstance(value, dict) and abs(float(value.get("radius") or 0) - want) < 1e-6 and (value.get("visible") or want == 0):
+            # the zone is drawn: the circle, or (with a site polygon) the buffer instead
+            if isinstance(value, dict) and abs(float(value.get("radius") or 0) - want) < 1e-6 and (
+                    value.get("visible") or value.get("szz") or want == 0):
                 QTimer.singleShot(700, shoot)  # let tiles/fallback background settle
             else:
                 QTimer.singleShot(200, check_circle)
 
-        win.map.run_js("JSON.stringify(window.ecologisMap && window.ecologisMap.getCircle ? window.ecologisMap.getCircle() : null)", got)
+        win.map.run_js("JSON.stringify(window.ecologisMap && window.ecologisMap.getCircle ? "
+                       "Object.assign(window.ecologisMap.getCircle(), {szz: !!window.ecologisMap.getSzz()}) : null)", got)
 
     if win.map is None:
         QTimer.singleShot(500, shoot)

@@ -148,7 +148,7 @@ class ResultsPanel(QGroupBox):
         self.conflicts = QListWidget()
         self.conflicts.setObjectName("conflicts")
         self.conflicts.setWordWrap(True)
-        self.conflicts.setMaximumHeight(90)
+        self.conflicts.setMaximumHeight(64)
         self._conflict_lines: list[str] = []
         row = QHBoxLayout()
         for cap, val in ((self.knp_caption, self.knp_value), (self.cat_caption, self.category_badge),
@@ -668,6 +668,9 @@ class MainWindow(QMainWindow):
             self._schedule_save()
         elif event == "profile_loaded":
             self._load_panel_states()
+            prof = self.wb.profile
+            if self.map is not None and (prof.site or prof.extensions.get("receptors")):
+                self.map.fit_all()          # show the whole site, zone and receptors
 
     def _refresh_all(self) -> None:
         self.retranslate()

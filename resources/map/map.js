@@ -423,7 +423,8 @@
     cursorText: function () { return cursorControl._div ? cursorControl._div.textContent : ''; },
     fitAll: function () {
       var g = L.featureGroup([marker]);
-      if (map.hasLayer(circle)) { g.addLayer(L.circle(circle.getLatLng(), {radius: state.radius})); }
+      // a circle's bounds need a map: take them from the circle drawn on this map
+      if (map.hasLayer(circle)) { g.addLayer(L.rectangle(circle.getBounds())); }
       szzLayer.eachLayer(function (l) { g.addLayer(l); });
       extensions.forEach(function (x) { if (x.bounds) { x.bounds(g); } });
       var b = g.getBounds();
