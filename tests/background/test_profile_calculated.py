@@ -1,7 +1,6 @@
 """§4 background by calculation from a saved profile's OND-86 dispersion, with the own
 contribution excluded by (4.1)/(4.2); storing it and using it in the dispersion."""
 
-import datetime as dt
 import json
 
 import pytest
