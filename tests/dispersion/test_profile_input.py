@@ -83,6 +83,7 @@ def test_stored_background_added_with_provenance():
     assert b["origin"] == "stored" and b["method"] == "default"
     assert b["date"] == "2025-05-01" and b["valid_until"] == "2028-05-01"      # + 3 years (§5.7)
     assert b["reconstructed"] is False
+    assert b["inputs"]["population"] == 100_000                      # the method's inputs travel along
     fm = tg["field_max"]
     assert fm["value_with_background_mg_m3"] == pytest.approx(fm["value_mg_m3"] + 0.05)
     assert res["backgrounds_used"][0]["substance"] == "7446-09-5"

@@ -90,7 +90,7 @@ def provenance_of(row: dict) -> dict:
             "date": row.get("date"), "valid_until": row.get("valid_until"),
             "reconstructed": bool(row.get("reconstructed")),
             "reconstructed_pieces": list(row.get("reconstructed_pieces") or []),
-            "post": row.get("post"), "gradation": row.get("gradation"),
+            "post": row.get("post"), "gradation": row.get("gradation"), "inputs": row.get("inputs") or {},
             "rule": "newest_valid_result_max_over_posts_and_gradations"}
 
 
