@@ -148,7 +148,7 @@ class ResultsPanel(QGroupBox):
         self.conflicts = QListWidget()
         self.conflicts.setObjectName("conflicts")
         self.conflicts.setWordWrap(True)
-        self.conflicts.setMaximumHeight(64)
+        self.conflicts.setMaximumHeight(52)
         self._conflict_lines: list[str] = []
         row = QHBoxLayout()
         for cap, val in ((self.knp_caption, self.knp_value), (self.cat_caption, self.category_badge),
@@ -660,6 +660,7 @@ class MainWindow(QMainWindow):
                 self.unit.blockSignals(False)
             self._schedule_save()
         elif event == "enterprise":
+            self._refresh_dispersion_context()
             self._update_enterprise()
             if self.map is not None:
                 self._push_geo()
@@ -1196,9 +1197,17 @@ class MainWindow(QMainWindow):
         if self.map is not None:
             self.clear_dispersion_overlays()
 
+    def _refresh_dispersion_context(self) -> None:
+        """The dispersion panel follows the profile's geography (a source moved on the map)."""
+        p = self.panel("DispersionPanel")
+        if p is not None and shiboken6.isValid(p) and hasattr(p, "set_context"):
+            p.set_context(self.wb.profile)
+
     def _load_panel_state(self, panel) -> None:
         name = type(panel).__name__
         key = PANEL_STATE_KEYS.get(name)
+        if name == "DispersionPanel" and hasattr(panel, "set_context"):
+            panel.set_context(self.wb.profile)      # sources, emissions, stored backgrounds, receptors
         if key and hasattr(panel, "load_state"):
             st = self.wb.profile.extensions.get(key)
             if isinstance(st, dict) or (st is None and name == "HazardIdentificationPanel"):

@@ -115,10 +115,17 @@ def test_dispersion_state_in_profile(make_window, tmp_path):
     panel = w.open_panel("DispersionPanel")
     if not (hasattr(panel, "state") and hasattr(panel, "load_state")):
         pytest.skip("the dispersion panel has no state()/load_state() yet")
+    panel.A.setValue(180)                    # a value the user typed (not derived from the profile)
     path = tmp_path / "p.json"
     assert w.save_to(path)
     doc = json.loads(path.read_text(encoding="utf-8"))
-    assert doc["extensions"]["dispersion"] == json.loads(json.dumps(panel.state()))
+    saved = doc["extensions"]["dispersion"]
+    assert saved == json.loads(json.dumps(panel.state()))
+    assert saved["A"] == 180
+    w2 = make_window(open_file=str(path), restore=False)
+    p2 = w2.open_panel("DispersionPanel")
+    assert p2.A.value() == 180
+    assert json.loads(json.dumps(p2.state())) == saved
 
 
 def test_background_point_picked_on_map(make_window, h, qtbot):
