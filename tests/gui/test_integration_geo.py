@@ -171,3 +171,30 @@ def test_gis_import_error_changes_nothing(make_window, tmp_path):
     assert not w.import_gis(bad)
     assert seen and seen[-1][0] == "error" and "bad.geojson" in seen[-1][1]["text"]
     assert w.wb.profile.site is None and not w.wb.can_undo()
+
+
+def test_session_restore_shows_site_and_receptors(make_window, tmp_path):
+    path, site = _profile_file(tmp_path)
+    w = make_window(open_file=str(path), restore=False)
+    w.close()                                   # writes the session
+    w2 = make_window()                          # restores it
+    assert w2.wb.profile.site == site
+    assert w2.map.site() == site
+    assert len(w2.map.receptors()) == 2
+    assert len(w2.conflict_lines()) == 1
+
+
+def test_screenshot_of_a_profile_with_a_site(tmp_path):
+    """With a site polygon the circle is replaced by the buffer: --screenshot must still
+    see the zone as drawn and exit 0."""
+    import os
+    import subprocess
+    import sys
+
+    path, _ = _profile_file(tmp_path)
+    out = tmp_path / "shot.png"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QTWEBENGINE_CHROMIUM_FLAGS="--no-sandbox --disable-gpu")
+    r = subprocess.run([sys.executable, "-m", "ecologis.gui", str(path), "--screenshot", str(out), "--timeout", "60"],
+                       env=env, capture_output=True, timeout=120)
+    assert r.returncode == 0, r.stderr.decode(errors="replace")[-2000:]
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
