@@ -744,6 +744,8 @@ class MainWindow(QMainWindow):
         if key == self._geo_pushed:
             return
         self._geo_pushed = key
+        if getattr(self, "_geo_from_map", False):
+            return          # the map already shows this edit (made there): do not redraw under the user
         from ecologis.core.geometry import GeometryError
 
         try:
@@ -765,18 +767,23 @@ class MainWindow(QMainWindow):
     def conflict_lines(self) -> list[str]:
         return self.results.conflict_texts()
 
+    def _map_edit(self, apply) -> None:
+        """An edit made on the map: into the profile (undoable), not drawn back."""
+        self._geo_from_map = True
+        try:
+            apply()
+        finally:
+            self._geo_from_map = False
+
     def _on_site_edited(self, geom: dict) -> None:
-        self._geo_pushed = None
-        self.wb.set_site(geom or None)
+        self._map_edit(lambda: self.wb.set_site(geom or None))
 
     def _on_receptors_edited(self, items: list) -> None:
-        self._geo_pushed = None
-        self.wb.set_receptors([{k: v for k, v in dict(r).items() if k in ("id", "name", "kind", "geometry")}
-                               for r in items])
+        self._map_edit(lambda: self.wb.set_receptors(
+            [{k: v for k, v in dict(r).items() if k in ("id", "name", "kind", "geometry")} for r in items]))
 
     def _on_sources_edited(self, items: list) -> None:
-        self._geo_pushed = None
-        self.wb.set_source_points(items)
+        self._map_edit(lambda: self.wb.set_source_points(items))
 
     def _push_map_state(self) -> None:
         if not self._alive():
