@@ -1119,7 +1119,7 @@ class MainWindow(QMainWindow):
 
     def _maybe_keep_changes(self) -> bool:
         """True when it is fine to replace/close the current work (saved or discarded)."""
-        if not self.wb.dirty:
+        if not self.wb.dirty and not self.panels_changed():
             return True
         ans = self._ask("unsaved")
         if ans == "save":
@@ -1184,16 +1184,33 @@ class MainWindow(QMainWindow):
             path += ".json"
         return self.save_to(path)
 
-    def _store_panel_states(self) -> None:
-        """Put the open panels' state into ``profile.extensions`` (before saving)."""
+    def _stateful_panels(self):
         for dlg in self._panel_dialogs.values():
             panel = getattr(dlg, "panel", None)
             key = PANEL_STATE_KEYS.get(type(panel).__name__)
             if key and hasattr(panel, "state") and shiboken6.isValid(panel):
-                try:
-                    self.wb.profile.extensions[key] = panel.state()
-                except (RuntimeError, ValueError, TypeError, KeyError):
-                    pass
+                yield key, panel
+
+    @staticmethod
+    def _state_text(panel) -> str | None:
+        try:
+            return json.dumps(panel.state(), sort_keys=True, ensure_ascii=False, default=str)
+        except (RuntimeError, ValueError, TypeError, KeyError):
+            return None
+
+    def _store_panel_states(self, baseline: bool = False) -> None:
+        """Put the open panels' state into ``profile.extensions`` (before saving; also
+        into the session so that a restart keeps it)."""
+        for key, panel in self._stateful_panels():
+            text = self._state_text(panel)
+            if text is not None:
+                self.wb.profile.extensions[key] = json.loads(text)
+                if baseline:
+                    panel._saved_state_text = text
+
+    def panels_changed(self) -> bool:
+        """True when an open panel (ОПН, dispersion) was edited since it was loaded or saved."""
+        return any(self._state_text(p) != getattr(p, "_saved_state_text", None) for _k, p in self._stateful_panels())
 
     def _load_panel_states(self) -> None:
         """A new profile was loaded: the open panels show its state."""
@@ -1219,6 +1236,8 @@ class MainWindow(QMainWindow):
             st = self.wb.profile.extensions.get(key)
             if isinstance(st, dict) or (st is None and name == "HazardIdentificationPanel"):
                 panel.load_state(st or {})
+        if key and hasattr(panel, "state"):
+            panel._saved_state_text = self._state_text(panel)
         if name == "BackgroundPanel" and hasattr(panel, "set_stored"):
             from ecologis.core.background.store import stored_results
 
@@ -1241,7 +1260,7 @@ class MainWindow(QMainWindow):
             record_assessment(prof, res)
 
     def save_to(self, path: str | Path) -> bool:
-        self._store_panel_states()
+        self._store_panel_states(baseline=True)
         hist_len = len(self.wb.profile.history)
         self._record_history()
         try:
@@ -1376,6 +1395,7 @@ class MainWindow(QMainWindow):
         }
 
     def save_session(self) -> None:
+        self._store_panel_states()
         write_json_atomic(session_path(), self.session_json())
 
     def _restore_geometry(self, session: dict) -> None:

@@ -242,3 +242,23 @@ def test_session_saved_mid_edit_restores(make_window):
     w2 = make_window()
     assert w2.wb.row_count() == 3
     assert w2.wb.enterprise.edrpou == "12345670"
+
+
+def test_panel_edits_count_as_unsaved_and_survive_the_session(make_window, tmp_path):
+    asked = []
+    w = make_window(demo=True, restore=False, prompt=lambda kind, **kw: asked.append(kind) or "discard")
+    opn = w.open_panel("HazardIdentificationPanel")
+    assert not w.wb.dirty and not w.panels_changed()
+    assert opn.add_event("registration", "2024-05-02")
+    assert w.panels_changed()
+    assert w.file_new()                      # asks before throwing the panel's edit away
+    assert asked == ["unsaved"]
+    # saved → not changed any more; closing keeps the events in the session
+    assert opn.add_event("registration", "2024-05-02")
+    assert w.save_to(tmp_path / "p.json")
+    assert not w.panels_changed()
+    assert opn.add_event("repeated_identification", "2025-01-10")
+    w.close()                                # "discard" the file change; the session keeps it
+    w2 = make_window()
+    opn2 = w2.open_panel("HazardIdentificationPanel")
+    assert [e["date"] for e in opn2.events_model.rows] == ["2024-05-02", "2025-01-10"]
