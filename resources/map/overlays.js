@@ -12,6 +12,9 @@
   function factory(map, api) {
     var tr = api.tr, el = api.el;
     var overlays = {};          // id -> {layer, style, data}
+    // result points (the maximum) above the enterprise's permanent label (tooltip pane 650)
+    map.createPane('ecoResultPoints');
+    map.getPane('ecoResultPoints').style.zIndex = 660;
     var picking = false;
 
     function num(x) {
@@ -63,10 +66,13 @@
         dashArray: style.dashArray || null};
       var layer = L.geoJSON(geojson, {
         pmIgnore: true,
-        style: function () { return path; },
+        style: function (f) {
+          var point = f && f.geometry && (f.geometry.type === 'Point' || f.geometry.type === 'MultiPoint');
+          return point ? {} : path;     // points keep their circle-marker look
+        },
         pointToLayer: function (f, ll) {
-          return L.circleMarker(ll, {radius: 7, color: path.color, weight: 2, fillColor: path.color,
-            fillOpacity: 0.8, pmIgnore: true});
+          return L.circleMarker(ll, {radius: 7, color: '#ffffff', weight: 2, fillColor: path.color,
+            fillOpacity: 0.9, pmIgnore: true, pane: 'ecoResultPoints'});
         },
         onEachFeature: function (f, l) {
           var props = f.properties || {};
