@@ -1225,7 +1225,10 @@ class MainWindow(QMainWindow):
         """The dispersion panel follows the profile's geography (a source moved on the map)."""
         p = self.panel("DispersionPanel")
         if p is not None and shiboken6.isValid(p) and hasattr(p, "set_context"):
+            edited = self._state_text(p) != getattr(p, "_saved_state_text", None)
             p.set_context(self.wb.profile)
+            if not edited:      # what follows from the profile is not an edit of the panel
+                p._saved_state_text = self._state_text(p)
 
     def _load_panel_state(self, panel) -> None:
         name = type(panel).__name__

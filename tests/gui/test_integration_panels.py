@@ -262,3 +262,17 @@ def test_panel_edits_count_as_unsaved_and_survive_the_session(make_window, tmp_p
     w2 = make_window()
     opn2 = w2.open_panel("HazardIdentificationPanel")
     assert [e["date"] for e in opn2.events_model.rows] == ["2024-05-02", "2025-01-10"]
+
+
+def test_dispersion_panel_follows_sources_moved_on_the_map(make_window):
+    w = make_window(demo=True, restore=False)
+    p = w.open_panel("DispersionPanel")
+    assert not w.panels_changed()
+    # a source placed on the map reaches the dispersion panel's context …
+    w.map.bridge.sourcesEdited('[{"id": "S9", "name": "Котельня", "lat": 49.2335, "lon": 28.469}]')
+    assert "S9" in json.dumps(p.input_data(), ensure_ascii=False)
+    # … without counting as an edit of the panel
+    assert not w.panels_changed()
+    w.wb.undo()
+    assert all(s.id != "S9" for s in w.wb.profile.sources)
+    assert not w.wb.dirty and not w.panels_changed()
