@@ -116,7 +116,6 @@ def export_rows(result, lang: str = "uk") -> tuple[list[str], list[list]]:
 def summary_pairs(profile, result, lang: str = "uk") -> list[tuple[str, object]]:
     """(label, value) pairs of the summary sheet; numbers stay numbers."""
     from ecologis import __version__
-    from ecologis.core.knp import FORMULA_TEXT
 
     ent = profile.enterprise
     p = result.preset
@@ -130,7 +129,7 @@ def summary_pairs(profile, result, lang: str = "uk") -> list[tuple[str, object]]
         (t_lang(lang, "io.sum.address"), ent.address),
         (t_lang(lang, "io.sum.coordinates"), coords),
         (t_lang(lang, "io.sum.preset"), f"{p.id} — {pname}"),
-        (t_lang(lang, "io.sum.formula"), FORMULA_TEXT[p.formula]),
+        (t_lang(lang, "io.sum.formula"), t_lang(lang, "formula." + p.formula)),
         (t_lang(lang, "io.sum.duplicates"), t_lang(lang, "io.duplicates." + result.duplicates)),
         (t_lang(lang, "io.sum.knp"), float(result.knp)),
         (t_lang(lang, "io.sum.category"), result.category),

@@ -210,7 +210,6 @@ def build_report(profile, result, lang: str = "uk", dictionary=None, when: datet
     candidate formula was used."""
     from ecologis import __version__
     from ecologis.core.gdk import GDK_KINDS
-    from ecologis.core.knp import FORMULA_TEXT
 
     _register_fonts()
     S = _styles()
@@ -256,7 +255,7 @@ def build_report(profile, result, lang: str = "uk", dictionary=None, when: datet
     # -- 1. methodology -------------------------------------------------------------
     story.append(Paragraph(_e(T("report.h.method")), S["h"]))
     story.append(Paragraph(_e(T("report.method.preset")) + ": <b>" + _e(f"{preset.id} — {pname}") + "</b>", S["p"]))
-    story.append(Paragraph(_e(T("report.method.formula")) + ": " + _e(FORMULA_TEXT[preset.formula])
+    story.append(Paragraph(_e(T("report.method.formula")) + ": " + _e(T("formula." + preset.formula))
                            + "; " + _e(T("report.method.total")), S["p"]))
     story.append(Paragraph(_e(T("report.method.formula_" + preset.formula)), S["small"]))
     story.append(Spacer(1, 3 * mm))

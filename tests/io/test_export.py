@@ -127,7 +127,7 @@ def test_geojson_site_buffer_and_kml(demo, tmp_path):
     assert "Завод <b>&</b> «Ко»" in names                 # markup survives as text
     assert len(root.findall(".//k:Polygon", ns)) == 2
     descs = [d.text for d in root.findall(".//k:Placemark/k:description", ns)]
-    assert descs == ["КНП 1386.187, category III, СЗЗ 300 m"]
+    assert descs == ["KNP 1386.187, category III, SPZ 300 m"]
     (tmp_path / "x.kml").write_bytes(data)
     assert read_layers(tmp_path / "x.kml").szz is not None
 

@@ -122,9 +122,9 @@ def test_errors_and_fallbacks_listed_in_validation_notes(tmp_path):
     r = assess_profile(p)
     text, _ = _text(build_report(p, r, lang="en"))
     flat = _squash(text)
-    assert _squash("Rows with errors, not counted in КНП (2)") in flat
+    assert _squash("Rows with errors, not counted in KNP (2)") in flat
     assert "Невідома" in text and "row 4" in text
-    assert "Fallback ГДК used" in text
+    assert "Fallback MPC used" in text
 
 
 def test_fallback_map_figure_has_scale_bar():
