@@ -187,3 +187,28 @@ def test_run_with_context_reports_background(qtbot, panel):
     assert layers["receptors"][0]["name"] == "School <b>1</b>"
     qtbot.waitUntil(lambda: not panel.is_running(), timeout=10000)
     assert "exclude_own_4_1_4_2" in panel.notice.text()
+
+
+def test_receptor_concentrations_are_listed(qtbot, panel):
+    # Two receptors: one 430 m downwind of the OND-86 Example 1 stack (x_m for SO2, where the
+    # ground-level maximum C_m = 0.19 mg/m³ is reached on the axis), and one 20 km away.
+    import math
+    from pyproj import Geod
+
+    lon1, lat1, _ = Geod(ellps="WGS84").fwd(28.47, 49.23, 90, 430.4)
+    lon2, lat2, _ = Geod(ellps="WGS84").fwd(28.47, 49.23, 90, 20000)
+    data = dict(EX1, receptors=[{"id": "R1", "name": "Школа <b>№1</b>", "lat": lat1, "lon": lon1},
+                                {"id": "R2", "name": "Далеко", "lat": lat2, "lon": lon2}])
+    data["sources"] = [dict(EX1["sources"][0], emissions=[EX1["sources"][0]["emissions"][0]])]
+    panel.set_input(data)
+    with qtbot.waitSignal(panel.resultReady, timeout=60000) as blocker:
+        panel.run_btn.click()
+    recs = {r["id"]: r for r in blocker.args[0]["receptors"]}
+    # at x_m on the plume axis, with the worst direction searched, the value is C_m (0,19 printed)
+    _h.assert_printed(recs["R1"]["value_mg_m3"], "0,19")
+    assert recs["R2"]["value_mg_m3"] < 0.05 * recs["R1"]["value_mg_m3"]
+    qtbot.waitUntil(lambda: not panel.is_running(), timeout=10000)
+    text = panel.notice.text()
+    assert "Школа <b>№1</b>" in text and "Далеко" in text
+    assert panel.notice.textFormat() == Qt.PlainText          # the name shows as text, not markup
+    assert not math.isnan(recs["R1"]["value_with_background_mg_m3"])

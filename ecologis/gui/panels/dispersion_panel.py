@@ -148,13 +148,17 @@ class DispersionPanel(QWidget):
         self.cancel_btn.clicked.connect(self.cancel)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
+        # user text (source and receptor names) is shown as text, never as markup
         self.status = QLabel()
+        self.status.setTextFormat(Qt.PlainText)
         self.status.setWordWrap(True)
         self.errors = QLabel()
+        self.errors.setTextFormat(Qt.PlainText)
         self.errors.setWordWrap(True)
         self.errors.setStyleSheet("color: #b00020;")
         self.errors.hide()
         self.notice = QLabel()
+        self.notice.setTextFormat(Qt.PlainText)
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet("color: #b00020;")
         self.notice.hide()
@@ -503,6 +507,14 @@ class DispersionPanel(QWidget):
                                   share=_fmt(share, 3) if share is not None else "—",
                                   lat=f"{fmx['lat']:.5f}", lon=f"{fmx['lon']:.5f}"))
         notes = []
+        if res.get("receptors"):
+            lines = []
+            for r in res["receptors"]:
+                share = r.get("share_gdk_with_background")
+                lines.append(t("disp.gui.receptor_line", name=r.get("name") or r.get("id") or "—",
+                               value=_fmt(r["value_with_background_mg_m3"]),
+                               share=_fmt(share, 3) if share is not None else "—"))
+            notes.append(t("disp.gui.receptors", target=res["selected_target"]) + "\n" + "\n".join(lines))
         if res.get("backgrounds_used"):
             items = []
             for b in res["backgrounds_used"]:
