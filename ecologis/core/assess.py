@@ -119,6 +119,7 @@ class PreparedTable:
     dictionary_version: int = 0
     _rows_array: np.ndarray | None = None
     _dup_cache: tuple | None = None
+    _dup_issue_cache: tuple | None = None
 
     @property
     def n(self) -> int:
@@ -464,6 +465,22 @@ def _find_duplicate_groups(prep: PreparedTable, idx: np.ndarray) -> list[np.ndar
     return [idx[order[a:b]] for a, b in zip(starts.tolist(), ends.tolist()) if b - a > 1]
 
 
+def _duplicate_issues(prep: PreparedTable, groups: list[np.ndarray], duplicates: str) -> list[Issue]:
+    """The journal entries for duplicate rows (built once per table and policy)."""
+    code = "W_DUPLICATE_SUMMED" if duplicates == DUPLICATES_SUM else "W_DUPLICATE_KEPT"
+    cache = prep._dup_issue_cache
+    if cache is not None and cache[0] is groups and cache[1] == code:
+        return cache[2]
+    rows_arr = prep.rows_array
+    issues = []
+    for members in groups:
+        s = prep.substances[int(members[0])]
+        issues.append(Issue(code, int(rows_arr[members[0]]), "substance",
+                            {"substance": s.name_uk, "substance_en": s.name_en, "rows": RowList(rows_arr[members])}))
+    prep._dup_issue_cache = (groups, code, issues)
+    return issues
+
+
 def compute(prep: PreparedTable, preset: Preset, duplicates: str = DUPLICATES_SUM) -> AssessmentResult:
     """Contributions, КНП, category and СЗЗ for prepared rows (vectorised, no I/O).
 
@@ -507,12 +524,8 @@ def compute(prep: PreparedTable, preset: Preset, duplicates: str = DUPLICATES_SU
     g_contrib = preset.contribution(g_mass, g_gdk, g_a)
     knp = knp_total(g_contrib)
     cat = preset.classify(knp)
-    rows_arr = prep.rows_array
-    code = "W_DUPLICATE_SUMMED" if duplicates == DUPLICATES_SUM else "W_DUPLICATE_KEPT"
-    for members in dup_groups:
-        s = prep.substances[int(members[0])]
-        journal.append(Issue(code, int(rows_arr[members[0]]), "substance",
-                             {"substance": s.name_uk, "substance_en": s.name_en, "rows": RowList(rows_arr[members])}))
+    if dup_groups:
+        journal.extend(_duplicate_issues(prep, dup_groups, duplicates))
     if len(idx) == 0:
         journal.add("W_NO_ROWS", None, None)
     # each row's part of its group's contribution, in proportion to its mass
