@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
+from ecologis.cli.common import load_reference_data
 from ecologis.i18n import t, translator
 
 
@@ -23,17 +24,13 @@ def _fmt(x: float, digits: int = 3) -> str:
 
 def run(args) -> int:
     from ecologis.core.assess import compute, prepare
-    from ecologis.core.dictionary import DictionaryError, load_dictionary
-    from ecologis.core.presets import load_presets
     from ecologis.io.emissions_table import TableReadError, read_emissions
 
     lang = translator.lang
-    try:
-        dictionary = load_dictionary()
-    except DictionaryError as e:
-        print(t("cli.error.file", file=str(e.path), detail=e.detail), file=sys.stderr)
+    loaded = load_reference_data()
+    if loaded is None:
         return 2
-    presets = load_presets()
+    dictionary, presets = loaded
     try:
         table = read_emissions(args.file, dictionary)
     except TableReadError as e:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ecologis.cli.common import load_reference_data
 from ecologis.i18n import t, translator
 
 
@@ -26,8 +27,6 @@ def _bar(done: int, total: int, name: str, width: int = 30) -> str:
 
 
 def run(args) -> int:
-    from ecologis.core.dictionary import DictionaryError, load_dictionary
-    from ecologis.core.presets import load_presets
     from ecologis.io.atomic import atomic_write_bytes
     from ecologis.io.batch import assess_file, batch_files, summary_xlsx_bytes
 
@@ -36,12 +35,10 @@ def run(args) -> int:
     if not folder.is_dir():
         print(t("io.cli.batch.not_dir", path=str(folder)), file=sys.stderr)
         return 2
-    try:
-        dictionary = load_dictionary()
-    except DictionaryError as e:
-        print(t("cli.error.file", file=str(e.path), detail=e.detail), file=sys.stderr)
+    loaded = load_reference_data()
+    if loaded is None:
         return 2
-    presets = load_presets()
+    dictionary, presets = loaded
     files = batch_files(folder)
     out = Path(args.out).resolve()
     files = [f for f in files if f.resolve() != out]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import sys
 
+from ecologis.cli.common import load_reference_data
 from ecologis.i18n import t, translator
 
 
@@ -19,13 +19,11 @@ def register(sub) -> None:
 
 
 def run_search(args) -> int:
-    from ecologis.core.dictionary import DictionaryError, load_dictionary
 
-    try:
-        d = load_dictionary()
-    except DictionaryError as e:
-        print(t("cli.error.file", file=str(e.path), detail=e.detail), file=sys.stderr)
+    loaded = load_reference_data()
+    if loaded is None:
         return 2
+    d = loaded[0]
     lang = translator.lang
     found = d.search(args.text)
     if args.json:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 
+from ecologis.cli.common import load_reference_data
 from ecologis.i18n import t
 
 
@@ -22,16 +23,14 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ecologis.core.dictionary import DictionaryError, load_dictionary
     from ecologis.io.emissions_table import TableReadError
     from ecologis.io.import_rules import ImportRefused, finalize, import_into_profile, plan_import
     from ecologis.io.profile import ProfileError
 
-    try:
-        dictionary = load_dictionary()
-    except DictionaryError as e:
-        print(t("cli.error.file", file=str(e.path), detail=e.detail), file=sys.stderr)
+    loaded = load_reference_data()
+    if loaded is None:
         return 2
+    dictionary = loaded[0]
     mapping = {}
     for m in args.map:
         if "=" not in m:

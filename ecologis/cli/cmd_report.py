@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ecologis.cli.common import load_reference_data
 from ecologis.i18n import t, translator
 
 
@@ -22,19 +23,15 @@ def register(sub) -> None:
 
 def load_and_assess(path: str):
     """(profile, result) or an exit code after printing one clear message."""
-    from ecologis.core.dictionary import DictionaryError, load_dictionary
-    from ecologis.core.presets import load_presets
     from ecologis.io.batch import load_any
     from ecologis.io.emissions_table import TableReadError
     from ecologis.io.profile import ProfileError
     from ecologis.report.pdf_report import assess_profile
 
-    try:
-        dictionary = load_dictionary()
-    except DictionaryError as e:
-        print(t("cli.error.file", file=str(e.path), detail=e.detail), file=sys.stderr)
+    loaded = load_reference_data()
+    if loaded is None:
         return 2
-    presets = load_presets()
+    dictionary, presets = loaded
     try:
         profile, _kind = load_any(Path(path), dictionary)
     except (TableReadError, ProfileError) as e:

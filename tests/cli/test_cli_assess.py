@@ -74,3 +74,17 @@ def test_dictionary_search():
     assert "10102-44-0" in r.stdout and "GN 2.1.6.3492-17" in r.stdout
     rj = cli("dictionary", "search", "nitrogen dioxide", "--json")
     assert json.loads(rj.stdout)[0]["cas"] == "10102-44-0"
+
+
+@pytest.mark.parametrize("command", [["assess", str(DEMO_PROFILE)], ["dictionary", "search", "азот"],
+                                     ["report", str(DEMO_PROFILE), "--out", "x.pdf"]])
+def test_broken_user_dictionary_is_reported_not_overwritten(tmp_path, _isolated_user_dir, command):
+    overlay = _isolated_user_dir / "data" / "user_pollutants.json"
+    overlay.parent.mkdir(parents=True, exist_ok=True)
+    broken = '{"schema_version": 1, "substances": [{"id": "z", "name_uk": "З", "name_en": "Z", "gdk_sd": -2}]}'
+    overlay.write_text(broken, encoding="utf-8")
+    r = cli(*command, cwd=tmp_path)
+    assert r.returncode == 2
+    assert "user_pollutants.json" in r.stderr and "gdk_sd" in r.stderr
+    assert overlay.read_text(encoding="utf-8") == broken
+    assert not (tmp_path / "x.pdf").exists()
