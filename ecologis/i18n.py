@@ -151,3 +151,16 @@ class TranslatedError(Exception):
         if self.file and self.prefix_key:
             return tr(self.prefix_key, file=self.file) + " " + text
         return text
+
+
+def apply_language_option(argv: list[str]) -> None:
+    """Switch to the language named by ``--lang X`` / ``--lang=X`` in a command line.
+
+    Command-line programs call this before building their parsers, so that the help
+    texts are already in that language.
+    """
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv) and argv[i + 1] in LANGUAGES:
+            translator.set_language(argv[i + 1])
+        elif a.startswith("--lang=") and a.split("=", 1)[1] in LANGUAGES:
+            translator.set_language(a.split("=", 1)[1])

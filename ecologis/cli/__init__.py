@@ -14,7 +14,7 @@ import pkgutil
 import sys
 
 from ecologis import __version__
-from ecologis.i18n import LANGUAGES, t, translator
+from ecologis.i18n import LANGUAGES, apply_language_option, t
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,12 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    # The language must be known before the parser's help texts are built.
-    for i, a in enumerate(argv):
-        if a == "--lang" and i + 1 < len(argv) and argv[i + 1] in LANGUAGES:
-            translator.set_language(argv[i + 1])
-        elif a.startswith("--lang=") and a.split("=", 1)[1] in LANGUAGES:
-            translator.set_language(a.split("=", 1)[1])
+    apply_language_option(argv)  # before the parsers' help texts are built
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.reconfigure(encoding="utf-8")

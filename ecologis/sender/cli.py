@@ -26,7 +26,7 @@ import threading
 import time
 from pathlib import Path
 
-from ecologis.i18n import LANGUAGES, t, translator
+from ecologis.i18n import LANGUAGES, apply_language_option, t
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -430,11 +430,7 @@ def cmd_make_test_pki(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    for i, a in enumerate(argv):
-        if a == "--lang" and i + 1 < len(argv) and argv[i + 1] in LANGUAGES:
-            translator.set_language(argv[i + 1])
-        elif a.startswith("--lang=") and a.split("=", 1)[1] in LANGUAGES:
-            translator.set_language(a.split("=", 1)[1])
+    apply_language_option(argv)
     args = build_parser().parse_args(argv)
     from ecologis.sender.model import RecordError
     from ecologis.sender.tls import SenderError
