@@ -164,3 +164,15 @@ def apply_language_option(argv: list[str]) -> None:
             translator.set_language(argv[i + 1])
         elif a.startswith("--lang=") and a.split("=", 1)[1] in LANGUAGES:
             translator.set_language(a.split("=", 1)[1])
+
+
+class KeyedError(TranslatedError):
+    """A :class:`TranslatedError` about no particular file: ``KeyedError(key, **params)``.
+
+    Every keyword, ``file`` included, is a parameter of the message.
+    """
+
+    def __init__(self, key: str, **params):
+        TranslatedError.__init__(self, None, key)
+        self.params = params
+        self.args = (f"{key} {params}",)

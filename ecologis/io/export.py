@@ -27,17 +27,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ecologis.i18n import TranslatedError, t_lang, translator_for
+from ecologis.i18n import KeyedError, t_lang, translator_for
 from ecologis.io.atomic import atomic_write_bytes
 
 FORMATS = ("csv", "xlsx", "json", "geojson", "kml")
 
 
-class ExportError(TranslatedError):
+class ExportError(KeyedError):
     """An export that cannot be made; ``key``/``params`` give the translated reason."""
-
-    def __init__(self, key: str, **params):
-        super().__init__(None, key, **params)
 
 
 # ---------------------------------------------------------------------------------

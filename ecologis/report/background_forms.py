@@ -21,7 +21,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from ecologis.i18n import t_lang
+from ecologis.i18n import KeyedError, t_lang
 from ecologis.io.atomic import atomic_write_bytes
 from ecologis.report.common import FONT_BOLD, e as _e, num, numbered_canvas, paragraph_styles, table
 from ecologis.report.common import register_fonts as _register_fonts
@@ -29,16 +29,8 @@ FORMS = ("request", "annex2", "annex3", "annex5", "annex6")
 GRADS = ("calm", "N", "E", "S", "W")
 
 
-class FormError(ValueError):
-    def __init__(self, key: str, **params):
-        super().__init__(f"{key} {params}")
-        self.key = key
-        self.params = params
-
-    def message(self, lang: str | None = None) -> str:
-        from ecologis.i18n import t
-
-        return t_lang(lang, self.key, **self.params) if lang else t(self.key, **self.params)
+class FormError(KeyedError, ValueError):
+    """A form that cannot be produced; ``key``/``params`` give the translated reason."""
 
 
 def _styles():

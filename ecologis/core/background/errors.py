@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ecologis.i18n import KeyedError
 
-class BackgroundError(ValueError):
+
+class BackgroundError(KeyedError, ValueError):
     """Input that cannot be used; ``key``/``params`` give the translated reason."""
-
-    def __init__(self, key: str, **params):
-        super().__init__(f"{key} {params}")
-        self.key = key
-        self.params = params
-
-    def message(self, lang: str | None = None) -> str:
-        from ecologis.i18n import t, t_lang
-
-        return t_lang(lang, self.key, **self.params) if lang else t(self.key, **self.params)
 
 
 @dataclass(frozen=True)
