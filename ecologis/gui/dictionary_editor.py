@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayou
 
 from ecologis.core.assess import NumberProblem, parse_number
 from ecologis.core.dictionary import GROUPS, Substance, validate_substance_record
+from ecologis.gui.listeners import attach, detach
 from ecologis.gui.models.emissions_model import edit_text, fmt_number
 from ecologis.i18n import t, translator
 from ecologis.workbench import Workbench
@@ -134,22 +135,12 @@ class DictionaryEditor(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(split)
 
-        wb.subscribe(self._on_wb)
-        translator.subscribe(self._on_language)
-        self.destroyed.connect(self._disconnect_static(wb, self._on_wb, self._on_language))
+        attach(self, wb, self._on_wb, self._on_language)
         self.retranslate()
         self.new_entry()
 
-    @staticmethod
-    def _disconnect_static(wb, on_wb, on_lang):
-        def f(*_):
-            wb.unsubscribe(on_wb)
-            translator.unsubscribe(on_lang)
-        return f
-
     def closeEvent(self, ev):
-        self.wb.unsubscribe(self._on_wb)
-        translator.unsubscribe(self._on_language)
+        detach(self.wb, self._on_wb, self._on_language)
         super().closeEvent(ev)
 
     # -- events ---------------------------------------------------------------------

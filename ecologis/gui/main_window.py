@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDoubleSpi
 
 from ecologis.core.model import Enterprise
 from ecologis.core.units import UNITS
+from ecologis.gui.listeners import attach, detach
 from ecologis.gui.models.journal_model import ROW_ROLE as JOURNAL_ROW_ROLE
 from ecologis.gui.models.journal_model import JournalModel
 from ecologis.gui.models.emissions_model import COL, EmissionsModel, EmissionsProxy, fmt_number, qlocale, unit_label
@@ -295,9 +296,7 @@ class MainWindow(QMainWindow):
 
         self._build()
         self._build_menus()
-        self.wb.subscribe(self._on_wb)
-        translator.subscribe(self._on_language)
-        self.destroyed.connect(self._make_detach(self.wb, self._on_wb, self._on_language))
+        attach(self, self.wb, self._on_wb, self._on_language)
 
         # what to show: explicit file / demo / crash recovery / last session / first run demo
         crashed = marker_path().exists() and autosave_path().exists()
@@ -327,13 +326,6 @@ class MainWindow(QMainWindow):
             marker_path().write_text(str(time.time()), encoding="utf-8")
         except OSError:
             pass
-
-    @staticmethod
-    def _make_detach(wb, on_wb, on_lang):
-        def f(*_):
-            wb.unsubscribe(on_wb)
-            translator.unsubscribe(on_lang)
-        return f
 
     # ================================================================== building
     def _build(self) -> None:
@@ -1452,6 +1444,5 @@ class MainWindow(QMainWindow):
         for dlg in list(self._dialogs.values()) + list(self._panel_dialogs.values()):
             dlg.close()
         self.model.detach()
-        self.wb.unsubscribe(self._on_wb)
-        translator.unsubscribe(self._on_language)
+        detach(self.wb, self._on_wb, self._on_language)
         ev.accept()

@@ -11,8 +11,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QGrid
 from ecologis.core.assess import NumberProblem, parse_number
 from ecologis.core.knp import FORMULAS
 from ecologis.core.presets import CATEGORY_LABELS, PresetError, preset_from_dict, validate_preset_dict
+from ecologis.gui.listeners import attach, detach
 from ecologis.gui.models.emissions_model import edit_text
-from ecologis.i18n import t, translator
+from ecologis.i18n import t
 from ecologis.workbench import Workbench
 
 
@@ -93,22 +94,12 @@ class MethodologyDialog(QDialog):
         bl.addWidget(self.btn_close)
         lay.addLayout(bl)
 
-        wb.subscribe(self._on_wb)
-        translator.subscribe(self._on_language)
-        self.destroyed.connect(self._disconnect(wb, self._on_wb, self._on_language))
+        attach(self, wb, self._on_wb, self._on_language)
         self.retranslate()
         self._fill_presets()
 
-    @staticmethod
-    def _disconnect(wb, on_wb, on_lang):
-        def f(*_):
-            wb.unsubscribe(on_wb)
-            translator.unsubscribe(on_lang)
-        return f
-
     def closeEvent(self, ev):
-        self.wb.unsubscribe(self._on_wb)
-        translator.unsubscribe(self._on_language)
+        detach(self.wb, self._on_wb, self._on_language)
         super().closeEvent(ev)
 
     def _on_wb(self, event, data):
