@@ -176,3 +176,17 @@ class KeyedError(TranslatedError):
         TranslatedError.__init__(self, None, key)
         self.params = params
         self.args = (f"{key} {params}",)
+
+
+def format_significant(x, digits: int = 4) -> str:
+    """A number for display with ``digits`` significant digits; "—" for missing or NaN.
+
+    Display only: stored values are never rounded.  Non-numbers are shown as text.
+    """
+    if x is None:
+        return "—"
+    try:
+        xf = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    return "—" if xf != xf else f"{xf:.{digits}g}"

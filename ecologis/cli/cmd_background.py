@@ -22,7 +22,7 @@ import json
 import re
 import sys
 
-from ecologis.i18n import t, translator
+from ecologis.i18n import format_significant, t, translator
 
 
 def register(subparsers) -> None:
@@ -85,16 +85,7 @@ def register(subparsers) -> None:
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
 
-def _g(x, digits: int = 4) -> str:
-    if x is None:
-        return "—"
-    try:
-        xf = float(x)
-    except (TypeError, ValueError):
-        return str(x)
-    if xf != xf:
-        return "—"
-    return f"{xf:.{digits}g}"
+_g = format_significant
 
 
 def _emit(res, as_json: bool, text_fn) -> int:

@@ -14,17 +14,10 @@ from PySide6.QtWidgets import (QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLa
                                QLineEdit, QListWidget, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
 
-from ecologis.i18n import t, translator
+from ecologis.i18n import format_significant, t, translator
 
 
-def _fmt(x, digits: int = 4) -> str:
-    if x is None:
-        return "—"
-    try:
-        xf = float(x)
-    except (TypeError, ValueError):
-        return str(x)
-    return "—" if xf != xf else f"{xf:.{digits}g}"
+_fmt = format_significant
 
 
 def _fill(table: QTableWidget, headers: list[str], rows: list[list]) -> None:

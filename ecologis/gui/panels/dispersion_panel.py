@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayo
                                QLineEdit, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
-from ecologis.i18n import t, translator
+from ecologis.i18n import format_significant, t, translator
 
 # Sources table: one row per source × emission; rows with the same id form one source.
 COLUMNS = ["id", "lat", "lon", "height_m", "diameter_m", "velocity_m_s", "temp_c", "substance", "rate_g_s",
@@ -59,10 +59,7 @@ DERIVED_KEYS = ("receptors", "background", "background_provenance", "unassigned_
 ORIGIN_ROLE = Qt.UserRole + 1          # original cell text of a value derived from the profile
 
 
-def _fmt(x, digits: int = 4) -> str:
-    if x is None:
-        return "—"
-    return f"{x:.{digits}g}" if isinstance(x, float) else str(x)
+_fmt = format_significant
 
 
 class _Worker(QObject):
