@@ -113,8 +113,7 @@ def test_opn_events_and_background_results_kept_in_profile(make_window, tmp_path
 def test_dispersion_state_in_profile(make_window, tmp_path):
     w = make_window(demo=True, restore=False)
     panel = w.open_panel("DispersionPanel")
-    if not (hasattr(panel, "state") and hasattr(panel, "load_state")):
-        pytest.skip("the dispersion panel has no state()/load_state() yet")
+    assert hasattr(panel, "state") and hasattr(panel, "load_state")
     panel.A.setValue(180)                    # a value the user typed (not derived from the profile)
     path = tmp_path / "p.json"
     assert w.save_to(path)
