@@ -190,3 +190,42 @@ def format_significant(x, digits: int = 4) -> str:
     except (TypeError, ValueError):
         return str(x)
     return "—" if xf != xf else f"{xf:.{digits}g}"
+
+
+# argparse's own messages (help headings, usage errors) are gettext strings; these keys
+# give them in the current language so the command-line help is not half English.
+_ARGPARSE_KEYS = {
+    "usage: ": "argparse.usage",
+    "positional arguments": "argparse.positional",
+    "options": "argparse.options",
+    "show this help message and exit": "argparse.help",
+    "show program's version number and exit": "argparse.version",
+    "%(prog)s: error: %(message)s\n": "argparse.error",
+    "the following arguments are required: %s": "argparse.required",
+    "invalid choice: %(value)r (choose from %(choices)s)": "argparse.invalid_choice",
+    "unrecognized arguments: %s": "argparse.unrecognized",
+    "expected one argument": "argparse.expected_one",
+    "argument %(argument_name)s: %(message)s": "argparse.argument",
+    "invalid %(type)s value: %(value)r": "argparse.invalid_value",
+    "one of the arguments %s is required": "argparse.one_required",
+    "not allowed with argument %s": "argparse.not_allowed",
+    "ambiguous option: %(option)s could match %(matches)s": "argparse.ambiguous",
+}
+
+
+def localize_argparse() -> None:
+    """Route argparse's built-in messages through the locales (idempotent)."""
+    import argparse
+
+    if getattr(argparse, "_ecologis_localized", False):
+        return
+
+    def gettext(message: str) -> str:
+        key = _ARGPARSE_KEYS.get(message)
+        if key is None:
+            return message
+        text = translator.strings(translator.lang).get(key)
+        return message if text is None else text
+
+    argparse._ = gettext
+    argparse._ecologis_localized = True

@@ -14,7 +14,7 @@ import pkgutil
 import sys
 
 from ecologis import __version__
-from ecologis.i18n import LANGUAGES, apply_language_option, t
+from ecologis.i18n import LANGUAGES, apply_language_option, localize_argparse, t
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     apply_language_option(argv)  # before the parsers' help texts are built
+    localize_argparse()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.reconfigure(encoding="utf-8")

@@ -15,9 +15,11 @@ import os
 import sys
 
 
-def _parser():
-    from ecologis.i18n import LANGUAGES, t
+def _parser(argv=None):
+    from ecologis.i18n import LANGUAGES, apply_language_option, localize_argparse, t
 
+    apply_language_option(list(sys.argv[1:] if argv is None else argv))
+    localize_argparse()
     p = argparse.ArgumentParser(prog="ecologis", description=t("gui.cli.description"))
     p.add_argument("file", nargs="?", help=t("gui.cli.file"))
     p.add_argument("--demo", action="store_true", help=t("gui.cli.demo"))
@@ -36,7 +38,7 @@ def _prepare_qt_env(offscreen: bool) -> None:
 
 
 def main(argv=None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser(argv).parse_args(argv)
     _prepare_qt_env(bool(args.screenshot))
     from PySide6.QtCore import QCoreApplication, Qt, QTimer
     from PySide6.QtWidgets import QApplication

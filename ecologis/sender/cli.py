@@ -26,7 +26,7 @@ import threading
 import time
 from pathlib import Path
 
-from ecologis.i18n import LANGUAGES, apply_language_option, t
+from ecologis.i18n import LANGUAGES, apply_language_option, localize_argparse, t
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -431,6 +431,7 @@ def cmd_make_test_pki(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     apply_language_option(argv)
+    localize_argparse()
     args = build_parser().parse_args(argv)
     from ecologis.sender.model import RecordError
     from ecologis.sender.tls import SenderError

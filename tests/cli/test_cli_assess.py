@@ -88,3 +88,14 @@ def test_broken_user_dictionary_is_reported_not_overwritten(tmp_path, _isolated_
     assert "user_pollutants.json" in r.stderr and "gdk_sd" in r.stderr
     assert overlay.read_text(encoding="utf-8") == broken
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_help_and_usage_errors_in_the_chosen_language():
+    uk = cli("assess", "--help")
+    assert uk.returncode == 0
+    assert "використання:" in uk.stdout and "показати цю довідку" in uk.stdout
+    assert "show this help" not in uk.stdout and "usage:" not in uk.stdout
+    err = cli("assess")
+    assert err.returncode == 2 and "потрібні аргументи: file" in err.stderr
+    en = cli("--lang", "en", "assess")
+    assert "the following arguments are required: file" in en.stderr
