@@ -53,7 +53,12 @@ class Preset:
     assumed_class_when_missing: int | None = 3
     dominant_cumulative_share: float = 0.5
     source: str = ""
+    source_uk: str = ""
     builtin: bool = False
+
+    def source_text(self, lang: str = "uk") -> str:
+        """The preset's source citation in ``lang`` (English when no Ukrainian text exists)."""
+        return self.source_uk if lang == "uk" and self.source_uk else self.source
 
     # -- derived ------------------------------------------------------------------
     def a_array(self) -> np.ndarray:
@@ -80,6 +85,8 @@ class Preset:
             "dominant_cumulative_share": self.dominant_cumulative_share,
             "source": self.source,
         }
+        if self.source_uk:
+            d["source_uk"] = self.source_uk
         if self.name_key:
             d["name_key"] = self.name_key
         if self.name:
@@ -161,7 +168,7 @@ def preset_from_dict(d: dict, builtin: bool = False) -> Preset:
         name_key=d.get("name_key"), name=d.get("name"),
         assumed_class_when_missing=d.get("assumed_class_when_missing", 3),
         dominant_cumulative_share=float(d.get("dominant_cumulative_share", 0.5)),
-        source=d.get("source", ""), builtin=builtin,
+        source=d.get("source", ""), source_uk=d.get("source_uk", ""), builtin=builtin,
     )
 
 

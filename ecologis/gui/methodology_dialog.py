@@ -13,7 +13,7 @@ from ecologis.core.knp import FORMULAS
 from ecologis.core.presets import CATEGORY_LABELS, PresetError, preset_from_dict, validate_preset_dict
 from ecologis.gui.listeners import attach, detach
 from ecologis.gui.models.emissions_model import edit_text
-from ecologis.i18n import t
+from ecologis.i18n import t, translator
 from ecologis.workbench import Workbench
 
 
@@ -165,7 +165,8 @@ class MethodologyDialog(QDialog):
             self.min_edits[i].setText("" if c is None or c["min"] is None else edit_text(c["min"]))
             self.radius_edits[i].setText("" if c is None else edit_text(c["radius_m"]))
         self._on_cat_v(self.cat_v.isChecked())
-        self.source.setText(d.get("source", ""))
+        uk_source = d.get("source_uk") if translator.lang == "uk" else None
+        self.source.setText(uk_source or d.get("source", ""))
         self.error.clear()
 
     def _on_cat_v(self, on: bool) -> None:

@@ -280,8 +280,8 @@ def build_report(profile, result, lang: str = "uk", dictionary=None, when: datet
         story.append(Paragraph(_e(T("report.method.assumed_class", cls=preset.assumed_class_when_missing)), S["small"]))
     story.append(Paragraph(_e(T("report.method.gdk_rule")), S["small"]))
     story.append(Paragraph(_e(T("report.method.duplicates." + result.duplicates)), S["small"]))
-    if preset.source:
-        story.append(Paragraph(_e(T("report.method.source")) + ": " + _e(preset.source), S["small"]))
+    if preset.source_text(lang):
+        story.append(Paragraph(_e(T("report.method.source")) + ": " + _e(preset.source_text(lang)), S["small"]))
 
     # -- 2. inputs -------------------------------------------------------------------
     prep = result.prepared

@@ -104,3 +104,12 @@ def test_power_and_linear_formulas_by_hand():
     pw = compute(prepare(em, d), get_preset("knp-power"))
     assert lin.knp == pytest.approx(6.8, rel=1e-15)
     assert pw.knp == pytest.approx(math.exp(1.7 * math.log(4.0)), rel=1e-14)
+
+
+def test_presets_name_their_source_in_both_languages():
+    for pid in ("ecologis-2025", "knp-power"):
+        p = get_preset(pid)
+        assert "thesis" in p.source or "1987" in p.source
+        assert p.source_text("uk") != p.source_text("en")
+        assert any(ch in p.source_text("uk") for ch in "ієїґ")
+    assert "10^6" in get_preset("knp-power").source_text("uk")  # the 1987 threshold difference is stated

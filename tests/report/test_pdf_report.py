@@ -57,6 +57,7 @@ def test_uk_report_contains_results_and_every_substance(demo, pdf_uk):
         assert heading in text
     assert "K_i = a(c_i) · M_i / ГДК_i" in text        # the formula of the preset used
     assert "ecologis-2025" in text
+    assert "Дипломна робота (ВНТУ, 2025)" in text      # the preset's source, in the report's language
 
 
 def test_en_report(demo):
