@@ -402,7 +402,10 @@ class MainWindow(QMainWindow):
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.Interactive)
         hh.setStretchLastSection(True)
-        hh.resizeSection(COL["substance"], 260)
+        # default widths so that contribution and share are visible without scrolling
+        for name, width in (("substance", 196), ("mass", 86), ("unit", 62), ("gdk", 78), ("gdk_kind", 72),
+                            ("class", 44), ("a", 34), ("contribution", 100), ("share", 66)):
+            hh.resizeSection(COL[name], width)
         vh = self.table.verticalHeader()
         vh.setSectionResizeMode(QHeaderView.Fixed)   # no per-row size queries (1,000+ rows)
         vh.setDefaultSectionSize(24)
@@ -455,7 +458,7 @@ class MainWindow(QMainWindow):
         self.split_top.setObjectName("splitTop")
         self.split_top.addWidget(self.tabs)
         self.split_top.addWidget(self.map if self.map is not None else self.map_placeholder)
-        self.split_top.setSizes([760, 640])
+        self.split_top.setSizes([800, 600])
         self.split_bottom = QSplitter(Qt.Horizontal)
         self.split_bottom.setObjectName("splitBottom")
         self.split_bottom.addWidget(self.results)
