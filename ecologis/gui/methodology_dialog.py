@@ -45,6 +45,8 @@ class MethodologyDialog(QDialog):
         self.radius_edits = [QLineEdit() for _ in CATEGORY_LABELS]
         self.cat_v = QCheckBox()
         self.cat_v.toggled.connect(self._on_cat_v)
+        self.assumed = QComboBox()          # class assumed for substances without one, or none
+        self.share_edit = QLineEdit()       # cumulative share that names dominant substances
         self.error = QLabel()
         self.error.setObjectName("inlineError")
         self.error.setWordWrap(True)
@@ -82,6 +84,9 @@ class MethodologyDialog(QDialog):
             grid.addWidget(self.radius_edits[i], i + 1, 2)
         form.addRow(grid)
         form.addRow(self.cat_v)
+        self.lbl_assumed, self.lbl_share = QLabel(), QLabel()
+        form.addRow(self.lbl_assumed, self.assumed)
+        form.addRow(self.lbl_share, self.share_edit)
         form.addRow(self.source)
 
         lay = QVBoxLayout(self)
@@ -124,6 +129,16 @@ class MethodologyDialog(QDialog):
         self.lbl_min.setText(t("gui.method.threshold"))
         self.lbl_radius.setText(t("gui.method.radius"))
         self.cat_v.setText(t("gui.method.category_v"))
+        self.lbl_assumed.setText(t("gui.method.assumed"))
+        self.lbl_share.setText(t("gui.method.share"))
+        cur_assumed = self.assumed.currentIndex()
+        self.assumed.blockSignals(True)
+        self.assumed.clear()
+        self.assumed.addItem(t("gui.method.assumed.exclude"), 0)   # 0: no class assumed
+        for c in (1, 2, 3, 4):
+            self.assumed.addItem(t("gui.method.assumed.class", cls=c), c)
+        self.assumed.setCurrentIndex(max(0, cur_assumed))
+        self.assumed.blockSignals(False)
         self.btn_save.setText(t("gui.method.save"))
         self.btn_close.setText(t("gui.close"))
         cur = self.formula.currentData()
@@ -165,6 +180,8 @@ class MethodologyDialog(QDialog):
             self.min_edits[i].setText("" if c is None or c["min"] is None else edit_text(c["min"]))
             self.radius_edits[i].setText("" if c is None else edit_text(c["radius_m"]))
         self._on_cat_v(self.cat_v.isChecked())
+        self.assumed.setCurrentIndex(max(0, self.assumed.findData(d.get("assumed_class_when_missing") or 0)))
+        self.share_edit.setText(edit_text(d.get("dominant_cumulative_share", 0.5)))
         uk_source = d.get("source_uk") if translator.lang == "uk" else None
         self.source.setText(uk_source or d.get("source", ""))
         self.error.clear()
@@ -181,15 +198,14 @@ class MethodologyDialog(QDialog):
             last = i == n - 1
             cats.append({"label": CATEGORY_LABELS[i], "min": None if last else _num(self.min_edits[i].text()),
                          "radius_m": _num(self.radius_edits[i].text())})
-        base = self.wb.presets.get(self.preset_combo.currentData())
         return {
             "id": self.id_edit.text().strip(),
             "name": self.name_edit.text().strip() or None,
             "formula": self.formula.currentData(),
             "a": {str(c): _num(self.a_edits[c].text()) for c in (1, 2, 3, 4)},
             "categories": cats,
-            "assumed_class_when_missing": base.assumed_class_when_missing if base else 3,
-            "dominant_cumulative_share": base.dominant_cumulative_share if base else 0.5,
+            "assumed_class_when_missing": self.assumed.currentData() or None,
+            "dominant_cumulative_share": _num(self.share_edit.text()),
             "source": t("gui.method.user_source"),
         }
 

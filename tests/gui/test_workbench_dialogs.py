@@ -3,6 +3,8 @@
 import json
 import math
 
+import pytest
+
 from PySide6.QtCore import Qt
 
 from ecologis.gui.models.emissions_model import COL
@@ -132,6 +134,36 @@ def test_methodology_dialog(make_window, qtbot, h):
     assert w.results.category_badge.text() == "III"
     w.act_undo.trigger()
     assert w.wb.preset_id == "knp-power"
+
+
+def test_methodology_dialog_edits_class_policy_and_dominance_share(make_window, qtbot):
+    from ecologis.core.model import Emission
+
+    w = make_window()
+    w.wb.delete_rows(range(w.wb.row_count()))
+    # methane has no hazard class in the dictionary (SanPiN table 1.2 gives ОБРВ 50 only);
+    # NO2: class 3, ГДК с.д. 0.04.  Linear: CH4 assumed class 3 → 1.0·100/50 = 2; NO2 1.0·4/0.04 = 100.
+    w.wb.add_rows([Emission("Метан", 100.0), Emission("Азоту діоксид", 4.0)])
+    assert w.wb.result.knp == pytest.approx(102.0)
+    dlg = w.open_methodology()
+    dlg.preset_combo.setCurrentIndex(dlg.preset_combo.findData("ecologis-2025"))
+    assert dlg.assumed.currentData() == 3 and dlg.share_edit.text() in ("0.5", "0,5")
+    dlg.id_edit.setText("strict")
+    dlg.assumed.setCurrentIndex(dlg.assumed.findData(0))      # exclude class-less substances
+    dlg.share_edit.setText("0,99")
+    qtbot.mouseClick(dlg.btn_save, Qt.LeftButton)
+    assert dlg.error.text() == ""
+    p = w.wb.presets["strict"]
+    assert p.assumed_class_when_missing is None and p.dominant_cumulative_share == 0.99
+    assert w.wb.preset_id == "strict"
+    assert w.wb.result.knp == pytest.approx(100.0)           # methane excluded, with a warning
+    assert "W_CLASS_MISSING" in w.wb.result.journal.codes()
+    # methane is excluded, so NO2 alone is 100 % of KNP and the only dominant substance
+    assert [s.cas for s in w.wb.result.dominant_substances()] == ["10102-44-0"]
+    dlg.share_edit.setText("1.5")
+    dlg.id_edit.setText("bad")
+    qtbot.mouseClick(dlg.btn_save, Qt.LeftButton)
+    assert t("preset.err.share", value=1.5) in dlg.error.text() and "bad" not in w.wb.presets
 
 
 def test_broken_user_dictionary_is_reported_and_kept(make_window, qtbot):
