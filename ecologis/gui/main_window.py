@@ -57,6 +57,8 @@ OVERLAY_STYLES = {
                     "legend": "map.overlay.szz_contour", "popup": "map.overlay.szz_contour_popup"},
     "field_max": {"color": "#b71c1c", "point": True, "legend": "map.overlay.field_max",
                   "popup": "map.overlay.field_max_popup"},
+    "receptor_values": {"color": "#e65100", "point": True, "legend": "map.overlay.receptor_values",
+                        "popup": "map.overlay.receptor_value_popup"},
 }
 
 
@@ -1023,6 +1025,14 @@ class MainWindow(QMainWindow):
                      "value": fmax.get("value_with_background_mg_m3")}
             point = {"type": "Feature", "properties": props,
                      "geometry": {"type": "Point", "coordinates": [fmax["lon"], fmax["lat"]]}}
+        receptors = [
+            {"type": "Feature",
+             "properties": {"name": r.get("name") or r.get("id") or "", "target": data.get("target") or "",
+                            "value": r.get("value_with_background_mg_m3"), "share": r.get("share_gdk_with_background")},
+             "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]}}
+            for r in (data.get("receptors") or []) if r.get("lat") is not None and r.get("lon") is not None]
+        self.map.set_overlay("receptor_values", {"type": "FeatureCollection", "features": receptors} if receptors else None,
+                             OVERLAY_STYLES["receptor_values"])
         self.map.set_overlay("isolines", data.get("isolines") or None, OVERLAY_STYLES["isolines"])
         self.map.set_overlay("szz_contour", szz, OVERLAY_STYLES["szz_contour"])
         self.map.set_overlay("field_max", point, OVERLAY_STYLES["field_max"])

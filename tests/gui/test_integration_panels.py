@@ -36,6 +36,25 @@ def _result(target="NO2"):
             "receptors": [], "result": {}}
 
 
+def test_receptor_concentrations_drawn_with_their_values(make_window, h, qtbot):
+    w = make_window(demo=True, restore=False)
+    h.wait_map(w)
+    res = _result()
+    res["receptors"] = [{"id": "R1", "name": "Школа <b>1</b>", "lat": LAT0 + 0.002, "lon": LON0,
+                         "value_mg_m3": 0.1, "value_with_background_mg_m3": 0.15, "share_gdk_with_background": 0.75}]
+    w.show_dispersion(res)
+    qtbot.waitUntil(lambda: "receptor_values" in _overlays(h, w), timeout=10000)
+    assert _overlays(h, w)["receptor_values"]["features"] == 1
+    text = h.run_js(w, """(function(){ var out = '';
+        window.ecologisMap.map.eachLayer(function(l){ if (l.getPopup && l.getPopup() && l instanceof L.CircleMarker) {
+            l.openPopup(); var t = l.getPopup().getElement().textContent; if (t.indexOf('Школа') >= 0) { out = t; } } });
+        return out; })()""")
+    # values from the dispersion result: 0.75 of ГДК м.р., 0.15 mg/m³, Ukrainian decimal comma; the name as text
+    assert "Школа <b>1</b>: 0,75 ГДК м.р. (0,15 мг/м³" in text
+    w.show_dispersion({})
+    qtbot.waitUntil(lambda: "receptor_values" not in _overlays(h, w), timeout=10000)
+
+
 def _overlays(h, w):
     return json.loads(h.run_js(w, "JSON.stringify(window.ecologisMap.getOverlays())"))
 
