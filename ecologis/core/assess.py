@@ -20,7 +20,7 @@ from ecologis.core.knp import FORMULA_TEXT, knp_total
 from ecologis.core.model import Emission
 from ecologis.core.presets import Preset
 from ecologis.core.units import UnitError, parse_unit, to_t_per_year
-from ecologis.core.validation import FieldNames, Issue, Journal
+from ecologis.core.validation import Issue, Journal, Terms
 
 DUPLICATES_SUM = "sum"
 DUPLICATES_KEEP = "keep"
@@ -260,7 +260,7 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
             in_mr[i] = over["gdk_mr"]
         row_values[i] = bool(over) or class_from_row
         if row_values[i] and ok:
-            journal.add("I_ROW_VALUES", row, None, fields=FieldNames(sorted([*over] + (["hazard_class"] if class_from_row else []))))
+            journal.add("I_ROW_VALUES", row, None, fields=Terms("field.", sorted([*over] + (["hazard_class"] if class_from_row else []))))
         keys.append((sub.id if sub else f"?{i}", over.get("gdk_sd"), over.get("gdk_mr"), klass if class_from_row else None))
     if n:
         conv = to_t_per_year(np.where(valid, raw_mass, 0.0), raw_unit, raw_hours)
@@ -283,7 +283,7 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
             if not given_bad[i]:
                 journal.add("W_GDK_MISSING", rows[i], "gdk", substance=subs[i].name_uk if subs[i] else "", substance_en=subs[i].name_en if subs[i] else "")
         elif kind[i] in (1, 2, 3):
-            journal.add("I_GDK_FALLBACK", rows[i], "gdk", kind=GDK_KINDS[kind[i]], value=gdk[i])
+            journal.add("I_GDK_FALLBACK", rows[i], "gdk", kind=Terms("gdk_kind.", (GDK_KINDS[kind[i]],)), value=gdk[i])
     uniq: dict[tuple, int] = {}
     dup_key = np.array([uniq.setdefault(k, len(uniq)) for k in keys], dtype=np.int64)
     return PreparedTable(rows, list(emissions), subs, mass_t, gdk, kind, basis.astype(np.int8), hclass,
@@ -309,6 +309,7 @@ class AssessmentResult:
     prepared: PreparedTable
     g_first: np.ndarray
     g_inverse: np.ndarray | None     # row (among included) → group; None when one row per group
+    included: np.ndarray             # the row indices counted in the sum (ascending)
     g_mass: np.ndarray
     g_gdk: np.ndarray
     g_kind: np.ndarray
@@ -353,20 +354,7 @@ class AssessmentResult:
         """The table row numbers counted in group ``g``."""
         if self.g_inverse is None:
             return [self.prepared.rows[int(self.g_first[g])]]
-        idx = np.flatnonzero(self._included())
-        return [self.prepared.rows[int(i)] for i in idx[self.g_inverse == g]]
-
-    def _included(self) -> np.ndarray:
-        mask = np.zeros(self.prepared.n, dtype=bool)
-        if self.g_inverse is None:
-            mask[self.g_first] = True
-        else:
-            p = self.prepared
-            k = p.hazard_class
-            if self.preset.assumed_class_when_missing is not None:
-                k = np.where(k == 0, self.preset.assumed_class_when_missing, k)
-            mask = p.valid & (p.gdk_kind != KIND_NONE) & (k > 0)
-        return mask
+        return [self.prepared.rows[int(i)] for i in self.included[self.g_inverse == g]]
 
     def substance(self, g: int) -> Substance:
         return self.prepared.substances[int(self.g_first[g])]
@@ -545,7 +533,7 @@ def compute(prep: PreparedTable, preset: Preset, duplicates: str = DUPLICATES_SU
         dominant = top[: min(k, len(top))].tolist()
     return AssessmentResult(
         knp=knp, category=cat.label, szz_m=cat.radius_m, preset=preset, prepared=prep,
-        g_first=g_first, g_inverse=inv, g_mass=g_mass, g_gdk=g_gdk, g_kind=g_kind, g_class=g_class,
+        g_first=g_first, g_inverse=inv, included=idx, g_mass=g_mass, g_gdk=g_gdk, g_kind=g_kind, g_class=g_class,
         g_a=g_a, g_contribution=g_contrib, row_contribution=row_contrib,
         dominant=dominant, journal=journal, duplicates=duplicates,
     )

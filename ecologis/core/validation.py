@@ -12,11 +12,17 @@ from dataclasses import dataclass, field as dc_field
 ERROR, WARNING, INFO = "error", "warning", "info"
 
 
-class FieldNames(tuple):
-    """Field identifiers in a message parameter; shown translated (``field.<id>``)."""
+class Terms(tuple):
+    """Identifiers in a message parameter, shown translated as ``prefix + id``
+    (e.g. ``Terms("field.", ["gdk_sd"])`` → "ГДК с.д."), joined by commas."""
+
+    def __new__(cls, prefix: str, ids):
+        obj = super().__new__(cls, ids)
+        obj.prefix = prefix
+        return obj
 
     def render(self, tr) -> str:
-        return ", ".join(tr("field." + f) for f in self)
+        return ", ".join(tr(self.prefix + i) for i in self)
 
 # code -> severity.  The message key is "val." + code.
 CODES = {
@@ -70,7 +76,7 @@ class Issue:
         from ecologis.i18n import translator_for
 
         tr = translator_for(lang)
-        params = {k: (v.render(tr) if isinstance(v, FieldNames) else v) for k, v in self.params.items()}
+        params = {k: (v.render(tr) if isinstance(v, Terms) else v) for k, v in self.params.items()}
         return tr(self.key, **params)
 
     def located_message(self, lang: str | None = None) -> str:

@@ -49,6 +49,10 @@ def test_fallback_provenance_and_excluded_substance_warning():
     assert r.knp == pytest.approx(20.45, abs=1e-12)
     fallbacks = sorted(i.row for i in r.journal if i.code == "I_GDK_FALLBACK")
     assert fallbacks == [2, 3, 4]
+    # the standard used is named in the user's language, not by its identifier
+    note = [i for i in r.journal if i.code == "I_GDK_FALLBACK" and i.row == 2][0]
+    assert "м.р." in note.message("uk") and "one-time" in note.message("en")
+    assert " mr " not in note.message("uk") + note.message("en")
 
 
 def test_row_override_is_input_and_nonpositive_is_excluded():
