@@ -143,7 +143,14 @@ class TranslatedError(Exception):
         self.params = params
 
     def message_params(self, tr, lang: str | None) -> dict:
-        return {k: (v.message(lang) if callable(getattr(v, "message", None)) else v) for k, v in self.params.items()}
+        def render(v):
+            if callable(getattr(v, "render", None)):      # e.g. core.validation.Terms
+                return v.render(tr)
+            if callable(getattr(v, "message", None)):     # a nested translated error
+                return v.message(lang)
+            return v
+
+        return {k: render(v) for k, v in self.params.items()}
 
     def message(self, lang: str | None = None) -> str:
         tr = translator_for(lang)

@@ -18,6 +18,7 @@ from ecologis.core.dictionary import Dictionary, Substance
 from ecologis.core.gdk import GDK_KINDS, KIND_INPUT, KIND_NONE, effective_gdk
 from ecologis.core.knp import FORMULA_TEXT, knp_total
 from ecologis.core.model import Emission
+from ecologis.core.numbers import NumberProblem, parse_number  # noqa: F401  (re-exported)
 from ecologis.core.presets import Preset
 from ecologis.core.units import UnitError, parse_unit, to_t_per_year
 from ecologis.core.validation import Issue, Journal, Terms
@@ -29,45 +30,6 @@ DUPLICATES_KEEP = "keep"
 # ---------------------------------------------------------------------------------
 # parsing of user-entered numbers
 # ---------------------------------------------------------------------------------
-class NumberProblem(ValueError):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-
-
-def parse_number(value) -> tuple[float, bool]:
-    """Parse a number as users type it.  Returns ``(value, used_decimal_comma)``.
-
-    Accepts numbers, "8.27", "8,27" (decimal comma), spaces or no-break spaces as
-    thousands separators ("1 234,5").  Text mixing "," and "." is refused as
-    ambiguous.  Raises :class:`NumberProblem` with code "missing" or "not_number".
-    """
-    if value is None:
-        raise NumberProblem("missing")
-    if isinstance(value, bool):
-        raise NumberProblem("not_number")
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return float(value), False
-    s = str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    if s == "":
-        raise NumberProblem("missing")
-    comma = False
-    if "," in s:
-        if "." in s or s.count(",") > 1:
-            raise NumberProblem("not_number")
-        s = s.replace(",", ".")
-        comma = True
-    low = s.lower()
-    if low in ("nan", "+nan", "-nan"):
-        return float("nan"), comma
-    if low in ("inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"):
-        return float(low.replace("inity", "")), comma
-    try:
-        return float(s), comma
-    except ValueError:
-        raise NumberProblem("not_number") from None
-
-
 def _blank(v) -> bool:
     if v is None:
         return True

@@ -20,6 +20,9 @@ from pathlib import Path
 from typing import Iterable
 
 from ecologis.core.cas import is_valid_cas, looks_like_cas
+from ecologis.core.numbers import NumberProblem, parse_number
+from ecologis.core.validation import Terms
+from ecologis.i18n import KeyedError, TranslatedError
 
 APOSTROPHES = "'’ʼ`´‘ʹ"
 _APOS_RE = re.compile(f"[{re.escape(APOSTROPHES)}]")
@@ -143,8 +146,8 @@ def validate_substance_record(d: dict) -> list[FieldProblem]:
         if v in (None, ""):
             continue
         try:
-            x = float(str(v).replace(",", ".")) if isinstance(v, str) else float(v)
-        except (TypeError, ValueError):
+            x, _ = parse_number(v)
+        except NumberProblem:
             problems.append(FieldProblem(key, "dict.err.number", {"value": v}))
             continue
         if not math.isfinite(x) or x <= 0:
@@ -155,13 +158,17 @@ def validate_substance_record(d: dict) -> list[FieldProblem]:
     return problems
 
 
-class DictionaryError(ValueError):
-    """The dictionary file is unreadable or invalid; ``path`` and ``detail`` say where."""
+class DictionaryError(TranslatedError, ValueError):
+    """The dictionary file is unreadable or invalid; ``path`` names it and ``detail``
+    is the translated reason (entry number, field and rule)."""
 
-    def __init__(self, path: Path, detail: str):
-        super().__init__(f"{path}: {detail}")
-        self.path = path
-        self.detail = detail
+    def __init__(self, path: Path, key: str, **params):
+        TranslatedError.__init__(self, str(path), key, **params)
+        self.path = Path(path)
+
+    @property
+    def detail(self) -> str:
+        return self.message()
 
 
 class Dictionary:
@@ -273,11 +280,13 @@ def _read_json(path: Path) -> dict:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DictionaryError(path, "not found") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise DictionaryError(path, f"not valid JSON: {e}") from None
+        raise DictionaryError(path, "dict.error.not_found") from None
+    except UnicodeDecodeError:
+        raise DictionaryError(path, "dict.error.encoding") from None
+    except json.JSONDecodeError as e:
+        raise DictionaryError(path, "dict.error.json", line=e.lineno, col=e.colno) from None
     if not isinstance(data, dict) or not isinstance(data.get("substances"), list):
-        raise DictionaryError(path, "no 'substances' list")
+        raise DictionaryError(path, "dict.error.no_list")
     return data
 
 
@@ -285,11 +294,12 @@ def _parse_entries(path: Path, data: dict, origin: str) -> list[Substance]:
     out = []
     for i, d in enumerate(data["substances"], start=1):
         if not isinstance(d, dict):
-            raise DictionaryError(path, f"entry {i}: not an object")
+            raise DictionaryError(path, "dict.error.not_object", n=i)
         problems = validate_substance_record(d)
         if problems:
             p = problems[0]
-            raise DictionaryError(path, f"entry {i} ({d.get('id')!r}), field {p.field}: {p.key} {p.params}")
+            raise DictionaryError(path, "dict.error.entry", n=i, id=str(d.get("id") or "—"),
+                                  field=Terms("field.", [p.field]), reason=KeyedError(p.key, **p.params))
         out.append(Substance.from_json(d, origin=origin))
     return out
 

@@ -85,7 +85,7 @@ def test_broken_user_dictionary_is_reported_not_overwritten(tmp_path, _isolated_
     overlay.write_text(broken, encoding="utf-8")
     r = cli(*command, cwd=tmp_path)
     assert r.returncode == 2
-    assert "user_pollutants.json" in r.stderr and "gdk_sd" in r.stderr
+    assert "user_pollutants.json" in r.stderr and "запис 1 («z»), поле «ГДК с.д.»" in r.stderr
     assert overlay.read_text(encoding="utf-8") == broken
     assert not (tmp_path / "x.pdf").exists()
 

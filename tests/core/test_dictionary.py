@@ -93,5 +93,7 @@ def test_broken_overlay_is_reported_not_overwritten(tmp_path):
     f.write_text('{"schema_version": 1, "substances": [{"id": "z", "name_uk": "З", "name_en": "Z", "gdk_sd": -2}]}', encoding="utf-8")
     with pytest.raises(DictionaryError) as e:
         load_dictionary(user_path=f)
-    assert "gdk_sd" in e.value.detail
+    # translated: entry number, field name and rule, in the user's language
+    assert e.value.message("uk") == "запис 1 («z»), поле «ГДК с.д.»: ГДК має бути додатним числом (зараз: «-2»)."
+    assert "field \"daily MPC\"" in e.value.message("en")
     assert "-2" in f.read_text(encoding="utf-8")
