@@ -253,11 +253,8 @@ class Workbench:
             self._prepared = prepare(ems, self.dictionary)
         preset = self.preset
         self.result = compute(self._prepared, preset, getattr(self.profile, "duplicates", "sum") or "sum")
-        klass = self._prepared.hazard_class.astype(np.int64)
-        if preset.assumed_class_when_missing is not None:
-            klass = np.where(klass == 0, int(preset.assumed_class_when_missing), klass)
-        self._row_class = klass
-        self._row_a = preset.a_array()[klass] if len(klass) else np.zeros(0)
+        self._row_class = self.result.row_class
+        self._row_a = self.result.row_a
         self._emit("result")
         return self.result
 

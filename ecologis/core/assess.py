@@ -272,6 +272,7 @@ class AssessmentResult:
     g_first: np.ndarray
     g_inverse: np.ndarray | None     # row (among included) → group; None when one row per group
     included: np.ndarray             # the row indices counted in the sum (ascending)
+    row_class: np.ndarray            # per row: hazard class used (assumed where missing; 0 = none)
     g_mass: np.ndarray
     g_gdk: np.ndarray
     g_kind: np.ndarray
@@ -311,6 +312,11 @@ class AssessmentResult:
     @property
     def row_share(self) -> np.ndarray:
         return self.row_contribution / self.knp if self.knp > 0 else np.zeros_like(self.row_contribution)
+
+    @property
+    def row_a(self) -> np.ndarray:
+        """Per row: the weight a(c) of the preset for :attr:`row_class` (nan without a class)."""
+        return self.preset.a_array()[self.row_class]
 
     def group_rows(self, g: int) -> list[int]:
         """The table row numbers counted in group ``g``."""
@@ -495,7 +501,7 @@ def compute(prep: PreparedTable, preset: Preset, duplicates: str = DUPLICATES_SU
         dominant = top[: min(k, len(top))].tolist()
     return AssessmentResult(
         knp=knp, category=cat.label, szz_m=cat.radius_m, preset=preset, prepared=prep,
-        g_first=g_first, g_inverse=inv, included=idx, g_mass=g_mass, g_gdk=g_gdk, g_kind=g_kind, g_class=g_class,
+        g_first=g_first, g_inverse=inv, included=idx, row_class=klass, g_mass=g_mass, g_gdk=g_gdk, g_kind=g_kind, g_class=g_class,
         g_a=g_a, g_contribution=g_contrib, row_contribution=row_contrib,
         dominant=dominant, journal=journal, duplicates=duplicates,
     )
