@@ -244,8 +244,13 @@ class Dictionary:
     # -- edits (the GUI editor and dictionary import use these) ----------------------
     def put(self, substance: Substance) -> None:
         """Add or replace an entry (validated by the caller with validate_substance_record)."""
-        origin = "edited" if substance.id in self._shipped else "user"
-        self._by_id[substance.id] = replace(substance, origin=origin)
+        self.put_many([substance])
+
+    def put_many(self, substances: Iterable[Substance]) -> None:
+        """Add or replace several entries, re-indexing once (dictionary import)."""
+        for s in substances:
+            origin = "edited" if s.id in self._shipped else "user"
+            self._by_id[s.id] = replace(s, origin=origin)
         self._reindex()
 
     def delete(self, sid: str) -> Substance | None:

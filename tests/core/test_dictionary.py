@@ -97,3 +97,12 @@ def test_broken_overlay_is_reported_not_overwritten(tmp_path):
     assert e.value.message("uk") == "запис 1 («z»), поле «ГДК с.д.»: ГДК має бути додатним числом (зараз: «-2»)."
     assert "field \"daily MPC\"" in e.value.message("en")
     assert "-2" in f.read_text(encoding="utf-8")
+
+
+def test_put_many_adds_all_and_bumps_version_once():
+    d = load_dictionary(user_path=False)
+    v = d.version
+    d.put_many([Substance("a-1", "Речовина А1", "Substance A1", hazard_class=2, gdk_sd=0.3),
+                Substance("a-2", "Речовина А2", "Substance A2", hazard_class=3, gdk_mr=1.0)])
+    assert d.lookup("Substance A1").origin == "user" and d.lookup("речовина а2").gdk_mr == 1.0
+    assert d.version == v + 1
