@@ -55,7 +55,7 @@ def enqueue_file(path: Path, outbox: Outbox, now: float) -> FileResult:
     """Parse and enqueue one file (does not move it). Raises model.RecordError if it does not fit."""
     parsed = model.read_measurement_file(path)
     try:
-        ins, _present = outbox.enqueue_many([("measurement", r) for r in parsed.records], now,
+        ins, _present = outbox.enqueue_many([("measurement", r, k) for r, k in zip(parsed.records, parsed.keys)], now,
                                             source=path.name, file_sha=parsed.sha256)
     except DuplicateFile as d:
         return FileResult(path.name, "duplicate", 0, t("sender.inbox.duplicate", file=path.name, first=d.first_name))
@@ -88,13 +88,9 @@ def scan_inbox(inbox: str | Path, outbox: Outbox, now: float | None = None,
                 res = FileResult(f.name, "rejected", reason=e.message())
             except OSError as e:
                 res = FileResult(f.name, "rejected", reason=t("sender.file.unreadable", file=f.name, detail=str(e)))
-        if res.outcome == "rejected":
-            dst = _move(f, rejected)
+        dst = _move(f, rejected if res.outcome == "rejected" else processed)
+        if res.outcome in ("rejected", "duplicate"):
             atomic_write_text(dst.with_name(dst.name + ".reason.txt"), res.reason + "\n")
-        else:
-            dst = _move(f, processed)
-            if res.outcome == "duplicate":
-                atomic_write_text(dst.with_name(dst.name + ".reason.txt"), res.reason + "\n")
         res.moved_to = dst
         results.append(res)
     return results

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from ecologis.core.cas import is_valid_cas, looks_like_cas
+from ecologis.i18n import KeyedError, t
 from ecologis.sender import schemas
 
 # Namespace for deterministic record ids (uuid5); fixed forever, changing it would
@@ -29,22 +31,11 @@ MEASUREMENT_FIELDS = ("equipment_id", "substance", "value", "unit", "period_star
 OPTIONAL_FIELDS = ("asv_id", "source_id", "revision", "value_kind", "record_id")
 STATUSES = ("valid", "maintenance", "calibration", "fault", "plant_stopped", "manual",
             "over_range", "comm_loss", "substituted", "unverified_equipment")
-_CAS = re.compile(r"^(\d{2,7})-(\d{2})-(\d)$")
 _DUR = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
 
 
-class RecordError(ValueError):
-    """A measurement file or record does not fit; ``key``/``kw`` form a translated message."""
-
-    def __init__(self, key: str, **kw):
-        super().__init__(key, kw)
-        self.key = key
-        self.kw = kw
-
-    def message(self, lang: str | None = None) -> str:
-        from ecologis.i18n import t, t_lang
-
-        return t_lang(lang, self.key, **self.kw) if lang else t(self.key, **self.kw)
+class RecordError(KeyedError, ValueError):
+    """A measurement file or record does not fit: ``RecordError(key, **params)``."""
 
 
 def canonical_json(obj) -> str:
@@ -91,13 +82,6 @@ def duration_seconds(text: str) -> int:
     return ((d * 24 + h) * 60 + mi) * 60 + s
 
 
-def cas_valid(cas: str) -> bool:
-    """CAS registry number check digit (see :mod:`ecologis.core.cas`)."""
-    from ecologis.core.cas import is_valid_cas
-
-    return is_valid_cas(cas)
-
-
 _DICTIONARY = None
 
 
@@ -119,8 +103,8 @@ def resolve_substance(text: str) -> str | None:
     codes; case and apostrophes ignored) and replaced by its CAS number, or by its
     dictionary id when it has none.  ``None`` when the name is unknown.
     """
-    if re.match(r"^\d+-\d+-\d+$", text):
-        return text if cas_valid(text) else None
+    if looks_like_cas(text):
+        return text if is_valid_cas(text) else None
     sub = _dictionary().lookup(text)
     if sub is None:
         return None
@@ -138,8 +122,6 @@ def make_measurement(raw: dict, row: int, source: str) -> dict:
     Raises :class:`RecordError` naming the file, row and field.
     """
     def fail(field, reason_key, **kw):
-        from ecologis.i18n import t
-
         raise RecordError("sender.file.bad_field", file=source, row=row, field=field,
                           reason=t(reason_key, **kw))
 
@@ -153,7 +135,7 @@ def make_measurement(raw: dict, row: int, source: str) -> dict:
     given = str(raw["substance"]).strip()
     substance = resolve_substance(given)
     if substance is None:
-        if re.match(r"^\d+-\d+-\d+$", given):
+        if looks_like_cas(given):
             fail("substance", "sender.file.reason.bad_cas", value=given)
         fail("substance", "sender.file.reason.unknown_substance", value=given)
     v = raw["value"]
@@ -224,6 +206,7 @@ def make_measurement(raw: dict, row: int, source: str) -> dict:
 class ParsedFile:
     sha256: str
     records: list[dict]
+    keys: list[str]       # idempotency key of each record (same order)
 
 
 def read_measurement_file(path: str | Path) -> ParsedFile:
@@ -250,7 +233,7 @@ def read_measurement_file(path: str | Path) -> ParsedFile:
         for i, obj in enumerate(doc, start=1):
             if not isinstance(obj, dict):
                 raise RecordError("sender.file.bad_field", file=name, row=i, field="(row)",
-                                  reason=_t("sender.file.reason.not_object"))
+                                  reason=t("sender.file.reason.not_object"))
             rows.append((i, obj))
     elif suffix == ".csv":
         reader = csv.DictReader(io.StringIO(text, newline=""))
@@ -262,7 +245,7 @@ def read_measurement_file(path: str | Path) -> ParsedFile:
         for i, obj in enumerate(reader, start=1):  # row 1 = first data row (line 2)
             if None in obj:
                 raise RecordError("sender.file.bad_field", file=name, row=i, field="(row)",
-                                  reason=_t("sender.file.reason.extra_cells"))
+                                  reason=t("sender.file.reason.extra_cells"))
             rows.append((i, obj))
     else:
         raise RecordError("sender.file.bad_type", file=name)
@@ -277,13 +260,7 @@ def read_measurement_file(path: str | Path) -> ParsedFile:
             raise RecordError("sender.file.duplicate_row", file=name, row=i, other=seen[key])
         seen[key] = i
         records.append(rec)
-    return ParsedFile(sha, records)
-
-
-def _t(key, **kw):
-    from ecologis.i18n import t
-
-    return t(key, **kw)
+    return ParsedFile(sha, records, list(seen))
 
 
 def make_asv(**fields) -> dict:

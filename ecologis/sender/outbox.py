@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,7 +94,8 @@ class Outbox:
         self._lock = threading.RLock()
         self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self._synchronous = "NORMAL"    # switched only when a transaction needs the other mode
         self.db.execute("PRAGMA busy_timeout=30000")
         with self._lock:
             self.db.executescript(_SCHEMA)
@@ -102,30 +104,33 @@ class Outbox:
         with self._lock:
             self.db.close()
 
+    def __enter__(self) -> "Outbox":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     # ---- transactions ---------------------------------------------------------------
+    @contextmanager
     def _tx(self, durable: bool = False):
         """A write transaction.  ``durable``: fsync on commit (synchronous=FULL), used when
         new records arrive, so a power cut cannot lose them.  State changes commit with
         synchronous=NORMAL: in WAL mode that survives any process crash (SIGKILL), and a
         state change lost to a power cut only means a record is sent again, which the
-        idempotency key makes harmless."""
-        outbox = self
-
-        class _Tx:
-            def __enter__(self_inner):
-                outbox._lock.acquire()
-                outbox.db.execute("PRAGMA synchronous=" + ("FULL" if durable else "NORMAL"))
-                outbox.db.execute("BEGIN IMMEDIATE")
-                return outbox.db
-
-            def __exit__(self_inner, et, ev, tb):
-                try:
-                    outbox.db.execute("COMMIT" if et is None else "ROLLBACK")
-                finally:
-                    outbox._lock.release()
-                return False
-
-        return _Tx()
+        idempotency key makes harmless.  The pragma is issued only when the mode changes,
+        so the sending loop (state changes only) never repeats it."""
+        with self._lock:
+            mode = "FULL" if durable else "NORMAL"
+            if mode != self._synchronous:
+                self.db.execute("PRAGMA synchronous=" + mode)
+                self._synchronous = mode
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
 
     # ---- enqueue --------------------------------------------------------------------
     def enqueue(self, kind: str, payload: dict, now: float, source: str | None = None) -> bool:
@@ -135,9 +140,11 @@ class Outbox:
     def enqueue_many(self, items, now: float, source: str | None = None, file_sha: str | None = None):
         """Store records in one transaction. Returns (inserted, already_present).
 
-        A record whose key is queued with *different* content raises ConflictingRecord
-        (a correction must raise ``revision``).  With ``file_sha`` the file hash is
-        recorded in the same transaction; a file seen before raises DuplicateFile.
+        ``items``: ``(kind, payload)`` or ``(kind, payload, idem_key)`` when the caller
+        already has the key.  A record whose key is queued with *different* content
+        raises ConflictingRecord (a correction must raise ``revision``).  With
+        ``file_sha`` the file hash is recorded in the same transaction; a file seen
+        before raises DuplicateFile.
         """
         inserted = present = 0
         with self._tx(durable=True) as db:
@@ -145,18 +152,19 @@ class Outbox:
                 r = db.execute("SELECT name FROM inbox_files WHERE sha256=?", (file_sha,)).fetchone()
                 if r:
                     raise DuplicateFile(source or "", r[0])
-            for i, (kind, payload) in enumerate(items):
-                key = model.key_for(kind, payload)
+            for i, item in enumerate(items):
+                kind, payload = item[0], item[1]
+                key = item[2] if len(item) > 2 else model.key_for(kind, payload)
                 text = model.canonical_json(payload)
-                r = db.execute("SELECT payload FROM outbox WHERE idem_key=?", (key,)).fetchone()
-                if r:
-                    if r[0] != text and kind == "measurement":
-                        raise ConflictingRecord(i, key)
-                    present += 1
+                if db.execute("INSERT INTO outbox(idem_key, kind, payload, created_at, source) VALUES(?,?,?,?,?) "
+                              "ON CONFLICT(idem_key) DO NOTHING", (key, kind, text, now, source)).rowcount == 1:
+                    inserted += 1
                     continue
-                db.execute("INSERT INTO outbox(idem_key, kind, payload, created_at, source) VALUES(?,?,?,?,?)",
-                           (key, kind, text, now, source))
-                inserted += 1
+                if kind == "measurement":
+                    r = db.execute("SELECT payload FROM outbox WHERE idem_key=?", (key,)).fetchone()
+                    if r[0] != text:
+                        raise ConflictingRecord(i, key)
+                present += 1
             if file_sha is not None:
                 db.execute("INSERT INTO inbox_files(sha256, name, at, records) VALUES(?,?,?,?)",
                            (file_sha, source or "", now, inserted))
@@ -210,8 +218,17 @@ class Outbox:
         return out
 
     def unsent_count(self) -> int:
-        c = self.counts()
-        return c["pending"] + c["sent"]
+        with self._lock:
+            return self.db.execute("SELECT COUNT(*) FROM outbox WHERE state IN ('pending','sent')").fetchone()[0]
+
+    def queue_head(self) -> tuple[int, float | None, float | None]:
+        """(unsent records, when the head of the queue may be tried, ``not_before``) in one query."""
+        with self._lock:
+            n, nxt, nb = self.db.execute(
+                "SELECT COUNT(*), (SELECT next_attempt_at FROM outbox WHERE state IN ('pending','sent') "
+                "ORDER BY id LIMIT 1), (SELECT value FROM meta WHERE key='not_before') "
+                "FROM outbox WHERE state IN ('pending','sent')").fetchone()
+        return n, nxt, (json.loads(nb) if nb is not None else None)
 
     def last_error(self) -> dict | None:
         with self._lock:
@@ -235,13 +252,16 @@ class Outbox:
                            "sent_at=? WHERE id=? AND state IN ('pending','sent')",
                            [(now, now, i) for i in ids])
 
-    def finish(self, *, acked=(), retry=(), dead=(), now: float, audit=()) -> None:
+    def finish(self, *, acked=(), retry=(), dead=(), now: float, audit=(), link_up: bool = False) -> None:
         """Apply the outcome of one request atomically.
 
         acked: ids; retry: (id, next_attempt_at, status, error); dead: (id, status, error);
-        audit: (idem_key, batch_id, endpoint, status, outcome, error).
+        audit: (idem_key, batch_id, endpoint, status, outcome, error); ``link_up``: the
+        server answered (ends an outage, in the same transaction; see :meth:`link_up`).
         """
         with self._tx() as db:
+            if link_up:
+                self._link_up(db, now)
             db.executemany("UPDATE outbox SET state='acknowledged', acked_at=?, last_status=200, "
                            "last_error=NULL WHERE id=? AND state IN ('pending','sent')",
                            [(now, i) for i in acked])
@@ -266,9 +286,14 @@ class Outbox:
 
     # ---- meta / link state ------------------------------------------------------------
     def get_meta(self, key: str, default=None):
+        return self.get_metas(key).get(key, default)
+
+    def get_metas(self, *keys: str) -> dict:
+        """Several meta values in one query (missing keys are left out)."""
         with self._lock:
-            r = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
-        return json.loads(r[0]) if r else default
+            rows = self.db.execute(f"SELECT key, value FROM meta WHERE key IN ({','.join('?' * len(keys))})",
+                                   keys).fetchall()
+        return {k: json.loads(v) for k, v in rows}
 
     def set_meta(self, key: str, value) -> None:
         with self._tx() as db:
@@ -285,13 +310,16 @@ class Outbox:
     def link_up(self, now: float) -> bool:
         """Record that the server answered; True if this ends an outage."""
         with self._tx() as db:
-            r = db.execute("SELECT value FROM meta WHERE key='link_down_since'").fetchone()
-            if r is None or json.loads(r[0]) is None:
-                return False
-            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('link_down_since', 'null')")
-            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('link_restored_at', ?)", (json.dumps(now),))
-            db.execute("UPDATE outages SET restored_at=? WHERE restored_at IS NULL", (now,))
-            return True
+            return self._link_up(db, now)
+
+    @staticmethod
+    def _link_up(db, now: float) -> bool:
+        # one UPDATE that changes nothing while the link is up (the usual case)
+        if db.execute("UPDATE meta SET value='null' WHERE key='link_down_since' AND value<>'null'").rowcount == 0:
+            return False
+        db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('link_restored_at', ?)", (json.dumps(now),))
+        db.execute("UPDATE outages SET restored_at=? WHERE restored_at IS NULL", (now,))
+        return True
 
     def outages(self) -> list[dict]:
         with self._lock:

@@ -144,7 +144,8 @@ class Sender:
     def send_due(self) -> Attempt | None:
         """Send one request with the oldest due records; None if nothing is due."""
         now = self.clock.now()
-        not_before = self.outbox.get_meta("not_before")
+        meta = self.outbox.get_metas("not_before", "link_restored_at")
+        not_before = meta.get("not_before")
         if not_before and not_before > now:
             return None
         size = min(MAX_BATCH, max(1, int(self.cfg.batch_size)))
@@ -153,7 +154,7 @@ class Sender:
             return None
         if size == 1:
             return self._send_single(rows[0])
-        return self._send_batch(rows)
+        return self._send_batch(rows, meta.get("link_restored_at"))
 
     def _transient(self, rows, now, status, error, retry_after=None):
         """One retry time for the whole request, so the queue keeps its order."""
@@ -161,14 +162,13 @@ class Sender:
         return [(r.id, now + wait, status, error) for r in rows]
 
     def _on_transport_error(self, rows, endpoint, e: TransportError, batch_id, now) -> Attempt:
-        if e.kind in LINK_DOWN_KINDS:
+        link_down = e.kind in LINK_DOWN_KINDS
+        if link_down:
             self.outbox.link_down(now, e.kind)
-        else:
-            # a TLS refusal means the server was reached: the link is up and the
-            # 24-hour window runs; the problem (certificate, CA) is on our side
-            self.outbox.link_up(now)
+        # otherwise (a TLS refusal) the server was reached: the link is up and the
+        # 24-hour window runs; the problem (certificate, CA) is on our side
         msg = e.message()
-        self.outbox.finish(retry=self._transient(rows, now, None, msg), now=now,
+        self.outbox.finish(retry=self._transient(rows, now, None, msg), now=now, link_up=not link_down,
                            audit=[(r.idem_key, batch_id, endpoint, None, "error:" + e.kind, msg) for r in rows])
         return Attempt(endpoint, len(rows), retried=len(rows), error=msg, error_kind=e.kind)
 
@@ -187,13 +187,13 @@ class Sender:
             msg = t(key, status=st, message=server_msg, url=self.transport.url(endpoint))
             if ra is not None:
                 self.outbox.set_meta("not_before", now + ra)
-            self.outbox.finish(retry=self._transient(rows, now, st, msg, ra), now=now,
+            self.outbox.finish(retry=self._transient(rows, now, st, msg, ra), now=now, link_up=True,
                                audit=[(r.idem_key, batch_id, endpoint, st, "retry", msg) for r in rows])
             return Attempt(endpoint, len(rows), retried=len(rows), http_status=st, error=msg, retry_after=ra)
         msg = t("sender.error.rejected", status=st, message=server_msg, url=self.transport.url(endpoint))
         if len(rows) > 1:
             # A whole batch refused: send its records one by one to isolate the bad one.
-            self.outbox.finish(retry=[(r.id, 0.0, st, msg) for r in rows], now=now,
+            self.outbox.finish(retry=[(r.id, 0.0, st, msg) for r in rows], now=now, link_up=True,
                                audit=[(r.idem_key, batch_id, endpoint, st, "split", msg) for r in rows])
             att = Attempt(endpoint, len(rows), http_status=st, error=msg)
             for r in rows:
@@ -202,7 +202,7 @@ class Sender:
                 att.dead += sub.dead
                 att.retried += sub.retried
             return att
-        self.outbox.finish(dead=[(r.id, st, msg) for r in rows], now=now,
+        self.outbox.finish(dead=[(r.id, st, msg) for r in rows], now=now, link_up=True,
                            audit=[(r.idem_key, batch_id, endpoint, st, "dead_letter", msg) for r in rows])
         return Attempt(endpoint, len(rows), dead=len(rows), http_status=st, error=msg)
 
@@ -215,27 +215,22 @@ class Sender:
         except TransportError as e:
             return self._on_transport_error([row], endpoint, e, None, self.clock.now())
         now = self.clock.now()
-        self.outbox.link_up(now)
-        if 200 <= resp.status < 300:
-            doc = self._response_json(resp) or {}
-            outcome = doc.get("outcome", "accepted") if isinstance(doc, dict) else "accepted"
-            if outcome == "rejected":
-                err = doc.get("error") or {}
-                msg = t("sender.error.rejected", status=resp.status, message=err.get("message", ""),
-                        url=self.transport.url(endpoint))
-                self.outbox.finish(dead=[(row.id, resp.status, msg)], now=now,
-                                   audit=[(row.idem_key, None, endpoint, resp.status, "dead_letter", msg)])
-                return Attempt(endpoint, 1, dead=1, http_status=resp.status, error=msg)
-            self.outbox.finish(acked=[row.id], now=now,
-                               audit=[(row.idem_key, None, endpoint, resp.status, outcome, None)])
-            return Attempt(endpoint, 1, acked=1, http_status=resp.status)
-        return self._on_http_failure([row], endpoint, resp, None, now)
+        if not 200 <= resp.status < 300:
+            return self._on_http_failure([row], endpoint, resp, None, now)
+        doc = self._response_json(resp)
+        doc = doc if isinstance(doc, dict) else {}
+        # a single-record answer without a recognised outcome means the record was taken
+        outcome = doc.get("outcome", "accepted")
+        if outcome not in ("rejected", "duplicate"):
+            outcome = "accepted"
+        return self._finish_results([row], endpoint, resp.status, {row.idem_key: dict(doc, outcome=outcome)},
+                                    None, now)
 
-    def _send_batch(self, rows: list[Row]) -> Attempt:
+    def _send_batch(self, rows: list[Row], restored: float | None = None) -> Attempt:
+        """One batch request; ``restored``: when the link last came back (meta ``link_restored_at``)."""
         endpoint = self.cfg.path_for("batch")
         now = self.clock.now()
         batch_id = str(uuid.uuid4())
-        restored = self.outbox.get_meta("link_restored_at")
         mode = "backfill" if restored and rows[0].created_at < restored else "realtime"
         body = {"schema": "ecologis.batch/1", "batch_id": batch_id, "sent_at": iso(now), "mode": mode,
                 "records": [{"kind": r.kind, "idempotency_key": r.idem_key, "payload": r.payload} for r in rows]}
@@ -245,7 +240,6 @@ class Sender:
         except TransportError as e:
             return self._on_transport_error(rows, endpoint, e, batch_id, self.clock.now())
         now = self.clock.now()
-        self.outbox.link_up(now)
         if not 200 <= resp.status < 300:
             return self._on_http_failure(rows, endpoint, resp, batch_id, now)
         doc = self._response_json(resp)
@@ -254,26 +248,40 @@ class Sender:
             for res in doc["results"]:
                 if isinstance(res, dict) and "idempotency_key" in res:
                     results[res["idempotency_key"]] = res
-        acked, dead, retry, audit = [], [], [], []
+        return self._finish_results(rows, endpoint, resp.status, results, batch_id, now)
+
+    def _finish_results(self, rows, endpoint, status, results: dict, batch_id, now) -> Attempt:
+        """Apply the per-record outcomes of a 2xx answer (``results``: idempotency key →
+        result object).  Records without a result are retried, all at one retry time."""
+        acked, dead, missing, audit = [], [], [], []
         for r in rows:
             res = results.get(r.idem_key)
             outcome = res.get("outcome") if res else None
             if outcome in ("accepted", "duplicate"):
                 acked.append(r.id)
-                audit.append((r.idem_key, batch_id, endpoint, resp.status, outcome, None))
+                audit.append((r.idem_key, batch_id, endpoint, status, outcome, None))
             elif outcome == "rejected":
                 err = res.get("error") or {}
-                msg = t("sender.error.rejected", status=resp.status, message=err.get("message", ""),
+                msg = t("sender.error.rejected", status=status, message=err.get("message", ""),
                         url=self.transport.url(endpoint))
-                dead.append((r.id, resp.status, msg))
-                audit.append((r.idem_key, batch_id, endpoint, resp.status, "dead_letter", msg))
+                dead.append((r.id, status, msg))
+                audit.append((r.idem_key, batch_id, endpoint, status, "dead_letter", msg))
             else:
-                msg = t("sender.error.no_result", url=self.transport.url(endpoint))
-                retry.append((r.id, now + self.backoff(max(x.attempts for x in rows) + 1), resp.status, msg))
-                audit.append((r.idem_key, batch_id, endpoint, resp.status, "retry", msg))
-        self.outbox.finish(acked=acked, dead=dead, retry=retry, audit=audit, now=now)
+                missing.append(r)
+        retry = []
+        if missing:
+            msg = t("sender.error.no_result", url=self.transport.url(endpoint))
+            retry = self._transient(missing, now, status, msg)
+            audit += [(r.idem_key, batch_id, endpoint, status, "retry", msg) for r in missing]
+        self.outbox.finish(acked=acked, dead=dead, retry=retry, audit=audit, now=now, link_up=True)
+        if retry:
+            error = retry[0][3]
+        elif dead and batch_id is None:
+            error = dead[0][2]      # a single record refused: its message is the request's error
+        else:
+            error = None
         return Attempt(endpoint, len(rows), acked=len(acked), dead=len(dead), retried=len(retry),
-                       http_status=resp.status, error=retry and retry[0][3] or None)
+                       http_status=status, error=error)
 
     # ---- loops ------------------------------------------------------------------------
     def drain(self, give_up_after: float | None = None, on_attempt=None) -> DrainResult:
@@ -292,14 +300,14 @@ class Sender:
                 if on_attempt:
                     on_attempt(att)
                 continue
-            remaining = self.outbox.unsent_count()
+            remaining, next_due, not_before = self.outbox.queue_head()
             if remaining == 0:
                 break
             now = self.clock.now()
             if give_up_after is not None and now - start >= give_up_after:
                 res.gave_up = True
                 break
-            nxt = max(self.outbox.next_due_at() or now, self.outbox.get_meta("not_before") or 0)
+            nxt = max(next_due or now, not_before or 0)
             wait = max(0.0, nxt - now)
             if give_up_after is not None:
                 wait = min(wait, max(0.0, start + give_up_after - now))
@@ -318,8 +326,9 @@ def deadline_status(outbox: Outbox, cfg: SenderConfig, now: float) -> dict:
     """
     counts = outbox.counts()
     oldest = outbox.oldest_unsent()
-    down = outbox.get_meta("link_down_since")
-    restored = outbox.get_meta("link_restored_at")
+    meta = outbox.get_metas("link_down_since", "link_restored_at")
+    down = meta.get("link_down_since")
+    restored = meta.get("link_restored_at")
     out = {"counts": counts, "oldest_pending_created_at": None, "oldest_pending_age_s": None,
            "deadline": None, "time_left_s": None, "deadline_state": "none",
            "link": {"up": down is None, "down_since": iso(down) if down else None,

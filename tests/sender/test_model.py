@@ -3,15 +3,16 @@ import json
 
 import pytest
 
+from ecologis.core.cas import is_valid_cas
 from ecologis.sender import model, schemas
 
 
 def test_cas_check_digit():
     # SO2 7446-09-5: digits right to left 9,0,6,4,4,7 → 1·9+2·0+3·6+4·4+5·4+6·7 = 105 → 5
-    assert model.cas_valid("7446-09-5")
+    assert is_valid_cas("7446-09-5")
     # NO2 10102-44-0: 4,4,2,0,1,0,1 → 4+8+6+0+5+0+7 = 30 → 0
-    assert model.cas_valid("10102-44-0")
-    assert not model.cas_valid("7446-09-4")
+    assert is_valid_cas("10102-44-0")
+    assert not is_valid_cas("7446-09-4")
 
 
 def _row(**kw):
@@ -44,9 +45,9 @@ def test_measurement_stored_in_utc_and_valid():
 def test_bad_rows_name_row_and_field(field, value):
     with pytest.raises(model.RecordError) as ei:
         model.make_measurement(_row(**{field: value}), 5, "f.csv")
-    assert ei.value.kw["row"] == 5
-    assert ei.value.kw["file"] == "f.csv"
-    assert ei.value.kw["field"] == field
+    assert ei.value.params["row"] == 5
+    assert ei.value.params["file"] == "f.csv"
+    assert ei.value.params["field"] == field
     assert "5" in ei.value.message() and field in ei.value.message()
 
 
