@@ -21,12 +21,11 @@ from pathlib import Path
 
 from ecologis.sender import schemas
 from ecologis.sender.config import DEFAULT_PATHS
-
-KIND_SCHEMA = {"asv": "asv", "equipment": "equipment", "measurement": "measurement", "assessment": "assessment"}
+from ecologis.sender.model import utc_iso
 
 
 def _now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
+    return utc_iso(datetime.now(timezone.utc))
 
 
 class Faults:
@@ -69,11 +68,15 @@ class Faults:
             return
         self.set(d.get("mode"), d.get("count"), float(d.get("retry_after", 1.0)), float(d.get("delay_s", 0.0)))
 
-    def take(self):
-        """The fault to apply to this request (mode, retry_after, delay_s) or None."""
+    def take(self, refuse: bool = False):
+        """The fault to apply (mode, retry_after, delay_s) or None; one use is counted.
+
+        ``refuse=False``: for a request (every mode but 'refuse'); ``refuse=True``: for a
+        new connection (only 'refuse', which drops connections before TLS).
+        """
         self._reload()
         with self._lock:
-            if not self.mode:
+            if not self.mode or (self.mode == "refuse") != refuse:
                 return None
             if self.count is not None:
                 if self.count <= 0:
@@ -219,13 +222,6 @@ class _Handler(BaseHTTPRequestHandler):
         if mode == "429":
             self._error(429, "THROTTLED", "too many requests", {"Retry-After": f"{retry_after:g}"})
             return True
-        if mode == "refuse":
-            self.close_connection = True
-            try:
-                self.request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-            except OSError:
-                pass
-            return True
         return False
 
     def _read_json(self):
@@ -257,7 +253,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self._fault():
             return
         paths = self.server.paths
-        kind = next((k for k in KIND_SCHEMA if paths[k] == self.path), None)
+        kind = next((k for k in schemas.KINDS if paths[k] == self.path), None)
         if kind is None and self.path != paths["batch"]:
             self._error(404, "NOT_FOUND", f"no such path {self.path}")
             return
@@ -271,7 +267,7 @@ class _Handler(BaseHTTPRequestHandler):
             if not key:
                 self._error(400, "NO_IDEMPOTENCY_KEY", f"header {self.server.idempotency_header} is required")
                 return
-            errs = schemas.errors(KIND_SCHEMA[kind], doc)
+            errs = schemas.errors(kind, doc)
             if errs:
                 self._error(400, "SCHEMA", "; ".join(errs[:5]))
                 return
@@ -285,7 +281,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         results, good, idx = [], [], []
         for item in doc["records"]:
-            errs = schemas.errors(KIND_SCHEMA[item["kind"]], item["payload"])
+            errs = schemas.errors(item["kind"], item["payload"])
             if errs:
                 results.append({"idempotency_key": item["idempotency_key"], "outcome": "rejected",
                                 "error": {"code": "SCHEMA", "message": "; ".join(errs[:5])}})
@@ -321,9 +317,7 @@ class ReceiverServer(ThreadingHTTPServer):
 
     def get_request(self):
         sock, addr = self.socket.accept()
-        f = self.faults
-        f._reload()
-        if f.mode == "refuse":
+        if self.faults.take(refuse=True):
             # Drop the connection before TLS: the client sees a reset, like a dead server.
             try:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")

@@ -59,6 +59,36 @@ def test_faults_control_file_switches_at_run_time(tmp_path):
     assert faults.take() is None
 
 
+def test_refuse_fault_with_count_stops_after_n_connections(receiver, cfg_for, tmp_path):
+    # `receiver-faults FILE refuse --count 2`: the first 2 connections are dropped, the third is served
+    f = tmp_path / "faults.json"
+    assert main(["receiver-faults", str(f), "refuse", "--count", "2"]) == 0
+    receiver.server.faults = receiver.faults = Faults(f)
+    cfg = cfg_for(receiver.url)
+    tr = transport_for(cfg)
+    try:
+        for _ in range(2):
+            with pytest.raises(TransportError) as ei:
+                tr.request("GET", cfg.path_for("health"))
+            assert ei.value.kind == "unreachable"
+        assert tr.request("GET", cfg.path_for("health")).status == 200
+        assert tr.request("GET", cfg.path_for("health")).status == 200
+    finally:
+        tr.close()
+    assert receiver.faults.mode is None or receiver.faults.count == 0
+    assert receiver.server.requests == 2                # only the two served requests reached the handler
+
+
+def test_refuse_fault_is_not_taken_by_requests():
+    # a request on an open connection neither applies nor uses up a 'refuse' fault
+    faults = Faults()
+    faults.set("refuse", count=1)
+    assert faults.take() is None
+    assert faults.take(refuse=True) == ("refuse", 1.0, 0.0)
+    assert faults.take(refuse=True) is None            # count used up
+    assert faults.mode is None
+
+
 def test_receiver_process_and_run_service(pki, tmp_path, cfg_for):
     """`receiver` and `run` as real processes: a file dropped in the inbox is delivered,
     SIGTERM stops both cleanly."""
