@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from ecologis.paths import REPO_ROOT
+
 
 def _rows(n: int):
     import datetime as dt
@@ -40,7 +42,7 @@ def _start_receiver(pki, db: Path):
            "--port", "0", "--db", str(db), "--ca", str(pki.ca), "--cert", str(pki.server_cert),
            "--key", str(pki.server_key)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                            cwd=str(Path(__file__).resolve().parent.parent))
+                            cwd=str(REPO_ROOT))
     line = proc.stdout.readline()
     m = re.search(r"https://127\.0\.0\.1:(\d+)", line)
     if not m:

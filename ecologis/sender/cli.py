@@ -153,20 +153,40 @@ def _password(cfg) -> str | None:
 
 
 def _transport(cfg):
-    from ecologis.sender.tls import SenderError, load_identity, make_transport
+    from ecologis.sender.tls import make_transport
 
-    if not cfg.endpoint:
-        raise SenderError("sender.error.no_endpoint")
+    # no password prompt when make_transport refuses a missing endpoint anyway
+    password = _password(cfg) if cfg.endpoint and cfg.client_cert else None
+    transport = make_transport(cfg, password=password)
     if not cfg.verify_server:
         _err(t("sender.warning.verify_off"))
-    identity = None
-    if cfg.client_cert:
-        identity = load_identity(cfg.client_cert, cfg.client_key or None, _password(cfg))
+    identity = transport.identity
+    if identity is not None:
         problem = identity.validity_problem()
         if problem:
             _err(t(f"sender.cert.local_{problem}", file=cfg.client_cert,
                    valid_from=identity.not_before.isoformat(), valid_to=identity.not_after.isoformat()))
-    return make_transport(cfg, identity=identity)
+    return transport
+
+
+def _for_each_file(files, handle) -> int:
+    """Call ``handle(file)`` for every file; a file that fails is reported and skipped.
+
+    Returns 2 if any file failed, else 0.
+    """
+    from ecologis.i18n import KeyedError
+
+    rc = 0
+    for f in files:
+        try:
+            handle(f)
+        except KeyedError as e:
+            _err(e.message())
+            rc = 2
+        except (OSError, json.JSONDecodeError) as e:
+            _err(t("sender.file.unreadable", file=f, detail=str(e)))
+            rc = 2
+    return rc
 
 
 # ---- commands --------------------------------------------------------------------------
@@ -197,123 +217,93 @@ def cmd_run(args) -> int:
     if lock is False:
         _err(t("sender.run.already_running", outbox=str(cfg.outbox_path())))
         return 4
-    outbox = _outbox(cfg)
-    transport = _transport(cfg)
-    sender = Sender(cfg, outbox, transport, Clock())
-    inbox = cfg.inbox_path()
+    with _outbox(cfg) as outbox:
+        transport = _transport(cfg)
+        sender = Sender(cfg, outbox, transport, Clock())
+        inbox = cfg.inbox_path()
 
-    def report_files():
-        for r in scan_inbox(inbox, outbox, settle_s=args.settle):
-            if r.outcome == "enqueued":
-                print(t("sender.inbox.enqueued", file=r.name, n=r.records), flush=True)
-            else:
-                _err(r.reason)
+        def report_files():
+            for r in scan_inbox(inbox, outbox, settle_s=args.settle):
+                if r.outcome == "enqueued":
+                    print(t("sender.inbox.enqueued", file=r.name, n=r.records), flush=True)
+                else:
+                    _err(r.reason)
 
-    def on_attempt(att):
-        if att.error:
-            _err(att.error)
+        def on_attempt(att):
+            if att.error:
+                _err(att.error)
 
-    try:
-        if args.once:
-            report_files()
-            res = sender.drain(give_up_after=args.give_up_after, on_attempt=on_attempt)
-            print(t("sender.run.drained", acked=res.acked, dead=res.dead, remaining=res.remaining), flush=True)
-            return 0 if res.remaining == 0 else 3
-        stop = threading.Event()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: stop.set())
-        print(t("sender.run.started", inbox=str(inbox), endpoint=cfg.endpoint), flush=True)
-        last_state = None
-        while not stop.is_set():
-            try:
+        try:
+            if args.once:
                 report_files()
-                while not stop.is_set():
-                    att = sender.send_due()
-                    if att is None:
-                        break
-                    on_attempt(att)
-                st = deadline_status(outbox, cfg, time.time())
-                if st["deadline_state"] in ("warning", "missed", "paused") and st["deadline_state"] != last_state:
-                    _err(deadline_message(st))
-                last_state = st["deadline_state"]
-            except Exception as e:  # the service keeps running; the outbox keeps the records
-                _err(t("sender.run.error", error=f"{type(e).__name__}: {e}"))
-            stop.wait(cfg.poll_interval_s)
-        return 0
-    finally:
-        transport.close()
-        outbox.close()
+                res = sender.drain(give_up_after=args.give_up_after, on_attempt=on_attempt)
+                print(t("sender.run.drained", acked=res.acked, dead=res.dead, remaining=res.remaining), flush=True)
+                return 0 if res.remaining == 0 else 3
+            stop = threading.Event()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(sig, lambda *_: stop.set())
+            print(t("sender.run.started", inbox=str(inbox), endpoint=cfg.endpoint), flush=True)
+            last_state = None
+            while not stop.is_set():
+                try:
+                    report_files()
+                    while not stop.is_set():
+                        att = sender.send_due()
+                        if att is None:
+                            break
+                        on_attempt(att)
+                    st = deadline_status(outbox, cfg, time.time())
+                    if st["deadline_state"] in ("warning", "missed", "paused") and st["deadline_state"] != last_state:
+                        _err(deadline_message(st))
+                    last_state = st["deadline_state"]
+                except Exception as e:  # the service keeps running; the outbox keeps the records
+                    _err(t("sender.run.error", error=f"{type(e).__name__}: {e}"))
+                stop.wait(cfg.poll_interval_s)
+            return 0
+        finally:
+            transport.close()
 
 
 def cmd_enqueue(args) -> int:
-    from ecologis.sender import model
     from ecologis.sender.inbox import enqueue_file
 
-    cfg = _config(args)
-    outbox = _outbox(cfg)
-    rc = 0
-    try:
-        for f in args.files:
-            try:
-                r = enqueue_file(Path(f), outbox, time.time())
-            except model.RecordError as e:
-                _err(e.message())
-                rc = 2
-                continue
-            except OSError as e:
-                _err(t("sender.file.unreadable", file=f, detail=str(e)))
-                rc = 2
-                continue
+    with _outbox(_config(args)) as outbox:
+        def handle(f):
+            r = enqueue_file(Path(f), outbox, time.time())
             if r.outcome == "duplicate":
                 _err(r.reason)
             else:
                 print(t("sender.inbox.enqueued", file=r.name, n=r.records))
-    finally:
-        outbox.close()
-    return rc
+
+        return _for_each_file(args.files, handle)
 
 
 def cmd_register(args) -> int:
+    from ecologis.i18n import KeyedError
     from ecologis.sender import schemas
 
-    cfg = _config(args)
-    outbox = _outbox(cfg)
-    rc = 0
-    try:
-        for f in args.files:
-            try:
-                doc = json.loads(Path(f).read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError) as e:
-                _err(t("sender.file.unreadable", file=f, detail=str(e)))
-                rc = 2
-                continue
+    with _outbox(_config(args)) as outbox:
+        def handle(f):
+            doc = json.loads(Path(f).read_text(encoding="utf-8"))
             kind = {"ecologis.asv/1": "asv", "ecologis.equipment/1": "equipment"}.get(
                 doc.get("schema") if isinstance(doc, dict) else None)
             if kind is None:
-                _err(t("sender.register.unknown_schema", file=f))
-                rc = 2
-                continue
+                raise KeyedError("sender.register.unknown_schema", file=f)
             errs = schemas.errors(kind, doc)
             if errs:
-                _err(t("sender.register.invalid", file=f, detail="; ".join(errs)))
-                rc = 2
-                continue
+                raise KeyedError("sender.register.invalid", file=f, detail="; ".join(errs))
             new = outbox.enqueue(kind, doc, time.time(), source=Path(f).name)
             print(t("sender.register.queued" if new else "sender.register.already", file=f))
-    finally:
-        outbox.close()
-    return rc
+
+        return _for_each_file(args.files, handle)
 
 
 def cmd_status(args) -> int:
     from ecologis.sender.sender import deadline_message, deadline_status
 
     cfg = _config(args)
-    outbox = _outbox(cfg)
-    try:
+    with _outbox(cfg) as outbox:
         st = deadline_status(outbox, cfg, time.time())
-    finally:
-        outbox.close()
     if args.json:
         print(json.dumps(st, ensure_ascii=False, indent=2))
         return 0
@@ -327,12 +317,8 @@ def cmd_status(args) -> int:
 
 
 def cmd_retry_now(args) -> int:
-    cfg = _config(args)
-    outbox = _outbox(cfg)
-    try:
+    with _outbox(_config(args)) as outbox:
         n = outbox.retry_now(include_dead=args.dead)
-    finally:
-        outbox.close()
     print(t("sender.status.retry_now", n=n))
     return 0
 
@@ -399,7 +385,7 @@ def cmd_receiver_dump(args) -> int:
     from ecologis.sender.receiver import dump
 
     if not Path(args.db).exists():
-        _err(t("sender.file.unreadable", file=args.db, detail="not found"))
+        _err(t("sender.file.unreadable", file=args.db, detail=t("sender.file.not_found")))
         return 2
     recs = dump(args.db)
     if args.json:

@@ -30,19 +30,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from ecologis.i18n import t
+from ecologis.i18n import KeyedError, t
 
 
-class SenderError(Exception):
-    """An error with a translated message (``key`` + ``kw``)."""
-
-    def __init__(self, key: str, **kw):
-        super().__init__(key)
-        self.key = key
-        self.kw = kw
-
-    def message(self) -> str:
-        return t(self.key, **self.kw)
+class SenderError(KeyedError):
+    """An error with a translated message: ``SenderError(key, **params)``."""
 
     def __str__(self) -> str:
         return self.message()
@@ -136,9 +128,7 @@ def load_identity(cert_path: str | os.PathLike, key_path: str | os.PathLike | No
             raise CertificateError("sender.cert.not_found", file=str(kp))
         try:
             key = serialization.load_pem_private_key(kp.read_bytes(), pw)
-        except TypeError:  # encrypted key without password, or password for a plain key
-            raise CertificateError("sender.cert.bad_password", file=str(kp))
-        except ValueError:
+        except (TypeError, ValueError):  # TypeError: encrypted key without password, or password for a plain key
             raise CertificateError("sender.cert.bad_password", file=str(kp))
     if not isinstance(key, rsa.RSAPrivateKey):
         raise CertificateError("sender.cert.not_rsa", file=str(cert_path))
@@ -223,8 +213,6 @@ def classify(exc: BaseException) -> tuple[str, str]:
         return "tls_error", reason or str(exc)
     if isinstance(exc, (TimeoutError, socket.timeout)):
         return "timeout", str(exc)
-    if isinstance(exc, (ConnectionError, http.client.HTTPException, OSError)):
-        return "unreachable", f"{type(exc).__name__}: {exc}"
     return "unreachable", f"{type(exc).__name__}: {exc}"
 
 
@@ -341,13 +329,19 @@ class HttpsTransport:
                     else:
                         problem = self.identity.validity_problem()
                         kind = {"expired": "client_cert_expired"}.get(problem, "client_cert_rejected")
-                    detail = f"{detail} (connection closed right after the TLS 1.3 handshake)"
+                    detail = t("sender.error.closed_after_tls13", detail=detail)
                 raise TransportError(kind, url, detail) from e
         raise AssertionError("unreachable")
 
 
 def make_transport(cfg, password: str | None = None, identity: ClientIdentity | None = None) -> HttpsTransport:
-    """Transport from a :class:`~ecologis.sender.config.SenderConfig`."""
+    """Transport from a :class:`~ecologis.sender.config.SenderConfig`.
+
+    The client identity is loaded from ``cfg.client_cert`` with ``password`` unless one
+    is given.  Raises :class:`SenderError` when no endpoint is configured.
+    """
+    if not cfg.endpoint:
+        raise SenderError("sender.error.no_endpoint")
     if identity is None and cfg.client_cert:
         identity = load_identity(cfg.client_cert, cfg.client_key or None, password)
     ctx = build_context(cfg.ca_file, cfg.verify_server, identity)

@@ -129,3 +129,24 @@ def test_panel_deadline_countdown_with_injected_clock(qtbot, receiver, pki, tmp_
     w.refresh()
     assert w.deadline_state == "missed"
     w.close()
+
+
+def test_panel_keeps_one_transport_until_a_connection_field_changes(panel, qtbot, receiver):
+    panel.send_now()
+    _wait_idle(qtbot, panel)
+    first = panel._transport
+    assert first is not None
+    assert panel.send_assessment() is True          # a send (and its drain) reuses the transport
+    _wait_idle(qtbot, panel)
+    qtbot.waitUntil(lambda: panel.outbox().counts()["acknowledged"] == 1, timeout=20000)
+    assert panel._transport is first
+    panel.batch_size.setValue(7)                     # not a connection setting
+    panel.send_now()
+    _wait_idle(qtbot, panel)
+    assert panel._transport is first
+    panel.endpoint.setText(receiver.url + "/")       # a connection setting: a new transport
+    panel.send_now()
+    _wait_idle(qtbot, panel)
+    assert panel._transport is not None and panel._transport is not first
+    panel.close()
+    assert panel._transport is None

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComb
                                QMessageBox, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
 
-from ecologis.i18n import t, translator
+from ecologis.i18n import KeyedError, t, translator
 from ecologis.sender import model, schemas
 from ecologis.sender.config import load_config, password_from_sources, keyring_set, save_config
 from ecologis.sender.outbox import STATES, Outbox
@@ -40,11 +40,11 @@ class _Job(QRunnable):
     def run(self):
         try:
             res = self.fn()
-        except Exception as e:  # reported to the UI, never raised in the worker
-            msg = e.message() if hasattr(e, "message") and callable(e.message) else f"{type(e).__name__}: {e}"
-            if not hasattr(e, "message"):
-                traceback.print_exc()
-            self.signals.failed.emit(msg)
+        except KeyedError as e:  # reported to the UI, never raised in the worker
+            self.signals.failed.emit(e.message())
+        except Exception as e:
+            traceback.print_exc()
+            self.signals.failed.emit(f"{type(e).__name__}: {e}")
         else:
             self.signals.done.emit(res)
 
@@ -102,6 +102,8 @@ class SenderPanel(QWidget):
         self.pool.setMaxThreadCount(1)   # one network job at a time, in order
         self._jobs: set = set()
         self._outbox: Outbox | None = None
+        self._transport = None            # one TLS transport, used on the worker thread only
+        self._transport_key = None        # the connection settings it was built from
         self._busy = False
         self.last_result = ""
         self._build()
@@ -426,30 +428,46 @@ class SenderPanel(QWidget):
         job.signals.failed.connect(failed)
         self.pool.start(job)
 
-    def _make_transport(self):
-        from ecologis.sender.tls import SenderError, load_identity, make_transport
-
+    def _transport_getter(self):
+        """Called on the UI thread when a network job is created; returns a function for
+        the worker that gives the panel's one transport, rebuilt (certificate reloaded,
+        new handshake) only when a connection setting has changed since it was built."""
         cfg = self.cfg
-        if not cfg.endpoint:
-            raise SenderError("sender.error.no_endpoint")
-        identity = None
-        if cfg.client_cert:
-            identity = load_identity(cfg.client_cert, cfg.client_key or None, self._password())
-        return make_transport(cfg, identity=identity)
+        typed = self.password.text()
+        key = (cfg.endpoint, cfg.ca_file, cfg.verify_server, cfg.client_cert, cfg.client_key, typed,
+               cfg.password_env, cfg.use_keyring, cfg.connect_timeout_s, cfg.read_timeout_s)
+
+        def get():
+            from ecologis.sender.tls import make_transport
+
+            if self._transport is not None and self._transport_key != key:
+                self._close_transport()
+            if self._transport is None:
+                # the keyring is asked here, on the worker, not on the UI thread
+                self._transport = make_transport(cfg, password=typed or password_from_sources(cfg))
+                self._transport_key = key
+            return self._transport
+        return get
+
+    def _close_transport(self):
+        if self._transport is not None:
+            self._transport.close()
+            self._transport = None
+            self._transport_key = None
 
     # ---- actions ------------------------------------------------------------------------
     def test_connection(self):
         self._fields_into_cfg()
         cfg = self.cfg
 
+        transport = self._transport_getter()
+
         def work():
             from ecologis.sender.cli import test_connection
 
-            tr = self._make_transport()
-            try:
-                return test_connection(cfg, tr)
-            finally:
-                tr.close()
+            tr = transport()
+            tr.close()          # the test makes a new handshake (the transport itself is kept)
+            return test_connection(cfg, tr)
 
         self._show(t("sender.gui.testing"))
         self._run(work, lambda rep: self._show(rep["message"], error=not rep["ok"]))
@@ -457,13 +475,10 @@ class SenderPanel(QWidget):
     def _drain_job(self):
         outbox = self.outbox()
         cfg = self.cfg
+        transport = self._transport_getter()
 
         def work():
-            tr = self._make_transport()
-            try:
-                return Sender(cfg, outbox, tr, self.clock).drain(give_up_after=0)
-            finally:
-                tr.close()
+            return Sender(cfg, outbox, transport(), self.clock).drain(give_up_after=0)
         return work
 
     def _drain_done(self, res):
@@ -578,7 +593,7 @@ class SenderPanel(QWidget):
             ob = self.outbox()
             st = deadline_status(ob, self.cfg, self.clock.now())
         except Exception as e:  # outbox folder not writable etc.
-            self.counts_label.setText(str(e))
+            self.counts_label.setText(t("sender.run.error", error=str(e)))
             return
         c = st["counts"]
         self.counts_label.setText(t("sender.status.counts", pending=c["pending"], sent=c["sent"],
@@ -598,7 +613,7 @@ class SenderPanel(QWidget):
         self.queue_table.setRowCount(len(rows))
         for i, r in enumerate(rows):
             vals = (t(f"sender.gui.state.{r.state}"), t(f"sender.gui.kind.{r.kind}"),
-                    model.to_local_text(model.utc_iso(_dt.datetime.fromtimestamp(r.created_at, _dt.timezone.utc))),
+                    _dt.datetime.fromtimestamp(r.created_at).astimezone().strftime("%Y-%m-%d %H:%M:%S %Z"),
                     str(r.attempts), r.idem_key, r.last_error or "")
             for j, v in enumerate(vals):
                 self.queue_table.setItem(i, j, QTableWidgetItem(v))
@@ -607,6 +622,7 @@ class SenderPanel(QWidget):
         self.timer.stop()
         self.auto_timer.stop()
         self.pool.waitForDone(30000)
+        self._close_transport()
         self._close_outbox()
         super().closeEvent(ev)
 
