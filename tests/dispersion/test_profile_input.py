@@ -169,3 +169,27 @@ def test_cli_bad_background_argument(tmp_path, capsys):
     save_profile(make_profile(), path)
     assert main(["dispersion", str(path), "--background", "SO2=-1"]) == 2
     assert "SO2=-1" in capsys.readouterr().err
+
+
+def test_stored_background_of_substance_without_cas_reaches_its_emission():
+    """A substance the dictionary knows without a CAS number (PM10, id
+    ``particulate-matter-pm10``): the stored background (keyed by the id) and the emission
+    (given by its Ukrainian name) must land on the same target.  The keys used to differ
+    (id vs name), so the background was silently dropped."""
+    p = make_profile()
+    p.emissions = [Emission(substance="Тверді частинки PM10", mass=2.0, unit="g/s", source_id="S1")]
+    # §4: C_ф = 0.4 · C_max = 0.4 · 0.3 = 0.12 mg/m³
+    store_result(p, calculated(0.3, substance="particulate-matter-pm10", date=dt.date(2025, 6, 1)))
+    res = calculate(input_from_profile(p, on=DAY), grid_step_m=100)
+    (tg,) = res["targets"]
+    assert tg["id"] == "particulate-matter-pm10"
+    assert tg["background_mg_m3"] == pytest.approx(0.12)
+    assert res["backgrounds_used"][0]["substance"] == "particulate-matter-pm10"
+
+    from ecologis.core.dispersion.inputs import canonical_key, substance_lookup
+
+    lookup = substance_lookup()
+    for spelling in ("Тверді частинки PM10", "particulate-matter-pm10"):
+        assert canonical_key(spelling, lookup) == "particulate-matter-pm10"
+    assert canonical_key("Азоту діоксид", lookup) == "10102-44-0"      # CAS wins when known
+    assert canonical_key("no such substance", lookup) == "no such substance"

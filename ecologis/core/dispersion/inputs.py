@@ -92,19 +92,57 @@ def _num(v) -> bool:
 
 
 def lookup_substance(name: str):
-    """The lead's substance dictionary, if present: object with .gdk_mr, .name_uk, .name_en, .cas."""
-    try:
-        from ecologis.core.dictionary import load_dictionary
-    except ImportError:
-        return None
-    try:
-        return load_dictionary().lookup(name)
-    except Exception:  # a broken dictionary must not break the dispersion input
-        return None
+    """The lead's substance dictionary, if present: object with .gdk_mr, .name_uk, .name_en, .cas.
+
+    Loads the dictionary on every call; an operation that looks up many names uses
+    :func:`substance_lookup` instead (one load, memoised per name).  Passing this
+    function as ``lookup`` to :func:`parse_input`, :func:`~.run.calculate` or
+    :func:`~.profile_input.input_from_profile` means "the default dictionary", loaded once."""
+    return substance_lookup()(name)
+
+
+def substance_lookup(dictionary=None):
+    """A lookup over one loaded dictionary (``load_dictionary()`` when not given), memoised
+    per name.  A missing or broken dictionary gives a lookup that knows nothing."""
+    if dictionary is None:
+        try:
+            from ecologis.core.dictionary import load_dictionary
+
+            dictionary = load_dictionary()
+        except Exception:  # a broken dictionary must not break the dispersion input
+            return lambda name: None
+    cache: dict = {}
+
+    def lookup(name):
+        if name not in cache:
+            try:
+                cache[name] = dictionary.lookup(name)
+            except Exception:
+                cache[name] = None
+        return cache[name]
+
+    return lookup
+
+
+def resolve_lookup(lookup):
+    """``lookup`` ready for one operation: the default :func:`lookup_substance` becomes a
+    lookup over a dictionary loaded once; anything else is returned as is."""
+    return substance_lookup() if lookup is lookup_substance else lookup
+
+
+def canonical_key(name: str, lookup=None) -> str:
+    """The one key a substance is stored under in the dispersion input, result and stored
+    backgrounds: its CAS number when the dictionary knows one, else the dictionary id
+    (e.g. ``particulate-matter-pm10``), else the name as given."""
+    sub = lookup(name) if lookup else None
+    if sub is None:
+        return name
+    return getattr(sub, "cas", None) or getattr(sub, "id", None) or name
 
 
 def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None) -> DispersionInput:
     """Validate ``data`` and return a :class:`DispersionInput` or raise :class:`DispersionInputError`."""
+    lookup = resolve_lookup(lookup)
     probs: list[InputProblem] = []
     warns: list[InputProblem] = []
 
@@ -144,9 +182,8 @@ def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None)
         if s in canon_cache:
             return canon_cache[s]
         sub = lookup(s) if lookup else None
-        key = s
+        key = canonical_key(s, lookup)
         if sub is not None:
-            key = getattr(sub, "cas", None) or s
             gd = getattr(sub, "gdk_mr", None)
             if _num(gd) and gd > 0 and key not in gdk:
                 gdk[key] = float(gd)

@@ -94,11 +94,6 @@ def provenance_of(row: dict) -> dict:
             "rule": "newest_valid_result_max_over_posts_and_gradations"}
 
 
-def _canon(name: str, lookup) -> str:
-    sub = lookup(name) if lookup else None
-    return (getattr(sub, "cas", None) or getattr(sub, "id", None) or name) if sub is not None else name
-
-
 def input_from_profile(profile, on: _dt.date | None = None, user_background: dict | None = None,
                        lookup="default") -> dict:
     """The dispersion input document of ``profile`` (see the module docstring).
@@ -106,11 +101,12 @@ def input_from_profile(profile, on: _dt.date | None = None, user_background: dic
     Extra keys: ``background_provenance`` (per substance), ``unassigned_emissions``
     (profile emission rows, 1-based, not attached to any source)."""
     from ecologis.core.background.store import valid_backgrounds
-    from ecologis.core.dispersion.inputs import lookup_substance
+    from ecologis.core.dispersion.inputs import canonical_key, lookup_substance, resolve_lookup
     from ecologis.core.geometry import GeometryError, Receptor
 
     if lookup == "default":
         lookup = lookup_substance
+    lookup = resolve_lookup(lookup)
 
     ext = copy.deepcopy((profile.extensions or {}).get(EXT_KEY) or {})
     ext_sources = {s.get("id"): s for s in ext.pop("sources", None) or [] if isinstance(s, dict)}
@@ -159,12 +155,12 @@ def input_from_profile(profile, on: _dt.date | None = None, user_background: dic
     prov: dict[str, dict] = {}
     bg: dict[str, float] = {}
     for sub, v in list((doc.get("background") or {}).items()) + list((user_background or {}).items()):
-        key = _canon(sub, lookup)
+        key = canonical_key(sub, lookup)
         bg[key] = v
         prov[key] = {"origin": "user", "method": "user", "date": None, "valid_until": None,
                      "reconstructed": False, "reconstructed_pieces": []}
     for sub, row in background_choice(valid_backgrounds(profile, on)).items():
-        key = _canon(sub, lookup)
+        key = canonical_key(sub, lookup)
         if key in bg:
             continue
         bg[key] = float(row["value_mg_m3"])

@@ -18,7 +18,8 @@ from ecologis.core.dispersion.contours import isolines_geojson, zone_geojson
 from ecologis.core.dispersion.field import Terms, direction_angles, max_field, weighted_dangerous_speed
 from ecologis.core.dispersion.geo import LocalProjection
 from ecologis.core.dispersion.inputs import (DispersionInput, DispersionInputError, InputProblem,
-                                             lookup_substance, parse_input)
+                                             canonical_key, lookup_substance, parse_input,
+                                             resolve_lookup)
 from ecologis.core.dispersion.params import source_parameters
 
 MAX_GRID_NODES = 2_000_000
@@ -98,6 +99,7 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
               cancel: Callable[[], bool] | None = None, lookup=lookup_substance,
               lang: str | None = None, max_chunk_elems: int = 16384) -> dict:
     """Run the OND-86 calculation.  Raises DispersionInputError on invalid input."""
+    lookup = resolve_lookup(lookup)
     inp = (dataclasses.replace(data) if isinstance(data, DispersionInput)
            else parse_input(data, lookup=lookup, lang=lang))
     if directions is not None:
@@ -143,7 +145,7 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
 
     targets = targets_of(inp)
     if substance is not None:
-        wanted = lookup_key(inp, substance, lookup)
+        wanted = canonical_key(substance, lookup)
         targets = [t for t in targets if t["id"] == wanted or t["id"] == substance]
         if not targets:
             raise DispersionInputError([InputProblem("disp.err.unknown_substance", {"substance": substance})])
@@ -164,7 +166,7 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
         terms = Terms(
             x=np.array([pos[rows[i]["id"]][0] for i in sel]), y=np.array([pos[rows[i]["id"]][1] for i in sel]),
             c_m=par["c_m"][sel] * w, x_m=par["x_m"][sel], u_m=par["u_m"][sel],
-            F=par["F"][sel] if "F" in par else np.array([rows[i]["F"] for i in sel]),
+            F=np.array([rows[i]["F"] for i in sel]),
             H=np.array([rows[i]["height_m"] for i in sel]))
         unv: set[str] = set()
         for i in sel:
@@ -304,8 +306,3 @@ def _main_target(results: list[dict]) -> dict | None:
     if len(results) == 1:
         return results[0]
     return max(results, key=lambda r: (r["field_max"]["share_gdk_with_background"] or -1.0))
-
-
-def lookup_key(inp: DispersionInput, name: str, lookup) -> str:
-    sub = lookup(name) if lookup else None
-    return (getattr(sub, "cas", None) or name) if sub is not None else name

@@ -62,6 +62,14 @@ ORIGIN_ROLE = Qt.UserRole + 1          # original cell text of a value derived f
 _fmt = format_significant
 
 
+def _profile_with_dispersion(profile, dispersion: dict):
+    """A read-only view of ``profile`` whose dispersion extension is ``dispersion``."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(sources=profile.sources, emissions=profile.emissions, enterprise=profile.enterprise,
+                           extensions=dict(profile.extensions or {}, dispersion=dispersion))
+
+
 class _Worker(QObject):
     progress = Signal(float)
     finished = Signal(dict)
@@ -106,6 +114,7 @@ class DispersionPanel(QWidget):
         self._profile = None
         self._stored_bg: dict[str, tuple[float, dict]] = {}   # canonical substance -> (value, provenance)
         self._profile_ids: set[str] = set()
+        self._lookup = None             # dictionary lookup memoised for the current operation
 
         self.A = QDoubleSpinBox()
         self.A.setRange(1, 1000)
@@ -280,10 +289,20 @@ class DispersionPanel(QWidget):
                                     "background_provenance")}
 
     def _canon(self, name) -> str:
-        from ecologis.core.dispersion.inputs import lookup_substance
-        from ecologis.core.dispersion.profile_input import _canon
+        from ecologis.core.dispersion.inputs import canonical_key
 
-        return _canon(str(name), lookup_substance)
+        return canonical_key(str(name), self._lookup_fn())   # one dictionary load per operation
+
+    def _lookup_fn(self):
+        from ecologis.core.dispersion.inputs import substance_lookup
+
+        if self._lookup is None:
+            self._lookup = substance_lookup()
+        return self._lookup
+
+    def _fresh_lookup(self) -> None:
+        """Forget the memoised dictionary lookup: the next operation loads the dictionary once."""
+        self._lookup = None
 
     # ------------------------------------------------------------------ profile
     def set_context(self, profile) -> None:
@@ -299,13 +318,9 @@ class DispersionPanel(QWidget):
             self._profile_ids = set()
             self._stored_bg = {}
             return
+        self._fresh_lookup()
         current = self.state() if self.table.rowCount() else (profile.extensions or {}).get("dispersion") or {}
-
-        class _View:        # the profile with the panel's state as its dispersion extension
-            sources, emissions, enterprise = profile.sources, profile.emissions, profile.enterprise
-            extensions = dict(profile.extensions or {}, dispersion=current)
-
-        doc = input_from_profile(_View)
+        doc = input_from_profile(_profile_with_dispersion(profile, current), lookup=self._lookup_fn())
         self._profile_ids = {s.id for s in profile.sources}
         prov = doc.get("background_provenance") or {}
         self._stored_bg = {k: (v, prov[k]) for k, v in (doc.get("background") or {}).items()
@@ -330,12 +345,7 @@ class DispersionPanel(QWidget):
         if self._profile is not None:
             self.table.setRowCount(0)
             prof = self._profile
-
-            class _View:
-                sources, emissions, enterprise = prof.sources, prof.emissions, prof.enterprise
-                extensions = dict(prof.extensions or {}, dispersion=state)
-
-            self.set_context(_View)
+            self.set_context(_profile_with_dispersion(prof, state))
             self._profile = prof
         else:
             self.set_input(state)
@@ -346,6 +356,7 @@ class DispersionPanel(QWidget):
         Cells are converted to numbers where possible; anything else is passed as typed
         so that validation names the source and field.  Stored backgrounds keep their
         provenance (method, date, validity, reconstructed)."""
+        self._fresh_lookup()
         return self._collect(for_state=False)
 
     def _collect(self, for_state: bool) -> dict:
