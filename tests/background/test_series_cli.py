@@ -176,3 +176,29 @@ def test_bg_locales_parity_and_keys_used_exist():
     used |= {f"bg.form.req.{i}" for i in range(1, 7)} | {"bg.out.calc_row.c_f", "bg.out.calc_row.c_f_without_own"}
     missing = sorted(k for k in used if k not in uk)
     assert not missing, missing
+
+
+@pytest.mark.parametrize("content, reason", [
+    ("X,Y\n0,1\n1,2\n", "expected header V,F"),                    # wrong header
+    ("V,F\n0,1\nzero,2\n", "row 3 is not numeric"),                 # the header is row 1
+    ("V,F\n1,1\n0,2\n", "the argument must increase"),               # not increasing
+])
+def test_cli_broken_user_curve_table_is_reported_not_a_traceback(capsys, tmp_path, content, reason):
+    """A user curve file that cannot be used: exit 2, a translated message naming the file,
+    no raw locale key and no traceback."""
+    from ecologis.paths import user_data_dir
+
+    curve = user_data_dir() / "background" / "transition_function.csv"
+    curve.parent.mkdir(parents=True, exist_ok=True)
+    curve.write_text(content, encoding="utf-8")
+    try:
+        vals = {g: [0.1] * 20 for g in ("calm", "N", "E", "S", "W")}
+        p = h.write_rows(tmp_path / "s.csv", h.gradation_rows("A", "NO2", vals))
+        code, out, err = _run(capsys, "--lang", "en", "background", "posts", str(p))
+        assert code == 2 and out == ""
+        assert str(curve) in err and reason in err
+        assert "bg.err" not in err and "Traceback" not in err
+        code, out, err = _run(capsys, "--lang", "uk", "background", "posts", str(p))
+        assert code == 2 and str(curve) in err and "Таблиця кривої" in err and "bg.err" not in err
+    finally:
+        curve.unlink()

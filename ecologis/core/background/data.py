@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ecologis.core.background.errors import BackgroundError
+from ecologis.i18n import TranslatedError
 from ecologis.paths import RESOURCES_DIR, user_data_dir
 
 DATA_DIR = RESOURCES_DIR / "background"
@@ -32,14 +34,16 @@ CURVES = {
 }
 
 
-class CurveTableError(ValueError):
-    """A curve table that cannot be used (bad header, non-numeric or unsorted rows)."""
+class CurveTableError(BackgroundError):
+    """A curve table that cannot be used (bad header, non-numeric or unsorted rows).
+
+    A :class:`BackgroundError`, so every command and panel that reports background
+    errors reports it too; the message names the file first (``bg.err.curve_file``)."""
+
+    prefix_key = "bg.err.curve_file"
 
     def __init__(self, file: str, key: str, **params):
-        super().__init__(f"{file}: {key} {params}")
-        self.file = file
-        self.key = key
-        self.params = params
+        TranslatedError.__init__(self, file, key, **params)
 
 
 @dataclass(frozen=True)
