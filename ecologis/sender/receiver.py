@@ -8,7 +8,6 @@ run time (in process via :class:`Faults`, or through a JSON control file).
 from __future__ import annotations
 
 import json
-import os
 import select
 import socket
 import sqlite3

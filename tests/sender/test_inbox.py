@@ -3,7 +3,6 @@ is not sent twice."""
 
 import json
 import shutil
-import time
 
 from ecologis.i18n import t
 from ecologis.sender.inbox import scan_inbox

@@ -1,7 +1,6 @@
 """Outage: receiver down → records accumulate → receiver up → every record delivered
 once; the 24-hour window (seed 000 p. 13) is tracked with an injectable clock."""
 
-import datetime as dt
 
 from ecologis.i18n import t
 from ecologis.sender.inbox import enqueue_file

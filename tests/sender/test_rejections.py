@@ -2,7 +2,6 @@
 a message (dead letter), 429 with Retry-After (waits), 500 (retries)."""
 
 import random
-import time
 
 import pytest
 
@@ -10,7 +9,7 @@ from ecologis.i18n import t
 from ecologis.sender import model
 from ecologis.sender.outbox import Outbox
 from ecologis.sender.sender import FakeClock, Sender
-from ecologis.sender.tls import TransportError, build_context, HttpsTransport, load_identity
+from ecologis.sender.tls import TransportError, load_identity
 
 from sender_testlib import PASSWORD, measurement_rows, transport_for
 

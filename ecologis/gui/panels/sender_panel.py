@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import datetime as _dt
 import sys
-import time
 import traceback
 
 from PySide6.QtCore import QDate, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox, QDateEdit, QFileDialog,
                                QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QMessageBox, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget,
+                               QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
 
 from ecologis.i18n import KeyedError, t, translator
 from ecologis.sender import model, schemas
 from ecologis.sender.config import load_config, password_from_sources, keyring_set, save_config
 from ecologis.sender.outbox import STATES, Outbox
-from ecologis.sender.sender import Clock, Sender, deadline_message, deadline_status, format_left
+from ecologis.sender.sender import Clock, Sender, deadline_message, deadline_status
 
 STATUSES = ("registered", "suspended", "cancelled")
 
