@@ -22,6 +22,7 @@ import json
 import re
 import sys
 
+from ecologis.core.numbers import NumberProblem, parse_number
 from ecologis.i18n import format_significant, t, translator
 
 
@@ -287,12 +288,11 @@ def read_values(path: str) -> list[float]:
             cell = line.strip()
         else:
             cell = line.split(",")[0].strip()
-        cell = cell.replace(",", ".")
         if not cell:
             continue
         try:
-            v = float(cell)
-        except ValueError:
+            v = parse_number(cell)[0]
+        except NumberProblem:
             if i == 1:
                 continue
             raise BackgroundError("bg.err.value_row", file=path, row=i, value=line) from None
@@ -322,8 +322,8 @@ def run_subplume(args) -> int:
                 continue
             k, _, v = part.partition("=")
             try:
-                rose[k.strip()] = float(v.replace(" ", ""))
-            except ValueError:
+                rose[k.strip()] = parse_number(v)[0]
+            except NumberProblem:
                 raise BackgroundError("bg.err.repeatability") from None
         values = read_values(args.values)
         res = subplume_background(values, rose, args.rhumb, args.distance, years=args.years, substance=args.substance)

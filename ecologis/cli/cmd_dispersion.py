@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import sys
 
+from ecologis.core.numbers import NumberProblem, parse_number
 from ecologis.i18n import t, translator
 
 
@@ -104,8 +105,8 @@ def _parse_user_background(items) -> dict | None:
     for it in items or []:
         sub, _, val = it.rpartition("=")
         try:
-            v = float(val.replace(",", "."))
-        except ValueError:
+            v = parse_number(val)[0]
+        except NumberProblem:
             v = float("nan")
         if not sub.strip() or not (v >= 0):
             raise ValueError(it)

@@ -10,6 +10,7 @@ import pytest
 
 from ecologis.core.dispersion import formulas as fm
 from ecologis.core.dispersion.params import source_parameters
+from ecologis.core.units import G_PER_S, from_t_per_year
 
 
 def _src(H, D, w0, dT, M=10.0, F=1.0, A=200.0, eta=1.0, cold=False):
@@ -186,7 +187,7 @@ def test_formula_branches_directly():
     # F by cleaning efficiency (OND-86 п. 2.5 [M]): 95 % → 2; 80 % → 2.5; 50 % → 3.
     assert [float(fm.f_settling_from_cleaning(e)) for e in (95, 80, 50)] == [2.0, 2.5, 3.0]
     # t/yr → g/s: 31.536 t/yr over 8760 h = 31.536e6 g / 31 536 000 s = 1 g/s.
-    assert float(fm.rate_g_s_from_t_per_year(31.536, 8760)) == pytest.approx(1.0)
+    assert float(from_t_per_year(31.536, G_PER_S, 8760)) == pytest.approx(1.0)
 
 
 def test_regime_continuity_at_v_m_half():

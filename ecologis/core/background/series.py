@@ -23,6 +23,7 @@ import pandas as pd
 
 from ecologis.core.background import data
 from ecologis.core.background.errors import SeriesError, SeriesIssue
+from ecologis.core.numbers import NumberProblem, parse_number
 
 COLUMNS = ("timestamp", "post", "substance", "concentration", "wind_speed", "wind_direction")
 
@@ -152,13 +153,19 @@ class _Col:
         """Float per row (NaN where empty or not a number); decimal comma accepted."""
         if self.numeric:
             return self.values
-        u = pd.to_numeric(pd.Series([t.replace(",", ".") for t in self.texts], dtype=object), errors="coerce")
-        return u.to_numpy(dtype=float)[self.codes]
+        return np.array([_number_or_nan(t) for t in self.texts], dtype=float)[self.codes]
 
     def as_texts(self) -> np.ndarray:
         if self.numeric:
             return np.array([self.text(i) for i in range(len(self.values))], dtype=object)
         return self.texts[self.codes]
+
+
+def _number_or_nan(text) -> float:
+    try:
+        return parse_number(text)[0]
+    except NumberProblem:
+        return float("nan")
 
 
 def _parse_timestamps(texts: np.ndarray) -> np.ndarray:

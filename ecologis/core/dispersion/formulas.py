@@ -350,8 +350,3 @@ def f_settling_from_cleaning(efficiency_pct):
     ≥ 90 %: 2;  75–90 %: 2.5;  < 75 % or no cleaning: 3.  (Gases: F = 1 [P].)"""
     e = _a(efficiency_pct)
     return np.where(e >= 90, 2.0, np.where(e >= 75, 2.5, 3.0))
-
-
-def rate_g_s_from_t_per_year(mass_t_per_year, hours_per_year):
-    """M [g/s] = M [t/yr]·10⁶ g/t / (hours/yr·3600 s/h).  Unit conversion."""
-    return _a(mass_t_per_year) * 1.0e6 / (_a(hours_per_year) * 3600.0)

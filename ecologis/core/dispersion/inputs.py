@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 from ecologis.core.dispersion import formulas as fm
+from ecologis.core.units import G_PER_S, from_t_per_year
 
 ALLOWED_DIRECTIONS = (8, 36, 360)
 DEFAULT_ISOLINE_LEVELS = (0.05, 0.1, 0.5, 1.0, 2.0, 5.0, 10.0)
@@ -329,7 +330,7 @@ def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None)
                 if not _num(hours) or hours <= 0 or hours > 8784:
                     sbad("disp.err.hours_range", f"{fldp}.hours_per_year", hours)
                     continue
-                rate = float(fm.rate_g_s_from_t_per_year(mass, hours))
+                rate = float(from_t_per_year(mass, G_PER_S, hours))
             else:
                 sbad("disp.err.need_rate", f"{fldp}.rate_g_s")
                 continue

@@ -46,12 +46,13 @@ def _num(v) -> bool:
 
 def _emission_from_profile(e) -> dict | None:
     """One profile emission as a dispersion emission (rate in g/s or mass in t/yr)."""
+    from ecologis.core.numbers import NumberProblem, parse_number
     from ecologis.core.units import G_PER_S, UnitError, parse_unit, to_t_per_year
 
     try:
-        mass = float(str(e.mass).replace(",", ".")) if not _num(e.mass) else float(e.mass)
+        mass = parse_number(e.mass)[0]
         unit = parse_unit(e.unit)
-    except (TypeError, ValueError, UnitError):
+    except (TypeError, NumberProblem, UnitError):
         return {"substance": str(e.substance), "rate_g_s": e.mass}   # validation names the field
     hours = e.hours_per_year
     out: dict = {"substance": str(e.substance)}

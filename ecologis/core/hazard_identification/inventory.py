@@ -25,6 +25,7 @@ from typing import Any, Iterable
 
 from ecologis.core.hazard_identification.data import ThresholdTables, default_tables, normalise_cas, normalise_category
 from ecologis.core.hazard_identification.model import InventoryItem
+from ecologis.core.numbers import parse_number
 
 REQUIRED = ("name", "quantity_t")
 KNOWN = ("name", "cas", "categories", "quantity_t", "named_entry")
@@ -142,14 +143,7 @@ def _text(v: Any) -> str:
 
 def parse_quantity(v: Any) -> float:
     """A number of tonnes; accepts a decimal comma ('12,5') and spaces between digits."""
-    if isinstance(v, bool):
-        raise ValueError(v)
-    if isinstance(v, (int, float)):
-        return float(v)
-    s = str(v).strip().replace("\u00a0", "").replace(" ", "")
-    if re.fullmatch(r"[+-]?\d+,\d+", s):
-        s = s.replace(",", ".")
-    return float(s)
+    return parse_number(v)[0]        # NumberProblem is a ValueError
 
 
 def validate_rows(rows: Iterable[tuple[int, dict[str, Any]]], label: str, tables: ThresholdTables | None = None) -> list[InventoryItem]:

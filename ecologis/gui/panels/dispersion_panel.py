@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayo
                                QLineEdit, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
+from ecologis.core.numbers import NumberProblem, parse_number
 from ecologis.i18n import format_significant, t, translator
 
 # Sources table: one row per source × emission; rows with the same id form one source.
@@ -255,7 +256,7 @@ class DispersionPanel(QWidget):
 
     def set_input(self, data: dict) -> None:
         """Show an input dict (schema ``sources.schema.json``) in the editor."""
-        from ecologis.core.dispersion import formulas as fm
+        from ecologis.core.units import G_PER_S, from_t_per_year
 
         self.A.setValue(float(data.get("A", 200)))
         self.eta.setValue(float(data.get("eta", 1)))
@@ -273,7 +274,7 @@ class DispersionPanel(QWidget):
                 derived = set()
                 if row.get("rate_g_s") is None and e.get("mass_t_per_year") is not None and e.get("hours_per_year"):
                     # an annual mass of the profile: shown in g/s (core conversion), not stored
-                    row["rate_g_s"] = float(fm.rate_g_s_from_t_per_year(e["mass_t_per_year"], e["hours_per_year"]))
+                    row["rate_g_s"] = float(from_t_per_year(e["mass_t_per_year"], G_PER_S, e["hours_per_year"]))
                     derived |= {"substance", "rate_g_s", "gdk_mr_mg_m3"}
                 if s.get("id") in self._profile_ids:
                     derived |= set(PROFILE_GEOMETRY)
@@ -374,8 +375,8 @@ class DispersionPanel(QWidget):
                     continue
                 if c in NUMERIC:
                     try:
-                        cells[c] = float(txt.replace(",", "."))
-                    except ValueError:
+                        cells[c] = parse_number(txt)[0]
+                    except NumberProblem:
                         cells[c] = txt
                 else:
                     cells[c] = txt

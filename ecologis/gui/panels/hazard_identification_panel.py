@@ -42,6 +42,7 @@ from ecologis.core.hazard_identification import (
     identify,
 )
 from ecologis.core.hazard_identification.inventory import InventoryError, Problem, inventory_from_records, read_inventory
+from ecologis.core.numbers import parse_number
 from ecologis.i18n import t, translator
 from ecologis.io.atomic import atomic_write_text
 
@@ -539,7 +540,7 @@ class HazardIdentificationPanel(QWidget):
 
 
 def _parse_number(text: str) -> float:
-    value = float(text.replace(",", ".").replace(" ", ""))
+    value = parse_number(text)[0]           # NumberProblem is a ValueError
     if not math.isfinite(value) or value < 0:
         raise ValueError(text)
     return value
