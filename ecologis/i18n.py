@@ -9,6 +9,7 @@ Ukrainian (``uk``) is the default language, English (``en``) the second.
 from __future__ import annotations
 
 import json
+import math
 import threading
 from pathlib import Path
 from typing import Callable
@@ -197,6 +198,56 @@ def format_significant(x, digits: int = 4) -> str:
     except (TypeError, ValueError):
         return str(x)
     return "—" if xf != xf else f"{xf:.{digits}g}"
+
+
+def _display_float(x):
+    """``float(x)`` for a finite number, None for missing/NaN/infinite, the text otherwise."""
+    if x is None:
+        return None
+    if isinstance(x, bool):
+        return str(x)
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    return v if math.isfinite(v) else None
+
+
+def _localize_number(s: str, lang: str | None) -> str:
+    """``s`` written with "," thousands and "." decimals, in the language's convention
+    (Ukrainian: narrow no-break space groups and a decimal comma)."""
+    if (lang or translator.lang) == "uk":
+        return s.replace(",", "\u202f").replace(".", ",")
+    return s
+
+
+def format_fixed(x, digits: int = 3, lang: str | None = None) -> str:
+    """A number for display with ``digits`` decimals and grouped thousands in ``lang``
+    (default: the current language): uk "1\u202f386,187", en "1,386.187".
+
+    "—" for missing, NaN or infinite; non-numbers are shown as text.  Display only.
+    """
+    v = _display_float(x)
+    if v is None:
+        return "—"
+    if isinstance(v, str):
+        return v
+    return _localize_number(f"{v:,.{digits}f}", lang)
+
+
+def format_significant_lang(x, digits: int = 6, lang: str | None = None) -> str:
+    """A number for display with ``digits`` significant digits in ``lang`` (default: the
+    current language; Ukrainian uses a decimal comma), no grouping: uk "0,0425", en "0.0425".
+
+    "—" for missing, NaN or infinite; non-numbers are shown as text.  Display only.
+    """
+    v = _display_float(x)
+    if v is None:
+        return "—"
+    if isinstance(v, str):
+        return v
+    s = f"{v:.{digits}g}"
+    return s.replace(".", ",") if (lang or translator.lang) == "uk" else s
 
 
 # argparse's own messages (help headings, usage errors) are gettext strings; these keys

@@ -6,7 +6,7 @@ import json
 import sys
 
 from ecologis.cli.common import load_reference_data
-from ecologis.i18n import t, translator
+from ecologis.i18n import format_fixed, t, translator
 
 
 def register(sub) -> None:
@@ -18,13 +18,10 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def _fmt(x: float, digits: int = 3) -> str:
-    return f"{x:,.{digits}f}".replace(",", "\u202f") if translator.lang == "uk" else f"{x:,.{digits}f}"
-
-
 def run(args) -> int:
-    from ecologis.core.assess import compute, prepare
+    from ecologis.core.presets import DEFAULT_PRESET_ID
     from ecologis.io.emissions_table import TableReadError, read_emissions
+    from ecologis.io.profile import Profile, assess_profile
 
     lang = translator.lang
     loaded = load_reference_data()
@@ -44,13 +41,12 @@ def run(args) -> int:
     if method is None:
         prof = table.meta.get("profile") or {}
         method = prof.get("preset") if isinstance(prof, dict) else None
-    method = method or "ecologis-2025"
+    method = method or DEFAULT_PRESET_ID
     if method not in presets:
         print(t("cli.error.method", method=method, available=", ".join(presets)), file=sys.stderr)
         return 2
-    prepared = prepare(table.emissions, dictionary)
-    prepared.journal = prepared.journal.with_file(args.file)
-    result = compute(prepared, presets[method], args.duplicates)
+    profile = Profile(emissions=table.emissions, preset=method, duplicates=args.duplicates)
+    result = assess_profile(profile, dictionary, presets, file=args.file)
     doc = result.to_json(lang)
     if args.json:
         print(json.dumps(doc, ensure_ascii=False, indent=1))
@@ -76,7 +72,7 @@ def _print_human(result, lang: str) -> None:
     for c in result.contributions:
         rows.append([c["substance"] if lang == "uk" else c["substance_en"], f"{c['mass_t_per_year']:.5f}",
                      f"{c['gdk_mg_m3']:g}", t("gdk_kind." + c["gdk_kind"]), str(c["hazard_class"]), f"{c['a']:g}",
-                     _fmt(c["contribution"]), f"{100 * c['share']:.2f}"])
+                     format_fixed(c["contribution"], 3, lang), f"{100 * c['share']:.2f}"])
     widths = [min(48, max(len(cols[j]), *(len(r[j]) for r in rows))) if rows else len(cols[j]) for j in range(len(cols))]
 
     def line(cells):
@@ -91,7 +87,7 @@ def _print_human(result, lang: str) -> None:
     for r in rows:
         print(line(r))
     print()
-    print(f"{t('cli.result.knp')}: {_fmt(result.knp)}")
+    print(f"{t('cli.result.knp')}: {format_fixed(result.knp, 3, lang)}")
     print(f"{t('cli.result.category')}: {result.category}")
     print(f"{t('cli.result.szz')}: {result.szz_m:g} {t('cli.result.m')}")
     dom = ", ".join(s.name(lang) for s in result.dominant_substances())

@@ -25,8 +25,7 @@ def load_and_assess(path: str):
     """(profile, result) or an exit code after printing one clear message."""
     from ecologis.io.batch import load_any
     from ecologis.io.emissions_table import TableReadError
-    from ecologis.io.profile import ProfileError
-    from ecologis.report.pdf_report import assess_profile
+    from ecologis.io.profile import ProfileError, assess_profile
 
     loaded = load_reference_data()
     if loaded is None:
@@ -42,8 +41,7 @@ def load_and_assess(path: str):
     if profile.preset not in presets:
         print(t("cli.error.method", method=profile.preset, available=", ".join(presets)), file=sys.stderr)
         return 2
-    result = assess_profile(profile, dictionary, presets)
-    result.journal[:] = result.journal.with_file(Path(path).name)
+    result = assess_profile(profile, dictionary, presets, file=Path(path).name)
     return profile, result
 
 

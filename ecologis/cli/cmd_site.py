@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import sys
 
-from ecologis.i18n import t, translator
+from ecologis.i18n import format_fixed, t, translator
 
 
 def register(subparsers) -> None:
@@ -41,68 +41,68 @@ def _fail(args, message: str) -> int:
     return 2
 
 
+class _Refused(Exception):
+    """The profile cannot be assessed; ``args[0]`` is the translated reason."""
+
+
 def _profile_radius(profile) -> float | None:
-    """The СЗЗ radius of the profile's own КНП assessment (core), or None."""
-    from ecologis.core.assess import compute, prepare
-    from ecologis.core.dictionary import load_dictionary
-    from ecologis.core.presets import load_presets
+    """The СЗЗ radius of the profile's own КНП assessment, or None if it has no valid
+    result.  Raises :class:`_Refused` for a broken dictionary or an unknown preset."""
+    from ecologis.cli.common import load_reference_data
+    from ecologis.io.profile import assess_profile
 
     if not profile.emissions:
         return None
-    presets = load_presets()
-    preset = presets.get(profile.preset) or presets.get("ecologis-2025")
-    res = compute(prepare(profile.emissions, load_dictionary()), preset)
-    if res.errors:
+    failed = []
+    loaded = load_reference_data(report=failed.append)
+    if loaded is None:
+        raise _Refused(failed[0])
+    dictionary, presets = loaded
+    if profile.preset not in presets:
+        raise _Refused(t("cli.error.method", method=profile.preset, available=", ".join(presets)))
+    res = assess_profile(profile, dictionary, presets)
+    if res.errors or res.szz_m is None:
         return None
-    return float(res.szz_m) if res.szz_m is not None else None
+    return float(res.szz_m)
 
 
 def run(args) -> int:
     from ecologis.core.geometry import GeometryError, analyse_site
-    from ecologis.io.gis import GisError, GisLayers, read_receptors, read_site, write_layers
+    from ecologis.io.gis import GisError, GisLayers, layers_from_profile, read_receptors, read_site, write_layers
     from ecologis.io.profile import ProfileError, load_profile
 
     lang = translator.lang
-    site = None
-    receptors: list = []
-    sources: list = []
+    layers = GisLayers()
     center = None
     radius = args.radius
-    name = ""
     try:
         if args.profile:
             prof = load_profile(args.profile)
-            site = prof.site or None
-            name = prof.enterprise.name
+            layers = layers_from_profile(prof)
             if prof.enterprise.lat is not None and prof.enterprise.lon is not None:
                 center = (prof.enterprise.lat, prof.enterprise.lon)
-            receptors.extend(prof.extensions.get("receptors") or [])
-            sources = [{"id": s.id, "name": s.name, "lat": s.lat, "lon": s.lon}
-                       for s in prof.sources if s.lat is not None and s.lon is not None]
             if radius is None:
                 radius = _profile_radius(prof)
         if args.site:
-            site = read_site(args.site)
+            layers.site = read_site(args.site)
         if args.receptors:
-            receptors.extend(read_receptors(args.receptors))
-        if site is None and center is None:
+            layers.receptors.extend(read_receptors(args.receptors))
+        if layers.site is None and center is None:
             return _fail(args, t("geo.cli.need_input"))
         if radius is None:
             return _fail(args, t("geo.cli.need_radius"))
-        analysis = analyse_site(radius, site, receptors, center=center)
-    except ProfileError as e:
+        analysis = analyse_site(radius, layers.site, layers.receptors, center=center)
+    except (ProfileError, GisError, GeometryError) as e:
         return _fail(args, e.message())
-    except GisError as e:
-        return _fail(args, e.message())
-    except GeometryError as e:
-        return _fail(args, e.message())
+    except _Refused as e:
+        return _fail(args, e.args[0])
 
     doc = analysis.to_json()
     doc["receptors"] = [{"name": r.name, "kind": r.kind, "distance_m": round(r.distance_m, 2), "inside": r.inside,
                          "on_site": r.on_site} for r in analysis.receptors]
     if args.export:
-        layers = GisLayers(site=site, szz=analysis.szz, sources=sources, name=name,
-                           receptors=[{**r.to_json(), "distance_m": round(r.distance_m, 2)} for r in analysis.receptors])
+        layers.szz = analysis.szz
+        layers.receptors = [{**r.to_json(), "distance_m": round(r.distance_m, 2)} for r in analysis.receptors]
         try:
             write_layers(args.export, layers, lang)
         except GisError as e:
@@ -114,7 +114,7 @@ def run(args) -> int:
         return 0
     print(f"{t('geo.cli.method')}: {t('geo.method.' + analysis.method)}")
     print(t("geo.cli.radius_line", radius=f"{analysis.radius_m:g}"))
-    print(t("geo.cli.area", area=f"{analysis.szz_area_m2:,.0f}".replace(",", "\u202f" if lang == "uk" else ",")))
+    print(t("geo.cli.area", area=format_fixed(analysis.szz_area_m2, 0, lang)))
     for r in analysis.receptors:
         print(t("geo.cli.receptor_line", name=r.name or t("geo.unnamed"), distance=f"{r.distance_m:.1f}",
                 status=t("geo.cli.inside" if r.inside else "geo.cli.outside")))

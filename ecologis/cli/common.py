@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 
 
-def load_reference_data():
-    """The substance dictionary and the presets, or ``None`` after printing why not.
+def load_reference_data(report=None):
+    """The substance dictionary and the presets, or ``None`` after reporting why not.
 
-    A broken user dictionary file is reported with its path and the reason; the
+    A broken user dictionary file is reported with its path and the reason — printed
+    to stderr, or passed to ``report(message)`` if given (e.g. for JSON output); the
     caller then exits with code 2.
     """
     from ecologis.core.dictionary import DictionaryError, load_dictionary
@@ -18,6 +19,10 @@ def load_reference_data():
     try:
         dictionary = load_dictionary()
     except DictionaryError as e:
-        print(t("cli.error.file", file=str(e.path), detail=e.detail), file=sys.stderr)
+        message = t("cli.error.file", file=str(e.path), detail=e.detail)
+        if report is not None:
+            report(message)
+        else:
+            print(message, file=sys.stderr)
         return None
     return dictionary, load_presets()

@@ -59,9 +59,8 @@ def load_any(path: Path, dictionary):
 
 
 def assess_file(path: Path, dictionary, presets: dict, lang: str = "uk") -> BatchRow:
-    from ecologis.core.assess import compute, prepare
     from ecologis.io.emissions_table import TableReadError
-    from ecologis.io.profile import ProfileError
+    from ecologis.io.profile import ProfileError, assess_profile
 
     row = BatchRow(path.name)
     try:
@@ -74,9 +73,7 @@ def assess_file(path: Path, dictionary, presets: dict, lang: str = "uk") -> Batc
     if prof.preset not in presets:
         row.errors.append(t_lang(lang, "io.batch.unknown_preset", preset=prof.preset))
         return row
-    prep = prepare(prof.emissions, dictionary)
-    prep.journal = prep.journal.with_file(path.name)
-    res = compute(prep, presets[prof.preset], prof.duplicates)
+    res = assess_profile(prof, dictionary, presets, file=path.name)
     row.knp = float(res.knp)
     row.category = res.category
     row.szz_m = float(res.szz_m)

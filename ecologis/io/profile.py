@@ -569,12 +569,14 @@ class Reassessment:
                   reasons=", ".join(reasons))
 
 
-def reassess(profile: Profile, dictionary=None, presets: dict | None = None) -> Reassessment:
-    """Assess ``profile`` again and compare with its last history entry.
+def assess_profile(profile: Profile, dictionary=None, presets: dict | None = None, file: str | None = None):
+    """The AssessmentResult of ``profile`` with its own preset and duplicate rule.
 
-    The history is not modified: the caller decides (after showing
-    :meth:`Reassessment.message`) whether to :func:`record_assessment`.
-    Raises ``KeyError`` if the profile's preset is unknown.
+    The one place where a profile is assessed (report, CLI, batch, re-assessment).
+    ``dictionary``/``presets`` default to the loaded ones; ``file`` (a name) is added to
+    the journal's locations.  Raises ``KeyError`` if the profile's preset is unknown —
+    callers that take user input check ``profile.preset in presets`` first and refuse
+    with a translated message.
     """
     from ecologis.core.assess import compute, prepare
     from ecologis.core.dictionary import load_dictionary
@@ -584,6 +586,19 @@ def reassess(profile: Profile, dictionary=None, presets: dict | None = None) -> 
     presets = presets if presets is not None else load_presets()
     preset = presets[profile.preset]
     result = compute(prepare(profile.emissions, dictionary), preset, profile.duplicates)
+    if file:
+        result.journal[:] = result.journal.with_file(file)
+    return result
+
+
+def reassess(profile: Profile, dictionary=None, presets: dict | None = None) -> Reassessment:
+    """Assess ``profile`` again and compare with its last history entry.
+
+    The history is not modified: the caller decides (after showing
+    :meth:`Reassessment.message`) whether to :func:`record_assessment`.
+    Raises ``KeyError`` if the profile's preset is unknown.
+    """
+    result = assess_profile(profile, dictionary, presets)
     entry = history_entry(profile, result)
     prev = profile.history[-1] if profile.history else None
     if prev is None:

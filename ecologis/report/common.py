@@ -43,15 +43,9 @@ def e(text) -> str:
 
 def num(x, digits: int = 6, decimal_comma: bool = False) -> str:
     """A number with ``digits`` significant digits ("—" for None / non-finite); other values as text."""
-    if x is None or isinstance(x, bool):
-        return "—" if x is None else str(x)
-    if isinstance(x, (int, float)):
-        v = float(x)
-        if not math.isfinite(v):
-            return "—"
-        s = f"{v:.{digits}g}"
-        return s.replace(".", ",") if decimal_comma else s
-    return str(x)
+    from ecologis.i18n import format_significant_lang
+
+    return format_significant_lang(x, digits, "uk" if decimal_comma else "en")
 
 
 def paragraph_styles(prefix: str, size: float, leading: float, cell_size: float, cell_leading: float) -> dict:

@@ -30,8 +30,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from ecologis.i18n import t_lang
+from ecologis.i18n import format_fixed, format_significant_lang, t_lang
 from ecologis.io.atomic import atomic_write_bytes
+from ecologis.io.profile import assess_profile  # noqa: F401  (re-exported: callers import it from here)
 from ecologis.report.common import FONT, FONT_BOLD, e as _e, numbered_canvas, paragraph_styles
 from ecologis.report.common import register_fonts as _register_fonts
 from ecologis.report.common import table as _common_table
@@ -52,32 +53,13 @@ def _styles():
 
 
 def _fmt(x, digits: int = 3, lang: str = "uk") -> str:
-    if x is None:
-        return "—"
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return _e(x)
-    if not math.isfinite(v):
-        return "—"
-    s = f"{v:,.{digits}f}"
-    if lang == "uk":
-        s = s.replace(",", "\u202f").replace(".", ",")
-    return s
+    """Fixed decimals in the report's language, escaped for a Paragraph."""
+    return _e(format_fixed(x, digits, lang))
 
 
 def _g(x, lang: str = "uk") -> str:
     """A stored number shown with up to 6 significant digits (display only, never stored)."""
-    if x is None:
-        return "—"
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return _e(x)
-    if not math.isfinite(v):
-        return "—"
-    s = f"{v:.6g}"
-    return s.replace(".", ",") if lang == "uk" else s
+    return _e(format_significant_lang(x, 6, lang))
 
 
 def _png(fig, dpi: int = 150) -> io.BytesIO:
@@ -601,14 +583,3 @@ def write_report(path: str | Path, profile, result, lang: str = "uk", **kw) -> P
     data = build_report(profile, result, lang, **kw)
     atomic_write_bytes(path, data)
     return Path(path)
-
-
-def assess_profile(profile, dictionary=None, presets=None):
-    """The AssessmentResult of a profile with its preset and duplicate rule."""
-    from ecologis.core.assess import compute, prepare
-    from ecologis.core.dictionary import load_dictionary
-    from ecologis.core.presets import load_presets
-
-    dictionary = dictionary if dictionary is not None else load_dictionary()
-    presets = presets if presets is not None else load_presets()
-    return compute(prepare(profile.emissions, dictionary), presets[profile.preset], profile.duplicates)

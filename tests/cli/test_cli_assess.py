@@ -77,7 +77,8 @@ def test_dictionary_search():
 
 
 @pytest.mark.parametrize("command", [["assess", str(DEMO_PROFILE)], ["dictionary", "search", "азот"],
-                                     ["report", str(DEMO_PROFILE), "--out", "x.pdf"]])
+                                     ["report", str(DEMO_PROFILE), "--out", "x.pdf"], ["site", str(DEMO_PROFILE)],
+                                     ["site", str(DEMO_PROFILE), "--json"]])
 def test_broken_user_dictionary_is_reported_not_overwritten(tmp_path, _isolated_user_dir, command):
     overlay = _isolated_user_dir / "data" / "user_pollutants.json"
     overlay.parent.mkdir(parents=True, exist_ok=True)
@@ -85,7 +86,9 @@ def test_broken_user_dictionary_is_reported_not_overwritten(tmp_path, _isolated_
     overlay.write_text(broken, encoding="utf-8")
     r = cli(*command, cwd=tmp_path)
     assert r.returncode == 2
-    assert "user_pollutants.json" in r.stderr and "запис 1 («z»), поле «ГДК с.д.»" in r.stderr
+    out = r.stdout if "--json" in command else r.stderr
+    assert "user_pollutants.json" in out and "запис 1 («z»), поле «ГДК с.д.»" in out
+    assert "Traceback" not in r.stderr
     assert overlay.read_text(encoding="utf-8") == broken
     assert not (tmp_path / "x.pdf").exists()
 
@@ -99,3 +102,15 @@ def test_help_and_usage_errors_in_the_chosen_language():
     assert err.returncode == 2 and "потрібні аргументи: file" in err.stderr
     en = cli("--lang", "en", "assess")
     assert "the following arguments are required: file" in en.stderr
+
+
+def test_site_refuses_an_unknown_preset(tmp_path):
+    # ``site PROFILE`` takes the radius from the profile's own assessment: an unknown
+    # preset is refused like ``report``/``batch`` do, not replaced by the default one.
+    doc = json.loads(DEMO_PROFILE.read_text(encoding="utf-8"))
+    doc["preset"] = "no-such-preset"
+    f = tmp_path / "p.json"
+    f.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    r = cli("site", str(f))
+    assert r.returncode == 2
+    assert "no-such-preset" in r.stderr and "Traceback" not in r.stderr
