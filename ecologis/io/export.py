@@ -23,12 +23,14 @@ import io
 import json
 import math
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from ecologis.i18n import KeyedError, t_lang, translator_for
 from ecologis.io.atomic import atomic_write_bytes
+from ecologis.io.profile import json_default
 
 FORMATS = ("csv", "xlsx", "json", "geojson", "kml")
 
@@ -54,18 +56,6 @@ def _num(v):
     return x if math.isfinite(x) else None
 
 
-def counted_mask(result):
-    """Rows counted in КНП: valid, with a ГДК, and with a class (or the preset's assumed
-    class) — the inclusion rule of :func:`ecologis.core.assess.compute`."""
-    from ecologis.core.gdk import KIND_NONE
-
-    p = result.prepared
-    k = p.hazard_class
-    if result.preset.assumed_class_when_missing is not None:
-        k = np.where(k == 0, result.preset.assumed_class_when_missing, k)
-    return p.valid & (p.gdk_kind != KIND_NONE) & (k > 0)
-
-
 def export_rows(result, lang: str = "uk") -> tuple[list[str], list[list]]:
     """Headers and one row per input row: the entered values, the resolved substance,
     t/yr, the ГДК used and its kind, class, a(c), contribution and share (0..1).
@@ -73,21 +63,21 @@ def export_rows(result, lang: str = "uk") -> tuple[list[str], list[list]]:
     from ecologis.core.gdk import GDK_KINDS
 
     prep = result.prepared
-    a_arr = result.preset.a_array()
-    assumed = result.preset.assumed_class_when_missing
-    counted = set(prep.rows[i] for i in np.flatnonzero(counted_mask(result)).tolist())
+    counted = np.zeros(prep.n, dtype=bool)
+    counted[result.included] = True          # by row index: row numbers may repeat
+    row_a = result.row_a
     headers = [t_lang(lang, "io.col." + c) for c in ROW_COLUMNS]
     out = []
     for i in range(prep.n):
         e = prep.emissions[i]
         s = prep.substances[i]
         row = prep.rows[i]
-        klass = int(prep.hazard_class[i]) or (int(assumed) if assumed else 0)
+        klass = int(result.row_class[i])
         ok = bool(prep.valid[i])
         kind = GDK_KINDS[int(prep.gdk_kind[i])]
         if not ok:
             status = t_lang(lang, "io.status.error")
-        elif row not in counted:
+        elif not counted[i]:
             status = t_lang(lang, "io.status.excluded")
         else:
             status = t_lang(lang, "io.status.ok")
@@ -102,7 +92,7 @@ def export_rows(result, lang: str = "uk") -> tuple[list[str], list[list]]:
             _num(prep.gdk[i]),
             t_lang(lang, "gdk_kind." + kind),
             klass or None,
-            _num(a_arr[klass]) if klass else None,
+            _num(row_a[i]) if klass else None,
             float(result.row_contribution[i]) if ok else None,
             float(result.row_share[i]) if ok else None,
             status,
@@ -205,19 +195,8 @@ def json_bytes(profile, result, lang: str = "uk") -> bytes:
         "profile": profile.to_json(),
         "result": result.to_json(lang),
     }
-    return json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False, default=_default).encode("utf-8")
-
-
-def _default(o):
-    import numpy as np
-
-    if isinstance(o, np.integer):
-        return int(o)
-    if isinstance(o, np.floating):
-        return float(o) if math.isfinite(float(o)) else None
-    if isinstance(o, (set, tuple)):
-        return list(o)
-    return str(o)
+    return json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False,
+                      default=partial(json_default, lenient=True)).encode("utf-8")
 
 
 # ---------------------------------------------------------------------------------
@@ -421,14 +400,13 @@ def _refuse_constant(s):
 
 
 def import_dictionary(dictionary, path: str | Path, save: bool = True) -> int:
-    """Merge a dictionary file into ``dictionary`` via ``Dictionary.put`` and save the
+    """Merge a dictionary file into ``dictionary`` via ``Dictionary.put_many`` and save the
     user overlay.  Validated completely first: on any problem nothing is changed."""
     from ecologis.core.dictionary import Substance
 
     items = read_dictionary_file(path)
     subs = [Substance.from_json(d, origin="user") for d in items]
-    for s in subs:
-        dictionary.put(s)
+    dictionary.put_many(subs)      # one re-index for the whole file
     if save:
         dictionary.save_user_overlay()
     return len(subs)

@@ -420,15 +420,22 @@ def load_profile(path: str | Path) -> Profile:
     return parse_profile_bytes(data, p.name)
 
 
-def _json_default(o):
+def json_default(o, lenient: bool = False):
+    """``json.dumps(default=...)`` for the values our documents hold: numpy scalars,
+    sets and tuples.  Strict (profiles): anything else is a ``TypeError`` and a non-finite
+    number is left for ``allow_nan=False`` to refuse.  ``lenient`` (exports of results):
+    non-finite numbers become ``null`` and other objects their text."""
     import numpy as np
 
     if isinstance(o, np.integer):
         return int(o)
     if isinstance(o, np.floating):
-        return float(o)
+        x = float(o)
+        return None if lenient and not math.isfinite(x) else x
     if isinstance(o, (set, tuple)):
         return list(o)
+    if lenient:
+        return str(o)
     raise TypeError(type(o).__name__)
 
 
@@ -437,7 +444,7 @@ def profile_bytes(profile: Profile, file: str = "?") -> bytes:
     doc = profile.to_json()
     doc["saved_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     try:
-        text = json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False, default=_json_default)
+        text = json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False, default=json_default)
     except ValueError:
         raise ProfileError(file, "io.profile.not_finite", value="NaN/Infinity") from None
     # the saved file must open again: validate the exact text we are about to write

@@ -178,3 +178,44 @@ def test_csv_semicolon_for_ukrainian_excel(demo_path, tmp_path, dictionary):
     assert cli(["export", str(demo_path), "--out", str(out), "--delimiter", ";"]) == 0
     t = read_emissions(out, dictionary)
     assert t.delimiter == ";" and len(t.emissions) == 10
+
+
+def test_export_rows_status_by_row_index_not_row_number():
+    # Two input rows carry the same row number 5 (e.g. pasted from two tables): the first
+    # is counted, the second (a substance with no ГДК of any kind) is excluded.  Keyed by
+    # row number, both were shown as counted.
+    from ecologis.core.dictionary import Substance, load_dictionary
+    from ecologis.core.model import Emission
+    from ecologis.i18n import t_lang
+    from ecologis.io.export import export_rows
+    from ecologis.io.profile import Profile
+
+    d = load_dictionary()
+    d.put(Substance(id="t-no-gdk", name_uk="Тест без ГДК", name_en="Test without MAC", hazard_class=3, origin="user"))
+    p = Profile(emissions=[Emission(substance="Азоту діоксид", mass=34.7849, unit="t/yr", row=5),
+                           Emission(substance="Тест без ГДК", mass=1.0, unit="t/yr", row=5)])
+    r = assess_profile(p, d)
+    _headers, rows = export_rows(r, "en")
+    assert [row[0] for row in rows] == [5, 5]
+    assert rows[0][-1] == t_lang("en", "io.status.ok")
+    assert rows[1][-1] == t_lang("en", "io.status.excluded")
+    # NO2 without a class override: dictionary class 3, a(3) = 1.0 → 1.0 · 34.7849 / 0.04 = 869.6225
+    assert rows[0][9] == 3 and rows[0][10] == 1.0
+    assert rows[0][11] == pytest.approx(869.6225, rel=1e-12)
+    assert rows[1][11] == 0.0 and rows[1][10] == 1.0      # excluded: no contribution
+
+
+def test_json_default_strict_for_profiles_lenient_for_exports():
+    import numpy as np
+
+    from ecologis.io.profile import json_default
+
+    assert json_default(np.int64(7)) == 7 and type(json_default(np.int64(7))) is int
+    assert json_default((1, 2)) == [1, 2]
+    with pytest.raises(TypeError):
+        json_default(object())
+    # strict: NaN stays NaN so that allow_nan=False refuses it; lenient: null
+    assert math.isnan(json_default(np.float64("nan")))
+    assert json_default(np.float64("nan"), lenient=True) is None
+    assert json_default(np.float64(0.5), lenient=True) == 0.5
+    assert isinstance(json_default(object(), lenient=True), str)
