@@ -21,6 +21,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
+from ecologis.core.background.result import ref_text
 from ecologis.i18n import KeyedError, t_lang
 from ecologis.io.atomic import atomic_write_bytes
 from ecologis.report.common import FONT_BOLD, e as _e, num, numbered_canvas, paragraph_styles, table
@@ -110,7 +111,7 @@ def _request_story(profile, T, st) -> list:
     return story
 
 
-def _values_story(form: str, result: dict, T, st) -> list:
+def _values_story(form: str, result: dict, T, st, lang: str = "uk") -> list:
     n = int(form[-1])
     observed = n in (2, 5)
     clause = {2: "5.2, 5.3", 3: "5.4", 5: "5.6", 6: "5.6"}[n]
@@ -119,7 +120,7 @@ def _values_story(form: str, result: dict, T, st) -> list:
              Paragraph(_e(T("bg.form.values.observed" if observed else
                             ("bg.form.values.calculated" if n == 6 else "bg.form.values.plain"))), st["subtitle"])]
     story.append(Paragraph(_e(T("bg.form.method", method=result.get("method", "—"),
-                                ref=result.get("method_ref", "—"))), st["p"]))
+                                ref=ref_text(result, "method_ref", lang) or "—")), st["p"]))
     story.append(Paragraph(_e(T("bg.out.dates", date=result.get("date", "—"),
                                 valid_until=result.get("valid_until", "—"))), st["p"]))
     story.append(Spacer(1, 6))
@@ -150,7 +151,8 @@ def _values_story(form: str, result: dict, T, st) -> list:
             extra = r.get("rhumb") or r.get("quantity") or ""
             rows.append([(name or r.get("substance") or "") + (f" ({extra})" if extra else ""),
                          _n(r.get("value_mg_m3")), _n(r.get("share_gdk_mr")),
-                         r.get("gdk_source_title") or r.get("source_ref") or result.get("method_ref", "")])
+                         r.get("gdk_source_title") or ref_text(r, "source_ref", lang)
+                         or ref_text(result, "method_ref", lang) or ""])
         widths = [55 * mm, 25 * mm, 25 * mm, 65 * mm]
     story.append(_table(rows, widths, st))
     story += _reconstructed_block(result, T, st)
@@ -173,7 +175,7 @@ def build_form(form: str, profile=None, result: dict | None = None, lang: str = 
     else:
         if not isinstance(result, dict) or "values" not in result:
             raise FormError("bg.err.form_needs_result", form=form)
-        story = _values_story(form, result, T, st)
+        story = _values_story(form, result, T, st, lang)
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
                             bottomMargin=15 * mm, title=T("bg.form.request.title" if form == "request"

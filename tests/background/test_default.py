@@ -102,3 +102,12 @@ def test_results_stored_in_profile_with_validity(tmp_path):
     assert [(r["substance"], r["value_mg_m3"]) for r in on_2025] == [("SO2", 0.05)]
     assert valid_backgrounds(back, dt.date(2022, 12, 31))[0]["substance"] == "CO"
     assert valid_backgrounds(back, dt.date(2027, 5, 1)) == []          # expired on the end date
+
+
+def test_method_and_source_references_follow_the_language():
+    res = default_background(30_000, ["CO"], date=dt.date(2025, 1, 1))
+    uk, en = res.to_json("uk"), res.to_json("en")
+    assert uk["method_ref"] == "Наказ 286 §4.8, таблиця 4.1" and en["method_ref"] == "Order 286 §4.8, table 4.1"
+    assert uk["method_ref_key"] == en["method_ref_key"] == "bg.ref.default"
+    assert uk["values"][0]["source_ref"].startswith("Наказ 286 §4.8, таблиця 4.1, діапазон <50")
+    assert en["values"][0]["source_ref"].startswith("Order 286 §4.8, table 4.1, band <50")

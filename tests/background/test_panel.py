@@ -62,3 +62,17 @@ def test_offices_search(qtbot):
     w.city.setText("Харків")
     # annex 7, seed lines 899-908: Харків, 10 posts
     assert _cells(w.table)[0][:2] == ["Харків", "10"]
+
+
+def test_default_tab_source_reference_is_translated(qtbot):
+    """The source column names the Order in the user's language, not fixed English text."""
+    translator.set_language("uk")
+    w = BackgroundPanel()
+    qtbot.addWidget(w)
+    w.population.setValue(30_000)
+    w.substances.setText("CO")
+    w.compute_default()
+    # < 50 thousand inhabitants: table 4.1 band "<50", seed lines 483-499 (resources/background/table_4_1.json)
+    assert _cells(w.table)[0][3] == "Наказ 286 §4.8, таблиця 4.1, діапазон <50 тис. жителів, рядки джерела 483-499"
+    translator.set_language("en")
+    assert _cells(w.table)[0][3] == "Order 286 §4.8, table 4.1, band <50 thousand inhabitants, seed lines 483-499"

@@ -70,7 +70,8 @@ def default_background(population: float, substances: list[str], dictionary=None
             rows.append({"substance": ref, "table_key": key, "name_uk": s["name_uk"], "name_en": s["name_en"],
                          "value_mg_m3": mg, "share_gdk_mr": share, "source": "table_4_1",
                          "band_thousands": band["band"], "seed_lines": band["seed_lines"],
-                         "source_ref": f"{tab['source']}, band {band['band']}, seed lines {band['seed_lines']}"})
+                         "source_ref_key": "bg.ref.table_4_1_band",
+                         "source_ref_params": {"band": band["band"], "seed_lines": band["seed_lines"]}})
             continue
         sub = dictionary.lookup(ref)
         if sub is None:
@@ -82,9 +83,9 @@ def default_background(population: float, substances: list[str], dictionary=None
                      "value_mg_m3": float(default_other_substance(sub.gdk_mr, factor)), "share_gdk_mr": factor,
                      "gdk_mr": sub.gdk_mr, "source": "gdk_mr", "gdk_source_id": src_id,
                      "gdk_source_title": dictionary.source_title(src_id) if src_id else None,
-                     "source_ref": data.method()["calculated"]["default_gdk_factor_source"]})
+                     "source_ref_key": "bg.ref.default_gdk", "source_ref_params": {}})
     kw = {"date": date} if date is not None else {}
     return BackgroundResult(
-        method="default", method_ref="Order 286 §4.8, table 4.1",
+        method="default", method_ref="bg.ref.default",
         inputs={"population": population, "population_band_thousands": band["band"], "substances": list(substances)},
         values=rows, **kw)

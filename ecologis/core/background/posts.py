@@ -202,7 +202,7 @@ def posts_background(series: Series, date=None, substances: list[str] | None = N
                          "significance": {kk: vv for kk, vv in sig.items() if kk != "issued"},
                          "issued": sig["issued"]})
     res = BackgroundResult(
-        method="posts", method_ref="Order 286 §2 (2.1)-(2.9)",
+        method="posts", method_ref="bg.ref.posts",
         inputs={"file": series.file, "rows": int(len(fr)), "posts": [str(p) for p in post_names],
                 "substances": [str(s) for s in key_names], "window_years": cfg["window_years"],
                 "top_excluded_share": cfg["top_excluded_share"], "sigma_ddof": cfg["sigma_ddof"],
@@ -263,7 +263,7 @@ def summation_background(series: Series, members: list[str], dictionary=None, da
     s = summation_series(series, members, dictionary)
     res = posts_background(s, date=date)
     res.method = "summation"
-    res.method_ref = "Order 286 §2.5 (2.10), then §2 (2.1)-(2.9)"
+    res.method_ref = "bg.ref.summation"
     res.inputs["members"] = list(members)
     res.inputs["gdk_mr"] = s.names[next(iter(s.names))]["gdk_members"]
     res.use("reduced_concentration_2_10")

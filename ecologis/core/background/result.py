@@ -15,6 +15,17 @@ from dataclasses import dataclass, field
 
 from ecologis.core.background import data
 from ecologis.core.background.formulas import RECONSTRUCTED
+from ecologis.i18n import translator_for
+
+
+def ref_text(obj: dict, name: str, lang: str | None = None) -> str | None:
+    """The reference ``name`` (``method_ref`` of a result, ``source_ref`` of a value row)
+    in ``lang``: translated from ``<name>_key``/``<name>_params`` when present, else the
+    stored text (results saved before references were translated)."""
+    key = obj.get(name + "_key")
+    if key:
+        return translator_for(lang)(key, **(obj.get(name + "_params") or {}))
+    return obj.get(name)
 
 
 def add_years(d: _dt.date, years: int) -> _dt.date:
@@ -37,9 +48,7 @@ class Warning_:
     params: dict = field(default_factory=dict)
 
     def message(self, lang: str | None = None) -> str:
-        from ecologis.i18n import t, t_lang
-
-        return t_lang(lang, self.key, **self.params) if lang else t(self.key, **self.params)
+        return translator_for(lang)(self.key, **self.params)
 
     def to_json(self, lang: str | None = None) -> dict:
         return {"code": self.key, "params": _clean(self.params), "message": self.message(lang)}
@@ -66,13 +75,23 @@ def _clean(x):
 @dataclass
 class BackgroundResult:
     method: str                       # default_table_4_1, default_gdk, posts, summation, interpolation, subplume, calculated, exclude_own
-    method_ref: str                   # e.g. "Order 286 §4.8, table 4.1"
+    method_ref: str                   # locale key of the Order's section / formula, e.g. "bg.ref.default"
     inputs: dict
     values: list[dict]                # rows with value_mg_m3 (and more per method)
     pieces: list[str] = field(default_factory=list)   # reconstructed pieces used
     warnings: list[Warning_] = field(default_factory=list)
     details: dict = field(default_factory=dict)
     date: _dt.date = field(default_factory=_dt.date.today)
+    method_ref_params: dict = field(default_factory=dict)
+
+    def method_ref_text(self, lang: str | None = None) -> str:
+        """The Order's section / formula of the method in ``lang``."""
+        return translator_for(lang)(self.method_ref, **self.method_ref_params)
+
+    def values_json(self, lang: str | None = None) -> list[dict]:
+        """The value rows with ``source_ref`` rendered in ``lang`` where a row has one."""
+        return [dict(r, source_ref=ref_text(r, "source_ref", lang)) if r.get("source_ref_key") else r
+                for r in self.values]
 
     @property
     def reconstructed(self) -> bool:
@@ -89,17 +108,17 @@ class BackgroundResult:
             self.pieces.append(piece)
 
     def to_json(self, lang: str | None = None) -> dict:
-        from ecologis.i18n import t, t_lang
-
-        tr = (lambda k, **kw: t_lang(lang, k, **kw)) if lang else t
+        tr = translator_for(lang)
         return _clean({
             "method": self.method,
-            "method_ref": self.method_ref,
+            "method_ref": self.method_ref_text(lang),
+            "method_ref_key": self.method_ref,
+            "method_ref_params": self.method_ref_params,
             "units": "mg/m3",
             "date": self.date.isoformat(),
             "valid_until": self.valid_until.isoformat(),
             "inputs": self.inputs,
-            "values": self.values,
+            "values": self.values_json(lang),
             "reconstructed": self.reconstructed,
             "reconstructed_pieces": [
                 {"id": p, "reference": RECONSTRUCTED[p], "description": tr("bg.piece." + p)} for p in self.pieces],

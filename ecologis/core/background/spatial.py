@@ -135,7 +135,7 @@ def background_at(posts: list[dict], suburban: dict, lat: float, lon: float, dat
     substances = sorted({s for p in posts for s in p["backgrounds"]})
     rows = []
     res = BackgroundResult(method="interpolation" if inside else "extrapolation",
-                           method_ref="Order 286 §2.6 (2.11)" if inside else "Order 286 §2.6 (2.12)",
+                           method_ref="bg.ref.interpolation" if inside else "bg.ref.extrapolation",
                            inputs={"lat": lat, "lon": lon, "posts": [p["post"] for p in posts],
                                    "idw_power": cfg["idw_power"], "extrapolation_power": cfg["extrapolation_power"]},
                            values=rows, **({"date": date} if date is not None else {}))

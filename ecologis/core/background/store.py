@@ -47,7 +47,8 @@ def valid_backgrounds(profile, on: _dt.date | None = None) -> list[dict]:
                   "reconstructed": bool(doc.get("reconstructed")),
                   "reconstructed_pieces": [p.get("id") if isinstance(p, dict) else p
                                            for p in doc.get("reconstructed_pieces") or []],
-                  "method_ref": doc.get("method_ref"), "inputs": doc.get("inputs") or {},
+                  "method_ref": doc.get("method_ref"), "method_ref_key": doc.get("method_ref_key"),
+                  "method_ref_params": doc.get("method_ref_params") or {}, "inputs": doc.get("inputs") or {},
                   "result_index": idx}
         values = doc.get("values") or []
         # §4 with the own contribution excluded: the value to use is c_f_without_own.

@@ -77,7 +77,7 @@ def subplume_background(values, repeatability: dict, rhumb: str, distance_m: flo
     for name, flag in (("K", st["K_out_of_table"]), ("a", st["a_out_of_table"])):
         if flag:
             warnings.append(Warning_("bg.warn.coefficient_out_of_table", {"name": name}))
-    res = BackgroundResult(method="subplume", method_ref="Order 286 §3 (3.1)-(3.5)",
+    res = BackgroundResult(method="subplume", method_ref="bg.ref.subplume",
                            inputs={"substance": substance, "distance_m": distance_m, "n": st["n"], "years": years,
                                    "rhumb": rhumb, "repeatability": repeatability,
                                    "K_table": tables["K"].path, "a_table": tables["a"].path},
@@ -101,7 +101,7 @@ def calculated(c_max: float, substance: str = "", c_own: float | None = None, da
     f = data.method()["calculated"]["factor"]
     cf = float(calculated_background(c_max, f))
     rows = [{"substance": substance, "quantity": "c_f", "value_mg_m3": cf}]
-    res = BackgroundResult(method="calculated", method_ref="Order 286 §1.3, §4.4 (0.4 · C_max)",
+    res = BackgroundResult(method="calculated", method_ref="bg.ref.calculated",
                            inputs={"substance": substance, "c_max_mg_m3": c_max, "factor": f, "c_max_source": source},
                            values=rows, **({"date": date} if date is not None else {}))
     if c_own is not None:
@@ -204,7 +204,7 @@ def exclude_own(c_f: float, c_own: float, substance: str = "", date=None) -> Bac
     for v in (c_f, c_own):
         if v is None or not np.isfinite(v) or v < 0:
             raise BackgroundError("bg.err.cmax_invalid", value=v)
-    res = BackgroundResult(method="exclude_own", method_ref="Order 286 §4.3 (4.1)/(4.2)",
+    res = BackgroundResult(method="exclude_own", method_ref="bg.ref.exclude_own",
                            inputs={"substance": substance, "c_f_mg_m3": c_f, "c_own_mg_m3": c_own},
                            values=[{"substance": substance, "quantity": "c_f_without_own",
                                     "value_mg_m3": float(exclude_own_contribution(c_f, c_own)),

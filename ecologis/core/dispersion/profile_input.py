@@ -88,6 +88,7 @@ def background_choice(rows: list[dict], lookup=None) -> dict[str, dict]:
 def provenance_of(row: dict) -> dict:
     """The provenance entry of a stored background row."""
     return {"origin": "stored", "method": row.get("method"), "method_ref": row.get("method_ref"),
+            "method_ref_key": row.get("method_ref_key"), "method_ref_params": row.get("method_ref_params") or {},
             "date": row.get("date"), "valid_until": row.get("valid_until"),
             "reconstructed": bool(row.get("reconstructed")),
             "reconstructed_pieces": list(row.get("reconstructed_pieces") or []),

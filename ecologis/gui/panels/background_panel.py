@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLa
                                QLineEdit, QListWidget, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
 
+from ecologis.core.background.result import ref_text
 from ecologis.i18n import format_significant, t, translator
 
 
@@ -238,12 +239,12 @@ class BackgroundPanel(QWidget):
             _fill(self.table, [t("bg.form.col.substance"), t("bg.form.col.value"), t("bg.form.col.share"),
                                t("bg.form.col.source")],
                   [[self._name(r), _fmt(r["value_mg_m3"]), _fmt(r["share_gdk_mr"]),
-                    r.get("gdk_source_title") or r["source_ref"]] for r in self.result.values])
+                    r.get("gdk_source_title") or ref_text(r, "source_ref")] for r in self.result.values])
         self._rows_fn = rows
         self._computed()
 
     def _browse_series(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, t("bg.gui.series"), "", "CSV/XLSX (*.csv *.xlsx)")
+        path, _ = QFileDialog.getOpenFileName(self, t("bg.gui.series"), "", t("bg.gui.filter_series"))
         if path:
             self.series_path.setText(path)
 
