@@ -150,3 +150,15 @@ def test_cli_pdf_write_failure_exit_2(tmp_path, inv):
     assert r.returncode == 2
     assert "Could not write" in r.stderr
     assert blocker.read_text() == "x"
+
+
+def test_register_event_errors_are_keyed():
+    from ecologis.core.hazard_identification.model import RegisterEventError
+
+    with pytest.raises(RegisterEventError) as ei:
+        RegisterEvent("approved", "2024-01-01")
+    assert ei.value.key == "opn.error.event_type"
+    assert ei.value.message("en") == "unknown register event type \"approved\""
+    with pytest.raises(RegisterEventError) as ei:
+        RegisterEvent("registration", "01.01.2024")
+    assert ei.value.message("uk") == "неправильна дата події «01.01.2024»: очікується РРРР-ММ-ДД"

@@ -96,3 +96,18 @@ def test_panel_rejects_bad_date_without_writing(qtbot, tmp_path):
     assert not w.export_register_record(out)
     assert not out.exists()
     assert "01.06.1975" in w.message_label.text()
+
+
+def test_bad_register_event_message_is_translated(qtbot):
+    translator.set_language("uk")
+    w = HazardIdentificationPanel()
+    qtbot.addWidget(w)
+    assert w.object_edits["commissioning_date"].placeholderText() == "РРРР-ММ-ДД"
+    assert not w.add_event("registration", "01.03.2024")
+    text = w.message_label.text()
+    assert "неправильна дата події «01.03.2024»" in text and "opn.error" not in text
+    translator.set_language("en")
+    assert "invalid event date \"01.03.2024\": expected YYYY-MM-DD" in w.message_label.text()
+    assert w.object_edits["commissioning_date"].placeholderText() == "YYYY-MM-DD"
+    assert not w.add_event("approved", "2024-01-01")
+    assert "unknown register event type \"approved\"" in w.message_label.text()

@@ -15,6 +15,8 @@ import datetime as _dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ecologis.i18n import KeyedError
+
 #: Register events of resolution No. 690 p. 21, in the order the point lists them.
 EVENT_TYPES: tuple[str, ...] = (
     "primary_identification",  # первинна ідентифікація до державної реєстрації
@@ -129,6 +131,10 @@ class HazardObject:
         )
 
 
+class RegisterEventError(KeyedError, ValueError):
+    """A register event that cannot be recorded (unknown type, bad date); translated message."""
+
+
 @dataclass
 class RegisterEvent:
     """An event of resolution No. 690 p. 21 with its date."""
@@ -140,8 +146,11 @@ class RegisterEvent:
 
     def __post_init__(self) -> None:
         if self.type not in EVENT_TYPES:
-            raise ValueError(f"unknown register event type {self.type!r}")
-        _dt.date.fromisoformat(self.date)  # raises ValueError on a bad date
+            raise RegisterEventError("opn.error.event_type", value=self.type)
+        try:
+            _dt.date.fromisoformat(self.date)
+        except (TypeError, ValueError):
+            raise RegisterEventError("opn.error.event_date", value=self.date) from None
 
     @classmethod
     def from_dict(cls, d: dict) -> "RegisterEvent":

@@ -42,6 +42,7 @@ from ecologis.core.hazard_identification import (
     identify,
 )
 from ecologis.core.hazard_identification.inventory import InventoryError, Problem, inventory_from_records, read_inventory
+from ecologis.core.hazard_identification.model import RegisterEventError
 from ecologis.core.numbers import parse_number
 from ecologis.i18n import t, translator
 from ecologis.io.atomic import atomic_write_text
@@ -164,7 +165,6 @@ class HazardIdentificationPanel(QWidget):
         self.object_box = QGroupBox()
         self.object_form = QFormLayout(self.object_box)
         self.object_edits = {f: QLineEdit() for f in OBJECT_FIELDS}
-        self.object_edits["commissioning_date"].setPlaceholderText("YYYY-MM-DD")
         self.object_labels = {f: QLabel() for f in OBJECT_FIELDS}
         for f in OBJECT_FIELDS:
             self.object_form.addRow(self.object_labels[f], self.object_edits[f])
@@ -297,7 +297,8 @@ class HazardIdentificationPanel(QWidget):
         error = False
         if self._message:
             key, kw, error = self._message
-            lines.append(t(key, **kw))
+            lines.append(t(key, **{k: v.message() if callable(getattr(v, "message", None)) else v
+                                   for k, v in kw.items()}))
         lines += [p.message() for p in self._errors]
         error = error or bool(self._errors)
         self.message_label.setStyleSheet("color: #b00020;" if error else "")
@@ -310,6 +311,7 @@ class HazardIdentificationPanel(QWidget):
         self.tabs.setTabText(2, t("opn.gui.events"))
         self.enterprise_box.setTitle(t("opn.gui.enterprise"))
         self.object_box.setTitle(t("opn.gui.object"))
+        self.object_edits["commissioning_date"].setPlaceholderText(t("opn.gui.date_placeholder"))
         self.sources_box.setTitle(t("opn.gui.hazard_sources"))
         self.inventory_box.setTitle(t("opn.gui.inventory"))
         self.result_box.setTitle(t("opn.gui.result"))
@@ -480,8 +482,8 @@ class HazardIdentificationPanel(QWidget):
         """Append a register event (p. 21) to the history; invalid type/date → message."""
         try:
             ev = RegisterEvent(event_type, date, note, self.registry_edit.text().strip())
-        except ValueError as exc:
-            self._set_message("opn.error.bad_event", error=True, row=len(self.events_model.rows) + 1, value=str(exc))
+        except RegisterEventError as exc:     # rendered in the current language when shown
+            self._set_message("opn.error.bad_event", error=True, row=len(self.events_model.rows) + 1, value=exc)
             return False
         self.events_model.add_row({"type": ev.type, "date": ev.date, "note": ev.note, "registry_number": ev.registry_number})
         self._set_message(None)
