@@ -119,7 +119,17 @@ def bench_edit() -> dict:
     d = load_dictionary()
     subs = [s for s in d if s.gdk_sd or s.gdk_mr or s.obrv or s.gdk_rz]
     rows = [Emission(subs[i % len(subs)].name_uk, 0.5 + (i % 97) * 0.137, "t/yr") for i in range(N_ROWS)]
-    wb = Workbench(Profile(enterprise=Enterprise(name="Bench", lat=49.2331, lon=28.4682), emissions=rows), dictionary=d)
+    prof = Profile(enterprise=Enterprise(name="Bench", lat=49.2331, lon=28.4682), emissions=rows)
+    # a 200 m × 200 m site around the enterprise and one receptor: mass edits then go
+    # through the map's site analysis (СЗЗ = site buffer, receptor inside/outside)
+    dlat, dlon = 0.0009, 0.00138      # ≈ 100 m at 49.23° N
+    lat0, lon0 = 49.2331, 28.4682
+    prof.site = {"type": "Polygon", "coordinates": [[[lon0 - dlon, lat0 - dlat], [lon0 + dlon, lat0 - dlat],
+                                                     [lon0 + dlon, lat0 + dlat], [lon0 - dlon, lat0 + dlat],
+                                                     [lon0 - dlon, lat0 - dlat]]]}
+    prof.extensions["receptors"] = [{"id": "r1", "name": "School", "kind": "school",
+                                     "geometry": {"type": "Point", "coordinates": [lon0 + 0.005, lat0]}}]
+    wb = Workbench(prof, dictionary=d)
     w = MainWindow(wb, restore=False, prompt=lambda k, **kw: {"recover": False, "unsaved": "discard"}.get(k),
                    autosave_delay_ms=10_000)
     w.resize(1400, 880)

@@ -645,18 +645,6 @@ class Workbench:
             self.profile.sources = v
         self._geo_command("gui.cmd.sources", apply, old, new)
 
-    def szz_geometry(self) -> dict | None:
-        """The СЗЗ polygon when the profile has a site polygon (core geometry), else None
-        (the map draws the circle).  Raises ``GeometryError`` for an unusable site."""
-        res = self.result
-        e = self.profile.enterprise
-        if not self.profile.site or res is None or res.knp <= 0:
-            return None
-        from ecologis.core.geometry import analyse_site
-
-        center = (e.lat, e.lon) if e.lat is not None and e.lon is not None else None
-        return analyse_site(float(res.szz_m), self.profile.site, center=center).szz
-
     # ------------------------------------------------------------------ whole state
     def load(self, profile: Profile, file_path: str | Path | None = None) -> None:
         """Replace the profile (File ▸ Open / New); clears the undo history."""

@@ -632,6 +632,7 @@ class MainWindow(QMainWindow):
         self.model.retranslate()
         self._fill_combo()
         self._update_results()
+        self._update_conflicts()
         self._chart_stale = True
         self._maybe_draw_chart()
         for title_key, dlg in self._panel_dialogs.items():
@@ -658,17 +659,18 @@ class MainWindow(QMainWindow):
             self._schedule_save()
         elif event == "enterprise":
             self._refresh_dispersion_context()
-            self._update_enterprise()
+            self._update_enterprise(pan=False)      # an edit never moves the user's view
             if self.map is not None:
                 self._push_geo()
-                self._update_szz_polygon()
-                self._update_conflicts()
             self._schedule_save()
         elif event == "profile_loaded":
             self._load_panel_states()
             prof = self.wb.profile
-            if self.map is not None and (prof.site or prof.extensions.get("receptors")):
-                self.map.fit_all()          # show the whole site, zone and receptors
+            if self.map is not None:
+                if prof.site or prof.extensions.get("receptors"):
+                    self.map.fit_all()          # show the whole site, zone and receptors
+                else:
+                    self.map.center_on_enterprise()
 
     def _refresh_all(self) -> None:
         self.retranslate()
@@ -681,9 +683,9 @@ class MainWindow(QMainWindow):
         self.results.update_from(self.wb)
         res = self.wb.result
         if self.map is not None:
+            # the map re-analyses only when the radius changes; analysisChanged then
+            # updates the conflicts list
             self.map.set_radius(res.szz_m if res is not None and res.knp > 0 else 0)
-            self._update_szz_polygon()
-            self._update_conflicts()
         self.journal_model.set_issues(res.journal if res is not None else [])
         self._chart_stale = True
         self._maybe_draw_chart()
@@ -698,7 +700,7 @@ class MainWindow(QMainWindow):
         name = self.wb.file_path.name if self.wb.file_path else t("gui.untitled")
         self.setWindowTitle(t("gui.title", file=name) + (" *" if self.wb.dirty else ""))
 
-    def _update_enterprise(self) -> None:
+    def _update_enterprise(self, pan: bool = True) -> None:
         e = self.wb.enterprise
         self.enterprise_name.setText(e.name or "")
         lat = e.lat if e.lat is not None else 50.4501
@@ -708,27 +710,7 @@ class MainWindow(QMainWindow):
             sb.setValue(v)
             sb.blockSignals(False)
         if self.map is not None:
-            self.map.set_enterprise(lat, lon, e.name or "")
-
-    def _update_szz_polygon(self) -> None:
-        """Site polygon buffered by the СЗЗ radius (core geometry) when the profile has a
-        site; the plain circle otherwise.  Recomputed only when its inputs change."""
-        res = self.wb.result
-        e = self.wb.enterprise
-        key = (json.dumps(self.wb.profile.site, sort_keys=True) if self.wb.profile.site else None,
-               res.szz_m if res is not None else None, e.lat, e.lon)
-        if key == getattr(self, "_szz_key", None):
-            return
-        self._szz_key = key
-        geom = None
-        if key[0] is not None:
-            from ecologis.core.geometry import GeometryError
-
-            try:
-                geom = self.wb.szz_geometry()
-            except GeometryError as err:
-                self.statusBar().showMessage(t(err.key, **err.params), 10000)
-        self.map.set_szz_geojson(geom)
+            self.map.set_enterprise(lat, lon, e.name or "", pan=pan)
 
     def _push_geo(self) -> None:
         """Send the profile's site, receptors and sources to the map when they differ
@@ -860,6 +842,8 @@ class MainWindow(QMainWindow):
 
     def _on_coords_edited(self, *_):
         self.wb.set_location(self.lat.value(), self.lon.value())
+        if self.map is not None:
+            self.map.center_on_enterprise()     # typed coordinates: show where they are
 
     def _on_marker_moved(self, lat: float, lon: float) -> None:
         self.wb.set_location(lat, lon)
@@ -1226,10 +1210,23 @@ class MainWindow(QMainWindow):
         if self.map is not None:
             self.clear_dispersion_overlays()
 
+    def _dispersion_context_key(self) -> str:
+        """What the dispersion panel reads from the profile: sources, emissions and
+        receptors (the site, the enterprise name or coordinates do not change it)."""
+        prof = self.wb.profile
+        return json.dumps([[s.to_json() if hasattr(s, "to_json") else vars(s) for s in prof.sources],
+                           [e.to_json() if hasattr(e, "to_json") else vars(e) for e in prof.emissions],
+                           prof.extensions.get("receptors") or []], sort_keys=True, default=str)
+
     def _refresh_dispersion_context(self) -> None:
-        """The dispersion panel follows the profile's geography (a source moved on the map)."""
+        """The dispersion panel follows the profile's geography (a source moved on the
+        map) — rebuilt only when what it reads changed."""
         p = self.panel("DispersionPanel")
         if p is not None and shiboken6.isValid(p) and hasattr(p, "set_context"):
+            key = self._dispersion_context_key()
+            if key == getattr(p, "_context_key", None):
+                return
+            p._context_key = key
             edited = self._state_text(p) != getattr(p, "_saved_state_text", None)
             p.set_context(self.wb.profile)
             if not edited:      # what follows from the profile is not an edit of the panel
@@ -1240,6 +1237,7 @@ class MainWindow(QMainWindow):
         key = PANEL_STATE_KEYS.get(name)
         if name == "DispersionPanel" and hasattr(panel, "set_context"):
             panel.set_context(self.wb.profile)      # sources, emissions, stored backgrounds, receptors
+            panel._context_key = self._dispersion_context_key()
         if key and hasattr(panel, "load_state"):
             st = self.wb.profile.extensions.get(key)
             if isinstance(st, dict) or (st is None and name == "HazardIdentificationPanel"):

@@ -394,6 +394,10 @@
       return {lat: ll.lat, lng: ll.lng, name: state.name, draggable: !!marker.options.draggable};
     },
     getSzz: function () { return state.szz; },
+    getCenter: function () {
+      var c = map.getCenter();
+      return {lat: c.lat, lng: c.lng, zoom: map.getZoom()};
+    },
     openPopup: function () {
       marker.openPopup();
       var p = marker.getPopup().getElement();

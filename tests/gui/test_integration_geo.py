@@ -198,3 +198,28 @@ def test_screenshot_of_a_profile_with_a_site(tmp_path):
                        env=env, capture_output=True, timeout=120)
     assert r.returncode == 0, r.stderr.decode(errors="replace")[-2000:]
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_receptor_edit_does_not_move_the_map(make_window, tmp_path, h, qtbot):
+    """The user looks at another part of the map and edits a receptor there: the view
+    stays where it is (the enterprise did not move, so nothing pans back to it)."""
+    path, _ = _profile_file(tmp_path)
+    w = make_window(open_file=str(path), restore=False)
+    h.wait_map(w)
+    # 0.05° north-east of the enterprise (≈ 5.6 km north), far from the marker
+    away = (LAT0 + 0.05, LON0 + 0.05)
+    h.run_js(w, "window.ecologisMap.goTo(%r, %r)" % away)
+    before = json.loads(h.run_js(w, "JSON.stringify(window.ecologisMap.getCenter())"))
+    assert abs(before["lat"] - away[0]) < 1e-6 and abs(before["lng"] - away[1]) < 1e-6
+    # edited from the profile side (a table/undo edit) and from the map side
+    w.wb.set_receptors(w.wb.profile.extensions["receptors"][:1])
+    w.map.bridge.receptorsEdited(json.dumps(w.wb.profile.extensions["receptors"] + [
+        _receptor("Лікарня", LON0, 900.0, "hospital")]))
+    w.wb.undo()
+    assert len(w.wb.profile.extensions["receptors"]) == 1
+    # a JS round trip after the edits: every call they sent has run in the page
+    assert h.run_js(w, "window.ecologisMap.getReceptors().length") == 1
+    after = json.loads(h.run_js(w, "JSON.stringify(window.ecologisMap.getCenter())"))
+    assert (after["lat"], after["lng"], after["zoom"]) == (before["lat"], before["lng"], before["zoom"])
+    marker = json.loads(h.run_js(w, "JSON.stringify(window.ecologisMap.getMarker())"))
+    assert (marker["lat"], marker["lng"]) == (LAT0, LON0)

@@ -208,3 +208,33 @@ def test_cursor_coordinates_shown(make_map):
     page.js("(window.ecologisMap.map.fire('mousemove', {latlng: L.latLng(50.123456, 30.654321)}), 0)")
     text = page.js("window.ecologisMap.cursorText()")
     assert text == t_lang("uk", "map.cursor") + ": 50.12346, 30.65432"
+
+
+def test_unchanged_values_send_nothing_and_do_not_reanalyse(make_map):
+    """Mass edits that leave the СЗЗ radius as it was must not re-run the site analysis
+    nor call the page; the same site, receptors, sources and marker are no-ops too."""
+    view, page = make_map()
+    # a receptor 0.01° east of the marker: ≈ 725 m at 50.45° N (111.32 km · cos 50.45° · 0.01)
+    lat, lon = 50.4501, 30.5234
+    view.set_enterprise(lat, lon, "A")
+    receptors = [{"id": "r1", "name": "School", "kind": "school", "lat": lat, "lon": lon + 0.01}]
+    view.set_receptors(receptors)
+    view.set_sources([{"id": "S1", "name": "Stack", "lat": lat, "lon": lon}])
+    analyses, calls = [], []
+    view.analysisChanged.connect(analyses.append)
+    view.set_radius(1000)               # 1000 m > 725 m: the receptor is inside
+    assert len(analyses) == 1 and analyses[0].receptors[0].inside
+    sent = view.run_js
+    view.run_js = lambda code, cb=None: (calls.append(code), sent(code, cb))
+    view.set_radius(1000)
+    view.set_radius(1000.0)
+    view.set_receptors([dict(r) for r in receptors])
+    view.set_sources([{"id": "S1", "name": "Stack", "lat": lat, "lon": lon}])
+    view.set_enterprise(lat, lon, "A")
+    view.set_site(None)
+    view.set_szz_geojson(None)
+    assert len(analyses) == 1 and calls == []
+    view.set_radius(500)                # changed: one page call, one new analysis (now outside)
+    assert len(analyses) == 2 and not analyses[1].receptors[0].inside
+    assert any("setRadius(500.0)" in c for c in calls)
+    assert page.js("window.ecologisMap.getCircle().radius") == 500

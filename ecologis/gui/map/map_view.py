@@ -307,14 +307,14 @@ class MapView(QWidget):
         """Recompute the СЗЗ and the receptors' status with the core (no arithmetic here)."""
         if not self._auto_analyse:
             return
-        from ecologis.core.geometry import GeometryError, analyse_site
-
         if self._site is None and not self._receptors:
             if self._analysis is not None:
                 self._analysis = None
                 self.set_szz_geojson(None)
                 self.analysisChanged.emit(None)
             return
+        from ecologis.core.geometry import GeometryError, analyse_site
+
         try:
             analysis = analyse_site(self._radius, self._site, self._receptors, center=(self._lat, self._lon))
         except GeometryError as e:
@@ -348,27 +348,46 @@ class MapView(QWidget):
         else:
             self._queue.append((code, callback))
 
-    def set_enterprise(self, lat: float, lon: float, name: str = "") -> None:
-        """Move the enterprise marker (and the circle) to ``lat``, ``lon`` (WGS84 degrees)."""
+    def set_enterprise(self, lat: float, lon: float, name: str = "", pan: bool = True) -> None:
+        """Move the enterprise marker (and the circle) to ``lat``, ``lon`` (WGS84 degrees);
+        ``pan`` also centres the view on it.  Nothing happens when nothing changes."""
         lat, lon = float(lat), float(lon)
         if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
             raise ValueError(f"coordinates out of range: {lat}, {lon}")
-        self._lat, self._lon, self._name = lat, lon, "" if name is None else str(name)
+        name = "" if name is None else str(name)
+        if (lat, lon, name) == (self._lat, self._lon, self._name):
+            return
+        moved = (lat, lon) != (self._lat, self._lon)
+        self._lat, self._lon, self._name = lat, lon, name
         if self._ready:
-            self._call("setEnterprise", self._lat, self._lon, self._name)
-        if self._site is None:
+            self._call("setEnterprise", self._lat, self._lon, self._name, bool(pan))
+        if moved and self._site is None:
             self._analyse()
 
+    def center_on_enterprise(self) -> None:
+        """Pan the view to the enterprise marker (a newly opened profile).  A page still
+        loading centres itself on the state it receives when ready."""
+        if self._ready:
+            self._run_now("window.ecologisMap.setEnterprise(%s, %s, %s, true);"
+                          % (_js(self._lat), _js(self._lon), _js(self._name)), None)
+
     def set_radius(self, metres: float | None) -> None:
-        """Radius of the СЗЗ circle around the marker, metres (0/None hides it)."""
-        self._radius = float(metres or 0.0)
+        """Radius of the СЗЗ circle around the marker, metres (0/None hides it).
+        An unchanged radius does nothing (no page call, no new analysis)."""
+        radius = float(metres or 0.0)
+        if radius == self._radius:
+            return
+        self._radius = radius
         if self._ready:
             self._call("setRadius", self._radius)
         self._analyse()
 
     def set_szz_geojson(self, geojson: dict | None) -> None:
         """Draw the СЗЗ as this GeoJSON (the site buffer); ``None`` shows the circle again."""
-        self._szz = geojson or None
+        geojson = geojson or None
+        if geojson == self._szz:
+            return
+        self._szz = geojson
         if self._ready:
             self._call("setSzz", self._szz)
 
@@ -381,11 +400,14 @@ class MapView(QWidget):
         """Show the industrial site polygon (GeoJSON geometry, WGS84); ``None`` removes it.
 
         Raises :class:`ecologis.core.geometry.GeometryError` for an invalid polygon."""
+        geojson = geojson or None
+        if geojson == self._site:
+            return
         if geojson:
             from ecologis.core.geometry import validate_site
 
             validate_site(geojson)
-        self._site = geojson or None
+        self._site = geojson
         if self._ready:
             self._call("setSite", self._site)
         self._analyse()
@@ -403,6 +425,8 @@ class MapView(QWidget):
                 continue
             out.append({"id": str(get("id") or ""), "name": str(get("name") or ""),
                         "lat": float(get("lat")), "lon": float(get("lon"))})
+        if out == self._sources:
+            return
         self._sources = out
         if self._ready:
             self._call("setSources", self._sources)
@@ -421,6 +445,8 @@ class MapView(QWidget):
             d = rec.to_json()
             d["id"] = rec.id or f"r{i}"
             out.append(d)
+        if out == self._receptors:
+            return
         self._receptors = out
         self._analysis = None
         self._analyse()
