@@ -28,6 +28,8 @@ import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon, shape
 from shapely.validation import explain_validity
 
+from ecologis.i18n import KeyedError
+
 #: Segments per quarter circle of buffers and circles (GEOS ``quad_segs``).  With 32 the
 #: polygonal arc under-estimates a circle's area by (1 − sin(2π/n)/(2π/n)), n = 128
 #: segments: 0.04 %.
@@ -36,20 +38,12 @@ QUAD_SEGS = 32
 RECEPTOR_KINDS = ("residential", "school", "kindergarten", "hospital", "recreation", "water_intake", "other")
 
 
-class GeometryError(ValueError):
+class GeometryError(KeyedError, ValueError):
     """Refused geometry input.  ``key``/``params`` give the translated message
     (``geo.error.*`` in ``locales/<lang>.geo.json``)."""
 
-    def __init__(self, key: str, **params: Any):
-        super().__init__(f"{key} {params}")
-        self.key = key
-        self.params = params
-
     def message(self, lang: str | None = None) -> str:
-        from ecologis.i18n import t, t_lang
-
-        text = t_lang(lang, self.key, **self.params) if lang else t(self.key, **self.params)
-        return text.strip()
+        return super().message(lang).strip()
 
 
 # ---------------------------------------------------------------- validation

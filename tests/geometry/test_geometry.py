@@ -213,3 +213,15 @@ def test_indexed_point_distances_equal_geos_distance():
     assert np.allclose(d, expected, rtol=0, atol=1e-9)
     assert (inside == (expected <= 300.0)).all()
     assert (d == 0).sum() > 100 and (d > 0).sum() > 100
+
+
+def test_geometry_error_is_a_keyed_error_in_both_languages():
+    from ecologis.core.geometry import GeometryError, check_latlon
+    from ecologis.i18n import KeyedError
+
+    with pytest.raises(GeometryError) as ei:
+        check_latlon(91, 30)
+    assert isinstance(ei.value, KeyedError) and isinstance(ei.value, ValueError)
+    assert ei.value.key == "geo.error.lat_range"
+    en, uk = ei.value.message("en"), ei.value.message("uk")
+    assert "91" in en and "91" in uk and en != uk and "geo.error" not in en + uk

@@ -23,9 +23,9 @@ class SeriesIssue:
     params: dict = field(default_factory=dict)
 
     def message(self, lang: str | None = None) -> str:
-        from ecologis.i18n import t, t_lang
+        from ecologis.i18n import translator_for
 
-        tr = (lambda k, **kw: t_lang(lang, k, **kw)) if lang else t
+        tr = translator_for(lang)
         where = tr("bg.err.where", file=self.file, row=self.row if self.row is not None else "—",
                    field=tr("bg.field." + self.field) if self.field else "—")
         return where + " " + tr(self.key, **self.params)

@@ -24,9 +24,9 @@ class InputProblem:
     params: dict
 
     def message(self, lang: str | None = None) -> str:
-        from ecologis.i18n import translator
+        from ecologis.i18n import translator_for
 
-        return translator.translate(self.key, lang=lang, **self.params)
+        return translator_for(lang)(self.key, **self.params)
 
 
 class DispersionInputError(ValueError):

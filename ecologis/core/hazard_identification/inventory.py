@@ -43,10 +43,10 @@ class Problem:
     value: str = ""
 
     def message(self, lang: str | None = None) -> str:
-        from ecologis.i18n import t, t_lang
+        from ecologis.i18n import translator_for
 
         kw = {"file": self.file, "row": self.row if self.row is not None else "-", "field": self.field, "value": self.value}
-        return t_lang(lang, self.key, **kw) if lang else t(self.key, **kw)
+        return translator_for(lang)(self.key, **kw)
 
 
 class InventoryError(ValueError):
