@@ -20,7 +20,7 @@ import json
 import sys
 
 from ecologis.core.numbers import NumberProblem, parse_number
-from ecologis.i18n import t, translator
+from ecologis.i18n import format_significant, t, translator
 
 
 def register(subparsers) -> None:
@@ -38,10 +38,7 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def _g(x, digits: int = 4) -> str:
-    if x is None:
-        return "—"
-    return f"{x:.{digits}g}"
+_g = format_significant
 
 
 def format_text(res: dict) -> str:

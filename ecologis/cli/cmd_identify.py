@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 
+from ecologis.core.hazard_identification.display import fmt
 from ecologis.i18n import LANGUAGES, t_lang, translator
 
 
@@ -23,12 +24,7 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def _fmt(x) -> str:
-    if x is None:
-        return "—"
-    if isinstance(x, float):
-        return f"{x:.6g}" if x == x and abs(x) != float("inf") else "—"
-    return str(x)
+_fmt = fmt
 
 
 def format_text(result, lang: str) -> str:

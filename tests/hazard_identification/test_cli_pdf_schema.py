@@ -162,3 +162,15 @@ def test_register_event_errors_are_keyed():
     with pytest.raises(RegisterEventError) as ei:
         RegisterEvent("registration", "01.01.2024")
     assert ei.value.message("uk") == "неправильна дата події «01.01.2024»: очікується РРРР-ММ-ДД"
+
+
+def test_one_display_rule_for_cli_and_panel():
+    from ecologis.cli import cmd_identify
+    from ecologis.core.hazard_identification.display import fmt
+    from ecologis.gui.panels import hazard_identification_panel
+
+    assert cmd_identify._fmt is fmt and hazard_identification_panel._fmt is fmt
+    assert fmt(0.1234567891) == "0.123457"          # 6 significant digits, rounded half up at the 7th
+    assert fmt(1386.187) == "1386.19"
+    assert fmt(None) == fmt(float("nan")) == fmt(float("inf")) == "—"
+    assert fmt(2) == "2" and fmt("E1") == "E1"

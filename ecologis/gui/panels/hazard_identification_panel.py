@@ -42,6 +42,7 @@ from ecologis.core.hazard_identification import (
     identify,
 )
 from ecologis.core.hazard_identification.inventory import InventoryError, Problem, inventory_from_records, read_inventory
+from ecologis.core.hazard_identification.display import fmt
 from ecologis.core.hazard_identification.model import RegisterEventError
 from ecologis.core.numbers import parse_number
 from ecologis.i18n import t, translator
@@ -127,12 +128,7 @@ class RowsModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.columns) - 1))
 
 
-def _fmt(x) -> str:
-    if x is None:
-        return "—"
-    if isinstance(x, float):
-        return f"{x:.6g}" if math.isfinite(x) else "—"
-    return str(x)
+_fmt = fmt
 
 
 class HazardIdentificationPanel(QWidget):
