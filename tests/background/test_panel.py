@@ -76,3 +76,15 @@ def test_default_tab_source_reference_is_translated(qtbot):
     assert _cells(w.table)[0][3] == "Наказ 286 §4.8, таблиця 4.1, діапазон <50 тис. жителів, рядки джерела 483-499"
     translator.set_language("en")
     assert _cells(w.table)[0][3] == "Order 286 §4.8, table 4.1, band <50 thousand inhabitants, seed lines 483-499"
+
+
+def test_panel_unsubscribes_from_the_translator_when_destroyed(qtbot):
+    from shiboken6 import delete
+
+    n = len(translator._subscribers)
+    w = BackgroundPanel()
+    assert len(translator._subscribers) == n + 1
+    assert w.notice.objectName() == "inlineError"        # colour from the theme, not inline
+    delete(w)
+    assert len(translator._subscribers) == n
+    translator.set_language("en")                         # nothing calls into the deleted widget

@@ -115,7 +115,10 @@ class BackgroundPanel(QWidget):
 
         self.notice = QLabel()
         self.notice.setWordWrap(True)
-        self.notice.setStyleSheet("color: #a00000; font-weight: bold;")
+        self.notice.setObjectName("inlineError")          # coloured by the theme
+        bold = self.notice.font()
+        bold.setBold(True)
+        self.notice.setFont(bold)
         self.notice.hide()
         self.info = QLabel()
         self.info.setWordWrap(True)
@@ -134,7 +137,10 @@ class BackgroundPanel(QWidget):
         self._stored_docs: list[dict] = []
         lay.addWidget(self.stored_caption)
         lay.addWidget(self.stored)
-        translator.subscribe(self._on_language)
+        cb = self._on_language
+        translator.subscribe(cb)
+        # a closure over the callback only, so it works after the Python wrapper is gone
+        self.destroyed.connect(lambda *_, cb=cb: translator.unsubscribe(cb))
         self.retranslate()
 
     def _label(self, key: str) -> QLabel:
@@ -143,7 +149,10 @@ class BackgroundPanel(QWidget):
 
     # ------------------------------------------------------------------------------------
     def _on_language(self, _lang: str) -> None:
-        self.retranslate()
+        try:
+            self.retranslate()
+        except RuntimeError:         # the C++ widget is gone
+            translator.unsubscribe(self._on_language)
 
     def retranslate(self) -> None:
         for i, k in enumerate(("default", "posts", "point", "offices")):

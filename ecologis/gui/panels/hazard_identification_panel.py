@@ -297,7 +297,9 @@ class HazardIdentificationPanel(QWidget):
                                    for k, v in kw.items()}))
         lines += [p.message() for p in self._errors]
         error = error or bool(self._errors)
-        self.message_label.setStyleSheet("color: #b00020;" if error else "")
+        self.message_label.setObjectName("inlineError" if error else "")   # coloured by the theme
+        self.message_label.style().unpolish(self.message_label)
+        self.message_label.style().polish(self.message_label)
         self.message_label.setText("\n".join(lines))
 
     # ------------------------------------------------------------------ translation
