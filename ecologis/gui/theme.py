@@ -9,6 +9,13 @@ from PySide6.QtWidgets import QApplication
 from ecologis.paths import RESOURCES_DIR
 
 THEMES = ("light", "dark")
+# text colours of problems, per theme (the same as QLabel#inlineError in the QSS files):
+# dark red on light backgrounds, light red / amber on dark ones (contrast ≥ 4.5:1)
+STATUS_COLORS = {
+    "light": {"error": "#c42b1c", "warning": "#b26a00"},
+    "dark": {"error": "#ff99a4", "warning": "#ffc66d"},
+}
+_current = "light"
 
 _COLORS = {
     "light": {
@@ -28,6 +35,18 @@ _COLORS = {
 }
 
 
+def current_theme() -> str:
+    """The theme last applied with :func:`apply_theme`."""
+    return _current
+
+
+def status_color(kind: str, name: str | None = None) -> QColor | None:
+    """Text colour for ``kind`` ("error"/"warning") in theme ``name`` (current by
+    default); ``None`` for other kinds (the palette's text colour applies)."""
+    c = STATUS_COLORS.get(name or _current, STATUS_COLORS["light"]).get(kind)
+    return QColor(c) if c else None
+
+
 def palette(name: str) -> QPalette:
     pal = QPalette()
     for role, color in _COLORS[name].items():
@@ -44,7 +63,9 @@ def stylesheet(name: str) -> str:
 
 
 def apply_theme(name: str, app: QApplication | None = None) -> str:
+    global _current
     name = name if name in THEMES else "light"
+    _current = name
     app = app or QApplication.instance()
     app.setStyle("Fusion")
     app.setPalette(palette(name))

@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
+from ecologis.gui.theme import status_color
 from ecologis.i18n import t, translator
 from ecologis.workbench import InputProblem, Workbench
 
@@ -181,7 +182,7 @@ class EmissionsModel(QAbstractTableModel):
                 return t("gui.row_invalid")
             return None
         if r == _FOREGROUND and not v.valid:
-            return QBrush(QColor("#c0392b"))
+            return QBrush(status_color("error"))     # the current theme's colour
         return None
 
     def _display(self, v, col, loc=None):

@@ -4,12 +4,12 @@ translated lazily, only for the rows a view shows."""
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
+from ecologis.gui.theme import status_color
 from ecologis.i18n import t
 
 ROW_ROLE = Qt.UserRole + 1
-SEVERITY_COLORS = {"error": "#c42b1c", "warning": "#b26a00"}
 
 
 class JournalModel(QAbstractListModel):
@@ -48,6 +48,7 @@ class JournalModel(QAbstractListModel):
             return self.text(index.row())
         if role == ROW_ROLE:
             return -1 if issue.row is None else int(issue.row)
-        if role == Qt.ForegroundRole and issue.severity in SEVERITY_COLORS:
-            return QBrush(QColor(SEVERITY_COLORS[issue.severity]))
+        if role == Qt.ForegroundRole:
+            color = status_color(issue.severity)       # the current theme's colour
+            return QBrush(color) if color is not None else None
         return None

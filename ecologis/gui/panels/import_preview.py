@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QDial
 
 from ecologis.core.dictionary import Dictionary
 from ecologis.core.model import Emission
-from ecologis.i18n import t
+from ecologis.core.numbers import NumberProblem, parse_number
+from ecologis.gui.theme import status_color
+from ecologis.i18n import t, translator
 from ecologis.io.emissions_table import TableReadError
 from ecologis.io.import_rules import ImportPlan, ImportRefused, add_substance, finalize, plan_import
 
@@ -45,6 +47,15 @@ def _working_copy(d: Dictionary) -> Dictionary:
     """A copy to plan against, so additions stay pending until the user confirms."""
     shipped = {s.id: d.shipped_entry(s.id) for s in d if d.is_shipped(s.id)}
     return Dictionary(list(d), d.sources, shipped)
+
+
+def _delimiter_label(delimiter: str | None) -> str:
+    """The table's column separator as shown to the user (a tab has no visible glyph)."""
+    if not delimiter:
+        return t("gui.import.delimiter.unknown")
+    if delimiter == "\t":
+        return t("gui.import.delimiter.tab")
+    return delimiter
 
 
 class AddSubstanceDialog(QDialog):
@@ -67,7 +78,7 @@ class AddSubstanceDialog(QDialog):
         self.edits["id"].setText(name)
         self.problems = QLabel("")
         self.problems.setWordWrap(True)
-        self.problems.setStyleSheet("color: #b00020")
+        self.problems.setObjectName("inlineError")     # theme colour (readable in dark)
         form.addRow(self.problems)
         bb = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         bb.accepted.connect(self._ok)
@@ -84,9 +95,9 @@ class AddSubstanceDialog(QDialog):
         for f in ("gdk_sd", "gdk_mr", "obrv"):
             if f in d:
                 try:
-                    d[f] = float(d[f].replace(",", "."))
-                except ValueError:
-                    pass
+                    d[f] = parse_number(d[f])[0]
+                except NumberProblem:
+                    pass        # left as text: validate_substance_record names the field
         if "hazard_class" in d:
             try:
                 d["hazard_class"] = int(d["hazard_class"])
@@ -169,7 +180,7 @@ class ImportPreviewDialog(QDialog):
 
         self.blocking = QLabel()
         self.blocking.setWordWrap(True)
-        self.blocking.setStyleSheet("color: #b00020")
+        self.blocking.setObjectName("inlineError")
         lay.addWidget(self.blocking)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Cancel)
         self.apply_btn = self.buttons.addButton(t("io.gui.apply"), QDialogButtonBox.AcceptRole)
@@ -210,13 +221,14 @@ class ImportPreviewDialog(QDialog):
         info = t("io.gui.preview.info", file=plan.file, rows=len(plan.emissions), columns=cols or "—")
         if tbl.encoding:
             info += " " + t("io.gui.preview.encoding", encoding=tbl.encoding,
-                            delimiter={";": ";", ",": ",", "\t": "TAB"}.get(tbl.delimiter or "", tbl.delimiter or "?"))
+                            delimiter=_delimiter_label(tbl.delimiter))
         if tbl.ignored_columns:
             info += " " + t("io.gui.preview.ignored", columns=", ".join(tbl.ignored_columns))
         self.info.setText(info)
         from ecologis.core.assess import prepare
 
         prep = prepare(plan.emissions, self.work)
+        lang = translator.lang
         by_row: dict[int, list] = {}
         for i in plan.journal:
             by_row.setdefault(i.row, []).append(i)
@@ -226,13 +238,13 @@ class ImportPreviewDialog(QDialog):
             issues = by_row.get(prep.rows[k], [])
             sev = "error" if any(i.is_error for i in issues) else ("warning" if any(i.severity == "warning" for i in issues) else "ok")
             orig = plan.table.emissions[k].substance if k < len(plan.table.emissions) else e.substance
-            vals = [str(prep.rows[k]), str(orig or ""), s.name_uk if s else t("io.gui.unknown.none"),
+            vals = [str(prep.rows[k]), str(orig or ""), s.name(lang) if s else t("io.gui.unknown.none"),
                     "" if e.mass is None else str(e.mass), str(e.unit or ""), "" if e.gdk_sd is None else str(e.gdk_sd),
                     "" if e.hazard_class is None else str(e.hazard_class), t("io.gui.status." + sev)]
             for j, v in enumerate(vals):
                 it = QTableWidgetItem(v)
                 if sev == "error":
-                    it.setForeground(Qt.red)
+                    it.setForeground(status_color("error"))
                 if issues:
                     it.setToolTip("\n".join(i.message() for i in issues))
                 self.table.setItem(k, j, it)
@@ -248,10 +260,10 @@ class ImportPreviewDialog(QDialog):
             combo.setEditable(False)
             combo.addItem(t("io.gui.unknown.choose"), None)
             for s in self.work.search(ref.split()[0] if ref.split() else ref, limit=30) or []:
-                combo.addItem(f"{s.name_uk} ({s.cas or s.id})", s.id)
-            for s in sorted(self.work, key=lambda s: s.name_uk):
+                combo.addItem(f"{s.name(lang)} ({s.cas or s.id})", s.id)
+            for s in sorted(self.work, key=lambda s: s.name(lang).casefold()):
                 if combo.findData(s.id) < 0:
-                    combo.addItem(f"{s.name_uk} ({s.cas or s.id})", s.id)
+                    combo.addItem(f"{s.name(lang)} ({s.cas or s.id})", s.id)
             combo.activated.connect(lambda idx, r=ref, c=combo: self._combo_chosen(r, c))
             add = QPushButton(t("io.gui.unknown.add"))
             add.clicked.connect(lambda _=False, r=ref: self._add_clicked(r))
@@ -271,7 +283,7 @@ class ImportPreviewDialog(QDialog):
         for i in plan.journal:
             item = QListWidgetItem(f"[{t('severity.' + i.severity)}] {i.located_message()}")
             if i.is_error:
-                item.setForeground(Qt.red)
+                item.setForeground(status_color("error"))
             self.journal.addItem(item)
         for row, header in plan.formulas_without_value:
             self.journal.addItem(QListWidgetItem(t("io.import.formula_without_value", file=plan.file, row=row, column=header)))
