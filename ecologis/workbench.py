@@ -205,7 +205,10 @@ class Workbench:
             gdk=float(prep.gdk[row]) if prep is not None else math.nan,
             gdk_kind=kind,
             hazard_class=int(self._row_class[row]) if row < len(self._row_class) else 0,
-            class_assumed=bool(prep.hazard_class[row] == 0) if prep is not None else False,
+            # assumed = the result counts the row with a class the substance does not have
+            # (a methodology that excludes class-less substances assumes nothing)
+            class_assumed=(prep is not None and row < len(self._row_class)
+                           and bool(prep.hazard_class[row] == 0) and int(self._row_class[row]) > 0),
             a=float(self._row_a[row]) if row < len(self._row_a) else math.nan,
             contribution=contribution,
             share=share,

@@ -145,6 +145,9 @@ def test_methodology_dialog_edits_class_policy_and_dominance_share(make_window, 
     # NO2: class 3, ГДК с.д. 0.04.  Linear: CH4 assumed class 3 → 1.0·100/50 = 2; NO2 1.0·4/0.04 = 100.
     w.wb.add_rows([Emission("Метан", 100.0), Emission("Азоту діоксид", 4.0)])
     assert w.wb.result.knp == pytest.approx(102.0)
+    methane = w.wb.row_view(0)
+    assert methane.hazard_class == 3 and methane.class_assumed        # class 3 assumed by the preset
+    assert not w.wb.row_view(1).class_assumed                         # NO2 has its own class
     dlg = w.open_methodology()
     dlg.preset_combo.setCurrentIndex(dlg.preset_combo.findData("ecologis-2025"))
     assert dlg.assumed.currentData() == 3 and dlg.share_edit.text() in ("0.5", "0,5")
@@ -158,6 +161,8 @@ def test_methodology_dialog_edits_class_policy_and_dominance_share(make_window, 
     assert w.wb.preset_id == "strict"
     assert w.wb.result.knp == pytest.approx(100.0)           # methane excluded, with a warning
     assert "W_CLASS_MISSING" in w.wb.result.journal.codes()
+    methane = w.wb.row_view(0)
+    assert methane.hazard_class == 0 and not methane.class_assumed    # excluded: nothing assumed
     # methane is excluded, so NO2 alone is 100 % of KNP and the only dominant substance
     assert [s.cas for s in w.wb.result.dominant_substances()] == ["10102-44-0"]
     dlg.share_edit.setText("1.5")
