@@ -142,3 +142,17 @@ def test_every_opn_key_used_in_code_is_translated():
                                          "unknown_named_entry", "ambiguous_cas", "unknown_named", "json_structure")}
     missing = sorted(k for k in used if k not in uk and not k.endswith("."))
     assert missing == []
+
+
+def test_malformed_cas_is_a_row_error(tmp_path):
+    # Ammonia is 7664-41-7: check digit (1·1 + 2·4 + 3·4 + 4·6 + 5·6 + 6·7) mod 10 = 117 mod 10 = 7,
+    # so 7664-41-8 has a wrong check digit; "7664417" lacks the hyphens.
+    p = write(tmp_path / "inv.csv", "name;cas;categories;quantity_t\nАміак;7664-41-8;H2;1\nАміак;7664417;;1\n"
+                                    "Аміак;7664-41-7;;1\n")
+    with pytest.raises(InventoryError) as ei:
+        read_inventory(p)
+    probs = [(x.key, x.row, x.field, x.value) for x in ei.value.problems]
+    assert probs == [("opn.error.bad_cas", 2, "cas", "7664-41-8"), ("opn.error.bad_cas", 3, "cas", "7664417")]
+    msg = ei.value.problems[0].message("en")
+    assert "row 2" in msg and "7664-41-8" in msg and "not a CAS number" in msg
+    assert "не є номером CAS" in ei.value.problems[0].message("uk")

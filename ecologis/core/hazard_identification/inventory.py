@@ -25,6 +25,7 @@ from typing import Any, Iterable
 
 from ecologis.core.hazard_identification.data import ThresholdTables, default_tables, normalise_cas, normalise_category
 from ecologis.core.hazard_identification.model import InventoryItem
+from ecologis.core.cas import is_valid_cas
 from ecologis.core.numbers import parse_number
 
 REQUIRED = ("name", "quantity_t")
@@ -184,12 +185,14 @@ def validate_rows(rows: Iterable[tuple[int, dict[str, Any]]], label: str, tables
             elif cat.code not in cats:
                 cats.append(cat.code)
         resolved = ""
+        if cas and not is_valid_cas(cas):
+            row_problems.append(Problem("opn.error.bad_cas", label, n, "cas", cas))
         if named_id:
             if tables.named_by_id(named_id) is None:
                 row_problems.append(Problem("opn.error.unknown_named_entry", label, n, "named_entry", named_id))
             else:
                 resolved = named_id
-        elif cas:
+        elif cas and is_valid_cas(cas):
             matches = tables.named_by_cas(cas)
             if len(matches) == 1:
                 resolved = matches[0].id
