@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ecologis.core.dictionary import Dictionary, normalize_name
 from ecologis.core.model import Emission
+from ecologis.core.units import DEFAULT_HOURS_PER_YEAR
 from ecologis.i18n import TranslatedError
 
 # canonical column -> accepted header spellings (normalised: lower case, no punctuation)
@@ -71,12 +72,20 @@ class TableReadError(TranslatedError):
 
     prefix_key = "io.error.prefix"
 
+    _source: TranslatedError | None = None
+
+    @classmethod
+    def from_error(cls, e: TranslatedError) -> "TableReadError":
+        """The same message as ``e`` (e.g. the ``ProfileError`` of an embedded profile),
+        so callers of :func:`read_emissions` catch one type."""
+        err = cls(e.file, e.key, **e.params)
+        err._source = e
+        return err
+
     def message_params(self, tr, lang):
-        params = super().message_params(tr, lang)
-        if "_reason" in params:  # a profile field error: translate its reason too
-            reason_key = "io.profile.reason." + params.pop("_reason")
-            params = {"field": params.get("field", "?"), "reason": tr(reason_key, **params)}
-        return params
+        if self._source is not None:
+            return self._source.message_params(tr, lang)
+        return super().message_params(tr, lang)
 
 
 @dataclass
@@ -188,7 +197,7 @@ def _rows_to_table(file: str, rows: list[list], row_offset: int, dictionary: Dic
             substance=ref,
             mass=v["mass"],
             unit=v["unit"] if v["unit"] not in (None, "") else default_unit,
-            hours_per_year=v["hours_per_year"] if v["hours_per_year"] not in (None, "") else 8760.0,
+            hours_per_year=v["hours_per_year"] if v["hours_per_year"] not in (None, "") else DEFAULT_HOURS_PER_YEAR,
             source_id=None if v["source_id"] in (None, "") else str(v["source_id"]),
             origin=str(v["origin"] or "inventory"),
             date=None if v["date"] in (None, "") else str(v["date"]),
@@ -205,7 +214,7 @@ def _rows_to_table(file: str, rows: list[list], row_offset: int, dictionary: Dic
 
 def _safe_cell(v):
     """Cell values the core can parse: ints beyond float range become text ("inf");
-    the NaN pandas puts into the missing cells of a short row becomes empty."""
+    a NaN cell (JSON) becomes empty."""
     if isinstance(v, float) and v != v:
         return None
     if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 2**1023:
@@ -242,12 +251,9 @@ def read_csv(path: Path, dictionary: Dictionary | None = None) -> TableData:
         raise TableReadError(file, "io.error.empty")
     delim = _sniff_delimiter(text)
     try:
-        import pandas as pd
-
-        df = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, header=None, keep_default_na=False,
-                         skip_blank_lines=False, engine="python")
-        rows = df.values.tolist()
-    except Exception as e:  # pandas raises many parser error types
+        # rows may differ in length (a longer row after the header is read, not refused)
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+    except csv.Error as e:
         raise TableReadError(file, "io.error.csv", detail=str(e).splitlines()[0][:200]) from None
     return _rows_to_table(file, rows, 1, dictionary, encoding=enc, delimiter=delim)
 
@@ -329,24 +335,25 @@ def read_profile_emissions(path: Path) -> TableData:
     :func:`ecologis.io.profile.load_profile`) or from a plain JSON list of rows."""
     file = Path(path).name
     try:
+        if Path(path).stat().st_size > MAX_TABLE_BYTES:
+            raise TableReadError(file, "io.table.too_large", limit_mb=MAX_TABLE_BYTES // (1024 * 1024))
         data = Path(path).read_bytes()
     except OSError as e:
         raise TableReadError(file, "io.error.os", detail=e.strerror or str(e)) from None
-    try:
-        doc = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as e:
-        raise TableReadError(file, "io.error.json", detail=str(e)[:200]) from None
-    except (json.JSONDecodeError, ValueError, RecursionError) as e:
-        raise TableReadError(file, "io.error.json", detail=str(e)[:200]) from None
-    if isinstance(doc, dict) and doc.get("kind") == "ecologis-profile":
-        from ecologis.io.profile import ProfileError, ProfileFieldError, parse_profile_bytes
+    from ecologis.io.profile import MAX_PROFILE_BYTES, ProfileError, parse_json_bytes
 
-        try:
-            prof = parse_profile_bytes(data, file)
-        except ProfileFieldError as e:
-            raise TableReadError(file, "io.profile.invalid_field", field=e.field, _reason=e.reason, **e.reason_params) from None
-        except ProfileError as e:
-            raise TableReadError(file, e.key, **e.params) from None
+    try:
+        parsed = parse_json_bytes(data, file)            # parsed once, for both kinds
+        doc = parsed.doc
+        if isinstance(doc, dict) and doc.get("kind") == "ecologis-profile":
+            if len(data) > MAX_PROFILE_BYTES:
+                raise ProfileError(file, "io.profile.too_large", limit_mb=MAX_PROFILE_BYTES // (1024 * 1024))
+            prof = parsed.profile(file)
+        else:
+            prof = None
+    except ProfileError as e:
+        raise TableReadError.from_error(e) from None
+    if prof is not None:
         out = []
         for e in prof.emissions:
             e2 = Emission(**{k: _scalar(getattr(e, k)) for k in Emission.__dataclass_fields__})
@@ -379,7 +386,7 @@ def read_emissions(path: str | Path, dictionary: Dictionary | None = None) -> Ta
     if not p.exists():
         raise TableReadError(p.name, "io.error.not_found")
     if p.is_dir():
-        raise TableReadError(p.name, "io.error.os", detail="directory")
+        raise TableReadError(p.name, "io.file.is_directory")
     ext = p.suffix.lower()
     try:
         if ext in (".csv", ".txt", ".tsv"):
@@ -391,7 +398,7 @@ def read_emissions(path: str | Path, dictionary: Dictionary | None = None) -> Ta
     except TableReadError:
         raise
     except RecursionError:
-        raise TableReadError(p.name, "io.table.unreadable", detail="nesting too deep") from None
+        raise TableReadError(p.name, "io.file.too_deep") from None
     except Exception as e:  # one clear message, never a traceback
         raise TableReadError(p.name, "io.table.unreadable", detail=(str(e).splitlines() or [type(e).__name__])[0][:200]) from None
     raise TableReadError(p.name, "io.error.format", ext=ext or "?")

@@ -23,6 +23,7 @@ from pathlib import Path
 from ecologis.core.assess import NumberProblem, parse_number, prepare
 from ecologis.core.dictionary import Dictionary, Substance, validate_substance_record
 from ecologis.core.model import Emission
+from ecologis.core.units import DEFAULT_HOURS_PER_YEAR
 from ecologis.core.validation import Issue, Journal
 from ecologis.io.emissions_table import TableData, TableReadError, read_emissions
 
@@ -171,7 +172,7 @@ def finalize(plan: ImportPlan, duplicates: str | None) -> list[Emission]:
         hc = _number_or_raw(e2.hazard_class)
         e2.hazard_class = int(hc) if isinstance(hc, float) and math.isfinite(hc) and hc == int(hc) else hc
         hours = _number_or_raw(e2.hours_per_year)
-        e2.hours_per_year = 8760.0 if hours is None else hours
+        e2.hours_per_year = DEFAULT_HOURS_PER_YEAR if hours is None else hours
         for name in ("source_id", "date"):
             if isinstance(getattr(e2, name), str) and not getattr(e2, name).strip():
                 setattr(e2, name, None)

@@ -34,7 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ecologis.core.model import Emission, EmissionSource, Enterprise
-from ecologis.i18n import TranslatedError
+from ecologis.i18n import KeyedError, TranslatedError
 from ecologis.io.atomic import atomic_write_bytes
 from ecologis.io.edrpou import edrpou_problem
 
@@ -361,47 +361,70 @@ def validate_profile_doc(doc: dict, file: str = "?", semantic: bool = True) -> N
 # ---------------------------------------------------------------------------------
 # reading and writing
 # ---------------------------------------------------------------------------------
-class _NotFinite(ValueError):
-    pass
+def _number_hooks(bad: list):
+    """``json.loads`` hooks that keep every number as Python reads it and note in ``bad``
+    the text of each non-finite or out-of-range one (NaN, Infinity, 1e999, 10**400)."""
+    def parse_float(s: str) -> float:
+        x = float(s)
+        if not math.isfinite(x):
+            bad.append(s)
+        return x
+
+    def parse_int(s: str) -> int:
+        x = int(s)
+        if abs(x) > 2**1023:
+            bad.append(s)
+        return x
+
+    def parse_constant(s: str) -> float:
+        bad.append(s)
+        return float(s)
+
+    return {"parse_float": parse_float, "parse_int": parse_int, "parse_constant": parse_constant}
 
 
-def _parse_float(s: str) -> float:
-    x = float(s)
-    if not math.isfinite(x):
-        raise _NotFinite(s)
-    return x
+@dataclass
+class JsonDocument:
+    """A JSON file parsed once: the document and the non-finite numbers it held."""
+
+    doc: object
+    not_finite: list[str]
+
+    def profile(self, file: str = "?") -> Profile:
+        """The validated profile (refused if it held a non-finite number)."""
+        if self.not_finite:
+            raise ProfileError(file, "io.profile.not_finite", value=self.not_finite[0][:40])
+        return Profile.from_json(self.doc, file)
 
 
-def _parse_int(s: str) -> int:
-    x = int(s)
-    if abs(x) > 2**1023:
-        raise _NotFinite(s[:40])
-    return x
-
-
-def _parse_constant(s: str):
-    raise _NotFinite(s)
-
-
-def parse_profile_bytes(data: bytes, file: str = "?") -> Profile:
-    """Parse and validate profile bytes (nothing is written anywhere)."""
-    if len(data) > MAX_PROFILE_BYTES:
-        raise ProfileError(file, "io.profile.too_large", limit_mb=MAX_PROFILE_BYTES // (1024 * 1024))
+def parse_json_bytes(data: bytes, file: str = "?") -> JsonDocument:
+    """Decode (UTF-8, a BOM allowed) and parse JSON once; ``ProfileError`` if it is not
+    UTF-8 or not JSON.  Non-finite numbers are kept and listed, for the caller to refuse
+    (profiles) or to leave to the validation journal (plain lists of rows)."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise ProfileError(file, "io.profile.not_utf8", position=e.start) from None
+    bad: list[str] = []
     try:
-        doc = json.loads(text, parse_float=_parse_float, parse_int=_parse_int, parse_constant=_parse_constant)
-    except _NotFinite as e:
-        raise ProfileError(file, "io.profile.not_finite", value=str(e)[:40]) from None
+        doc = json.loads(text, **_number_hooks(bad))
     except json.JSONDecodeError as e:
-        raise ProfileError(file, "io.error.json", detail=f"{e.msg} (line {e.lineno}, column {e.colno})") from None
-    except (ValueError, RecursionError) as e:
+        where = KeyedError("io.file.json_position", detail=e.msg, line=e.lineno, column=e.colno)
+        raise ProfileError(file, "io.error.json", detail=where) from None
+    except RecursionError:
+        raise ProfileError(file, "io.file.too_deep") from None
+    except ValueError as e:
         raise ProfileError(file, "io.error.json", detail=str(e)[:200] or type(e).__name__) from None
-    return Profile.from_json(doc, file)
+    return JsonDocument(doc, bad)
+
+
+def parse_profile_bytes(data: bytes, file: str = "?") -> Profile:
+    """Parse and validate profile bytes (nothing is written anywhere)."""
+    if len(data) > MAX_PROFILE_BYTES:
+        raise ProfileError(file, "io.profile.too_large", limit_mb=MAX_PROFILE_BYTES // (1024 * 1024))
+    return parse_json_bytes(data, file).profile(file)
 
 
 def load_profile(path: str | Path) -> Profile:
@@ -414,7 +437,7 @@ def load_profile(path: str | Path) -> Profile:
     except FileNotFoundError:
         raise ProfileError(p.name, "io.error.not_found") from None
     except IsADirectoryError:
-        raise ProfileError(p.name, "io.error.os", detail="directory") from None
+        raise ProfileError(p.name, "io.file.is_directory") from None
     except OSError as e:
         raise ProfileError(p.name, "io.error.os", detail=e.strerror or str(e)) from None
     return parse_profile_bytes(data, p.name)

@@ -147,3 +147,69 @@ def test_missing_file(tmp_path, dictionary):
     with pytest.raises(TableReadError) as ei:
         read_emissions(tmp_path / "nope.csv", dictionary)
     assert ei.value.key == "io.error.not_found"
+
+
+def test_csv_row_longer_than_the_header_is_read(tmp_path, dictionary):
+    # A ragged table: row 3 has an extra trailing cell (a stray note), row 4 is shorter
+    # than the header.  Both are read; missing cells are empty.
+    text = ("Речовина;Маса;Клас небезпеки\n"
+            "Азоту діоксид;34,7849;2\n"
+            "Сірки діоксид;8,27394;3;зайва примітка;ще одна\n"
+            "Вуглецю оксид;1,5\n")
+    f = tmp_path / "ragged.csv"
+    f.write_text(text, encoding="utf-8")
+    table = read_emissions(f, dictionary)
+    assert [e.row for e in table.emissions] == [2, 3, 4]
+    assert [e.mass for e in table.emissions] == ["34,7849", "8,27394", "1,5"]
+    assert [e.hazard_class for e in table.emissions] == ["2", "3", None]
+    assert table.delimiter == ";"
+
+
+def test_profile_read_as_table_gives_the_profile_message(tmp_path, dictionary):
+    # An invalid embedded profile is reported by read_emissions exactly as load_profile
+    # reports it (field and translated reason), as a TableReadError.
+    import json
+
+    from ecologis.io.profile import ProfileFieldError, load_profile
+    from ecologis.paths import DEMO_PROFILE
+
+    doc = json.loads(DEMO_PROFILE.read_text(encoding="utf-8"))
+    doc["emissions"][1]["mass"] = [1, 2]
+    f = tmp_path / "bad.json"
+    f.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ProfileFieldError) as pe:
+        load_profile(f)
+    with pytest.raises(TableReadError) as te:
+        read_emissions(f, dictionary)
+    for lang in ("uk", "en"):
+        assert te.value.message(lang) == pe.value.message(lang)
+    assert "emissions[2].mass" in te.value.message("en") and "io.profile.reason" not in te.value.message("en")
+
+
+@pytest.mark.parametrize("content,key", [(b'{"kind": "ecologis-profile", "schema_version": NaN}', "io.profile.not_finite"),
+                                         (b'{"emissions": [}', "io.error.json")])
+def test_json_errors_are_translated_in_both_languages(tmp_path, dictionary, content, key):
+    f = tmp_path / "x.json"
+    f.write_bytes(content)
+    with pytest.raises(TableReadError) as ei:
+        read_emissions(f, dictionary)
+    assert ei.value.key == key
+    uk, en = ei.value.message("uk"), ei.value.message("en")
+    assert uk != en
+    if key == "io.error.json":
+        # position of the "}" in  {"emissions": [}  : line 1, column 16
+        assert "(рядок 1, стовпець 16)" in uk and "(line 1, column 16)" in en
+
+
+def test_a_folder_is_refused_in_the_users_language(tmp_path, dictionary):
+    from ecologis.io.profile import ProfileError, load_profile
+
+    d = tmp_path / "folder.csv"
+    d.mkdir()
+    with pytest.raises(TableReadError) as te:
+        read_emissions(d, dictionary)
+    with pytest.raises(ProfileError) as pe:
+        load_profile(d)
+    for e in (te.value, pe.value):
+        assert e.message("uk").endswith("це тека, а не файл.")
+        assert e.message("en").endswith("this is a folder, not a file.")
