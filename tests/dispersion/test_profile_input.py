@@ -193,3 +193,12 @@ def test_stored_background_of_substance_without_cas_reaches_its_emission():
         assert canonical_key(spelling, lookup) == "particulate-matter-pm10"
     assert canonical_key("Азоту діоксид", lookup) == "10102-44-0"      # CAS wins when known
     assert canonical_key("no such substance", lookup) == "no such substance"
+
+
+def test_field_only_gives_the_same_maximum_without_contours():
+    doc = input_from_profile(make_profile(), on=DAY)
+    full = calculate(doc, lookup=_h.no_lookup, grid_step_m=100)
+    lean = calculate(doc, lookup=_h.no_lookup, grid_step_m=100, field_only=True)
+    assert lean["field_max"] == full["field_max"]
+    assert full["isolines"] is not None and full["receptors"]
+    assert lean["isolines"] is None and lean["szz_contour"] is None and lean["receptors"] == []

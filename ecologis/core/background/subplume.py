@@ -136,7 +136,7 @@ def _field_max_of(doc: dict, substance: str, grid_step_m, directions) -> tuple[f
 
     try:
         out = calculate(doc, substance=substance, grid_step_m=grid_step_m, directions=directions,
-                        all_targets=False)
+                        all_targets=False, field_only=True)     # only field_max is used here
     except DispersionInputError as exc:
         raise BackgroundError("bg.err.dispersion", detail="; ".join(exc.messages())) from None
     tg = next((x for x in out["targets"] if x["id"] == substance or substance in x["substances"]), None)

@@ -97,8 +97,12 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
               directions: int | None = None, all_targets: bool = True,
               progress: Callable[[float], None] | None = None,
               cancel: Callable[[], bool] | None = None, lookup=lookup_substance,
-              lang: str | None = None, max_chunk_elems: int = 16384) -> dict:
-    """Run the OND-86 calculation.  Raises DispersionInputError on invalid input."""
+              lang: str | None = None, max_chunk_elems: int = 16384, field_only: bool = False) -> dict:
+    """Run the OND-86 calculation.  Raises DispersionInputError on invalid input.
+
+    ``field_only``: compute the fields and their maxima but no isolines, СЗЗ contour or
+    receptor values (``None`` / ``[]`` in the result) — for callers that only need
+    ``field_max``, such as the Order 286 §4 background."""
     lookup = resolve_lookup(lookup)
     inp = (dataclasses.replace(data) if isinstance(data, DispersionInput)
            else parse_input(data, lookup=lookup, lang=lang))
@@ -220,7 +224,9 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
             "wind_from_deg": float(cdir[iy, ix]), "wind_speed_m_s": float(cu[iy, ix]),
         }
         iso = szz = None
-        if gdk:
+        if field_only:
+            pass
+        elif gdk:
             share = (cmax + bg_mg) / gdk
             iso = isolines_geojson(xs, ys, share, inp.isoline_levels, proj, scale=gdk)
             for ft in iso["features"]:
@@ -234,7 +240,7 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
         else:
             warnings.append(InputProblem("disp.warn.no_gdk", {"substance": tg["id"]}))
         recs = []
-        if rec_x is not None:
+        if rec_x is not None and not field_only:
             rc, rd, ru = max_field(rec_x, rec_y, terms, dirs, speeds, max_chunk_elems=max_chunk_elems)
             for i, r in enumerate(inp.receptors):
                 v = float(rc[i])
