@@ -192,22 +192,27 @@ def max_field(px, py, terms: Terms, directions_deg, wind_speeds, *, block: int =
     total_steps = max(1, len(speeds) * len(bounds) * n_dir)
     step = 0
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # Per speed: the coefficients of (2.18)-(2.21), computed once.
+        per_speed = []
         for u in speeds:
             ratio = u / terms.u_m
-            c_mu_all = fm.r_coefficient(ratio) * terms.c_m             # (2.18)-(2.19)
-            inv_x_mu_all = 1.0 / (fm.p_coefficient(ratio) * terms.x_m)  # (2.20)-(2.21)
-            u_eff = min(u, 5.0)
-            for g0, g1 in bounds:
-                gx, gy = pxo[g0:g1], pyo[g0:g1]
-                ng = g1 - g0
-                buf = buf_all[:, :ng]
-                dxs = [gx - terms.x[i] for i in range(n_t)]
-                dys = [gy - terms.y[i] for i in range(n_t)]
-                r2s = [dxs[i] * dxs[i] + dys[i] * dys[i] for i in range(n_t)]
-                cx = np.array([gx.min(), gx.max(), gx.min(), gx.max()])
-                cy = np.array([gy.min(), gy.min(), gy.max(), gy.max()])
-                cdx = cx[None, :] - terms.x[:, None]                     # (T, 4) corners
-                cdy = cy[None, :] - terms.y[:, None]
+            per_speed.append((u, fm.r_coefficient(ratio) * terms.c_m,           # (2.18)-(2.19)
+                              1.0 / (fm.p_coefficient(ratio) * terms.x_m),      # (2.20)-(2.21)
+                              min(u, 5.0)))
+        # Chunks outer, speeds inner: the distance arrays of a chunk are built once.  For each
+        # node the comparisons still run speed by speed, direction by direction, as before.
+        for g0, g1 in bounds:
+            gx, gy = pxo[g0:g1], pyo[g0:g1]
+            ng = g1 - g0
+            buf = buf_all[:, :ng]
+            dxs = [gx - terms.x[i] for i in range(n_t)]
+            dys = [gy - terms.y[i] for i in range(n_t)]
+            r2s = [dxs[i] * dxs[i] + dys[i] * dys[i] for i in range(n_t)]
+            cx = np.array([gx.min(), gx.max(), gx.min(), gx.max()])
+            cy = np.array([gy.min(), gy.min(), gy.max(), gy.max()])
+            cdx = cx[None, :] - terms.x[:, None]                     # (T, 4) corners
+            cdy = cy[None, :] - terms.y[:, None]
+            for u, c_mu_all, inv_x_mu_all, u_eff in per_speed:
                 for d in range(n_dir):
                     if cancel is not None and cancel():
                         raise Cancelled()
