@@ -54,7 +54,9 @@ def _fill(ax, geom, **kw):
         ax.add_patch(PathPatch(MplPath(verts, codes), **kw))
 
 
-def _scale_bar(ax, fg: str, lang: str) -> float:
+def scale_bar(ax, fg: str, lang: str) -> float:
+    """A black-and-white scale bar (1-2-5 × 10^k metres, about a quarter of the width)
+    in the lower left of ``ax`` (axes in metres); returns its length."""
     from matplotlib.patches import Rectangle
 
     from ecologis.i18n import t_lang
@@ -75,7 +77,8 @@ def _scale_bar(ax, fg: str, lang: str) -> float:
     return length
 
 
-def _north_arrow(ax, fg: str, lang: str) -> None:
+def north_arrow(ax, fg: str, lang: str) -> None:
+    """A north arrow with the translated letter in the upper right of ``ax``."""
     from ecologis.i18n import t_lang
 
     ax.annotate("", xy=(0.93, 0.95), xytext=(0.93, 0.83), xycoords="axes fraction",
@@ -250,8 +253,8 @@ def site_map_figure(center_latlon: tuple[float, float], radius_m: float, site_ge
     ax.set_xlabel(t_lang(lang, "geo.plot.axis_x"), fontsize=8, color=fg)
     ax.set_ylabel(t_lang(lang, "geo.plot.axis_y"), fontsize=8, color=fg)
     ax.set_title(t_lang(lang, "geo.plot.title"), fontsize=10, color=fg)
-    ax.scale_bar_m = _scale_bar(ax, fg, lang)
-    _north_arrow(ax, fg, lang)
+    ax.scale_bar_m = scale_bar(ax, fg, lang)
+    north_arrow(ax, fg, lang)
     ax.legend(handles=handles, loc="upper left", fontsize=7, framealpha=0.9)
     fig.text(0.01, 0.01, t_lang(lang, "geo.plot.note", lat=f"{lat0:.6f}", lon=f"{lon0:.6f}"),
              fontsize=6, color="#555555")

@@ -19,7 +19,6 @@ XML-escaped before it goes into a Paragraph.
 from __future__ import annotations
 
 import io
-import math
 from datetime import datetime
 from pathlib import Path
 
@@ -82,22 +81,14 @@ def _image(buf: io.BytesIO, width_mm: float) -> Image:
     return Image(buf, width=width, height=width * h / w)
 
 
-def _nice_length(x: float) -> float:
-    if x <= 0:
-        return 1.0
-    p = 10 ** math.floor(math.log10(x))
-    for m in (5, 2, 1):
-        if m * p <= x:
-            return m * p
-    return p
-
-
-def fallback_site_map_figure(center_latlon, radius_m: float, site: dict | None = None, lang: str = "uk",
-                             name: str = ""):
-    """The enterprise, its site and the СЗЗ circle on a plain background with a scale bar
-    and a north arrow (metres in a local azimuthal equidistant projection; no network)."""
+def fallback_site_map_figure(center_latlon, radius_m: float, lang: str = "uk"):
+    """A schematic drawing for a profile without coordinates (or whose site geometry could
+    not be drawn): the СЗЗ circle around the enterprise in metres, with the scale bar and
+    north arrow of :mod:`ecologis.plots.site_map`."""
     from matplotlib.figure import Figure
-    from matplotlib.patches import Circle, Polygon as MplPolygon
+    from matplotlib.patches import Circle
+
+    from ecologis.plots.site_map import north_arrow, scale_bar
 
     fig = Figure(figsize=(6.0, 5.0), dpi=100)
     fig.set_facecolor("#ffffff")
@@ -106,41 +97,16 @@ def fallback_site_map_figure(center_latlon, radius_m: float, site: dict | None =
     r = float(radius_m)
     ax.add_patch(Circle((0, 0), r, facecolor="#d8553b22", edgecolor="#d8553b", linewidth=1.8,
                         label=t_lang(lang, "report.map.szz", radius=f"{r:g}")))
-    extent = r * 1.25
-    if site and center_latlon is not None:
-        try:
-            from pyproj import CRS, Transformer
-
-            lat0, lon0 = center_latlon
-            aeqd = CRS.from_proj4(f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +datum=WGS84 +units=m")
-            tr = Transformer.from_crs("EPSG:4326", aeqd, always_xy=True)
-            polys = [site["coordinates"]] if site.get("type") == "Polygon" else site.get("coordinates", [])
-            first = True
-            for poly in polys:
-                ring = poly[0]
-                xs, ys = tr.transform([p[0] for p in ring], [p[1] for p in ring])
-                ax.add_patch(MplPolygon(list(zip(xs, ys)), closed=True, facecolor="#88888844", edgecolor="#333333",
-                                        linewidth=1.0, label=t_lang(lang, "report.map.site") if first else None))
-                first = False
-                extent = max(extent, max(abs(v) for v in list(xs) + list(ys)) + r * 0.25)
-        except Exception:  # a broken site geometry must not stop the report
-            pass
     ax.plot([0], [0], marker="^", color="#1f4e9c", markersize=9, linestyle="none",
             label=t_lang(lang, "report.map.enterprise"))
+    extent = r * 1.25
     ax.set_xlim(-extent, extent)
     ax.set_ylim(-extent, extent)
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
-    # scale bar
-    L = _nice_length(extent * 0.5)
-    x0, y0 = -extent * 0.92, -extent * 0.9
-    ax.plot([x0, x0 + L], [y0, y0], color="#000000", linewidth=3)
-    ax.text(x0 + L / 2, y0 + extent * 0.03, t_lang(lang, "report.map.scale", length=f"{L:g}"), ha="center",
-            va="bottom", fontsize=8)
-    # north arrow
-    ax.annotate("N", xy=(extent * 0.88, extent * 0.88), xytext=(extent * 0.88, extent * 0.66),
-                arrowprops={"arrowstyle": "-|>", "color": "#000000"}, ha="center", va="center", fontsize=9)
+    scale_bar(ax, "#000000", lang)
+    north_arrow(ax, "#000000", lang)
     if center_latlon is not None:
         ax.set_title(t_lang(lang, "report.map.title", lat=f"{center_latlon[0]:.5f}", lon=f"{center_latlon[1]:.5f}"),
                      fontsize=9)
@@ -151,26 +117,43 @@ def fallback_site_map_figure(center_latlon, radius_m: float, site: dict | None =
     return fig
 
 
-def site_map_png(profile, result, lang: str = "uk") -> tuple[io.BytesIO, str]:
-    """PNG bytes of the map and which renderer drew it ("site_map" or "fallback")."""
+def _map_center(profile):
+    """(lat, lon) of the enterprise, else of the site polygon's centroid, else None."""
     ent = profile.enterprise
-    center = (ent.lat, ent.lon) if ent.lat is not None and ent.lon is not None else None
-    if center is not None:
+    if ent.lat is not None and ent.lon is not None:
+        return (ent.lat, ent.lon)
+    if profile.site:
         try:
-            from ecologis.plots.site_map import site_map_figure  # the map engineer's renderer
-        except ImportError:
-            site_map_figure = None
-        if site_map_figure is not None:
-            sources = [{"id": s.id, "name": s.name or s.id, "lat": s.lat, "lon": s.lon}
-                       for s in profile.sources if s.lat is not None and s.lon is not None]
-            try:
-                fig = site_map_figure(center, float(result.szz_m), site_geojson=profile.site or None,
-                                      sources=sources, lang=lang,
-                                      receptors=(profile.extensions or {}).get("receptors") or None)
-                return _png(fig), "site_map"
-            except Exception:  # a broken site geometry must not stop the report
-                pass
-    fig = fallback_site_map_figure(center, float(result.szz_m), profile.site, lang, ent.name)
+            from shapely.geometry import shape
+
+            c = shape(profile.site).centroid
+            if not c.is_empty:
+                return (c.y, c.x)
+        except Exception:  # noqa: BLE001 - a broken site: no centre from it
+            return None
+    return None
+
+
+def site_map_png(profile, result, lang: str = "uk") -> tuple[io.BytesIO, str]:
+    """PNG bytes of the map and which renderer drew it ("site_map" or "fallback").
+
+    :func:`ecologis.plots.site_map.site_map_figure` whenever there is a centre (the
+    enterprise point, or the site centroid); the schematic fallback without one, or if
+    the geometry cannot be drawn."""
+    from ecologis.plots.site_map import site_map_figure
+
+    center = _map_center(profile)
+    if center is not None:
+        sources = [{"id": s.id, "name": s.name or s.id, "lat": s.lat, "lon": s.lon}
+                   for s in profile.sources if s.lat is not None and s.lon is not None]
+        try:
+            fig = site_map_figure(center, float(result.szz_m), site_geojson=profile.site or None,
+                                  sources=sources, lang=lang,
+                                  receptors=(profile.extensions or {}).get("receptors") or None)
+            return _png(fig), "site_map"
+        except Exception:  # noqa: BLE001 - a broken site geometry must not stop the report
+            pass
+    fig = fallback_site_map_figure(center, float(result.szz_m), lang)
     return _png(fig), "fallback"
 
 

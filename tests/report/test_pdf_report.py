@@ -128,12 +128,13 @@ def test_errors_and_fallbacks_listed_in_validation_notes(tmp_path):
     assert "Fallback MPC used" in text
 
 
-def test_fallback_map_figure_has_scale_bar():
-    fig = fallback_site_map_figure((49.2331, 28.4682), 300.0, None, "en")
+@pytest.mark.parametrize("lang,bar,north", [("en", "100 m", "N"), ("uk", "100 м", "Пн")])
+def test_fallback_map_figure_has_scale_bar(lang, bar, north):
+    fig = fallback_site_map_figure(None, 300.0, lang)
     texts = [t.get_text() for t in fig.axes[0].texts]
-    # half-extent 1.25·300 = 375 m; the bar is the largest 1/2/5·10^k ≤ 375/2 = 187.5 → 100 m
-    assert "100 m" in texts
-    assert "N" in texts
+    # width 2·1.25·300 = 750 m; the shared scale bar is the largest 1/2/5·10^k ≤ 750/4 = 187.5 → 100 m
+    assert bar in texts and "0" in texts
+    assert north in texts                             # the translated north letter (geo.plot.north)
 
 
 def test_map_uses_the_map_engineers_figure_or_the_fallback(demo):
@@ -149,3 +150,9 @@ def test_map_uses_the_map_engineers_figure_or_the_fallback(demo):
     q = Profile(enterprise=replace(p.enterprise, lat=None, lon=None), emissions=p.emissions)
     buf, who = site_map_png(q, r)
     assert who == "fallback" and buf.getvalue().startswith(b"\x89PNG")
+    # no enterprise point but a site polygon: the site map centred on the site
+    site = {"type": "Polygon", "coordinates": [[[28.46, 49.23], [28.47, 49.23], [28.47, 49.235], [28.46, 49.235],
+                                                [28.46, 49.23]]]}
+    q2 = Profile(enterprise=replace(p.enterprise, lat=None, lon=None), emissions=p.emissions, site=site)
+    _, who = site_map_png(q2, r)
+    assert who == "site_map"
