@@ -144,11 +144,15 @@ def close_ring(latlngs: Sequence[Sequence[float]]) -> list[list[float]]:
 
 
 # ------------------------------------------------------------ local projection
+def _aeqd_proj4(lat0: float, lon0: float) -> str:
+    return f"+proj=aeqd +lat_0={lat0!r} +lon_0={lon0!r} +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
+
+
 @lru_cache(maxsize=64)
 def _transformers(lat0: float, lon0: float):
     from pyproj import CRS, Transformer
 
-    local = CRS.from_proj4(f"+proj=aeqd +lat_0={lat0!r} +lon_0={lon0!r} +datum=WGS84 +units=m +no_defs")
+    local = CRS.from_proj4(_aeqd_proj4(lat0, lon0))
     fwd = Transformer.from_crs("EPSG:4326", local, always_xy=True)
     inv = Transformer.from_crs(local, "EPSG:4326", always_xy=True)
     return fwd, inv
@@ -169,6 +173,11 @@ class LocalFrame:
         """Frame centred on the centroid (in degrees) of a shapely geometry in lon/lat."""
         c = geom_lonlat.centroid if not geom_lonlat.is_empty else Point(0, 0)
         return cls(lat0=float(c.y), lon0=float(c.x))
+
+    @property
+    def proj_string(self) -> str:
+        """The PROJ definition of the frame (for results that name their projection)."""
+        return _aeqd_proj4(self.lat0, self.lon0)
 
     def to_local_xy(self, lon, lat) -> tuple[np.ndarray, np.ndarray]:
         """Vectorised (lon, lat) degrees → (x, y) metres."""

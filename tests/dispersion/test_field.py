@@ -11,7 +11,7 @@ from shapely.geometry import Point, shape
 
 from ecologis.core.dispersion import calculate, formulas as fm
 from ecologis.core.dispersion.field import Terms, direction_angles, max_field
-from ecologis.core.dispersion.geo import LocalProjection
+from ecologis.core.geometry import LocalFrame
 from ecologis.core.dispersion.params import source_parameters
 from ecologis.core.dispersion.reference_impl import max_field_python
 
@@ -119,7 +119,7 @@ def test_two_identical_sources_at_one_point_give_twice_one_source():
 
 
 def _receptor_at_x_m(x_m):
-    lat, lon = LocalProjection(LAT, LON).to_wgs84(0.0, -x_m)
+    lon, lat = LocalFrame(LAT, LON).to_lonlat(0.0, -x_m)
     return {"id": "XM", "lat": float(lat), "lon": float(lon)}
 
 
@@ -157,9 +157,9 @@ def test_background_added_and_calculated_szz():
     zone = shape(szz["geometry"])
     # c at x_m = 0.186 ≥ 0.1 → inside; at 3000 m downwind c = 0.0287 < 0.1 → outside; the
     # zone is a ring around the stack (c → 0 at the stack), so the stack itself is outside.
-    lat, lon = LocalProjection(LAT, LON).to_wgs84(0.0, -430.0)
+    lon, lat = LocalFrame(LAT, LON).to_lonlat(0.0, -430.0)
     assert zone.contains(Point(float(lon), float(lat)))
-    lat, lon = LocalProjection(LAT, LON).to_wgs84(0.0, -3000.0)
+    lon, lat = LocalFrame(LAT, LON).to_lonlat(0.0, -3000.0)
     assert not zone.contains(Point(float(lon), float(lat)))
     assert not zone.contains(Point(LON, LAT))
     assert "ond86.s7.background" in {u["id"] for u in r["unverified"]}
@@ -183,9 +183,9 @@ def test_no_szz_without_exceedance_and_isolines():
 
 
 def test_local_projection_round_trip_and_distances():
-    proj = LocalProjection(LAT, LON)
-    x, y = proj.to_local([49.25, 49.2], [28.5, 28.44])
-    lat, lon = proj.to_wgs84(x, y)
+    proj = LocalFrame(LAT, LON)
+    x, y = proj.to_local_xy([28.5, 28.44], [49.25, 49.2])
+    lon, lat = proj.to_lonlat(x, y)
     assert np.allclose(lat, [49.25, 49.2], atol=1e-10) and np.allclose(lon, [28.5, 28.44], atol=1e-10)
     # Azimuthal equidistant: distance from the centre equals the geodesic distance.
     geo = Geod(ellps="WGS84").inv([LON, LON], [LAT, LAT], [28.5, 28.44], [49.25, 49.2])[2]

@@ -6,7 +6,7 @@ Pure Python + numpy (never Qt).  Modules:
 * :mod:`.params` – per-source f, v_m, v'_m, f_e, m, n, d, c_m, x_m, u_m;
 * :mod:`.field` – vectorised ground-level field, max over wind directions;
 * :mod:`.inputs` – input validation (translated messages via ``disp.err.*``);
-* :mod:`.geo`, :mod:`.contours` – local projection, isolines / СЗЗ as GeoJSON;
+* :mod:`.contours` – isolines / СЗЗ as GeoJSON (local frame: :class:`ecologis.core.geometry.LocalFrame`);
 * :mod:`.run` – :func:`calculate`, the whole calculation for a plant.
 """
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 import numpy as np
 from contourpy import contour_generator
 
-from ecologis.core.dispersion.geo import LocalProjection
+from ecologis.core.geometry import LocalFrame
 
 _ROUND = 7   # decimal degrees ≈ 1 cm
 
 
-def _coords(proj: LocalProjection, xy: np.ndarray) -> list[list[float]]:
-    lat, lon = proj.to_wgs84(xy[:, 0], xy[:, 1])
+def _coords(proj: LocalFrame, xy: np.ndarray) -> list[list[float]]:
+    lon, lat = proj.to_lonlat(xy[:, 0], xy[:, 1])
     return [[round(float(a), _ROUND), round(float(b), _ROUND)] for a, b in zip(lon, lat)]
 
 
-def isolines_geojson(xs, ys, z, levels, proj: LocalProjection, *, scale: float = 1.0,
+def isolines_geojson(xs, ys, z, levels, proj: LocalFrame, *, scale: float = 1.0,
                      unit_label: str = "share_gdk") -> dict:
     """FeatureCollection: one MultiLineString per level where ``z`` = level.
 
@@ -35,7 +35,7 @@ def isolines_geojson(xs, ys, z, levels, proj: LocalProjection, *, scale: float =
     return {"type": "FeatureCollection", "features": feats}
 
 
-def zone_geojson(xs, ys, z, level: float, proj: LocalProjection, properties: dict | None = None) -> dict:
+def zone_geojson(xs, ys, z, level: float, proj: LocalFrame, properties: dict | None = None) -> dict:
     """Feature with a MultiPolygon of the area where ``z`` ≥ ``level`` (None geometry if empty).
 
     ``properties.touches_grid_edge`` is true when the area reaches the grid boundary,

@@ -16,11 +16,11 @@ import numpy as np
 from ecologis.core.dispersion import formulas as fm
 from ecologis.core.dispersion.contours import isolines_geojson, zone_geojson
 from ecologis.core.dispersion.field import Terms, direction_angles, max_field, weighted_dangerous_speed
-from ecologis.core.dispersion.geo import LocalProjection
 from ecologis.core.dispersion.inputs import (DispersionInput, DispersionInputError, InputProblem,
                                              canonical_key, lookup_substance, parse_input,
                                              resolve_lookup)
 from ecologis.core.dispersion.params import source_parameters
+from ecologis.core.geometry import LocalFrame
 
 MAX_GRID_NODES = 2_000_000
 DEFAULT_NODES_PER_SIDE = 200
@@ -120,14 +120,15 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
     # Site-centred projection and local coordinates of sources.
     lat0 = float(np.mean([s.lat for s in inp.sources]))
     lon0 = float(np.mean([s.lon for s in inp.sources]))
-    proj = LocalProjection(lat0, lon0)
-    sx, sy = proj.to_local([s.lat for s in inp.sources], [s.lon for s in inp.sources])
+    proj = LocalFrame(lat0, lon0)          # azimuthal equidistant, WGS84; (lon, lat) argument order
+    sx, sy = proj.to_local_xy([s.lon for s in inp.sources], [s.lat for s in inp.sources])
     sx, sy = np.atleast_1d(sx), np.atleast_1d(sy)
     pos = {s.id: (sx[i], sy[i]) for i, s in enumerate(inp.sources)}
 
     # Grid.
     if inp.grid_center is not None:
-        cx, cy = (float(v) for v in proj.to_local(*inp.grid_center))
+        glat, glon = inp.grid_center
+        cx, cy = (float(v) for v in proj.to_local_xy(glon, glat))
     else:
         cx, cy = (sx.min() + sx.max()) / 2, (sy.min() + sy.max()) / 2
     spread = max(sx.max() - sx.min(), sy.max() - sy.min()) / 2
@@ -144,7 +145,7 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
     dirs = direction_angles(inp.directions)
     rec_x = rec_y = None
     if inp.receptors:
-        rec_x, rec_y = proj.to_local([r["lat"] for r in inp.receptors], [r["lon"] for r in inp.receptors])
+        rec_x, rec_y = proj.to_local_xy([r["lon"] for r in inp.receptors], [r["lat"] for r in inp.receptors])
         rec_x, rec_y = np.atleast_1d(rec_x), np.atleast_1d(rec_y)
 
     targets = targets_of(inp)
@@ -213,7 +214,7 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
         bg_entries = background_entries(inp, tg["substances"])
         k = int(np.argmax(cmax))
         iy, ix = np.unravel_index(k, cmax.shape)
-        mlat, mlon = proj.to_wgs84(xs[ix], ys[iy])
+        mlon, mlat = proj.to_lonlat(xs[ix], ys[iy])
         vmax = float(cmax[iy, ix])
         fmax = {
             "value_mg_m3": vmax, "value_with_background_mg_m3": vmax + bg_mg,
@@ -264,7 +265,7 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
         "A": inp.A, "eta": inp.eta, "ambient_temp_c": inp.ambient_temp_c, "directions": inp.directions,
         "sources": rows,
         "grid": {"step_m": step, "nx": int(xs.size), "ny": int(ys.size), "half_extent_m": nside * step,
-                 "center_lat": float(proj.to_wgs84(cx, cy)[0]), "center_lon": float(proj.to_wgs84(cx, cy)[1]),
+                 "center_lat": float(proj.to_lonlat(cx, cy)[1]), "center_lon": float(proj.to_lonlat(cx, cy)[0]),
                  "projection": proj.proj_string},
         "targets": results,
         "selected_target": main["id"] if main else None,
