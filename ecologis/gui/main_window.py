@@ -29,16 +29,17 @@ from ecologis.gui.listeners import attach, detach
 from ecologis.gui.models.journal_model import ROW_ROLE as JOURNAL_ROW_ROLE
 from ecologis.gui.models.journal_model import JournalModel
 from ecologis.gui.models.emissions_model import COL, EmissionsModel, EmissionsProxy, fmt_number, qlocale, unit_label
+from ecologis.gui.panels import file_actions
+from ecologis.gui.panels.import_preview import run_import_dialog
 from ecologis.gui.theme import THEMES, apply_theme
 from ecologis.i18n import LANGUAGES, t, translator
-from ecologis.io.profile import Profile, ProfileError, load_profile, save_profile
+from ecologis.io.profile import Profile, ProfileError, load_profile
 from ecologis.paths import DEMO_PROFILE, user_config_dir, user_data_dir
 from ecologis.workbench import InputProblem, Workbench, write_json_atomic
 
 SESSION_FILE = "session.json"
 AUTOSAVE_FILE = "autosave.json"
 RUNNING_MARKER = "running.marker"
-MAX_RECENT = 8
 CATEGORY_COLORS = {"I": ("#b71c1c", "#ffffff"), "II": ("#e65100", "#ffffff"), "III": ("#f9a825", "#000000"),
                    "IV": ("#2e7d32", "#ffffff"), "V": ("#1565c0", "#ffffff")}
 PANELS = (  # (module, class, translation key); constructor args decided in _open_panel
@@ -83,13 +84,6 @@ def read_session() -> dict | None:
         return d if isinstance(d, dict) else None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return None
-
-
-def _has_module(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except (ImportError, ValueError):
-        return False
 
 
 def _map_class():
@@ -494,13 +488,10 @@ class MainWindow(QMainWindow):
         self.menu_recent = self.menu_file.addMenu("")
         self.act_demo = self.menu_file.addAction("", self.load_demo)
         # import / export / PDF report come from the profiles area (ecologis.gui.panels.file_actions)
-        self.has_file_actions = _has_module("ecologis.gui.panels.file_actions")
         self.menu_file.addSeparator()
         self.act_import = self.menu_file.addAction("", self.import_table)
         self.act_export = self.menu_file.addAction("", self.export_to)
         self.act_report = self.menu_file.addAction("", self.report_to)
-        for a in (self.act_import, self.act_export, self.act_report):
-            a.setVisible(self.has_file_actions)
         self.act_gis_import = self.menu_file.addAction("", self.import_gis)
         self.act_gis_export = self.menu_file.addAction("", self.export_gis)
         self.menu_file.addSeparator()
@@ -1130,27 +1121,29 @@ class MainWindow(QMainWindow):
             self._ask("error", text=e.message())
 
     def file_open(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, t("gui.menu.open"), "", t("gui.file.filter"))
+        path = file_actions.ask_open_path(self)
         if path:
             self.open_path(path)
+
+    def _report_error(self, message: str) -> None:
+        """An operation failed: the message line and the error box (prompt in tests)."""
+        self._set_message(message, mass_invalid=False)
+        self._ask("error", text=message)
 
     def open_path(self, path: str | Path, ask: bool = True) -> bool:
         """Open a profile (also for drag-and-drop); False with a message if it cannot be read."""
         if ask and not self._maybe_keep_changes():
             return False
-        try:
-            prof = load_profile(path)
-        except ProfileError as e:
-            self._set_message(e.message(), mass_invalid=False)
-            self._ask("error", text=e.message())
+        opened = file_actions.open_profile_dialog(self, path, report=self._report_error, show_notice=False)
+        if opened is None:
             return False
+        prof, path = opened          # also added to the recent files
         self.wb.load(prof, path)
-        self._add_recent(str(Path(path).resolve()))
+        self._fill_recent()
         self._update_stack()
-        fa = self._file_actions()
         self.last_reassessment = None
-        if fa is not None and prof.history:
-            r = fa.reassess_notice(self, prof, self.wb.dictionary, self.wb.presets, show=False)
+        if prof.history:
+            r = file_actions.reassess_notice(self, prof, self.wb.dictionary, self.wb.presets, show=False)
             self.last_reassessment = r
             if r is not None and r.changed:
                 self._ask("reassess", text=r.message())
@@ -1166,11 +1159,9 @@ class MainWindow(QMainWindow):
         return self.save_to(self.wb.file_path)
 
     def file_save_as(self) -> bool:
-        path, _ = QFileDialog.getSaveFileName(self, t("gui.menu.save_as"), "", t("gui.file.filter"))
+        path = file_actions.ask_save_path(self, self.wb.file_path)
         if not path:
             return False
-        if not path.lower().endswith(".json"):
-            path += ".json"
         return self.save_to(path)
 
     def _stateful_panels(self):
@@ -1269,33 +1260,18 @@ class MainWindow(QMainWindow):
         self._store_panel_states(baseline=True)
         hist_len = len(self.wb.profile.history)
         self._record_history()
-        try:
-            save_profile(self.wb.profile, path)
-        except (ProfileError, OSError) as e:
+        saved = file_actions.save_profile_dialog(self, self.wb.profile, path, report=self._report_error)
+        if saved is None:
             del self.wb.profile.history[hist_len:]      # a failed save changes nothing
-            msg = e.message() if isinstance(e, ProfileError) else t("gui.error.save", file=str(path), detail=str(e))
-            self._set_message(msg, mass_invalid=False)
-            self._ask("error", text=msg)
             return False
-        self.wb.file_path = Path(path)
+        self.wb.file_path = saved
         self.wb.mark_clean()
-        self._add_recent(str(Path(path).resolve()))
+        self._fill_recent()
         return True
-
-    def _file_actions(self):
-        try:
-            from ecologis.gui.panels import file_actions
-        except ImportError:
-            return None
-        return file_actions
 
     def import_table(self, path: str | Path | None = None) -> bool:
         """File ▸ Import table: the profiles area's preview dialog; the confirmed rows
         are appended as one undoable command."""
-        try:
-            from ecologis.gui.panels.import_preview import run_import_dialog
-        except ImportError:
-            return False
         accepted = run_import_dialog(self, self.wb.dictionary, path)
         if accepted is None:
             return False
@@ -1305,16 +1281,14 @@ class MainWindow(QMainWindow):
         return True
 
     def export_to(self, path: str | Path | None = None, fmt: str | None = None):
-        fa = self._file_actions()
-        if fa is None or self.wb.result is None:
+        if self.wb.result is None:
             return None
-        return fa.export_dialog(self, self.wb.profile, self.wb.result, path, fmt)
+        return file_actions.export_dialog(self, self.wb.profile, self.wb.result, path, fmt)
 
     def report_to(self, path: str | Path | None = None):
-        fa = self._file_actions()
-        if fa is None or self.wb.result is None:
+        if self.wb.result is None:
             return None
-        return fa.report_dialog(self, self.wb.profile, self.wb.result, path)
+        return file_actions.report_dialog(self, self.wb.profile, self.wb.result, path)
 
     # -- drag and drop: profiles open, tables import ---------------------------------
     def dragEnterEvent(self, ev):
@@ -1332,8 +1306,7 @@ class MainWindow(QMainWindow):
 
     def open_dropped(self, path: str | Path) -> bool:
         """A dropped file: a profile is opened, an emissions table imported."""
-        fa = self._file_actions()
-        kind = fa.classify_drop(path) if fa is not None else ("profile" if str(path).lower().endswith(".json") else None)
+        kind = file_actions.classify_drop(path)
         if kind == "profile":
             return self.open_path(path)
         if kind == "table":
@@ -1344,28 +1317,21 @@ class MainWindow(QMainWindow):
     # -- recent files: one list, the profiles area's (user config recent_profiles.json) --
     @property
     def recent(self) -> list[str]:
-        fa = self._file_actions()
-        return fa.recent_profiles() if fa is not None else []
+        return file_actions.recent_profiles()
 
     def _migrate_recent(self, old) -> None:
         """Sessions before the lists were unified kept their own list: merge it once."""
-        fa = self._file_actions()
-        if fa is None or not isinstance(old, list) or fa.recent_profiles():
+        if not isinstance(old, list) or file_actions.recent_profiles():
             return
-        for p in reversed([p for p in old if isinstance(p, str)][:MAX_RECENT]):
-            fa.add_recent(p)
-
-    def _add_recent(self, path: str) -> None:
-        fa = self._file_actions()
-        if fa is not None:
-            fa.add_recent(path)
-        self._fill_recent()
+        for p in reversed([p for p in old if isinstance(p, str)][:file_actions.MAX_RECENT]):
+            file_actions.add_recent(p)
 
     def _fill_recent(self) -> None:
         self.menu_recent.clear()
-        for p in self.recent:
+        items = file_actions.recent_profiles()          # the file is read once
+        for p in items:
             self.menu_recent.addAction(p, lambda _=False, path=p: self.open_path(path))
-        self.menu_recent.setEnabled(bool(self.recent))
+        self.menu_recent.setEnabled(bool(items))
 
     # ================================================================== session
     def _schedule_save(self) -> None:

@@ -294,3 +294,44 @@ def test_dispersion_panel_follows_sources_moved_on_the_map(make_window):
     w.wb.undo()
     assert all(s.id != "S9" for s in w.wb.profile.sources)
     assert not w.wb.dirty and not w.panels_changed()
+
+
+def test_open_save_and_recent_have_one_implementation(make_window, tmp_path, monkeypatch):
+    """The window's File ▸ Open / Save As go through file_actions: the same filter (both
+    profile extensions), the same suffix rule, one recent list read once per refresh."""
+    from ecologis.gui import main_window
+    from ecologis.gui.panels import file_actions
+
+    asked = []
+    w = make_window(restore=False, prompt=lambda kind, **kw: asked.append((kind, kw)) or "discard")
+    filters = []
+    picked = {"save": str(tmp_path / "plant"), "open": ""}
+    monkeypatch.setattr(file_actions.QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (filters.append(a[3]), (picked["save"], ""))[1])
+    monkeypatch.setattr(file_actions.QFileDialog, "getOpenFileName",
+                        lambda *a, **k: (filters.append(a[3]), (picked["open"], ""))[1])
+    assert w.file_save_as()
+    assert (tmp_path / "plant.json").exists() and w.wb.file_path == tmp_path / "plant.json"
+    # a .ecologis profile is saved as named and opened through the window's menu
+    picked["save"] = str(tmp_path / "plant.ecologis")
+    assert w.file_save_as()
+    assert (tmp_path / "plant.ecologis").exists()
+    picked["open"] = str(tmp_path / "plant.ecologis")
+    w.file_open()
+    assert w.wb.file_path == tmp_path / "plant.ecologis"
+    assert len(filters) == 3 and len(set(filters)) == 1
+    assert "*.json" in filters[0] and "*.ecologis" in filters[0]
+    assert not hasattr(main_window, "MAX_RECENT")
+    reads = []
+    real = file_actions.recent_profiles
+    monkeypatch.setattr(file_actions, "recent_profiles", lambda: (reads.append(1), real())[1])
+    w._fill_recent()
+    assert len(reads) == 1
+    assert [a.text() for a in w.menu_recent.actions()][:2] == [str((tmp_path / "plant.ecologis").resolve()),
+                                                               str((tmp_path / "plant.json").resolve())]
+    # a failed save is reported by the window (its prompt), nothing changes
+    (tmp_path / "dir.json").mkdir()
+    asked.clear()
+    assert not w.save_to(tmp_path / "dir.json")
+    assert [k for k, _ in asked] == ["error"]
+    assert w.wb.file_path == tmp_path / "plant.ecologis"

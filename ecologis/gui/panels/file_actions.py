@@ -4,7 +4,11 @@ classification, export, the PDF report and the re-assessment notice.
 Each function shows its own dialogs and message boxes and returns ``None`` when the
 user cancels or the operation fails (the message has been shown); nothing the user
 has is modified by a failed operation.  ``path=`` skips the file picker (tests,
-drag-and-drop, Recent menu).
+drag-and-drop, Recent menu).  ``report=`` replaces the warning box by a callback
+``report(message)`` (the main window shows errors in its own way).
+
+This is the one implementation of opening, saving and the recent-files list: the main
+window calls it too.
 """
 
 from __future__ import annotations
@@ -15,14 +19,49 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ecologis.i18n import t, translator
+from ecologis.paths import user_config_dir
 from ecologis.io.export import FORMATS, ExportError, export_file, format_for_path
 from ecologis.io.profile import Profile, ProfileError, load_profile, reassess, save_profile
 
 PROFILE_EXTS = (".json", ".ecologis")
 TABLE_EXTS = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
 MAX_RECENT = 10
-_FILTERS = {"csv": "CSV (*.csv)", "xlsx": "Excel (*.xlsx)", "json": "JSON (*.json)",
-            "geojson": "GeoJSON (*.geojson)", "kml": "KML (*.kml)"}
+_FILTER_PATTERNS = {"csv": "*.csv", "xlsx": "*.xlsx", "json": "*.json", "geojson": "*.geojson", "kml": "*.kml",
+                    "pdf": "*.pdf"}
+
+
+def _filter(fmt: str) -> str:
+    """One file-dialog filter, its label from locales: "CSV (*.csv)"."""
+    return f"{t('gui.file.filter.' + fmt)} ({_FILTER_PATTERNS[fmt]})"
+
+
+def profile_filter() -> str:
+    """The file-dialog filter of profiles (open and save accept the same extensions)."""
+    pats = " ".join("*" + e for e in PROFILE_EXTS)
+    return f"{t('io.gui.filter.profiles')} ({pats});;{t('gui.file.filter.all')} (*)"
+
+
+def _warn(parent, title: str, message: str, report) -> None:
+    if report is not None:
+        report(message)
+    else:
+        QMessageBox.warning(parent, title, message)
+
+
+def ask_open_path(parent) -> str | None:
+    """File ▸ Open picker; ``None`` when cancelled."""
+    path, _ = QFileDialog.getOpenFileName(parent, t("io.gui.open_profile"), "", profile_filter())
+    return path or None
+
+
+def ask_save_path(parent, path: str | Path | None = None) -> str | None:
+    """File ▸ Save As picker; a name without extension gets ``.json``.  ``None`` when cancelled."""
+    path, _ = QFileDialog.getSaveFileName(parent, t("io.gui.save_profile"), str(path or ""), profile_filter())
+    if not path:
+        return None
+    if not Path(path).suffix:
+        path = str(path) + ".json"
+    return str(path)
 
 
 def classify_drop(path: str | Path) -> str | None:
@@ -42,41 +81,41 @@ def classify_drop(path: str | Path) -> str | None:
     return None
 
 
-def open_profile_dialog(parent, path: str | Path | None = None) -> tuple[Profile, Path] | None:
+def open_profile_dialog(parent, path: str | Path | None = None, report=None,
+                        show_notice: bool = True) -> tuple[Profile, Path] | None:
     """File ▸ Open.  Shows the validation message (naming the field) on failure and the
-    migration / read-only notice on success."""
+    migration / read-only notice on success (unless ``show_notice`` is false: the
+    caller shows ``prof.notice_message()`` itself)."""
     if path is None:
-        path, _ = QFileDialog.getOpenFileName(parent, t("io.gui.open_profile"), "",
-                                              f"{t('io.gui.filter.profiles')} (*.json *.ecologis)")
+        path = ask_open_path(parent)
         if not path:
             return None
     try:
         prof = load_profile(path)
     except ProfileError as e:
-        QMessageBox.warning(parent, t("io.gui.open_profile"), e.message())
+        _warn(parent, t("io.gui.open_profile"), e.message(), report)
         return None
-    if prof.notice:
+    if prof.notice and show_notice:
         QMessageBox.information(parent, t("io.gui.open_profile"), prof.notice_message())
     add_recent(path)
     return prof, Path(path)
 
 
-def save_profile_dialog(parent, profile: Profile, path: str | Path | None = None, save_as: bool = False) -> Path | None:
+def save_profile_dialog(parent, profile: Profile, path: str | Path | None = None, save_as: bool = False,
+                        report=None) -> Path | None:
     """File ▸ Save / Save As.  Atomic, keeps ``<name>.bak``; refuses read-only profiles."""
     if path is None or save_as:
-        path, _ = QFileDialog.getSaveFileName(parent, t("io.gui.save_profile"), str(path or ""),
-                                              f"{t('io.gui.filter.profiles')} (*.json)")
+        path = ask_save_path(parent, path)
         if not path:
             return None
-        if not Path(path).suffix:
-            path = str(path) + ".json"
     try:
         save_profile(profile, path)
     except ProfileError as e:
-        QMessageBox.warning(parent, t("io.gui.save_profile"), e.message())
+        _warn(parent, t("io.gui.save_profile"), e.message(), report)
         return None
     except OSError as e:
-        QMessageBox.warning(parent, t("io.gui.save_profile"), t("io.cli.write_failed", path=str(path), detail=e.strerror or str(e)))
+        _warn(parent, t("io.gui.save_profile"),
+              t("io.cli.write_failed", path=str(path), detail=e.strerror or str(e)), report)
         return None
     add_recent(path)
     return Path(path)
@@ -100,11 +139,12 @@ def export_dialog(parent, profile: Profile, result, path: str | Path | None = No
     """File ▸ Export: CSV, XLSX, JSON, GeoJSON or KML (format from the chosen filter or extension)."""
     lang = lang or translator.lang
     if path is None:
-        filters = ";;".join(_FILTERS[f] for f in FORMATS)
+        labels = {f: _filter(f) for f in FORMATS}
+        filters = ";;".join(labels.values())
         path, chosen = QFileDialog.getSaveFileName(parent, t("io.gui.export"), "", filters)
         if not path:
             return None
-        fmt = fmt or format_for_path(path) or next((f for f, flt in _FILTERS.items() if flt == chosen), None)
+        fmt = fmt or format_for_path(path) or next((f for f, flt in labels.items() if flt == chosen), None)
         if fmt and not format_for_path(path):
             path = f"{path}.{fmt}"
     fmt = fmt or format_for_path(path)
@@ -126,7 +166,7 @@ def report_dialog(parent, profile: Profile, result, path: str | Path | None = No
 
     lang = lang or translator.lang
     if path is None:
-        path, _ = QFileDialog.getSaveFileName(parent, t("io.gui.report"), "", "PDF (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(parent, t("io.gui.report"), "", _filter("pdf"))
         if not path:
             return None
         if not path.lower().endswith(".pdf"):
@@ -140,8 +180,6 @@ def report_dialog(parent, profile: Profile, result, path: str | Path | None = No
 
 # -- recent files (user config folder) -----------------------------------------------
 def _recent_file() -> Path:
-    from ecologis.paths import user_config_dir
-
     return user_config_dir() / "recent_profiles.json"
 
 
