@@ -6,7 +6,7 @@ import json
 import sys
 
 from ecologis.cli.common import load_reference_data
-from ecologis.i18n import format_fixed, t, translator
+from ecologis.i18n import format_fixed, format_significant_lang, t, translator
 
 
 def register(sub) -> None:
@@ -70,9 +70,10 @@ def _print_human(result, lang: str) -> None:
             t("col.contribution"), t("col.share")]
     rows = []
     for c in result.contributions:
-        rows.append([c["substance"] if lang == "uk" else c["substance_en"], f"{c['mass_t_per_year']:.5f}",
-                     f"{c['gdk_mg_m3']:g}", t("gdk_kind." + c["gdk_kind"]), str(c["hazard_class"]), f"{c['a']:g}",
-                     format_fixed(c["contribution"], 3, lang), f"{100 * c['share']:.2f}"])
+        rows.append([c["substance"] if lang == "uk" else c["substance_en"], format_fixed(c["mass_t_per_year"], 5, lang),
+                     format_significant_lang(c["gdk_mg_m3"], 6, lang), t("gdk_kind." + c["gdk_kind"]),
+                     str(c["hazard_class"]), format_significant_lang(c["a"], 6, lang),
+                     format_fixed(c["contribution"], 3, lang), format_fixed(100 * c["share"], 2, lang)])
     widths = [min(48, max(len(cols[j]), *(len(r[j]) for r in rows))) if rows else len(cols[j]) for j in range(len(cols))]
 
     def line(cells):
@@ -89,7 +90,7 @@ def _print_human(result, lang: str) -> None:
     print()
     print(f"{t('cli.result.knp')}: {format_fixed(result.knp, 3, lang)}")
     print(f"{t('cli.result.category')}: {result.category}")
-    print(f"{t('cli.result.szz')}: {result.szz_m:g} {t('cli.result.m')}")
+    print(f"{t('cli.result.szz')}: {format_significant_lang(result.szz_m, 6, lang)} {t('cli.result.m')}")
     dom = ", ".join(s.name(lang) for s in result.dominant_substances())
     print(f"{t('cli.result.dominant')}: {dom}")
     print(f"{t('cli.result.recommendations')}:")

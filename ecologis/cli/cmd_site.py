@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import sys
 
-from ecologis.i18n import format_fixed, t, translator
+from ecologis.i18n import format_fixed, format_significant_lang, t, translator
 
 
 def register(subparsers) -> None:
@@ -113,10 +113,10 @@ def run(args) -> int:
         print(json.dumps(doc, ensure_ascii=False, indent=1))
         return 0
     print(f"{t('geo.cli.method')}: {t('geo.method.' + analysis.method)}")
-    print(t("geo.cli.radius_line", radius=f"{analysis.radius_m:g}"))
+    print(t("geo.cli.radius_line", radius=format_significant_lang(analysis.radius_m, 6, lang)))
     print(t("geo.cli.area", area=format_fixed(analysis.szz_area_m2, 0, lang)))
     for r in analysis.receptors:
-        print(t("geo.cli.receptor_line", name=r.name or t("geo.unnamed"), distance=f"{r.distance_m:.1f}",
+        print(t("geo.cli.receptor_line", name=r.name or t("geo.unnamed"), distance=format_fixed(r.distance_m, 1, lang),
                 status=t("geo.cli.inside" if r.inside else "geo.cli.outside")))
     if args.export:
         print(t("geo.cli.exported", file=args.export))

@@ -114,3 +114,19 @@ def test_site_refuses_an_unknown_preset(tmp_path):
     r = cli("site", str(f))
     assert r.returncode == 2
     assert "no-such-preset" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("lang,knp,no2_share", [
+    # Seed README / thesis §4.2-4.3: КНП = 1386.1866552 → 3 decimals 1386.187;
+    # NO2 share 1.3·34.7849/0.04 / 1386.1866552 = 1130.50925 / 1386.1866552 = 81.557 % → 81.56
+    ("uk", "КНП: 1\u202f386,187", "81,56"),
+    ("en", "Hazard index (KNP): 1,386.187", "81.56"),
+])
+def test_human_output_numbers_as_in_the_pdf(lang, knp, no2_share):
+    # the same locale convention as the PDF report: uk groups with a narrow no-break space
+    # and uses a decimal comma; en "1,386.187"
+    r = cli("--lang", lang, "assess", str(DEMO_PROFILE))
+    assert r.returncode == 0, r.stderr
+    assert knp in r.stdout.splitlines()
+    no2 = next(ln for ln in r.stdout.splitlines() if ln.startswith(("Азоту діоксид", "Nitrogen dioxide")))
+    assert no2.rstrip().endswith(no2_share)
