@@ -35,7 +35,7 @@ from pathlib import Path
 
 from ecologis.core.model import Emission, EmissionSource, Enterprise
 from ecologis.i18n import KeyedError, TranslatedError
-from ecologis.io.atomic import atomic_write_bytes
+from ecologis.io.atomic import BackupReadError, atomic_write_bytes
 from ecologis.io.edrpou import edrpou_problem
 
 SCHEMA_VERSION = 2
@@ -485,13 +485,10 @@ def save_profile(profile: Profile, path: str | Path) -> None:
     if profile.read_only:
         raise ProfileError(path.name, "profile.error.read_only")
     data = profile_bytes(profile, path.name)
-    if path.exists():
-        try:
-            old = path.read_bytes()
-        except OSError as e:
-            raise ProfileError(path.name, "io.error.os", detail=e.strerror or str(e)) from None
-        atomic_write_bytes(path.with_name(path.name + ".bak"), old)
-    atomic_write_bytes(path, data)
+    try:
+        atomic_write_bytes(path, data, backup=True)
+    except BackupReadError as e:
+        raise ProfileError(path.name, "io.error.os", detail=e.strerror or str(e)) from None
 
 
 # ---------------------------------------------------------------------------------
