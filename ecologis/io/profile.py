@@ -34,6 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ecologis.core.model import Emission, EmissionSource, Enterprise
+from ecologis.core.presets import DEFAULT_PRESET_ID
 from ecologis.i18n import KeyedError, TranslatedError
 from ecologis.io.atomic import BackupReadError, atomic_write_bytes
 from ecologis.io.edrpou import edrpou_problem
@@ -68,7 +69,7 @@ class Profile:
     enterprise: Enterprise = field(default_factory=Enterprise)
     sources: list[EmissionSource] = field(default_factory=list)
     emissions: list[Emission] = field(default_factory=list)
-    preset: str = "ecologis-2025"
+    preset: str = DEFAULT_PRESET_ID
     site: dict | None = None            # GeoJSON geometry (WGS84) of the industrial site
     history: list[dict] = field(default_factory=list)
     extensions: dict = field(default_factory=dict)
@@ -151,7 +152,7 @@ def _build(doc: dict) -> Profile:
         enterprise=Enterprise.from_json(ent),
         sources=sources,
         emissions=emissions,
-        preset=doc.get("preset") or "ecologis-2025",
+        preset=doc.get("preset") or DEFAULT_PRESET_ID,
         site=copy.deepcopy(doc.get("site")),
         history=copy.deepcopy(list(doc.get("history") or [])),
         extensions=copy.deepcopy(dict(doc.get("extensions") or {})),
@@ -221,7 +222,7 @@ def migrate(doc: dict, file: str = "?") -> dict:
             if isinstance(h, dict):
                 h = dict(h)
                 h.setdefault("inputs_hash", "")
-                h.setdefault("preset", doc.get("preset") or "ecologis-2025")
+                h.setdefault("preset", doc.get("preset") or DEFAULT_PRESET_ID)
                 if "timestamp" not in h and "date" in h:
                     h["timestamp"] = str(h.pop("date"))
                 if "szz_m" not in h and "szz" in h:
