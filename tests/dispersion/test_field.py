@@ -20,7 +20,22 @@ _h = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_h)
 
 LAT, LON = 49.23, 28.47
-# Example 1 values (see test_worked_examples): c_m(SO2) = 0.186424, x_m = 430.398, u_m = 2.220166.
+# Example 1 values (see test_worked_examples): c_m(SO2) = 0.186424, x_m = 430.398, u_m = 2.220166;
+# a receptor at x_m downwind sees c_m itself (s1(1) = 1 at u = u_m).
+# Hand derivation (OND-86 §2, hot source; plain arithmetic, independent of ecologis code):
+#   H = 35 m, D = 1.4 m, w0 = 7 m/s, ΔT = 125 − 25 = 100 °C, M = 12 g/s, F = 1, A = 200, η = 1
+#   (2.2)  V1 = π D²/4 · w0 = π · 0.49 · 7 = 3.43 π = 10.7756628 m³/s
+#   (2.3)  f = 1000 w0² D / (H² ΔT) = 1000 · 49 · 1.4 / (1225 · 100) = 0.56
+#   (2.4)  v_m = 0.65 ∛(V1 ΔT / H) = 0.65 ∛30.7876080 = 0.65 · 3.1341900 = 2.0372235
+#   (2.5)  v'_m = 1.3 w0 D / H = 1.3 · 7 · 1.4 / 35 = 0.364
+#   (2.6)  f_e = 800 (v'_m)³ = 38.5828352 > f → the ordinary hot regime (f < 100)
+#   (2.7а) m = 1 / (0.67 + 0.1 √f + 0.34 ∛f) = 1 / (0.67 + 0.0748331 + 0.2802474) = 0.9755331
+#   (2.8)  v_m ≥ 2 → n = 1
+#   (2.1)  c_m = A M F m n η / (H² ∛(V1 ΔT)) = 200 · 12 · 0.9755331 / (1225 · 10.2521432)
+#                = 2341.2794 / 12558.8754 = 0.1864243 mg/m³
+#   (2.14в) v_m > 2: d = 7 √v_m (1 + 0.28 ∛f) = 7 · 1.4273134 · 1.2307920 = 12.2970810
+#   (2.13) x_m = (5 − F)/4 · d · H = 1 · 12.2970810 · 35 = 430.39783 m
+#   (2.16в) v_m > 2: u_m = v_m (1 + 0.12 √f) = 2.0372235 · 1.0897998 = 2.2201657 m/s
 EX1 = {"A": 200, "eta": 1, "ambient_temp_c": 25,
        "sources": [{"id": "S1", "lat": LAT, "lon": LON, "height_m": 35, "diameter_m": 1.4,
                     "velocity_m_s": 7, "temp_c": 125,
