@@ -134,7 +134,9 @@ def map_headers(headers: list) -> tuple[dict[str, int], list[str], str | None]:
     return mapping, ignored, header_unit
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def decode_text(data: bytes) -> tuple[str, str]:
+    """(text, encoding) of a text file as plants write them: UTF-8 (a BOM allowed),
+    UTF-16 with a BOM, else Windows-1251."""
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
@@ -149,7 +151,8 @@ def _decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1251"), "cp1251"
 
 
-def _sniff_delimiter(text: str) -> str:
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of CSV text: ``,`` ``;`` or tab (from the first 20 non-blank lines)."""
     lines = [ln for ln in text.splitlines() if ln.strip()][:20]
     sample = "\n".join(lines)
     try:
@@ -244,12 +247,12 @@ def read_csv(path: Path, dictionary: Dictionary | None = None) -> TableData:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise TableReadError(file, "io.error.binary")
     try:
-        text, enc = _decode(data)
+        text, enc = decode_text(data)
     except UnicodeDecodeError:
         raise TableReadError(file, "io.error.encoding") from None
     if not text.strip():
         raise TableReadError(file, "io.error.empty")
-    delim = _sniff_delimiter(text)
+    delim = sniff_delimiter(text)
     try:
         # rows may differ in length (a longer row after the header is read, not refused)
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))

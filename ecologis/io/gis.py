@@ -100,6 +100,27 @@ def _receptor_dict(props: dict, geom: dict, where: str) -> dict:
     return out
 
 
+def _add_feature(out: GisLayers, layer: str | None, default_layer: str | None, props: dict, geom: dict,
+                 where: str) -> str:
+    """Put one feature into its layer of ``out`` and return that layer: the feature's own
+    layer if known, else ``default_layer``, else the first polygon is the site and
+    everything else a receptor.  Raises :class:`GeometryError`."""
+    if layer not in LAYERS:
+        layer = default_layer
+    if layer not in LAYERS:
+        layer = "site" if geom.get("type") in ("Polygon", "MultiPolygon") and out.site is None else "receptor"
+    if layer == "site":
+        validate_site(geom, where)
+        out.site = geom
+    elif layer == "szz":
+        out.szz = geom
+    elif layer == "source":
+        out.sources.append(_source_from_point(props, geom, where))
+    else:
+        out.receptors.append(_receptor_dict(props, geom, where))
+    return layer
+
+
 def from_geojson(doc: Any, file: str = "?", default_layer: str | None = None) -> GisLayers:
     """Read a layered FeatureCollection.  Features without ``properties.layer`` go to
     ``default_layer`` if given, otherwise polygons to the site (the first) and points
@@ -116,21 +137,9 @@ def from_geojson(doc: Any, file: str = "?", default_layer: str | None = None) ->
             if not isinstance(f, dict) or not isinstance(f.get("geometry"), dict):
                 raise GeometryError("geo.error.no_geometry", where=where)
             props = dict(f.get("properties") or {})
-            geom = f["geometry"]
-            layer = props.get("layer") or default_layer
-            if layer not in LAYERS:
-                layer = "site" if geom.get("type") in ("Polygon", "MultiPolygon") and out.site is None else "receptor"
-            if layer == "site":
-                validate_site(geom, where)
-                out.site = geom
-                if props.get("name") and not out.name:
-                    out.name = str(props["name"])
-            elif layer == "szz":
-                out.szz = geom
-            elif layer == "source":
-                out.sources.append(_source_from_point(props, geom, where))
-            else:
-                out.receptors.append(_receptor_dict(props, geom, where))
+            layer = _add_feature(out, props.get("layer"), default_layer, props, f["geometry"], where)
+            if layer == "site" and props.get("name") and not out.name:
+                out.name = str(props["name"])
         except GeometryError as e:
             raise GisError(file, "geo.gis.error.feature", row=i, detail=e) from None
     return out
@@ -313,18 +322,7 @@ def from_kml(data: bytes, file: str = "?", default_layer: str | None = None) -> 
             geom = _kml_geom(pm)
             if geom is None:
                 raise GeometryError("geo.error.no_geometry", where="")
-            layer = layer if layer in LAYERS else default_layer
-            if layer not in LAYERS:
-                layer = "site" if geom["type"] in ("Polygon", "MultiPolygon") and out.site is None else "receptor"
-            if layer == "site":
-                validate_site(geom)
-                out.site = geom
-            elif layer == "szz":
-                out.szz = geom
-            elif layer == "source":
-                out.sources.append(_source_from_point(props, geom, ""))
-            else:
-                out.receptors.append(_receptor_dict(props, geom, ""))
+            _add_feature(out, layer, default_layer, props, geom, "")
         except GeometryError as e:
             raise GisError(file, "geo.gis.error.feature", row=i, detail=e) from None
     return out
@@ -341,11 +339,9 @@ _CSV_COLUMNS = {
 
 def receptors_from_csv(text: str, file: str = "?") -> list[dict]:
     """Receptors from CSV text (header row; ``,`` or ``;``; decimal comma allowed)."""
-    sample = text[:4096]
-    delim = ";" if sample.count(";") > sample.count(",") or ("\t" not in sample and ";" in sample) else ","
-    if "\t" in sample and sample.count("\t") > sample.count(delim):
-        delim = "\t"
-    rows = list(csv.reader(io.StringIO(text), delimiter=delim))
+    from ecologis.io.emissions_table import sniff_delimiter
+
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)))
     if not rows:
         raise GisError(file, "geo.gis.error.csv_columns")
     header = [h.strip().lower().replace("’", "'") for h in rows[0]]
@@ -409,10 +405,9 @@ def read_layers(path: str | Path, default_layer: str | None = None) -> GisLayers
     if suffix == ".kml":
         return from_kml(data, p.name, default_layer)
     if suffix in (".csv", ".txt"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1251")
+        from ecologis.io.emissions_table import decode_text
+
+        text, _encoding = decode_text(data)
         return GisLayers(receptors=receptors_from_csv(text, p.name))
     raise GisError(p.name, "geo.gis.error.format")
 
