@@ -391,11 +391,15 @@ class Workbench:
 
         self._push(Command("gui.cmd.import", redo, undo))
 
-    def dictionary_changed(self) -> None:
+    def dictionary_changed(self, recalculate: bool = True) -> None:
         """Entries were added to the dictionary outside the command stack (table import
-        adding missing substances): re-resolve the rows and tell listeners."""
+        adding missing substances): re-resolve the rows and tell listeners.
+        ``recalculate=False`` when a calculation follows anyway (the import's rows): the
+        rows are then prepared once, by that calculation."""
+        self._prepared = None
         self._emit("dictionary")
-        self.recalculate()
+        if recalculate:
+            self.recalculate()
 
     def delete_rows(self, indices) -> None:
         idx = sorted({int(i) for i in indices if 0 <= int(i) < self.row_count()})
@@ -519,9 +523,7 @@ class Workbench:
         if self.persist_dictionary:
             d.save_user_overlay()
         self._emit("dictionary")
-        self.recalculate()
-        self._emit("rows_about_to_reset")
-        self._emit("rows_reset")
+        self.recalculate()          # "result" refreshes every row of the table (same rows)
 
     def _dict_command(self, sid: str, new: Substance | None, key: str) -> None:
         old = self.dictionary.get(sid)
@@ -661,8 +663,8 @@ class Workbench:
         self.file_path = Path(file_path) if file_path else None
         self._emit("rows_reset")
         self._emit("preset")
-        self._emit("enterprise")
         self.recalculate()
+        self._emit("enterprise")    # after the result: the map gets the new zone with the new site
         self.clear_history()
         self._emit("profile_loaded")
 

@@ -165,7 +165,8 @@ class ResultsPanel(QGroupBox):
         lay.addWidget(self.trace)
         lay.addWidget(self.gdk_rule)
 
-    def update_from(self, wb: Workbench) -> None:
+    def retranslate(self) -> None:
+        """Captions (the values follow with :meth:`update_from`)."""
         self.setTitle(t("gui.results.title"))
         self.knp_caption.setText(t("gui.results.knp"))
         self.cat_caption.setText(t("gui.results.category"))
@@ -174,6 +175,8 @@ class ResultsPanel(QGroupBox):
         self.gdk_rule.setText(t("gdk.rule"))
         self.conflicts_caption.setText(t("geo.conflicts.title") + ":")
         self.set_conflicts(self._conflict_lines)
+
+    def update_from(self, wb: Workbench) -> None:
         res = wb.result
         if res is None or res.knp <= 0:
             self.knp_value.setText("—")
@@ -622,6 +625,7 @@ class MainWindow(QMainWindow):
         self._fill_recent()
         self.model.retranslate()
         self._fill_combo()
+        self.results.retranslate()
         self._update_results()
         self._update_conflicts()
         self._chart_stale = True
@@ -716,6 +720,9 @@ class MainWindow(QMainWindow):
         self._geo_pushed = key
         if getattr(self, "_geo_from_map", False):
             return          # the map already shows this edit (made there): do not redraw under the user
+        if not (prof.site or receptors or self.map.site() or self.map.receptors()):
+            self.map.set_sources(sources)   # nothing to validate: no shapely at start-up
+            return
         from ecologis.core.geometry import GeometryError
 
         try:
@@ -1276,7 +1283,7 @@ class MainWindow(QMainWindow):
         if accepted is None:
             return False
         if accepted.added_substances:
-            self.wb.dictionary_changed()
+            self.wb.dictionary_changed(recalculate=False)   # import_rows prepares the rows once
         self.wb.import_rows(accepted.emissions, accepted.duplicates)
         return True
 

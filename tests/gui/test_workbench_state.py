@@ -152,3 +152,38 @@ def test_import_rows_is_one_undoable_command():
     wb.undo()
     assert wb.row_count() == 1 and wb.profile.duplicates == "sum"
     assert math.isclose(wb.result.knp, 25.0, rel_tol=1e-12)
+
+
+def test_startup_and_import_do_the_work_once(make_window, monkeypatch):
+    """Import with new dictionary entries prepares the table once; a dictionary edit
+    refreshes the table with one signal (no extra model reset); opening a profile
+    gives the map the new result before the new geography."""
+    from ecologis import workbench as wbmod
+    from ecologis.core.model import Emission
+    from ecologis.core.dictionary import Substance
+    from ecologis.gui import main_window
+    from ecologis.gui.panels.import_preview import ImportAccepted
+    from ecologis.io.profile import load_profile
+    from ecologis.paths import DEMO_PROFILE
+
+    w = make_window(restore=False)
+    wb = w.wb
+    new = Substance.from_json({"id": "my-x", "name_uk": "Моя речовина", "name_en": "My substance",
+                               "hazard_class": 3, "gdk_sd": 0.1, "group": "other"}, origin="user")
+    wb.dictionary.put(new)
+    monkeypatch.setattr(main_window, "run_import_dialog",
+                        lambda *a, **k: ImportAccepted([Emission("my-x", 1.0, "t/yr")], "sum", ["my-x"]))
+    table_prepares = []
+    real = wbmod.prepare
+    monkeypatch.setattr(wbmod, "prepare", lambda ems, d: (
+        table_prepares.append(1) if ems is wb.profile.emissions else None, real(ems, d))[1])
+    n = wb.row_count()
+    assert w.import_table("x.csv")
+    assert wb.row_count() == n + 1 and len(table_prepares) == 1
+    events = []
+    wb.subscribe(lambda e, d: events.append(e))
+    wb.dict_put(new)
+    assert "result" in events and "rows_reset" not in events and "rows_about_to_reset" not in events
+    events.clear()
+    wb.load(load_profile(DEMO_PROFILE))
+    assert events.index("result") < events.index("enterprise")
