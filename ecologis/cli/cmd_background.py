@@ -284,7 +284,8 @@ def read_values(path: str) -> list[float]:
     for i, line in enumerate(lines, start=1):
         if ";" in line or "\t" in line:
             cell = line.replace("\t", ";").split(";")[0].strip()
-        elif re.fullmatch(r"\s*[+-]?\d*,\d+\s*", line):      # a single number with a decimal comma
+        elif re.fullmatch(r"\s*[+-]?\d[\d \u00a0\u202f]*,\d+\s*|\s*[+-]?,\d+\s*", line):
+            # a single number with a decimal comma (and perhaps thousands spaces: "1 234,5")
             cell = line.strip()
         else:
             cell = line.split(",")[0].strip()

@@ -202,3 +202,18 @@ def test_cli_broken_user_curve_table_is_reported_not_a_traceback(capsys, tmp_pat
         assert code == 2 and str(curve) in err and "Таблиця кривої" in err and "bg.err" not in err
     finally:
         curve.unlink()
+
+
+def test_values_file_numbers_as_users_type_them(tmp_path):
+    """One value per line: decimal comma, decimal point and thousands spaces
+    (core.numbers.parse_number); a non-numeric first line is a header; bad rows are named."""
+    from ecologis.cli.cmd_background import read_values
+    from ecologis.core.background import BackgroundError
+
+    p = tmp_path / "v.txt"
+    p.write_text("concentration\n0,12\n0.3\n1 234,5\n0,5;note\n", encoding="utf-8")
+    assert read_values(str(p)) == [0.12, 0.3, 1234.5, 0.5]
+    p.write_text("0,12\nabc\n", encoding="utf-8")
+    with pytest.raises(BackgroundError) as ei:
+        read_values(str(p))
+    assert ei.value.key == "bg.err.value_row" and ei.value.params["row"] == 2
