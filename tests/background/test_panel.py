@@ -88,3 +88,22 @@ def test_panel_unsubscribes_from_the_translator_when_destroyed(qtbot):
     delete(w)
     assert len(translator._subscribers) == n
     translator.set_language("en")                         # nothing calls into the deleted widget
+
+
+def test_broken_user_curve_table_reported_in_the_panel(qtbot, tmp_path):
+    from ecologis.paths import user_data_dir
+
+    translator.set_language("uk")
+    curve = user_data_dir() / "background" / "transition_function.csv"
+    curve.parent.mkdir(parents=True, exist_ok=True)
+    curve.write_text("X,Y\n0,1\n1,2\n", encoding="utf-8")
+    try:
+        w = BackgroundPanel()
+        qtbot.addWidget(w)
+        vals = {g: [0.1] * 20 for g in ("calm", "N", "E", "S", "W")}
+        w.compute_posts(str(h.write_rows(tmp_path / "s.csv", h.gradation_rows("A", "NO2", vals))))
+        assert w.result is None
+        assert str(curve) in w.info.text() and "очікуваний заголовок V,F" in w.info.text()
+        assert "bg.err" not in w.info.text()
+    finally:
+        curve.unlink()
