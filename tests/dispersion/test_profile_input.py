@@ -202,3 +202,25 @@ def test_field_only_gives_the_same_maximum_without_contours():
     assert lean["field_max"] == full["field_max"]
     assert full["isolines"] is not None and full["receptors"]
     assert lean["isolines"] is None and lean["szz_contour"] is None and lean["receptors"] == []
+
+
+def test_dictionary_loaded_once_per_operation(monkeypatch):
+    """Building the input and calculating look up every substance, background and group
+    member; the dictionary is loaded once for each operation, not once per name."""
+    import ecologis.core.dictionary as dictionary
+
+    calls = []
+    real = dictionary.load_dictionary
+
+    def counting(*a, **kw):
+        calls.append(1)
+        return real(*a, **kw)
+
+    monkeypatch.setattr(dictionary, "load_dictionary", counting)
+    p = make_profile()
+    p.emissions = [Emission(substance=s, mass=1.0, unit="g/s", source_id="S1")
+                   for s in ("Тверді частинки PM10", "Азоту діоксид", "7446-09-5")]
+    doc = input_from_profile(p, on=DAY, user_background={"Азоту діоксид": 0.01, "7446-09-5": 0.02})
+    assert len(calls) == 1
+    calculate(doc, grid_step_m=200)
+    assert len(calls) == 2
