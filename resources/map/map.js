@@ -33,8 +33,14 @@
     return e;
   }
 
-  function fmt(x, digits) {
-    return (typeof x === 'number' && isFinite(x)) ? x.toFixed(digits) : '';
+  // A number as the UI language writes it: ``digits`` decimals (up to 3 when omitted),
+  // the decimal separator of the language (map.decimal_separator).  The one number
+  // formatter of the page (api.num); '' for anything that is not a finite number.
+  function num(x, digits) {
+    if (typeof x !== 'number' || !isFinite(x)) { return ''; }
+    var s = (digits === undefined) ? String(Math.round(x * 1000) / 1000) : x.toFixed(digits);
+    var sep = tr('map.decimal_separator');
+    return sep === 'map.decimal_separator' ? s : s.replace('.', sep);
   }
 
   function notify(method) {
@@ -46,8 +52,8 @@
 
   // ------------------------------------------------------------------ state
   var state = {
-    lat: typeof CFG.lat === 'number' ? CFG.lat : 50.4501,
-    lng: typeof CFG.lon === 'number' ? CFG.lon : 30.5234,
+    lat: typeof CFG.lat === 'number' ? CFG.lat : CFG.defaultCenter[0],
+    lng: typeof CFG.lon === 'number' ? CFG.lon : CFG.defaultCenter[1],
     name: typeof CFG.name === 'string' ? CFG.name : '',
     radius: typeof CFG.radius === 'number' ? CFG.radius : 0,
     szz: null,
@@ -217,7 +223,7 @@
     setLatLng: function (ll) {
       this.latlng = ll;
       this._div.style.display = '';
-      this._div.textContent = tr('map.cursor') + ': ' + fmt(ll.lat, 5) + ', ' + fmt(ll.lng, 5);
+      this._div.textContent = tr('map.cursor') + ': ' + num(ll.lat, 5) + '; ' + num(ll.lng, 5);
     }
   });
 
@@ -260,10 +266,10 @@
   function enterprisePopup() {
     var box = el('div', 'eco-popup');
     box.appendChild(el('div', 'eco-popup-title', state.name || tr('map.popup.unnamed')));
-    box.appendChild(popupRow(tr('map.popup.lat'), fmt(state.lat, 6)));
-    box.appendChild(popupRow(tr('map.popup.lon'), fmt(state.lng, 6)));
+    box.appendChild(popupRow(tr('map.popup.lat'), num(state.lat, 6)));
+    box.appendChild(popupRow(tr('map.popup.lon'), num(state.lng, 6)));
     if (state.radius > 0) {
-      box.appendChild(popupRow(tr('map.popup.radius'), String(Math.round(state.radius * 100) / 100)));
+      box.appendChild(popupRow(tr('map.popup.radius'), num(state.radius)));
     }
     return box;
   }
@@ -323,7 +329,8 @@
     extensions: extensions,
     tr: tr,
     el: el,
-    fmt: fmt,
+    num: num,
+    popupRow: popupRow,
     escapeHtml: escapeHtml,
     notify: notify,
     setEnterprise: function (lat, lng, name, pan) {

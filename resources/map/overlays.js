@@ -17,10 +17,9 @@
     map.getPane('ecoResultPoints').style.zIndex = 660;
     var picking = false;
 
-    function num(x) {
+    function num(x) {      // property values: numbers in the UI language, text as it is
       if (typeof x !== 'number' || !isFinite(x)) { return x === null || x === undefined ? '—' : String(x); }
-      var s = String(Math.round(x * 1000) / 1000);
-      return api.lang === 'uk' ? s.replace('.', ',') : s;
+      return api.num(x);
     }
 
     // A translated template with {property} placeholders filled from the feature.
@@ -52,7 +51,7 @@
           if (o.style.dashArray) { sw.style.borderStyle = 'dashed'; }
           if (o.style.point) { sw.style.borderRadius = '50%'; sw.style.background = o.style.color || '#333'; }
           row.appendChild(sw);
-          row.appendChild(el('span', 'eco-legend-text', o.style.legend ? tr(o.style.legend) : id));
+          row.appendChild(el('span', 'eco-legend-text', o.style.legend ? tr(o.style.legend) : tr('map.overlay.unnamed')));
           div.appendChild(row);
         });
       },
@@ -118,7 +117,7 @@
             labels.push(typeof c === 'string' ? c : c.textContent);
           }
         });
-        out[id] = {features: features(o.data), labels: labels, legend: o.style.legend ? tr(o.style.legend) : id};
+        out[id] = {features: features(o.data), labels: labels, legend: o.style.legend ? tr(o.style.legend) : tr('map.overlay.unnamed')};
       });
       return out;
     };

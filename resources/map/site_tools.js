@@ -12,7 +12,7 @@
   var KINDS = ['residential', 'school', 'kindergarten', 'hospital', 'recreation', 'water_intake', 'other'];
 
   function factory(map, api) {
-    var tr = api.tr, el = api.el, fmt = api.fmt;
+    var tr = api.tr, el = api.el, num = api.num, row = api.popupRow;
     var siteGroup = L.featureGroup().addTo(map);
     var sourcesGroup = L.featureGroup().addTo(map);
     var receptorsGroup = L.featureGroup().addTo(map);
@@ -62,20 +62,13 @@
     function emitReceptors() { api.notify('receptorsEdited', JSON.stringify(receptorList(false))); }
 
     // --------------------------------------------------------------- popups
-    function row(label, value) {
-      var r = el('div', 'eco-popup-row');
-      r.appendChild(el('span', 'eco-popup-label', label + ': '));
-      r.appendChild(el('span', 'eco-popup-value', value));
-      return r;
-    }
-
     function receptorPopup(layer) {
       var d = layer.ecoData;
       var box = el('div', 'eco-popup');
       box.appendChild(el('div', 'eco-popup-title', d.name || tr('map.popup.unnamed')));
       box.appendChild(row(tr('map.popup.kind'), tr('map.kind.' + d.kind)));
       if (typeof d.distance_m === 'number') {
-        box.appendChild(row(tr('map.popup.distance'), fmt(d.distance_m, 0)));
+        box.appendChild(row(tr('map.popup.distance'), num(d.distance_m, 0)));
       }
       if (typeof d.inside === 'boolean') {
         box.appendChild(el('div', d.inside ? 'eco-receptor-inside' : 'eco-receptor-outside',
@@ -88,8 +81,8 @@
       var d = layer.ecoData, ll = layer.getLatLng();
       var box = el('div', 'eco-popup');
       box.appendChild(el('div', 'eco-popup-title', tr('map.popup.source') + ' ' + (d.name || d.id || '')));
-      box.appendChild(row(tr('map.popup.lat'), fmt(ll.lat, 6)));
-      box.appendChild(row(tr('map.popup.lon'), fmt(ll.lng, 6)));
+      box.appendChild(row(tr('map.popup.lat'), num(ll.lat, 6)));
+      box.appendChild(row(tr('map.popup.lon'), num(ll.lng, 6)));
       return box;
     }
 

@@ -207,7 +207,29 @@ def test_cursor_coordinates_shown(make_map):
     view, page = make_map()
     page.js("(window.ecologisMap.map.fire('mousemove', {latlng: L.latLng(50.123456, 30.654321)}), 0)")
     text = page.js("window.ecologisMap.cursorText()")
-    assert text == t_lang("uk", "map.cursor") + ": 50.12346, 30.65432"
+    # Ukrainian writes a decimal comma, so the two numbers are separated by "; "
+    assert text == t_lang("uk", "map.cursor") + ": 50,12346; 30,65432"
+    from ecologis.i18n import translator
+
+    translator.set_language("en")
+    page.wait_js("window.ecologisMap.lang === 'en'")
+    page.js("(window.ecologisMap.map.fire('mousemove', {latlng: L.latLng(50.123456, 30.654321)}), 0)")
+    assert page.js("window.ecologisMap.cursorText()") == t_lang("en", "map.cursor") + ": 50.12346; 30.65432"
+
+
+def test_page_numbers_one_formatter(make_map):
+    """api.num: the UI language's decimal separator; popups and overlays use it."""
+    view, page = make_map()
+    assert page.js("window.ecologisMap.num(1234.5678, 2)") == "1234,57"
+    assert page.js("window.ecologisMap.num(0.1 + 0.2)") == "0,3"          # up to 3 decimals
+    assert page.js("window.ecologisMap.num(NaN)") == ""
+    assert page.js("typeof window.ecologisMap.fmt") == "undefined"
+    view.set_radius(312.5)
+    assert t_lang("uk", "map.popup.radius") + ": 312,5" in page.js("window.ecologisMap.openPopup()")
+    # an overlay without a legend key: a translated generic name, not the layer id
+    view.set_overlay("layer_internal_id", {"type": "Point", "coordinates": [30.52, 50.45]}, {})
+    legend = page.js("window.ecologisMap.legendText()")
+    assert "layer_internal_id" not in legend and t_lang("uk", "map.overlay.unnamed") in legend
 
 
 def test_unchanged_values_send_nothing_and_do_not_reanalyse(make_map):

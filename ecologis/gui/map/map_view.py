@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 MAP_PAGE = RESOURCES_DIR / "map" / "index.html"
 OSM_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-DEFAULT_CENTER = (50.4501, 30.5234)   # Kyiv; replaced by the enterprise coordinates
+DEFAULT_CENTER = (50.4501, 30.5234)   # Kyiv: the map (and a new profile) before coordinates are set
 
 
 def map_strings(lang: str | None = None) -> dict[str, str]:
@@ -200,7 +200,8 @@ class MapView(QWidget):
     def _config(self) -> dict:
         return {"tileUrl": self._tile_url, "lat": self._lat, "lon": self._lon,
                 "name": self._name, "radius": self._radius, "zoom": 14,
-                "noAnimation": not self._animate, "lang": translator.lang}
+                "noAnimation": not self._animate, "lang": translator.lang,
+                "defaultCenter": list(DEFAULT_CENTER)}
 
     def _install_init_script(self) -> None:
         """(Re)define the script that gives the page its config and strings first."""
