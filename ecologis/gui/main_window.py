@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDoubleSpi
 from ecologis.core.model import Enterprise
 from ecologis.core.units import UNITS
 from ecologis.gui.listeners import attach, detach
+from ecologis.gui.map.map_view import DEFAULT_CENTER, MapView
 from ecologis.gui.models.journal_model import ROW_ROLE as JOURNAL_ROW_ROLE
 from ecologis.gui.models.journal_model import JournalModel
 from ecologis.gui.models.emissions_model import COL, EmissionsModel, EmissionsProxy, fmt_number, qlocale, unit_label
@@ -84,14 +85,6 @@ def read_session() -> dict | None:
         return d if isinstance(d, dict) else None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return None
-
-
-def _map_class():
-    try:
-        from ecologis.gui.map.map_view import MapView
-    except ImportError:
-        return None
-    return MapView
 
 
 class UnitDelegate(QStyledItemDelegate):
@@ -423,21 +416,15 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._on_tab)
 
         # -- map ------------------------------------------------------------------------
-        MapView = _map_class()
-        if MapView is not None:
-            self.map = MapView(self)
-            self.map.markerMoved.connect(self._on_marker_moved)
-            self.map.siteEdited.connect(self._on_site_edited)
-            self.map.receptorsEdited.connect(self._on_receptors_edited)
-            self.map.sourcesEdited.connect(self._on_sources_edited)
-            self.map.analysisChanged.connect(lambda *_: self._update_conflicts())
-            self.map.geometryError.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
-            self.map.pointPicked.connect(self._on_point_picked)
-            self.map.pageReady.connect(self._push_map_state)
-        else:
-            self.map = None
-            self.map_placeholder = QLabel()
-            self.map_placeholder.setAlignment(Qt.AlignCenter)
+        self.map = MapView(self)
+        self.map.markerMoved.connect(self._on_marker_moved)
+        self.map.siteEdited.connect(self._on_site_edited)
+        self.map.receptorsEdited.connect(self._on_receptors_edited)
+        self.map.sourcesEdited.connect(self._on_sources_edited)
+        self.map.analysisChanged.connect(lambda *_: self._update_conflicts())
+        self.map.geometryError.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
+        self.map.pointPicked.connect(self._on_point_picked)
+        self.map.pageReady.connect(self._push_map_state)
 
         # -- results & journal -------------------------------------------------------
         self.results = ResultsPanel()
@@ -456,7 +443,7 @@ class MainWindow(QMainWindow):
         self.split_top = QSplitter(Qt.Horizontal)
         self.split_top.setObjectName("splitTop")
         self.split_top.addWidget(self.tabs)
-        self.split_top.addWidget(self.map if self.map is not None else self.map_placeholder)
+        self.split_top.addWidget(self.map)
         self.split_top.setSizes([800, 600])
         self.split_bottom = QSplitter(Qt.Horizontal)
         self.split_bottom.setObjectName("splitBottom")
@@ -590,8 +577,6 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(1, t("gui.tab.chart"))
         self.journal_box.setTitle(t("gui.journal.title"))
         self.journal.setToolTip(t("gui.journal.tip"))
-        if self.map is None:
-            self.map_placeholder.setText(t("gui.map.missing"))
         self.menu_file.setTitle(t("gui.menu.file"))
         self.act_new.setText(t("gui.menu.new"))
         self.act_open.setText(t("gui.menu.open"))
@@ -655,32 +640,28 @@ class MainWindow(QMainWindow):
         elif event == "enterprise":
             self._refresh_dispersion_context()
             self._update_enterprise(pan=False)      # an edit never moves the user's view
-            if self.map is not None:
-                self._push_geo()
+            self._push_geo()
             self._schedule_save()
         elif event == "profile_loaded":
             self._load_panel_states()
             prof = self.wb.profile
-            if self.map is not None:
-                if prof.site or prof.extensions.get("receptors"):
-                    self.map.fit_all()          # show the whole site, zone and receptors
-                else:
-                    self.map.center_on_enterprise()
+            if prof.site or prof.extensions.get("receptors"):
+                self.map.fit_all()          # show the whole site, zone and receptors
+            else:
+                self.map.center_on_enterprise()
 
     def _refresh_all(self) -> None:
         self.retranslate()
         self._update_enterprise()
-        if self.map is not None:
-            self._push_geo()
-            self._update_conflicts()
+        self._push_geo()
+        self._update_conflicts()
 
     def _update_results(self) -> None:
         self.results.update_from(self.wb)
         res = self.wb.result
-        if self.map is not None:
-            # the map re-analyses only when the radius changes; analysisChanged then
-            # updates the conflicts list
-            self.map.set_radius(res.szz_m if res is not None and res.knp > 0 else 0)
+        # the map re-analyses only when the radius changes; analysisChanged then
+        # updates the conflicts list
+        self.map.set_radius(res.szz_m if res is not None and res.knp > 0 else 0)
         self.journal_model.set_issues(res.journal if res is not None else [])
         self._chart_stale = True
         self._maybe_draw_chart()
@@ -698,14 +679,13 @@ class MainWindow(QMainWindow):
     def _update_enterprise(self, pan: bool = True) -> None:
         e = self.wb.enterprise
         self.enterprise_name.setText(e.name or "")
-        lat = e.lat if e.lat is not None else 50.4501
-        lon = e.lon if e.lon is not None else 30.5234
+        lat = e.lat if e.lat is not None else DEFAULT_CENTER[0]
+        lon = e.lon if e.lon is not None else DEFAULT_CENTER[1]
         for sb, v in ((self.lat, lat), (self.lon, lon)):
             sb.blockSignals(True)
             sb.setValue(v)
             sb.blockSignals(False)
-        if self.map is not None:
-            self.map.set_enterprise(lat, lon, e.name or "", pan=pan)
+        self.map.set_enterprise(lat, lon, e.name or "", pan=pan)
 
     def _push_geo(self) -> None:
         """Send the profile's site, receptors and sources to the map when they differ
@@ -737,7 +717,7 @@ class MainWindow(QMainWindow):
 
     def _update_conflicts(self) -> None:
         """Receptors inside the СЗЗ, listed in the results panel."""
-        if self.map is None or not self._alive():
+        if not self._alive():
             return
         self.results.set_conflicts(self.map.conflict_lines())
 
@@ -840,8 +820,7 @@ class MainWindow(QMainWindow):
 
     def _on_coords_edited(self, *_):
         self.wb.set_location(self.lat.value(), self.lon.value())
-        if self.map is not None:
-            self.map.center_on_enterprise()     # typed coordinates: show where they are
+        self.map.center_on_enterprise()     # typed coordinates: show where they are
 
     def _on_marker_moved(self, lat: float, lon: float) -> None:
         self.wb.set_location(lat, lon)
@@ -970,8 +949,6 @@ class MainWindow(QMainWindow):
 
     # -- pick a point on the map (background interpolation, issue 7 §2.6) ---------------
     def start_pick(self, target: str) -> None:
-        if self.map is None:
-            return
         self._pick_target = target
         self.map.start_pick()
         self.statusBar().showMessage(t("gui.status.pick"), 15000)
@@ -991,7 +968,7 @@ class MainWindow(QMainWindow):
     def show_dispersion(self, data: dict) -> None:
         """Draw the dispersion panel's result: isolines (shares of ГДК м.р.), the
         calculated СЗЗ contour beside the normative zone, and the maximum point."""
-        if self.map is None or not self._alive():
+        if not self._alive():
             return
         if not data:
             self.clear_dispersion_overlays()
@@ -1020,8 +997,6 @@ class MainWindow(QMainWindow):
         self.map.set_overlay("field_max", point, OVERLAY_STYLES["field_max"])
 
     def clear_dispersion_overlays(self) -> None:
-        if self.map is None:
-            return
         for lid in OVERLAY_STYLES:
             self.map.set_overlay(lid, None, OVERLAY_STYLES[lid])
 
@@ -1044,8 +1019,7 @@ class MainWindow(QMainWindow):
             self._set_message(e.message(), mass_invalid=False)
             self._ask("error", text=e.message())
             return False
-        if self.map is not None:
-            self.map.fit_all()
+        self.map.fit_all()
         return True
 
     def export_gis(self, path: str | Path | None = None) -> Path | None:
@@ -1060,7 +1034,7 @@ class MainWindow(QMainWindow):
             if Path(path).suffix.lower() not in (".geojson", ".json", ".kml"):
                 path += ".geojson"
         szz = None
-        if self.map is not None and self.map.analysis() is not None:
+        if self.map.analysis() is not None:
             szz = self.map.analysis().szz
         try:
             write_layers(path, layers_from_profile(self.wb.profile, szz=szz), translator.lang)
@@ -1116,7 +1090,7 @@ class MainWindow(QMainWindow):
     def file_new(self) -> bool:
         if not self._maybe_keep_changes():
             return False
-        self.wb.load(Profile(enterprise=Enterprise(lat=50.4501, lon=30.5234)))
+        self.wb.load(Profile(enterprise=Enterprise(lat=DEFAULT_CENTER[0], lon=DEFAULT_CENTER[1])))
         return True
 
     def load_demo(self) -> None:
@@ -1205,8 +1179,7 @@ class MainWindow(QMainWindow):
             panel = getattr(dlg, "panel", None)
             if panel is not None and shiboken6.isValid(panel):
                 self._load_panel_state(panel)
-        if self.map is not None:
-            self.clear_dispersion_overlays()
+        self.clear_dispersion_overlays()
 
     def _dispersion_context_key(self) -> str:
         """What the dispersion panel reads from the profile: sources, emissions and
