@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -175,11 +176,21 @@ def preset_from_dict(d: dict, builtin: bool = False) -> Preset:
 DEFAULT_PRESET_ID = "ecologis-2025"
 
 
+@lru_cache(maxsize=4)
+def _builtin_presets(path: str, mtime_ns: int, size: int) -> tuple[tuple[str, Preset], ...]:
+    """The shipped presets, read and validated once per version of the file (the key
+    includes its modification time and size)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return tuple((d["id"], preset_from_dict(d, builtin=True)) for d in data["presets"])
+
+
 def builtin_presets() -> dict[str, Preset]:
+    """The shipped presets (a new dict each call; the presets themselves are frozen)."""
     from ecologis.paths import RESOURCES_DIR
 
-    data = json.loads((RESOURCES_DIR / "presets.json").read_text(encoding="utf-8"))
-    return {d["id"]: preset_from_dict(d, builtin=True) for d in data["presets"]}
+    f = RESOURCES_DIR / "presets.json"
+    st = f.stat()
+    return dict(_builtin_presets(str(f), st.st_mtime_ns, st.st_size))
 
 
 def user_presets_file() -> Path:

@@ -21,11 +21,11 @@ class Recommendation:
     params_en: dict = field(default_factory=dict, hash=False, compare=False)
 
     def text(self, lang: str | None = None) -> str:
-        from ecologis.i18n import t, t_lang, translator
+        from ecologis.i18n import translator, translator_for
 
         lang = lang or translator.lang
         params = self.params_en if lang == "en" and self.params_en else self.params
-        return t_lang(lang, self.key, **params) if lang else t(self.key, **params)
+        return translator_for(lang)(self.key, **params)
 
 
 @lru_cache(maxsize=4)
