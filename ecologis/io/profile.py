@@ -249,9 +249,10 @@ def _validator():
 
     from ecologis.paths import DOCS_DIR
 
+    # The shipped schema itself is checked by the tests (tests/io/test_profile.py), not
+    # here: check_schema costs ~200 ms of every start.  Profiles are still validated.
     schema = json.loads((DOCS_DIR / "schemas" / "profile.schema.json").read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
-    cls.check_schema(schema)
     return cls(_inline_refs(schema, schema.get("$defs", {})))
 
 

@@ -57,6 +57,19 @@ def test_round_trip_identical(tmp_path):
     assert a == b
 
 
+def test_shipped_schema_is_valid_for_the_validator_used_at_run_time():
+    # the run-time validator does not check the schema (start-up time); this test does,
+    # with the validator class chosen from the schema's own "$schema"
+    schema = json.loads((DOCS_DIR / "schemas" / "profile.schema.json").read_text("utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    assert cls is jsonschema.Draft202012Validator
+    cls.check_schema(schema)
+    prof_mod._validator.cache_clear()
+    assert type(prof_mod._validator()) is cls
+    # an inlined copy of the schema (what the run-time validator holds) is a valid schema too
+    cls.check_schema(prof_mod._validator().schema)
+
+
 def test_saved_file_matches_published_schema(tmp_path):
     schema = json.loads((DOCS_DIR / "schemas" / "profile.schema.json").read_text("utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
