@@ -72,7 +72,8 @@ def bench_pdf(dictionary, n_subst: int) -> None:
 
     from ecologis.core.model import Emission, Enterprise
     from ecologis.io.profile import Profile
-    from ecologis.report.pdf_report import _register_fonts, assess_profile, build_report
+    from ecologis.io.profile import assess_profile
+    from ecologis.report.pdf_report import _register_fonts, build_report
 
     subs = [s for s in dictionary if (s.gdk_sd or s.gdk_mr or s.obrv) and s.hazard_class][:n_subst]
     rng = random.Random(2)

@@ -31,7 +31,6 @@ from reportlab.platypus import Image, KeepTogether, PageBreak, Paragraph, Simple
 
 from ecologis.i18n import format_fixed, format_significant_lang, t_lang
 from ecologis.io.atomic import atomic_write_bytes
-from ecologis.io.profile import assess_profile  # noqa: F401  (re-exported: callers import it from here)
 from ecologis.report.common import FONT, FONT_BOLD, e as _e, numbered_canvas, paragraph_styles
 from ecologis.report.common import register_fonts as _register_fonts
 from ecologis.report.common import table as _common_table

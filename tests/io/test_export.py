@@ -13,8 +13,7 @@ from pyproj import Geod
 from ecologis.io.emissions_table import read_emissions
 from ecologis.io.export import (DictionaryImportError, ExportError, csv_bytes, export_dictionary, export_file,
                                 geojson_doc, import_dictionary, kml_bytes)
-from ecologis.io.profile import load_profile
-from ecologis.report.pdf_report import assess_profile
+from ecologis.io.profile import assess_profile, load_profile
 
 DEMO_KNP = 1386.1866552   # seed README, thesis §4.2-4.3
 # per-row contributions of the demo, hand-computed a·M/ГДК (thesis formula 2.1)

@@ -75,7 +75,7 @@ def test_export_and_report_dialogs_with_paths(qtbot, demo_path, tmp_path, monkey
 
     from ecologis.gui.panels.file_actions import export_dialog, reassess_notice, report_dialog
     from ecologis.io.profile import load_profile, record_assessment
-    from ecologis.report.pdf_report import assess_profile
+    from ecologis.io.profile import assess_profile
 
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[2]))

@@ -7,9 +7,9 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from ecologis.io.profile import load_profile
+from ecologis.io.profile import assess_profile, load_profile
 from ecologis.paths import DEMO_PROFILE
-from ecologis.report.pdf_report import assess_profile, build_report, fallback_site_map_figure
+from ecologis.report.pdf_report import build_report, fallback_site_map_figure
 
 
 # Seed README / thesis §4.2-4.3: КНП = 1386.1866552 → printed 1386.187 (3 decimals), category III,

@@ -11,9 +11,9 @@ from pypdf import PdfReader
 from ecologis.core.background import calculated
 from ecologis.core.background.store import store_result
 from ecologis.core.model import EmissionSource
-from ecologis.io.profile import load_profile
+from ecologis.io.profile import assess_profile, load_profile
 from ecologis.paths import DEMO_PROFILE
-from ecologis.report.pdf_report import assess_profile, build_report
+from ecologis.report.pdf_report import build_report
 
 LAT, LON = 49.2331, 28.4682          # the demo enterprise
 M_PER_DEG_LAT = 111_250.0            # WGS84 meridian arc per degree near 49.2° N (≈ 111.25 km)
