@@ -9,11 +9,12 @@ module only shows them and forwards edits.
 from __future__ import annotations
 
 import base64
-import importlib.util
+import importlib
 import json
 import math
 import time
 from pathlib import Path
+from typing import Callable, NamedTuple
 
 import shiboken6
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -43,14 +44,33 @@ AUTOSAVE_FILE = "autosave.json"
 RUNNING_MARKER = "running.marker"
 CATEGORY_COLORS = {"I": ("#b71c1c", "#ffffff"), "II": ("#e65100", "#ffffff"), "III": ("#f9a825", "#000000"),
                    "IV": ("#2e7d32", "#ffffff"), "V": ("#1565c0", "#ffffff")}
-PANELS = (  # (module, class, translation key); constructor args decided in _open_panel
-    ("ecologis.gui.panels.sender_panel", "SenderPanel", "gui.menu.panel.sender"),
-    ("ecologis.gui.panels.hazard_identification_panel", "HazardIdentificationPanel", "gui.menu.panel.opn"),
-    ("ecologis.gui.panels.dispersion_panel", "DispersionPanel", "gui.menu.panel.dispersion"),
-    ("ecologis.gui.panels.background_panel", "BackgroundPanel", "gui.menu.panel.background"),
+
+
+class PanelSpec(NamedTuple):
+    """A Tools-menu panel, described as data; the window loops over :data:`PANELS`."""
+
+    module: str
+    cls: str
+    key: str                                  # translation key of the menu entry / dialog title
+    args: Callable[["MainWindow"], tuple] = lambda w: ()   # constructor arguments
+    state_key: str | None = None              # profile.extensions key of the panel's state
+    state_always: bool = False                # load_state({}) when the profile has none
+    on_load: str | None = None                # window method(panel) run when a profile is shown
+    signals: tuple[tuple[str, str], ...] = ()  # (panel signal, window slot name)
+
+
+PANELS = (
+    PanelSpec("ecologis.gui.panels.sender_panel", "SenderPanel", "gui.menu.panel.sender",
+              args=lambda w: (w.wb.assessment_dict,)),
+    PanelSpec("ecologis.gui.panels.hazard_identification_panel", "HazardIdentificationPanel", "gui.menu.panel.opn",
+              state_key="hazard_identification", state_always=True),
+    PanelSpec("ecologis.gui.panels.dispersion_panel", "DispersionPanel", "gui.menu.panel.dispersion",
+              state_key="dispersion", on_load="_give_dispersion_context",
+              signals=(("resultReady", "show_dispersion"), ("runFailed", "_on_dispersion_cleared"))),
+    PanelSpec("ecologis.gui.panels.background_panel", "BackgroundPanel", "gui.menu.panel.background",
+              on_load="_give_stored_backgrounds",
+              signals=(("resultComputed", "_store_background"), ("pickRequested", "_pick_background"))),
 )
-# profile.extensions keys of the panels whose state lives in the profile
-PANEL_STATE_KEYS = {"HazardIdentificationPanel": "hazard_identification", "DispersionPanel": "dispersion"}
 # dispersion overlays on the map: layer id -> style (colours; legend/label keys from locales/*.map.json)
 OVERLAY_STYLES = {
     "isolines": {"color": "#6a1b9a", "weight": 2, "legend": "map.overlay.isolines",
@@ -520,20 +540,11 @@ class MainWindow(QMainWindow):
         self.act_dictionary = self.menu_tools.addAction("", self.open_dictionary_editor)
         self.act_method = self.menu_tools.addAction("", self.open_methodology)
         self.panel_actions = {}
-        sep = False
-        for module, cls, key in PANELS:
-            try:
-                found = importlib.util.find_spec(module) is not None
-            except (ImportError, ValueError):
-                found = False
-            if not found:
-                continue
-            if not sep:
-                self.menu_tools.addSeparator()
-                sep = True
+        self.menu_tools.addSeparator()
+        for spec in PANELS:
             a = self.menu_tools.addAction("")
-            a.triggered.connect(lambda _=False, m=module, c=cls, k=key: self._open_panel(m, c, k))
-            self.panel_actions[key] = a
+            a.triggered.connect(lambda _=False, sp=spec: self._open_panel(sp))
+            self.panel_actions[spec.key] = a
 
     # ================================================================== translation
     def _alive(self) -> bool:
@@ -883,26 +894,22 @@ class MainWindow(QMainWindow):
         dlg.raise_()
         return dlg
 
-    def _open_panel(self, module: str, cls: str, key: str):
-        dlg = self._panel_dialogs.get(key)
+    def _open_panel(self, spec: PanelSpec):
+        dlg = self._panel_dialogs.get(spec.key)
         if dlg is None:
-            try:
-                mod = importlib.import_module(module)
-                klass = getattr(mod, cls)
-            except (ImportError, AttributeError):
-                self.panel_actions[key].setVisible(False)
-                return None
+            klass = getattr(importlib.import_module(spec.module), spec.cls)   # imported when first opened
             dlg = QDialog(self)
             dlg.setModal(False)
-            dlg.setWindowTitle(t(key).rstrip("…."))
+            dlg.setWindowTitle(t(spec.key).rstrip("…."))
             lay = QVBoxLayout(dlg)
-            panel = klass(self.wb.assessment_dict) if cls == "SenderPanel" else klass()
-            dlg.panel = panel
+            panel = klass(*spec.args(self))
+            dlg.panel, dlg.spec = panel, spec
             lay.addWidget(panel)
-            self._connect_panel(panel)
-            self._load_panel_state(panel)
+            for signal, slot in spec.signals:
+                getattr(panel, signal).connect(getattr(self, slot))
+            self._load_panel_state(panel, spec)
             dlg.resize(900, 640)
-            self._panel_dialogs[key] = dlg
+            self._panel_dialogs[spec.key] = dlg
         dlg.show()
         dlg.raise_()
         return dlg
@@ -917,25 +924,16 @@ class MainWindow(QMainWindow):
 
     def open_panel(self, cls: str):
         """Open (or raise) a Tools panel by class name; returns the panel widget."""
-        for module, c, key in PANELS:
-            if c == cls:
-                dlg = self._open_panel(module, c, key)
-                return getattr(dlg, "panel", None) if dlg is not None else None
+        for spec in PANELS:
+            if spec.cls == cls:
+                return self._open_panel(spec).panel
         return None
 
-    def _connect_panel(self, panel) -> None:
-        name = type(panel).__name__
-        if name == "DispersionPanel":
-            if hasattr(panel, "resultReady"):
-                panel.resultReady.connect(self.show_dispersion)
-            for sig in ("resultCleared", "runFailed"):
-                if hasattr(panel, sig):
-                    getattr(panel, sig).connect(lambda *_: self.clear_dispersion_overlays())
-        elif name == "BackgroundPanel":
-            if hasattr(panel, "resultComputed"):
-                panel.resultComputed.connect(self._store_background)
-            if hasattr(panel, "pickRequested"):
-                panel.pickRequested.connect(lambda: self.start_pick("background"))
+    def _on_dispersion_cleared(self, *_) -> None:
+        self.clear_dispersion_overlays()
+
+    def _pick_background(self, *_) -> None:
+        self.start_pick("background")
 
     # -- background results (issue 7) ------------------------------------------------
     def _store_background(self, result) -> None:
@@ -1147,9 +1145,8 @@ class MainWindow(QMainWindow):
 
     def _stateful_panels(self):
         for dlg in self._panel_dialogs.values():
-            panel = getattr(dlg, "panel", None)
-            key = PANEL_STATE_KEYS.get(type(panel).__name__)
-            if key and hasattr(panel, "state") and shiboken6.isValid(panel):
+            panel, key = dlg.panel, dlg.spec.state_key
+            if key and shiboken6.isValid(panel):
                 yield key, panel
 
     @staticmethod
@@ -1176,9 +1173,8 @@ class MainWindow(QMainWindow):
     def _load_panel_states(self) -> None:
         """A new profile was loaded: the open panels show its state."""
         for dlg in self._panel_dialogs.values():
-            panel = getattr(dlg, "panel", None)
-            if panel is not None and shiboken6.isValid(panel):
-                self._load_panel_state(panel)
+            if shiboken6.isValid(dlg.panel):
+                self._load_panel_state(dlg.panel, dlg.spec)
         self.clear_dispersion_overlays()
 
     def _dispersion_context_key(self) -> str:
@@ -1203,22 +1199,24 @@ class MainWindow(QMainWindow):
             if not edited:      # what follows from the profile is not an edit of the panel
                 p._saved_state_text = self._state_text(p)
 
-    def _load_panel_state(self, panel) -> None:
-        name = type(panel).__name__
-        key = PANEL_STATE_KEYS.get(name)
-        if name == "DispersionPanel" and hasattr(panel, "set_context"):
-            panel.set_context(self.wb.profile)      # sources, emissions, stored backgrounds, receptors
-            panel._context_key = self._dispersion_context_key()
-        if key and hasattr(panel, "load_state"):
-            st = self.wb.profile.extensions.get(key)
-            if isinstance(st, dict) or (st is None and name == "HazardIdentificationPanel"):
+    def _load_panel_state(self, panel, spec: PanelSpec) -> None:
+        """A panel shows the current profile: its context, then its stored state."""
+        if spec.on_load:
+            getattr(self, spec.on_load)(panel)
+        if spec.state_key:
+            st = self.wb.profile.extensions.get(spec.state_key)
+            if isinstance(st, dict) or (st is None and spec.state_always):
                 panel.load_state(st or {})
-        if key and hasattr(panel, "state"):
             panel._saved_state_text = self._state_text(panel)
-        if name == "BackgroundPanel" and hasattr(panel, "set_stored"):
-            from ecologis.core.background.store import stored_results
 
-            panel.set_stored(stored_results(self.wb.profile))
+    def _give_dispersion_context(self, panel) -> None:
+        panel.set_context(self.wb.profile)      # sources, emissions, stored backgrounds, receptors
+        panel._context_key = self._dispersion_context_key()
+
+    def _give_stored_backgrounds(self, panel) -> None:
+        from ecologis.core.background.store import stored_results
+
+        panel.set_stored(stored_results(self.wb.profile))
 
     def _record_history(self) -> None:
         """Add an assessment to the profile's history when its inputs or result changed
