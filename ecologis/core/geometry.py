@@ -28,14 +28,13 @@ import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon, shape
 from shapely.validation import explain_validity
 
+from ecologis.core.receptors import RECEPTOR_KINDS  # noqa: F401  (re-exported)
 from ecologis.i18n import KeyedError
 
 #: Segments per quarter circle of buffers and circles (GEOS ``quad_segs``).  With 32 the
 #: polygonal arc under-estimates a circle's area by (1 − sin(2π/n)/(2π/n)), n = 128
 #: segments: 0.04 %.
 QUAD_SEGS = 32
-
-RECEPTOR_KINDS = ("residential", "school", "kindergarten", "hospital", "recreation", "water_intake", "other")
 
 
 class GeometryError(KeyedError, ValueError):

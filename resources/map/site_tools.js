@@ -9,7 +9,8 @@
 (function () {
   'use strict';
 
-  var KINDS = ['residential', 'school', 'kindergarten', 'hospital', 'recreation', 'water_intake', 'other'];
+  // receptor kinds come from Python (ecologis.core.receptors.RECEPTOR_KINDS)
+  var KINDS = (window.ECOLOGIS_CONFIG && window.ECOLOGIS_CONFIG.receptorKinds) || ['other'];
 
   function factory(map, api) {
     var tr = api.tr, el = api.el, num = api.num, row = api.popupRow;

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ecologis.i18n import translator
 from ecologis.paths import RESOURCES_DIR
+from ecologis.core.receptors import RECEPTOR_KINDS
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +202,7 @@ class MapView(QWidget):
         return {"tileUrl": self._tile_url, "lat": self._lat, "lon": self._lon,
                 "name": self._name, "radius": self._radius, "zoom": 14,
                 "noAnimation": not self._animate, "lang": translator.lang,
-                "defaultCenter": list(DEFAULT_CENTER)}
+                "defaultCenter": list(DEFAULT_CENTER), "receptorKinds": list(RECEPTOR_KINDS)}
 
     def _install_init_script(self) -> None:
         """(Re)define the script that gives the page its config and strings first."""
