@@ -1,7 +1,6 @@
 """Root test configuration: headless Qt and an isolated user folder for every test."""
 
 import os
-import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")

@@ -7,7 +7,6 @@ Used by :mod:`.pdf_report`, :mod:`.background_forms` and
 
 from __future__ import annotations
 
-import math
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors

@@ -9,7 +9,7 @@ from ecologis.cli import main
 from ecologis.io.profile import load_profile, save_profile
 from ecologis.paths import DEMO_PROFILE
 
-from .conftest import RADIUS, east_of_boundary, square_site
+from .conftest import east_of_boundary, square_site
 
 
 def _files(tmp_path):

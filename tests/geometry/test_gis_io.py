@@ -69,7 +69,7 @@ def test_kml_parses_with_elementtree_and_round_trips(tmp_path):
 
 
 def test_kml_opens_with_fastkml():
-    fastkml = pytest.importorskip("fastkml")
+    pytest.importorskip("fastkml")
     from fastkml import kml
 
     doc = kml.KML.from_string(to_kml(_layers(), "uk"))

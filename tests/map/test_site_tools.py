@@ -1,7 +1,6 @@
 """Issue 6 on the real map page: drawing the site with the vendored geoman tools,
 sources, receptors with distance/inside, coordinate search, save and reopen."""
 
-import math
 
 import pytest
 from pyproj import Geod

@@ -41,9 +41,7 @@ def source_parameters(*, height_m, diameter_m, velocity_m_s, volume_m3_s, delta_
     m = fm.m_coefficient(f, f_e)
     cold = (f >= 100) | (dt_eff <= 0)
     hot_normal = ~cold & (v_m >= 0.5)
-    hot_low = ~cold & (v_m < 0.5)
     cold_normal = cold & (v_mp >= 0.5)
-    cold_low = cold & (v_mp < 0.5)
 
     n = np.where(cold, fm.n_coefficient(v_mp), fm.n_coefficient(v_m))
     k = fm.k_cold(dia, v1)

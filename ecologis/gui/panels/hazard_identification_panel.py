@@ -36,7 +36,6 @@ from ecologis.core.hazard_identification import (
     EVENT_TYPES,
     Enterprise,
     HazardObject,
-    HazardSource,
     RegisterEvent,
     build_register_record,
     identify,
