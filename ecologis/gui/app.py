@@ -30,16 +30,20 @@ def _parser(argv=None):
     return p
 
 
-def _prepare_qt_env(offscreen: bool) -> None:
-    if offscreen and not os.environ.get("QT_QPA_PLATFORM"):
-        # a screenshot needs no display: use the offscreen platform when none is set
-        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and sys.platform.startswith("linux"):
-            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+def _note(text: str) -> None:
+    print(f"ecologis: {text}", file=sys.stderr)
 
 
 def main(argv=None) -> int:
     args = _parser(argv).parse_args(argv)
-    _prepare_qt_env(bool(args.screenshot))
+    from ecologis.gui.qt_env import NoDisplayError, prepare_qt_environment
+    from ecologis.i18n import t
+
+    try:
+        prepare_qt_environment(offscreen_ok=bool(args.screenshot), log=_note)
+    except NoDisplayError:
+        _note(t("gui.launch.no_display"))
+        return 2
     from PySide6.QtCore import QCoreApplication, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 

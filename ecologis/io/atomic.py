@@ -2,6 +2,10 @@
 
 A failure at any point leaves the previous file untouched.  With ``backup=True`` the
 previous file is first copied, itself atomically, to ``<name>.bak``.
+
+File mode: a new file gets the normal mode for the user's umask (0666 & ~umask, typically
+0644), an overwritten file keeps its own mode, and ``private=True`` (keys, certificates)
+gives 0600.  ``mkstemp`` alone would leave every output at 0600.
 """
 
 from __future__ import annotations
@@ -11,13 +15,39 @@ import tempfile
 from pathlib import Path
 
 
+def current_umask() -> int:
+    """The process umask, read without changing it where the platform allows."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    old = os.umask(0o022)  # no other way to read it: set and restore at once
+    os.umask(old)
+    return old
+
+
+def target_mode(path: Path, private: bool = False) -> int:
+    """The permission bits ``path`` should have after an atomic write."""
+    if private:
+        return 0o600
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~current_umask()
+
+
 class BackupReadError(OSError):
     """The previous file could not be read for its ``.bak`` copy (nothing was written)."""
 
 
-def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, backup: bool = False) -> None:
+def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, backup: bool = False,
+                       private: bool = False) -> None:
     """Write ``data`` to ``path`` atomically; with ``backup`` keep the previous file as
-    ``path + '.bak'`` (written atomically before ``path`` is replaced).
+    ``path + '.bak'`` (written atomically before ``path`` is replaced).  The mode follows
+    :func:`target_mode`.
     :class:`BackupReadError` if the previous file cannot be read; nothing is changed then."""
     path = Path(path)
     # read first: an unreadable previous file stops the save before anything is written
@@ -28,8 +58,11 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, backup: bool = F
         except OSError as e:
             raise BackupReadError(e.errno, e.strerror, str(path)) from e
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = target_mode(path, private)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
     try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -53,5 +86,6 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, backup: bool = F
         raise
 
 
-def atomic_write_text(path: str | os.PathLike, text: str, *, encoding: str = "utf-8", backup: bool = False) -> None:
-    atomic_write_bytes(path, text.encode(encoding), backup=backup)
+def atomic_write_text(path: str | os.PathLike, text: str, *, encoding: str = "utf-8", backup: bool = False,
+                      private: bool = False) -> None:
+    atomic_write_bytes(path, text.encode(encoding), backup=backup, private=private)

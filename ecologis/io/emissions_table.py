@@ -62,6 +62,38 @@ def _norm_header(h) -> str:
 
 _HEADER_LOOKUP = {_norm_header(s): canon for canon, spellings in HEADER_SYNONYMS.items() for s in spellings}
 
+# The columns of EcologIS's own table export (``ecologis.io.export.ROW_COLUMNS``) in every
+# language: the row's inputs map back to their fields; the derived columns (the resolved
+# substance, t/yr, the ГДК used, its kind, class, contribution …) are ignored, so that an
+# export reads back to the same table and the same КНП.
+_EXPORT_COLUMNS = {
+    "substance_input": "substance", "cas": "cas", "mass": "mass", "unit": "unit",
+    "gdk_sd_input": "gdk_sd", "gdk_mr_input": "gdk_mr", "hazard_class_input": "hazard_class",
+    "hours_per_year": "hours_per_year", "source_id": "source_id", "date": "date", "note": "note",
+    "row": None, "substance": None, "mass_t": None, "gdk": None, "gdk_kind": None, "hazard_class": None,
+    "a": None, "contribution": None, "share": None, "status": None,
+}
+_export_lookup_cache: dict | None = None
+
+
+def _export_lookup() -> dict[str, str | None]:
+    """Normalised export header → canonical field (``None``: derived, ignored)."""
+    global _export_lookup_cache
+    if _export_lookup_cache is None:
+        from ecologis.i18n import LANGUAGES, t_lang
+
+        _export_lookup_cache = {_norm_header(t_lang(lang, "io.col." + col)): canon
+                                for lang in LANGUAGES for col, canon in _EXPORT_COLUMNS.items()}
+    return _export_lookup_cache
+
+
+def _is_own_export(headers: list) -> bool:
+    """The header row is EcologIS's table export: it has the row's own-input columns."""
+    from ecologis.i18n import LANGUAGES, t_lang
+
+    norm = {_norm_header(h) for h in headers}
+    return any(_norm_header(t_lang(lang, "io.col.gdk_sd_input")) in norm for lang in LANGUAGES)
+
 
 MAX_TABLE_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 1_000_000
@@ -104,12 +136,21 @@ def map_headers(headers: list) -> tuple[dict[str, int], list[str], str | None]:
     mapping: dict[str, int] = {}
     ignored: list[str] = []
     header_unit = None
+    own_export = _is_own_export(headers)
     for i, h in enumerate(headers):
         raw = str(h or "").strip()
         if not raw:
             continue
         n = _norm_header(raw)
+        if own_export and n in _export_lookup():
+            canon = _export_lookup()[n]
+            if canon is not None and canon not in mapping:
+                mapping[canon] = i
+            else:
+                ignored.append(raw)
+            continue
         canon = _HEADER_LOOKUP.get(n)
+        unit_here = None
         if canon is None:
             # "Маса, т/рік" / "Mass (kg/yr)": the unit is written in the header
             m = _UNIT_IN_HEADER.search(raw)
@@ -117,7 +158,7 @@ def map_headers(headers: list) -> tuple[dict[str, int], list[str], str | None]:
                 base = _norm_header(raw[: m.start()])
                 if _HEADER_LOOKUP.get(base) == "mass":
                     canon = "mass"
-                    header_unit = m.group(1).strip()
+                    unit_here = m.group(1).strip()
                 elif _HEADER_LOOKUP.get(base) in ("gdk_sd", "gdk_mr"):
                     canon = _HEADER_LOOKUP[base]
         if canon is None:
@@ -129,6 +170,8 @@ def map_headers(headers: list) -> tuple[dict[str, int], list[str], str | None]:
                     break
         if canon is not None and canon not in mapping:
             mapping[canon] = i
+            if canon == "mass" and unit_here:
+                header_unit = unit_here  # only the column actually read as the mass
         else:
             ignored.append(raw)
     return mapping, ignored, header_unit
@@ -348,7 +391,7 @@ def read_profile_emissions(path: Path) -> TableData:
     try:
         parsed = parse_json_bytes(data, file)            # parsed once, for both kinds
         doc = parsed.doc
-        if isinstance(doc, dict) and doc.get("kind") == "ecologis-profile":
+        if parsed.is_profile():
             if len(data) > MAX_PROFILE_BYTES:
                 raise ProfileError(file, "io.profile.too_large", limit_mb=MAX_PROFILE_BYTES // (1024 * 1024))
             prof = parsed.profile(file)

@@ -43,7 +43,9 @@ class ExportError(KeyedError):
 # the tabular content shared by CSV, XLSX and the PDF
 # ---------------------------------------------------------------------------------
 ROW_COLUMNS = ("row", "substance_input", "substance", "cas", "mass", "unit", "mass_t", "gdk", "gdk_kind",
-               "hazard_class", "a", "contribution", "share", "status")
+               "hazard_class", "a", "contribution", "share", "status",
+               # the row's own inputs, so that an export reads back to the same table
+               "gdk_sd_input", "gdk_mr_input", "hazard_class_input", "hours_per_year", "source_id", "date", "note")
 
 
 def _num(v):
@@ -54,6 +56,15 @@ def _num(v):
     except (TypeError, ValueError):
         return None
     return x if math.isfinite(x) else None
+
+
+def _as_entered(v):
+    """A row's own value as entered: numbers stay numbers, text stays text, nothing is empty."""
+    if v is None:
+        return ""
+    if isinstance(v, int) and not isinstance(v, bool):
+        return v
+    return _num(v) if _num(v) is not None else str(v)
 
 
 def export_rows(result, lang: str = "uk") -> tuple[list[str], list[list]]:
@@ -96,6 +107,13 @@ def export_rows(result, lang: str = "uk") -> tuple[list[str], list[list]]:
             float(result.row_contribution[i]) if ok else None,
             float(result.row_share[i]) if ok else None,
             status,
+            _as_entered(e.gdk_sd),
+            _as_entered(e.gdk_mr),
+            _as_entered(e.hazard_class),
+            _as_entered(e.hours_per_year),
+            "" if e.source_id is None else str(e.source_id),
+            "" if e.date is None else str(e.date),
+            str(e.note or ""),
         ])
     return headers, out
 
@@ -189,8 +207,11 @@ def xlsx_bytes(profile, result, lang: str = "uk") -> bytes:
 
 
 def json_bytes(profile, result, lang: str = "uk") -> bytes:
+    """The profile and its results in one document; it opens again as that profile."""
+    from ecologis.io.profile import ASSESSMENT_KIND
+
     doc = {
-        "kind": "ecologis-assessment",
+        "kind": ASSESSMENT_KIND,
         "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "profile": profile.to_json(),
         "result": result.to_json(lang),

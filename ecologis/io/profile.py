@@ -385,6 +385,10 @@ def _number_hooks(bad: list):
     return {"parse_float": parse_float, "parse_int": parse_int, "parse_constant": parse_constant}
 
 
+#: ``kind`` of the JSON export of an assessment: the profile plus its results.
+ASSESSMENT_KIND = "ecologis-assessment"
+
+
 @dataclass
 class JsonDocument:
     """A JSON file parsed once: the document and the non-finite numbers it held."""
@@ -392,11 +396,24 @@ class JsonDocument:
     doc: object
     not_finite: list[str]
 
+    @property
+    def profile_doc(self) -> object:
+        """The profile document: the file itself, or the profile inside an assessment
+        export (``ecologis-cli export --format json``), which therefore opens as a profile."""
+        d = self.doc
+        if isinstance(d, dict) and d.get("kind") == ASSESSMENT_KIND and isinstance(d.get("profile"), dict):
+            return d["profile"]
+        return d
+
+    def is_profile(self) -> bool:
+        d = self.profile_doc
+        return isinstance(d, dict) and d.get("kind") == PROFILE_KIND
+
     def profile(self, file: str = "?") -> Profile:
         """The validated profile (refused if it held a non-finite number)."""
         if self.not_finite:
             raise ProfileError(file, "io.profile.not_finite", value=self.not_finite[0][:40])
-        return Profile.from_json(self.doc, file)
+        return Profile.from_json(self.profile_doc, file)
 
 
 def parse_json_bytes(data: bytes, file: str = "?") -> JsonDocument:

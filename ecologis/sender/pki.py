@@ -96,6 +96,6 @@ def make_test_pki(folder: str | Path, password: str, bits: int = 2048) -> TestPk
     c_key, c_cert = issue(ca_key, ca, "EcologIS test client", server=False, key=new_key(bits))
     atomic_write_bytes(d / "ca.pem", pem_cert(ca))
     atomic_write_bytes(d / "server.pem", pem_cert(s_cert) + pem_cert(ca))
-    atomic_write_bytes(d / "server.key", pem_key(s_key))
-    atomic_write_bytes(d / "client.p12", p12(c_key, c_cert, ca, password))
+    atomic_write_bytes(d / "server.key", pem_key(s_key), private=True)
+    atomic_write_bytes(d / "client.p12", p12(c_key, c_cert, ca, password), private=True)
     return TestPki(d, d / "ca.pem", d / "server.pem", d / "server.key", d / "client.p12", password)

@@ -1,6 +1,7 @@
 """Fixtures of the io tests: the thesis demo profile and the dictionary."""
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +22,17 @@ DEMO_SZZ = 300.0
 def demo_path(tmp_path):
     p = tmp_path / "roshen.json"
     shutil.copy(DEMO_PROFILE, p)
+    return p
+
+
+#: The ROSHEN demo as it was first published, in profile schema version 1.
+V1_DEMO = Path(__file__).parent / "data" / "roshen_v1.json"
+
+
+@pytest.fixture
+def demo_v1_path(tmp_path):
+    p = tmp_path / "roshen.json"
+    shutil.copy(V1_DEMO, p)
     return p
 
 

@@ -186,9 +186,10 @@ def test_export_rows_status_by_row_index_not_row_number():
     from ecologis.core.dictionary import Substance, load_dictionary
     from ecologis.core.model import Emission
     from ecologis.i18n import t_lang
-    from ecologis.io.export import export_rows
+    from ecologis.io.export import ROW_COLUMNS, export_rows
     from ecologis.io.profile import Profile
 
+    status = ROW_COLUMNS.index("status")
     d = load_dictionary()
     d.put(Substance(id="t-no-gdk", name_uk="Тест без ГДК", name_en="Test without MAC", hazard_class=3, origin="user"))
     p = Profile(emissions=[Emission(substance="Азоту діоксид", mass=34.7849, unit="t/yr", row=5),
@@ -196,8 +197,8 @@ def test_export_rows_status_by_row_index_not_row_number():
     r = assess_profile(p, d)
     _headers, rows = export_rows(r, "en")
     assert [row[0] for row in rows] == [5, 5]
-    assert rows[0][-1] == t_lang("en", "io.status.ok")
-    assert rows[1][-1] == t_lang("en", "io.status.excluded")
+    assert rows[0][status] == t_lang("en", "io.status.ok")
+    assert rows[1][status] == t_lang("en", "io.status.excluded")
     # NO2 without a class override: dictionary class 3, a(3) = 1.0 → 1.0 · 34.7849 / 0.04 = 869.6225
     assert rows[0][9] == 3 and rows[0][10] == 1.0
     assert rows[0][11] == pytest.approx(869.6225, rel=1e-12)

@@ -54,7 +54,8 @@ def test_added_substance_is_pending_until_apply(qtbot, table):
     assert load_dictionary().get("my-1") is not None  # saved to the user overlay on Apply
 
 
-def test_open_save_and_drop(qtbot, demo_path, tmp_path, monkeypatch, table):
+def test_open_save_and_drop(qtbot, demo_v1_path, tmp_path, monkeypatch, table):
+    demo_path = demo_v1_path
     from PySide6.QtWidgets import QMessageBox
 
     shown = []

@@ -13,7 +13,7 @@ from ecologis.core.model import Emission, EmissionSource, Enterprise
 from ecologis.io import profile as prof_mod
 from ecologis.io.profile import (Profile, ProfileError, ProfileFieldError, load_profile, reassess, record_assessment,
                                  save_profile)
-from ecologis.paths import DOCS_DIR
+from ecologis.paths import DEMO_PROFILE, DOCS_DIR
 
 # Seed README / thesis §4.2-4.3 worked example (hand sum in tests/io/conftest.py).
 DEMO_KNP, DEMO_CATEGORY, DEMO_SZZ = 1386.1866552, "III", 300.0
@@ -80,13 +80,23 @@ def test_saved_file_matches_published_schema(tmp_path):
     jsonschema.validate(json.loads(f.read_text("utf-8")), schema)
 
 
-def test_demo_v1_is_migrated_without_touching_the_file(demo_path):
+def test_demo_v1_is_migrated_without_touching_the_file(demo_v1_path):
+    demo_path = demo_v1_path
     before = _sha(demo_path)
     p = load_profile(demo_path)
     assert p.migrated_from == 1 and not p.read_only
     assert "1" in p.notice_message("en") and "2" in p.notice_message("en")
     assert len(p.emissions) == 10 and p.duplicates == "sum"
     assert _sha(demo_path) == before
+
+
+def test_shipped_demo_is_in_the_current_schema():
+    from ecologis.io.profile import SCHEMA_VERSION
+
+    doc = json.loads(DEMO_PROFILE.read_text("utf-8"))
+    assert doc["schema_version"] == SCHEMA_VERSION
+    p = load_profile(DEMO_PROFILE)
+    assert p.migrated_from is None and p.notice is None
 
 
 def test_v1_migration_details(tmp_path):
