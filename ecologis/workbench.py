@@ -27,7 +27,7 @@ from typing import Callable
 import numpy as np
 
 from ecologis.core.assess import AssessmentResult, NumberProblem, compute, parse_number, prepare
-from ecologis.core.dictionary import Dictionary, Substance, load_dictionary
+from ecologis.core.dictionary import Dictionary, Substance, load_dictionary, validate_substance_record
 from ecologis.core.gdk import GDK_KINDS
 from ecologis.core.model import Emission, Enterprise
 from ecologis.core.presets import DEFAULT_PRESET_ID, Preset, load_presets, save_user_presets
@@ -533,6 +533,42 @@ class Workbench:
         """Add or replace an entry (validate with ``validate_substance_record`` first)."""
         substance = replace(substance, origin="edited" if self.dictionary.is_shipped(substance.id) else "user")
         self._dict_command(substance.id, substance, "gui.cmd.dict_put")
+
+    def row_substance_record(self, index: int) -> dict | None:
+        """A dictionary entry made from table row ``index`` (0-based) whose substance the
+        dictionary lacks but whose own ГДК and class let it be assessed; ``None`` otherwise."""
+        from ecologis.core.assess import ROW_ORIGIN
+        from ecologis.core.cas import is_valid_cas
+
+        if self._prepared is None or not 0 <= index < len(self.emissions):
+            return None
+        sub = self._prepared.substances[index] if index < len(self._prepared.substances) else None
+        if sub is None or sub.origin != ROW_ORIGIN:
+            return None
+        e = self.emissions[index]
+        ref = str(e.substance).strip()
+        rec = {"id": ref if is_valid_cas(ref) else "user-" + sub.id.removeprefix("row:").replace(" ", "-"),
+               "name_uk": ref, "name_en": ref, "cas": ref if is_valid_cas(ref) else None,
+               "hazard_class": e.hazard_class, "gdk_sd": e.gdk_sd, "gdk_mr": e.gdk_mr}
+        for key in ("gdk_sd", "gdk_mr", "hazard_class"):
+            v = rec[key]
+            try:
+                x = float(parse_number(v)[0]) if v not in (None, "") else None
+            except NumberProblem:
+                x = None
+            rec[key] = x if x is not None and math.isfinite(x) and x > 0 else None
+        if rec["hazard_class"] is not None:
+            rec["hazard_class"] = int(rec["hazard_class"])
+        return rec
+
+    def add_row_substance(self, index: int) -> bool:
+        """Put the substance of row ``index`` into the user dictionary with the row's own
+        ГДК and class (undoable); False when the row has no such substance."""
+        rec = self.row_substance_record(index)
+        if rec is None or validate_substance_record(rec):
+            return False
+        self.dict_put(Substance.from_json(rec, origin="user"))
+        return True
 
     def dict_delete(self, sid: str) -> None:
         if sid in self.dictionary:

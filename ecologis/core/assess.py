@@ -107,9 +107,6 @@ def _prepare_row(i: int, e: Emission, dictionary: Dictionary, journal: Journal, 
             sub = memo[ref]
         else:
             sub = memo[ref] = dictionary.lookup(ref)
-        if sub is None:
-            journal.add("E_SUBSTANCE_UNKNOWN", row, "substance", value=str(e.substance))
-            ok = False
     mass = math.nan
     try:
         mass, comma = parse_number(e.mass)
@@ -150,6 +147,7 @@ def _prepare_row(i: int, e: Emission, dictionary: Dictionary, journal: Journal, 
         hours = 8760.0
     # row overrides
     over = {}
+    bad: list[tuple[str, str]] = []
     for fld in ("gdk_sd", "gdk_mr"):
         v = getattr(e, fld)
         if _blank(v):
@@ -157,7 +155,8 @@ def _prepare_row(i: int, e: Emission, dictionary: Dictionary, journal: Journal, 
         try:
             x, _ = parse_number(v)
             if not math.isfinite(x) or x <= 0:
-                journal.add("W_GDK_NONPOSITIVE", row, fld, value=str(v))
+                # ignored; the warning, naming what is used instead, comes once the chain is known
+                bad.append((fld, str(v)))
                 over[fld] = -1.0  # marks "given but unusable"
             else:
                 over[fld] = x
@@ -178,7 +177,31 @@ def _prepare_row(i: int, e: Emission, dictionary: Dictionary, journal: Journal, 
             ok = False
     elif sub is not None and sub.hazard_class is not None:
         klass = int(sub.hazard_class)
-    return row, ok, sub, (mass, unit, hours), over, klass, class_from_row
+    if sub is None and not _blank(e.substance):
+        own_gdk = any(x > 0 for x in over.values())
+        if own_gdk and class_from_row:
+            # not in the dictionary, but the row carries its own ГДК and class: assessed with them
+            sub = row_substance(str(e.substance))
+            journal.add("W_SUBSTANCE_FROM_ROW", row, "substance", value=str(e.substance))
+        else:
+            journal.add("E_SUBSTANCE_UNKNOWN", row, "substance", value=str(e.substance))
+            ok = False
+    return row, ok, sub, (mass, unit, hours), over, klass, class_from_row, bad
+
+
+#: ``Substance.origin`` of an entry made from a table row for a substance the dictionary lacks.
+ROW_ORIGIN = "row"
+
+
+def row_substance(ref: str) -> Substance:
+    """A stand-in dictionary entry for a substance the dictionary does not know, named as the
+    row names it; its ГДК and class come from the row (``gdk_kind`` "input")."""
+    from ecologis.core.cas import is_valid_cas
+    from ecologis.core.dictionary import normalize_name
+
+    ref = ref.strip()
+    return Substance(id="row:" + normalize_name(ref), name_uk=ref, name_en=ref,
+                     cas=ref if is_valid_cas(ref) else None, origin=ROW_ORIGIN)
 
 
 def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTable:
@@ -202,8 +225,11 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
     raw_mass = np.full(n, np.nan)
     raw_unit = np.empty(n, dtype=object)
     raw_hours = np.full(n, 8760.0)
+    bad_given: dict[int, list[tuple[str, str]]] = {}
     for i, e in enumerate(emissions):
-        row, ok, sub, (m, u, h), over, klass, class_from_row = _prepare_row(i, e, dictionary, journal, memo)
+        row, ok, sub, (m, u, h), over, klass, class_from_row, bad = _prepare_row(i, e, dictionary, journal, memo)
+        if bad:
+            bad_given[i] = bad
         rows.append(row)
         subs.append(sub)
         valid[i] = ok
@@ -237,13 +263,23 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
     basis = kind.copy()
     from_input = ((kind == 0) & ~np.isnan(in_sd) & (in_sd > 0)) | ((kind == 1) & ~np.isnan(in_mr) & (in_mr > 0))
     kind = np.where(from_input, KIND_INPUT, kind).astype(np.int8)
-    given_bad = (in_sd == -1.0) | (in_mr == -1.0)
     for i in range(n):
+        if i in bad_given:
+            # the row's own non-positive value is ignored: say what is used instead, or that
+            # nothing usable is left and the substance is excluded
+            for fld, text in bad_given[i]:
+                if not valid[i]:
+                    continue
+                if kind[i] == KIND_NONE:
+                    journal.add("W_GDK_NONPOSITIVE_EXCLUDED", rows[i], fld, value=text)
+                else:
+                    journal.add("W_GDK_NONPOSITIVE", rows[i], fld, value=text,
+                                kind=Terms("gdk_kind.", (GDK_KINDS[basis[i]],)), used=gdk[i])
+            continue
         if not valid[i]:
             continue
         if kind[i] == KIND_NONE:
-            if not given_bad[i]:
-                journal.add("W_GDK_MISSING", rows[i], "gdk", substance=subs[i].name_uk if subs[i] else "", substance_en=subs[i].name_en if subs[i] else "")
+            journal.add("W_GDK_MISSING", rows[i], "gdk", substance=subs[i].name_uk if subs[i] else "", substance_en=subs[i].name_en if subs[i] else "")
         elif kind[i] in (1, 2, 3):
             journal.add("I_GDK_FALLBACK", rows[i], "gdk", kind=Terms("gdk_kind.", (GDK_KINDS[kind[i]],)), value=gdk[i])
     uniq: dict[tuple, int] = {}

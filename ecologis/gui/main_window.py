@@ -841,6 +841,21 @@ class MainWindow(QMainWindow):
         if row is not None and 1 <= int(row) <= self.wb.row_count():
             self.tabs.setCurrentIndex(0)
             self.select_rows([int(row) - 1])
+        issues = self.journal_model.issues
+        issue = issues[index.row()] if 0 <= index.row() < len(issues) else None
+        if issue is not None and issue.code == "W_SUBSTANCE_FROM_ROW":
+            self._offer_row_substance(issue)
+
+    def _offer_row_substance(self, issue) -> None:
+        """A substance the dictionary lacks, assessed with its row's values: offer to add it
+        to the user dictionary with those values."""
+        index = next((i for i, e in enumerate(self.wb.emissions) if (e.row or i + 1) == issue.row), None)
+        rec = None if index is None else self.wb.row_substance_record(index)
+        if rec is None:
+            return
+        if self._ask("add_row_substance", name=rec["name_uk"]):
+            if self.wb.add_row_substance(index):
+                self.statusBar().showMessage(t("gui.journal.added_substance", name=rec["name_uk"]), 10000)
 
     # ================================================================== chart
     def _on_tab(self, _i):
@@ -1049,6 +1064,9 @@ class MainWindow(QMainWindow):
     def _ask(self, kind: str, **kw):
         if self._prompt is not None:
             return self._prompt(kind, **kw)
+        if kind == "add_row_substance":
+            return QMessageBox.question(self, t("gui.journal.add_substance_title"),
+                                        t("gui.journal.add_substance_text", name=kw["name"])) == QMessageBox.Yes
         if kind == "recover":
             box = QMessageBox(QMessageBox.Question, t("gui.recover.title"), t("gui.recover.text"), parent=self)
             b_yes = box.addButton(t("gui.recover.yes"), QMessageBox.AcceptRole)

@@ -327,8 +327,8 @@ def build_report(profile, result, lang: str = "uk", dictionary=None, when: datet
 
     # -- 8. validation notes ---------------------------------------------------------
     story.append(Paragraph(_e(T("report.h.validation")), S["h"]))
-    groups = [("report.val.fallback", {"I_GDK_FALLBACK"}),
-              ("report.val.excluded", {"W_GDK_MISSING", "W_GDK_NONPOSITIVE", "W_CLASS_MISSING"}),
+    groups = [("report.val.fallback", {"I_GDK_FALLBACK", "W_GDK_NONPOSITIVE"}),
+              ("report.val.excluded", {"W_GDK_MISSING", "W_GDK_NONPOSITIVE_EXCLUDED", "W_CLASS_MISSING"}),
               ("report.val.errors", None),
               ("report.val.row_values", {"I_ROW_VALUES"}),
               ("report.val.other", "other")]
