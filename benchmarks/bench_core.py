@@ -70,7 +70,7 @@ def best_of(fn, repeat):
 
 def make_rows(n, rng):
     from ecologis.core.dictionary import load_dictionary
-    from ecologis.core.model import Emission
+    from ecologis.model import Emission
 
     d = load_dictionary(user_path=False)
     subs = [s for s in d if s.gdk_sd and s.hazard_class]

@@ -110,16 +110,16 @@ def bench_edit() -> dict:
 
     from ecologis.core.assess import compute, prepare
     from ecologis.core.dictionary import load_dictionary
-    from ecologis.core.model import Emission, Enterprise
+    from ecologis.model import Emission, Enterprise
     from ecologis.gui.main_window import MainWindow
     from ecologis.gui.models.emissions_model import COL
-    from ecologis.io.profile import Profile
+    from ecologis.io.profile import Project
     from ecologis.workbench import Workbench
 
     d = load_dictionary()
     subs = [s for s in d if s.gdk_sd or s.gdk_mr or s.obrv or s.gdk_rz]
     rows = [Emission(subs[i % len(subs)].name_uk, 0.5 + (i % 97) * 0.137, "t/yr") for i in range(N_ROWS)]
-    prof = Profile(enterprise=Enterprise(name="Bench", lat=49.2331, lon=28.4682), emissions=rows)
+    prof = Project(enterprise=Enterprise(name="Bench", lat=49.2331, lon=28.4682), emissions=rows)
     # a 200 m × 200 m site around the enterprise and one receptor: mass edits then go
     # through the map's site analysis (СЗЗ = site buffer, receptor inside/outside)
     dlat, dlon = 0.0009, 0.00138      # ≈ 100 m at 49.23° N
@@ -127,7 +127,7 @@ def bench_edit() -> dict:
     prof.site = {"type": "Polygon", "coordinates": [[[lon0 - dlon, lat0 - dlat], [lon0 + dlon, lat0 - dlat],
                                                      [lon0 + dlon, lat0 + dlat], [lon0 - dlon, lat0 + dlat],
                                                      [lon0 - dlon, lat0 - dlat]]]}
-    prof.extensions["receptors"] = [{"id": "r1", "name": "School", "kind": "school",
+    prof.receptors = [{"id": "r1", "name": "School", "kind": "school",
                                      "geometry": {"type": "Point", "coordinates": [lon0 + 0.005, lat0]}}]
     wb = Workbench(prof, dictionary=d)
     w = MainWindow(wb, restore=False, prompt=lambda k, **kw: {"recover": False, "unsaved": "discard"}.get(k),

@@ -70,14 +70,14 @@ def bench_pdf(dictionary, n_subst: int) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import SimpleDocTemplate, Table
 
-    from ecologis.core.model import Emission, Enterprise
-    from ecologis.io.profile import Profile
+    from ecologis.model import Emission, Enterprise
+    from ecologis.io.profile import Project
     from ecologis.io.profile import assess_profile
     from ecologis.report.pdf_report import _register_fonts, build_report
 
     subs = [s for s in dictionary if (s.gdk_sd or s.gdk_mr or s.obrv) and s.hazard_class][:n_subst]
     rng = random.Random(2)
-    p = Profile(enterprise=Enterprise(name="ТОВ «Бенчмарк»", edrpou="14360570", lat=49.2331, lon=28.4682),
+    p = Project(enterprise=Enterprise(name="ТОВ «Бенчмарк»", edrpou="14360570", lat=49.2331, lon=28.4682),
                 emissions=[Emission(s.name_uk, round(rng.uniform(0.01, 30), 5), "t/yr") for s in subs])
     r = assess_profile(p, dictionary)
     _register_fonts()
@@ -102,7 +102,7 @@ def bench_pdf(dictionary, n_subst: int) -> None:
 
 def bench_batch(tmp: Path, dictionary, n_files: int) -> None:
     from ecologis.core.assess import assess
-    from ecologis.core.model import Emission
+    from ecologis.model import Emission
     from ecologis.core.presets import load_presets
     from ecologis.io.batch import assess_file, batch_files, summary_xlsx_bytes
     from ecologis.paths import DEMO_PROFILE

@@ -1,6 +1,6 @@
 """The workbench: the state of one assessment session, without Qt.
 
-It holds the :class:`~ecologis.io.profile.Profile` being edited (enterprise, emission
+It holds the :class:`~ecologis.io.profile.Project` being edited (enterprise, emission
 rows), the substance :class:`~ecologis.core.dictionary.Dictionary`, the methodology
 presets and the one in use, the display unit and the current
 :class:`~ecologis.core.assess.AssessmentResult`.  Every edit of the table, the
@@ -29,10 +29,10 @@ import numpy as np
 from ecologis.core.assess import AssessmentResult, NumberProblem, compute, parse_number, prepare
 from ecologis.core.dictionary import Dictionary, Substance, load_dictionary, validate_substance_record
 from ecologis.core.gdk import GDK_KINDS
-from ecologis.core.model import Emission, Enterprise
+from ecologis.model import Emission, Enterprise
 from ecologis.core.presets import DEFAULT_PRESET_ID, Preset, load_presets, save_user_presets
 from ecologis.core.units import T_PER_YEAR, UNITS, convert
-from ecologis.io.profile import Profile
+from ecologis.io.profile import Project, project_from_json
 
 Listener = Callable[[str, dict], None]
 
@@ -114,11 +114,11 @@ class RowView:
 class Workbench:
     """Session state with undo/redo; see the module docstring."""
 
-    def __init__(self, profile: Profile | None = None, dictionary: Dictionary | None = None,
+    def __init__(self, profile: Project | None = None, dictionary: Dictionary | None = None,
                  presets: dict[str, Preset] | None = None, persist_dictionary: bool = True):
         self.dictionary: Dictionary = dictionary if dictionary is not None else load_dictionary()
         self.presets: dict[str, Preset] = presets if presets is not None else load_presets()
-        self.profile: Profile = profile or Profile()
+        self.profile: Project = profile or Project()
         self.preset_id: str = self.profile.preset if self.profile.preset in self.presets else DEFAULT_PRESET_ID
         self.profile.preset = self.preset_id
         self.display_unit: str = T_PER_YEAR
@@ -182,7 +182,7 @@ class Workbench:
             return math.nan
         if e.unit not in UNITS or not math.isfinite(value):
             return value
-        return convert(value, e.unit, unit, float(e.hours_per_year or 8760.0))
+        return convert(value, e.unit, unit, float(self.profile.hours_of(e)))
 
     def row_view(self, row: int) -> RowView:
         e = self.profile.emissions[row]
@@ -250,10 +250,10 @@ class Workbench:
     def recalculate(self, reprepare: bool = True) -> AssessmentResult:
         """Run the core on the current rows (``prepare`` only when rows/dictionary changed)."""
         if reprepare or self._prepared is None:
-            ems = self.profile.emissions
-            for i, e in enumerate(ems):
+            for i, e in enumerate(self.profile.emissions):
                 e.row = i + 1
-            self._prepared = prepare(ems, self.dictionary)
+            # hours of a row that gives none come from its source (Project.hours_of)
+            self._prepared = prepare(self.profile.effective_emissions(), self.dictionary)
         preset = self.preset
         self.result = compute(self._prepared, preset, getattr(self.profile, "duplicates", "sum") or "sum")
         self._row_class = self.result.row_class
@@ -435,7 +435,7 @@ class Workbench:
         if any(getattr(old, f) != getattr(new, f) for f in same) or prep.dictionary_version != self.dictionary.version:
             return False
         new.row = row + 1
-        one = prepare([new], self.dictionary)
+        one = prepare([replace(new, hours_per_year=self.profile.hours_of(new))], self.dictionary)
         old_issues = [(i.code, i.field, i.params) for i in prep.journal if i.row == row + 1]
         new_issues = [(i.code, i.field, i.params) for i in one.journal]
         if not one.valid[0] or old_issues != new_issues:
@@ -626,40 +626,34 @@ class Workbench:
         trial = copy.deepcopy(self.profile)
         apply_layers_to_profile(trial, layers)          # raises GeometryError, nothing changed
         old = (copy.deepcopy(self.profile.site), self.receptors(), copy.deepcopy(self.profile.sources))
-        new = (trial.site, list(trial.extensions.get("receptors") or []), trial.sources)
+        new = (trial.site, list(trial.receptors), trial.sources)
 
         def apply(v):
             site, receptors, sources = v
             self.profile.site = site
-            if receptors:
-                self.profile.extensions["receptors"] = receptors
-            else:
-                self.profile.extensions.pop("receptors", None)
+            self.profile.receptors = list(receptors or [])
             self.profile.sources = sources
         self._geo_command("gui.cmd.gis_import", apply, old, new)
 
     def receptors(self) -> list[dict]:
-        return list(self.profile.extensions.get("receptors") or [])
+        return list(self.profile.receptors)
 
     def set_receptors(self, receptors: list[dict]) -> None:
-        """Sensitive receptors (``profile.extensions["receptors"]``); undoable."""
+        """Sensitive receptors (``project.receptors``); undoable."""
         new = [dict(r) for r in receptors or []]
         old = self.receptors()
         if new == old:
             return
 
         def apply(v):
-            if v:
-                self.profile.extensions["receptors"] = v
-            else:
-                self.profile.extensions.pop("receptors", None)
+            self.profile.receptors = list(v or [])
         self._geo_command("gui.cmd.receptors", apply, old, new)
 
     def set_source_points(self, points: list[dict]) -> None:
         """Coordinates of emission sources placed on the map (``id``, ``name``, ``lat``,
         ``lon``): known ids are moved, new ids added as sources; sources with
         coordinates that are no longer on the map lose their coordinates.  Undoable."""
-        from ecologis.core.model import EmissionSource
+        from ecologis.model import Source
 
         old = [copy.deepcopy(s) for s in self.profile.sources]
         by_id = {s.id: copy.deepcopy(s) for s in self.profile.sources}
@@ -672,7 +666,7 @@ class Workbench:
             seen.add(sid)
             src = by_id.get(sid)
             if src is None:
-                src = EmissionSource(id=sid, name=str(p.get("name") or ""))
+                src = Source(id=sid, name=str(p.get("name") or ""))
                 by_id[sid] = src
                 new.append(src)
             src.lat, src.lon = float(p["lat"]), float(p["lon"])
@@ -687,7 +681,7 @@ class Workbench:
         self._geo_command("gui.cmd.sources", apply, old, new)
 
     # ------------------------------------------------------------------ whole state
-    def load(self, profile: Profile, file_path: str | Path | None = None) -> None:
+    def load(self, profile: Project, file_path: str | Path | None = None) -> None:
         """Replace the profile (File ▸ Open / New); clears the undo history."""
         self._emit("rows_about_to_reset")
         self.profile = profile
@@ -723,7 +717,7 @@ class Workbench:
         }
 
     def restore_state(self, d: dict) -> None:
-        prof = Profile.from_json(d["profile"], "session", strict=False)
+        prof = project_from_json(d["profile"], "session", strict=False)
         self.load(prof, d.get("file"))
         if d.get("preset") in self.presets:
             self._apply_preset(d["preset"])

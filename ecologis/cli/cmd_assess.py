@@ -21,7 +21,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from ecologis.core.presets import DEFAULT_PRESET_ID
     from ecologis.io.emissions_table import TableReadError, read_emissions
-    from ecologis.io.profile import Profile, assess_profile
+    from ecologis.io.profile import Project, assess_profile
 
     lang = translator.lang
     loaded = load_reference_data()
@@ -45,7 +45,7 @@ def run(args) -> int:
     if method not in presets:
         print(t("cli.error.method", method=method, available=", ".join(presets)), file=sys.stderr)
         return 2
-    profile = Profile(emissions=table.emissions, preset=method, duplicates=args.duplicates)
+    profile = Project(emissions=table.emissions, preset=method, duplicates=args.duplicates)
     result = assess_profile(profile, dictionary, presets, file=args.file)
     doc = result.to_json(lang)
     if args.json:

@@ -214,7 +214,8 @@ def format_calculated(res) -> str:
 def run_calculated(args) -> int:
     import datetime as dt
 
-    from ecologis.core.background import BackgroundError, calculated, calculated_from_dispersion
+    from ecologis.core.background import BackgroundError, calculated
+    from ecologis.pipeline.background_by_calculation import calculated_from_dispersion
 
     try:
         date = dt.date.fromisoformat(args.date) if args.date else None
@@ -248,7 +249,7 @@ def _calculated_profile(args, date) -> int:
     profile (saved atomically, the previous file kept as ``.bak``)."""
     from ecologis.core.background import BackgroundError
     from ecologis.core.background.store import store_result
-    from ecologis.core.background.subplume import calculated_from_profile
+    from ecologis.pipeline.background_by_calculation import calculated_from_profile
     from ecologis.io.profile import ProfileError, load_profile, save_profile
 
     if not args.substance:

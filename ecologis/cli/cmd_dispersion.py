@@ -3,7 +3,7 @@
 
 OND-86 dispersion for a plant's point sources.  A saved enterprise profile is accepted
 as well as a SOURCES document: its input is built by
-:func:`ecologis.core.dispersion.profile_input.input_from_profile` (sources, emissions
+:func:`ecologis.pipeline.dispersion_input.input_from_profile` (sources, emissions
 converted to g/s, stored backgrounds valid on ``--date``, receptors).  ``--background``
 enters a value (mg/m³) that replaces the stored one.  ``--geojson`` writes the isolines,
 the calculated СЗЗ, the maximum point and the receptors as one FeatureCollection.  JSON output: ``sources`` (per source
@@ -115,7 +115,7 @@ def load_input(path: str, date=None, user_background: dict | None = None) -> dic
     """The dispersion input of a SOURCES document or a saved profile.
 
     Raises OSError/ValueError (unreadable file) or ProfileError (invalid profile)."""
-    from ecologis.core.dispersion.profile_input import input_from_profile, is_profile_document
+    from ecologis.pipeline.dispersion_input import input_from_profile, is_profile_document
 
     with open(path, encoding="utf-8-sig") as fh:
         data = json.load(fh)

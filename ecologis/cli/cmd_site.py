@@ -6,7 +6,7 @@ their distance to the site boundary and whether they lie inside.
 
 * ``site --site SITE.geojson --radius 300 [--receptors R.geojson] --json``
 * ``site PROFILE.json --json``: the profile's ``site`` (WGS84 GeoJSON geometry), its
-  receptors (``extensions["receptors"]``) and sources; the radius is the profile's
+  receptors (``receptors``) and sources; the radius is the profile's
   КНП result (``--radius`` overrides it).
 
 JSON: ``szz_area_m2``, ``szz`` (GeoJSON geometry), ``radius_m``, ``method``

@@ -9,6 +9,6 @@ Where things are:
 * :mod:`ecologis.core.dictionary` – the substance dictionary (``pollutants.json``).
 * :mod:`ecologis.core.validation` – the validation journal.
 * :mod:`ecologis.core.recommendations` – recommendation rules (``resources/recommendations.json``).
-* :mod:`ecologis.core.model` – emissions, sources, enterprise, results.
+* :mod:`ecologis.model` – emissions, sources, enterprise, results.
 * :mod:`ecologis.core.assess` – the assessment pipeline tying it together.
 """

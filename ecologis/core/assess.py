@@ -17,7 +17,7 @@ import numpy as np
 from ecologis.core.dictionary import Dictionary, Substance
 from ecologis.core.gdk import GDK_KINDS, KIND_INPUT, KIND_NONE, effective_gdk
 from ecologis.core.knp import FORMULA_TEXT, knp_total
-from ecologis.core.model import Emission
+from ecologis.model import Emission
 from ecologis.core.numbers import NumberProblem, parse_number  # noqa: F401  (re-exported)
 from ecologis.core.presets import Preset
 from ecologis.core.units import UnitError, parse_unit, to_t_per_year

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from ecologis.core.knp import FORMULAS, classify
+from ecologis.model import DEFAULT_PRESET_ID  # noqa: F401  (re-exported: the model names the default)
 
 CATEGORY_LABELS = ("I", "II", "III", "IV", "V")
 
@@ -173,7 +174,6 @@ def preset_from_dict(d: dict, builtin: bool = False) -> Preset:
     )
 
 
-DEFAULT_PRESET_ID = "ecologis-2025"
 
 
 @lru_cache(maxsize=4)

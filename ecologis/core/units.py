@@ -11,12 +11,12 @@ spellings are refused as ambiguous rather than guessed.
 from __future__ import annotations
 
 import numpy as np
+from ecologis.model import DEFAULT_HOURS_PER_YEAR  # noqa: F401  (re-exported: the model names the default)
 
 T_PER_YEAR = "t/yr"
 KG_PER_YEAR = "kg/yr"
 G_PER_S = "g/s"
 UNITS = (T_PER_YEAR, KG_PER_YEAR, G_PER_S)
-DEFAULT_HOURS_PER_YEAR = 8760.0
 
 _ALIASES = {
     T_PER_YEAR: ["t/yr", "t/y", "t/year", "t/a", "tpy", "t per year", "т/рік", "т/р", "т/рiк", "тонн/рік", "т на рік"],

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDoubleSpi
                                QMainWindow, QMessageBox, QPushButton, QSplitter,
                                QStyledItemDelegate, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
-from ecologis.core.model import Enterprise
+from ecologis.model import Enterprise
 from ecologis.core.units import UNITS
 from ecologis.gui.listeners import attach, detach
 from ecologis.gui.map.map_view import DEFAULT_CENTER, MapView
@@ -35,7 +35,7 @@ from ecologis.gui.panels import file_actions
 from ecologis.gui.panels.import_preview import run_import_dialog
 from ecologis.gui.theme import THEMES, apply_theme
 from ecologis.i18n import LANGUAGES, t, translator
-from ecologis.io.profile import Profile, ProfileError, load_profile
+from ecologis.io.profile import Project, ProfileError, load_profile
 from ecologis.paths import DEMO_PROFILE, user_config_dir, user_data_dir
 from ecologis.workbench import InputProblem, Workbench, write_json_atomic
 
@@ -53,7 +53,7 @@ class PanelSpec(NamedTuple):
     cls: str
     key: str                                  # translation key of the menu entry / dialog title
     args: Callable[["MainWindow"], tuple] = lambda w: ()   # constructor arguments
-    state_key: str | None = None              # profile.extensions key of the panel's state
+    state_key: str | None = None              # project section of the panel's state (Project.section)
     state_always: bool = False                # load_state({}) when the profile has none
     on_load: str | None = None                # window method(panel) run when a profile is shown
     signals: tuple[tuple[str, str], ...] = ()  # (panel signal, window slot name)
@@ -296,7 +296,7 @@ class MainWindow(QMainWindow):
                 # never overwrite the user's file (they may want to repair it)
                 dictionary, persist = load_dictionary(user_path=False), False
                 startup_note = t("gui.dict.overlay_broken", file=str(e.path), detail=e.detail)
-            workbench = Workbench(Profile(), dictionary=dictionary, persist_dictionary=persist)
+            workbench = Workbench(Project(), dictionary=dictionary, persist_dictionary=persist)
             self._own_workbench = True
         else:
             self._own_workbench = False
@@ -656,7 +656,7 @@ class MainWindow(QMainWindow):
         elif event == "profile_loaded":
             self._load_panel_states()
             prof = self.wb.profile
-            if prof.site or prof.extensions.get("receptors"):
+            if prof.site or prof.receptors:
                 self.map.fit_all()          # show the whole site, zone and receptors
             else:
                 self.map.center_on_enterprise()
@@ -702,7 +702,7 @@ class MainWindow(QMainWindow):
         """Send the profile's site, receptors and sources to the map when they differ
         from what it shows (edits made on the map come back here unchanged)."""
         prof = self.wb.profile
-        receptors = list(prof.extensions.get("receptors") or [])
+        receptors = list(prof.receptors)
         sources = [{"id": s.id, "name": s.name, "lat": s.lat, "lon": s.lon}
                    for s in prof.sources if s.lat is not None and s.lon is not None]
         key = json.dumps([prof.site, receptors, sources], sort_keys=True, default=str)
@@ -1106,7 +1106,7 @@ class MainWindow(QMainWindow):
     def file_new(self) -> bool:
         if not self._maybe_keep_changes():
             return False
-        self.wb.load(Profile(enterprise=Enterprise(lat=DEFAULT_CENTER[0], lon=DEFAULT_CENTER[1])))
+        self.wb.load(Project(enterprise=Enterprise(lat=DEFAULT_CENTER[0], lon=DEFAULT_CENTER[1])))
         return True
 
     def load_demo(self) -> None:
@@ -1175,12 +1175,12 @@ class MainWindow(QMainWindow):
             return None
 
     def _store_panel_states(self, baseline: bool = False) -> None:
-        """Put the open panels' state into ``profile.extensions`` (before saving; also
+        """Put the open panels' state into the project's sections (before saving; also
         into the session so that a restart keeps it)."""
         for key, panel in self._stateful_panels():
             text = self._state_text(panel)
             if text is not None:
-                self.wb.profile.extensions[key] = json.loads(text)
+                self.wb.profile.set_section(key, json.loads(text))
                 if baseline:
                     panel._saved_state_text = text
 
@@ -1201,7 +1201,7 @@ class MainWindow(QMainWindow):
         prof = self.wb.profile
         return json.dumps([[s.to_json() if hasattr(s, "to_json") else vars(s) for s in prof.sources],
                            [e.to_json() if hasattr(e, "to_json") else vars(e) for e in prof.emissions],
-                           prof.extensions.get("receptors") or []], sort_keys=True, default=str)
+                           prof.receptors], sort_keys=True, default=str)
 
     def _refresh_dispersion_context(self) -> None:
         """The dispersion panel follows the profile's geography (a source moved on the
@@ -1222,7 +1222,7 @@ class MainWindow(QMainWindow):
         if spec.on_load:
             getattr(self, spec.on_load)(panel)
         if spec.state_key:
-            st = self.wb.profile.extensions.get(spec.state_key)
+            st = self.wb.profile.section(spec.state_key)
             if isinstance(st, dict) or (st is None and spec.state_always):
                 panel.load_state(st or {})
             panel._saved_state_text = self._state_text(panel)

@@ -46,14 +46,14 @@ def batch_files(folder: str | Path) -> list[Path]:
 
 
 def load_any(path: Path, dictionary):
-    """(Profile, kind) for a profile or a table file.  Raises TableReadError/ProfileError."""
+    """(Project, kind) for a profile or a table file.  Raises TableReadError/ProfileError."""
     from ecologis.io.emissions_table import read_emissions
-    from ecologis.io.profile import Profile, load_profile
+    from ecologis.io.profile import Project, load_profile
 
     if path.suffix.lower() in PROFILE_EXTS:
         return load_profile(path), "profile"
     table = read_emissions(path, dictionary)
-    prof = Profile()
+    prof = Project()
     prof.emissions = table.emissions
     return prof, "table"
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ecologis.core.dictionary import Dictionary, normalize_name
-from ecologis.core.model import Emission
+from ecologis.model import Emission
 from ecologis.core.units import DEFAULT_HOURS_PER_YEAR
 from ecologis.i18n import TranslatedError
 
@@ -243,7 +243,7 @@ def _rows_to_table(file: str, rows: list[list], row_offset: int, dictionary: Dic
             substance=ref,
             mass=v["mass"],
             unit=v["unit"] if v["unit"] not in (None, "") else default_unit,
-            hours_per_year=v["hours_per_year"] if v["hours_per_year"] not in (None, "") else DEFAULT_HOURS_PER_YEAR,
+            hours_per_year=v["hours_per_year"] if v["hours_per_year"] not in (None, "") else None,
             source_id=None if v["source_id"] in (None, "") else str(v["source_id"]),
             origin=str(v["origin"] or "inventory"),
             date=None if v["date"] in (None, "") else str(v["date"]),

@@ -438,12 +438,12 @@ def write_layers(path: str | Path, layers: GisLayers, lang: str = "uk") -> None:
 
 # ------------------------------------------------------------- profiles
 def layers_from_profile(profile, szz: dict | None = None) -> GisLayers:
-    """The GIS layers of a :class:`ecologis.io.profile.Profile`: ``profile.site``,
-    sources with coordinates, ``extensions["receptors"]`` (and the СЗЗ if given)."""
+    """The GIS layers of a :class:`ecologis.io.profile.Project`: ``profile.site``,
+    sources with coordinates, ``receptors`` (and the СЗЗ if given)."""
     sources = [{"id": s.id, "name": s.name, "lat": s.lat, "lon": s.lon}
                for s in profile.sources if s.lat is not None and s.lon is not None]
     receptors = []
-    for i, r in enumerate(profile.extensions.get("receptors") or [], start=1):
+    for i, r in enumerate(profile.receptors or [], start=1):
         rec = Receptor.from_any(r, where=f"#{i}")
         receptors.append(rec.to_json())
     return GisLayers(site=profile.site or None, szz=szz, sources=sources, receptors=receptors,
@@ -452,17 +452,17 @@ def layers_from_profile(profile, szz: dict | None = None) -> GisLayers:
 
 def apply_layers_to_profile(profile, layers: GisLayers) -> None:
     """Put imported layers into a profile: the site (if the file has one), the receptors
-    (replacing the list in ``extensions["receptors"]`` if the file has any), and source
+    (replacing the list of ``receptors`` if the file has any), and source
     coordinates (matched by ``id``; unknown ids are added as new point sources).  The
     СЗЗ layer is not stored: it is always recomputed."""
-    from ecologis.core.model import EmissionSource
+    from ecologis.model import Source
 
     if layers.site:
         validate_site(layers.site)
         profile.site = layers.site
     if layers.receptors:
         # Results (distance, inside) in the file are not kept: they are recomputed.
-        profile.extensions["receptors"] = [{k: v for k, v in r.items() if k in ("id", "name", "kind", "geometry")}
+        profile.receptors = [{k: v for k, v in r.items() if k in ("id", "name", "kind", "geometry")}
                                            for r in layers.receptors]
     by_id = {s.id: s for s in profile.sources}
     for s in layers.sources:
@@ -470,6 +470,6 @@ def apply_layers_to_profile(profile, layers: GisLayers) -> None:
         if sid in by_id:
             by_id[sid].lat, by_id[sid].lon = float(s["lat"]), float(s["lon"])
         else:
-            src = EmissionSource(id=sid, name=str(s.get("name") or ""), lat=float(s["lat"]), lon=float(s["lon"]))
+            src = Source(id=sid, name=str(s.get("name") or ""), lat=float(s["lat"]), lon=float(s["lon"]))
             profile.sources.append(src)
             by_id[sid] = src

@@ -22,8 +22,7 @@ from pathlib import Path
 
 from ecologis.core.assess import NumberProblem, parse_number, prepare
 from ecologis.core.dictionary import Dictionary, Substance, validate_substance_record
-from ecologis.core.model import Emission
-from ecologis.core.units import DEFAULT_HOURS_PER_YEAR
+from ecologis.model import Emission
 from ecologis.core.validation import Issue, Journal
 from ecologis.io.emissions_table import TableData, TableReadError, read_emissions
 
@@ -172,7 +171,7 @@ def finalize(plan: ImportPlan, duplicates: str | None) -> list[Emission]:
         hc = _number_or_raw(e2.hazard_class)
         e2.hazard_class = int(hc) if isinstance(hc, float) and math.isfinite(hc) and hc == int(hc) else hc
         hours = _number_or_raw(e2.hours_per_year)
-        e2.hours_per_year = DEFAULT_HOURS_PER_YEAR if hours is None else hours
+        e2.hours_per_year = hours        # None: the source's hours (Project.hours_of)
         for name in ("source_id", "date"):
             if isinstance(getattr(e2, name), str) and not getattr(e2, name).strip():
                 setattr(e2, name, None)
@@ -189,12 +188,12 @@ def import_into_profile(table_path: str | Path, profile_path: str | Path, dictio
     Returns ``(profile, plan)``.  Raises :class:`TableReadError`, :class:`ImportRefused`
     or :class:`~ecologis.io.profile.ProfileError` before anything is written.
     """
-    from ecologis.io.profile import Profile, load_profile, save_profile
+    from ecologis.io.profile import Project, load_profile, save_profile
 
     plan = plan_import(table_path, dictionary, mapping)
     emissions = finalize(plan, duplicates)
     pp = Path(profile_path)
-    profile = load_profile(pp) if pp.exists() else Profile()
+    profile = load_profile(pp) if pp.exists() else Project()
     if profile.read_only:
         from ecologis.io.profile import ProfileError
 

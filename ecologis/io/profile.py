@@ -1,16 +1,18 @@
 """Enterprise profiles: the saved state of one plant's assessment.
 
-A profile is JSON with ``schema_version`` (now 2) and the published schema
-``docs/schemas/profile.schema.json``.  It holds the enterprise (name, ЄДРПОУ with its
-control digit checked, КВЕД codes, address, coordinates, activity, contacts), the
-optional site boundary polygon, its emission sources (with gas cleaning), the
-emissions (with data origin, date and note), the methodology preset, the duplicate
-rule and the history of assessments (seed thesis §2.3).
+A profile is the file of one :class:`ecologis.model.Project`: JSON with
+``schema_version`` (now 3) and the published schema ``docs/schemas/profile.schema.json``.
+It holds the enterprise (name, ЄДРПОУ with its control digit checked, КВЕД codes,
+address, coordinates, activity, contacts), the optional site boundary polygon, the
+sources inventory (stack parameters, gas cleaning, operating hours), the emissions (with
+source, data origin, date and note), the receptors, the stored backgrounds, the
+dispersion settings, the hazard-identification inventory, the methodology preset, the
+duplicate rule and the history of assessments (seed thesis §2.3).
 
 * Opening never modifies the file.  A profile that fails validation is refused with a
   :class:`ProfileFieldError` naming the field (``emissions[3].mass``, 1-based).
-* Version 1 files are migrated in memory on open (``Profile.migrated_from``).
-* A newer, unknown version opens read-only with a message (``Profile.notice``).
+* Version 1 and 2 files are migrated in memory on open (``Project.migrated_from``).
+* A newer, unknown version opens read-only with a message (``Project.notice``).
 * Saving validates first, then writes atomically (temporary file, fsync, rename) after
   copying the previous file, also atomically, to ``<name>.bak``.
 * :func:`record_assessment` appends a history entry; :func:`reassess` recomputes a
@@ -18,8 +20,7 @@ rule and the history of assessments (seed thesis §2.3).
   if not, the old and new КНП / category and which inputs (emissions, preset,
   dictionary) changed — history is never silently replaced.
 
-Feature areas may keep their own state under ``extensions`` (e.g.
-``extensions["hazard_identification"]``), which is preserved as is.
+Keys of ``extensions`` that no version of EcologIS types are preserved as they are.
 """
 
 from __future__ import annotations
@@ -33,14 +34,11 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-from ecologis.core.model import Emission, EmissionSource, Enterprise
-from ecologis.core.presets import DEFAULT_PRESET_ID
+from ecologis.model import DEFAULT_PRESET_ID, PROFILE_KIND, SCHEMA_VERSION, Emission, Project
 from ecologis.i18n import KeyedError, TranslatedError
 from ecologis.io.atomic import BackupReadError, atomic_write_bytes
 from ecologis.io.edrpou import edrpou_problem
 
-SCHEMA_VERSION = 2
-PROFILE_KIND = "ecologis-profile"
 MAX_PROFILE_BYTES = 64 * 1024 * 1024
 TOP_CONTRIBUTORS = 5
 
@@ -64,104 +62,37 @@ class ProfileFieldError(ProfileError):
         return {"field": self.field, "reason": tr("io.profile.reason." + self.reason, **self.reason_params)}
 
 
-@dataclass
-class Profile:
-    enterprise: Enterprise = field(default_factory=Enterprise)
-    sources: list[EmissionSource] = field(default_factory=list)
-    emissions: list[Emission] = field(default_factory=list)
-    preset: str = DEFAULT_PRESET_ID
-    site: dict | None = None            # GeoJSON geometry (WGS84) of the industrial site
-    history: list[dict] = field(default_factory=list)
-    extensions: dict = field(default_factory=dict)
-    notes: str = ""
-    read_only: bool = False             # opened from a newer schema version
-    duplicates: str = "sum"             # rule for rows of the same substance: "sum" | "keep"
-    migrated_from: int | None = None    # schema version of the file before migration on open
-    notice: tuple[str, dict] | None = None  # (message key, params) to show after opening
+def project_from_json(d: dict, file: str = "?", strict: bool = True) -> Project:
+    """Validate (after migrating older versions) and build a project.
 
-    def notice_message(self, lang: str | None = None) -> str | None:
-        if not self.notice:
-            return None
-        from ecologis.i18n import t, t_lang
-
-        key, params = self.notice
-        return t_lang(lang, key, **params) if lang else t(key, **params)
-
-    def to_json(self) -> dict:
-        from ecologis import __version__
-
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "kind": PROFILE_KIND,
-            "app_version": __version__,
-            "enterprise": self.enterprise.to_json(),
-            "site": self.site,
-            "sources": [s.to_json() for s in self.sources],
-            "emissions": [{k: v for k, v in e.to_json().items() if k != "row"} for e in self.emissions],
-            "preset": self.preset,
-            "duplicates": self.duplicates,
-            "history": self.history,
-            "extensions": self.extensions,
-            "notes": self.notes,
-        }
-
-    @classmethod
-    def from_json(cls, d: dict, file: str = "?", strict: bool = True) -> "Profile":
-        """Validate (after migrating older versions) and build a profile.
-
-        Raises :class:`ProfileError` / :class:`ProfileFieldError`; ``d`` is not modified.
-        ``strict=False`` (session restore of work in progress) checks the structure and
-        types only, not the ЄДРПОУ control digit, coordinate pairs or closed rings.
-        """
-        if not isinstance(d, dict):
-            raise ProfileError(file, "profile.error.not_object")
-        ver = d.get("schema_version")
-        if not isinstance(ver, int) or isinstance(ver, bool):
-            raise ProfileError(file, "profile.error.no_version")
-        if ver < 1:
-            raise ProfileFieldError(file, "schema_version", "version_unknown", value=ver)
-        if ver > SCHEMA_VERSION:
-            return _from_newer(d, file, ver)
-        migrated_from = None
-        if ver < SCHEMA_VERSION:
-            doc = migrate(d, file)       # a migrated copy; ``d`` is not modified
-            migrated_from = ver
-        else:
-            doc = d                      # only read from here on
-        validate_profile_doc(doc, file, semantic=strict)
-        p = _build(doc)
-        p.migrated_from = migrated_from
-        if migrated_from is not None:
-            p.notice = ("io.profile.migrated", {"old": migrated_from, "new": SCHEMA_VERSION})
-        return p
+    Raises :class:`ProfileError` / :class:`ProfileFieldError`; ``d`` is not modified.
+    ``strict=False`` (session restore of work in progress) checks the structure and
+    types only, not the ЄДРПОУ control digit, coordinate pairs or closed rings.
+    """
+    if not isinstance(d, dict):
+        raise ProfileError(file, "profile.error.not_object")
+    ver = d.get("schema_version")
+    if not isinstance(ver, int) or isinstance(ver, bool):
+        raise ProfileError(file, "profile.error.no_version")
+    if ver < 1:
+        raise ProfileFieldError(file, "schema_version", "version_unknown", value=ver)
+    if ver > SCHEMA_VERSION:
+        return _from_newer(d, file, ver)
+    migrated_from = None
+    if ver < SCHEMA_VERSION:
+        doc = migrate(d, file)       # a migrated copy; ``d`` is not modified
+        migrated_from = ver
+    else:
+        doc = d                      # only read from here on
+    validate_profile_doc(doc, file, semantic=strict)
+    p = Project.from_json(doc)
+    p.migrated_from = migrated_from
+    if migrated_from is not None:
+        p.notice = ("io.profile.migrated", {"old": migrated_from, "new": SCHEMA_VERSION})
+    return p
 
 
-def _build(doc: dict) -> Profile:
-    emissions = []
-    for i, e in enumerate(doc.get("emissions") or [], start=1):
-        em = Emission.from_json(e)
-        em.row = i
-        emissions.append(em)
-    sources = [EmissionSource(**{k: v for k, v in s.items() if k in EmissionSource.__dataclass_fields__})
-               for s in doc.get("sources") or []]
-    ent = dict(doc.get("enterprise") or {})
-    if isinstance(ent.get("kved"), list):
-        ent["kved"] = list(ent["kved"])
-    # nothing of ``doc`` is shared with the profile (later edits must not reach it)
-    return Profile(
-        enterprise=Enterprise.from_json(ent),
-        sources=sources,
-        emissions=emissions,
-        preset=doc.get("preset") or DEFAULT_PRESET_ID,
-        site=copy.deepcopy(doc.get("site")),
-        history=copy.deepcopy(list(doc.get("history") or [])),
-        extensions=copy.deepcopy(dict(doc.get("extensions") or {})),
-        notes=doc.get("notes") or "",
-        duplicates=doc.get("duplicates") or "sum",
-    )
-
-
-def _from_newer(d: dict, file: str, ver: int) -> Profile:
+def _from_newer(d: dict, file: str, ver: int) -> Project:
     """A newer schema: read what we understand, read-only, with a notice."""
     doc = copy.deepcopy(d)
     for key, typ in (("enterprise", dict), ("emissions", list), ("sources", list), ("history", list), ("extensions", dict)):
@@ -176,7 +107,7 @@ def _from_newer(d: dict, file: str, ver: int) -> Profile:
     if doc.get("duplicates") not in ("sum", "keep"):
         doc["duplicates"] = "sum"
     try:
-        p = _build(doc)
+        p = Project.from_json(doc)
     except (TypeError, ValueError) as e:
         raise ProfileError(file, "io.profile.newer_unreadable", version=ver, detail=str(e)[:200]) from None
     p.read_only = True
@@ -189,6 +120,8 @@ def _from_newer(d: dict, file: str, ver: int) -> Profile:
 # ---------------------------------------------------------------------------------
 def migrate(doc: dict, file: str = "?") -> dict:
     """Bring an older document up to :data:`SCHEMA_VERSION` (in memory; returns a new dict).
+
+    Version 2 → 3: see :func:`_v2_to_v3`.
 
     Version 1 → 2: ``duplicates`` added ("sum", the rule v1 always applied); ``kved``
     given as one string ("10.51, 10.89") becomes a list; numeric ЄДРПОУ becomes text
@@ -237,6 +170,63 @@ def migrate(doc: dict, file: str = "?") -> dict:
         if doc.get("notes") is None:
             doc["notes"] = ""
         doc["schema_version"] = 2
+    if doc.get("schema_version") == 2:
+        doc = _v2_to_v3(doc)
+    return doc
+
+
+#: Stack parameters that schema 2 kept in ``extensions["dispersion"]["sources"]``.
+_V2_STACK_KEYS = ("velocity_m_s", "volume_m3_s", "temp_c", "cold", "hours_per_year", "emissions", "own")
+_V2_GEOMETRY = ("lat", "lon", "height_m", "diameter_m")
+
+
+def _v2_to_v3(doc: dict) -> dict:
+    """Version 2 → 3: the sections feature areas kept under ``extensions`` become the
+    project's own.  The dispersion panel's stack parameters join the sources inventory
+    (the profile's geometry wins where both give it, as the calculation did); a source
+    known only to the dispersion input (a neighbour's stack) joins the inventory as it
+    was; ``receptors``, ``background``, ``hazard_identification`` and the dispersion
+    settings move to the top level; other extension keys stay in ``extensions``."""
+    ext = doc.get("extensions")
+    ext = dict(ext) if isinstance(ext, dict) else {}
+    disp = ext.pop("dispersion", None)
+    disp = dict(disp) if isinstance(disp, dict) else {}
+    disp_sources = disp.pop("sources", None)
+    by_id = {}
+    if isinstance(disp_sources, list):
+        for d in disp_sources:
+            if isinstance(d, dict) and isinstance(d.get("id"), str) and d.get("id"):
+                by_id.setdefault(d["id"], d)
+    sources = []
+    for src in doc.get("sources") or []:
+        if not isinstance(src, dict):
+            sources.append(src)               # left for validation to name
+            continue
+        src = dict(src)
+        if "type" in src and "kind" not in src:
+            src["kind"] = src.pop("type")
+        extra = by_id.pop(src.get("id"), None) or {}
+        for k, v in extra.items():
+            if k in _V2_GEOMETRY:
+                if src.get(k) is None and v is not None:
+                    src[k] = v
+            elif k != "id":
+                src.setdefault(k, v)
+        sources.append(src)
+    for sid, d in by_id.items():                 # sources known only to the dispersion input
+        sources.append(dict(d))
+    doc["sources"] = sources
+    for key in ("background_provenance", "unassigned_emissions", "receptors", "result"):
+        disp.pop(key, None)                     # derived from the profile, never input
+    doc["dispersion"] = disp
+    receptors = ext.pop("receptors", None)
+    doc["receptors"] = list(receptors) if isinstance(receptors, list) else []
+    bg = ext.pop("background", None)
+    doc["background"] = dict(bg) if isinstance(bg, dict) else {}
+    hi = ext.pop("hazard_identification", None)
+    doc["hazard_identification"] = hi if isinstance(hi, dict) else None
+    doc["extensions"] = ext
+    doc["schema_version"] = 3
     return doc
 
 
@@ -250,7 +240,7 @@ def _validator():
     from ecologis.paths import DOCS_DIR
 
     # The shipped schema itself is checked by the tests (tests/io/test_profile.py), not
-    # here: check_schema costs ~200 ms of every start.  Profiles are still validated.
+    # here: check_schema costs ~200 ms of every start.  Projects are still validated.
     schema = json.loads((DOCS_DIR / "schemas" / "profile.schema.json").read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
     return cls(_inline_refs(schema, schema.get("$defs", {})))
@@ -409,11 +399,11 @@ class JsonDocument:
         d = self.profile_doc
         return isinstance(d, dict) and d.get("kind") == PROFILE_KIND
 
-    def profile(self, file: str = "?") -> Profile:
+    def profile(self, file: str = "?") -> Project:
         """The validated profile (refused if it held a non-finite number)."""
         if self.not_finite:
             raise ProfileError(file, "io.profile.not_finite", value=self.not_finite[0][:40])
-        return Profile.from_json(self.profile_doc, file)
+        return project_from_json(self.profile_doc, file)
 
 
 def parse_json_bytes(data: bytes, file: str = "?") -> JsonDocument:
@@ -439,14 +429,14 @@ def parse_json_bytes(data: bytes, file: str = "?") -> JsonDocument:
     return JsonDocument(doc, bad)
 
 
-def parse_profile_bytes(data: bytes, file: str = "?") -> Profile:
+def parse_profile_bytes(data: bytes, file: str = "?") -> Project:
     """Parse and validate profile bytes (nothing is written anywhere)."""
     if len(data) > MAX_PROFILE_BYTES:
         raise ProfileError(file, "io.profile.too_large", limit_mb=MAX_PROFILE_BYTES // (1024 * 1024))
     return parse_json_bytes(data, file).profile(file)
 
 
-def load_profile(path: str | Path) -> Profile:
+def load_profile(path: str | Path) -> Project:
     """Open a profile read-only from disk (the file is never modified by opening)."""
     p = Path(path)
     try:
@@ -481,7 +471,7 @@ def json_default(o, lenient: bool = False):
     raise TypeError(type(o).__name__)
 
 
-def profile_bytes(profile: Profile, file: str = "?") -> bytes:
+def profile_bytes(profile: Project, file: str = "?") -> bytes:
     """The bytes :func:`save_profile` writes, after validating the document."""
     doc = profile.to_json()
     doc["saved_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -494,7 +484,7 @@ def profile_bytes(profile: Profile, file: str = "?") -> bytes:
     return text.encode("utf-8")
 
 
-def save_profile(profile: Profile, path: str | Path) -> None:
+def save_profile(profile: Project, path: str | Path) -> None:
     """Validate, then save atomically (temp file, fsync, rename) keeping ``<name>.bak``.
 
     The backup is the previous file, itself written atomically before the new file
@@ -540,7 +530,7 @@ def dictionary_hash(result) -> str:
     return _sha(subs)
 
 
-def history_entry(profile: Profile, result, when: datetime | None = None) -> dict:
+def history_entry(profile: Project, result, when: datetime | None = None) -> dict:
     """A history entry for ``result`` (an AssessmentResult of ``profile``'s emissions)."""
     from ecologis import __version__
 
@@ -564,7 +554,7 @@ def history_entry(profile: Profile, result, when: datetime | None = None) -> dic
     }
 
 
-def record_assessment(profile: Profile, result, when: datetime | None = None) -> dict:
+def record_assessment(profile: Project, result, when: datetime | None = None) -> dict:
     """Append a history entry for ``result`` (never replaces earlier entries)."""
     if profile.read_only:
         raise ProfileError("?", "profile.error.read_only")
@@ -615,7 +605,7 @@ class Reassessment:
                   reasons=", ".join(reasons))
 
 
-def assess_profile(profile: Profile, dictionary=None, presets: dict | None = None, file: str | None = None):
+def assess_profile(profile: Project, dictionary=None, presets: dict | None = None, file: str | None = None):
     """The AssessmentResult of ``profile`` with its own preset and duplicate rule.
 
     The one place where a profile is assessed (report, CLI, batch, re-assessment).
@@ -637,7 +627,7 @@ def assess_profile(profile: Profile, dictionary=None, presets: dict | None = Non
     return result
 
 
-def reassess(profile: Profile, dictionary=None, presets: dict | None = None) -> Reassessment:
+def reassess(profile: Project, dictionary=None, presets: dict | None = None) -> Reassessment:
     """Assess ``profile`` again and compare with its last history entry.
 
     The history is not modified: the caller decides (after showing

@@ -148,7 +148,7 @@ def site_map_png(profile, result, lang: str = "uk") -> tuple[io.BytesIO, str]:
         try:
             fig = site_map_figure(center, float(result.szz_m), site_geojson=profile.site or None,
                                   sources=sources, lang=lang,
-                                  receptors=(profile.extensions or {}).get("receptors") or None)
+                                  receptors=profile.receptors or None)
             return _png(fig), "site_map"
         except Exception:  # noqa: BLE001 - a broken site geometry must not stop the report
             pass
@@ -384,7 +384,7 @@ def _center(profile):
 def site_analysis(profile, result):
     """:func:`ecologis.core.geometry.analyse_site` of the profile's site (or enterprise point)
     and receptors with the category radius; None without receptors or without geometry."""
-    recs = (profile.extensions or {}).get("receptors") or []
+    recs = profile.receptors or []
     if not recs or (not profile.site and _center(profile) is None):
         return None
     from ecologis.core.geometry import GeometryError, analyse_site
@@ -422,11 +422,10 @@ def receptors_story(profile, result, T, S, lang: str) -> list:
 def profile_dispersion(profile, on=None) -> dict | None:
     """The OND-86 result of the profile's dispersion input, or None when the profile has no
     dispersion sources; ``{"error": [messages]}`` when the input is invalid."""
-    ext = (profile.extensions or {}).get("dispersion")
-    if not ext or not any(s.height_m for s in profile.sources) and not ext.get("sources"):
-        return None
+    if not any(s.height_m for s in profile.sources):
+        return None                          # no stack in the inventory: nothing to disperse
     from ecologis.core.dispersion import DispersionInputError, calculate
-    from ecologis.core.dispersion.profile_input import input_from_profile
+    from ecologis.pipeline.dispersion_input import input_from_profile
 
     try:
         return calculate(input_from_profile(profile, on=on))
@@ -481,7 +480,7 @@ def dispersion_story(profile, result, res: dict | None, T, S, lang: str) -> list
         try:
             from ecologis.plots.site_map import site_map_figure
 
-            recs_geo = (profile.extensions or {}).get("receptors") or None
+            recs_geo = profile.receptors or None
             fig = site_map_figure(center, float(result.szz_m), site_geojson=profile.site or None, receptors=recs_geo,
                                   sources=[{"id": s["id"], "lat": s["lat"], "lon": s["lon"]} for s in
                                            _dispersion_sources(profile, res)],

@@ -90,9 +90,9 @@ def test_validity_three_years():
 
 def test_results_stored_in_profile_with_validity(tmp_path):
     from ecologis.core.background.store import store_result, valid_backgrounds
-    from ecologis.io.profile import Profile, load_profile, save_profile
+    from ecologis.io.profile import Project, load_profile, save_profile
 
-    prof = Profile()
+    prof = Project()
     store_result(prof, default_background(100_000, ["CO"], date=dt.date(2020, 1, 10)))   # valid to 2023-01-10
     store_result(prof, default_background(100_000, ["SO2"], date=dt.date(2024, 5, 1)))   # valid to 2027-05-01
     p = tmp_path / "p.json"

@@ -9,8 +9,8 @@ from pypdf import PdfReader
 
 from ecologis.cli import main
 from ecologis.core.background import calculated, default_background
-from ecologis.core.model import Emission, Enterprise
-from ecologis.io.profile import Profile, load_profile, save_profile
+from ecologis.model import Emission, Enterprise
+from ecologis.io.profile import Project, load_profile, save_profile
 from ecologis.paths import DEMO_PROFILE
 from ecologis.report.background_forms import FormError, build_form, write_form
 
@@ -20,7 +20,7 @@ def _text(pdf: bytes) -> str:
 
 
 def test_request_prefilled_from_profile_and_escaped():
-    prof = Profile(enterprise=Enterprise(name="ТОВ <b>&«Тест»", address="м. Вінниця, вул. Х, 1", lat=49.2, lon=28.4),
+    prof = Project(enterprise=Enterprise(name="ТОВ <b>&«Тест»", address="м. Вінниця, вул. Х, 1", lat=49.2, lon=28.4),
                    emissions=[Emission(substance="Азоту діоксид", mass=1.0, unit="t/yr"),
                               Emission(substance="Аміак", mass=1.0, unit="t/yr")])
     txt = _text(build_form("request", profile=prof, lang="uk"))

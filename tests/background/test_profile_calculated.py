@@ -6,21 +6,21 @@ import json
 import pytest
 
 from ecologis.cli import main
-from ecologis.core.model import EmissionSource, Enterprise
-from ecologis.io.profile import Profile, load_profile, save_profile
+from ecologis.model import Source, Enterprise
+from ecologis.io.profile import Project, load_profile, save_profile
 
 STACK = {"velocity_m_s": 7, "temp_c": 125,
          "emissions": [{"substance": "7446-09-5", "rate_g_s": 12, "F": 1, "gdk_mr_mg_m3": 0.5}]}
 
 
 def _profile(tmp_path, neighbour: bool = False):
-    p = Profile(enterprise=Enterprise(name="Plant", lat=49.23, lon=28.47))
-    p.sources = [EmissionSource(id="S1", lat=49.23, lon=28.47, height_m=35, diameter_m=1.4)]
+    p = Project(enterprise=Enterprise(name="Plant", lat=49.23, lon=28.47))
+    p.sources = [Source(id="S1", lat=49.23, lon=28.47, height_m=35, diameter_m=1.4)]
     srcs = [dict(STACK, id="S1")]
     if neighbour:   # an identical stack of another plant at the same point
         srcs.append(dict(STACK, id="N1", lat=49.23, lon=28.47, height_m=35, diameter_m=1.4, own=False))
-    p.extensions["dispersion"] = {"A": 200, "ambient_temp_c": 25, "directions": 8, "grid": {"step_m": 50},
-                                  "sources": srcs}
+    p.set_section("dispersion", {"A": 200, "ambient_temp_c": 25, "directions": 8, "grid": {"step_m": 50},
+                                  "sources": srcs})
     path = tmp_path / "plant.json"
     save_profile(p, path)
     return path
@@ -69,7 +69,7 @@ def test_store_and_use_in_dispersion(tmp_path, capsys):
     path = _profile(tmp_path, neighbour=True)
     rc, res = _run(capsys, "--profile", str(path), "--substance", "7446-09-5", "--date", "2026-02-01", "--store")
     assert rc == 0
-    stored = load_profile(path).extensions["background"]["results"]
+    stored = load_profile(path).background["results"]
     assert len(stored) == 1 and stored[0]["method"] == "calculated"
     expected = next(x for x in res["values"] if x["quantity"] == "c_f_without_own")["value_mg_m3"]
     rc = main(["dispersion", str(path), "--json", "--date", "2026-03-01"])

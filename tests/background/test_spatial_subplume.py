@@ -157,7 +157,7 @@ def test_calculated_from_the_dispersion_engine(tmp_path, capsys):
     import json
 
     from ecologis.cli import main
-    from ecologis.core.background import calculated_from_dispersion
+    from ecologis.pipeline.background_by_calculation import calculated_from_dispersion
 
     ex1 = {"A": 200, "eta": 1, "ambient_temp_c": 25,
            "sources": [{"id": "S1", "lat": 49.23, "lon": 28.47, "height_m": 35, "diameter_m": 1.4,

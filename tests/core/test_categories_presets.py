@@ -6,7 +6,7 @@ import pytest
 
 from ecologis.core.assess import compute, prepare
 from ecologis.core.dictionary import load_dictionary
-from ecologis.core.model import Emission
+from ecologis.model import Emission
 from ecologis.core.presets import PresetError, get_preset, preset_from_dict
 
 # Scale of seed 004 §3.3 fig. 3.4: I ≥ 1e8 → 1000 m, II [1e4, 1e8) → 500, III [1e3, 1e4) → 300, IV < 1e3 → 100.

@@ -5,7 +5,7 @@ import pytest
 
 from ecologis.core.assess import compute, prepare
 from ecologis.core.dictionary import load_dictionary
-from ecologis.core.model import Emission
+from ecologis.model import Emission
 from ecologis.core.presets import get_preset
 
 PRESET = "ecologis-2025"   # K = a(class)·M/ГДК, a = 1.7 / 1.3 / 1.0 / 0.9 for classes 1–4

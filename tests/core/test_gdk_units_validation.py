@@ -8,7 +8,7 @@ import pytest
 from ecologis.core.assess import compute, prepare
 from ecologis.core.dictionary import Dictionary, Substance, load_dictionary
 from ecologis.core.gdk import KIND_MR, KIND_NONE, KIND_OBRV, KIND_RZ, KIND_SD, effective_gdk
-from ecologis.core.model import Emission
+from ecologis.model import Emission
 from ecologis.core.presets import get_preset
 from ecologis.core.units import UnitError, convert, parse_unit, to_t_per_year
 

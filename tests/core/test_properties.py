@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from ecologis.core.assess import compute, prepare
 from ecologis.core.dictionary import load_dictionary
-from ecologis.core.model import Emission
+from ecologis.model import Emission
 from ecologis.core.presets import get_preset
 
 D = load_dictionary(user_path=False)

@@ -4,7 +4,7 @@ import pytest
 
 from ecologis.core.assess import compute, prepare
 from ecologis.core.dictionary import load_dictionary
-from ecologis.core.model import Emission
+from ecologis.model import Emission
 from ecologis.core.presets import get_preset, preset_from_dict
 from ecologis.core.recommendations import select
 

@@ -23,7 +23,7 @@ import json
 import pytest
 
 from ecologis.core.assess import assess
-from ecologis.core.model import Emission
+from ecologis.model import Emission
 from ecologis.paths import DEMO_PROFILE
 
 THESIS_ROWS = [

@@ -12,9 +12,9 @@ from ecologis.cli import main
 from ecologis.core.background import calculated, default_background
 from ecologis.core.background.store import store_result
 from ecologis.core.dispersion import calculate
-from ecologis.core.dispersion.profile_input import input_from_profile
-from ecologis.core.model import Emission, EmissionSource, Enterprise
-from ecologis.io.profile import Profile, save_profile
+from ecologis.pipeline.dispersion_input import input_from_profile
+from ecologis.model import Emission, Source, Enterprise
+from ecologis.io.profile import Project, save_profile
 
 _spec = importlib.util.spec_from_file_location("_disp_helpers", Path(__file__).with_name("_helpers.py"))
 _h = importlib.util.module_from_spec(_spec)
@@ -25,14 +25,14 @@ DAY = dt.date(2026, 1, 15)
 SO2_T_PER_YEAR = 378.432
 
 
-def make_profile(**ext) -> Profile:
-    p = Profile(enterprise=Enterprise(name="Test", lat=49.23, lon=28.47))
-    p.sources = [EmissionSource(id="S1", lat=49.23, lon=28.47, height_m=35, diameter_m=1.4, cleaning_efficiency=0.95)]
+def make_profile(**ext) -> Project:
+    p = Project(enterprise=Enterprise(name="Test", lat=49.23, lon=28.47))
+    p.sources = [Source(id="S1", lat=49.23, lon=28.47, height_m=35, diameter_m=1.4, cleaning_efficiency=0.95)]
     p.emissions = [Emission(substance="7446-09-5", mass=SO2_T_PER_YEAR, unit="t/yr", source_id="S1",
                             gdk_mr=0.5)]
-    p.extensions["dispersion"] = {"A": 200, "ambient_temp_c": 25, "directions": 8,
-                                  "sources": [{"id": "S1", "velocity_m_s": 7, "temp_c": 125}], **ext}
-    p.extensions["receptors"] = [
+    p.set_section("dispersion", {"A": 200, "ambient_temp_c": 25, "directions": 8,
+                                  "sources": [{"id": "S1", "velocity_m_s": 7, "temp_c": 125}], **ext})
+    p.receptors = [
         {"type": "Feature", "properties": {"name": "School <b>1</b>", "kind": "school"},
          "geometry": {"type": "Point", "coordinates": [28.476, 49.23]}}]
     return p
@@ -120,8 +120,8 @@ def test_receptors_from_profile_listed():
 
 def test_unassigned_emissions_reported():
     p = make_profile()
-    p.sources.append(EmissionSource(id="S2", lat=49.231, lon=28.47, height_m=20, diameter_m=1.0))
-    p.extensions["dispersion"]["sources"].append({"id": "S2", "velocity_m_s": 5})
+    p.sources.append(Source(id="S2", lat=49.231, lon=28.47, height_m=20, diameter_m=1.0))
+    p.sources[-1].velocity_m_s = 5
     p.emissions.append(Emission(substance="7446-09-5", mass=1.0, unit="t/yr", row=2))
     p.emissions[0].row = 1
     doc = input_from_profile(p, on=DAY)

@@ -170,23 +170,23 @@ def test_geojson_without_layers_goes_by_geometry():
 
 
 def test_profile_layers_export_and_import_back(tmp_path):
-    from ecologis.core.model import EmissionSource
+    from ecologis.model import Source
     from ecologis.io.gis import apply_layers_to_profile, layers_from_profile
-    from ecologis.io.profile import Profile, load_profile, save_profile
+    from ecologis.io.profile import Project, load_profile, save_profile
 
     lat1, lon1 = east_of_boundary(250.0)
-    prof = Profile(site=square_site(), sources=[EmissionSource(id="1", name="Труба", lat=LAT0, lon=LON0),
-                                                EmissionSource(id="2", name="без координат")])
-    prof.extensions["receptors"] = [{"name": "Школа", "kind": "school", "lat": lat1, "lon": lon1}]
-    a = analyse_site(RADIUS, prof.site, prof.extensions["receptors"])
+    prof = Project(site=square_site(), sources=[Source(id="1", name="Труба", lat=LAT0, lon=LON0),
+                                                Source(id="2", name="без координат")])
+    prof.receptors = [{"name": "Школа", "kind": "school", "lat": lat1, "lon": lon1}]
+    a = analyse_site(RADIUS, prof.site, prof.receptors)
     write_layers(tmp_path / "plant.kml", layers_from_profile(prof, szz=a.szz))
     # Import into a fresh profile that knows source 1 without coordinates.
-    other = Profile(sources=[EmissionSource(id="1", name="Труба")])
+    other = Project(sources=[Source(id="1", name="Труба")])
     apply_layers_to_profile(other, read_layers(tmp_path / "plant.kml"))
     save_profile(other, tmp_path / "p.json")
     back = load_profile(tmp_path / "p.json")
     assert back.site["coordinates"][0][0] == pytest.approx(prof.site["coordinates"][0][0], abs=1e-8)
     assert [(s.id, s.lat, s.lon) for s in back.sources] == [("1", pytest.approx(LAT0), pytest.approx(LON0))]
-    (r,) = back.extensions["receptors"]
+    (r,) = back.receptors
     assert (r["name"], r["kind"]) == ("Школа", "school")
-    assert analyse_site(RADIUS, back.site, back.extensions["receptors"]).receptors[0].inside is True
+    assert analyse_site(RADIUS, back.site, back.receptors).receptors[0].inside is True

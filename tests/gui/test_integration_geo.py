@@ -48,7 +48,7 @@ def _profile_file(tmp_path):
     prof = load_profile(DEMO_PROFILE)
     site, lon_e = _square_site()
     prof.site = site
-    prof.extensions["receptors"] = [_receptor("Школа-250", lon_e, 250.0),
+    prof.receptors = [_receptor("Школа-250", lon_e, 250.0),
                                     _receptor("Будинок-350", lon_e, 350.0, "residential")]
     path = tmp_path / "plant.json"
     save_profile(prof, path)
@@ -101,11 +101,11 @@ def test_site_edit_undo_redo_and_save_reopen(make_window, tmp_path, h):
     assert w.wb.redo()
     assert w.wb.profile.site == new_site and w.map.site() == new_site
     # Receptors edited on the map also go through the stack.
-    one = w.wb.profile.extensions["receptors"][:1]
+    one = w.wb.profile.receptors[:1]
     w.map.bridge.receptorsEdited(json.dumps(one))
-    assert w.wb.profile.extensions["receptors"] == one
+    assert w.wb.profile.receptors == one
     w.wb.undo()
-    assert len(w.wb.profile.extensions["receptors"]) == 2
+    assert len(w.wb.profile.receptors) == 2
     # Source placed on the map: coordinates stored in profile.sources.
     w.map.bridge.sourcesEdited(json.dumps([{"id": "S1", "name": "Котельня", "lat": 49.234, "lon": 28.469}]))
     src = [s for s in w.wb.profile.sources if s.id == "S1"][0]
@@ -115,7 +115,7 @@ def test_site_edit_undo_redo_and_save_reopen(make_window, tmp_path, h):
     assert w.save_to(out)
     w2 = make_window(open_file=str(out), restore=False)
     assert w2.wb.profile.site == new_site
-    assert w2.wb.profile.extensions["receptors"] == w.wb.profile.extensions["receptors"]
+    assert w2.wb.profile.receptors == w.wb.profile.receptors
     assert w2.map.site() == new_site
     assert [r["name"] for r in w2.map.receptors()] == ["Школа-250", "Будинок-350"]
     assert [(s["id"], s["lat"], s["lon"]) for s in w2.map.sources()] == [("S1", 49.234, 28.469)]
@@ -156,11 +156,11 @@ def test_gis_export_import_round_trip(make_window, tmp_path):
         want = site["coordinates"][0]
         assert len(got) == len(want)
         assert all(abs(a - b) < tol for p, q in zip(got, want) for a, b in zip(p, q))
-        assert sorted(r["name"] for r in w2.wb.profile.extensions["receptors"]) == ["Будинок-350", "Школа-250"]
+        assert sorted(r["name"] for r in w2.wb.profile.receptors) == ["Будинок-350", "Школа-250"]
         assert len(w2.conflict_lines()) == 1
         # one undoable command
         w2.wb.undo()
-        assert w2.wb.profile.site is None and not w2.wb.profile.extensions.get("receptors")
+        assert w2.wb.profile.site is None and not w2.wb.profile.receptors
 
 
 def test_gis_import_error_changes_nothing(make_window, tmp_path):
@@ -212,11 +212,11 @@ def test_receptor_edit_does_not_move_the_map(make_window, tmp_path, h, qtbot):
     before = json.loads(h.run_js(w, "JSON.stringify(window.ecologisMap.getCenter())"))
     assert abs(before["lat"] - away[0]) < 1e-6 and abs(before["lng"] - away[1]) < 1e-6
     # edited from the profile side (a table/undo edit) and from the map side
-    w.wb.set_receptors(w.wb.profile.extensions["receptors"][:1])
-    w.map.bridge.receptorsEdited(json.dumps(w.wb.profile.extensions["receptors"] + [
+    w.wb.set_receptors(w.wb.profile.receptors[:1])
+    w.map.bridge.receptorsEdited(json.dumps(w.wb.profile.receptors + [
         _receptor("Лікарня", LON0, 900.0, "hospital")]))
     w.wb.undo()
-    assert len(w.wb.profile.extensions["receptors"]) == 1
+    assert len(w.wb.profile.receptors) == 1
     # a JS round trip after the edits: every call they sent has run in the page
     assert h.run_js(w, "window.ecologisMap.getReceptors().length") == 1
     after = json.loads(h.run_js(w, "JSON.stringify(window.ecologisMap.getCenter())"))

@@ -110,14 +110,14 @@ def test_opn_events_and_background_results_kept_in_profile(make_window, tmp_path
     bg.population.setValue(40_000)          # < 50 thousand: table 4.1 first band
     bg.compute_default()
     assert bg.result is not None
-    stored = w.wb.profile.extensions["background"]["results"]
+    stored = w.wb.profile.background["results"]
     assert len(stored) == 1 and w.wb.dirty
     path = tmp_path / "p.json"
     assert w.save_to(path)
     doc = json.loads(path.read_text(encoding="utf-8"))
-    ev = doc["extensions"]["hazard_identification"]["events"]
+    ev = doc["hazard_identification"]["events"]
     assert [(e["type"], e["date"], e["note"]) for e in ev] == [("primary_identification", "2024-03-01", "перша")]
-    assert len(doc["extensions"]["background"]["results"]) == 1
+    assert len(doc["background"]["results"]) == 1
 
     w2 = make_window(open_file=str(path), restore=False)
     opn2 = w2.open_panel("HazardIdentificationPanel")
@@ -137,7 +137,10 @@ def test_dispersion_state_in_profile(make_window, tmp_path):
     path = tmp_path / "p.json"
     assert w.save_to(path)
     doc = json.loads(path.read_text(encoding="utf-8"))
-    saved = doc["extensions"]["dispersion"]
+    from ecologis.io.profile import load_profile
+
+    saved = load_profile(path).section("dispersion")
+    assert doc["schema_version"] == 3 and "dispersion" not in doc["extensions"]
     assert saved == json.loads(json.dumps(panel.state()))
     assert saved["A"] == 180
     w2 = make_window(open_file=str(path), restore=False)
@@ -169,10 +172,10 @@ def test_background_in_tools_menu(make_window):
 
 # ---------------------------------------------------------------- issue 4
 def _no2_profile(tmp_path):
-    from ecologis.core.model import Emission
-    from ecologis.io.profile import Profile, save_profile
+    from ecologis.model import Emission
+    from ecologis.io.profile import Project, save_profile
 
-    p = Profile()
+    p = Project()
     p.emissions = [Emission(substance="Азоту діоксид", mass=34.7849, unit="t/yr")]
     path = tmp_path / "no2.json"
     save_profile(p, path)
@@ -198,7 +201,7 @@ def test_reassessment_notice_when_dictionary_changed(make_window, tmp_path):
     from dataclasses import replace
 
     from ecologis.core.dictionary import load_dictionary
-    from ecologis.io.profile import Profile
+    from ecologis.io.profile import Project
     from ecologis.workbench import Workbench
 
     path = _no2_profile(tmp_path)
@@ -208,7 +211,7 @@ def test_reassessment_notice_when_dictionary_changed(make_window, tmp_path):
     no2 = d2.lookup("Азоту діоксид")
     d2.put(replace(no2, gdk_sd=0.02))                         # 34.7849/0.02 = 1739.245 → III
     asked = []
-    w2 = make_window(workbench=Workbench(Profile(), dictionary=d2), restore=False,
+    w2 = make_window(workbench=Workbench(Project(), dictionary=d2), restore=False,
                      prompt=lambda kind, **kw: asked.append((kind, kw.get("text"))) or "discard")
     assert w2.open_path(path, ask=False)
     notes = [text for kind, text in asked if kind == "reassess"]
@@ -253,9 +256,9 @@ def test_session_saved_mid_edit_restores(make_window):
     # weights 1..7: 1+4+9+16+25+36+49 = 140, 140 mod 11 = 8 → "12345678" is valid, "…0" is not
     state["profile"]["enterprise"]["edrpou"] = "12345670"
     state["profile"]["emissions"] = state["profile"]["emissions"][:3]
-    from ecologis.io.profile import Profile, ProfileError
+    from ecologis.io.profile import Project, ProfileError, project_from_json
     with pytest.raises(ProfileError):
-        Profile.from_json(state["profile"], "session", strict=True)
+        project_from_json(state["profile"], "session", strict=True)
     atomic_write_text(session_path(), json.dumps({"workbench": state, "language": "uk"}))
     w2 = make_window()
     assert w2.wb.row_count() == 3

@@ -2,8 +2,8 @@
 
 import pytest
 
-from ecologis.core.model import Emission
-from ecologis.io.profile import Profile
+from ecologis.model import Emission
+from ecologis.io.profile import Project
 
 
 def test_journal_offers_to_add_the_row_substance(make_window):
@@ -14,7 +14,7 @@ def test_journal_offers_to_add_the_row_substance(make_window):
         return kind == "add_row_substance"
 
     w = make_window(prompt=prompt)
-    w.wb.load(Profile(emissions=[Emission("7439-96-5", 0.5, gdk_sd=0.001, hazard_class=2, row=1)]))
+    w.wb.load(Project(emissions=[Emission("7439-96-5", 0.5, gdk_sd=0.001, hazard_class=2, row=1)]))
     # 1.3 · 0.5 / 0.001 = 650 (class 2 → a 1.3), assessed with the row's values
     assert w.wb.result.knp == pytest.approx(650.0)
     issues = w.journal_model.issues

@@ -137,7 +137,7 @@ def test_methodology_dialog(make_window, qtbot, h):
 
 
 def test_methodology_dialog_edits_class_policy_and_dominance_share(make_window, qtbot):
-    from ecologis.core.model import Emission
+    from ecologis.model import Emission
 
     w = make_window()
     w.wb.delete_rows(range(w.wb.row_count()))

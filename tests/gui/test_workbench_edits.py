@@ -182,11 +182,11 @@ def test_sorting_by_contribution(make_window, qtbot):
 
 
 def test_journal_click_selects_row(make_window, qtbot, tmp_path):
-    from ecologis.core.model import Emission, Enterprise
-    from ecologis.io.profile import Profile, save_profile
+    from ecologis.model import Emission, Enterprise
+    from ecologis.io.profile import Project, save_profile
 
     f = tmp_path / "bad.json"
-    save_profile(Profile(enterprise=Enterprise(name="Test", lat=49.0, lon=28.0), emissions=[
+    save_profile(Project(enterprise=Enterprise(name="Test", lat=49.0, lon=28.0), emissions=[
         Emission("Азоту діоксид", 1.0, "t/yr"), Emission("no such substance", 2.0, "t/yr"),
         Emission("Вуглецю оксид", 3.0, "t/yr")]), f)
     w = make_window(open_file=str(f))
@@ -281,11 +281,11 @@ def test_file_menu_import_export_report_and_drop(make_window, qtbot, tmp_path):
     w.act_undo.trigger()
     assert w.model.rowCount() == n
     # drop a profile: it is opened
-    from ecologis.core.model import Emission, Enterprise
-    from ecologis.io.profile import Profile, save_profile
+    from ecologis.model import Emission, Enterprise
+    from ecologis.io.profile import Project, save_profile
 
     prof = tmp_path / "p.json"
-    save_profile(Profile(enterprise=Enterprise(name="D", lat=49.0, lon=28.0), emissions=[Emission("Метан", 2.0)]), prof)
+    save_profile(Project(enterprise=Enterprise(name="D", lat=49.0, lon=28.0), emissions=[Emission("Метан", 2.0)]), prof)
     assert w.open_dropped(prof)
     assert [e.substance for e in w.wb.emissions] == ["Метан"]
     # anything else is refused with a message

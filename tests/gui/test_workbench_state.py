@@ -5,13 +5,13 @@ import math
 
 import pytest
 
-from ecologis.core.model import Emission, Enterprise
-from ecologis.io.profile import Profile
+from ecologis.model import Emission, Enterprise
+from ecologis.io.profile import Project
 from ecologis.workbench import InputProblem, Workbench, parse_mass_input
 
 
 def make(rows=None, **kw):
-    return Workbench(Profile(enterprise=Enterprise(name="T", lat=49.0, lon=28.0), emissions=rows or []), **kw)
+    return Workbench(Project(enterprise=Enterprise(name="T", lat=49.0, lon=28.0), emissions=rows or []), **kw)
 
 
 def test_no_qt_in_workbench():
@@ -159,7 +159,7 @@ def test_startup_and_import_do_the_work_once(make_window, monkeypatch):
     refreshes the table with one signal (no extra model reset); opening a profile
     gives the map the new result before the new geography."""
     from ecologis import workbench as wbmod
-    from ecologis.core.model import Emission
+    from ecologis.model import Emission
     from ecologis.core.dictionary import Substance
     from ecologis.gui import main_window
     from ecologis.gui.panels.import_preview import ImportAccepted

@@ -184,15 +184,15 @@ def test_export_rows_status_by_row_index_not_row_number():
     # is counted, the second (a substance with no ГДК of any kind) is excluded.  Keyed by
     # row number, both were shown as counted.
     from ecologis.core.dictionary import Substance, load_dictionary
-    from ecologis.core.model import Emission
+    from ecologis.model import Emission
     from ecologis.i18n import t_lang
     from ecologis.io.export import ROW_COLUMNS, export_rows
-    from ecologis.io.profile import Profile
+    from ecologis.io.profile import Project
 
     status = ROW_COLUMNS.index("status")
     d = load_dictionary()
     d.put(Substance(id="t-no-gdk", name_uk="Тест без ГДК", name_en="Test without MAC", hazard_class=3, origin="user"))
-    p = Profile(emissions=[Emission(substance="Азоту діоксид", mass=34.7849, unit="t/yr", row=5),
+    p = Project(emissions=[Emission(substance="Азоту діоксид", mass=34.7849, unit="t/yr", row=5),
                            Emission(substance="Тест без ГДК", mass=1.0, unit="t/yr", row=5)])
     r = assess_profile(p, d)
     _headers, rows = export_rows(r, "en")

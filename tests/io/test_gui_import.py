@@ -62,7 +62,7 @@ def test_open_save_and_drop(qtbot, demo_v1_path, tmp_path, monkeypatch, table):
     monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[2]))
     prof, path = open_profile_dialog(None, demo_path)
-    assert path == demo_path and shown and "2" in shown[-1]     # migration notice
+    assert path == demo_path and shown and "3" in shown[-1]     # migration notice: version 1 → 3
     out = save_profile_dialog(None, prof, tmp_path / "saved.json")
     assert out and out.exists()
     assert classify_drop(out) == "profile" and classify_drop(table) == "table"

@@ -86,4 +86,4 @@ def test_import_into_new_profile_and_append(table, tmp_path, dictionary):
     p = load_profile(target)
     assert len(p.emissions) == 6 and [e.row for e in p.emissions] == [1, 2, 3, 4, 5, 6]
     doc = json.loads(target.read_text("utf-8"))
-    assert doc["schema_version"] == 2
+    assert doc["schema_version"] == 3      # the current profile schema

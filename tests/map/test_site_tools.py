@@ -7,7 +7,7 @@ from pyproj import Geod
 
 from ecologis.core.geometry import GeometryError
 from ecologis.i18n import t_lang, translator
-from ecologis.io.profile import Profile, load_profile, save_profile
+from ecologis.io.profile import Project, load_profile, save_profile
 
 GEOD = Geod(ellps="WGS84")
 LAT0, LON0 = 50.45, 30.52
@@ -33,7 +33,7 @@ def test_draw_site_save_reopen(make_map, qtbot, tmp_path):
     assert page.js("window.ecologisMap.getCircle().visible") is False
     assert view.analysis().method == "buffer"
     # Save in a profile, reopen, show on a new map: the same polygon.
-    prof = Profile(site=geom)
+    prof = Project(site=geom)
     save_profile(prof, tmp_path / "p.json")
     reopened = load_profile(tmp_path / "p.json").site
     view2, page2 = make_map()

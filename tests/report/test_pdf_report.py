@@ -111,10 +111,10 @@ def test_page_one_renders_non_blank(pdf_uk, tmp_path):
 
 
 def test_errors_and_fallbacks_listed_in_validation_notes(tmp_path):
-    from ecologis.core.model import Emission, Enterprise
-    from ecologis.io.profile import Profile
+    from ecologis.model import Emission, Enterprise
+    from ecologis.io.profile import Project
 
-    p = Profile(enterprise=Enterprise(name="Тест"), emissions=[
+    p = Project(enterprise=Enterprise(name="Тест"), emissions=[
         Emission("Азоту діоксид", 4.0, "t/yr"),
         Emission("Невідома речовина", 1.0, "t/yr"),
         Emission("Метан", 2.0, "t/yr"),              # no ГДК с.д. in the dictionary → fallback
@@ -145,14 +145,14 @@ def test_map_uses_the_map_engineers_figure_or_the_fallback(demo):
     assert who == "site_map"                          # ecologis.plots.site_map (map engineer)
     from dataclasses import replace
 
-    from ecologis.io.profile import Profile
+    from ecologis.io.profile import Project
 
-    q = Profile(enterprise=replace(p.enterprise, lat=None, lon=None), emissions=p.emissions)
+    q = Project(enterprise=replace(p.enterprise, lat=None, lon=None), emissions=p.emissions)
     buf, who = site_map_png(q, r)
     assert who == "fallback" and buf.getvalue().startswith(b"\x89PNG")
     # no enterprise point but a site polygon: the site map centred on the site
     site = {"type": "Polygon", "coordinates": [[[28.46, 49.23], [28.47, 49.23], [28.47, 49.235], [28.46, 49.235],
                                                 [28.46, 49.23]]]}
-    q2 = Profile(enterprise=replace(p.enterprise, lat=None, lon=None), emissions=p.emissions, site=site)
+    q2 = Project(enterprise=replace(p.enterprise, lat=None, lon=None), emissions=p.emissions, site=site)
     _, who = site_map_png(q2, r)
     assert who == "site_map"

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from ecologis.core.background import calculated
 from ecologis.core.background.store import store_result
-from ecologis.core.model import EmissionSource
+from ecologis.model import Source
 from ecologis.io.profile import assess_profile, load_profile
 from ecologis.paths import DEMO_PROFILE
 from ecologis.report.pdf_report import build_report
@@ -36,12 +36,12 @@ def _receptor(name, north_m, kind="school"):
 def full():
     p = load_profile(DEMO_PROFILE)
     # Category III → СЗЗ 300 m around the enterprise point (no site polygon): 250 m inside, 350 m outside.
-    p.extensions["receptors"] = [_receptor("Школа <b>№1</b>", 250), _receptor("Лікарня", 350, "hospital")]
-    p.sources = [EmissionSource(id="T1", lat=LAT, lon=LON, height_m=35, diameter_m=1.4)]
-    p.extensions["dispersion"] = {
+    p.receptors = [_receptor("Школа <b>№1</b>", 250), _receptor("Лікарня", 350, "hospital")]
+    p.sources = [Source(id="T1", lat=LAT, lon=LON, height_m=35, diameter_m=1.4)]
+    p.set_section("dispersion", {
         "A": 200, "ambient_temp_c": 25, "directions": 8, "grid": {"step_m": 100},
         "sources": [{"id": "T1", "velocity_m_s": 7, "temp_c": 125,
-                     "emissions": [{"substance": "7446-09-5", "rate_g_s": 12, "gdk_mr_mg_m3": 0.5}]}]}
+                     "emissions": [{"substance": "7446-09-5", "rate_g_s": 12, "gdk_mr_mg_m3": 0.5}]}]})
     # §4 with the own contribution excluded: reconstructed (pieces exclude_own_4_1_4_2)
     store_result(p, calculated(0.5, substance="7446-09-5", c_own=0.1, date=dt.date(2025, 6, 1)))
     r = assess_profile(p)
@@ -79,7 +79,7 @@ def test_invalid_dispersion_input_is_reported_not_fatal(full):
     import copy
 
     q = copy.deepcopy(p)
-    q.extensions["dispersion"]["sources"][0].pop("velocity_m_s")
+    q.sources[0].velocity_m_s = None
     text = _squash(_text(build_report(q, r, lang="en", on=dt.date(2026, 1, 1))))
     assert _squash("The profile's dispersion input is incomplete or invalid") in text
     assert "T1" in text

@@ -9,7 +9,8 @@ Pure Python + numpy/pandas (never Qt).  Modules:
 * :mod:`.series` – reading and validating observation series (CSV/XLSX);
 * :mod:`.posts` – §2: gradations, statistics, significance, sufficiency, summation;
 * :mod:`.spatial` – §2.6: interpolation (2.11) and extrapolation (2.12);
-* :mod:`.subplume` – §3 sub-plume observations and §4 calculation;
+* :mod:`.subplume` – §3 sub-plume observations and §4 calculation from a given C_max (the
+  OND-86 field comes in through :mod:`ecologis.pipeline.background_by_calculation`);
 * :mod:`.result` – :class:`BackgroundResult` (method, inputs, date, validity, provenance).
 
 Sources: seed ``002_0991905d7a199198.txt`` (the Order's text without its formula images)
@@ -24,10 +25,9 @@ from ecologis.core.background.posts import GRADATIONS, posts_background, summati
 from ecologis.core.background.result import BackgroundResult, validity_end
 from ecologis.core.background.series import Series, read_series
 from ecologis.core.background.spatial import background_at, load_posts, parse_posts
-from ecologis.core.background.subplume import (calculated, calculated_from_dispersion, exclude_own,
-                                               subplume_background)
+from ecologis.core.background.subplume import calculated, exclude_own, subplume_background
 
 __all__ = ["BackgroundError", "BackgroundResult", "GRADATIONS", "RECONSTRUCTED", "Series", "SeriesError",
-           "SeriesIssue", "background_at", "calculated", "calculated_from_dispersion", "default_background", "exclude_own", "find_offices",
+           "SeriesIssue", "background_at", "calculated", "default_background", "exclude_own", "find_offices",
            "load_curve", "load_posts", "parse_posts", "population_band", "posts_background", "read_series",
            "subplume_background", "summation_background", "validity_end"]

@@ -1,9 +1,8 @@
-"""Keeping background results in an enterprise profile (``profile.extensions["background"]``)
+"""Keeping background results in a project (``project.background["results"]``)
 and reading back the values still valid on a date (Order 286 §5.7: three years).
 
-Pure functions over a :class:`ecologis.io.profile.Profile`-like object with an
-``extensions`` dict; saving the profile is the caller's business (atomic
-``save_profile``).
+Pure functions over a :class:`ecologis.model.Project`-like object with a ``background``
+dict; saving the profile is the caller's business (atomic ``save_profile``).
 """
 
 from __future__ import annotations
@@ -17,13 +16,12 @@ def store_result(profile, result) -> dict:
     """Append a result (a :class:`BackgroundResult` or its JSON) to the profile; return the
     stored JSON."""
     doc = result.to_json() if hasattr(result, "to_json") else dict(result)
-    ext = profile.extensions.setdefault(KEY, {})
-    ext.setdefault("results", []).append(doc)
+    profile.background.setdefault("results", []).append(doc)
     return doc
 
 
 def stored_results(profile) -> list[dict]:
-    return list((profile.extensions.get(KEY) or {}).get("results") or [])
+    return list((profile.background or {}).get("results") or [])
 
 
 def valid_backgrounds(profile, on: _dt.date | None = None) -> list[dict]:

@@ -98,7 +98,7 @@ def lookup_substance(name: str):
     Loads the dictionary on every call; an operation that looks up many names uses
     :func:`substance_lookup` instead (one load, memoised per name).  Passing this
     function as ``lookup`` to :func:`parse_input`, :func:`~.run.calculate` or
-    :func:`~.profile_input.input_from_profile` means "the default dictionary", loaded once."""
+    :func:`ecologis.pipeline.dispersion_input.input_from_profile` means "the default dictionary", loaded once."""
     return substance_lookup()(name)
 
 

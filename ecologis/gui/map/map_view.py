@@ -418,7 +418,7 @@ class MapView(QWidget):
         return self._site
 
     def set_sources(self, sources: list) -> None:
-        """Emission sources as points: dicts (or EmissionSource objects) with ``id``,
+        """Emission sources as points: dicts (or Source objects) with ``id``,
         ``name``, ``lat``, ``lon``; those without coordinates are skipped."""
         out = []
         for s in sources or []:

@@ -24,14 +24,14 @@ Signals
 
 ``runFailed(list)`` (translated messages) and ``runCancelled()``.
 
-Profile
+Project
 -------
 ``set_context(profile)`` shows the profile's sources (id, coordinates, height and
 diameter come from the profile and are read-only here), their emissions converted to
-g/s (:func:`ecologis.core.dispersion.profile_input.input_from_profile`), the stored
+g/s (:func:`ecologis.pipeline.dispersion_input.input_from_profile`), the stored
 backgrounds valid today (column "C_ф", tooltip: method, date, validity,
 "reconstructed") and the receptors.  ``state()`` returns what the profile keeps in
-``extensions["dispersion"]`` (stack parameters, per-substance rates typed here, the
+the project's dispersion section (``Project.section("dispersion")``: stack parameters, per-substance rates typed here, the
 backgrounds the user entered; never the values derived from the profile);
 ``load_state(dict)`` shows such a state.
 """
@@ -64,11 +64,12 @@ _fmt = format_significant
 
 
 def _profile_with_dispersion(profile, dispersion: dict):
-    """A read-only view of ``profile`` whose dispersion extension is ``dispersion``."""
-    from types import SimpleNamespace
+    """A copy of ``profile`` whose dispersion section is ``dispersion`` (the panel's state)."""
+    import copy
 
-    return SimpleNamespace(sources=profile.sources, emissions=profile.emissions, enterprise=profile.enterprise,
-                           extensions=dict(profile.extensions or {}, dispersion=dispersion))
+    view = copy.deepcopy(profile)
+    view.set_section("dispersion", dispersion)
+    return view
 
 
 class _Worker(QObject):
@@ -312,7 +313,7 @@ class DispersionPanel(QWidget):
         The table is rebuilt from the profile merged with the panel's current state, so
         stack parameters typed here survive a change of the profile (e.g. a source moved
         on the map)."""
-        from ecologis.core.dispersion.profile_input import input_from_profile
+        from ecologis.pipeline.dispersion_input import input_from_profile
 
         self._profile = profile
         if profile is None:
@@ -320,7 +321,7 @@ class DispersionPanel(QWidget):
             self._stored_bg = {}
             return
         self._fresh_lookup()
-        current = self.state() if self.table.rowCount() else (profile.extensions or {}).get("dispersion") or {}
+        current = self.state() if self.table.rowCount() else profile.section("dispersion") or {}
         doc = input_from_profile(_profile_with_dispersion(profile, current), lookup=self._lookup_fn())
         self._profile_ids = {s.id for s in profile.sources}
         prov = doc.get("background_provenance") or {}
@@ -330,7 +331,7 @@ class DispersionPanel(QWidget):
         self.set_input(dict(doc, background=user_bg))
 
     def state(self) -> dict:
-        """What ``profile.extensions["dispersion"]`` keeps: the editor's input without what
+        """What the project's dispersion section keeps: the editor's input without what
         is derived from the profile (its sources' geometry, emissions from its table, stored
         backgrounds, receptors)."""
         data = self._collect(for_state=True)
@@ -340,7 +341,7 @@ class DispersionPanel(QWidget):
         return data
 
     def load_state(self, state: dict) -> None:
-        """Show a saved state (``profile.extensions["dispersion"]``); with a context, merged
+        """Show a saved state (the project's dispersion section); with a context, merged
         with the profile."""
         state = dict(state or {})
         if self._profile is not None:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from ecologis.i18n import t, translator
 from ecologis.paths import user_config_dir
 from ecologis.io.export import FORMATS, ExportError, export_file, format_for_path
-from ecologis.io.profile import Profile, ProfileError, load_profile, reassess, save_profile
+from ecologis.io.profile import Project, ProfileError, load_profile, reassess, save_profile
 
 PROFILE_EXTS = (".json", ".ecologis")
 TABLE_EXTS = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
@@ -82,7 +82,7 @@ def classify_drop(path: str | Path) -> str | None:
 
 
 def open_profile_dialog(parent, path: str | Path | None = None, report=None,
-                        show_notice: bool = True) -> tuple[Profile, Path] | None:
+                        show_notice: bool = True) -> tuple[Project, Path] | None:
     """File ▸ Open.  Shows the validation message (naming the field) on failure and the
     migration / read-only notice on success (unless ``show_notice`` is false: the
     caller shows ``prof.notice_message()`` itself)."""
@@ -101,7 +101,7 @@ def open_profile_dialog(parent, path: str | Path | None = None, report=None,
     return prof, Path(path)
 
 
-def save_profile_dialog(parent, profile: Profile, path: str | Path | None = None, save_as: bool = False,
+def save_profile_dialog(parent, profile: Project, path: str | Path | None = None, save_as: bool = False,
                         report=None) -> Path | None:
     """File ▸ Save / Save As.  Atomic, keeps ``<name>.bak``; refuses read-only profiles."""
     if path is None or save_as:
@@ -121,7 +121,7 @@ def save_profile_dialog(parent, profile: Profile, path: str | Path | None = None
     return Path(path)
 
 
-def reassess_notice(parent, profile: Profile, dictionary=None, presets=None, show: bool = True):
+def reassess_notice(parent, profile: Project, dictionary=None, presets=None, show: bool = True):
     """Assess a freshly opened profile again; if the result differs from the last stored
     one, show old vs new КНП and category (history is not modified).  Returns the
     :class:`~ecologis.io.profile.Reassessment` (``None`` if the preset is unknown)."""
@@ -134,7 +134,7 @@ def reassess_notice(parent, profile: Profile, dictionary=None, presets=None, sho
     return r
 
 
-def export_dialog(parent, profile: Profile, result, path: str | Path | None = None, fmt: str | None = None,
+def export_dialog(parent, profile: Project, result, path: str | Path | None = None, fmt: str | None = None,
                   lang: str | None = None) -> Path | None:
     """File ▸ Export: CSV, XLSX, JSON, GeoJSON or KML (format from the chosen filter or extension)."""
     lang = lang or translator.lang
@@ -160,7 +160,7 @@ def export_dialog(parent, profile: Profile, result, path: str | Path | None = No
     return None
 
 
-def report_dialog(parent, profile: Profile, result, path: str | Path | None = None, lang: str | None = None) -> Path | None:
+def report_dialog(parent, profile: Project, result, path: str | Path | None = None, lang: str | None = None) -> Path | None:
     """File ▸ Report: the PDF in the UI language (or ``lang``)."""
     from ecologis.report.pdf_report import write_report
 

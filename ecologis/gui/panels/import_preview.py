@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QDial
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ecologis.core.dictionary import Dictionary
-from ecologis.core.model import Emission
+from ecologis.model import Emission
 from ecologis.core.numbers import NumberProblem, parse_number
 from ecologis.gui.theme import status_color
 from ecologis.i18n import t, translator

@@ -1,16 +1,12 @@
 """The dispersion input of an enterprise profile.
 
 :func:`input_from_profile` builds the document of ``docs/dispersion/sources.schema.json``
-from a :class:`ecologis.io.profile.Profile`-like object (no Qt, no file access):
+from a :class:`ecologis.model.Project` (no Qt, no file access):
 
-* **Sources** — ``profile.sources`` give ``id``, ``lat``, ``lon``, ``height_m``,
-  ``diameter_m`` and ``cleaning_efficiency`` (0…1).  The stack parameters the profile
-  does not hold (``velocity_m_s`` or ``volume_m3_s``, ``temp_c``, ``cold``,
-  ``hours_per_year``, per-substance ``emissions``) are read from the source with the same
-  ``id`` in ``profile.extensions["dispersion"]["sources"]`` (same schema).  Where both
-  give a field, the profile's own field wins for the geometry (lat, lon, height,
-  diameter) — the map and the sources table edit those.  A source present only in the
-  extension is used as is (e.g. a neighbour's stack with ``"own": false``).
+* **Sources** — the project's sources inventory: ``id``, ``lat``, ``lon``, ``height_m``,
+  ``diameter_m``, ``velocity_m_s`` or ``volume_m3_s``, ``temp_c``, ``hours_per_year``,
+  ``cleaning_efficiency`` (0…1), ``own`` (False for a neighbour's stack), and what the
+  source keeps for the calculation in ``extra`` (``cold``, per-substance ``emissions``).
 * **Emissions** — per-substance rates from the extension when it lists any for the
   source; otherwise the profile's emissions with that ``source_id``: g/s kept, t/yr and
   kg/yr given as ``mass_t_per_year`` with the row's ``hours_per_year`` (converted with
@@ -25,7 +21,7 @@ from a :class:`ecologis.io.profile.Profile`-like object (no Qt, no file access):
   is used, because the field is maximised over wind directions (conservative choice).
   Each value's provenance (method, date, validity end, reconstructed + pieces) goes into
   ``background_provenance`` and from there into every target of the result.
-* **Receptors** — ``profile.extensions["receptors"]`` (GeoJSON Features or dicts, see
+* **Receptors** — ``project.receptors`` (GeoJSON Features or dicts, see
   :class:`ecologis.core.geometry.Receptor`): points as they are; a polygon receptor is
   evaluated at its representative point (inside the polygon).
 """
@@ -36,7 +32,6 @@ import copy
 import datetime as _dt
 import math
 
-EXT_KEY = "dispersion"
 SOURCE_GEOMETRY = ("lat", "lon", "height_m", "diameter_m")
 
 
@@ -44,7 +39,7 @@ def _num(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def _emission_from_profile(e) -> dict | None:
+def _emission_from_profile(e, hours) -> dict | None:
     """One profile emission as a dispersion emission (rate in g/s or mass in t/yr)."""
     from ecologis.core.numbers import NumberProblem, parse_number
     from ecologis.core.units import G_PER_S, UnitError, parse_unit, to_t_per_year
@@ -54,7 +49,6 @@ def _emission_from_profile(e) -> dict | None:
         unit = parse_unit(e.unit)
     except (TypeError, NumberProblem, UnitError):
         return {"substance": str(e.substance), "rate_g_s": e.mass}   # validation names the field
-    hours = e.hours_per_year
     out: dict = {"substance": str(e.substance)}
     if unit == G_PER_S:
         out["rate_g_s"] = mass
@@ -110,7 +104,7 @@ def input_from_profile(profile, on: _dt.date | None = None, user_background: dic
         lookup = lookup_substance
     lookup = resolve_lookup(lookup)
 
-    ext = copy.deepcopy((profile.extensions or {}).get(EXT_KEY) or {})
+    ext = profile.dispersion_input_state()
     ext_sources = {s.get("id"): s for s in ext.pop("sources", None) or [] if isinstance(s, dict)}
     doc = {k: v for k, v in ext.items() if k not in ("background_provenance", "result", "ui")}
     doc.setdefault("A", 200)
@@ -137,7 +131,7 @@ def input_from_profile(profile, on: _dt.date | None = None, user_background: dic
                 src[k] = v
         ems = list(src.get("emissions") or [])
         if not ems:
-            ems = [x for x in (_emission_from_profile(e) for e in emissions_by_source.get(s.id, [])) if x]
+            ems = [x for x in (_emission_from_profile(e, profile.hours_of(e)) for e in emissions_by_source.get(s.id, [])) if x]
         eff = s.cleaning_efficiency
         for em in ems:
             if em.get("particulate") and "F" not in em and "cleaning_efficiency_pct" not in em and _num(eff):
@@ -174,7 +168,7 @@ def input_from_profile(profile, on: _dt.date | None = None, user_background: dic
         doc.pop("background", None)
 
     receptors = []
-    for i, r in enumerate((profile.extensions or {}).get("receptors") or [], start=1):
+    for i, r in enumerate(profile.receptors or [], start=1):
         try:
             rec = Receptor.from_any(r, where=f"#{i}")
         except GeometryError:

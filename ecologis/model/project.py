@@ -1,0 +1,332 @@
+"""Typed dataclasses of one plant (seed thesis §2.3: enterprise, sources, emissions).
+
+Masses are kept exactly as entered (value and unit); the t/yr value used by the
+calculation is derived, never stored rounded.  Every ``from_dict`` keeps the keys it does
+not know (in ``extra`` / ``extensions``) so that a file written by a newer version, or
+holding a feature area's own data, loses nothing on a round trip.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+#: Where an emission value comes from.
+ORIGINS = ("inventory", "measurement", "calculation")
+#: Kinds of emission source: a point source (stack, vent), an area (fugitive) or a volume source.
+SOURCE_KINDS = ("point", "area", "volume")
+#: The unit a mass is read in when none is given (tonnes per year).
+DEFAULT_UNIT = "t/yr"
+#: Operating hours per year when neither the emission nor its source gives them.
+DEFAULT_HOURS_PER_YEAR = 8760.0
+#: The methodology preset of a new project (seed thesis §3.3, K = a·M/ГДК).
+DEFAULT_PRESET_ID = "ecologis-2025"
+#: Version of the profile file layout that :meth:`Project.to_json` writes.
+SCHEMA_VERSION = 3
+PROFILE_KIND = "ecologis-profile"
+
+
+def _known(cls) -> set[str]:
+    return {f.name for f in fields(cls)}
+
+
+@dataclass
+class Emission:
+    """One row of the emissions table.
+
+    ``substance`` is the reference as the user gave it (name, CAS, code or dictionary
+    id); ``mass`` may be a number or the raw text of a table cell (parsed and validated
+    by :func:`ecologis.core.assess.prepare`).  ``gdk_sd``, ``gdk_mr`` and
+    ``hazard_class`` override the dictionary for this row only.  ``source_id`` links the
+    row to a source of the inventory; ``hours_per_year`` converts g/s ↔ t/yr (when the
+    row gives none, :func:`ecologis.pipeline.effective_emissions` takes its source's).
+    """
+
+    substance: str
+    mass: Any
+    unit: str = DEFAULT_UNIT
+    hours_per_year: Any = None          # None: the source's hours, else DEFAULT_HOURS_PER_YEAR
+    source_id: str | None = None
+    origin: str = "inventory"
+    date: str | None = None
+    note: str = ""
+    gdk_sd: Any = None
+    gdk_mr: Any = None
+    hazard_class: Any = None
+    row: int | None = None  # 1-based row number in the file or table it came from
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        return {k: v for k, v in d.items() if v not in (None, "") or k in ("substance", "mass", "unit")}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Emission":
+        known = _known(cls)
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+@dataclass
+class Source:
+    """An emission source of the plant's inventory (OND-86 parameters where known).
+
+    Geometry: ``lat``/``lon`` (WGS84), ``height_m`` H and ``diameter_m`` D of the mouth;
+    gas: exit velocity ``velocity_m_s`` w0 or flow ``volume_m3_s`` V1, temperature
+    ``temp_c`` T_г; ``gas_cleaning`` with its ``cleaning_efficiency`` (0…1);
+    ``hours_per_year`` of operation.  ``own`` is False for a neighbour's source that is
+    only part of the dispersion picture.  ``extra`` keeps what the model does not type
+    (e.g. per-substance rates typed for the dispersion calculation: ``extra["emissions"]``).
+    """
+
+    id: str
+    name: str = ""
+    kind: str = "point"
+    lat: float | None = None
+    lon: float | None = None
+    height_m: float | None = None
+    diameter_m: float | None = None
+    velocity_m_s: float | None = None
+    volume_m3_s: float | None = None
+    temp_c: float | None = None
+    gas_cleaning: str = ""
+    cleaning_efficiency: float | None = None  # 0..1
+    hours_per_year: float | None = None
+    own: bool = True
+    extra: dict = field(default_factory=dict)
+
+    #: Fields that are the source's dispersion parameters (OND-86 input).
+    STACK_FIELDS = ("height_m", "diameter_m", "velocity_m_s", "volume_m3_s", "temp_c")
+
+    def has_dispersion_parameters(self) -> bool:
+        """Enough to compute a ground-level field: position, height, and a gas flow."""
+        return (self.lat is not None and self.lon is not None and self.height_m is not None
+                and (self.velocity_m_s is not None or self.volume_m3_s is not None or "emissions" in self.extra))
+
+    def to_json(self) -> dict:
+        d = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}
+        d = {k: v for k, v in d.items() if v not in (None, "") and not (k == "own" and v is True)
+             and not (k == "kind" and v == "point")}
+        d["id"] = self.id
+        for k, v in self.extra.items():
+            d.setdefault(k, copy.deepcopy(v))
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Source":
+        known = _known(cls) - {"extra"}
+        d = dict(d)
+        if "kind" not in d and "type" in d:            # profile schema 1–2 called it "type"
+            d["kind"] = d.pop("type")
+        typed = {k: copy.deepcopy(v) for k, v in d.items() if k in known}
+        extra = {k: copy.deepcopy(v) for k, v in d.items() if k not in known}
+        if typed.get("own") is None:
+            typed.pop("own", None)
+        return cls(**typed, extra=extra)
+
+
+@dataclass
+class Enterprise:
+    name: str = ""
+    edrpou: str = ""
+    kved: list[str] = field(default_factory=list)
+    address: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    activity: str = ""
+    contacts: str = ""
+    katottg: str = ""
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        if not d["katottg"]:
+            d.pop("katottg")
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict | None) -> "Enterprise":
+        d = d or {}
+        known = _known(cls)
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+@dataclass
+class Project:
+    """One plant: everything an assessment needs and what its history keeps.
+
+    Sections: ``enterprise``; ``sources`` (the inventory); ``emissions`` (the КНП
+    table, rows optionally linked to sources); ``site`` (GeoJSON Polygon/MultiPolygon,
+    WGS84); ``receptors`` (GeoJSON Features: houses, schools, hospitals …);
+    ``background`` (stored order-286 results, see :mod:`ecologis.core.background.store`);
+    ``dispersion`` (OND-86 settings and values entered for the calculation: A, η, grid,
+    directions, wind speeds, summation groups, backgrounds typed by the user);
+    ``hazard_identification`` (the ОПН inventory and its form); ``preset`` (methodology
+    id); ``duplicates`` (rule for repeated substances); ``history`` (assessments);
+    ``extensions`` (anything else a file holds, kept as is).
+    """
+
+    enterprise: Enterprise = field(default_factory=Enterprise)
+    sources: list[Source] = field(default_factory=list)
+    emissions: list[Emission] = field(default_factory=list)
+    preset: str = DEFAULT_PRESET_ID
+    site: dict | None = None
+    receptors: list[dict] = field(default_factory=list)
+    background: dict = field(default_factory=dict)
+    dispersion: dict = field(default_factory=dict)
+    hazard_identification: dict | None = None
+    history: list[dict] = field(default_factory=list)
+    extensions: dict = field(default_factory=dict)
+    notes: str = ""
+    duplicates: str = "sum"             # rule for rows of the same substance: "sum" | "keep"
+    # how the file was opened (not saved)
+    read_only: bool = False             # opened from a newer schema version
+    migrated_from: int | None = None    # schema version of the file before migration on open
+    notice: tuple[str, dict] | None = None  # (message key, params) to show after opening
+
+    def source(self, sid: str) -> Source | None:
+        return next((s for s in self.sources if s.id == sid), None)
+
+    def hours_of(self, e: Emission):
+        """Operating hours that convert ``e`` between g/s and t/yr: the row's own, else its
+        source's, else :data:`DEFAULT_HOURS_PER_YEAR`."""
+        if e.hours_per_year not in (None, ""):
+            return e.hours_per_year
+        src = self.source(e.source_id) if e.source_id else None
+        if src is not None and src.hours_per_year is not None:
+            return src.hours_per_year
+        return DEFAULT_HOURS_PER_YEAR
+
+    def effective_emissions(self) -> list[Emission]:
+        """The emission rows as the calculation reads them: hours filled in from the source
+        (:meth:`hours_of`) where the row gives none; the rows themselves are not changed."""
+        by_id = {s.id: s for s in self.sources if s.hours_per_year is not None}
+        if not by_id:
+            return self.emissions                # nothing to fill in: the rows themselves
+        out = []
+        for e in self.emissions:
+            if e.hours_per_year in (None, "") and e.source_id in by_id:
+                e = replace(e, hours_per_year=by_id[e.source_id].hours_per_year)
+            out.append(e)
+        return out
+
+    def emissions_of(self, sid: str) -> list[Emission]:
+        """The emission rows linked to source ``sid``."""
+        return [e for e in self.emissions if e.source_id == sid]
+
+    def to_json(self) -> dict:
+        """The profile document (current :data:`SCHEMA_VERSION`), without validation."""
+        from ecologis import __version__
+
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "kind": PROFILE_KIND,
+            "app_version": __version__,
+            "enterprise": self.enterprise.to_json(),
+            "site": copy.deepcopy(self.site),
+            "sources": [s.to_json() for s in self.sources],
+            "emissions": [{k: v for k, v in e.to_json().items() if k != "row"} for e in self.emissions],
+            "receptors": copy.deepcopy(self.receptors),
+            "background": copy.deepcopy(self.background),
+            "dispersion": copy.deepcopy(self.dispersion),
+            "hazard_identification": copy.deepcopy(self.hazard_identification),
+            "preset": self.preset,
+            "duplicates": self.duplicates,
+            "history": copy.deepcopy(self.history),
+            "extensions": copy.deepcopy(self.extensions),
+            "notes": self.notes,
+        }
+
+    @classmethod
+    def from_json(cls, doc: dict) -> "Project":
+        """Build from a current-version document that :mod:`ecologis.io.profile` has
+        migrated and validated; nothing of ``doc`` is shared with the project."""
+        emissions = []
+        for i, e in enumerate(doc.get("emissions") or [], start=1):
+            em = Emission.from_json(e)
+            em.row = i
+            emissions.append(em)
+        return cls(
+            enterprise=Enterprise.from_json(copy.deepcopy(doc.get("enterprise") or {})),
+            sources=[Source.from_json(s) for s in doc.get("sources") or []],
+            emissions=emissions,
+            preset=doc.get("preset") or DEFAULT_PRESET_ID,
+            site=copy.deepcopy(doc.get("site")),
+            receptors=copy.deepcopy(list(doc.get("receptors") or [])),
+            background=copy.deepcopy(dict(doc.get("background") or {})),
+            dispersion=copy.deepcopy(dict(doc.get("dispersion") or {})),
+            hazard_identification=copy.deepcopy(doc.get("hazard_identification")),
+            history=copy.deepcopy(list(doc.get("history") or [])),
+            extensions=copy.deepcopy(dict(doc.get("extensions") or {})),
+            notes=doc.get("notes") or "",
+            duplicates=doc.get("duplicates") or "sum",
+        )
+
+    # -- the sections that feature panels edit, in the shape their editors use ---------
+    #: Source fields the dispersion editor shows and edits (the geometry is the inventory's).
+    DISPERSION_SOURCE_FIELDS = ("velocity_m_s", "volume_m3_s", "temp_c", "hours_per_year")
+    GEOMETRY_FIELDS = ("lat", "lon", "height_m", "diameter_m")
+
+    def dispersion_input_state(self) -> dict:
+        """The dispersion settings with the sources' OND-86 parameters as the dispersion
+        input lists them (``sources``: id plus the gas parameters and per-substance rates;
+        the geometry stays the inventory's)."""
+        state = copy.deepcopy(self.dispersion)
+        sources = []
+        for s in self.sources:
+            d = {k: getattr(s, k) for k in self.DISPERSION_SOURCE_FIELDS if getattr(s, k) is not None}
+            d.update(copy.deepcopy(s.extra))
+            if not s.own:
+                d["own"] = False
+                d.update({k: getattr(s, k) for k in self.GEOMETRY_FIELDS if getattr(s, k) is not None})
+            if d:
+                sources.append({"id": s.id, **d})
+        state["sources"] = sources
+        return state
+
+    def set_dispersion_input_state(self, state: dict) -> None:
+        """Take back what :meth:`dispersion_input_state` gives, as edited: each listed
+        source's gas parameters and extra keys go to the inventory's source with that id
+        (a new id adds a source, e.g. a neighbour's stack); the rest are the settings."""
+        state = copy.deepcopy(dict(state or {}))
+        listed = state.pop("sources", None) or []
+        for d in listed:
+            if not isinstance(d, dict) or not isinstance(d.get("id"), str) or not d["id"]:
+                continue
+            src = self.source(d["id"])
+            if src is None:
+                src = Source.from_json(d)
+                self.sources.append(src)
+                continue
+            for k, v in d.items():
+                if k == "id" or (k in self.GEOMETRY_FIELDS and src.own):
+                    continue
+                if k in self.DISPERSION_SOURCE_FIELDS or k in self.GEOMETRY_FIELDS:
+                    setattr(src, k, v)
+                elif k == "own":
+                    src.own = bool(v)
+                else:
+                    src.extra[k] = v
+        self.dispersion = state
+
+    def section(self, key: str):
+        """A feature panel's saved state: ``"dispersion"`` or ``"hazard_identification"``."""
+        if key == "dispersion":
+            return self.dispersion_input_state()
+        if key == "hazard_identification":
+            return copy.deepcopy(self.hazard_identification)
+        return copy.deepcopy(self.extensions.get(key))
+
+    def set_section(self, key: str, value) -> None:
+        if key == "dispersion":
+            self.set_dispersion_input_state(value or {})
+        elif key == "hazard_identification":
+            self.hazard_identification = copy.deepcopy(value)
+        else:
+            self.extensions[key] = copy.deepcopy(value)
+
+    def notice_message(self, lang: str | None = None) -> str | None:
+        if not self.notice:
+            return None
+        from ecologis.i18n import t, t_lang
+
+        key, params = self.notice
+        return t_lang(lang, key, **params) if lang else t(key, **params)
