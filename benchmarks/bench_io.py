@@ -72,14 +72,14 @@ def bench_pdf(dictionary, n_subst: int) -> None:
 
     from ecologis.model import Emission, Enterprise
     from ecologis.io.profile import Project
-    from ecologis.io.profile import assess_profile
+    from ecologis.io.profile import assess_project
     from ecologis.report.pdf_report import _register_fonts, build_report
 
     subs = [s for s in dictionary if (s.gdk_sd or s.gdk_mr or s.obrv) and s.hazard_class][:n_subst]
     rng = random.Random(2)
     p = Project(enterprise=Enterprise(name="ТОВ «Бенчмарк»", edrpou="14360570", lat=49.2331, lon=28.4682),
                 emissions=[Emission(s.name_uk, round(rng.uniform(0.01, 30), 5), "t/yr") for s in subs])
-    r = assess_profile(p, dictionary)
+    r = assess_project(p, dictionary, dispersion=False).result
     _register_fonts()
 
     def baseline():
@@ -93,9 +93,9 @@ def bench_pdf(dictionary, n_subst: int) -> None:
         SimpleDocTemplate(buf, pagesize=A4).build([t])
         return buf.getvalue()
 
-    t_rep = _best(lambda: build_report(p, r, "uk"), repeat=2)
+    t_rep = _best(lambda: build_report(assess_project(p), "uk"), repeat=2)
     t_base = _best(baseline, repeat=2)
-    size = len(build_report(p, r, "uk"))
+    size = len(build_report(assess_project(p), "uk"))
     print(f"[2] PDF report of {len(subs)} substances ({size / 1024:.0f} KiB)")
     _line("build_report (all sections, chart, map)", t_rep, "baseline bare reportlab table of the same rows", t_base)
 

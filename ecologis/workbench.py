@@ -698,6 +698,13 @@ class Workbench:
         self.clear_history()
         self._emit("profile_loaded")
 
+    def assessment(self, dispersion: bool = True, on=None):
+        """The :class:`ecologis.pipeline.Assessment` of the open project: the same numbers the
+        table and results panel show, with zones, receptors and dispersion (cached by state)."""
+        from ecologis.pipeline import AssessOptions, assess
+
+        return assess(self.profile, AssessOptions(self.dictionary, self.presets, on=on, dispersion=dispersion))
+
     def assessment_dict(self, lang: str | None = None) -> dict | None:
         """The current assessment as a JSON-ready dict (sender panel, reports)."""
         if self.result is None:

@@ -14,14 +14,14 @@ def register(sub) -> None:
     p.add_argument("file", help=t("cli.assess.file"))
     p.add_argument("--method", default=None, help=t("cli.assess.method"))
     p.add_argument("--json", action="store_true", help=t("cli.assess.json"))
-    p.add_argument("--duplicates", choices=("sum", "keep"), default="sum", help=t("cli.assess.duplicates"))
+    p.add_argument("--duplicates", choices=("sum", "keep"), default=None, help=t("cli.assess.duplicates"))
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from ecologis.core.presets import DEFAULT_PRESET_ID
     from ecologis.io.emissions_table import TableReadError, read_emissions
-    from ecologis.io.profile import Project, assess_profile
+    from ecologis.io.profile import Project, assess_project
 
     lang = translator.lang
     loaded = load_reference_data()
@@ -38,6 +38,7 @@ def run(args) -> int:
             print(e.message(), file=sys.stderr)
         return 2
     method = args.method
+    prof_obj = table.meta.get("profile_obj")
     if method is None:
         prof = table.meta.get("profile") or {}
         method = prof.get("preset") if isinstance(prof, dict) else None
@@ -45,9 +46,18 @@ def run(args) -> int:
     if method not in presets:
         print(t("cli.error.method", method=method, available=", ".join(presets)), file=sys.stderr)
         return 2
-    profile = Project(emissions=table.emissions, preset=method, duplicates=args.duplicates)
-    result = assess_profile(profile, dictionary, presets, file=args.file)
-    doc = result.to_json(lang)
+    if prof_obj is not None:
+        # a profile: the whole project (sources, site, receptors) is assessed, not only its table
+        project = prof_obj
+        project.emissions = table.emissions
+        project.preset = method
+        if args.duplicates:
+            project.duplicates = args.duplicates
+    else:
+        project = Project(emissions=table.emissions, preset=method, duplicates=args.duplicates or "sum")
+    assessment = assess_project(project, dictionary, presets, file=args.file)
+    result = assessment.result
+    doc = assessment.to_json(lang)
     if args.json:
         print(json.dumps(doc, ensure_ascii=False, indent=1))
         return 2 if result.errors else 0

@@ -40,7 +40,8 @@ def run(args) -> int:
     got = load_and_assess(args.profile)
     if isinstance(got, int):
         return got
-    profile, result = got
+    profile, assessment = got
+    result = assessment.result
     try:
         export_file(fmt, profile, result, args.out, lang, "\t" if args.delimiter == "tab" else args.delimiter)
     except ExportError as e:

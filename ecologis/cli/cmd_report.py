@@ -21,11 +21,12 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def load_and_assess(path: str):
-    """(profile, result) or an exit code after printing one clear message."""
+def load_and_assess(path: str, on=None):
+    """(profile, :class:`ecologis.pipeline.Assessment`) or an exit code after printing one
+    clear message; ``on``: the date stored backgrounds must be valid on (default today)."""
     from ecologis.io.batch import load_any
     from ecologis.io.emissions_table import TableReadError
-    from ecologis.io.profile import ProfileError, assess_profile
+    from ecologis.io.profile import ProfileError, assess_project
 
     loaded = load_reference_data()
     if loaded is None:
@@ -41,8 +42,7 @@ def load_and_assess(path: str):
     if profile.preset not in presets:
         print(t("cli.error.method", method=profile.preset, available=", ".join(presets)), file=sys.stderr)
         return 2
-    result = assess_profile(profile, dictionary, presets, file=Path(path).name)
-    return profile, result
+    return profile, assess_project(profile, dictionary, presets, file=Path(path).name, on=on)
 
 
 def run(args) -> int:
@@ -56,14 +56,15 @@ def run(args) -> int:
     except ValueError:
         print(t("report.cli.bad_date", value=args.date), file=sys.stderr)
         return 2
-    got = load_and_assess(args.profile)
+    got = load_and_assess(args.profile, on=on)
     if isinstance(got, int):
         return got
-    profile, result = got
+    profile, assessment = got
+    result = assessment.result
     if result.errors:
         print(t("io.cli.report.with_errors", count=len(result.errors)), file=sys.stderr)
     try:
-        write_report(args.out, profile, result, lang, on=on)
+        write_report(args.out, assessment, lang)
     except OSError as e:
         print(t("io.cli.write_failed", path=args.out, detail=e.strerror or str(e)), file=sys.stderr)
         return 2

@@ -49,7 +49,7 @@ def _profile_radius(profile) -> float | None:
     """The СЗЗ radius of the profile's own КНП assessment, or None if it has no valid
     result.  Raises :class:`_Refused` for a broken dictionary or an unknown preset."""
     from ecologis.cli.common import load_reference_data
-    from ecologis.io.profile import assess_profile
+    from ecologis.io.profile import assess_project
 
     if not profile.emissions:
         return None
@@ -60,7 +60,7 @@ def _profile_radius(profile) -> float | None:
     dictionary, presets = loaded
     if profile.preset not in presets:
         raise _Refused(t("cli.error.method", method=profile.preset, available=", ".join(presets)))
-    res = assess_profile(profile, dictionary, presets)
+    res = assess_project(profile, dictionary, presets, dispersion=False).result
     if res.errors or res.szz_m is None:
         return None
     return float(res.szz_m)

@@ -1284,7 +1284,8 @@ class MainWindow(QMainWindow):
     def report_to(self, path: str | Path | None = None):
         if self.wb.result is None:
             return None
-        return file_actions.report_dialog(self, self.wb.profile, self.wb.result, path)
+        self._store_panel_states()          # what the panels hold is part of the project
+        return file_actions.report_dialog(self, self.wb.assessment(), path)
 
     # -- drag and drop: profiles open, tables import ---------------------------------
     def dragEnterEvent(self, ev):

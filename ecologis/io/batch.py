@@ -60,7 +60,7 @@ def load_any(path: Path, dictionary):
 
 def assess_file(path: Path, dictionary, presets: dict, lang: str = "uk") -> BatchRow:
     from ecologis.io.emissions_table import TableReadError
-    from ecologis.io.profile import ProfileError, assess_profile
+    from ecologis.io.profile import ProfileError, assess_project
 
     row = BatchRow(path.name)
     try:
@@ -73,7 +73,7 @@ def assess_file(path: Path, dictionary, presets: dict, lang: str = "uk") -> Batc
     if prof.preset not in presets:
         row.errors.append(t_lang(lang, "io.batch.unknown_preset", preset=prof.preset))
         return row
-    res = assess_profile(prof, dictionary, presets, file=path.name)
+    res = assess_project(prof, dictionary, presets, file=path.name, dispersion=False).result
     row.knp = float(res.knp)
     row.category = res.category
     row.szz_m = float(res.szz_m)

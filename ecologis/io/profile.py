@@ -605,26 +605,25 @@ class Reassessment:
                   reasons=", ".join(reasons))
 
 
-def assess_profile(profile: Project, dictionary=None, presets: dict | None = None, file: str | None = None):
-    """The AssessmentResult of ``profile`` with its own preset and duplicate rule.
-
-    The one place where a profile is assessed (report, CLI, batch, re-assessment).
-    ``dictionary``/``presets`` default to the loaded ones; ``file`` (a name) is added to
-    the journal's locations.  Raises ``KeyError`` if the profile's preset is unknown —
-    callers that take user input check ``profile.preset in presets`` first and refuse
-    with a translated message.
-    """
-    from ecologis.core.assess import compute, prepare
+def assessment_options(dictionary=None, presets: dict | None = None, **kw):
+    """:class:`ecologis.pipeline.AssessOptions` with the loaded dictionary and presets
+    (the user's overlays included) where none are given; ``kw``: ``on``, ``file``,
+    ``dispersion``."""
     from ecologis.core.dictionary import load_dictionary
     from ecologis.core.presets import load_presets
+    from ecologis.pipeline import AssessOptions
 
-    dictionary = dictionary if dictionary is not None else load_dictionary()
-    presets = presets if presets is not None else load_presets()
-    preset = presets[profile.preset]
-    result = compute(prepare(profile.emissions, dictionary), preset, profile.duplicates)
-    if file:
-        result.journal[:] = result.journal.with_file(file)
-    return result
+    return AssessOptions(dictionary if dictionary is not None else load_dictionary(),
+                         presets if presets is not None else load_presets(), **kw)
+
+
+def assess_project(profile: Project, dictionary=None, presets: dict | None = None, **kw):
+    """The :class:`ecologis.pipeline.Assessment` of ``profile`` (see :func:`assessment_options`).
+    Raises ``KeyError`` if the profile's preset is unknown — callers that take user input
+    check ``profile.preset in presets`` first and refuse with a translated message."""
+    from ecologis.pipeline import assess
+
+    return assess(profile, assessment_options(dictionary, presets, **kw))
 
 
 def reassess(profile: Project, dictionary=None, presets: dict | None = None) -> Reassessment:
@@ -634,7 +633,7 @@ def reassess(profile: Project, dictionary=None, presets: dict | None = None) -> 
     :meth:`Reassessment.message`) whether to :func:`record_assessment`.
     Raises ``KeyError`` if the profile's preset is unknown.
     """
-    result = assess_profile(profile, dictionary, presets)
+    result = assess_project(profile, dictionary, presets, dispersion=False).result
     entry = history_entry(profile, result)
     prev = profile.history[-1] if profile.history else None
     if prev is None:

@@ -5,3 +5,8 @@ It runs, in order and only what the project has, the core's rules on the project
 dispersion of the sources inventory, the stored backgrounds, and connects the core
 packages that must not know each other (dispersion ↔ background by calculation).
 """
+
+from ecologis.pipeline.assess import (AssessOptions, Assessment, analyse, assess, assess_knp, centre_of,
+                                      clear_cache, disperse)
+
+__all__ = ["AssessOptions", "Assessment", "assess", "assess_knp", "analyse", "disperse", "centre_of", "clear_cache"]

@@ -161,17 +161,17 @@ def _table(data, widths, header_rows: int = 1, align_right_from: int | None = No
                          padding={"top": 2, "bottom": 2})
 
 
-def build_report(profile, result, lang: str = "uk", dictionary=None, when: datetime | None = None,
-                 dispersion: dict | None = None, on=None) -> bytes:
-    """The report as PDF bytes (nothing is written).
+def build_report(assessment, lang: str = "uk", dictionary=None, when: datetime | None = None) -> bytes:
+    """The report of an :class:`ecologis.pipeline.Assessment` as PDF bytes (nothing is
+    written); every number comes from that one assessment.
 
-    Sections that appear only when their data exist: 6.1 receptors inside the СЗЗ
-    (``profile.extensions["receptors"]``), 6.2 the OND-86 dispersion (``dispersion``, a
-    result of :func:`ecologis.core.dispersion.calculate`; computed from the profile when
-    omitted and ``profile.extensions["dispersion"]`` describes sources) and 6.3 the
-    background concentrations used (stored Order 286 results valid on ``on``, default
-    today, and those the dispersion added), each labelled "reconstructed method" when a
+    Sections that appear only when their data exist: 6.1 receptors inside the СЗЗ (the
+    project's receptors), 6.2 the OND-86 dispersion of the sources inventory and 6.3 the
+    background concentrations used (stored Order 286 results valid on the assessment's
+    date, and those the dispersion added), each labelled "reconstructed method" when a
     candidate formula was used."""
+    profile, result = assessment.project, assessment.result
+    dispersion, on = assessment.dispersion, assessment.on
     from ecologis import __version__
     from ecologis.core.gdk import GDK_KINDS
 
@@ -311,9 +311,7 @@ def build_report(profile, result, lang: str = "uk", dictionary=None, when: datet
                                Paragraph(_e(T("report.map.caption", radius=_fmt(result.szz_m, 0, lang))), S["small"])]))
 
     # -- 6.1–6.3 receptors, dispersion, backgrounds (only when the data exist) --------
-    story += receptors_story(profile, result, T, S, lang)
-    if dispersion is None:
-        dispersion = profile_dispersion(profile, on)
+    story += receptors_story(profile, result, assessment.site if profile.receptors else None, T, S, lang)
     story += dispersion_story(profile, result, dispersion, T, S, lang)
     story += backgrounds_story(profile, dispersion, on, T, S, lang)
 
@@ -381,23 +379,8 @@ def _center(profile):
     return (ent.lat, ent.lon) if ent.lat is not None and ent.lon is not None else None
 
 
-def site_analysis(profile, result):
-    """:func:`ecologis.core.geometry.analyse_site` of the profile's site (or enterprise point)
-    and receptors with the category radius; None without receptors or without geometry."""
-    recs = profile.receptors or []
-    if not recs or (not profile.site and _center(profile) is None):
-        return None
-    from ecologis.core.geometry import GeometryError, analyse_site
-
-    try:
-        return analyse_site(float(result.szz_m), profile.site or None, recs, center=_center(profile))
-    except GeometryError:
-        return None
-
-
-def receptors_story(profile, result, T, S, lang: str) -> list:
+def receptors_story(profile, result, an, T, S, lang: str) -> list:
     """6.1: receptors inside the СЗЗ as conflicts (issue 6), all receptors with distances."""
-    an = site_analysis(profile, result)
     if an is None:
         return []
     out = [Paragraph(_e(T("report.h.receptors")), S["h"])]
@@ -417,20 +400,6 @@ def receptors_story(profile, result, T, S, lang: str) -> list:
     out.append(_table(rows, [62 * mm, 40 * mm, 30 * mm, 30 * mm], align_right_from=2))
     out.append(Paragraph(_e(T("report.rec.method." + an.method)), S["small"]))
     return out
-
-
-def profile_dispersion(profile, on=None) -> dict | None:
-    """The OND-86 result of the profile's dispersion input, or None when the profile has no
-    dispersion sources; ``{"error": [messages]}`` when the input is invalid."""
-    if not any(s.height_m for s in profile.sources):
-        return None                          # no stack in the inventory: nothing to disperse
-    from ecologis.core.dispersion import DispersionInputError, calculate
-    from ecologis.pipeline.dispersion_input import input_from_profile
-
-    try:
-        return calculate(input_from_profile(profile, on=on))
-    except DispersionInputError as exc:
-        return {"error": exc.messages()}
 
 
 def dispersion_story(profile, result, res: dict | None, T, S, lang: str) -> list:
@@ -559,8 +528,8 @@ def backgrounds_story(profile, dispersion: dict | None, on, T, S, lang: str) -> 
     return out
 
 
-def write_report(path: str | Path, profile, result, lang: str = "uk", **kw) -> Path:
-    """Build the report and write it atomically."""
-    data = build_report(profile, result, lang, **kw)
+def write_report(path: str | Path, assessment, lang: str = "uk", **kw) -> Path:
+    """Build the report of ``assessment`` and write it atomically."""
+    data = build_report(assessment, lang, **kw)
     atomic_write_bytes(path, data)
     return Path(path)

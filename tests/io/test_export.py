@@ -13,7 +13,7 @@ from pyproj import Geod
 from ecologis.io.emissions_table import read_emissions
 from ecologis.io.export import (DictionaryImportError, ExportError, csv_bytes, export_dictionary, export_file,
                                 geojson_doc, import_dictionary, kml_bytes)
-from ecologis.io.profile import assess_profile, load_profile
+from ecologis.io.profile import assess_project, load_profile
 
 DEMO_KNP = 1386.1866552   # seed README, thesis §4.2-4.3
 # per-row contributions of the demo, hand-computed a·M/ГДК (thesis formula 2.1)
@@ -24,7 +24,7 @@ SO2 = 1.0 * 8.27394 / 0.05        # 165.4788
 @pytest.fixture
 def demo(demo_path):
     p = load_profile(demo_path)
-    return p, assess_profile(p)
+    return p, assess_project(p, dispersion=False).result
 
 
 def test_xlsx_numbers_are_numbers(demo, tmp_path):
@@ -194,7 +194,7 @@ def test_export_rows_status_by_row_index_not_row_number():
     d.put(Substance(id="t-no-gdk", name_uk="Тест без ГДК", name_en="Test without MAC", hazard_class=3, origin="user"))
     p = Project(emissions=[Emission(substance="Азоту діоксид", mass=34.7849, unit="t/yr", row=5),
                            Emission(substance="Тест без ГДК", mass=1.0, unit="t/yr", row=5)])
-    r = assess_profile(p, d)
+    r = assess_project(p, d, dispersion=False).result
     _headers, rows = export_rows(r, "en")
     assert [row[0] for row in rows] == [5, 5]
     assert rows[0][status] == t_lang("en", "io.status.ok")

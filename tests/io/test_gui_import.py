@@ -76,15 +76,15 @@ def test_export_and_report_dialogs_with_paths(qtbot, demo_path, tmp_path, monkey
 
     from ecologis.gui.panels.file_actions import export_dialog, reassess_notice, report_dialog
     from ecologis.io.profile import load_profile, record_assessment
-    from ecologis.io.profile import assess_profile
+    from ecologis.io.profile import assess_project
 
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[2]))
     monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
     p = load_profile(demo_path)
-    r = assess_profile(p)
+    r = assess_project(p, dispersion=False).result
     assert export_dialog(None, p, r, tmp_path / "a.xlsx").exists()
-    assert report_dialog(None, p, r, tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")
+    assert report_dialog(None, assess_project(p), tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")
     p.enterprise.lat = p.enterprise.lon = None
     assert export_dialog(None, p, r, tmp_path / "a.kml") is None and shown     # no coordinates: message
     record_assessment(p, r)

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from ecologis.io.profile import assess_profile, load_profile
+from ecologis.io.profile import assess_project, load_profile
 from ecologis.paths import DEMO_PROFILE
 from ecologis.report.pdf_report import build_report, fallback_site_map_figure
 
@@ -32,12 +32,12 @@ def demo():
     p = load_profile(DEMO_PROFILE)
     p.enterprise.name = "ПрАТ <b>«РОШЕН»</b> & <font size=40>Ко</font>"
     p.enterprise.edrpou = "14360570"
-    return p, assess_profile(p)
+    return p, assess_project(p, dispersion=False).result
 
 
 @pytest.fixture(scope="module")
 def pdf_uk(demo):
-    return build_report(*demo, lang="uk")
+    return build_report(assess_project(demo[0]), lang="uk")
 
 
 def test_uk_report_contains_results_and_every_substance(demo, pdf_uk):
@@ -61,7 +61,7 @@ def test_uk_report_contains_results_and_every_substance(demo, pdf_uk):
 
 
 def test_en_report(demo):
-    text, _ = _text(build_report(*demo, lang="en"))
+    text, _ = _text(build_report(assess_project(demo[0]), lang="en"))
     assert "1,386.187" in text
     assert "Hazard category of the enterprise" in text and "III" in text and "300 m" in text
     assert "Nitrogen dioxide" in text and "Page 1 of" in text
@@ -120,8 +120,8 @@ def test_errors_and_fallbacks_listed_in_validation_notes(tmp_path):
         Emission("Метан", 2.0, "t/yr"),              # no ГДК с.д. in the dictionary → fallback
         Emission("Вуглецю оксид", "abc", "t/yr"),
     ])
-    r = assess_profile(p)
-    text, _ = _text(build_report(p, r, lang="en"))
+    r = assess_project(p, dispersion=False).result
+    text, _ = _text(build_report(assess_project(p), lang="en"))
     flat = _squash(text)
     assert _squash("Rows with errors, not counted in KNP (2)") in flat
     assert "Невідома" in text and "row 4" in text

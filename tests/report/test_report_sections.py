@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from ecologis.core.background import calculated
 from ecologis.core.background.store import store_result
 from ecologis.model import Source
-from ecologis.io.profile import assess_profile, load_profile
+from ecologis.io.profile import assess_project, load_profile
 from ecologis.paths import DEMO_PROFILE
 from ecologis.report.pdf_report import build_report
 
@@ -44,13 +44,13 @@ def full():
                      "emissions": [{"substance": "7446-09-5", "rate_g_s": 12, "gdk_mr_mg_m3": 0.5}]}]})
     # §4 with the own contribution excluded: reconstructed (pieces exclude_own_4_1_4_2)
     store_result(p, calculated(0.5, substance="7446-09-5", c_own=0.1, date=dt.date(2025, 6, 1)))
-    r = assess_profile(p)
+    r = assess_project(p, dispersion=False).result
     return p, r
 
 
 def test_sections_present_with_data(full):
     p, r = full
-    pdf = build_report(p, r, lang="uk", on=dt.date(2026, 1, 1))
+    pdf = build_report(assess_project(p, on=dt.date(2026, 1, 1)), lang="uk")
     text = _text(pdf)
     flat = _squash(text)
     for h in ("6.1. Чутливі об'єкти та СЗЗ", "6.2. Розсіювання викидів за ОНД-86", "6.3. Фонові концентрації"):
@@ -69,7 +69,7 @@ def test_sections_present_with_data(full):
 
 def test_sections_absent_without_data():
     p = load_profile(DEMO_PROFILE)
-    text = _squash(_text(build_report(p, assess_profile(p), lang="en")))
+    text = _squash(_text(build_report(assess_project(p), lang="en")))
     for h in ("6.1.", "6.2.", "6.3."):
         assert h not in text
 
@@ -80,7 +80,7 @@ def test_invalid_dispersion_input_is_reported_not_fatal(full):
 
     q = copy.deepcopy(p)
     q.sources[0].velocity_m_s = None
-    text = _squash(_text(build_report(q, r, lang="en", on=dt.date(2026, 1, 1))))
+    text = _squash(_text(build_report(assess_project(q, on=dt.date(2026, 1, 1)), lang="en")))
     assert _squash("The profile's dispersion input is incomplete or invalid") in text
     assert "T1" in text
 

@@ -160,8 +160,9 @@ def export_dialog(parent, profile: Project, result, path: str | Path | None = No
     return None
 
 
-def report_dialog(parent, profile: Project, result, path: str | Path | None = None, lang: str | None = None) -> Path | None:
-    """File ▸ Report: the PDF in the UI language (or ``lang``)."""
+def report_dialog(parent, assessment, path: str | Path | None = None, lang: str | None = None) -> Path | None:
+    """File ▸ Report: the PDF of ``assessment`` (:class:`ecologis.pipeline.Assessment`) in
+    the UI language (or ``lang``)."""
     from ecologis.report.pdf_report import write_report
 
     lang = lang or translator.lang
@@ -172,7 +173,7 @@ def report_dialog(parent, profile: Project, result, path: str | Path | None = No
         if not path.lower().endswith(".pdf"):
             path += ".pdf"
     try:
-        return write_report(path, profile, result, lang)
+        return write_report(path, assessment, lang)
     except OSError as e:
         QMessageBox.warning(parent, t("io.gui.report"), t("io.cli.write_failed", path=str(path), detail=e.strerror or str(e)))
     return None
