@@ -299,7 +299,7 @@ def cmd_register(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from ecologis.sender.sender import deadline_message, deadline_status
+    from ecologis.sender.sender import deadline_message, deadline_status, inbox_message
 
     cfg = _config(args)
     with _outbox(cfg) as outbox:
@@ -313,6 +313,8 @@ def cmd_status(args) -> int:
     print(deadline_message(st))
     if st["last_error"]:
         print(t("sender.status.last_error", error=st["last_error"]["error"]))
+    if inbox_message(st):
+        print(inbox_message(st))
     return 0
 
 

@@ -54,6 +54,8 @@ CREATE TABLE IF NOT EXISTS audit(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS inbox_files(sha256 TEXT PRIMARY KEY, name TEXT NOT NULL, at REAL NOT NULL,
                                        records INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS inbox_problems(id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL,
+                                          name TEXT NOT NULL, outcome TEXT NOT NULL, reason TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS outages(id INTEGER PRIMARY KEY AUTOINCREMENT, down_from REAL NOT NULL,
                                    restored_at REAL, cause TEXT);
 """
@@ -169,6 +171,21 @@ class Outbox:
                 db.execute("INSERT INTO inbox_files(sha256, name, at, records) VALUES(?,?,?,?)",
                            (file_sha, source or "", now, inserted))
         return inserted, present
+
+    def note_file_problem(self, name: str, outcome: str, reason: str, now: float) -> None:
+        """Record an inbox file set aside (outcome ``rejected`` or ``quarantined``)."""
+        with self._tx() as db:
+            db.execute("INSERT INTO inbox_problems(at, name, outcome, reason) VALUES(?,?,?,?)",
+                       (now, name, outcome, reason))
+
+    def file_problems(self, latest: int = 5) -> dict:
+        """Counts of inbox files set aside per outcome and the latest ones (newest first)."""
+        with self._lock:
+            counts = dict(self.db.execute("SELECT outcome, COUNT(*) FROM inbox_problems GROUP BY outcome"))
+            rows = self.db.execute("SELECT at, name, outcome, reason FROM inbox_problems ORDER BY id DESC LIMIT ?",
+                                   (latest,)).fetchall()
+        return {"rejected": counts.get("rejected", 0), "quarantined": counts.get("quarantined", 0),
+                "latest": [{"at": a, "file": n, "outcome": o, "reason": r} for a, n, o, r in rows]}
 
     def file_seen(self, sha: str) -> str | None:
         with self._lock:

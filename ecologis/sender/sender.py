@@ -333,9 +333,11 @@ def deadline_status(outbox: Outbox, cfg: SenderConfig, now: float) -> dict:
            "deadline": None, "time_left_s": None, "deadline_state": "none",
            "link": {"up": down is None, "down_since": iso(down) if down else None,
                     "restored_at": iso(restored) if restored else None},
-           "last_error": outbox.last_error()}
+           "last_error": outbox.last_error(), "inbox": outbox.file_problems()}
     if out["last_error"]:
         out["last_error"]["at"] = iso(out["last_error"]["at"])
+    for p in out["inbox"]["latest"]:
+        p["at"] = iso(p["at"])
     if oldest is None:
         return out
     out["oldest_pending_created_at"] = iso(oldest.created_at)
@@ -363,6 +365,15 @@ def format_left(seconds: float | None) -> str:
     sign = "-" if seconds < 0 else ""
     s = int(abs(seconds))
     return f"{sign}{s // 3600:d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def inbox_message(st: dict) -> str:
+    """The inbox files set aside (rejected / quarantined), or "" when there are none."""
+    ib = st.get("inbox") or {}
+    if not ib.get("rejected") and not ib.get("quarantined"):
+        return ""
+    latest = ib["latest"][0]["reason"] if ib.get("latest") else ""
+    return t("sender.status.inbox_problems", rejected=ib["rejected"], quarantined=ib["quarantined"], latest=latest)
 
 
 def deadline_message(st: dict) -> str:

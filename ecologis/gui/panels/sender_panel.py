@@ -20,7 +20,7 @@ from ecologis.i18n import KeyedError, t, translator
 from ecologis.sender import model, schemas
 from ecologis.sender.config import load_config, password_from_sources, keyring_set, save_config
 from ecologis.sender.outbox import STATES, Outbox
-from ecologis.sender.sender import Clock, Sender, deadline_message, deadline_status
+from ecologis.sender.sender import Clock, Sender, deadline_message, deadline_status, inbox_message
 
 STATUSES = ("registered", "suspended", "cancelled")
 
@@ -251,9 +251,13 @@ class SenderPanel(QWidget):
         self.deadline_label.setWordWrap(True)
         self.last_error_label = QLabel()
         self.last_error_label.setWordWrap(True)
+        self.inbox_label = QLabel()       # inbox files rejected / quarantined
+        self.inbox_label.setWordWrap(True)
+        self.inbox_label.setStyleSheet("color: #b36b00;")
         ql.addWidget(self.counts_label)
         ql.addWidget(self.deadline_label)
         ql.addWidget(self.last_error_label)
+        ql.addWidget(self.inbox_label)
         hb = QHBoxLayout()
         self.send_assessment_btn = QPushButton()
         self.send_assessment_btn.clicked.connect(self.send_assessment)
@@ -603,6 +607,7 @@ class SenderPanel(QWidget):
         self.deadline_state = st["deadline_state"]
         le = st["last_error"]
         self.last_error_label.setText(t("sender.status.last_error", error=le["error"]) if le else "")
+        self.inbox_label.setText(inbox_message(st))
         sig = (tuple(c.values()), self.state_filter.currentData(), translator.lang,
                le["at"] if le else None, ob.next_due_at())
         if sig == getattr(self, "_table_sig", None):
