@@ -41,6 +41,8 @@ class SenderConfig:
     read_timeout_s: float = 30.0
     batch_size: int = 100               # 1 = one request per record
     deadline_hours: float = 24.0        # seed 000 p. 13
+    outage_minutes: float = 15.0        # no successful exchange for this long = an outage (p. 13)
+    retention_days: float = 90.0        # delivered records and their audit rows are kept this long
     warn_hours: float = 2.0             # warn when less than this is left
     backoff_base_s: float = 2.0
     backoff_cap_s: float = 600.0

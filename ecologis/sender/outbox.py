@@ -7,6 +7,12 @@ simply sent again: its idempotency key lets the receiver drop the duplicate.
 The outbox also keeps the audit journal of every attempt, the link state used for the
 24-hour back-fill window (seed 000 p. 13), the outage log and the hashes of inbox files
 already enqueued.
+
+Link failures: the first failed attempt after a successful exchange opens a row in
+``outages`` (``down_from``); the next successful exchange closes it (``restored_at``).
+Only a failure period that lasted at least the configured outage length (no successful
+exchange for N minutes) is an *outage*; shorter ones (blips) stay in the table as a
+record of link failures but never move a deadline.
 """
 
 from __future__ import annotations
@@ -58,7 +64,10 @@ CREATE TABLE IF NOT EXISTS inbox_problems(id INTEGER PRIMARY KEY AUTOINCREMENT, 
                                           name TEXT NOT NULL, outcome TEXT NOT NULL, reason TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS outages(id INTEGER PRIMARY KEY AUTOINCREMENT, down_from REAL NOT NULL,
                                    restored_at REAL, cause TEXT);
+CREATE INDEX IF NOT EXISTS ix_outages_from ON outages(down_from);
 """
+
+DEFAULT_OUTAGE_S = 15 * 60.0
 
 
 class DuplicateFile(Exception):
@@ -338,7 +347,36 @@ class Outbox:
         db.execute("UPDATE outages SET restored_at=? WHERE restored_at IS NULL", (now,))
         return True
 
-    def outages(self) -> list[dict]:
+    def link_failures(self) -> list[dict]:
+        """Every failure period, outages and blips alike (oldest first)."""
         with self._lock:
             return [{"from": a, "restored_at": b, "cause": c}
                     for a, b, c in self.db.execute("SELECT down_from, restored_at, cause FROM outages ORDER BY id")]
+
+    def outages(self, min_s: float = DEFAULT_OUTAGE_S, now: float | None = None) -> list[dict]:
+        """Outages: failure periods of at least ``min_s`` seconds without a successful
+        exchange (an open one counts once ``now - from >= min_s``; without ``now`` open
+        periods are listed as they are)."""
+        def long_enough(o):
+            if o["restored_at"] is not None:
+                return o["restored_at"] - o["from"] >= min_s
+            return now is None or now - o["from"] >= min_s
+        return [o for o in self.link_failures() if long_enough(o)]
+
+    def outage_at(self, ts: float, now: float, min_s: float = DEFAULT_OUTAGE_S) -> tuple[float, float | None] | None:
+        """The outage (from, restored_at or None while open) that ``ts`` falls into,
+        ``from <= ts < restored_at``; None if ``ts`` is not inside an outage."""
+        with self._lock:
+            r = self.db.execute("SELECT down_from, restored_at FROM outages WHERE down_from <= ? "
+                                "AND (restored_at IS NULL OR restored_at > ?) ORDER BY down_from DESC LIMIT 1",
+                                (ts, ts)).fetchone()
+        if r is None:
+            return None
+        start, end = r
+        if (end if end is not None else now) - start < min_s:
+            return None         # a blip, or a failure not (yet) long enough to be an outage
+        return start, end
+
+    def open_failure(self) -> float | None:
+        """Since when the link has been failing (first failed attempt), None if it is up."""
+        return self.get_meta("link_down_since")
