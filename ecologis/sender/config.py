@@ -124,13 +124,36 @@ def password_from_sources(cfg: SenderConfig) -> str | None:
 KEYRING_SERVICE = "ecologis-sender"
 
 
-def keyring_get(cert_path: str) -> str | None:
+def keyring_state(cert_path: str) -> tuple[str, str | None]:
+    """("ok", password) | ("empty", None): the keyring has no password for this
+    certificate | ("unavailable", None): no keyring backend (or module) on this machine."""
     try:
         import keyring
 
-        return keyring.get_password(KEYRING_SERVICE, str(Path(cert_path).resolve()))
-    except Exception:  # no keyring backend on this machine
-        return None
+        pw = keyring.get_password(KEYRING_SERVICE, str(Path(cert_path).resolve()))
+    except Exception:  # ImportError, keyring.errors.NoKeyringError, a locked or broken backend
+        return "unavailable", None
+    return ("ok", pw) if pw is not None else ("empty", None)
+
+
+def keyring_get(cert_path: str) -> str | None:
+    return keyring_state(cert_path)[1]
+
+
+def missing_password_key(cfg: SenderConfig) -> str | None:
+    """Why no password was found for an encrypted certificate, as a message key
+    (``sender.cert.*``, parameters ``file`` and ``var``), or None (none was configured)."""
+    if cfg.password_env and os.environ.get(cfg.password_env) is None and not cfg.use_keyring:
+        return "sender.cert.password_env_missing"
+    if cfg.use_keyring and cfg.client_cert:
+        state, _pw = keyring_state(cfg.client_cert)
+        if state == "unavailable":
+            return "sender.cert.no_keyring"
+        if state == "empty":
+            return "sender.cert.keyring_empty"
+    if cfg.password_env and os.environ.get(cfg.password_env) is None:
+        return "sender.cert.password_env_missing"
+    return None
 
 
 def keyring_set(cert_path: str, password: str) -> bool:

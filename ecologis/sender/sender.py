@@ -28,7 +28,8 @@ from ecologis.sender.tls import HttpResponse, TransportError
 
 
 MAX_BATCH = 1000   # batch.schema.json maxItems
-LINK_DOWN_KINDS = ("unreachable", "timeout")   # no connection in the sense of seed 000 p. 13
+# no successful exchange in the sense of seed 000 p. 13 (a TLS refusal is an answer)
+LINK_DOWN_KINDS = ("unreachable", "timeout", "connection_closed")
 
 
 class Clock:
