@@ -14,6 +14,7 @@ well, so the same values arriving in a different file are not queued twice eithe
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,6 +99,8 @@ def scan_inbox(inbox: str | Path, outbox: Outbox, now: float | None = None,
                 res = enqueue_file(f, outbox, ts)
             except model.RecordError as e:
                 res = FileResult(f.name, "rejected", reason=e.message())
+            except sqlite3.Error:
+                raise               # the outbox (disk full, damaged), not the file: the file stays
             except OSError as e:
                 res = FileResult(f.name, "rejected", reason=t("sender.file.unreadable", file=f.name, detail=str(e)))
             except Exception as e:  # noqa: BLE001 - any failure on one file sets that file aside

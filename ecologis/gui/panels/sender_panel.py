@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComb
 
 from ecologis.i18n import KeyedError, t, translator
 from ecologis.sender import model, schemas
-from ecologis.sender.config import load_config, password_from_sources, keyring_set, save_config
+from ecologis.sender.config import (ConfigError, SenderConfig, keyring_set, load_config, password_from_sources,
+                                    save_config)
 from ecologis.sender.outbox import STATES, Outbox
 from ecologis.sender.sender import Clock, Sender, deadline_message, deadline_status, inbox_message
 
@@ -96,7 +97,13 @@ class SenderPanel(QWidget):
         super().__init__(parent)
         self.get_assessment = get_assessment
         self.clock = clock or Clock()
-        self.cfg = load_config()
+        try:
+            self.cfg = load_config()
+            config_problem = None
+        except (ConfigError, OSError, UnicodeDecodeError) as e:   # shown below; the file is left as it is
+            self.cfg = SenderConfig()
+            config_problem = e.message() if isinstance(e, ConfigError) else \
+                t("sender.error.os", file=str(getattr(e, "filename", "") or ""), detail=str(e))
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)   # one network job at a time, in order
         self._jobs: set = set()
@@ -119,6 +126,8 @@ class SenderPanel(QWidget):
         self.auto_timer.timeout.connect(self._auto_send)
         self.auto_timer.start()
         self.refresh()
+        if config_problem:
+            self._show(config_problem, error=True)
 
     # ---- construction -------------------------------------------------------------------
     def _build(self):
