@@ -199,21 +199,10 @@ def _for_each_file(files, handle) -> int:
 
 # ---- commands --------------------------------------------------------------------------
 def _single_instance_lock(outbox_path: Path):
-    """An exclusive lock next to the outbox so two `run` services never drain the same
-    queue; released by the OS when the process ends, even by SIGKILL.  Returns the open
-    lock file, False if another process holds it, None where locking is unavailable."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory lock; idempotency keys still prevent duplicates
-        return None
-    outbox_path.parent.mkdir(parents=True, exist_ok=True)
-    fh = open(str(outbox_path) + ".lock", "a+")
-    try:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        fh.close()
-        return False
-    return fh
+    """See :func:`ecologis.sender.outbox.acquire_instance_lock` (shared with the GUI panel)."""
+    from ecologis.sender.outbox import acquire_instance_lock
+
+    return acquire_instance_lock(outbox_path)
 
 
 def cmd_run(args) -> int:
@@ -254,6 +243,7 @@ def cmd_run(args) -> int:
             last_state = None
             while not stop.is_set():
                 try:
+                    sender.maybe_prune()
                     report_files()
                     while not stop.is_set():
                         att = sender.send_due()
@@ -334,6 +324,7 @@ def cmd_status(args) -> int:
         print(t("sender.status.last_error", error=st["last_error"]["error"]))
     if inbox_message(st):
         print(inbox_message(st))
+    print(t("sender.status.retention", **st["retention"]))
     return 0
 
 

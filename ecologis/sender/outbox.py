@@ -70,6 +70,26 @@ CREATE INDEX IF NOT EXISTS ix_outages_from ON outages(down_from);
 DEFAULT_OUTAGE_S = 15 * 60.0
 
 
+def acquire_instance_lock(outbox_path: str | Path):
+    """An exclusive lock next to the outbox (``<outbox>.lock``) so that only one process
+    (the `run` service or the GUI panel) drains a queue at a time; released by the OS when
+    the process ends, even by SIGKILL, or by closing the returned file.  Returns the open
+    lock file, False if another holder has it, None where locking is unavailable."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory lock; idempotency keys still prevent duplicates
+        return None
+    outbox_path = Path(outbox_path)
+    outbox_path.parent.mkdir(parents=True, exist_ok=True)
+    fh = open(str(outbox_path) + ".lock", "a+")
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.close()
+        return False
+    return fh
+
+
 class DuplicateFile(Exception):
     def __init__(self, name: str, first_name: str):
         super().__init__(name)
@@ -299,6 +319,25 @@ class Outbox:
                            [(st, err, i) for i, st, err in dead])
             db.executemany("INSERT INTO audit(at, idem_key, batch_id, endpoint, http_status, outcome, error) "
                            "VALUES(?,?,?,?,?,?,?)", [(now,) + tuple(a) for a in audit])
+
+    def prune(self, now: float, keep_s: float) -> int:
+        """Delete acknowledged records delivered more than ``keep_s`` seconds ago, audit
+        rows of that age whose record is gone, and closed link failures and inbox notes of
+        that age.  Unsent records and dead letters are never pruned.  Returns the number
+        of records deleted (also added to meta ``pruned_total``)."""
+        cutoff = now - keep_s
+        with self._tx() as db:
+            n = db.execute("DELETE FROM outbox WHERE state='acknowledged' AND acked_at < ?", (cutoff,)).rowcount
+            db.execute("DELETE FROM audit WHERE at < ? AND NOT EXISTS "
+                       "(SELECT 1 FROM outbox o WHERE o.idem_key = audit.idem_key)", (cutoff,))
+            db.execute("DELETE FROM outages WHERE restored_at IS NOT NULL AND restored_at < ?", (cutoff,))
+            db.execute("DELETE FROM inbox_problems WHERE at < ?", (cutoff,))
+            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('pruned_at', ?)", (json.dumps(now),))
+            if n:
+                r = db.execute("SELECT value FROM meta WHERE key='pruned_total'").fetchone()
+                total = (json.loads(r[0]) if r else 0) + n
+                db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('pruned_total', ?)", (json.dumps(total),))
+        return n
 
     def retry_now(self, include_dead: bool = False) -> int:
         """Make every unsent record due at once (and, optionally, requeue dead letters)."""

@@ -122,6 +122,24 @@ class Sender:
         self.transport = transport
         self.clock = clock or Clock()
         self.rng = rng or random.Random()
+        self._pruned_at: float | None = None
+
+    # ---- retention --------------------------------------------------------------------
+    def prune(self) -> int:
+        """Delete delivered records older than ``retention_days`` (0 or less: keep all)."""
+        self._pruned_at = self.clock.now()
+        days = float(self.cfg.retention_days)
+        if days <= 0:
+            return 0
+        return self.outbox.prune(self._pruned_at, days * 86400.0)
+
+    def maybe_prune(self, every_s: float = 3600.0) -> int:
+        """:meth:`prune`, at most once per ``every_s`` (remembered in the outbox, so the
+        GUI's many short drains do not repeat it)."""
+        last = self._pruned_at if self._pruned_at is not None else self.outbox.get_meta("pruned_at")
+        if last is not None and 0 <= self.clock.now() - last < every_s:
+            return 0
+        return self.prune()
 
     # ---- helpers ----------------------------------------------------------------------
     def backoff(self, attempts: int) -> float:
@@ -293,6 +311,7 @@ class Sender:
         """
         res = DrainResult()
         start = self.clock.now()
+        self.maybe_prune()
         while True:
             att = self.send_due()
             if att is not None:
@@ -319,6 +338,11 @@ class Sender:
 
 
 # --------------------------------------------------------------------------------------
+def _plain(x):
+    """90.0 → 90 (for messages and JSON); other numbers unchanged."""
+    return int(x) if isinstance(x, float) and x.is_integer() else x
+
+
 def outage_seconds(cfg: SenderConfig) -> float:
     return max(0.0, float(cfg.outage_minutes)) * 60.0
 
@@ -368,7 +392,8 @@ def deadline_status(outbox: Outbox, cfg: SenderConfig, now: float) -> dict:
                     "failing_since": iso(failing) if failing is not None else None,
                     "restored_at": iso(restored) if restored else None,
                     "outage_minutes": cfg.outage_minutes},
-           "last_error": outbox.last_error(), "inbox": outbox.file_problems()}
+           "last_error": outbox.last_error(), "inbox": outbox.file_problems(),
+           "retention": {"days": _plain(cfg.retention_days), "pruned": outbox.get_meta("pruned_total", 0)}}
     if out["last_error"]:
         out["last_error"]["at"] = iso(out["last_error"]["at"])
     for p in out["inbox"]["latest"]:

@@ -20,7 +20,9 @@ from ecologis.i18n import KeyedError, t, translator
 from ecologis.sender import model, schemas
 from ecologis.sender.config import (ConfigError, SenderConfig, keyring_set, load_config, password_from_sources,
                                     save_config)
-from ecologis.sender.outbox import STATES, Outbox
+from ecologis.sender.outbox import STATES, Outbox, acquire_instance_lock
+
+_LOCKED = object()      # a drain job's result when another process holds the queue
 from ecologis.sender.sender import Clock, Sender, deadline_message, deadline_status, inbox_message
 
 STATUSES = ("registered", "suspended", "cancelled")
@@ -490,10 +492,21 @@ class SenderPanel(QWidget):
         transport = self._transport_getter()
 
         def work():
-            return Sender(cfg, outbox, transport(), self.clock).drain(give_up_after=0)
+            # the same single-instance lock as `ecologis-sender run`: never two drainers
+            lock = acquire_instance_lock(cfg.outbox_path())
+            if lock is False:
+                return _LOCKED
+            try:
+                return Sender(cfg, outbox, transport(), self.clock).drain(give_up_after=0)
+            finally:
+                if lock is not None:
+                    lock.close()
         return work
 
     def _drain_done(self, res):
+        if res is _LOCKED:
+            self._show(t("sender.gui.locked"), error=True)
+            return
         errs = [a.error for a in res.attempts if a.error]
         if errs:
             self._show(errs[-1], error=True)
