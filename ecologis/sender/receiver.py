@@ -1,6 +1,8 @@
 """Reference receiver: the EcologIS contract served over HTTPS with mandatory client
 certificates, for tests, demos and the operator's 10-working-day test period (seed 000
-p. 8).  It validates payloads against ``docs/sender/*.schema.json``, stores records in
+p. 8).  It validates payloads against ``docs/sender/*.schema.json`` (measurements and
+batches through the fast path of :mod:`ecologis.sender.schemas`, with the same verdicts
+and the same reasons), stores records in
 SQLite, drops duplicates by idempotency key and offers fault injection switchable at
 run time (in process via :class:`Faults`, or through a JSON control file).
 """
@@ -268,7 +270,7 @@ class _Handler(BaseHTTPRequestHandler):
             if not key:
                 self._error(400, "NO_IDEMPOTENCY_KEY", f"header {self.server.idempotency_header} is required")
                 return
-            errs = schemas.errors(kind, doc)
+            errs = schemas.fast_errors(kind, doc)
             if errs:
                 self._error(400, "SCHEMA", "; ".join(errs[:5]))
                 return
@@ -276,13 +278,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(201 if outcome == "accepted" else 200,
                        {"idempotency_key": key, "outcome": outcome, "received_at": _now_iso()})
             return
-        errs = schemas.errors("batch", doc)
+        errs = schemas.fast_errors("batch", doc)
         if errs:
             self._error(400, "SCHEMA", "; ".join(errs[:5]))
             return
         results, good, idx = [], [], []
         for item in doc["records"]:
-            errs = schemas.errors(item["kind"], item["payload"])
+            errs = schemas.fast_errors(item["kind"], item["payload"])
             if errs:
                 results.append({"idempotency_key": item["idempotency_key"], "outcome": "rejected",
                                 "error": {"code": "SCHEMA", "message": "; ".join(errs[:5])}})
