@@ -430,7 +430,6 @@ def cmd_make_test_pki(args) -> int:
 
 def _storage_message(e: BaseException) -> str:
     """A translated message for a database or file-system error (disk full, damaged file, I/O)."""
-    import errno
     import sqlite3
 
     db = _db_in_use["path"]

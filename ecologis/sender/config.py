@@ -213,15 +213,14 @@ def keyring_get(cert_path: str) -> str | None:
 def missing_password_key(cfg: SenderConfig) -> str | None:
     """Why no password was found for an encrypted certificate, as a message key
     (``sender.cert.*``, parameters ``file`` and ``var``), or None (none was configured)."""
-    if cfg.password_env and os.environ.get(cfg.password_env) is None and not cfg.use_keyring:
-        return "sender.cert.password_env_missing"
+    env_missing = bool(cfg.password_env) and os.environ.get(cfg.password_env) is None
     if cfg.use_keyring and cfg.client_cert:
         state, _pw = keyring_state(cfg.client_cert)
         if state == "unavailable":
             return "sender.cert.no_keyring"
-        if state == "empty":
+        if state == "empty" and not env_missing:
             return "sender.cert.keyring_empty"
-    if cfg.password_env and os.environ.get(cfg.password_env) is None:
+    if env_missing:
         return "sender.cert.password_env_missing"
     return None
 

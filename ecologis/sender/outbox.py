@@ -415,7 +415,3 @@ class Outbox:
         if (end if end is not None else now) - start < min_s:
             return None         # a blip, or a failure not (yet) long enough to be an outage
         return start, end
-
-    def open_failure(self) -> float | None:
-        """Since when the link has been failing (first failed attempt), None if it is up."""
-        return self.get_meta("link_down_since")

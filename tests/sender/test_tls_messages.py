@@ -154,3 +154,12 @@ def test_no_keyring_backend_has_its_own_message(pki, tmp_path, monkeypatch, caps
     rc = main(["test-connection", "--config", str(tmp_path / "sender.json")])
     assert rc == 2
     assert capsys.readouterr().err.strip() == t("sender.cert.keyring_empty", file=str(pki.client_p12))
+
+
+def test_unset_password_variable_has_its_own_message(pki, tmp_path, capsys, cfg_for, monkeypatch):
+    monkeypatch.delenv("NO_SUCH_PW_VAR", raising=False)
+    cfg = cfg_for("https://127.0.0.1:9", password_env="NO_SUCH_PW_VAR")
+    save_config(cfg, tmp_path / "sender.json")
+    assert main(["test-connection", "--config", str(tmp_path / "sender.json")]) == 2
+    assert capsys.readouterr().err.strip() == t("sender.cert.password_env_missing", file=str(pki.client_p12),
+                                                var="NO_SUCH_PW_VAR")

@@ -21,11 +21,10 @@ from ecologis.sender import model, schemas
 from ecologis.sender.config import (ConfigError, SenderConfig, keyring_set, load_config, password_from_sources,
                                     save_config)
 from ecologis.sender.outbox import STATES, Outbox, acquire_instance_lock
-
-_LOCKED = object()      # a drain job's result when another process holds the queue
 from ecologis.sender.sender import Clock, Sender, deadline_message, deadline_status, inbox_message
 
 STATUSES = ("registered", "suspended", "cancelled")
+_LOCKED = object()      # a drain job's result when another process holds the queue
 
 
 class _Signals(QObject):
