@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from ecologis.i18n import KeyedError, t
+from ecologis.i18n import KeyedError
 
 
 class SenderError(KeyedError):

@@ -12,7 +12,7 @@ from ecologis.sender.outbox import Outbox
 from ecologis.sender.sender import deadline_status
 from ecologis.sender.config import SenderConfig
 
-from sender_testlib import FIELDS, measurement_rows, write_csv
+from sender_testlib import measurement_rows, write_csv
 
 # csv.field_size_limit() is 131072 characters by default (Python docs, module csv):
 # a field one character longer makes the csv module raise csv.Error.
