@@ -6,13 +6,25 @@ previous file is first copied, itself atomically, to ``<name>.bak``.
 File mode: a new file gets the normal mode for the user's umask (0666 & ~umask, typically
 0644), an overwritten file keeps its own mode, and ``private=True`` (keys, certificates)
 gives 0600.  ``mkstemp`` alone would leave every output at 0600.
+
+The temporary file is named ``.<name>.<pid>.<random>.tmp``.  A process killed in the
+middle of a save (SIGKILL, power cut) leaves it behind; the next save of the same target
+removes such leftovers: those whose owner process is gone, and any older than
+:data:`STALE_AFTER_S` (also those of the older ``.<name>.<random>.tmp`` naming).  Nothing
+else is touched: other targets' temp files (``<name>.bak`` included) and files whose
+names do not follow this pattern stay.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import time
 from pathlib import Path
+
+STALE_AFTER_S = 300.0       # a temp file this old belongs to no save still in progress
+_RANDOM = r"[a-z0-9_]{8}"   # tempfile.mkstemp's random part
 
 
 def current_umask() -> int:
@@ -43,6 +55,47 @@ class BackupReadError(OSError):
     """The previous file could not be read for its ``.bak`` copy (nothing was written)."""
 
 
+def _pid_gone(pid: int) -> bool:
+    """True only when no process ``pid`` exists (POSIX); False when unsure."""
+    if os.name != "posix":
+        return False            # no safe "does it exist" probe here: age alone decides
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OSError, OverflowError):
+        return False
+    return False
+
+
+def clean_stale_temp_files(path: str | os.PathLike, now: float | None = None) -> list[str]:
+    """Remove leftover temp files of earlier saves of ``path`` (see the module doc);
+    returns the names removed.  Errors are ignored: cleaning never stops a save."""
+    path = Path(path)
+    pattern = re.compile(r"\.%s\.(?:(\d+)\.)?%s\.tmp" % (re.escape(path.name), _RANDOM))
+    now = time.time() if now is None else now
+    removed = []
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return removed
+    for name in names:
+        m = pattern.fullmatch(name)
+        if not m:
+            continue
+        p = path.parent / name
+        try:
+            old = now - p.stat().st_mtime > STALE_AFTER_S
+            if old or (m.group(1) is not None and _pid_gone(int(m.group(1)))):
+                p.unlink()
+                removed.append(name)
+        except OSError:
+            continue
+    return removed
+
+
 def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, backup: bool = False,
                        private: bool = False) -> None:
     """Write ``data`` to ``path`` atomically; with ``backup`` keep the previous file as
@@ -59,7 +112,8 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, backup: bool = F
             raise BackupReadError(e.errno, e.strerror, str(path)) from e
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = target_mode(path, private)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
+    clean_stale_temp_files(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=str(path.parent))
     try:
         if hasattr(os, "fchmod"):
             os.fchmod(fd, mode)

@@ -17,6 +17,7 @@ Settings come from ``<user config>/sender.json``; options override them.
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
 import json
 import os
@@ -126,9 +127,14 @@ def _config(args):
     return apply_overrides(load_config(getattr(args, "config", None)), args)
 
 
+# the database the current command works on, named in messages about I/O errors
+_db_in_use: dict = {"path": None}
+
+
 def _outbox(cfg):
     from ecologis.sender.outbox import Outbox
 
+    _db_in_use["path"] = str(cfg.outbox_path())
     return Outbox(cfg.outbox_path())
 
 
@@ -184,6 +190,8 @@ def _for_each_file(files, handle) -> int:
             _err(e.message())
             rc = 2
         except (OSError, json.JSONDecodeError) as e:
+            if isinstance(e, OSError) and e.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+                raise           # the disk, not the file: main() says so
             _err(t("sender.file.unreadable", file=f, detail=str(e)))
             rc = 2
     return rc
@@ -191,21 +199,10 @@ def _for_each_file(files, handle) -> int:
 
 # ---- commands --------------------------------------------------------------------------
 def _single_instance_lock(outbox_path: Path):
-    """An exclusive lock next to the outbox so two `run` services never drain the same
-    queue; released by the OS when the process ends, even by SIGKILL.  Returns the open
-    lock file, False if another process holds it, None where locking is unavailable."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory lock; idempotency keys still prevent duplicates
-        return None
-    outbox_path.parent.mkdir(parents=True, exist_ok=True)
-    fh = open(str(outbox_path) + ".lock", "a+")
-    try:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        fh.close()
-        return False
-    return fh
+    """See :func:`ecologis.sender.outbox.acquire_instance_lock` (shared with the GUI panel)."""
+    from ecologis.sender.outbox import acquire_instance_lock
+
+    return acquire_instance_lock(outbox_path)
 
 
 def cmd_run(args) -> int:
@@ -246,6 +243,7 @@ def cmd_run(args) -> int:
             last_state = None
             while not stop.is_set():
                 try:
+                    sender.maybe_prune()
                     report_files()
                     while not stop.is_set():
                         att = sender.send_due()
@@ -257,7 +255,12 @@ def cmd_run(args) -> int:
                         _err(deadline_message(st))
                     last_state = st["deadline_state"]
                 except Exception as e:  # the service keeps running; the outbox keeps the records
-                    _err(t("sender.run.error", error=f"{type(e).__name__}: {e}"))
+                    import sqlite3
+
+                    if isinstance(e, (sqlite3.Error, OSError)):
+                        _err(t("sender.run.error", error=_storage_message(e)))
+                    else:
+                        _err(t("sender.run.error", error=f"{type(e).__name__}: {e}"))
                 stop.wait(cfg.poll_interval_s)
             return 0
         finally:
@@ -284,7 +287,13 @@ def cmd_register(args) -> int:
 
     with _outbox(_config(args)) as outbox:
         def handle(f):
-            doc = json.loads(Path(f).read_text(encoding="utf-8"))
+            from ecologis.sender.model import MAX_JSON_DEPTH, json_depth_problem
+
+            text = Path(f).read_text(encoding="utf-8")
+            deep = json_depth_problem(text)
+            if deep is not None:
+                raise KeyedError("sender.register.too_deep", file=f, limit=MAX_JSON_DEPTH, line=deep[0])
+            doc = json.loads(text)
             kind = {"ecologis.asv/1": "asv", "ecologis.equipment/1": "equipment"}.get(
                 doc.get("schema") if isinstance(doc, dict) else None)
             if kind is None:
@@ -299,7 +308,7 @@ def cmd_register(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from ecologis.sender.sender import deadline_message, deadline_status
+    from ecologis.sender.sender import deadline_message, deadline_status, inbox_message
 
     cfg = _config(args)
     with _outbox(cfg) as outbox:
@@ -313,6 +322,9 @@ def cmd_status(args) -> int:
     print(deadline_message(st))
     if st["last_error"]:
         print(t("sender.status.last_error", error=st["last_error"]["error"]))
+    if inbox_message(st):
+        print(inbox_message(st))
+    print(t("sender.status.retention", **st["retention"]))
     return 0
 
 
@@ -362,6 +374,7 @@ def cmd_receiver(args) -> int:
     from ecologis.sender.receiver import Faults, ReceiverServer, ReceiverStore, server_context
 
     pw = os.environ.get(args.key_password_env) if args.key_password_env else None
+    _db_in_use["path"] = str(args.db)
     store = ReceiverStore(args.db)
     server = ReceiverServer((args.host, args.port), server_context(args.ca, args.cert, args.key, pw), store,
                             Faults(args.faults), verbose=args.verbose)
@@ -387,6 +400,7 @@ def cmd_receiver_dump(args) -> int:
     if not Path(args.db).exists():
         _err(t("sender.file.unreadable", file=args.db, detail=t("sender.file.not_found")))
         return 2
+    _db_in_use["path"] = str(args.db)
     recs = dump(args.db)
     if args.json:
         print(json.dumps(recs, ensure_ascii=False, indent=1))
@@ -414,18 +428,61 @@ def cmd_make_test_pki(args) -> int:
     return 0
 
 
+def _storage_message(e: BaseException) -> str:
+    """A translated message for a database or file-system error (disk full, damaged file, I/O)."""
+    import sqlite3
+
+    db = _db_in_use["path"]
+    if isinstance(e, sqlite3.Error):
+        text = str(e)
+        if "full" in text.lower():
+            return t("sender.outbox.disk_full", file=db or "")
+        if isinstance(e, sqlite3.DatabaseError) and not isinstance(e, sqlite3.OperationalError):
+            return t("sender.outbox.damaged", file=db or "")
+        return t("sender.outbox.io_error", file=db or "", detail=text)
+    if getattr(e, "errno", None) in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return t("sender.outbox.disk_full", file=getattr(e, "filename", None) or db or "")
+    return t("sender.error.os", file=getattr(e, "filename", None) or db or "",
+             detail=getattr(e, "strerror", None) or str(e))
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe (`| head`): send the rest of the output nowhere, so that the
+    final flush at exit does not raise again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    """The single entry point of every sub-command: expected failures become a translated
+    message and exit code 2 (never a traceback); a closed output pipe ends quietly."""
+    import sqlite3
+
     argv = list(sys.argv[1:] if argv is None else argv)
     apply_language_option(argv)
     localize_argparse()
     args = build_parser().parse_args(argv)
-    from ecologis.sender.model import RecordError
-    from ecologis.sender.tls import SenderError
+    from ecologis.i18n import KeyedError, TranslatedError
 
+    _db_in_use["path"] = None
     try:
-        return int(args.func(args) or 0)
-    except (SenderError, RecordError) as e:
+        rc = int(args.func(args) or 0)
+        sys.stdout.flush()
+        return rc
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 0
+    except (KeyedError, TranslatedError) as e:
         _err(e.message())
+        return 2
+    except (sqlite3.Error, OSError) as e:
+        _err(_storage_message(e))
+        return 2
+    except RecursionError:
+        _err(t("sender.error.too_deep"))
         return 2
 
 

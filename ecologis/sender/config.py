@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ecologis.i18n import KeyedError
 from ecologis.paths import user_config_dir, user_data_dir
 
 CONFIG_NAME = "sender.json"
@@ -24,6 +26,10 @@ DEFAULT_PATHS = {
     "batch": "/api/v1/batches",
     "health": "/api/v1/health",
 }
+
+
+class ConfigError(KeyedError):
+    """sender.json cannot be used: ``ConfigError(key, file=..., ...)``."""
 
 
 @dataclass
@@ -41,6 +47,8 @@ class SenderConfig:
     read_timeout_s: float = 30.0
     batch_size: int = 100               # 1 = one request per record
     deadline_hours: float = 24.0        # seed 000 p. 13
+    outage_minutes: float = 15.0        # no successful exchange for this long = an outage (p. 13)
+    retention_days: float = 90.0        # delivered records and their audit rows are kept this long
     warn_hours: float = 2.0             # warn when less than this is left
     backoff_base_s: float = 2.0
     backoff_cap_s: float = 600.0
@@ -77,10 +85,74 @@ def config_file() -> Path:
     return user_config_dir() / CONFIG_NAME
 
 
+def _expected_type(default) -> str:
+    if isinstance(default, bool):
+        return "boolean"
+    if isinstance(default, int):
+        return "integer"
+    if isinstance(default, float):
+        return "number"
+    if isinstance(default, str):
+        return "text"
+    return "object"
+
+
+def _fits(value, kind: str) -> bool:
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if kind == "text":
+        return isinstance(value, str)
+    return isinstance(value, dict)
+
+
+def check_config_dict(d, file: str) -> None:
+    """Raise :class:`ConfigError` naming the file and the setting when ``d`` (decoded
+    sender.json) is not an object or a known setting has the wrong type."""
+    if not isinstance(d, dict):
+        raise ConfigError("sender.config.not_object", file=file)
+    defaults = SenderConfig()
+    for name in SenderConfig.__dataclass_fields__:
+        if name not in d:
+            continue
+        kind = _expected_type(getattr(defaults, name))
+        if not _fits(d[name], kind):
+            raise ConfigError("sender.config.bad_value", file=file, field=name,
+                              expected=_TypeName(kind))
+        if kind == "object":        # paths and field_names: text → text
+            for k, v in d[name].items():
+                if not isinstance(v, str):
+                    raise ConfigError("sender.config.bad_value", file=file, field=f"{name}.{k}",
+                                      expected=_TypeName("text"))
+
+
+class _TypeName:
+    """A type name translated when the message is rendered."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def render(self, tr) -> str:
+        return tr("sender.config.type." + self.kind)
+
+
 def load_config(path: str | Path | None = None) -> SenderConfig:
+    """The settings of ``path`` (default: the user's sender.json; missing = defaults).
+    :class:`ConfigError` names the file, the place and the setting when it is malformed."""
     p = Path(path) if path else config_file()
     if p.exists():
-        return SenderConfig.from_dict(json.loads(p.read_text(encoding="utf-8")))
+        text = p.read_text(encoding="utf-8")
+        try:
+            d = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise ConfigError("sender.config.bad_json", file=str(p), line=e.lineno, column=e.colno)
+        except RecursionError:
+            raise ConfigError("sender.config.bad_json", file=str(p), line="—", column="—")
+        check_config_dict(d, str(p))
+        return SenderConfig.from_dict(d)
     return SenderConfig()
 
 
@@ -122,13 +194,35 @@ def password_from_sources(cfg: SenderConfig) -> str | None:
 KEYRING_SERVICE = "ecologis-sender"
 
 
-def keyring_get(cert_path: str) -> str | None:
+def keyring_state(cert_path: str) -> tuple[str, str | None]:
+    """("ok", password) | ("empty", None): the keyring has no password for this
+    certificate | ("unavailable", None): no keyring backend (or module) on this machine."""
     try:
         import keyring
 
-        return keyring.get_password(KEYRING_SERVICE, str(Path(cert_path).resolve()))
-    except Exception:  # no keyring backend on this machine
-        return None
+        pw = keyring.get_password(KEYRING_SERVICE, str(Path(cert_path).resolve()))
+    except Exception:  # ImportError, keyring.errors.NoKeyringError, a locked or broken backend
+        return "unavailable", None
+    return ("ok", pw) if pw is not None else ("empty", None)
+
+
+def keyring_get(cert_path: str) -> str | None:
+    return keyring_state(cert_path)[1]
+
+
+def missing_password_key(cfg: SenderConfig) -> str | None:
+    """Why no password was found for an encrypted certificate, as a message key
+    (``sender.cert.*``, parameters ``file`` and ``var``), or None (none was configured)."""
+    env_missing = bool(cfg.password_env) and os.environ.get(cfg.password_env) is None
+    if cfg.use_keyring and cfg.client_cert:
+        state, _pw = keyring_state(cfg.client_cert)
+        if state == "unavailable":
+            return "sender.cert.no_keyring"
+        if state == "empty" and not env_missing:
+            return "sender.cert.keyring_empty"
+    if env_missing:
+        return "sender.cert.password_env_missing"
+    return None
 
 
 def keyring_set(cert_path: str, password: str) -> bool:

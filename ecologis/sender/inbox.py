@@ -1,6 +1,9 @@
 """Inbox watcher: the АСВ drops CSV/JSON measurement files into a folder; each file's
 records are enqueued exactly once, then the file is moved to ``processed/``, or to
-``rejected/`` next to a ``<name>.reason.txt`` that names the row and field.
+``rejected/`` next to a ``<name>.reason.txt`` that names the row and field.  A file that
+makes the reader fail in an unexpected way is moved to ``quarantine/`` with its reason:
+one file never stops the inbox.  Rejected and quarantined files are also recorded in
+the outbox (``status`` and the GUI report them).
 
 "Exactly once": the file's SHA-256 is stored in the outbox in the same transaction as
 its records, so a file dropped twice (or re-scanned after a crash between the commit
@@ -11,6 +14,7 @@ well, so the same values arriving in a different file are not queued twice eithe
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +31,7 @@ IGNORED_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", ".reason.txt")
 @dataclass
 class FileResult:
     name: str
-    outcome: str          # enqueued | duplicate | rejected
+    outcome: str          # enqueued | duplicate | rejected | quarantined
     records: int = 0
     reason: str = ""
     moved_to: Path | None = None
@@ -71,12 +75,21 @@ def scan_inbox(inbox: str | Path, outbox: Outbox, now: float | None = None,
     inbox = Path(inbox)
     inbox.mkdir(parents=True, exist_ok=True)
     processed, rejected = inbox / "processed", inbox / "rejected"
+    quarantine = inbox / "quarantine"
     results = []
     wall = time.time()
-    for f in sorted(inbox.iterdir(), key=lambda p: (p.stat().st_mtime, p.name)):
-        if not f.is_file() or f.name.startswith(".") or f.name.lower().endswith(IGNORED_SUFFIXES):
+    files = []
+    for f in inbox.iterdir():
+        if f.name.startswith(".") or f.name.lower().endswith(IGNORED_SUFFIXES):
             continue
-        if settle_s and wall - f.stat().st_mtime < settle_s:
+        try:
+            if not f.is_file():
+                continue
+            files.append((f.stat().st_mtime, f.name, f))
+        except OSError:         # vanished or unreadable since the listing: next scan
+            continue
+    for mtime, _name, f in sorted(files):
+        if settle_s and wall - mtime < settle_s:
             continue
         ts = time.time() if now is None else now
         if f.suffix.lower() not in ACCEPTED_SUFFIXES:
@@ -86,11 +99,22 @@ def scan_inbox(inbox: str | Path, outbox: Outbox, now: float | None = None,
                 res = enqueue_file(f, outbox, ts)
             except model.RecordError as e:
                 res = FileResult(f.name, "rejected", reason=e.message())
+            except sqlite3.Error:
+                raise               # the outbox (disk full, damaged), not the file: the file stays
             except OSError as e:
                 res = FileResult(f.name, "rejected", reason=t("sender.file.unreadable", file=f.name, detail=str(e)))
-        dst = _move(f, rejected if res.outcome == "rejected" else processed)
-        if res.outcome in ("rejected", "duplicate"):
+            except Exception as e:  # noqa: BLE001 - any failure on one file sets that file aside
+                res = FileResult(f.name, "quarantined",
+                                 reason=t("sender.file.quarantined", file=f.name, detail=f"{type(e).__name__}: {e}"))
+        folder = {"rejected": rejected, "quarantined": quarantine}.get(res.outcome, processed)
+        try:
+            dst = _move(f, folder)
+        except OSError:
+            continue            # cannot move it now (vanished, permissions): tried again next scan
+        if res.outcome != "enqueued":
             atomic_write_text(dst.with_name(dst.name + ".reason.txt"), res.reason + "\n")
+        if res.outcome in ("rejected", "quarantined"):
+            outbox.note_file_problem(f.name, res.outcome, res.reason, ts)
         res.moved_to = dst
         results.append(res)
     return results

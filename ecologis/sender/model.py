@@ -14,6 +14,7 @@ import io
 import json
 import math
 import re
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -202,6 +203,68 @@ def make_measurement(raw: dict, row: int, source: str) -> dict:
     return rec
 
 
+# The csv module refuses fields longer than csv.field_size_limit() (131072 characters by
+# default) with an exception that names neither the row nor the column.  The file is read
+# with a higher limit and every field is then checked against this one, so the message
+# can name both.  No field of a measurement comes anywhere near it.
+MAX_FIELD_CHARS = 131072
+# Deepest JSON nesting accepted in a measurement file (a file needs 3: list, record,
+# value).  Checked before decoding: the json module would hit the recursion limit.
+MAX_JSON_DEPTH = 64
+_csv_limit_lock = threading.Lock()
+
+
+def _csv_rows(text: str):
+    """All rows of ``text`` as lists, read with a field limit high enough for any field."""
+    with _csv_limit_lock:
+        old = csv.field_size_limit()
+        csv.field_size_limit(max(old, len(text) + 1))
+        try:
+            return list(csv.reader(io.StringIO(text, newline="")))
+        finally:
+            csv.field_size_limit(old)
+
+
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{},\n]', re.S)
+
+
+def json_depth_problem(text: str, limit: int = MAX_JSON_DEPTH):
+    """Where ``text`` nests JSON containers deeper than ``limit``: (line, path) with the
+    path as the list of keys/indexes from the root, or None.  A scan of the structural
+    characters only (no decoding, no recursion); strings are skipped whole."""
+    stack: list[list] = []      # per open container: [kind, current key or index]
+    line = 1
+    expect_key = False
+    for m in _JSON_TOKENS.finditer(text):
+        tok = m.group()
+        c = tok[0]
+        if c == '"':
+            line += tok.count("\n")
+            if expect_key and stack:
+                try:
+                    stack[-1][1] = json.loads(tok)
+                except ValueError:
+                    stack[-1][1] = tok.strip('"')
+            expect_key = False
+        elif c == "\n":
+            line += 1
+        elif c in "[{":
+            stack.append(["list", 0] if c == "[" else ["obj", None])
+            expect_key = c == "{"
+            if len(stack) > limit:
+                return line, [e[1] for e in stack[:-1]]
+        elif c in "]}":
+            if stack:
+                stack.pop()
+            expect_key = False
+        elif stack:             # ","
+            if stack[-1][0] == "list":
+                stack[-1][1] += 1
+            else:
+                expect_key = True
+    return None
+
+
 @dataclass
 class ParsedFile:
     sha256: str
@@ -222,10 +285,22 @@ def read_measurement_file(path: str | Path) -> ParsedFile:
     suffix = path.suffix.lower()
     rows: list[tuple[int, dict]] = []
     if suffix == ".json":
+        deep = json_depth_problem(text)
+        if deep is not None:
+            line, where = deep
+            if where and where[0] == "records":
+                where = where[1:]
+            row = where[0] + 1 if where and isinstance(where[0], int) else "—"
+            field = str(where[1]) if len(where) > 1 and where[1] is not None else "(row)"
+            raise RecordError("sender.file.bad_field", file=name, row=row, field=field,
+                              reason=t("sender.file.reason.too_deep", limit=MAX_JSON_DEPTH, line=line))
         try:
             doc = json.loads(text)
         except json.JSONDecodeError as e:
             raise RecordError("sender.file.bad_json", file=name, line=e.lineno, detail=e.msg)
+        except RecursionError:      # not reached after the depth check; kept as a safety net
+            raise RecordError("sender.file.bad_field", file=name, row="—", field="(row)",
+                              reason=t("sender.file.reason.too_deep", limit=MAX_JSON_DEPTH, line="—"))
         if isinstance(doc, dict) and isinstance(doc.get("records"), list):
             doc = doc["records"]
         if not isinstance(doc, list):
@@ -236,16 +311,31 @@ def read_measurement_file(path: str | Path) -> ParsedFile:
                                   reason=t("sender.file.reason.not_object"))
             rows.append((i, obj))
     elif suffix == ".csv":
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        header = [h.strip() for h in (reader.fieldnames or [])]
+        try:
+            table = _csv_rows(text)
+        except csv.Error as e:
+            raise RecordError("sender.file.unreadable", file=name, detail=str(e))
+        header = [h.strip() for h in (table[0] if table else [])]
+        for j, h in enumerate(header):
+            if len(h) > MAX_FIELD_CHARS:
+                raise RecordError("sender.file.bad_field", file=name, row=0, field=f"#{j + 1}",
+                                  reason=t("sender.file.reason.too_long", limit=MAX_FIELD_CHARS))
         missing = [f for f in MEASUREMENT_FIELDS if f not in header]
         if missing:
             raise RecordError("sender.file.missing_columns", file=name, columns=", ".join(missing))
-        reader.fieldnames = header
-        for i, obj in enumerate(reader, start=1):  # row 1 = first data row (line 2)
-            if None in obj:
+        data_rows = [r for r in table[1:] if r]       # csv.DictReader skips empty lines too
+        for i, cells in enumerate(data_rows, start=1):  # row 1 = first data row (line 2)
+            for j, v in enumerate(cells):
+                if len(v) > MAX_FIELD_CHARS:
+                    field = header[j] if j < len(header) else f"#{j + 1}"
+                    raise RecordError("sender.file.bad_field", file=name, row=i, field=field,
+                                      reason=t("sender.file.reason.too_long", limit=MAX_FIELD_CHARS))
+            if len(cells) > len(header):
                 raise RecordError("sender.file.bad_field", file=name, row=i, field="(row)",
                                   reason=t("sender.file.reason.extra_cells"))
+            obj = dict(zip(header, cells))
+            for h in header[len(cells):]:
+                obj[h] = None                           # as csv.DictReader: missing cells are None
             rows.append((i, obj))
     else:
         raise RecordError("sender.file.bad_type", file=name)

@@ -7,6 +7,12 @@ simply sent again: its idempotency key lets the receiver drop the duplicate.
 The outbox also keeps the audit journal of every attempt, the link state used for the
 24-hour back-fill window (seed 000 p. 13), the outage log and the hashes of inbox files
 already enqueued.
+
+Link failures: the first failed attempt after a successful exchange opens a row in
+``outages`` (``down_from``); the next successful exchange closes it (``restored_at``).
+Only a failure period that lasted at least the configured outage length (no successful
+exchange for N minutes) is an *outage*; shorter ones (blips) stay in the table as a
+record of link failures but never move a deadline.
 """
 
 from __future__ import annotations
@@ -54,9 +60,34 @@ CREATE TABLE IF NOT EXISTS audit(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS inbox_files(sha256 TEXT PRIMARY KEY, name TEXT NOT NULL, at REAL NOT NULL,
                                        records INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS inbox_problems(id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL,
+                                          name TEXT NOT NULL, outcome TEXT NOT NULL, reason TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS outages(id INTEGER PRIMARY KEY AUTOINCREMENT, down_from REAL NOT NULL,
                                    restored_at REAL, cause TEXT);
+CREATE INDEX IF NOT EXISTS ix_outages_from ON outages(down_from);
 """
+
+DEFAULT_OUTAGE_S = 15 * 60.0
+
+
+def acquire_instance_lock(outbox_path: str | Path):
+    """An exclusive lock next to the outbox (``<outbox>.lock``) so that only one process
+    (the `run` service or the GUI panel) drains a queue at a time; released by the OS when
+    the process ends, even by SIGKILL, or by closing the returned file.  Returns the open
+    lock file, False if another holder has it, None where locking is unavailable."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory lock; idempotency keys still prevent duplicates
+        return None
+    outbox_path = Path(outbox_path)
+    outbox_path.parent.mkdir(parents=True, exist_ok=True)
+    fh = open(str(outbox_path) + ".lock", "a+")
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.close()
+        return False
+    return fh
 
 
 class DuplicateFile(Exception):
@@ -170,6 +201,21 @@ class Outbox:
                            (file_sha, source or "", now, inserted))
         return inserted, present
 
+    def note_file_problem(self, name: str, outcome: str, reason: str, now: float) -> None:
+        """Record an inbox file set aside (outcome ``rejected`` or ``quarantined``)."""
+        with self._tx() as db:
+            db.execute("INSERT INTO inbox_problems(at, name, outcome, reason) VALUES(?,?,?,?)",
+                       (now, name, outcome, reason))
+
+    def file_problems(self, latest: int = 5) -> dict:
+        """Counts of inbox files set aside per outcome and the latest ones (newest first)."""
+        with self._lock:
+            counts = dict(self.db.execute("SELECT outcome, COUNT(*) FROM inbox_problems GROUP BY outcome"))
+            rows = self.db.execute("SELECT at, name, outcome, reason FROM inbox_problems ORDER BY id DESC LIMIT ?",
+                                   (latest,)).fetchall()
+        return {"rejected": counts.get("rejected", 0), "quarantined": counts.get("quarantined", 0),
+                "latest": [{"at": a, "file": n, "outcome": o, "reason": r} for a, n, o, r in rows]}
+
     def file_seen(self, sha: str) -> str | None:
         with self._lock:
             r = self.db.execute("SELECT name FROM inbox_files WHERE sha256=?", (sha,)).fetchone()
@@ -274,6 +320,25 @@ class Outbox:
             db.executemany("INSERT INTO audit(at, idem_key, batch_id, endpoint, http_status, outcome, error) "
                            "VALUES(?,?,?,?,?,?,?)", [(now,) + tuple(a) for a in audit])
 
+    def prune(self, now: float, keep_s: float) -> int:
+        """Delete acknowledged records delivered more than ``keep_s`` seconds ago, audit
+        rows of that age whose record is gone, and closed link failures and inbox notes of
+        that age.  Unsent records and dead letters are never pruned.  Returns the number
+        of records deleted (also added to meta ``pruned_total``)."""
+        cutoff = now - keep_s
+        with self._tx() as db:
+            n = db.execute("DELETE FROM outbox WHERE state='acknowledged' AND acked_at < ?", (cutoff,)).rowcount
+            db.execute("DELETE FROM audit WHERE at < ? AND NOT EXISTS "
+                       "(SELECT 1 FROM outbox o WHERE o.idem_key = audit.idem_key)", (cutoff,))
+            db.execute("DELETE FROM outages WHERE restored_at IS NOT NULL AND restored_at < ?", (cutoff,))
+            db.execute("DELETE FROM inbox_problems WHERE at < ?", (cutoff,))
+            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('pruned_at', ?)", (json.dumps(now),))
+            if n:
+                r = db.execute("SELECT value FROM meta WHERE key='pruned_total'").fetchone()
+                total = (json.loads(r[0]) if r else 0) + n
+                db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('pruned_total', ?)", (json.dumps(total),))
+        return n
+
     def retry_now(self, include_dead: bool = False) -> int:
         """Make every unsent record due at once (and, optionally, requeue dead letters)."""
         with self._tx() as db:
@@ -321,7 +386,32 @@ class Outbox:
         db.execute("UPDATE outages SET restored_at=? WHERE restored_at IS NULL", (now,))
         return True
 
-    def outages(self) -> list[dict]:
+    def link_failures(self) -> list[dict]:
+        """Every failure period, outages and blips alike (oldest first)."""
         with self._lock:
             return [{"from": a, "restored_at": b, "cause": c}
                     for a, b, c in self.db.execute("SELECT down_from, restored_at, cause FROM outages ORDER BY id")]
+
+    def outages(self, min_s: float = DEFAULT_OUTAGE_S, now: float | None = None) -> list[dict]:
+        """Outages: failure periods of at least ``min_s`` seconds without a successful
+        exchange (an open one counts once ``now - from >= min_s``; without ``now`` open
+        periods are listed as they are)."""
+        def long_enough(o):
+            if o["restored_at"] is not None:
+                return o["restored_at"] - o["from"] >= min_s
+            return now is None or now - o["from"] >= min_s
+        return [o for o in self.link_failures() if long_enough(o)]
+
+    def outage_at(self, ts: float, now: float, min_s: float = DEFAULT_OUTAGE_S) -> tuple[float, float | None] | None:
+        """The outage (from, restored_at or None while open) that ``ts`` falls into,
+        ``from <= ts < restored_at``; None if ``ts`` is not inside an outage."""
+        with self._lock:
+            r = self.db.execute("SELECT down_from, restored_at FROM outages WHERE down_from <= ? "
+                                "AND (restored_at IS NULL OR restored_at > ?) ORDER BY down_from DESC LIMIT 1",
+                                (ts, ts)).fetchone()
+        if r is None:
+            return None
+        start, end = r
+        if (end if end is not None else now) - start < min_s:
+            return None         # a blip, or a failure not (yet) long enough to be an outage
+        return start, end

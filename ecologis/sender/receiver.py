@@ -1,6 +1,8 @@
 """Reference receiver: the EcologIS contract served over HTTPS with mandatory client
 certificates, for tests, demos and the operator's 10-working-day test period (seed 000
-p. 8).  It validates payloads against ``docs/sender/*.schema.json``, stores records in
+p. 8).  It validates payloads against ``docs/sender/*.schema.json`` (measurements and
+batches through the fast path of :mod:`ecologis.sender.schemas`, with the same verdicts
+and the same reasons), stores records in
 SQLite, drops duplicates by idempotency key and offers fault injection switchable at
 run time (in process via :class:`Faults`, or through a JSON control file).
 """
@@ -90,7 +92,9 @@ class ReceiverStore:
         self._lock = threading.Lock()
         self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
+        # FULL: every commit is fsynced before store() returns, so an acknowledgement
+        # never promises a record that a power cut could still take away
+        self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript("""
             CREATE TABLE IF NOT EXISTS records(
                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -266,7 +270,7 @@ class _Handler(BaseHTTPRequestHandler):
             if not key:
                 self._error(400, "NO_IDEMPOTENCY_KEY", f"header {self.server.idempotency_header} is required")
                 return
-            errs = schemas.errors(kind, doc)
+            errs = schemas.fast_errors(kind, doc)
             if errs:
                 self._error(400, "SCHEMA", "; ".join(errs[:5]))
                 return
@@ -274,13 +278,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(201 if outcome == "accepted" else 200,
                        {"idempotency_key": key, "outcome": outcome, "received_at": _now_iso()})
             return
-        errs = schemas.errors("batch", doc)
+        errs = schemas.fast_errors("batch", doc)
         if errs:
             self._error(400, "SCHEMA", "; ".join(errs[:5]))
             return
         results, good, idx = [], [], []
         for item in doc["records"]:
-            errs = schemas.errors(item["kind"], item["payload"])
+            errs = schemas.fast_errors(item["kind"], item["payload"])
             if errs:
                 results.append({"idempotency_key": item["idempotency_key"], "outcome": "rejected",
                                 "error": {"code": "SCHEMA", "message": "; ".join(errs[:5])}})

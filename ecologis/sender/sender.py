@@ -28,7 +28,8 @@ from ecologis.sender.tls import HttpResponse, TransportError
 
 
 MAX_BATCH = 1000   # batch.schema.json maxItems
-LINK_DOWN_KINDS = ("unreachable", "timeout")   # no connection in the sense of seed 000 p. 13
+# no successful exchange in the sense of seed 000 p. 13 (a TLS refusal is an answer)
+LINK_DOWN_KINDS = ("unreachable", "timeout", "connection_closed")
 
 
 class Clock:
@@ -121,6 +122,24 @@ class Sender:
         self.transport = transport
         self.clock = clock or Clock()
         self.rng = rng or random.Random()
+        self._pruned_at: float | None = None
+
+    # ---- retention --------------------------------------------------------------------
+    def prune(self) -> int:
+        """Delete delivered records older than ``retention_days`` (0 or less: keep all)."""
+        self._pruned_at = self.clock.now()
+        days = float(self.cfg.retention_days)
+        if days <= 0:
+            return 0
+        return self.outbox.prune(self._pruned_at, days * 86400.0)
+
+    def maybe_prune(self, every_s: float = 3600.0) -> int:
+        """:meth:`prune`, at most once per ``every_s`` (remembered in the outbox, so the
+        GUI's many short drains do not repeat it)."""
+        last = self._pruned_at if self._pruned_at is not None else self.outbox.get_meta("pruned_at")
+        if last is not None and 0 <= self.clock.now() - last < every_s:
+            return 0
+        return self.prune()
 
     # ---- helpers ----------------------------------------------------------------------
     def backoff(self, attempts: int) -> float:
@@ -144,7 +163,7 @@ class Sender:
     def send_due(self) -> Attempt | None:
         """Send one request with the oldest due records; None if nothing is due."""
         now = self.clock.now()
-        meta = self.outbox.get_metas("not_before", "link_restored_at")
+        meta = self.outbox.get_metas("not_before")
         not_before = meta.get("not_before")
         if not_before and not_before > now:
             return None
@@ -154,7 +173,7 @@ class Sender:
             return None
         if size == 1:
             return self._send_single(rows[0])
-        return self._send_batch(rows, meta.get("link_restored_at"))
+        return self._send_batch(rows)
 
     def _transient(self, rows, now, status, error, retry_after=None):
         """One retry time for the whole request, so the queue keeps its order."""
@@ -226,12 +245,13 @@ class Sender:
         return self._finish_results([row], endpoint, resp.status, {row.idem_key: dict(doc, outcome=outcome)},
                                     None, now)
 
-    def _send_batch(self, rows: list[Row], restored: float | None = None) -> Attempt:
-        """One batch request; ``restored``: when the link last came back (meta ``link_restored_at``)."""
+    def _send_batch(self, rows: list[Row]) -> Attempt:
+        """One batch request ("backfill" when its first record was created during an outage)."""
         endpoint = self.cfg.path_for("batch")
         now = self.clock.now()
         batch_id = str(uuid.uuid4())
-        mode = "backfill" if restored and rows[0].created_at < restored else "realtime"
+        in_outage = self.outbox.outage_at(rows[0].created_at, now, outage_seconds(self.cfg))
+        mode = "backfill" if in_outage else "realtime"
         body = {"schema": "ecologis.batch/1", "batch_id": batch_id, "sent_at": iso(now), "mode": mode,
                 "records": [{"kind": r.kind, "idempotency_key": r.idem_key, "payload": r.payload} for r in rows]}
         self.outbox.mark_sent([r.id for r in rows], now)
@@ -291,6 +311,7 @@ class Sender:
         """
         res = DrainResult()
         start = self.clock.now()
+        self.maybe_prune()
         while True:
             att = self.send_due()
             if att is not None:
@@ -317,52 +338,94 @@ class Sender:
 
 
 # --------------------------------------------------------------------------------------
-def deadline_status(outbox: Outbox, cfg: SenderConfig, now: float) -> dict:
-    """The 24-hour window of the oldest unsent record (seed 000 p. 13).
+def _plain(x):
+    """90.0 → 90 (for messages and JSON); other numbers unchanged."""
+    return int(x) if isinstance(x, float) and x.is_integer() else x
 
-    The window of a record starts when it was queued, or when the link came back if it
-    was queued before (during an outage); while the link is down the window has not
-    started yet ("paused").  state: none | ok | warning | missed | paused.
+
+def outage_seconds(cfg: SenderConfig) -> float:
+    return max(0.0, float(cfg.outage_minutes)) * 60.0
+
+
+def record_deadline(outbox: Outbox, cfg: SenderConfig, created_at: float, now: float):
+    """(state, deadline) of one record's 24-hour window (seed 000 p. 13).
+
+    A record created while the link was up is due ``created_at + 24 h``; one created
+    during an outage [s, e) is due ``e + 24 h``; while that outage is still open its
+    clock is paused: ("paused", None).  state: ok | warning | missed | paused.
+    """
+    window = cfg.deadline_hours * 3600.0
+    outage = outbox.outage_at(created_at, now, outage_seconds(cfg))
+    if outage is None:
+        deadline = created_at + window
+    elif outage[1] is None:
+        return "paused", None
+    else:
+        deadline = outage[1] + window
+    left = deadline - now
+    if left < 0:
+        state = "missed"
+    elif left < cfg.warn_hours * 3600.0:
+        state = "warning"
+    else:
+        state = "ok"
+    return state, deadline
+
+
+def deadline_status(outbox: Outbox, cfg: SenderConfig, now: float) -> dict:
+    """The 24-hour window of the oldest unsent record (seed 000 p. 13), see
+    :func:`record_deadline`.  Windows never end earlier for a newer record, so the
+    oldest unsent record is the one due first.  state: none | ok | warning | missed | paused.
+
+    ``link.up`` is False during an outage (no successful exchange for
+    ``outage_minutes``); ``link.failing_since`` is set from the first failed attempt.
     """
     counts = outbox.counts()
     oldest = outbox.oldest_unsent()
     meta = outbox.get_metas("link_down_since", "link_restored_at")
-    down = meta.get("link_down_since")
+    failing = meta.get("link_down_since")
     restored = meta.get("link_restored_at")
+    in_outage = failing is not None and now - failing >= outage_seconds(cfg)
     out = {"counts": counts, "oldest_pending_created_at": None, "oldest_pending_age_s": None,
            "deadline": None, "time_left_s": None, "deadline_state": "none",
-           "link": {"up": down is None, "down_since": iso(down) if down else None,
-                    "restored_at": iso(restored) if restored else None},
-           "last_error": outbox.last_error()}
+           "link": {"up": not in_outage, "down_since": iso(failing) if in_outage else None,
+                    "failing_since": iso(failing) if failing is not None else None,
+                    "restored_at": iso(restored) if restored else None,
+                    "outage_minutes": cfg.outage_minutes},
+           "last_error": outbox.last_error(), "inbox": outbox.file_problems(),
+           "retention": {"days": _plain(cfg.retention_days), "pruned": outbox.get_meta("pruned_total", 0)}}
     if out["last_error"]:
         out["last_error"]["at"] = iso(out["last_error"]["at"])
+    for p in out["inbox"]["latest"]:
+        p["at"] = iso(p["at"])
     if oldest is None:
         return out
     out["oldest_pending_created_at"] = iso(oldest.created_at)
     out["oldest_pending_age_s"] = round(now - oldest.created_at, 3)
-    if down is not None:
-        out["deadline_state"] = "paused"
-        return out
-    start = max(oldest.created_at, restored or 0.0)
-    deadline = start + cfg.deadline_hours * 3600.0
-    left = deadline - now
-    out["deadline"] = iso(deadline)
-    out["time_left_s"] = round(left, 3)
-    if left < 0:
-        out["deadline_state"] = "missed"
-    elif left < cfg.warn_hours * 3600.0:
-        out["deadline_state"] = "warning"
-    else:
-        out["deadline_state"] = "ok"
+    state, deadline = record_deadline(outbox, cfg, oldest.created_at, now)
+    out["deadline_state"] = state
+    if deadline is not None:
+        out["deadline"] = iso(deadline)
+        out["time_left_s"] = round(deadline - now, 3)
     return out
 
 
 def format_left(seconds: float | None) -> str:
+    """A time span for people: whole hours and minutes ("23 h 59 min", "1 h 00 min"),
+    rounded down to the minute; the sign is left to the sentence ("overdue by …")."""
     if seconds is None:
         return "—"
-    sign = "-" if seconds < 0 else ""
     s = int(abs(seconds))
-    return f"{sign}{s // 3600:d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+    return t("sender.duration.hm", h=s // 3600, m=f"{s % 3600 // 60:02d}")
+
+
+def inbox_message(st: dict) -> str:
+    """The inbox files set aside (rejected / quarantined), or "" when there are none."""
+    ib = st.get("inbox") or {}
+    if not ib.get("rejected") and not ib.get("quarantined"):
+        return ""
+    latest = ib["latest"][0]["reason"] if ib.get("latest") else ""
+    return t("sender.status.inbox_problems", rejected=ib["rejected"], quarantined=ib["quarantined"], latest=latest)
 
 
 def deadline_message(st: dict) -> str:
@@ -370,6 +433,7 @@ def deadline_message(st: dict) -> str:
     if state == "none":
         return t("sender.deadline.none")
     if state == "paused":
-        return t("sender.deadline.paused", since=st["link"]["down_since"] or "")
+        since = st["link"]["down_since"] or st["link"].get("failing_since")
+        return t("sender.deadline.paused", since=model.to_local_text(since) if since else "")
     return t(f"sender.deadline.{state}", left=format_left(st["time_left_s"]),
              deadline=model.to_local_text(st["deadline"]))

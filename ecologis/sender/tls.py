@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from ecologis.i18n import KeyedError, t
+from ecologis.i18n import KeyedError
 
 
 class SenderError(KeyedError):
@@ -47,9 +47,9 @@ class CertificateError(SenderError):
 class TransportError(SenderError):
     """A request got no HTTP response. ``kind`` tells why (see KINDS)."""
 
-    KINDS = ("unreachable", "timeout", "wrong_ca", "server_cert_expired", "server_cert_not_yet_valid",
-             "hostname_mismatch", "client_cert_rejected", "client_cert_expired", "client_cert_missing",
-             "tls_version", "tls_error")
+    KINDS = ("unreachable", "timeout", "connection_closed", "wrong_ca", "server_cert_expired",
+             "server_cert_not_yet_valid", "hostname_mismatch", "ip_mismatch", "client_cert_rejected",
+             "client_cert_expired", "client_cert_missing", "tls_version", "tls_error")
 
     def __init__(self, kind: str, url: str, detail: str = ""):
         super().__init__(f"sender.error.{kind}", url=url, detail=detail)
@@ -113,7 +113,10 @@ def load_identity(cert_path: str | os.PathLike, key_path: str | os.PathLike | No
         try:
             key, cert, extra = pkcs12.load_key_and_certificates(data, pw)
         except ValueError:
-            raise CertificateError("sender.cert.bad_password", file=str(cert_path))
+            # without a password this is (almost always) a protected file: say so, rather
+            # than "wrong password"
+            raise CertificateError("sender.cert.password_missing" if pw is None else "sender.cert.bad_password",
+                                   file=str(cert_path))
         if key is None or cert is None:
             raise CertificateError("sender.cert.incomplete", file=str(cert_path))
         chain = list(extra or [])
@@ -126,9 +129,17 @@ def load_identity(cert_path: str | os.PathLike, key_path: str | os.PathLike | No
         kp = Path(key_path) if key_path else cert_path
         if not kp.exists():
             raise CertificateError("sender.cert.not_found", file=str(kp))
+        key_data = kp.read_bytes()
         try:
-            key = serialization.load_pem_private_key(kp.read_bytes(), pw)
-        except (TypeError, ValueError):  # TypeError: encrypted key without password, or password for a plain key
+            key = serialization.load_pem_private_key(key_data, pw)
+        except TypeError:
+            if pw is None:      # "Password was not given but private key is encrypted"
+                raise CertificateError("sender.cert.password_missing", file=str(kp))
+            try:                # a password given for a key that has none: the key is usable
+                key = serialization.load_pem_private_key(key_data, None)
+            except (TypeError, ValueError):
+                raise CertificateError("sender.cert.unreadable", file=str(kp))
+        except ValueError:
             raise CertificateError("sender.cert.bad_password", file=str(kp))
     if not isinstance(key, rsa.RSAPrivateKey):
         raise CertificateError("sender.cert.not_rsa", file=str(cert_path))
@@ -177,7 +188,9 @@ def build_context(ca_file: str = "", verify_server: bool = True,
 
 # --------------------------------------------------------------------------------------
 # error classification
+# OpenSSL X509_V_ERR_* codes: 62 HOSTNAME_MISMATCH, 63 EMAIL_MISMATCH, 64 IP_ADDRESS_MISMATCH
 _VERIFY_CODES = {10: "server_cert_expired", 9: "server_cert_not_yet_valid", 62: "hostname_mismatch",
+                 64: "ip_mismatch",
                  18: "wrong_ca", 19: "wrong_ca", 20: "wrong_ca", 21: "wrong_ca", 2: "wrong_ca"}
 _ALERTS = {
     "TLSV1_ALERT_UNKNOWN_CA": "client_cert_rejected",
@@ -202,7 +215,9 @@ def classify(exc: BaseException) -> tuple[str, str]:
         kind = _VERIFY_CODES.get(getattr(exc, "verify_code", None))
         msg = getattr(exc, "verify_message", "") or str(exc)
         if kind is None:
-            kind = "hostname_mismatch" if "hostname" in msg.lower() else "wrong_ca"
+            low = msg.lower()
+            kind = ("ip_mismatch" if "ip address" in low else
+                    "hostname_mismatch" if "hostname" in low else "wrong_ca")
         return kind, msg
     if isinstance(exc, ssl.SSLError):
         reason = getattr(exc, "reason", None) or ""
@@ -319,17 +334,13 @@ class HttpsTransport:
                 if kind == "client_cert_rejected" and self.identity is not None \
                         and self.identity.validity_problem():
                     kind = "client_cert_expired"      # covers "not yet valid" too
-                if (kind == "unreachable" and not reused and self.last_tls.get("version") == "TLSv1.3"
-                        and stale):
-                    # TLS 1.3 finishes the client's handshake before the server checks the
-                    # client certificate; a server that then hangs up without an alert
-                    # almost certainly refused the certificate (or wanted one).
-                    if self.identity is None:
-                        kind = "client_cert_missing"
-                    else:
-                        problem = self.identity.validity_problem()
-                        kind = {"expired": "client_cert_expired"}.get(problem, "client_cert_rejected")
-                    detail = t("sender.error.closed_after_tls13", detail=detail)
+                if kind == "unreachable" and self.last_tls.get("version") and \
+                        isinstance(e, (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError,
+                                       ssl.SSLEOFError, ssl.SSLZeroReturnError)):
+                    # the TLS handshake of this connection had completed, then the server
+                    # hung up without an answer and without a TLS alert: a closed
+                    # connection, not (as far as anyone can tell) a refused certificate
+                    kind = "connection_closed"
                 raise TransportError(kind, url, detail) from e
         raise AssertionError("unreachable")
 
@@ -343,6 +354,16 @@ def make_transport(cfg, password: str | None = None, identity: ClientIdentity | 
     if not cfg.endpoint:
         raise SenderError("sender.error.no_endpoint")
     if identity is None and cfg.client_cert:
-        identity = load_identity(cfg.client_cert, cfg.client_key or None, password)
+        try:
+            identity = load_identity(cfg.client_cert, cfg.client_key or None, password)
+        except CertificateError as e:
+            if e.key != "sender.cert.password_missing":
+                raise
+            from ecologis.sender.config import missing_password_key
+
+            why = missing_password_key(cfg)
+            if why is None:
+                raise
+            raise CertificateError(why, file=str(cfg.client_cert), var=cfg.password_env) from e
     ctx = build_context(cfg.ca_file, cfg.verify_server, identity)
     return HttpsTransport(cfg.endpoint, ctx, cfg.connect_timeout_s, cfg.read_timeout_s, identity)

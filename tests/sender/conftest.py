@@ -53,3 +53,7 @@ def receiver(pki, tmp_path):
 @pytest.fixture
 def cfg_for(pki, tmp_path):
     return lambda url, **kw: make_cfg(pki, tmp_path, url, **kw)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: a long test (kill tests); still runs by default")

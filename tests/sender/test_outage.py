@@ -4,6 +4,7 @@ once; the 24-hour window (seed 000 p. 13) is tracked with an injectable clock.""
 
 from ecologis.i18n import t
 from ecologis.sender.inbox import enqueue_file
+from ecologis.sender.model import to_local_text
 from ecologis.sender.outbox import Outbox
 from ecologis.sender.receiver import Receiver
 from ecologis.sender.sender import FakeClock, Sender, deadline_message, deadline_status
@@ -29,14 +30,18 @@ def test_outage_backfill_and_deadline_warning(pki, cfg_for, tmp_path):
         res = sender.drain(give_up_after=0)
         assert res.acked == 0 and res.remaining == 30
         assert res.attempts[0].error_kind == "unreachable"
+        # a single failed attempt is not an outage yet (outage_minutes, default 15)
         st = deadline_status(ob, cfg, clock.now())
-        assert st["deadline_state"] == "paused" and st["link"]["up"] is False
-        assert deadline_message(st) == t("sender.deadline.paused", since=st["link"]["down_since"])
+        assert st["deadline_state"] == "ok" and st["link"]["up"] is True
         clock.advance(1 * H)
         enqueue_file(write_csv(tmp_path / "b.csv", measurement_rows(30, day=5)), ob, clock.now())
         clock.advance(2 * H)                    # T0 + 3 h
         assert sender.drain(give_up_after=0).acked == 0
         assert ob.counts()["pending"] == 60
+        # 3 h without a successful exchange: an outage since T0; the records are paused
+        st = deadline_status(ob, cfg, clock.now())
+        assert st["deadline_state"] == "paused" and st["link"]["up"] is False
+        assert deadline_message(st) == t("sender.deadline.paused", since=to_local_text(st["link"]["down_since"]))
 
         # the receiver comes back on the same port, but answers 500 for a while:
         # the link is up (the server answers), so the 24-hour window starts now (T1)

@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComb
 
 from ecologis.i18n import KeyedError, t, translator
 from ecologis.sender import model, schemas
-from ecologis.sender.config import load_config, password_from_sources, keyring_set, save_config
-from ecologis.sender.outbox import STATES, Outbox
-from ecologis.sender.sender import Clock, Sender, deadline_message, deadline_status
+from ecologis.sender.config import (ConfigError, SenderConfig, keyring_set, load_config, password_from_sources,
+                                    save_config)
+from ecologis.sender.outbox import STATES, Outbox, acquire_instance_lock
+from ecologis.sender.sender import Clock, Sender, deadline_message, deadline_status, inbox_message
 
 STATUSES = ("registered", "suspended", "cancelled")
+_LOCKED = object()      # a drain job's result when another process holds the queue
 
 
 class _Signals(QObject):
@@ -96,7 +98,13 @@ class SenderPanel(QWidget):
         super().__init__(parent)
         self.get_assessment = get_assessment
         self.clock = clock or Clock()
-        self.cfg = load_config()
+        try:
+            self.cfg = load_config()
+            config_problem = None
+        except (ConfigError, OSError, UnicodeDecodeError) as e:   # shown below; the file is left as it is
+            self.cfg = SenderConfig()
+            config_problem = e.message() if isinstance(e, ConfigError) else \
+                t("sender.error.os", file=str(getattr(e, "filename", "") or ""), detail=str(e))
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)   # one network job at a time, in order
         self._jobs: set = set()
@@ -119,6 +127,8 @@ class SenderPanel(QWidget):
         self.auto_timer.timeout.connect(self._auto_send)
         self.auto_timer.start()
         self.refresh()
+        if config_problem:
+            self._show(config_problem, error=True)
 
     # ---- construction -------------------------------------------------------------------
     def _build(self):
@@ -251,9 +261,13 @@ class SenderPanel(QWidget):
         self.deadline_label.setWordWrap(True)
         self.last_error_label = QLabel()
         self.last_error_label.setWordWrap(True)
+        self.inbox_label = QLabel()       # inbox files rejected / quarantined
+        self.inbox_label.setWordWrap(True)
+        self.inbox_label.setStyleSheet("color: #b36b00;")
         ql.addWidget(self.counts_label)
         ql.addWidget(self.deadline_label)
         ql.addWidget(self.last_error_label)
+        ql.addWidget(self.inbox_label)
         hb = QHBoxLayout()
         self.send_assessment_btn = QPushButton()
         self.send_assessment_btn.clicked.connect(self.send_assessment)
@@ -477,10 +491,21 @@ class SenderPanel(QWidget):
         transport = self._transport_getter()
 
         def work():
-            return Sender(cfg, outbox, transport(), self.clock).drain(give_up_after=0)
+            # the same single-instance lock as `ecologis-sender run`: never two drainers
+            lock = acquire_instance_lock(cfg.outbox_path())
+            if lock is False:
+                return _LOCKED
+            try:
+                return Sender(cfg, outbox, transport(), self.clock).drain(give_up_after=0)
+            finally:
+                if lock is not None:
+                    lock.close()
         return work
 
     def _drain_done(self, res):
+        if res is _LOCKED:
+            self._show(t("sender.gui.locked"), error=True)
+            return
         errs = [a.error for a in res.attempts if a.error]
         if errs:
             self._show(errs[-1], error=True)
@@ -603,6 +628,7 @@ class SenderPanel(QWidget):
         self.deadline_state = st["deadline_state"]
         le = st["last_error"]
         self.last_error_label.setText(t("sender.status.last_error", error=le["error"]) if le else "")
+        self.inbox_label.setText(inbox_message(st))
         sig = (tuple(c.values()), self.state_filter.currentData(), translator.lang,
                le["at"] if le else None, ob.next_due_at())
         if sig == getattr(self, "_table_sig", None):
