@@ -114,7 +114,7 @@ def bench_edit() -> dict:
     from ecologis.gui.main_window import MainWindow
     from ecologis.gui.models.emissions_model import COL
     from ecologis.io.profile import Project
-    from ecologis.workbench import Workbench
+    from ecologis.session import Session
 
     d = load_dictionary()
     subs = [s for s in d if s.gdk_sd or s.gdk_mr or s.obrv or s.gdk_rz]
@@ -129,7 +129,7 @@ def bench_edit() -> dict:
                                                      [lon0 - dlon, lat0 - dlat]]]}
     prof.receptors = [{"id": "r1", "name": "School", "kind": "school",
                                      "geometry": {"type": "Point", "coordinates": [lon0 + 0.005, lat0]}}]
-    wb = Workbench(prof, dictionary=d)
+    wb = Session(prof, dictionary=d)
     w = MainWindow(wb, restore=False, prompt=lambda k, **kw: {"recover": False, "unsaved": "discard"}.get(k),
                    autosave_delay_ms=10_000)
     w.resize(1400, 880)

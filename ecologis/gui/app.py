@@ -81,7 +81,7 @@ def main(argv=None) -> int:
         ok = pix.save(out, "PNG")
         state["code"] = 0 if ok and os.path.getsize(out) > 0 else 1
         win._closing_done = True  # the screenshot run does not write the session
-        from ecologis.gui.main_window import marker_path
+        from ecologis.session import marker_path
 
         marker_path().unlink(missing_ok=True)
         app.quit()

@@ -16,7 +16,7 @@ from ecologis.core.dictionary import GROUPS, Substance, validate_substance_recor
 from ecologis.gui.listeners import attach, detach
 from ecologis.gui.models.emissions_model import edit_text, fmt_number
 from ecologis.i18n import t, translator
-from ecologis.workbench import Workbench
+from ecologis.session import Session
 
 DICT_COLUMNS = ("id", "name", "cas", "hazard_class", "gdk_sd", "gdk_mr", "obrv", "gdk_rz", "origin")
 DICT_HEADERS = {"id": "field.id", "name": "col.substance", "cas": "col.cas", "hazard_class": "col.class",
@@ -27,7 +27,7 @@ NUMBER_FIELDS = ("gdk_sd", "gdk_mr", "obrv", "gdk_rz")
 
 
 class DictionaryModel(QAbstractTableModel):
-    def __init__(self, wb: Workbench, parent=None):
+    def __init__(self, wb: Session, parent=None):
         super().__init__(parent)
         self.wb = wb
         self.filter = ""
@@ -69,7 +69,7 @@ class DictionaryModel(QAbstractTableModel):
 
 
 class DictionaryEditor(QDialog):
-    def __init__(self, wb: Workbench, parent=None):
+    def __init__(self, wb: Session, parent=None):
         super().__init__(parent)
         self.wb = wb
         self.current: Substance | None = None

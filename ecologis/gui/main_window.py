@@ -2,7 +2,7 @@
 
 Top bar (search, substance combo, mass, unit, Add, Delete), the emissions table and
 the contributions chart in tabs, the Leaflet map, the results panel and the validation
-journal.  All numbers come from :class:`ecologis.workbench.Workbench` (the core); this
+journal.  All numbers come from :class:`ecologis.session.Session` (the core); this
 module only shows them and forwards edits.
 """
 
@@ -36,12 +36,10 @@ from ecologis.gui.panels.import_preview import run_import_dialog
 from ecologis.gui.theme import THEMES, apply_theme
 from ecologis.i18n import LANGUAGES, t, translator
 from ecologis.io.profile import Project, ProfileError, load_profile
-from ecologis.paths import DEMO_PROFILE, user_config_dir, user_data_dir
-from ecologis.workbench import InputProblem, Workbench, write_json_atomic
+from ecologis.paths import DEMO_PROFILE
+from ecologis.session import (InputProblem, Session, autosave_path, marker_path, read_session, session_path,
+                              write_json_atomic)
 
-SESSION_FILE = "session.json"
-AUTOSAVE_FILE = "autosave.json"
-RUNNING_MARKER = "running.marker"
 CATEGORY_COLORS = {"I": ("#b71c1c", "#ffffff"), "II": ("#e65100", "#ffffff"), "III": ("#f9a825", "#000000"),
                    "IV": ("#2e7d32", "#ffffff"), "V": ("#1565c0", "#ffffff")}
 
@@ -82,29 +80,6 @@ OVERLAY_STYLES = {
     "receptor_values": {"color": "#e65100", "point": True, "legend": "map.overlay.receptor_values",
                         "popup": "map.overlay.receptor_value_popup"},
 }
-
-
-def session_path() -> Path:
-    return user_config_dir() / SESSION_FILE
-
-
-def autosave_path() -> Path:
-    return user_data_dir() / AUTOSAVE_FILE
-
-
-def marker_path() -> Path:
-    return user_data_dir() / RUNNING_MARKER
-
-
-def read_session() -> dict | None:
-    p = session_path()
-    if not p.exists():
-        return None
-    try:
-        d = json.loads(p.read_text(encoding="utf-8"))
-        return d if isinstance(d, dict) else None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return None
 
 
 class UnitDelegate(QStyledItemDelegate):
@@ -189,7 +164,7 @@ class ResultsPanel(QGroupBox):
         self.conflicts_caption.setText(t("geo.conflicts.title") + ":")
         self.set_conflicts(self._conflict_lines)
 
-    def update_from(self, wb: Workbench) -> None:
+    def update_from(self, wb: Session) -> None:
         res = wb.result
         if res is None or res.knp <= 0:
             self.knp_value.setText("—")
@@ -264,7 +239,7 @@ class MainWindow(QMainWindow):
 
     resultShown = Signal()
 
-    def __init__(self, workbench: Workbench | None = None, *, restore: bool = True, demo: bool = False,
+    def __init__(self, workbench: Session | None = None, *, restore: bool = True, demo: bool = False,
                  open_file: str | None = None, prompt=None, autosave_delay_ms: int = 400):
         super().__init__()
         self.setObjectName("EcologISMainWindow")
@@ -296,7 +271,7 @@ class MainWindow(QMainWindow):
                 # never overwrite the user's file (they may want to repair it)
                 dictionary, persist = load_dictionary(user_path=False), False
                 startup_note = t("gui.dict.overlay_broken", file=str(e.path), detail=e.detail)
-            workbench = Workbench(Project(), dictionary=dictionary, persist_dictionary=persist)
+            workbench = Session(Project(), dictionary=dictionary, persist_dictionary=persist)
             self._own_workbench = True
         else:
             self._own_workbench = False

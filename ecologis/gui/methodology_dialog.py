@@ -14,7 +14,7 @@ from ecologis.core.presets import CATEGORY_LABELS, PresetError, preset_from_dict
 from ecologis.gui.listeners import attach, detach
 from ecologis.gui.models.emissions_model import edit_text
 from ecologis.i18n import t, translator
-from ecologis.workbench import Workbench
+from ecologis.session import Session
 
 
 def _num(text: str):
@@ -28,7 +28,7 @@ def _num(text: str):
 
 
 class MethodologyDialog(QDialog):
-    def __init__(self, wb: Workbench, parent=None):
+    def __init__(self, wb: Session, parent=None):
         super().__init__(parent)
         self.wb = wb
         self.setModal(False)

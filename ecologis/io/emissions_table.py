@@ -19,7 +19,6 @@ from pathlib import Path
 
 from ecologis.core.dictionary import Dictionary, normalize_name
 from ecologis.model import Emission
-from ecologis.core.units import DEFAULT_HOURS_PER_YEAR
 from ecologis.i18n import TranslatedError
 
 # canonical column -> accepted header spellings (normalised: lower case, no punctuation)

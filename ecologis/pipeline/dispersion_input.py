@@ -28,7 +28,6 @@ from a :class:`ecologis.model.Project` (no Qt, no file access):
 
 from __future__ import annotations
 
-import copy
 import datetime as _dt
 import math
 
@@ -113,10 +112,10 @@ def input_from_profile(profile, on: _dt.date | None = None, user_background: dic
     emissions_by_source: dict[str, list] = {}
     unassigned = []
     ids = [s.id for s in profile.sources]
-    for e in profile.emissions:
+    for i, e in enumerate(profile.emissions, start=1):
         sid = e.source_id if e.source_id else (ids[0] if len(ids) == 1 else None)
         if sid is None or sid not in ids:
-            unassigned.append(e.row)
+            unassigned.append(e.row if e.row is not None else i)   # the table row, 1-based
             continue
         emissions_by_source.setdefault(sid, []).append(e)
 

@@ -202,7 +202,7 @@ def test_reassessment_notice_when_dictionary_changed(make_window, tmp_path):
 
     from ecologis.core.dictionary import load_dictionary
     from ecologis.io.profile import Project
-    from ecologis.workbench import Workbench
+    from ecologis.session import Session
 
     path = _no2_profile(tmp_path)
     w = make_window(open_file=str(path), restore=False)
@@ -211,7 +211,7 @@ def test_reassessment_notice_when_dictionary_changed(make_window, tmp_path):
     no2 = d2.lookup("Азоту діоксид")
     d2.put(replace(no2, gdk_sd=0.02))                         # 34.7849/0.02 = 1739.245 → III
     asked = []
-    w2 = make_window(workbench=Workbench(Project(), dictionary=d2), restore=False,
+    w2 = make_window(workbench=Session(Project(), dictionary=d2), restore=False,
                      prompt=lambda kind, **kw: asked.append((kind, kw.get("text"))) or "discard")
     assert w2.open_path(path, ask=False)
     notes = [text for kind, text in asked if kind == "reassess"]
@@ -228,7 +228,7 @@ def test_reassessment_notice_when_dictionary_changed(make_window, tmp_path):
 
 
 def test_one_recent_files_list(make_window, tmp_path):
-    from ecologis.gui.main_window import session_path
+    from ecologis.session import session_path
     from ecologis.gui.panels import file_actions
 
     path = _no2_profile(tmp_path)
@@ -248,7 +248,7 @@ def test_one_recent_files_list(make_window, tmp_path):
 def test_session_saved_mid_edit_restores(make_window):
     """A session whose profile fails the strict (semantic) checks — here an ЄДРПОУ with a
     wrong check digit being typed — still restores; the demo is not shown instead."""
-    from ecologis.gui.main_window import session_path
+    from ecologis.session import session_path
     from ecologis.io.atomic import atomic_write_text
 
     w = make_window(demo=True, restore=False)
@@ -256,7 +256,7 @@ def test_session_saved_mid_edit_restores(make_window):
     # weights 1..7: 1+4+9+16+25+36+49 = 140, 140 mod 11 = 8 → "12345678" is valid, "…0" is not
     state["profile"]["enterprise"]["edrpou"] = "12345670"
     state["profile"]["emissions"] = state["profile"]["emissions"][:3]
-    from ecologis.io.profile import Project, ProfileError, project_from_json
+    from ecologis.io.profile import ProfileError, project_from_json
     with pytest.raises(ProfileError):
         project_from_json(state["profile"], "session", strict=True)
     atomic_write_text(session_path(), json.dumps({"workbench": state, "language": "uk"}))

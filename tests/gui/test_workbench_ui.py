@@ -192,7 +192,7 @@ def test_session_restore(make_window, qtbot, h):
 
 
 def test_crash_recovery_offer(make_window, qtbot):
-    from ecologis.gui.main_window import autosave_path, marker_path
+    from ecologis.session import autosave_path, marker_path
 
     w = make_window()
     w.act_new.trigger()
@@ -315,7 +315,7 @@ def test_tools_menu_panels(make_window, qtbot):
 
 
 def test_declined_recovery_and_broken_session(make_window, qtbot):
-    from ecologis.gui.main_window import autosave_path, marker_path, session_path
+    from ecologis.session import autosave_path, marker_path, session_path
 
     # a broken session file is ignored: the demo profile is shown
     session_path().write_text("{not json", encoding="utf-8")

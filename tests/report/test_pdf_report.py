@@ -120,7 +120,6 @@ def test_errors_and_fallbacks_listed_in_validation_notes(tmp_path):
         Emission("Метан", 2.0, "t/yr"),              # no ГДК с.д. in the dictionary → fallback
         Emission("Вуглецю оксид", "abc", "t/yr"),
     ])
-    r = assess_project(p, dispersion=False).result
     text, _ = _text(build_report(assess_project(p), lang="en"))
     flat = _squash(text)
     assert _squash("Rows with errors, not counted in KNP (2)") in flat

@@ -1,7 +1,7 @@
-"""Table model of the emission rows: a Qt view of :class:`ecologis.workbench.Workbench`.
+"""Table model of the emission rows: a Qt view of :class:`ecologis.session.Session`.
 
-No arithmetic here: values come from ``Workbench.row_view`` (core results); edits go to
-``Workbench.set_mass`` / ``set_unit`` (undoable commands).  Sorting uses a
+No arithmetic here: values come from ``Session.row_view`` (core results); edits go to
+``Session.set_mass`` / ``set_unit`` (undoable commands).  Sorting uses a
 :class:`QSortFilterProxyModel` over :data:`SORT_ROLE`.
 """
 
@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush
 
 from ecologis.gui.theme import status_color
 from ecologis.i18n import t, translator
-from ecologis.workbench import InputProblem, Workbench
+from ecologis.session import InputProblem, Session
 
 COLUMNS = ("substance", "mass", "unit", "gdk", "gdk_kind", "class", "a", "contribution", "share")
 COL = {name: i for i, name in enumerate(COLUMNS)}
@@ -67,7 +67,7 @@ class EmissionsModel(QAbstractTableModel):
 
     editRefused = Signal(int, str)  # row, translated message
 
-    def __init__(self, workbench: Workbench, parent=None):
+    def __init__(self, workbench: Session, parent=None):
         super().__init__(parent)
         self.wb = workbench
         self._views: dict[int, object] = {}

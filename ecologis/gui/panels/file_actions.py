@@ -13,19 +13,17 @@ window calls it too.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ecologis.i18n import t, translator
-from ecologis.paths import user_config_dir
+from ecologis.session import add_recent, recent_profiles  # noqa: F401  (the window lists them)
 from ecologis.io.export import FORMATS, ExportError, export_file, format_for_path
 from ecologis.io.profile import Project, ProfileError, load_profile, reassess, save_profile
 
 PROFILE_EXTS = (".json", ".ecologis")
 TABLE_EXTS = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
-MAX_RECENT = 10
 _FILTER_PATTERNS = {"csv": "*.csv", "xlsx": "*.xlsx", "json": "*.json", "geojson": "*.geojson", "kml": "*.kml",
                     "pdf": "*.pdf"}
 
@@ -179,27 +177,3 @@ def report_dialog(parent, assessment, path: str | Path | None = None, lang: str 
     return None
 
 
-# -- recent files (user config folder) -----------------------------------------------
-def _recent_file() -> Path:
-    return user_config_dir() / "recent_profiles.json"
-
-
-def recent_profiles() -> list[str]:
-    try:
-        data = json.loads(_recent_file().read_text(encoding="utf-8"))
-        return [p for p in data if isinstance(p, str)][:MAX_RECENT]
-    except (OSError, ValueError):
-        return []
-
-
-def add_recent(path: str | Path) -> list[str]:
-    from ecologis.io.atomic import atomic_write_text
-
-    p = str(Path(path).resolve())
-    items = [p] + [x for x in recent_profiles() if x != p]
-    items = items[:MAX_RECENT]
-    try:
-        atomic_write_text(_recent_file(), json.dumps(items, ensure_ascii=False, indent=1))
-    except OSError:
-        pass
-    return items

@@ -9,7 +9,7 @@ recalculation with the core (``prepare`` / ``compute``).  Listeners are plain
 callables ``callback(event: str, data: dict)``; the GUI wraps them in Qt models.
 
 Masses are stored exactly as entered (value and unit).  The display unit only changes
-what is shown: :meth:`Workbench.display_mass` converts with
+what is shown: :meth:`Session.display_mass` converts with
 :func:`ecologis.core.units.convert`, so switching t/yr ↔ kg/yr ↔ g/s and back never
 changes a stored value.
 """
@@ -111,7 +111,7 @@ class RowView:
     valid: bool
 
 
-class Workbench:
+class Session:
     """Session state with undo/redo; see the module docstring."""
 
     def __init__(self, profile: Project | None = None, dictionary: Dictionary | None = None,
