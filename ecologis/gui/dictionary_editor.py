@@ -135,21 +135,21 @@ class DictionaryEditor(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(split)
 
-        attach(self, wb, self._on_wb, self._on_language)
+        self._handlers = {"dictionary": self._on_dictionary}
+        attach(self, wb, self._handlers, self._on_language)
         self.retranslate()
         self.new_entry()
 
     def closeEvent(self, ev):
-        detach(self.wb, self._on_wb, self._on_language)
+        detach(self.wb, self._handlers, self._on_language)
         super().closeEvent(ev)
 
     # -- events ---------------------------------------------------------------------
-    def _on_wb(self, event, data):
-        if event == "dictionary":
-            sid = self.current.id if self.current else None
-            self.model.refresh()
-            if sid:
-                self.select(sid)
+    def _on_dictionary(self):
+        sid = self.current.id if self.current else None
+        self.model.refresh()
+        if sid:
+            self.select(sid)
 
     def _on_language(self, _lang):
         self.retranslate()

@@ -283,7 +283,8 @@ class MainWindow(QMainWindow):
 
         self._build()
         self._build_menus()
-        attach(self, self.wb, self._on_wb, self._on_language)
+        self._handlers = self._session_handlers()
+        attach(self, self.wb, self._handlers, self._on_language)
 
         # what to show: explicit file / demo / crash recovery / last session / first run demo
         crashed = marker_path().exists() and autosave_path().exists()
@@ -605,36 +606,44 @@ class MainWindow(QMainWindow):
             dlg.setWindowTitle(t(title_key).rstrip("…."))
 
     # ================================================================== workbench events
-    def _on_wb(self, event: str, data: dict) -> None:
-        if not self._alive():
-            return
-        if event == "result":
-            self._update_results()
-            self._schedule_save()
-        elif event == "stack":
-            self._update_stack()
-            self._schedule_save()
-        elif event == "dictionary":
-            self._fill_combo()
-        elif event == "display_unit":
-            i = self.unit.findData(data["unit"])
-            if i != self.unit.currentIndex():
-                self.unit.blockSignals(True)
-                self.unit.setCurrentIndex(i)
-                self.unit.blockSignals(False)
-            self._schedule_save()
-        elif event == "enterprise":
-            self._refresh_dispersion_context()
-            self._update_enterprise(pan=False)      # an edit never moves the user's view
-            self._push_geo()
-            self._schedule_save()
-        elif event == "profile_loaded":
-            self._load_panel_states()
-            prof = self.wb.profile
-            if prof.site or prof.receptors:
-                self.map.fit_all()          # show the whole site, zone and receptors
-            else:
-                self.map.center_on_enterprise()
+    def _session_handlers(self) -> dict:
+        """Session signal → the window's handler (connected by ``attach``)."""
+        def alive(f):
+            return lambda *a: f(*a) if self._alive() else None
+        return {name: alive(f) for name, f in (
+            ("result", self._on_result), ("stack", self._on_stack), ("dictionary", self._fill_combo),
+            ("display_unit", self._on_display_unit), ("enterprise", self._on_enterprise),
+            ("sources", self._on_enterprise), ("project_loaded", self._on_project_loaded))}
+
+    def _on_result(self) -> None:
+        self._update_results()
+        self._schedule_save()
+
+    def _on_stack(self) -> None:
+        self._update_stack()
+        self._schedule_save()
+
+    def _on_display_unit(self, unit: str) -> None:
+        i = self.unit.findData(unit)
+        if i != self.unit.currentIndex():
+            self.unit.blockSignals(True)
+            self.unit.setCurrentIndex(i)
+            self.unit.blockSignals(False)
+        self._schedule_save()
+
+    def _on_enterprise(self) -> None:
+        self._refresh_dispersion_context()
+        self._update_enterprise(pan=False)      # an edit never moves the user's view
+        self._push_geo()
+        self._schedule_save()
+
+    def _on_project_loaded(self) -> None:
+        self._load_panel_states()
+        prof = self.wb.profile
+        if prof.site or prof.receptors:
+            self.map.fit_all()          # show the whole site, zone and receptors
+        else:
+            self.map.center_on_enterprise()
 
     def _refresh_all(self) -> None:
         self.retranslate()
@@ -1393,5 +1402,5 @@ class MainWindow(QMainWindow):
         for dlg in list(self._dialogs.values()) + list(self._panel_dialogs.values()):
             dlg.close()
         self.model.detach()
-        detach(self.wb, self._on_wb, self._on_language)
+        detach(self.wb, self._handlers, self._on_language)
         ev.accept()

@@ -99,17 +99,14 @@ class MethodologyDialog(QDialog):
         bl.addWidget(self.btn_close)
         lay.addLayout(bl)
 
-        attach(self, wb, self._on_wb, self._on_language)
+        self._handlers = {"presets": self._fill_presets, "preset": self._fill_presets}
+        attach(self, wb, self._handlers, self._on_language)
         self.retranslate()
         self._fill_presets()
 
     def closeEvent(self, ev):
-        detach(self.wb, self._on_wb, self._on_language)
+        detach(self.wb, self._handlers, self._on_language)
         super().closeEvent(ev)
-
-    def _on_wb(self, event, data):
-        if event in ("presets", "preset"):
-            self._fill_presets()
 
     def _on_language(self, _lang):
         self.retranslate()

@@ -1,12 +1,13 @@
-"""The workbench: the state of one assessment session, without Qt.
+"""The session: the open project, without Qt.
 
-It holds the :class:`~ecologis.io.profile.Project` being edited (enterprise, emission
-rows), the substance :class:`~ecologis.core.dictionary.Dictionary`, the methodology
-presets and the one in use, the display unit and the current
-:class:`~ecologis.core.assess.AssessmentResult`.  Every edit of the table, the
-dictionary or the preset goes through a command on an undo/redo stack and triggers a
-recalculation with the core (``prepare`` / ``compute``).  Listeners are plain
-callables ``callback(event: str, data: dict)``; the GUI wraps them in Qt models.
+It holds the :class:`~ecologis.model.Project` being edited (enterprise, sources, emission
+rows, geography, feature sections), the substance
+:class:`~ecologis.core.dictionary.Dictionary`, the methodology presets and the one in
+use, the display unit and the current :class:`~ecologis.core.assess.AssessmentResult`.
+Every edit goes through a command on an undo/redo stack and triggers a recalculation with
+the core (``prepare`` / ``compute``; the full picture through :meth:`Session.assessment`,
+the pipeline).  Views listen to the typed signals of :class:`SessionEvents`
+(``session.events``); the GUI wraps them in Qt models.
 
 Masses are stored exactly as entered (value and unit).  The display unit only changes
 what is shown: :meth:`Session.display_mass` converts with
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
+from psygnal import Signal, SignalGroup
 
 from ecologis.core.assess import AssessmentResult, NumberProblem, compute, parse_number, prepare
 from ecologis.core.dictionary import Dictionary, Substance, load_dictionary, validate_substance_record
@@ -34,18 +36,24 @@ from ecologis.core.presets import DEFAULT_PRESET_ID, Preset, load_presets, save_
 from ecologis.core.units import T_PER_YEAR, UNITS, convert
 from ecologis.io.profile import Project, project_from_json
 
-Listener = Callable[[str, dict], None]
+class SessionEvents(SignalGroup):
+    """What a view of the session listens to (psygnal, Qt-free).  Connect a handler to
+    the one signal it needs: ``session.events.result.connect(update)``."""
 
-# Events sent to listeners (``data`` keys in brackets):
-#   rows_about_to_insert / rows_inserted  [first, last]
-#   rows_about_to_reset / rows_reset      []  (deletions, profile replaced)
-#   row_changed                           [row]
-#   result                                []  (a new AssessmentResult is available)
-#   dictionary                            []  (dictionary content changed)
-#   presets / preset                      []  (preset list / preset in use changed)
-#   display_unit                          [unit]
-#   enterprise                            []  (name or coordinates changed)
-#   stack                                 []  (undo/redo availability or dirty flag changed)
+    rows_about_to_insert = Signal(int, int)   # first, last (0-based table rows)
+    rows_inserted = Signal(int, int)          # first, last
+    rows_about_to_reset = Signal()            # deletions, a project replaced
+    rows_reset = Signal()
+    row_changed = Signal(int)                 # row
+    result = Signal()                         # a new AssessmentResult is available
+    dictionary = Signal()                     # the dictionary's content changed
+    presets = Signal()                        # the list of presets changed
+    preset = Signal()                         # the preset in use changed
+    display_unit = Signal(str)                # unit
+    enterprise = Signal()                     # name, coordinates or geography changed
+    sources = Signal()                        # the sources inventory changed
+    stack = Signal()                          # undo/redo availability or dirty flag changed
+    project_loaded = Signal()                 # another project was opened
 
 
 class InputProblem(ValueError):
@@ -128,7 +136,7 @@ class Session:
         self._prepared = None
         self._row_a = np.zeros(0)
         self._row_class = np.zeros(0, dtype=np.int64)
-        self._listeners: list[Listener] = []
+        self.events = SessionEvents()
         self._undo: list[Command] = []
         self._redo: list[Command] = []
         self._clean_top: Command | None = None
@@ -137,16 +145,8 @@ class Session:
         self.recalculate()
 
     # ------------------------------------------------------------------ listeners
-    def subscribe(self, callback: Listener) -> None:
-        self._listeners.append(callback)
-
-    def unsubscribe(self, callback: Listener) -> None:
-        if callback in self._listeners:
-            self._listeners.remove(callback)
-
-    def _emit(self, event: str, **data) -> None:
-        for cb in list(self._listeners):
-            cb(event, data)
+    def _emit(self, event: str, *args) -> None:
+        getattr(self.events, event).emit(*args)
 
     # ------------------------------------------------------------------ accessors
     @property
@@ -319,9 +319,9 @@ class Session:
     def _insert(self, at: int, rows: list[Emission]) -> None:
         if not rows:
             return
-        self._emit("rows_about_to_insert", first=at, last=at + len(rows) - 1)
+        self._emit("rows_about_to_insert", at, at + len(rows) - 1)
         self.profile.emissions[at:at] = rows
-        self._emit("rows_inserted", first=at, last=at + len(rows) - 1)
+        self._emit("rows_inserted", at, at + len(rows) - 1)
         self.recalculate()
 
     def _remove(self, indices: list[int]) -> list[tuple[int, Emission]]:
@@ -422,7 +422,7 @@ class Session:
             self.recalculate()
         else:
             self.recalculate(reprepare=False)
-        self._emit("row_changed", row=row)
+        self._emit("row_changed", row)
 
     def _splice_mass(self, row: int, old: Emission, new: Emission) -> bool:
         """Fast path after a mass/unit edit of one valid row: prepare only that row and
@@ -475,7 +475,7 @@ class Session:
             raise InputProblem("val.E_UNIT_UNKNOWN", value=unit)
         if unit != self.display_unit:
             self.display_unit = unit
-            self._emit("display_unit", unit=unit)
+            self._emit("display_unit", unit)
 
     # ------------------------------------------------------------------ preset
     def _apply_preset(self, pid: str) -> None:
@@ -696,7 +696,7 @@ class Session:
         self.recalculate()
         self._emit("enterprise")    # after the result: the map gets the new zone with the new site
         self.clear_history()
-        self._emit("profile_loaded")
+        self._emit("project_loaded")
 
     def assessment(self, dispersion: bool = True, on=None):
         """The :class:`ecologis.pipeline.Assessment` of the open project: the same numbers the

@@ -45,7 +45,7 @@ def test_parse_mass_input():
 def test_every_edit_undoable_and_listeners_told():
     wb = make(persist_dictionary=False)
     events = []
-    wb.subscribe(lambda ev, data: events.append(ev))
+    wb.events.all.connect(lambda info: events.append(info.signal.name))
     # NO2 shipped: ГДК с.д. 0.04, class 3 (a = 1.0); CO: 3.0, class 4 (a = 0.9)
     wb.add_row("10102-44-0", "2")            # 2/0.04 = 50
     wb.add_row("630-08-0", "30")             # 0.9·30/3 = 9
@@ -187,7 +187,7 @@ def test_startup_and_import_do_the_work_once(make_window, monkeypatch):
     assert w.import_table("x.csv")
     assert wb.row_count() == n + 1 and len(table_prepares) == 1
     events = []
-    wb.subscribe(lambda e, d: events.append(e))
+    wb.events.all.connect(lambda info: events.append(info.signal.name))
     wb.dict_put(new)
     assert "result" in events and "rows_reset" not in events and "rows_about_to_reset" not in events
     events.clear()

@@ -72,33 +72,47 @@ class EmissionsModel(QAbstractTableModel):
         self.wb = workbench
         self._views: dict[int, object] = {}
         self._texts: dict[int, tuple] = {}
-        workbench.subscribe(self._on_event)
+        ev = workbench.events
+        self._handlers = [
+            (ev.rows_about_to_insert, self._about_to_insert), (ev.rows_inserted, self._inserted),
+            (ev.rows_about_to_reset, self._about_to_reset), (ev.rows_reset, self._reset),
+            (ev.result, self._all_changed), (ev.display_unit, self._unit_changed),
+        ]
+        for signal, handler in self._handlers:     # "row_changed" always follows a "result"
+            signal.connect(handler)
 
     def detach(self) -> None:
-        self.wb.unsubscribe(self._on_event)
+        for signal, handler in self._handlers:
+            signal.disconnect(handler)
 
-    # -- workbench events -------------------------------------------------------------
-    def _on_event(self, event: str, data: dict) -> None:
-        if event == "rows_about_to_insert":
-            self.beginInsertRows(QModelIndex(), data["first"], data["last"])
-        elif event == "rows_inserted":
-            self._views.clear()
-            self._texts.clear()
-            self.endInsertRows()
-        elif event == "rows_about_to_reset":
-            self.beginResetModel()
-        elif event == "rows_reset":
-            self._views.clear()
-            self._texts.clear()
-            self.endResetModel()
-        elif event in ("result", "display_unit"):   # "row_changed" always follows a "result"
-            self._views.clear()
-            self._texts.clear()
-            n = self.rowCount()
-            if n:
-                self.dataChanged.emit(self.index(0, 0), self.index(n - 1, len(COLUMNS) - 1))
-            if event == "display_unit":
-                self.headerDataChanged.emit(Qt.Horizontal, COL["mass"], COL["mass"])
+    # -- session events -------------------------------------------------------------
+    def _clear(self) -> None:
+        self._views.clear()
+        self._texts.clear()
+
+    def _about_to_insert(self, first: int, last: int) -> None:
+        self.beginInsertRows(QModelIndex(), first, last)
+
+    def _inserted(self, *_) -> None:
+        self._clear()
+        self.endInsertRows()
+
+    def _about_to_reset(self) -> None:
+        self.beginResetModel()
+
+    def _reset(self) -> None:
+        self._clear()
+        self.endResetModel()
+
+    def _all_changed(self) -> None:
+        self._clear()
+        n = self.rowCount()
+        if n:
+            self.dataChanged.emit(self.index(0, 0), self.index(n - 1, len(COLUMNS) - 1))
+
+    def _unit_changed(self, _unit: str) -> None:
+        self._all_changed()
+        self.headerDataChanged.emit(Qt.Horizontal, COL["mass"], COL["mass"])
 
     def retranslate(self) -> None:
         self._views.clear()
