@@ -95,7 +95,7 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=2)
     args = ap.parse_args(argv)
     os.environ.setdefault("ECOLOGIS_USER_DIR", tempfile.mkdtemp(prefix="ecologis_bench_"))
-    from ecologis.core.dictionary import load_dictionary
+    from ecologis.io.reference_data import load_dictionary
 
     dictionary = load_dictionary()
     with tempfile.TemporaryDirectory() as tmp:

@@ -27,10 +27,12 @@ from typing import Callable
 import numpy as np
 
 from ecologis.core.assess import AssessmentResult, NumberProblem, compute, parse_number, prepare
-from ecologis.core.dictionary import Dictionary, Substance, load_dictionary, validate_substance_record
+from ecologis.core.dictionary import Dictionary, Substance, validate_substance_record
+from ecologis.io.reference_data import load_dictionary, save_user_dictionary
 from ecologis.core.gdk import GDK_KINDS
 from ecologis.core.model import Emission, Enterprise
-from ecologis.core.presets import DEFAULT_PRESET_ID, Preset, load_presets, save_user_presets
+from ecologis.core.presets import DEFAULT_PRESET_ID, Preset
+from ecologis.io.reference_data import load_presets, recommendation_rules, save_user_presets
 from ecologis.core.units import T_PER_YEAR, UNITS, convert
 from ecologis.io.profile import Profile
 
@@ -255,7 +257,7 @@ class Workbench:
                 e.row = i + 1
             self._prepared = prepare(ems, self.dictionary)
         preset = self.preset
-        self.result = compute(self._prepared, preset, getattr(self.profile, "duplicates", "sum") or "sum")
+        self.result = compute(self._prepared, preset, getattr(self.profile, "duplicates", "sum") or "sum", rules=recommendation_rules())
         self._row_class = self.result.row_class
         self._row_a = self.result.row_a
         self._emit("result")
@@ -521,7 +523,7 @@ class Workbench:
         else:
             d.put(state)
         if self.persist_dictionary:
-            d.save_user_overlay()
+            save_user_dictionary(d)
         self._emit("dictionary")
         self.recalculate()          # "result" refreshes every row of the table (same rows)
 

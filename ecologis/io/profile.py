@@ -625,13 +625,12 @@ def assess_profile(profile: Profile, dictionary=None, presets: dict | None = Non
     with a translated message.
     """
     from ecologis.core.assess import compute, prepare
-    from ecologis.core.dictionary import load_dictionary
-    from ecologis.core.presets import load_presets
+    from ecologis.io.reference_data import load_dictionary, load_presets, recommendation_rules
 
     dictionary = dictionary if dictionary is not None else load_dictionary()
     presets = presets if presets is not None else load_presets()
     preset = presets[profile.preset]
-    result = compute(prepare(profile.emissions, dictionary), preset, profile.duplicates)
+    result = compute(prepare(profile.emissions, dictionary), preset, profile.duplicates, rules=recommendation_rules())
     if file:
         result.journal[:] = result.journal.with_file(file)
     return result

@@ -7,7 +7,7 @@ import pytest
 
 from ecologis.core.background import BackgroundError, default_background, population_band
 from ecologis.core.background.result import validity_end
-from ecologis.core.dictionary import load_dictionary
+from ecologis.io.reference_data import load_dictionary
 
 # Table 4.1 typed by hand from /work/shared/seeds/002_0991905d7a199198.txt (not from the
 # resource file under test): band -> substance -> (mg/m³, share of ГДК м.р.)

@@ -13,7 +13,7 @@ import pytest
 
 from ecologis.core.background import posts_background, read_series, summation_background
 from ecologis.core.background.posts import gradation_codes, significance
-from ecologis.core.dictionary import load_dictionary
+from ecologis.io.reference_data import load_dictionary
 from ecologis.paths import user_data_dir
 
 _spec = importlib.util.spec_from_file_location("_bg_helpers", Path(__file__).with_name("_helpers.py"))

@@ -5,10 +5,11 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ecologis.io.reference_data import recommendation_rules
 from ecologis.core.assess import compute, prepare
-from ecologis.core.dictionary import load_dictionary
+from ecologis.io.reference_data import load_dictionary
 from ecologis.core.model import Emission
-from ecologis.core.presets import get_preset
+from ecologis.io.reference_data import get_preset
 
 D = load_dictionary(user_path=False)
 SUBS = [s.id for s in D if (s.gdk_sd or s.gdk_mr or s.obrv)][:40]
@@ -21,7 +22,7 @@ rows = st.lists(
 
 
 def run(pairs, preset):
-    return compute(prepare([Emission(s, m) for s, m in pairs], D), preset)
+    return compute(prepare([Emission(s, m) for s, m in pairs], D), preset, rules=recommendation_rules())
 
 
 @settings(max_examples=60, deadline=None)

@@ -22,7 +22,7 @@ import json
 
 import pytest
 
-from ecologis.core.assess import assess
+from ecologis.io.reference_data import assess
 from ecologis.core.model import Emission
 from ecologis.paths import DEMO_PROFILE
 

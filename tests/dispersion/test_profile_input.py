@@ -207,7 +207,7 @@ def test_field_only_gives_the_same_maximum_without_contours():
 def test_dictionary_loaded_once_per_operation(monkeypatch):
     """Building the input and calculating look up every substance, background and group
     member; the dictionary is loaded once for each operation, not once per name."""
-    import ecologis.core.dictionary as dictionary
+    import ecologis.io.reference_data as dictionary
 
     calls = []
     real = dictionary.load_dictionary

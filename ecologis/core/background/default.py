@@ -55,7 +55,7 @@ def default_background(population: float, substances: list[str], dictionary=None
     A substance without a ГДК м.р. or not in the dictionary raises
     :class:`BackgroundError`."""
     if dictionary is None:
-        from ecologis.core.dictionary import load_dictionary
+        from ecologis.io.reference_data import load_dictionary
 
         dictionary = load_dictionary()
     band = population_band(population)

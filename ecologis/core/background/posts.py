@@ -224,7 +224,7 @@ def summation_series(series: Series, members: list[str], dictionary=None) -> Ser
     kept; wind is taken from the reference substance's rows.  ГДК м.р. from the
     dictionary; a member without one raises :class:`BackgroundError`."""
     if dictionary is None:
-        from ecologis.core.dictionary import load_dictionary
+        from ecologis.io.reference_data import load_dictionary
 
         dictionary = load_dictionary()
     keys, gdk = [], []

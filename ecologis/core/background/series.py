@@ -204,7 +204,7 @@ def read_series(path: str | Path, dictionary=None) -> Series:
     p = Path(path)
     name = p.name
     if dictionary is None:
-        from ecologis.core.dictionary import load_dictionary
+        from ecologis.io.reference_data import load_dictionary
 
         dictionary = load_dictionary()
     if not p.exists():
