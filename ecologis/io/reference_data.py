@@ -151,6 +151,34 @@ def recommendation_rules() -> tuple:
     return _rules(str(f), f.stat().st_mtime_ns)
 
 
+# -- ОПН threshold tables ------------------------------------------------------------------
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def load_threshold_tables(data_dir: Path | str | None = None):
+    """The ОПН tables from ``rules.json`` and the two threshold tables it names in
+    ``data_dir`` (the shipped ``resources/hazard_identification`` when not given)."""
+    from ecologis.core.hazard_identification.data import tables_from_documents
+
+    d = Path(data_dir) if data_dir is not None else paths.RESOURCES_DIR / "hazard_identification"
+    rules = json.loads((d / "rules.json").read_text(encoding="utf-8"))
+    names = rules.get("tables", {})
+    return tables_from_documents(rules, _csv_rows(d / names.get("categories", "categories.csv")),
+                                 _csv_rows(d / names.get("named", "named.csv")), source=str(d))
+
+
+@lru_cache(maxsize=1)
+def threshold_tables():
+    """The shipped ОПН tables (read once)."""
+    return load_threshold_tables()
+
+
 # -- convenience: an assessment with the reference data loaded ------------------------------
 
 
@@ -167,5 +195,6 @@ def assess(emissions: Iterable, dictionary: Dictionary | None = None, preset: Pr
 
 
 __all__ = ["assess", "builtin_presets", "get_preset", "load_dictionary", "load_presets", "load_shipped",
+           "load_threshold_tables", "threshold_tables",
            "read_dictionary_document", "recommendation_rules", "save_user_dictionary",
            "save_user_presets", "user_dictionary_file", "user_presets_file"]
