@@ -54,10 +54,12 @@ def make_series(path: Path, seed: int = 7) -> int:
 
 
 def measured(path: Path, dictionary):
-    from ecologis.core.background import posts_background, read_series
+    from ecologis.core.background import posts_background
+    from ecologis.io.background_series import read_series
+    from ecologis.io.reference_data import background_reference
 
     s = read_series(path, dictionary)
-    return posts_background(s)
+    return posts_background(s, refdata=background_reference())
 
 
 def baseline(path: Path):

@@ -18,7 +18,6 @@ import math
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field, replace
-from pathlib import Path
 from typing import Iterable
 
 from ecologis.core.cas import is_valid_cas, looks_like_cas
@@ -164,9 +163,9 @@ class DictionaryError(TranslatedError, ValueError):
     """The dictionary file is unreadable or invalid; ``path`` names it and ``detail``
     is the translated reason (entry number, field and rule)."""
 
-    def __init__(self, path: Path, key: str, **params):
+    def __init__(self, path, key: str, **params):
         TranslatedError.__init__(self, str(path), key, **params)
-        self.path = Path(path)
+        self.path = path   # the file's path or name as the reader gave it
 
     @property
     def detail(self) -> str:

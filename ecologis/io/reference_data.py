@@ -179,6 +179,69 @@ def threshold_tables():
     return load_threshold_tables()
 
 
+# -- background (Order 286) -----------------------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def _background_json(path: str, mtime_ns: int) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def _background_dir() -> Path:
+    return paths.RESOURCES_DIR / "background"
+
+
+def curve_path(name: str) -> Path:
+    """The file of the curve table ``name``: the user's replacement in
+    ``<user data>/background/`` when there is one, else the shipped table."""
+    from ecologis.core.background.data import CURVES
+
+    fname = CURVES[name][0]
+    user = paths.user_data_dir() / "background" / fname
+    return user if user.exists() else _background_dir() / fname
+
+
+def load_curve(name: str):
+    """The curve table ``name`` (user replacement first, then shipped), read on every
+    call so that a replaced file takes effect without a restart."""
+    from ecologis.core.background.data import CURVES, parse_curve
+
+    _fname, xcol, ycol = CURVES[name]
+    path = curve_path(name)
+    return parse_curve(path.read_text(encoding="utf-8-sig"), name, xcol, ycol, str(path))
+
+
+def background_reference():
+    """The data of the background procedure: ``method.json``, ``table_4_1.json``,
+    ``hydromet_offices.json`` (read once per version of each file) and the three curve
+    tables (read on every call: a replaced curve takes effect at once)."""
+    from ecologis.core.background.data import CURVES, BackgroundReference
+
+    def doc(name: str) -> dict:
+        f = _background_dir() / name
+        return _background_json(str(f), f.stat().st_mtime_ns)
+
+    return BackgroundReference(method=doc("method.json"), table_4_1=doc("table_4_1.json"),
+                               offices=doc("hydromet_offices.json"),
+                               curves={name: load_curve(name) for name in CURVES})
+
+
+def load_posts(path: str | Path) -> tuple[list[dict], dict]:
+    """A POSTS document (:mod:`ecologis.core.background.spatial`) read and validated:
+    (posts, suburban)."""
+    from ecologis.core.background.errors import BackgroundError
+    from ecologis.core.background.spatial import parse_posts
+
+    p = Path(path)
+    try:
+        doc = json.loads(p.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise BackgroundError("bg.err.not_found_file", file=p.name) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise BackgroundError("bg.err.json", file=p.name, detail=str(e)) from None
+    return parse_posts(doc)
+
+
 # -- convenience: an assessment with the reference data loaded ------------------------------
 
 
@@ -195,6 +258,7 @@ def assess(emissions: Iterable, dictionary: Dictionary | None = None, preset: Pr
 
 
 __all__ = ["assess", "builtin_presets", "get_preset", "load_dictionary", "load_presets", "load_shipped",
-           "load_threshold_tables", "threshold_tables",
+           "load_threshold_tables", "threshold_tables", "background_reference", "curve_path", "load_curve",
+           "load_posts",
            "read_dictionary_document", "recommendation_rules", "save_user_dictionary",
            "save_user_presets", "user_dictionary_file", "user_presets_file"]
