@@ -10,7 +10,7 @@ from ecologis.core.background import BackgroundError, default_background, popula
 from ecologis.core.background.result import validity_end
 from ecologis.io.reference_data import load_dictionary
 
-# Table 4.1 typed by hand from /work/shared/seeds/002_0991905d7a199198.txt (not from the
+# Table 4.1 typed by hand from Order No. 286 §4.8 (seed document 002) (not from the
 # resource file under test): band -> substance -> (mg/m³, share of ГДК м.р.)
 #   "125-250": seed lines 447-463: 0,2 0,4 | 0,03 0,35 | 1,5 0,3 | 0,1 0,2
 #   "50-125":  seed lines 465-481: 0,1 0,2 | 0,015 0,17 | 0,8 0,16 | 0,05 0,1

@@ -14,8 +14,8 @@ Pure Python + numpy/pandas (never Qt).  Modules:
 * :mod:`.subplume` – §3 sub-plume observations and §4 calculation;
 * :mod:`.result` – :class:`BackgroundResult` (method, inputs, date, validity, provenance).
 
-Sources: seed ``002_0991905d7a199198.txt`` (the Order's text without its formula images)
-and ``/work/shared/reference/ond86_and_background.md`` part B.
+Sources: the Order's text (seed document 002, without its formula images) and
+the method specification «OND-86 and Order No. 286 from public sources», part B.
 """
 
 from ecologis.core.background.data import BackgroundReference, find_offices
