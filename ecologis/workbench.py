@@ -28,13 +28,12 @@ import numpy as np
 
 from ecologis.core.assess import AssessmentResult, NumberProblem, compute, parse_number, prepare
 from ecologis.core.dictionary import Dictionary, Substance, validate_substance_record
-from ecologis.io.reference_data import load_dictionary, save_user_dictionary
 from ecologis.core.gdk import GDK_KINDS
 from ecologis.core.model import Emission, Enterprise
 from ecologis.core.presets import DEFAULT_PRESET_ID, Preset
-from ecologis.io.reference_data import load_presets, recommendation_rules, save_user_presets
 from ecologis.core.units import T_PER_YEAR, UNITS, convert
 from ecologis.io.profile import Profile
+from ecologis.io.reference_data import load_dictionary, load_presets, recommendation_rules, save_user_dictionary, save_user_presets
 
 Listener = Callable[[str, dict], None]
 

@@ -22,9 +22,9 @@ import json
 import re
 import sys
 
-from ecologis.io.reference_data import background_reference, load_dictionary
 from ecologis.core.numbers import NumberProblem, parse_number
 from ecologis.i18n import format_significant, t, translator
+from ecologis.io.reference_data import background_reference, load_dictionary
 
 
 def register(subparsers) -> None:

@@ -5,10 +5,9 @@ import datetime as dt
 
 import pytest
 
-from ecologis.io.reference_data import background_reference
 from ecologis.core.background import BackgroundError, default_background, population_band
 from ecologis.core.background.result import validity_end
-from ecologis.io.reference_data import load_dictionary
+from ecologis.io.reference_data import background_reference, load_dictionary
 
 # Table 4.1 typed by hand from Order No. 286 §4.8 (seed document 002) (not from the
 # resource file under test): band -> substance -> (mg/m³, share of ГДК м.р.)

@@ -2,10 +2,9 @@
 
 import json
 
-from ecologis.io.reference_data import background_reference
 from ecologis.core.background import background_at, posts_background
-from ecologis.io.reference_data import load_posts
 from ecologis.io.background_series import read_series
+from ecologis.io.reference_data import background_reference, load_posts
 from ecologis.paths import DOCS_DIR
 
 DOC = DOCS_DIR / "background"

@@ -7,11 +7,11 @@ import json
 import pytest
 from pypdf import PdfReader
 
-from ecologis.io.reference_data import background_reference, load_dictionary
 from ecologis.cli import main
 from ecologis.core.background import calculated, default_background
 from ecologis.core.model import Emission, Enterprise
 from ecologis.io.profile import Profile, load_profile, save_profile
+from ecologis.io.reference_data import background_reference, load_dictionary
 from ecologis.paths import DEMO_PROFILE
 from ecologis.report.background_forms import FormError, build_form, write_form
 

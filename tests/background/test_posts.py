@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from ecologis.io.reference_data import background_reference
 from ecologis.core.background import posts_background, summation_background
-from ecologis.io.background_series import read_series
 from ecologis.core.background.posts import gradation_codes, significance
-from ecologis.io.reference_data import load_dictionary
+from ecologis.io.background_series import read_series
+from ecologis.io.reference_data import background_reference, load_dictionary
 from ecologis.paths import user_data_dir
 
 _spec = importlib.util.spec_from_file_location("_bg_helpers", Path(__file__).with_name("_helpers.py"))

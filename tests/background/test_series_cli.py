@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from ecologis.io.reference_data import background_reference
 from ecologis.cli import main
 from ecologis.core.background import SeriesError, find_offices
 from ecologis.io.background_series import read_series
+from ecologis.io.reference_data import background_reference
 from ecologis.paths import LOCALES_DIR, REPO_ROOT
 
 _spec = importlib.util.spec_from_file_location("_bg_helpers", Path(__file__).with_name("_helpers.py"))

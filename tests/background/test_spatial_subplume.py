@@ -9,8 +9,8 @@ from ecologis.io.reference_data import background_reference
 from ecologis.core.background import (BackgroundError, background_at, calculated, exclude_own, parse_posts,
                                       subplume_background)
 from ecologis.core.background.data import CurveTableError
-from ecologis.io.reference_data import load_curve
 from ecologis.core.background.spatial import EARTH_R
+from ecologis.io.reference_data import load_curve
 from ecologis.paths import user_data_dir
 
 LAT0, LON0 = 49.0, 28.0

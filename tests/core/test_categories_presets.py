@@ -4,12 +4,10 @@ import math
 
 import pytest
 
-from ecologis.io.reference_data import recommendation_rules
 from ecologis.core.assess import compute, prepare
-from ecologis.io.reference_data import load_dictionary
 from ecologis.core.model import Emission
 from ecologis.core.presets import PresetError, preset_from_dict
-from ecologis.io.reference_data import get_preset
+from ecologis.io.reference_data import get_preset, load_dictionary, recommendation_rules
 
 # Scale of seed 004 §3.3 fig. 3.4: I ≥ 1e8 → 1000 m, II [1e4, 1e8) → 500, III [1e3, 1e4) → 300, IV < 1e3 → 100.
 CASES = [

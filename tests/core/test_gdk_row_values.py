@@ -3,11 +3,9 @@ dictionary lacks is assessed with the row's own ГДК and class."""
 
 import pytest
 
-from ecologis.io.reference_data import recommendation_rules
 from ecologis.core.assess import compute, prepare
-from ecologis.io.reference_data import load_dictionary
 from ecologis.core.model import Emission
-from ecologis.io.reference_data import get_preset
+from ecologis.io.reference_data import get_preset, load_dictionary, recommendation_rules
 
 PRESET = "ecologis-2025"   # K = a(class)·M/ГДК, a = 1.7 / 1.3 / 1.0 / 0.9 for classes 1–4
 

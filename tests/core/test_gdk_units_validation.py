@@ -5,14 +5,12 @@ import math
 import numpy as np
 import pytest
 
-from ecologis.io.reference_data import recommendation_rules
 from ecologis.core.assess import compute, prepare
 from ecologis.core.dictionary import Dictionary, Substance
-from ecologis.io.reference_data import load_dictionary
 from ecologis.core.gdk import KIND_MR, KIND_NONE, KIND_OBRV, KIND_RZ, KIND_SD, effective_gdk
 from ecologis.core.model import Emission
-from ecologis.io.reference_data import get_preset
 from ecologis.core.units import UnitError, convert, parse_unit, to_t_per_year
+from ecologis.io.reference_data import get_preset, load_dictionary, recommendation_rules
 
 
 def test_effective_gdk_chain_vectorised():

@@ -5,11 +5,9 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecologis.io.reference_data import recommendation_rules
 from ecologis.core.assess import compute, prepare
-from ecologis.io.reference_data import load_dictionary
 from ecologis.core.model import Emission
-from ecologis.io.reference_data import get_preset
+from ecologis.io.reference_data import get_preset, load_dictionary, recommendation_rules
 
 D = load_dictionary(user_path=False)
 SUBS = [s.id for s in D if (s.gdk_sd or s.gdk_mr or s.obrv)][:40]

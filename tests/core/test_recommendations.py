@@ -2,13 +2,11 @@
 
 import pytest
 
-from ecologis.io.reference_data import recommendation_rules
 from ecologis.core.assess import compute, prepare
-from ecologis.io.reference_data import load_dictionary
 from ecologis.core.model import Emission
 from ecologis.core.presets import preset_from_dict
-from ecologis.io.reference_data import get_preset
 from ecologis.core.recommendations import select
+from ecologis.io.reference_data import get_preset, load_dictionary, recommendation_rules
 
 D = load_dictionary(user_path=False)
 

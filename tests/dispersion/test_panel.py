@@ -16,9 +16,9 @@ try:  # QtWebEngine must be loaded before the QApplication exists (other GUI tes
 except ImportError:  # pragma: no cover
     pass
 
-from ecologis.io.reference_data import background_reference
 from ecologis.gui.panels.dispersion_panel import COLUMNS, DispersionPanel  # noqa: E402
 from ecologis.i18n import translator  # noqa: E402
+from ecologis.io.reference_data import background_reference
 
 _spec = importlib.util.spec_from_file_location("_disp_helpers", Path(__file__).with_name("_helpers.py"))
 _h = importlib.util.module_from_spec(_spec)

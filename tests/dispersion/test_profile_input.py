@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from ecologis.io.reference_data import background_reference, load_dictionary
 from ecologis.cli import main
 from ecologis.core.background import calculated, default_background
 from ecologis.core.background.store import store_result
@@ -16,6 +15,7 @@ from ecologis.core.dispersion import calculate
 from ecologis.core.dispersion.profile_input import input_from_profile
 from ecologis.core.model import Emission, EmissionSource, Enterprise
 from ecologis.io.profile import Profile, save_profile
+from ecologis.io.reference_data import background_reference, load_dictionary
 
 _spec = importlib.util.spec_from_file_location("_disp_helpers", Path(__file__).with_name("_helpers.py"))
 _h = importlib.util.module_from_spec(_spec)

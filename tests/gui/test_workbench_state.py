@@ -5,9 +5,9 @@ import math
 
 import pytest
 
-from ecologis.io.reference_data import recommendation_rules
 from ecologis.core.model import Emission, Enterprise
 from ecologis.io.profile import Profile
+from ecologis.io.reference_data import recommendation_rules
 from ecologis.workbench import InputProblem, Workbench, parse_mass_input
 
 

@@ -8,11 +8,11 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from ecologis.io.reference_data import background_reference
 from ecologis.core.background import calculated
 from ecologis.core.background.store import store_result
 from ecologis.core.model import EmissionSource
 from ecologis.io.profile import assess_profile, load_profile
+from ecologis.io.reference_data import background_reference
 from ecologis.paths import DEMO_PROFILE
 from ecologis.report.pdf_report import build_report
 

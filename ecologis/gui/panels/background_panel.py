@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLa
                                QLineEdit, QListWidget, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
 
-from ecologis.io.reference_data import background_reference, load_dictionary
 from ecologis.core.background.result import ref_text
 from ecologis.i18n import format_significant, t, translator
+from ecologis.io.reference_data import background_reference, load_dictionary
 
 
 _fmt = format_significant

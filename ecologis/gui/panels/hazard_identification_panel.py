@@ -40,14 +40,14 @@ from ecologis.core.hazard_identification import (
     build_register_record,
     identify,
 )
-from ecologis.core.hazard_identification.inventory import InventoryError, Problem, inventory_from_records
-from ecologis.io.inventory_table import read_inventory
-from ecologis.io.reference_data import threshold_tables
 from ecologis.core.hazard_identification.display import fmt
+from ecologis.core.hazard_identification.inventory import InventoryError, Problem, inventory_from_records
 from ecologis.core.hazard_identification.model import RegisterEventError
 from ecologis.core.numbers import parse_number
 from ecologis.i18n import t, translator
 from ecologis.io.atomic import atomic_write_text
+from ecologis.io.inventory_table import read_inventory
+from ecologis.io.reference_data import threshold_tables
 
 INVENTORY_COLUMNS = ("name", "cas", "categories", "quantity_t", "named_entry")
 INVENTORY_HEADERS = ("opn.table.name", "opn.table.cas", "opn.table.categories", "opn.table.quantity", "opn.table.named_entry")
