@@ -48,14 +48,16 @@ def test_wheel_installs_with_its_data_and_assesses_the_demo(tmp_path):
     # checkout (the package comes from the wheel alone).
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
-    py = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
+    py = bindir / ("python.exe" if os.name == "nt" else "python")
     site = _run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip()
-    # The outer environment's site-packages (dependencies) through a .pth file, after the
-    # environment's own site-packages, where the wheel goes.
+    # The outer environment's site-packages (the dependencies) through a .pth file; its
+    # .pth files (an editable install of the checkout) are not processed from there.
     outer = [p for p in sys.path if p.endswith("site-packages")]
     Path(site, "zz_outer.pth").write_text("\n".join(outer) + "\n", encoding="utf-8")
-    _run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--disable-pip-version-check", "-q",
-          "--target", site, str(wheels[0])])
+    # The outer pip installs into the new environment (console scripts get its interpreter).
+    _run([sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "--no-index",
+          "--disable-pip-version-check", "-q", str(wheels[0])])
 
     work = tmp_path / "elsewhere"
     work.mkdir()
@@ -67,7 +69,7 @@ def test_wheel_installs_with_its_data_and_assesses_the_demo(tmp_path):
     pkg = Path(site) / "ecologis"
     assert [Path(x) for x in where[:3]] == [pkg / "__init__.py", pkg / "resources", pkg / "dictionary_data" / "pollutants.json"]
 
-    r = _run([str(py), "-m", "ecologis.cli", "assess", "--demo", "--json"], cwd=work, env=env)
+    r = _run([str(bindir / "ecologis-cli"), "assess", "--demo", "--json"], cwd=work, env=env)
     doc = json.loads(r.stdout)
     assert doc["knp"] == pytest.approx(THESIS_KNP, rel=1e-9)
     # Category III with a 300 m sanitary zone: seed thesis §4.3.
