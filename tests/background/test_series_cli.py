@@ -66,6 +66,20 @@ def test_semicolon_decimal_comma_and_ukrainian_headers(tmp_path):
     assert [(i.row, i.field, i.key) for i in e.value.issues] == [(4, "wind_speed", "bg.err.not_number")]
 
 
+def test_utf16_tab_separated_series(tmp_path):
+    # Excel's "Unicode text" export: UTF-16 with a byte-order mark, tab-separated; decoded as
+    # Windows-1251 it would have no recognisable header.
+    text = ("\ufeffДата\tПост\tРечовина\tКонцентрація (мг/м3)\tШвидкість вітру\tНапрям вітру\n"
+            "2023-01-01 00:00\t1\tАзоту діоксид\t0,12\t4\t270\n"
+            "2023-01-01 01:00\t1\tАзоту діоксид\t0,08\t0\t\n")
+    p = tmp_path / "uk16.csv"
+    p.write_bytes(text.encode("utf-16-le"))
+    s = read_series(p)
+    assert list(s.frame["concentration"]) == [0.12, 0.08]
+    assert list(s.frame["wind_direction"][:1]) == [270.0]
+    assert list(s.frame["row"]) == [2, 3]
+
+
 def test_xlsx_series(tmp_path):
     import openpyxl
 
