@@ -54,10 +54,12 @@ def make_series(path: Path, seed: int = 7) -> int:
 
 
 def measured(path: Path, dictionary):
-    from ecologis.core.background import posts_background, read_series
+    from ecologis.core.background import posts_background
+    from ecologis.io.background_series import read_series
+    from ecologis.io.reference_data import background_reference
 
     s = read_series(path, dictionary)
-    return posts_background(s)
+    return posts_background(s, refdata=background_reference())
 
 
 def baseline(path: Path):
@@ -95,7 +97,7 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=2)
     args = ap.parse_args(argv)
     os.environ.setdefault("ECOLOGIS_USER_DIR", tempfile.mkdtemp(prefix="ecologis_bench_"))
-    from ecologis.core.dictionary import load_dictionary
+    from ecologis.io.reference_data import load_dictionary
 
     dictionary = load_dictionary()
     with tempfile.TemporaryDirectory() as tmp:

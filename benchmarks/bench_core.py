@@ -69,7 +69,7 @@ def best_of(fn, repeat):
 
 
 def make_rows(n, rng):
-    from ecologis.core.dictionary import load_dictionary
+    from ecologis.io.reference_data import load_dictionary
     from ecologis.model import Emission
 
     d = load_dictionary(user_path=False)
@@ -85,7 +85,7 @@ def make_rows(n, rng):
 
 def main(argv=None) -> int:
     from ecologis.core.assess import compute, prepare
-    from ecologis.core.presets import get_preset
+    from ecologis.io.reference_data import get_preset, recommendation_rules
 
     rng = np.random.default_rng(42)
     preset = get_preset("ecologis-2025")
@@ -99,7 +99,8 @@ def main(argv=None) -> int:
         prep = prepare(emissions, d)
         t_prep = time.perf_counter() - t0
         rep = 7 if n <= 100_000 else 3
-        t_core, res = best_of(lambda: compute(prep, preset, "keep"), rep)
+        rules = recommendation_rules()
+        t_core, res = best_of(lambda: compute(prep, preset, "keep", rules=rules), rep)
         t_base, base = best_of(lambda: thesis_compute(entries), rep)
         assert abs(res.knp - base[0]) <= 1e-9 * base[0], (res.knp, base[0])
         ratio = t_base / t_core

@@ -17,11 +17,12 @@ import math
 import random
 import time
 
-from ecologis.core.hazard_identification import InventoryItem, default_tables, identify
+from ecologis.core.hazard_identification import InventoryItem, identify
+from ecologis.io.reference_data import threshold_tables
 
 
 def make_inventory(n: int, seed: int = 1) -> list[InventoryItem]:
-    tables = default_tables()
+    tables = threshold_tables()
     rng = random.Random(seed)
     codes = list(tables.category_codes)
     named = [e.id for e in tables.named]
@@ -116,7 +117,7 @@ def main(argv=None) -> int:
     ap.add_argument("--n", type=int, default=10_000)
     ap.add_argument("--repeat", type=int, default=5)
     a = ap.parse_args(argv)
-    tables = default_tables()
+    tables = threshold_tables()
     items = make_inventory(a.n)
     identify(items[:10], tables)  # warm-up (imports, caches)
 

@@ -6,7 +6,7 @@
 2. The PDF report of 100 substances (``build_report``: tables, chart, map, notes) vs a
    bare reportlab document holding only the same 100-row contributions table.
 3. Batch of 1,000 profiles (``ecologis.io.batch.assess_file``: open with schema
-   validation and migration, assess, summarise) vs ``json.load`` + ``core.assess.assess``
+   validation and migration, assess, summarise) vs ``json.load`` + ``core.assess.prepare``/``compute``
    of the same files without validation: profiles per second for both.
 
 Run: ``python -m benchmarks io`` (or ``python -m benchmarks.bench_io [--quick]``).
@@ -101,9 +101,9 @@ def bench_pdf(dictionary, n_subst: int) -> None:
 
 
 def bench_batch(tmp: Path, dictionary, n_files: int) -> None:
-    from ecologis.core.assess import assess
+    from ecologis.core.assess import compute, prepare
     from ecologis.model import Emission
-    from ecologis.core.presets import load_presets
+    from ecologis.io.reference_data import load_presets, recommendation_rules
     from ecologis.io.batch import assess_file, batch_files, summary_xlsx_bytes
     from ecologis.paths import DEMO_PROFILE
 
@@ -122,6 +122,7 @@ def bench_batch(tmp: Path, dictionary, n_files: int) -> None:
             doc.pop("duplicates")
         (d / f"p{i:04d}.json").write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     presets = load_presets()
+    rules = recommendation_rules()
     files = batch_files(d)
 
     def ours():
@@ -133,7 +134,8 @@ def bench_batch(tmp: Path, dictionary, n_files: int) -> None:
         out = []
         for f in files:
             doc = json.loads(f.read_text("utf-8"))
-            res = assess([Emission.from_json(e) for e in doc["emissions"]], dictionary, presets[doc["preset"]])
+            res = compute(prepare([Emission.from_json(e) for e in doc["emissions"]], dictionary),
+                          presets[doc["preset"]], rules=rules)
             out.append(res.knp)
         return out
 
@@ -149,7 +151,7 @@ def bench_batch(tmp: Path, dictionary, n_files: int) -> None:
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     quick = "--quick" in argv
-    from ecologis.core.dictionary import load_dictionary
+    from ecologis.io.reference_data import load_dictionary
 
     dictionary = load_dictionary(user_path=False)
     print("EcologIS I/O benchmarks" + (" (quick)" if quick else ""))

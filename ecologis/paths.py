@@ -1,33 +1,61 @@
 """Where EcologIS finds its shipped data and keeps the user's data.
 
-Shipped data (``resources/``, ``locales/``, ``docs/``, ``pollutants.json``) lives at
-the repository root next to the ``ecologis`` package; ``ECOLOGIS_HOME`` overrides that
-root.  User data (the user's dictionary edits, session, autosave, sender outbox) lives
-in the platform's user folders from :mod:`platformdirs`; ``ECOLOGIS_USER_DIR``
-overrides them (tests point it at a temporary folder).
+Shipped data lives at the top level of the repository (``resources/``, ``locales/``,
+``docs/``, ``pollutants.json``) and is installed inside the package as the data
+packages ``ecologis.resources``, ``ecologis.locales``, ``ecologis.docs`` and
+``ecologis.dictionary_data`` (see ``setup.py``).  They are found with
+:func:`importlib.resources.files`; only a plain checkout that was never installed
+falls back to the repository layout next to the ``ecologis`` package.
+``ECOLOGIS_HOME`` names another root laid out like the repository (an administrator's
+copy of the data).  This module is the only place that computes such locations.
+
+User data (the user's dictionary edits, session, autosave, sender outbox) lives in the
+platform's user folders from :mod:`platformdirs`; ``ECOLOGIS_USER_DIR`` overrides them
+(tests point it at a temporary folder).
 """
 
 from __future__ import annotations
 
+import importlib.resources
+import importlib.util
 import os
 from pathlib import Path
 
 APP_NAME = "EcologIS"
 APP_AUTHOR = "EcologIS"
 
+#: The repository layout next to the package (a plain checkout).
+_CHECKOUT_ROOT = Path(__file__).resolve().parent.parent
+#: The development checkout: for tests, benchmarks and tools that look at the repository
+#: itself (its sources, its tracked files); never used to find data at run time.
+REPO_ROOT: Path = _CHECKOUT_ROOT
 
-def _repo_root() -> Path:
-    env = os.environ.get("ECOLOGIS_HOME")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parent.parent
+
+def _shipped(package: str, repo_relative: str) -> Path:
+    """The folder of the data package ``package``; ``repo_relative`` under
+    ``ECOLOGIS_HOME`` when that is set, or under the checkout when the package is not
+    installed."""
+    home = os.environ.get("ECOLOGIS_HOME")
+    if home:
+        return Path(home) / repo_relative
+    try:
+        root = importlib.resources.files(package)
+    except ModuleNotFoundError:  # a plain checkout, never installed
+        return _CHECKOUT_ROOT / repo_relative
+    if isinstance(root, Path):
+        return root
+    # A data package has no __init__.py, so importlib.resources answers with a
+    # multiplexed view of its (single) folder: take that folder from the spec.
+    spec = importlib.util.find_spec(package)
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    return Path(locations[0]) if locations else _CHECKOUT_ROOT / repo_relative
 
 
-REPO_ROOT: Path = _repo_root()
-RESOURCES_DIR: Path = REPO_ROOT / "resources"
-LOCALES_DIR: Path = REPO_ROOT / "locales"
-DOCS_DIR: Path = REPO_ROOT / "docs"
-POLLUTANTS_FILE: Path = REPO_ROOT / "pollutants.json"
+RESOURCES_DIR: Path = _shipped("ecologis.resources", "resources")
+LOCALES_DIR: Path = _shipped("ecologis.locales", "locales")
+DOCS_DIR: Path = _shipped("ecologis.docs", "docs")
+SCHEMAS_DIR: Path = DOCS_DIR / "schemas"
+POLLUTANTS_FILE: Path = _shipped("ecologis.dictionary_data", ".") / "pollutants.json"
 DEMO_PROFILE: Path = RESOURCES_DIR / "demo" / "roshen_demo.json"
 
 

@@ -1,4 +1,4 @@
-"""``ecologis-cli assess FILE [--method PRESET] [--json]``."""
+"""``ecologis-cli assess (FILE | --demo) [--method PRESET] [--json]``."""
 
 from __future__ import annotations
 
@@ -11,19 +11,28 @@ from ecologis.i18n import format_fixed, format_significant_lang, t, translator
 
 def register(sub) -> None:
     p = sub.add_parser("assess", help=t("cli.assess.help"))
-    p.add_argument("file", help=t("cli.assess.file"))
+    p.add_argument("file", nargs="?", default=None, help=t("cli.assess.file"))
+    p.add_argument("--demo", action="store_true", help=t("cli.assess.demo"))
     p.add_argument("--method", default=None, help=t("cli.assess.method"))
     p.add_argument("--json", action="store_true", help=t("cli.assess.json"))
     p.add_argument("--duplicates", choices=("sum", "keep"), default=None, help=t("cli.assess.duplicates"))
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, assess_parser=p)
 
 
 def run(args) -> int:
     from ecologis.core.presets import DEFAULT_PRESET_ID
     from ecologis.io.emissions_table import TableReadError, read_emissions
     from ecologis.io.profile import Project, assess_project
+    from ecologis.paths import DEMO_PROFILE
 
     lang = translator.lang
+    if not args.demo and args.file is None:
+        args.assess_parser.error(t("argparse.required") % "file")  # exit code 2
+    if args.demo and args.file is not None:
+        args.assess_parser.error(t("cli.assess.file_or_demo"))
+    if args.demo:
+        args.file = str(DEMO_PROFILE)
+    label = DEMO_PROFILE.name if args.demo else args.file  # the demo is named, not our folder
     loaded = load_reference_data()
     if loaded is None:
         return 2
@@ -55,7 +64,7 @@ def run(args) -> int:
             project.duplicates = args.duplicates
     else:
         project = Project(emissions=table.emissions, preset=method, duplicates=args.duplicates or "sum")
-    assessment = assess_project(project, dictionary, presets, file=args.file)
+    assessment = assess_project(project, dictionary, presets, file=label)
     result = assessment.result
     doc = assessment.to_json(lang)
     if args.json:

@@ -24,6 +24,7 @@ import sys
 
 from ecologis.core.numbers import NumberProblem, parse_number
 from ecologis.i18n import format_significant, t, translator
+from ecologis.io.reference_data import background_reference, load_dictionary
 
 
 def register(subparsers) -> None:
@@ -137,11 +138,10 @@ def format_default(res) -> str:
 
 def run_default(args) -> int:
     from ecologis.core.background import BackgroundError, default_background
-    from ecologis.core.background.data import table_4_1
 
-    subs = args.substance or [v["name_uk"] for v in table_4_1()["substances"].values()]
+    subs = args.substance or [v["name_uk"] for v in background_reference().table_4_1["substances"].values()]
     try:
-        res = default_background(args.population, subs)
+        res = default_background(args.population, subs, load_dictionary(), refdata=background_reference())
     except BackgroundError as exc:
         return _fail(exc)
     return _emit(res, args.json, format_default)
@@ -167,14 +167,16 @@ def format_posts(res) -> str:
 
 
 def run_posts(args) -> int:
-    from ecologis.core.background import BackgroundError, posts_background, read_series, summation_background
+    from ecologis.core.background import BackgroundError, posts_background, summation_background
+    from ecologis.io.background_series import read_series
 
     try:
         series = read_series(args.series)
         if args.group:
-            res = summation_background(series, [m.strip() for m in args.group.split(",") if m.strip()])
+            res = summation_background(series, [m.strip() for m in args.group.split(",") if m.strip()], load_dictionary(),
+                                       refdata=background_reference())
         else:
-            res = posts_background(series)
+            res = posts_background(series, refdata=background_reference())
     except BackgroundError as exc:
         return _fail(exc)
     return _emit(res, args.json, format_posts)
@@ -194,11 +196,12 @@ def format_interpolate(res) -> str:
 
 
 def run_interpolate(args) -> int:
-    from ecologis.core.background import BackgroundError, background_at, load_posts
+    from ecologis.core.background import BackgroundError, background_at
+    from ecologis.io.reference_data import load_posts
 
     try:
         posts, suburban = load_posts(args.posts)
-        res = background_at(posts, suburban, args.lat, args.lon)
+        res = background_at(posts, suburban, args.lat, args.lon, refdata=background_reference())
     except BackgroundError as exc:
         return _fail(exc)
     return _emit(res, args.json, format_interpolate)
@@ -236,9 +239,9 @@ def run_calculated(args) -> int:
                     doc = json.load(fh)
             except (OSError, ValueError) as exc:
                 raise BackgroundError("bg.err.json", file=args.sources, detail=str(exc)) from None
-            res = calculated_from_dispersion(doc, args.substance, c_own=args.own, date=date)
+            res = calculated_from_dispersion(doc, args.substance, c_own=args.own, date=date, refdata=background_reference())
         else:
-            res = calculated(args.cmax, substance=args.substance, c_own=args.own, date=date)
+            res = calculated(args.cmax, substance=args.substance, c_own=args.own, date=date, refdata=background_reference())
     except BackgroundError as exc:
         return _fail(exc)
     return _emit(res, args.json, format_calculated)
@@ -259,7 +262,7 @@ def _calculated_profile(args, date) -> int:
     except ProfileError as exc:
         print(exc.message(translator.lang), file=sys.stderr)
         return 2
-    res = calculated_from_profile(profile, args.substance, c_own=args.own, date=date, on=date)
+    res = calculated_from_profile(profile, args.substance, c_own=args.own, date=date, on=date, refdata=background_reference())
     if args.store:
         store_result(profile, res.to_json())
         try:
@@ -328,7 +331,7 @@ def run_subplume(args) -> int:
             except NumberProblem:
                 raise BackgroundError("bg.err.repeatability") from None
         values = read_values(args.values)
-        res = subplume_background(values, rose, args.rhumb, args.distance, years=args.years, substance=args.substance)
+        res = subplume_background(values, rose, args.rhumb, args.distance, years=args.years, substance=args.substance, refdata=background_reference())
     except BackgroundError as exc:
         return _fail(exc)
     return _emit(res, args.json, format_subplume)
@@ -337,7 +340,7 @@ def run_subplume(args) -> int:
 def run_offices(args) -> int:
     from ecologis.core.background import find_offices
 
-    hits = find_offices(args.city)
+    hits = find_offices(args.city, refdata=background_reference())
     if args.json:
         print(json.dumps({"query": args.city, "offices": hits}, ensure_ascii=False, indent=1))
         return 0

@@ -55,7 +55,8 @@ def run(args) -> int:
 
 
 def run_dict_export(args) -> int:
-    from ecologis.core.dictionary import DictionaryError, load_dictionary
+    from ecologis.core.dictionary import DictionaryError
+    from ecologis.io.reference_data import load_dictionary
     from ecologis.io.export import export_dictionary
 
     try:
@@ -72,7 +73,8 @@ def run_dict_export(args) -> int:
 
 
 def run_dict_import(args) -> int:
-    from ecologis.core.dictionary import DictionaryError, load_dictionary
+    from ecologis.core.dictionary import DictionaryError
+    from ecologis.io.reference_data import load_dictionary
     from ecologis.io.export import DictionaryImportError, import_dictionary
 
     try:

@@ -72,7 +72,9 @@ def format_text(result, lang: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from ecologis.core.hazard_identification.engine import identify
-    from ecologis.core.hazard_identification.inventory import InventoryError, read_inventory
+    from ecologis.core.hazard_identification.inventory import InventoryError
+    from ecologis.io.inventory_table import read_inventory
+    from ecologis.io.reference_data import threshold_tables
 
     lang = getattr(args, "opn_lang", None) or getattr(args, "lang", None) or translator.lang
     try:
@@ -81,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         for m in exc.messages(lang):
             print(m, file=sys.stderr)
         return 2
-    result = identify(items)
+    result = identify(items, tables=threshold_tables())
     if args.json:
         d = result.to_dict()
         out = {"class": d["class"], "deciding_group": d["deciding_group"], "deciding_substance": d["deciding_substance"]}

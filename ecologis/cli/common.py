@@ -12,8 +12,9 @@ def load_reference_data(report=None):
     to stderr, or passed to ``report(message)`` if given (e.g. for JSON output); the
     caller then exits with code 2.
     """
-    from ecologis.core.dictionary import DictionaryError, load_dictionary
-    from ecologis.core.presets import load_presets
+    from ecologis.core.dictionary import DictionaryError
+    from ecologis.io.reference_data import load_dictionary
+    from ecologis.io.reference_data import load_presets
     from ecologis.i18n import t
 
     try:

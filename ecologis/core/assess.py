@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -319,6 +319,7 @@ class AssessmentResult:
     dominant: list[int]
     journal: Journal
     duplicates: str = DUPLICATES_SUM
+    recommendation_rules: tuple = ()  # the rules of recommendations.json given to compute()
     _contributions: list | None = field(default=None, repr=False)
     _order: np.ndarray | None = field(default=None, repr=False)
 
@@ -407,7 +408,7 @@ class AssessmentResult:
     def recommendations(self):
         from ecologis.core.recommendations import recommend
 
-        return recommend(self)
+        return recommend(self, self.recommendation_rules)
 
     def to_json(self, lang: str = "uk") -> dict:
         from ecologis import __version__
@@ -473,8 +474,13 @@ def _duplicate_issues(prep: PreparedTable, groups: list[np.ndarray], duplicates:
     return issues
 
 
-def compute(prep: PreparedTable, preset: Preset, duplicates: str = DUPLICATES_SUM) -> AssessmentResult:
+def compute(prep: PreparedTable, preset: Preset, duplicates: str = DUPLICATES_SUM, *,
+            rules) -> AssessmentResult:
     """Contributions, КНП, category and СЗЗ for prepared rows (vectorised, no I/O).
+
+    ``rules`` are the recommendation rules (``recommendations.json``, loaded by
+    :func:`ecologis.io.reference_data.recommendation_rules`) the result's
+    :meth:`~AssessmentResult.recommendations` are chosen by.
 
     With ``duplicates="sum"`` rows of the same substance (and the same row values) are
     summed before the formula is applied, as the normative method requires; with
@@ -539,17 +545,5 @@ def compute(prep: PreparedTable, preset: Preset, duplicates: str = DUPLICATES_SU
         knp=knp, category=cat.label, szz_m=cat.radius_m, preset=preset, prepared=prep,
         g_first=g_first, g_inverse=inv, included=idx, row_class=klass, g_mass=g_mass, g_gdk=g_gdk, g_kind=g_kind, g_class=g_class,
         g_a=g_a, g_contribution=g_contrib, row_contribution=row_contrib,
-        dominant=dominant, journal=journal, duplicates=duplicates,
+        dominant=dominant, journal=journal, duplicates=duplicates, recommendation_rules=tuple(rules),
     )
-
-
-def assess(emissions: Iterable[Emission], dictionary: Dictionary | None = None,
-           preset: Preset | str | None = None, duplicates: str = DUPLICATES_SUM) -> AssessmentResult:
-    """Prepare and compute in one call (loads the dictionary / preset if not given)."""
-    from ecologis.core.dictionary import load_dictionary
-    from ecologis.core.presets import get_preset
-
-    dictionary = dictionary or load_dictionary()
-    if not isinstance(preset, Preset):
-        preset = get_preset(preset)
-    return compute(prepare(list(emissions), dictionary), preset, duplicates)

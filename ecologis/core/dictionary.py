@@ -3,6 +3,9 @@
 The shipped dictionary is ``pollutants.json`` (schema ``docs/schemas/pollutants.schema.json``).
 A user's additions, edits and deletions live in the user data folder
 (``user_pollutants.json``) and are merged over the shipped file, which is never written.
+This module is pure: the files are read and written by
+:mod:`ecologis.io.reference_data`, which hands the loaded documents to
+:func:`parse_entries` and :func:`merge_overlay`.
 
 Look-ups accept a dictionary id, a CAS number, an inventory code, or a name in
 Ukrainian or English (also aliases), case-insensitively and ignoring apostrophe
@@ -11,12 +14,10 @@ variants (' ’ ʼ ` ´) and repeated spaces.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field, replace
-from pathlib import Path
 from typing import Iterable
 
 from ecologis.core.cas import is_valid_cas, looks_like_cas
@@ -162,9 +163,9 @@ class DictionaryError(TranslatedError, ValueError):
     """The dictionary file is unreadable or invalid; ``path`` names it and ``detail``
     is the translated reason (entry number, field and rule)."""
 
-    def __init__(self, path: Path, key: str, **params):
+    def __init__(self, path, key: str, **params):
         TranslatedError.__init__(self, str(path), key, **params)
-        self.path = Path(path)
+        self.path = path   # the file's path or name as the reader gave it
 
     @property
     def detail(self) -> str:
@@ -272,76 +273,44 @@ class Dictionary:
         deleted = sorted(sid for sid in self._shipped if sid not in self._by_id)
         return {"schema_version": 1, "substances": subs, "deleted": deleted}
 
-    def save_user_overlay(self, path: Path | None = None) -> Path:
-        from ecologis.io.atomic import atomic_write_text  # io has no Qt either
-        from ecologis.paths import user_dictionary_file
 
-        path = path or user_dictionary_file()
-        atomic_write_text(path, json.dumps(self.overlay(), ensure_ascii=False, indent=1))
-        return path
-
-
-def _read_json(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DictionaryError(path, "dict.error.not_found") from None
-    except UnicodeDecodeError:
-        raise DictionaryError(path, "dict.error.encoding") from None
-    except json.JSONDecodeError as e:
-        raise DictionaryError(path, "dict.error.json", line=e.lineno, col=e.colno) from None
+def check_document(data, label) -> dict:
+    """``data`` (a decoded JSON document) has the dictionary file shape: an object with a
+    ``substances`` list.  ``label`` names the file in the error."""
     if not isinstance(data, dict) or not isinstance(data.get("substances"), list):
-        raise DictionaryError(path, "dict.error.no_list")
+        raise DictionaryError(label, "dict.error.no_list")
     return data
 
 
-def _parse_entries(path: Path, data: dict, origin: str) -> list[Substance]:
+def parse_entries(label, data: dict, origin: str) -> list[Substance]:
+    """The validated entries of a dictionary document; the first invalid one raises
+    :class:`DictionaryError` naming ``label``, the entry number, the field and the rule."""
     out = []
     for i, d in enumerate(data["substances"], start=1):
         if not isinstance(d, dict):
-            raise DictionaryError(path, "dict.error.not_object", n=i)
+            raise DictionaryError(label, "dict.error.not_object", n=i)
         problems = validate_substance_record(d)
         if problems:
             p = problems[0]
-            raise DictionaryError(path, "dict.error.entry", n=i, id=str(d.get("id") or "—"),
+            raise DictionaryError(label, "dict.error.entry", n=i, id=str(d.get("id") or "—"),
                                   field=Terms("field.", [p.field]), reason=KeyedError(p.key, **p.params))
         out.append(Substance.from_json(d, origin=origin))
     return out
 
 
-_SHIPPED_CACHE: dict[tuple[str, float], tuple[list[Substance], dict]] = {}
-
-
-def load_shipped(path: Path | None = None) -> tuple[list[Substance], dict]:
-    from ecologis.paths import POLLUTANTS_FILE
-
-    path = Path(path or POLLUTANTS_FILE)
-    key = (str(path), path.stat().st_mtime if path.exists() else 0.0)
-    if key not in _SHIPPED_CACHE:
-        data = _read_json(path)
-        _SHIPPED_CACHE[key] = (_parse_entries(path, data, "shipped"), dict(data.get("sources") or {}))
-    subs, sources = _SHIPPED_CACHE[key]
-    return list(subs), dict(sources)
-
-
-def load_dictionary(path: Path | None = None, user_path: Path | None | bool = None) -> Dictionary:
-    """Load the shipped dictionary and merge the user's overlay over it.
-
-    ``user_path=False`` skips the overlay.  A broken overlay raises
-    :class:`DictionaryError`; it is never overwritten automatically.
-    """
-    from ecologis.paths import user_dictionary_file
-
-    shipped, sources = load_shipped(path)
+def merge_overlay(shipped: list[Substance], sources: dict, overlay: dict | None = None,
+                  label="") -> Dictionary:
+    """The dictionary of the ``shipped`` entries with the user's ``overlay`` document
+    (additions, edits, ``deleted`` ids, extra ``sources``) applied; ``label`` names the
+    overlay file in errors."""
     shipped_map = {s.id: s for s in shipped}
     merged = dict(shipped_map)
-    if user_path is not False:
-        up = Path(user_path) if user_path else user_dictionary_file()
-        if up.exists():
-            data = _read_json(up)
-            for s in _parse_entries(up, data, "user"):
-                merged[s.id] = replace(s, origin="edited" if s.id in shipped_map else "user")
-            for sid in data.get("deleted") or ():
-                merged.pop(sid, None)
-            sources.update(data.get("sources") or {})
+    sources = dict(sources)
+    if overlay is not None:
+        check_document(overlay, label)
+        for s in parse_entries(label, overlay, "user"):
+            merged[s.id] = replace(s, origin="edited" if s.id in shipped_map else "user")
+        for sid in overlay.get("deleted") or ():
+            merged.pop(sid, None)
+        sources.update(overlay.get("sources") or {})
     return Dictionary(merged.values(), sources, shipped_map)

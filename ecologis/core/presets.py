@@ -6,15 +6,15 @@ Presets are data (``resources/presets.json`` shipped; the user's own in
 classes 1–4, the category scale (label, lower bound of КНП, СЗЗ radius in metres; the
 last category has no lower bound), the class assumed for substances without a class
 (``null`` to exclude them), the share used to name dominant substances, and its source.
+
+This module is pure: :mod:`ecologis.io.reference_data` reads the preset files and hands
+the documents to :func:`presets_from_documents`.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
@@ -176,57 +176,35 @@ def preset_from_dict(d: dict, builtin: bool = False) -> Preset:
 
 
 
-@lru_cache(maxsize=4)
-def _builtin_presets(path: str, mtime_ns: int, size: int) -> tuple[tuple[str, Preset], ...]:
-    """The shipped presets, read and validated once per version of the file (the key
-    includes its modification time and size)."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return tuple((d["id"], preset_from_dict(d, builtin=True)) for d in data["presets"])
+def builtin_from_document(data: dict) -> dict[str, Preset]:
+    """The shipped presets of a ``presets.json`` document (each validated; an invalid
+    shipped preset raises :class:`PresetError`)."""
+    return {d["id"]: preset_from_dict(d, builtin=True) for d in data["presets"]}
 
 
-def builtin_presets() -> dict[str, Preset]:
-    """The shipped presets (a new dict each call; the presets themselves are frozen)."""
-    from ecologis.paths import RESOURCES_DIR
-
-    f = RESOURCES_DIR / "presets.json"
-    st = f.stat()
-    return dict(_builtin_presets(str(f), st.st_mtime_ns, st.st_size))
-
-
-def user_presets_file() -> Path:
-    from ecologis.paths import user_data_dir
-
-    return user_data_dir() / "presets.json"
-
-
-def load_presets() -> dict[str, Preset]:
-    """Built-in presets plus the user's (a user preset may not reuse a built-in id)."""
-    presets = builtin_presets()
-    f = user_presets_file()
-    if f.exists():
+def presets_from_documents(builtin: dict[str, Preset], user: dict | None) -> dict[str, Preset]:
+    """The built-in presets plus the valid presets of the user's document (a user preset
+    may not reuse a built-in id; invalid user presets are left out)."""
+    presets = dict(builtin)
+    for d in (user or {}).get("presets", []):
+        if not isinstance(d, dict):
+            continue
+        if d.get("id") in presets and presets[d["id"]].builtin:
+            continue
         try:
-            data = json.loads(f.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            return presets
-        for d in data.get("presets", []):
-            if d.get("id") in presets and presets[d["id"]].builtin:
-                continue
-            try:
-                presets[d["id"]] = preset_from_dict(d)
-            except PresetError:
-                continue
+            presets[d["id"]] = preset_from_dict(d)
+        except PresetError:
+            continue
     return presets
 
 
-def save_user_presets(presets: dict[str, Preset]) -> None:
-    from ecologis.io.atomic import atomic_write_text
-
-    user = [p.to_json() for p in presets.values() if not p.builtin]
-    atomic_write_text(user_presets_file(), json.dumps({"schema_version": 1, "presets": user}, ensure_ascii=False, indent=1))
+def user_document(presets: dict[str, Preset]) -> dict:
+    """The user's presets (the non-built-in ones) in the shape of the user's file."""
+    return {"schema_version": 1, "presets": [p.to_json() for p in presets.values() if not p.builtin]}
 
 
-def get_preset(preset_id: str | None = None) -> Preset:
-    presets = load_presets()
+def choose(presets: dict[str, Preset], preset_id: str | None = None) -> Preset:
+    """The preset ``preset_id`` (the default one when None); ``KeyError`` if unknown."""
     pid = preset_id or DEFAULT_PRESET_ID
     if pid not in presets:
         raise KeyError(pid)

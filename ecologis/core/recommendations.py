@@ -1,6 +1,7 @@
 """Recommendations chosen by category and by the dominant substances.
 
-Rules are data (``resources/recommendations.json``), texts are in ``locales/``
+Rules are data (``resources/recommendations.json``, read by
+:mod:`ecologis.io.reference_data` and passed in), texts are in ``locales/``
 (``rec.*``).  A rule applies when every condition it names holds: ``categories`` (the
 enterprise's category is listed), ``groups`` (a dominant substance belongs to a listed
 group), ``classes`` (a dominant substance has a listed hazard class).  A rule with
@@ -9,9 +10,7 @@ group), ``classes`` (a dominant substance has a listed hazard class).  A rule wi
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -28,24 +27,12 @@ class Recommendation:
         return translator_for(lang)(self.key, **params)
 
 
-@lru_cache(maxsize=4)
-def _rules(path: str) -> tuple:
-    data = json.loads(open(path, encoding="utf-8").read())
-    return tuple(data["rules"])
-
-
-def load_rules() -> tuple:
-    from ecologis.paths import RESOURCES_DIR
-
-    return _rules(str(RESOURCES_DIR / "recommendations.json"))
-
-
-def select(category: str, dominant: list[dict], szz_m: float, rules=None) -> list[Recommendation]:
-    """Recommendations for a category and dominant substances.
+def select(category: str, dominant: list[dict], szz_m: float, rules) -> list[Recommendation]:
+    """Recommendations for a category and dominant substances by ``rules`` (the ``rules``
+    list of ``recommendations.json``, loaded by :mod:`ecologis.io.reference_data`).
 
     ``dominant`` items: ``{"name_uk", "name_en", "group", "hazard_class"}``.
     """
-    rules = rules if rules is not None else load_rules()
     groups = {d["group"] for d in dominant}
     classes = {int(d["hazard_class"]) for d in dominant}
     radius = f"{szz_m:g}"
@@ -66,10 +53,10 @@ def select(category: str, dominant: list[dict], szz_m: float, rules=None) -> lis
     return out
 
 
-def recommend(result) -> list[Recommendation]:
-    """Recommendations for an :class:`~ecologis.core.assess.AssessmentResult`."""
+def recommend(result, rules) -> list[Recommendation]:
+    """Recommendations for an :class:`~ecologis.core.assess.AssessmentResult` by ``rules``."""
     dom = []
     for g in result.dominant:
         s = result.substance(g)
         dom.append({"name_uk": s.name_uk, "name_en": s.name_en, "group": s.group, "hazard_class": int(result.g_class[g])})
-    return select(result.category, dom, result.szz_m)
+    return select(result.category, dom, result.szz_m, rules)

@@ -262,7 +262,8 @@ class MainWindow(QMainWindow):
 
         startup_note = None
         if workbench is None:
-            from ecologis.core.dictionary import DictionaryError, load_dictionary
+            from ecologis.core.dictionary import DictionaryError
+            from ecologis.io.reference_data import load_dictionary
 
             try:
                 dictionary, persist = load_dictionary(), True

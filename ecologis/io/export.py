@@ -429,5 +429,7 @@ def import_dictionary(dictionary, path: str | Path, save: bool = True) -> int:
     subs = [Substance.from_json(d, origin="user") for d in items]
     dictionary.put_many(subs)      # one re-index for the whole file
     if save:
-        dictionary.save_user_overlay()
+        from ecologis.io.reference_data import save_user_dictionary
+
+        save_user_dictionary(dictionary)
     return len(subs)

@@ -133,7 +133,7 @@ def plan_import(path: str | Path, dictionary: Dictionary, mapping: dict[str, str
 
 def add_substance(dictionary: Dictionary, record: dict) -> list:
     """Validate ``record`` and add it to ``dictionary`` (in memory; the caller saves the
-    overlay with ``dictionary.save_user_overlay()`` once the import is confirmed).
+    overlay with ``ecologis.io.reference_data.save_user_dictionary`` once the import is confirmed).
     Returns the list of problems (empty = added)."""
     problems = validate_substance_record(record)
     if problems:

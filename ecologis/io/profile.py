@@ -609,12 +609,11 @@ def assessment_options(dictionary=None, presets: dict | None = None, **kw):
     """:class:`ecologis.pipeline.AssessOptions` with the loaded dictionary and presets
     (the user's overlays included) where none are given; ``kw``: ``on``, ``file``,
     ``dispersion``."""
-    from ecologis.core.dictionary import load_dictionary
-    from ecologis.core.presets import load_presets
+    from ecologis.io.reference_data import load_dictionary, load_presets, recommendation_rules
     from ecologis.pipeline import AssessOptions
 
     return AssessOptions(dictionary if dictionary is not None else load_dictionary(),
-                         presets if presets is not None else load_presets(), **kw)
+                         presets if presets is not None else load_presets(), recommendation_rules(), **kw)
 
 
 def assess_project(profile: Project, dictionary=None, presets: dict | None = None, **kw):

@@ -39,14 +39,16 @@ _cache: "OrderedDict[str, Assessment]" = OrderedDict()
 class AssessOptions:
     """What the calculation needs besides the project.
 
-    ``dictionary`` (:class:`ecologis.core.dictionary.Dictionary`) and ``presets`` (id →
-    :class:`ecologis.core.presets.Preset`) are required; ``on`` is the date on which stored
+    ``dictionary`` (:class:`ecologis.core.dictionary.Dictionary`), ``presets`` (id →
+    :class:`ecologis.core.presets.Preset`) and ``rules`` (the recommendation rules) are
+    required; ``on`` is the date on which stored
     backgrounds must be valid (default today); ``file`` names the input in the journal's
     locations; ``dispersion`` False skips step 3 (a quick КНП-only run).
     """
 
     dictionary: object
     presets: dict
+    rules: object
     on: _dt.date | None = None
     file: str | None = None
     dispersion: bool = True
@@ -126,6 +128,7 @@ def input_key(project: Project, options: AssessOptions) -> str:
         "project": _calculation_inputs(project),
         "dictionary": [id(options.dictionary), getattr(options.dictionary, "version", None)],
         "preset": preset.to_json() if preset is not None else project.preset,
+        "rules": id(options.rules),
         "on": (options.on or _dt.date.today()).isoformat(),
         "file": options.file,
         "dispersion": options.dispersion,
@@ -153,7 +156,8 @@ def assess_knp(project: Project, options: AssessOptions):
     from ecologis.core.assess import compute, prepare
 
     preset = options.presets[project.preset]
-    result = compute(prepare(project.effective_emissions(), options.dictionary), preset, project.duplicates)
+    result = compute(prepare(project.effective_emissions(), options.dictionary), preset, project.duplicates,
+                     rules=options.rules)
     if options.file:
         result.journal[:] = result.journal.with_file(options.file)
     return result

@@ -10,20 +10,22 @@ the other; this module connects them.
 from __future__ import annotations
 
 from ecologis.core.background.errors import BackgroundError
+from ecologis.core.background.data import BackgroundReference
 from ecologis.core.background.result import BackgroundResult, Warning_
 from ecologis.core.background.subplume import calculated
 from ecologis.pipeline.dispersion_input import input_from_profile
 
 
 def calculated_from_dispersion(sources: dict, substance: str, c_own: float | None = None, date=None,
-                               grid_step_m: float | None = None, directions: int | None = None) -> BackgroundResult:
+                               grid_step_m: float | None = None, directions: int | None = None, *,
+                               refdata: BackgroundReference) -> BackgroundResult:
     """§4 with C_max from the OND-86 engine (:func:`ecologis.core.dispersion.calculate`):
     the maximum of the calculated ground-level field of ``substance`` (mg/m³) over the
     grid of the SOURCES document.  The engine's own unverified formulas are listed in
     ``inputs["dispersion_unverified"]`` and make the result ``reconstructed``
     (piece ``ond86_unverified``)."""
     c_max, where, unv = _field_max_of(sources, substance, grid_step_m, directions)
-    res = calculated(c_max, substance=substance, c_own=c_own, date=date, source="dispersion")
+    res = calculated(c_max, substance=substance, c_own=c_own, date=date, source="dispersion", refdata=refdata)
     res.inputs["dispersion_unverified"] = unv
     res.inputs["dispersion_field_max"] = where
     if unv:
@@ -50,7 +52,8 @@ def _field_max_of(doc: dict, substance: str, grid_step_m, directions) -> tuple[f
 
 
 def calculated_from_profile(profile, substance: str, c_own: float | None = None, date=None, on=None,
-                            grid_step_m: float | None = None, directions: int | None = None) -> BackgroundResult:
+                            grid_step_m: float | None = None, directions: int | None = None, *,
+                            refdata: BackgroundReference) -> BackgroundResult:
     """§4 for an enterprise profile: C_max = the maximum of the OND-86 field of ``substance``
     from every source of the profile's dispersion input
     (:func:`ecologis.pipeline.dispersion_input.input_from_profile`; the background is
@@ -83,7 +86,7 @@ def calculated_from_profile(profile, substance: str, c_own: float | None = None,
         own_from = "dispersion"
     else:
         own_from = "input"
-    res = calculated(c_max, substance=substance, c_own=c_own, date=date, source="dispersion")
+    res = calculated(c_max, substance=substance, c_own=c_own, date=date, source="dispersion", refdata=refdata)
     res.inputs.update({"profile": getattr(profile.enterprise, "name", "") or "", "c_own_source": own_from,
                        "dispersion_unverified": unv, "dispersion_field_max": where,
                        "sources": [s["id"] for s in doc["sources"]],

@@ -54,9 +54,8 @@ def _n(x) -> str:
 
 def build_note(obj, enterprise, items, result, lang: str = "uk", inventory_label: str = "", tables=None) -> bytes:
     """The calculation note as PDF bytes."""
-    from ecologis.core.hazard_identification.data import default_tables
-
-    tables = tables or default_tables()
+    if tables is None:
+        tables = result.tables
     rules = tables.rules
     _register_fonts()
     st = _styles()

@@ -90,7 +90,7 @@ def _dictionary():
     """The substance dictionary, loaded once per process."""
     global _DICTIONARY
     if _DICTIONARY is None:
-        from ecologis.core.dictionary import load_dictionary
+        from ecologis.io.reference_data import load_dictionary
 
         _DICTIONARY = load_dictionary()
     return _DICTIONARY

@@ -29,12 +29,13 @@ import numpy as np
 from psygnal import Signal, SignalGroup
 
 from ecologis.core.assess import AssessmentResult, NumberProblem, compute, parse_number, prepare
-from ecologis.core.dictionary import Dictionary, Substance, load_dictionary, validate_substance_record
+from ecologis.core.dictionary import Dictionary, Substance, validate_substance_record
 from ecologis.core.gdk import GDK_KINDS
 from ecologis.model import Emission, Enterprise
-from ecologis.core.presets import DEFAULT_PRESET_ID, Preset, load_presets, save_user_presets
+from ecologis.core.presets import DEFAULT_PRESET_ID, Preset
 from ecologis.core.units import T_PER_YEAR, UNITS, convert
 from ecologis.io.profile import Project, project_from_json
+from ecologis.io.reference_data import load_dictionary, load_presets, recommendation_rules, save_user_dictionary, save_user_presets
 
 class SessionEvents(SignalGroup):
     """What a view of the session listens to (psygnal, Qt-free).  Connect a handler to
@@ -255,7 +256,7 @@ class Session:
             # hours of a row that gives none come from its source (Project.hours_of)
             self._prepared = prepare(self.profile.effective_emissions(), self.dictionary)
         preset = self.preset
-        self.result = compute(self._prepared, preset, getattr(self.profile, "duplicates", "sum") or "sum")
+        self.result = compute(self._prepared, preset, getattr(self.profile, "duplicates", "sum") or "sum", rules=recommendation_rules())
         self._row_class = self.result.row_class
         self._row_a = self.result.row_a
         self._emit("result")
@@ -521,7 +522,7 @@ class Session:
         else:
             d.put(state)
         if self.persist_dictionary:
-            d.save_user_overlay()
+            save_user_dictionary(d)
         self._emit("dictionary")
         self.recalculate()          # "result" refreshes every row of the table (same rows)
 
@@ -703,7 +704,8 @@ class Session:
         table and results panel show, with zones, receptors and dispersion (cached by state)."""
         from ecologis.pipeline import AssessOptions, assess
 
-        return assess(self.profile, AssessOptions(self.dictionary, self.presets, on=on, dispersion=dispersion))
+        return assess(self.profile, AssessOptions(self.dictionary, self.presets, recommendation_rules(), on=on,
+                                                  dispersion=dispersion))
 
     def assessment_dict(self, lang: str | None = None) -> dict | None:
         """The current assessment as a JSON-ready dict (sender panel, reports)."""

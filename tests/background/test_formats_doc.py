@@ -2,7 +2,9 @@
 
 import json
 
-from ecologis.core.background import background_at, load_posts, posts_background, read_series
+from ecologis.core.background import background_at, posts_background
+from ecologis.io.background_series import read_series
+from ecologis.io.reference_data import background_reference, load_posts
 from ecologis.paths import DOCS_DIR
 
 DOC = DOCS_DIR / "background"
@@ -11,7 +13,7 @@ DOC = DOCS_DIR / "background"
 def test_series_example_reads():
     s = read_series(DOC / "example_series.csv")
     assert len(s) == 7                                  # seven data rows in the file
-    res = posts_background(s).to_json()
+    res = posts_background(s, refdata=background_reference()).to_json()
     assert {(v["post"], v["substance"]) for v in res["values"]} == {("1", "10102-44-0"), ("2", "630-08-0")}
     # 5 and 2 samples: far below the §2.3 minimum of 600 → insufficient, and said so
     assert all(v["sufficiency"]["sufficient"] is False for v in res["values"])
@@ -23,7 +25,7 @@ def test_series_example_reads():
 def test_posts_example_reads_and_interpolates_at_a_post():
     posts, suburban = load_posts(DOC / "example_posts.json")
     assert [p["post"] for p in posts] == ["1", "2", "3"] and set(suburban) == {"Азоту діоксид", "Вуглецю оксид"}
-    res = background_at(posts, suburban, 49.233, 28.45).to_json()
+    res = background_at(posts, suburban, 49.233, 28.45, refdata=background_reference()).to_json()
     got = {(v["substance"], v["gradation"]): v["value_mg_m3"] for v in res["values"]}
     # at post 1 the interpolated value is the post's own (the doc's example numbers)
     assert got[("Азоту діоксид", "calm")] == 0.05 and got[("Азоту діоксид", "N")] == 0.04

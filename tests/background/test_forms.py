@@ -11,6 +11,7 @@ from ecologis.cli import main
 from ecologis.core.background import calculated, default_background
 from ecologis.model import Emission, Enterprise
 from ecologis.io.profile import Project, load_profile, save_profile
+from ecologis.io.reference_data import background_reference, load_dictionary
 from ecologis.paths import DEMO_PROFILE
 from ecologis.report.background_forms import FormError, build_form, write_form
 
@@ -31,10 +32,10 @@ def test_request_prefilled_from_profile_and_escaped():
 
 
 def test_values_forms_carry_reconstructed_notice_only_when_used():
-    rec = calculated(0.25, substance="NO2", c_own=0.05).to_json("en")
+    rec = calculated(0.25, substance="NO2", c_own=0.05, refdata=background_reference()).to_json("en")
     txt = _text(build_form("annex6", result=rec, lang="en"))
     assert "VALUES" in txt and "by calculation" in txt and "RECONSTRUCTED METHOD" in txt and "0.08" in txt
-    plain = default_background(100_000, ["CO"]).to_json("uk")
+    plain = default_background(100_000, ["CO"], refdata=background_reference(), dictionary=load_dictionary()).to_json("uk")
     txt = _text(build_form("annex3", result=plain, lang="uk"))
     assert "0.8" in txt and "РЕКОНСТРУЙОВАНИЙ" not in txt
 
@@ -55,7 +56,7 @@ def test_cli_forms(tmp_path, capsys):
     assert main(["background", "forms", "request", "--profile", str(p), "--out", str(out)]) == 0
     assert "РОШЕН" in _text(out.read_bytes())
     r = tmp_path / "r.json"
-    r.write_text(json.dumps(default_background(30_000, ["SO2"]).to_json()), encoding="utf-8")
+    r.write_text(json.dumps(default_background(30_000, ["SO2"], refdata=background_reference(), dictionary=load_dictionary()).to_json()), encoding="utf-8")
     out5 = tmp_path / "a5.pdf"
     assert main(["background", "forms", "annex5", "--result", str(r), "--out", str(out5)]) == 0
     assert out5.read_bytes()[:5] == b"%PDF-"

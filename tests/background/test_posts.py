@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from ecologis.core.background import posts_background, read_series, summation_background
+from ecologis.core.background import posts_background, summation_background
 from ecologis.core.background.posts import gradation_codes, significance
-from ecologis.core.dictionary import load_dictionary
+from ecologis.io.background_series import read_series
+from ecologis.io.reference_data import background_reference, load_dictionary
 from ecologis.paths import user_data_dir
 
 _spec = importlib.util.spec_from_file_location("_bg_helpers", Path(__file__).with_name("_helpers.py"))
@@ -46,7 +47,7 @@ def test_hand_computed_gradation_statistics(tmp_path):
     vals = {"calm": [0.1] * 10 + [0.3] * 9 + [1.0], "N": _const(0.2), "E": _const(0.2), "S": _const(0.2),
             "W": _const(0.2)}
     p = h.write_rows(tmp_path / "s.csv", h.gradation_rows("A", "Азоту діоксид", vals))
-    res = posts_background(read_series(p))
+    res = posts_background(read_series(p), refdata=background_reference())
     calm = res.values[0]["gradations"][0]
     mean = 3.7 / 19
     sigma = math.sqrt(0.2 / 19)
@@ -71,7 +72,7 @@ def test_shipped_F_table_is_reconstructed_and_lognormal_candidate(tmp_path):
     # calm values 0.1 / 0.3 alternating, 20 values, 1 excluded (0.3) -> 10 × 0.1, 9 × 0.3 as above
     vals = {"calm": [0.1, 0.3] * 10, "N": _const(0.2), "E": _const(0.2), "S": _const(0.2), "W": _const(0.2)}
     p = h.write_rows(tmp_path / "s.csv", h.gradation_rows("A", "SO2", vals))
-    res = posts_background(read_series(p))
+    res = posts_background(read_series(p), refdata=background_reference())
     g = res.values[0]["gradations"][0]
     V = math.sqrt(3.8) / 3.7
     s = math.sqrt(math.log(1 + V * V))
@@ -98,7 +99,7 @@ def test_significance_three_outcomes(tmp_path, values, outcome, issued):
     # constant gradations: σ = 0, V = 0, F(0) = 1 -> Cф of each gradation = its value
     vals = {g: _const(v) for g, v in values.items()}
     p = h.write_rows(tmp_path / "s.csv", h.gradation_rows("A", "CO", vals))
-    res = posts_background(read_series(p))
+    res = posts_background(read_series(p), refdata=background_reference())
     row = res.values[0]
     assert row["significance"]["outcome"] == outcome
     assert [(i["gradation"], round(i["value_mg_m3"], 12)) for i in row["issued"]] == \
@@ -106,13 +107,13 @@ def test_significance_three_outcomes(tmp_path, values, outcome, issued):
 
 
 def test_significance_undetermined_when_gradation_empty():
-    out = significance([0.1, float("nan"), 0.1, 0.1, 0.1])
+    out = significance([0.1, float("nan"), 0.1, 0.1, 0.1], cfg=background_reference().method["posts"])
     assert out["outcome"] == "undetermined"
 
 
 def test_gradation_codes():
     # §2.1: 0-2 m/s any direction -> calm; ≥ 3 m/s by sector; 2.5 m/s belongs to none
-    codes = gradation_codes([0, 2, 2.5, 3, 3, 3, 3, 7], [90, float("nan"), 0, 350, 44, 135, 250, 180])
+    codes = gradation_codes([0, 2, 2.5, 3, 3, 3, 3, 7], [90, float("nan"), 0, 350, 44, 135, 250, 180], cfg=background_reference().method["posts"])
     assert list(codes) == [0, 0, -1, 1, 1, 3, 4, 3]
 
 
@@ -127,7 +128,7 @@ def test_sufficiency_rule_600_samples_and_same_period(tmp_path):
             t = t0 + timedelta(days=shift, hours=i)
             rows.append((t.strftime("%Y-%m-%d %H:%M"), post, "NO2", 0.05, 1, ""))
     p = h.write_rows(tmp_path / "s.csv", rows)
-    res = posts_background(read_series(p))
+    res = posts_background(read_series(p), refdata=background_reference())
     suff = {r["post"]: r["sufficiency"] for r in res.values}
     assert suff["A"]["n_samples"] == 600 and suff["A"]["enough_samples"] is True
     assert suff["B"]["n_samples"] == 599 and suff["B"]["enough_samples"] is False
@@ -144,7 +145,7 @@ def test_three_year_window_drops_older_rows(tmp_path):
     # last row 2024-06-01; a row of 2020-01-01 is more than three years earlier -> dropped and reported
     rows = [("2020-01-01 00:00", "A", "CO", 9.0, 1, ""), ("2024-06-01 00:00", "A", "CO", 1.0, 1, ""),
             ("2024-05-01 00:00", "A", "CO", 1.0, 1, "")]
-    res = posts_background(read_series(h.write_rows(tmp_path / "s.csv", rows)))
+    res = posts_background(read_series(h.write_rows(tmp_path / "s.csv", rows)), refdata=background_reference())
     assert res.values[0]["sufficiency"]["n_samples"] == 2
     assert res.values[0]["gradations"][0]["mean_mg_m3"] == pytest.approx(1.0)
     assert any(w.key == "bg.warn.dropped_before_window" for w in res.warnings)
@@ -160,7 +161,7 @@ def test_summation_reduced_concentration(tmp_path):
     for sub, v in (("NO2", 0.1), ("SO2", 0.25)):
         rows += h.gradation_rows("A", sub, {g: _const(v) for g in ("calm", "N", "E", "S", "W")})
     rows.append(("2022-12-31 00:00", "A", "NO2", 0.5, 1, ""))   # no SO2 at that time -> not in the group series
-    res = summation_background(read_series(h.write_rows(tmp_path / "s.csv", rows)), ["NO2", "SO2"], d)
+    res = summation_background(read_series(h.write_rows(tmp_path / "s.csv", rows)), ["NO2", "SO2"], d, refdata=background_reference())
     row = res.values[0]
     assert row["significance"]["outcome"] == "one"
     assert row["issued"][0]["value_mg_m3"] == pytest.approx(0.1 + 0.25 * g1 / g2)

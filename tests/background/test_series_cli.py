@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from ecologis.cli import main
-from ecologis.core.background import SeriesError, find_offices, read_series
+from ecologis.core.background import SeriesError, find_offices
+from ecologis.io.background_series import read_series
+from ecologis.io.reference_data import background_reference
 from ecologis.paths import LOCALES_DIR, REPO_ROOT
 
 _spec = importlib.util.spec_from_file_location("_bg_helpers", Path(__file__).with_name("_helpers.py"))
@@ -62,6 +64,20 @@ def test_semicolon_decimal_comma_and_ukrainian_headers(tmp_path):
     with pytest.raises(SeriesError) as e:
         read_series(p)
     assert [(i.row, i.field, i.key) for i in e.value.issues] == [(4, "wind_speed", "bg.err.not_number")]
+
+
+def test_utf16_tab_separated_series(tmp_path):
+    # Excel's "Unicode text" export: UTF-16 with a byte-order mark, tab-separated; decoded as
+    # Windows-1251 it would have no recognisable header.
+    text = ("\ufeffДата\tПост\tРечовина\tКонцентрація (мг/м3)\tШвидкість вітру\tНапрям вітру\n"
+            "2023-01-01 00:00\t1\tАзоту діоксид\t0,12\t4\t270\n"
+            "2023-01-01 01:00\t1\tАзоту діоксид\t0,08\t0\t\n")
+    p = tmp_path / "uk16.csv"
+    p.write_bytes(text.encode("utf-16-le"))
+    s = read_series(p)
+    assert list(s.frame["concentration"]) == [0.12, 0.08]
+    assert list(s.frame["wind_direction"][:1]) == [270.0]
+    assert list(s.frame["row"]) == [2, 3]
 
 
 def test_xlsx_series(tmp_path):
@@ -149,10 +165,10 @@ def test_cli_calculated_and_offices(capsys):
 
 def test_annex_7_search():
     # apostrophe-insensitive; seed lines 1017-1019: м. Слов’янськ, 2 posts (Краматорськ ЛСЗА)
-    hits = find_offices("Слов'янськ")
+    hits = find_offices("Слов'янськ", refdata=background_reference())
     assert [(x["city"], x["posts"], x["no"]) for x in hits] == [("Слов’янськ", 2, 28)]
-    assert find_offices("м. Біла") [0]["posts"] == 2
-    assert find_offices("Атлантида") == []
+    assert find_offices("м. Біла", refdata=background_reference()) [0]["posts"] == 2
+    assert find_offices("Атлантида", refdata=background_reference()) == []
 
 
 def test_bg_locales_parity_and_keys_used_exist():

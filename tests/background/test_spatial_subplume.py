@@ -5,10 +5,12 @@ import math
 
 import pytest
 
+from ecologis.io.reference_data import background_reference
 from ecologis.core.background import (BackgroundError, background_at, calculated, exclude_own, parse_posts,
                                       subplume_background)
-from ecologis.core.background.data import CurveTableError, load_curve
+from ecologis.core.background.data import CurveTableError
 from ecologis.core.background.spatial import EARTH_R
+from ecologis.io.reference_data import load_curve
 from ecologis.paths import user_data_dir
 
 LAT0, LON0 = 49.0, 28.0
@@ -34,7 +36,7 @@ R = math.radians(DLON) * EARTH_R * math.cos(math.radians(LAT0))    # centre -> f
 
 def test_interpolation_at_a_post_equals_the_post_value():
     posts, sub = parse_posts(_doc())
-    res = background_at(posts, sub, LAT0, LON0 - DLON)
+    res = background_at(posts, sub, LAT0, LON0 - DLON, refdata=background_reference())
     assert res.details["at_post"] == "A"
     assert all(r["value_mg_m3"] == pytest.approx(0.1) for r in res.values)
     assert not res.reconstructed        # the post's own value, no formula used
@@ -46,11 +48,11 @@ def test_interpolation_on_the_circle():
     East on the circle: r_B = 0.1 R, r_A = 2.1 R; p = 1:
       C = (0.1/2.1 + 0.3/0.1) / (1/2.1 + 1/0.1) = (0.1 + 6.3) / (1 + 21) = 6.4 / 22 = 0.290909."""
     posts, sub = parse_posts(_doc())
-    north = background_at(posts, sub, LAT0 + math.degrees(1.1 * R / EARTH_R) * (1 - 1e-9), LON0)
+    north = background_at(posts, sub, LAT0 + math.degrees(1.1 * R / EARTH_R) * (1 - 1e-9), LON0, refdata=background_reference())
     assert north.details["inside_circle"] is True
     assert north.details["network"]["circle_radius_m"] == pytest.approx(1.1 * R, rel=1e-9)
     assert [r["value_mg_m3"] for r in north.values] == [pytest.approx(0.2)] * 5
-    east = background_at(posts, sub, LAT0, _lon_at(1.1 * R * (1 - 1e-12)))
+    east = background_at(posts, sub, LAT0, _lon_at(1.1 * R * (1 - 1e-12)), refdata=background_reference())
     assert east.values[0]["value_mg_m3"] == pytest.approx(6.4 / 22, rel=1e-6)
     assert east.reconstructed and east.pieces == ["interpolation_2_11"]
 
@@ -60,20 +62,20 @@ def test_extrapolation_outside_the_circle():
     C0 (circle point east) = 6.4 / 22 = 0.290909; C = 0.05 + (0.290909 − 0.05) · (1.1 R / 2.2 R)
     = 0.05 + 0.240909 · 0.5 = 0.170455."""
     posts, sub = parse_posts(_doc(suburban=0.05))
-    res = background_at(posts, sub, LAT0, _lon_at(2.2 * R))
+    res = background_at(posts, sub, LAT0, _lon_at(2.2 * R), refdata=background_reference())
     assert res.details["inside_circle"] is False
     assert res.values[0]["circle_value_mg_m3"] == pytest.approx(6.4 / 22, rel=1e-6)
     assert res.values[0]["value_mg_m3"] == pytest.approx(0.05 + (6.4 / 22 - 0.05) * 0.5, rel=1e-6)
     assert set(res.pieces) == {"interpolation_2_11", "extrapolation_2_12"}
     # continuity on the circle: just outside ≈ the circle value
-    just = background_at(posts, sub, LAT0, _lon_at(1.1 * R * (1 + 1e-9)))
+    just = background_at(posts, sub, LAT0, _lon_at(1.1 * R * (1 + 1e-9)), refdata=background_reference())
     assert just.values[0]["value_mg_m3"] == pytest.approx(6.4 / 22, rel=1e-6)
 
 
 def test_extrapolation_without_suburban_is_refused():
     posts, sub = parse_posts(_doc())
     with pytest.raises(BackgroundError) as e:
-        background_at(posts, sub, LAT0, _lon_at(3 * R))
+        background_at(posts, sub, LAT0, _lon_at(3 * R), refdata=background_reference())
     assert e.value.key == "bg.err.no_suburban"
 
 
@@ -105,7 +107,7 @@ def test_subplume_hand_computed():
     _tables("2,2\n1000,2\n", "0,1\n5,6\n")
     values = [0.1] * 25 + [0.3] * 24 + [0.9]
     rose = {"N": 0.25, "E": 0.15, "S": 0.3, "W": 0.3}
-    res = subplume_background(values, rose, "E", 500.0, years=3, substance="NO2")
+    res = subplume_background(values, rose, "E", 500.0, years=3, substance="NO2", refdata=background_reference())
     st = res.details["statistics"]
     assert st["n_excluded"] == 1
     assert st["mean_mg_m3"] == pytest.approx(9.7 / 49)
@@ -123,7 +125,7 @@ def test_subplume_hand_computed():
 def test_subplume_shipped_tables_reconstructed():
     # shipped K(n) = d2(n): K(2) = 1.128 (textbook value of the mean range of 2 normal values)
     assert load_curve("range_coefficient").y[0] == pytest.approx(1.128, abs=1e-3)
-    res = subplume_background([0.1, 0.2, 0.3] * 100, {"N": 1.0}, "N", 100.0, years=1)
+    res = subplume_background([0.1, 0.2, 0.3] * 100, {"N": 1.0}, "N", 100.0, years=1, refdata=background_reference())
     assert set(res.pieces) == {"sigma_range_3_2", "maximum_98_3_4", "background_rose_3_5"}
 
 
@@ -137,18 +139,18 @@ def test_bad_curve_table_is_refused():
 
 def test_calculated_background_and_own_contribution():
     # §1.3/§4.4: 0.4 × 0.25 = 0.1, confirmed by the text -> not reconstructed
-    res = calculated(0.25, substance="NO2")
+    res = calculated(0.25, substance="NO2", refdata=background_reference())
     assert res.values[0]["value_mg_m3"] == pytest.approx(0.1)
     assert not res.reconstructed
     # (4.1): C = 0.05 ≤ 2·0.1 -> 0.1 − 0.4·0.05 = 0.08 ; (4.2): C = 0.3 > 0.2 -> 0.2·0.1 = 0.02
-    res = calculated(0.25, substance="NO2", c_own=0.05)
+    res = calculated(0.25, substance="NO2", c_own=0.05, refdata=background_reference())
     assert res.values[1]["value_mg_m3"] == pytest.approx(0.08) and res.values[1]["branch"] == "4.1"
     assert res.pieces == ["exclude_own_4_1_4_2"]
-    assert exclude_own(0.1, 0.3).values[0]["value_mg_m3"] == pytest.approx(0.02)
+    assert exclude_own(0.1, 0.3, refdata=background_reference()).values[0]["value_mg_m3"] == pytest.approx(0.02)
     # at C = 2 Cф both branches give 0.1 − 0.08 = 0.02
-    assert exclude_own(0.1, 0.2).values[0]["value_mg_m3"] == pytest.approx(0.02)
+    assert exclude_own(0.1, 0.2, refdata=background_reference()).values[0]["value_mg_m3"] == pytest.approx(0.02)
     with pytest.raises(BackgroundError):
-        calculated(-1)
+        calculated(-1, refdata=background_reference())
 
 
 def test_calculated_from_the_dispersion_engine(tmp_path, capsys):
@@ -163,7 +165,7 @@ def test_calculated_from_the_dispersion_engine(tmp_path, capsys):
            "sources": [{"id": "S1", "lat": 49.23, "lon": 28.47, "height_m": 35, "diameter_m": 1.4,
                         "velocity_m_s": 7, "temp_c": 125,
                         "emissions": [{"substance": "7446-09-5", "rate_g_s": 12, "F": 1, "gdk_mr_mg_m3": 0.5}]}]}
-    res = calculated_from_dispersion(ex1, "7446-09-5", directions=36)
+    res = calculated_from_dispersion(ex1, "7446-09-5", directions=36, refdata=background_reference())
     assert res.values[0]["value_mg_m3"] == pytest.approx(0.076, abs=0.002)
     assert res.inputs["c_max_source"] == "dispersion"
     assert ("ond86_unverified" in res.pieces) == bool(res.inputs["dispersion_unverified"])

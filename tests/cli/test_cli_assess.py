@@ -93,6 +93,19 @@ def test_broken_user_dictionary_is_reported_not_overwritten(tmp_path, _isolated_
     assert not (tmp_path / "x.pdf").exists()
 
 
+def test_assess_bundled_demo(tmp_path):
+    # --demo assesses the shipped ROSHEN example: КНП 1386.1866552, category III, 300 m
+    # (seed thesis §4.2–4.3); the journal names the demo file, not a folder of ours.
+    r = cli("assess", "--demo", "--json", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["knp"] == pytest.approx(1386.1866552, rel=1e-9)
+    assert (d["category"], d["szz_m"]) == ("III", 300)
+    assert all(w["file"] == "roshen_demo.json" for w in d["warnings"] if w.get("file"))
+    both = cli("--lang", "en", "assess", "--demo", str(DEMO_PROFILE))
+    assert both.returncode == 2 and "either a file or --demo" in both.stderr and "Traceback" not in both.stderr
+
+
 def test_help_and_usage_errors_in_the_chosen_language():
     uk = cli("assess", "--help")
     assert uk.returncode == 0

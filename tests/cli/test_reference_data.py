@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from ecologis import paths
-from ecologis.core import presets as presets_mod
+from ecologis.io import reference_data as presets_mod
 
 
 def test_builtin_presets_read_once_and_again_after_a_change(tmp_path, monkeypatch):

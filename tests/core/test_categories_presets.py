@@ -5,9 +5,9 @@ import math
 import pytest
 
 from ecologis.core.assess import compute, prepare
-from ecologis.core.dictionary import load_dictionary
 from ecologis.model import Emission
-from ecologis.core.presets import PresetError, get_preset, preset_from_dict
+from ecologis.core.presets import PresetError, preset_from_dict
+from ecologis.io.reference_data import get_preset, load_dictionary, recommendation_rules
 
 # Scale of seed 004 §3.3 fig. 3.4: I ≥ 1e8 → 1000 m, II [1e4, 1e8) → 500, III [1e3, 1e4) → 300, IV < 1e3 → 100.
 CASES = [
@@ -27,7 +27,7 @@ def test_classify_boundaries(preset_id, knp, label, radius):
 def test_boundaries_through_the_whole_pipeline_linear(target, label):
     # One class-3 substance (a = 1.0) with row ГДК 1.0: К = M, so M = target gives КНП = target.
     d = load_dictionary()
-    r = compute(prepare([Emission("Азоту діоксид", target, gdk_sd=1.0, hazard_class=3)], d), get_preset("ecologis-2025"))
+    r = compute(prepare([Emission("Азоту діоксид", target, gdk_sd=1.0, hazard_class=3)], d), get_preset("ecologis-2025"), rules=recommendation_rules())
     assert r.knp == target
     assert r.category == label
 
@@ -36,7 +36,7 @@ def test_boundaries_through_the_whole_pipeline_linear(target, label):
 def test_boundaries_through_the_whole_pipeline_power(target, label):
     # class 3: a = 1.0, so (M/1)^1 = M exactly.
     d = load_dictionary()
-    r = compute(prepare([Emission("Азоту діоксид", target, gdk_sd=1.0, hazard_class=3)], d), get_preset("knp-power"))
+    r = compute(prepare([Emission("Азоту діоксид", target, gdk_sd=1.0, hazard_class=3)], d), get_preset("knp-power"), rules=recommendation_rules())
     assert r.knp == target
     assert r.category == label
 
@@ -100,8 +100,8 @@ def test_power_and_linear_formulas_by_hand():
     d = load_dictionary()
     # class 1: a = 1.7; M = 2, ГДК = 0.5 → linear 1.7·4 = 6.8; power 4^1.7 = e^(1.7·ln 4)
     em = [Emission("Азоту діоксид", 2.0, gdk_sd=0.5, hazard_class=1)]
-    lin = compute(prepare(em, d), get_preset("ecologis-2025"))
-    pw = compute(prepare(em, d), get_preset("knp-power"))
+    lin = compute(prepare(em, d), get_preset("ecologis-2025"), rules=recommendation_rules())
+    pw = compute(prepare(em, d), get_preset("knp-power"), rules=recommendation_rules())
     assert lin.knp == pytest.approx(6.8, rel=1e-15)
     assert pw.knp == pytest.approx(math.exp(1.7 * math.log(4.0)), rel=1e-14)
 

@@ -6,7 +6,8 @@ import jsonschema
 import pytest
 
 from ecologis.core.cas import is_valid_cas
-from ecologis.core.dictionary import DictionaryError, Substance, load_dictionary, validate_substance_record
+from ecologis.core.dictionary import DictionaryError, Substance, validate_substance_record
+from ecologis.io.reference_data import load_dictionary, save_user_dictionary
 from ecologis.paths import DOCS_DIR, POLLUTANTS_FILE, REPO_ROOT
 
 
@@ -76,7 +77,7 @@ def test_user_overlay_merged_and_shipped_file_untouched(tmp_path):
     d.put(replace(no2, gdk_sd=0.1))
     d.put(Substance("my-1", "Моя речовина", "My substance", hazard_class=2, gdk_sd=0.3))
     d.delete("630-08-0")
-    path = d.save_user_overlay()
+    path = save_user_dictionary(d)
     assert POLLUTANTS_FILE.read_bytes() == before
     d2 = load_dictionary()
     assert d2.get("10102-44-0").gdk_sd == 0.1 and d2.get("10102-44-0").origin == "edited"

@@ -4,16 +4,15 @@ dictionary lacks is assessed with the row's own ГДК and class."""
 import pytest
 
 from ecologis.core.assess import compute, prepare
-from ecologis.core.dictionary import load_dictionary
 from ecologis.model import Emission
-from ecologis.core.presets import get_preset
+from ecologis.io.reference_data import get_preset, load_dictionary, recommendation_rules
 
 PRESET = "ecologis-2025"   # K = a(class)·M/ГДК, a = 1.7 / 1.3 / 1.0 / 0.9 for classes 1–4
 
 
 def _run(rows):
     d = load_dictionary()
-    return compute(prepare(rows, d), get_preset(PRESET))
+    return compute(prepare(rows, d), get_preset(PRESET), rules=recommendation_rules())
 
 
 def _codes(r):

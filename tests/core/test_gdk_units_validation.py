@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from ecologis.core.assess import compute, prepare
-from ecologis.core.dictionary import Dictionary, Substance, load_dictionary
+from ecologis.core.dictionary import Dictionary, Substance
 from ecologis.core.gdk import KIND_MR, KIND_NONE, KIND_OBRV, KIND_RZ, KIND_SD, effective_gdk
 from ecologis.model import Emission
-from ecologis.core.presets import get_preset
 from ecologis.core.units import UnitError, convert, parse_unit, to_t_per_year
+from ecologis.io.reference_data import get_preset, load_dictionary, recommendation_rules
 
 
 def test_effective_gdk_chain_vectorised():
@@ -36,7 +36,7 @@ def _dict():
 def test_fallback_provenance_and_excluded_substance_warning():
     d = _dict()
     ems = [Emission("a", 1.0), Emission("b", 1.0), Emission("c", 1.0), Emission("d", 1.0), Emission("e", 1.0)]
-    r = compute(prepare(ems, d), get_preset("ecologis-2025"))
+    r = compute(prepare(ems, d), get_preset("ecologis-2025"), rules=recommendation_rules())
     by_id = {c["substance_id"]: c for c in r.contributions}
     assert by_id["a"]["gdk_kind"] == "sd" and by_id["a"]["gdk_mg_m3"] == 0.1
     assert by_id["b"]["gdk_kind"] == "mr" and by_id["b"]["gdk_mg_m3"] == 0.2
@@ -58,7 +58,7 @@ def test_fallback_provenance_and_excluded_substance_warning():
 def test_row_override_is_input_and_nonpositive_is_excluded():
     d = _dict()
     r = compute(prepare([Emission("a", 1.0, gdk_sd=0.2), Emission("b", 1.0, gdk_sd=0), Emission("c", 2.0, gdk_mr="-1")], d),
-                get_preset("ecologis-2025"))
+                get_preset("ecologis-2025"), rules=recommendation_rules())
     by_id = {c["substance_id"]: c for c in r.contributions}
     assert by_id["a"]["gdk_kind"] == "input" and by_id["a"]["gdk_mg_m3"] == 0.2
     # b: row ГДК с.д. 0 is unusable → warned; the dictionary's м.р. 0.2 remains → still counted as м.р.
@@ -71,7 +71,7 @@ def test_row_override_is_input_and_nonpositive_is_excluded():
 
 def test_class_missing_assumed_with_warning():
     d = _dict()
-    r = compute(prepare([Emission("f", 3.0)], d), get_preset("ecologis-2025"))
+    r = compute(prepare([Emission("f", 3.0)], d), get_preset("ecologis-2025"), rules=recommendation_rules())
     assert [(i.code, i.row) for i in r.journal if i.code == "W_CLASS_ASSUMED"] == [("W_CLASS_ASSUMED", 1)]
     assert r.knp == pytest.approx(3.0)  # class 3 → a = 1.0; 1.0·3/1.0
 
@@ -135,7 +135,7 @@ def test_validation_code_and_row(bad, code, field):
 
 def test_decimal_comma_value_is_used():
     d = load_dictionary()
-    r = compute(prepare([Emission("Сірки діоксид (ангідрид сірчистий)", "8,27")], d), get_preset("ecologis-2025"))
+    r = compute(prepare([Emission("Сірки діоксид (ангідрид сірчистий)", "8,27")], d), get_preset("ecologis-2025"), rules=recommendation_rules())
     # SO2: class 3, ГДК с.д. 0.05 (SanPiN) → 1.0 · 8.27 / 0.05 = 165.4
     assert r.knp == pytest.approx(165.4, rel=1e-12)
 
@@ -143,7 +143,7 @@ def test_decimal_comma_value_is_used():
 def test_error_rows_do_not_block_others():
     d = load_dictionary()
     r = compute(prepare([Emission("Сірки діоксид (ангідрид сірчистий)", 1.0), Emission("Азоту діоксид", -5)], d),
-                get_preset("ecologis-2025"))
+                get_preset("ecologis-2025"), rules=recommendation_rules())
     assert r.knp == pytest.approx(20.0)  # 1.0·1/0.05
     assert [i.code for i in r.errors] == ["E_MASS_NEGATIVE"]
 
@@ -152,8 +152,8 @@ def test_duplicates_summed_or_kept():
     d = load_dictionary()
     # NO2 from the dictionary: class 3, ГДК с.д. 0.04.  Rows 1 and 3 duplicate.
     ems = [Emission("Азоту діоксид", 1.0), Emission("Вуглецю оксид", 3.0), Emission("NO2", 1.0)]
-    s = compute(prepare(ems, d), get_preset("knp-power"), duplicates="sum")
-    k = compute(prepare(ems, d), get_preset("knp-power"), duplicates="keep")
+    s = compute(prepare(ems, d), get_preset("knp-power"), duplicates="sum", rules=recommendation_rules())
+    k = compute(prepare(ems, d), get_preset("knp-power"), duplicates="keep", rules=recommendation_rules())
     w = [i for i in s.journal if i.code == "W_DUPLICATE_SUMMED"]
     assert len(w) == 1 and w[0].row == 1 and str(w[0].params["rows"]) == "1, 3"
     assert [i.row for i in k.journal if i.code == "W_DUPLICATE_KEPT"] == [1]
@@ -161,8 +161,8 @@ def test_duplicates_summed_or_kept():
     assert s.knp == pytest.approx(51.0) and k.knp == pytest.approx(51.0)
     # power with class 2 (a = 1.3) differs: (2/0.04)^1.3 vs 2·(1/0.04)^1.3
     ems2 = [Emission("Азоту діоксид", 1.0, hazard_class=2), Emission("NO2", 1.0, hazard_class=2)]
-    s2 = compute(prepare(ems2, d), get_preset("knp-power"), "sum")
-    k2 = compute(prepare(ems2, d), get_preset("knp-power"), "keep")
+    s2 = compute(prepare(ems2, d), get_preset("knp-power"), "sum", rules=recommendation_rules())
+    k2 = compute(prepare(ems2, d), get_preset("knp-power"), "keep", rules=recommendation_rules())
     assert s2.knp == pytest.approx(50.0 ** 1.3, rel=1e-13)
     assert k2.knp == pytest.approx(2 * 25.0 ** 1.3, rel=1e-13)
     assert len(s2.contributions) == 1 and s2.contributions[0]["rows"] == [1, 2]

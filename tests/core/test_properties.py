@@ -6,9 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecologis.core.assess import compute, prepare
-from ecologis.core.dictionary import load_dictionary
 from ecologis.model import Emission
-from ecologis.core.presets import get_preset
+from ecologis.io.reference_data import get_preset, load_dictionary, recommendation_rules
 
 D = load_dictionary(user_path=False)
 SUBS = [s.id for s in D if (s.gdk_sd or s.gdk_mr or s.obrv)][:40]
@@ -21,7 +20,7 @@ rows = st.lists(
 
 
 def run(pairs, preset):
-    return compute(prepare([Emission(s, m) for s, m in pairs], D), preset)
+    return compute(prepare([Emission(s, m) for s, m in pairs], D), preset, rules=recommendation_rules())
 
 
 @settings(max_examples=60, deadline=None)

@@ -3,17 +3,17 @@
 import pytest
 
 from ecologis.core.assess import compute, prepare
-from ecologis.core.dictionary import load_dictionary
 from ecologis.model import Emission
-from ecologis.core.presets import get_preset, preset_from_dict
+from ecologis.core.presets import preset_from_dict
 from ecologis.core.recommendations import select
+from ecologis.io.reference_data import get_preset, load_dictionary, recommendation_rules
 
 D = load_dictionary(user_path=False)
 
 
 def _result(substance, mass, preset="ecologis-2025"):
     p = preset if not isinstance(preset, str) else get_preset(preset)
-    return compute(prepare([Emission(substance, mass)], D), p)
+    return compute(prepare([Emission(substance, mass)], D), p, rules=recommendation_rules())
 
 
 # SO2: class 3, ГДК с.д. 0.05 → K = 20·M (linear).  M chosen to land in each category:

@@ -22,8 +22,8 @@ import json
 
 import pytest
 
-from ecologis.core.assess import assess
 from ecologis.model import Emission
+from ecologis.io.reference_data import assess
 from ecologis.paths import DEMO_PROFILE
 
 THESIS_ROWS = [

@@ -18,6 +18,7 @@ except ImportError:  # pragma: no cover
 
 from ecologis.gui.panels.dispersion_panel import COLUMNS, DispersionPanel  # noqa: E402
 from ecologis.i18n import translator  # noqa: E402
+from ecologis.io.reference_data import background_reference
 
 _spec = importlib.util.spec_from_file_location("_disp_helpers", Path(__file__).with_name("_helpers.py"))
 _h = importlib.util.module_from_spec(_spec)
@@ -117,7 +118,7 @@ TODAY = dt.date.today()
 def _profile():
     p = _p.make_profile(grid={"step_m": 100})
     # §4 stored today: C_ф = 0.4·0.5 = 0.2, C_own 0.1 ≤ 0.4 → (4.1) 0.2 − 0.04 = 0.16 mg/m³ (reconstructed)
-    store_result(p, calculated(0.5, substance="7446-09-5", c_own=0.1, date=TODAY))
+    store_result(p, calculated(0.5, substance="7446-09-5", c_own=0.1, date=TODAY, refdata=background_reference()))
     return p
 
 

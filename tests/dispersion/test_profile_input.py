@@ -15,6 +15,7 @@ from ecologis.core.dispersion import calculate
 from ecologis.pipeline.dispersion_input import input_from_profile
 from ecologis.model import Emission, Source, Enterprise
 from ecologis.io.profile import Project, save_profile
+from ecologis.io.reference_data import background_reference, load_dictionary
 
 _spec = importlib.util.spec_from_file_location("_disp_helpers", Path(__file__).with_name("_helpers.py"))
 _h = importlib.util.module_from_spec(_spec)
@@ -75,7 +76,7 @@ def test_particulate_gets_F_from_cleaning_efficiency():
 def test_stored_background_added_with_provenance():
     p = make_profile()
     # Table 4.1, band 50–125 thousand: SO2 0.05 mg/m³ (seed 002, as in tests/background/test_default.py)
-    store_result(p, default_background(100_000, ["SO2"], date=dt.date(2025, 5, 1)))
+    store_result(p, default_background(100_000, ["SO2"], date=dt.date(2025, 5, 1), refdata=background_reference(), dictionary=load_dictionary()))
     res = calculate(input_from_profile(p, on=DAY), grid_step_m=100)
     (tg,) = res["targets"]
     assert tg["background_mg_m3"] == pytest.approx(0.05)
@@ -92,7 +93,7 @@ def test_stored_background_added_with_provenance():
 def test_reconstructed_background_is_flagged_in_the_dispersion_result():
     p = make_profile()
     # §4: C_ф = 0.4·0.5 = 0.2; C_own = 0.1 ≤ 2·0.2 → (4.1) C'_ф = 0.2 − 0.4·0.1 = 0.16 (reconstructed)
-    store_result(p, calculated(0.5, substance="7446-09-5", c_own=0.1, date=dt.date(2025, 6, 1)))
+    store_result(p, calculated(0.5, substance="7446-09-5", c_own=0.1, date=dt.date(2025, 6, 1), refdata=background_reference()))
     res = calculate(input_from_profile(p, on=DAY), grid_step_m=100)
     (b,) = res["targets"][0]["background"]
     assert b["value_mg_m3"] == pytest.approx(0.16)
@@ -102,9 +103,9 @@ def test_reconstructed_background_is_flagged_in_the_dispersion_result():
 
 def test_expired_background_ignored_and_user_value_wins():
     p = make_profile()
-    store_result(p, default_background(100_000, ["SO2"], date=dt.date(2020, 1, 1)))   # valid to 2023-01-01
+    store_result(p, default_background(100_000, ["SO2"], date=dt.date(2020, 1, 1), refdata=background_reference(), dictionary=load_dictionary()))   # valid to 2023-01-01
     assert "background" not in input_from_profile(p, on=DAY)
-    store_result(p, default_background(100_000, ["SO2"], date=dt.date(2025, 1, 1)))
+    store_result(p, default_background(100_000, ["SO2"], date=dt.date(2025, 1, 1), refdata=background_reference(), dictionary=load_dictionary()))
     doc = input_from_profile(p, on=DAY, user_background={"7446-09-5": 0.3})
     assert doc["background"]["7446-09-5"] == 0.3
     assert doc["background_provenance"]["7446-09-5"]["origin"] == "user"
@@ -134,7 +135,7 @@ def test_unassigned_emissions_reported():
 
 def test_cli_on_saved_profile_with_geojson(tmp_path, capsys):
     p = make_profile()
-    store_result(p, default_background(100_000, ["SO2"], date=dt.date(2025, 5, 1)))
+    store_result(p, default_background(100_000, ["SO2"], date=dt.date(2025, 5, 1), refdata=background_reference(), dictionary=load_dictionary()))
     path = tmp_path / "plant.json"
     save_profile(p, path)
     out_geo = tmp_path / "layers.geojson"
@@ -155,7 +156,7 @@ def test_cli_on_saved_profile_with_geojson(tmp_path, capsys):
 
 def test_cli_profile_stored_background_in_text(tmp_path, capsys):
     p = make_profile()
-    store_result(p, calculated(0.5, substance="7446-09-5", c_own=0.1, date=dt.date(2025, 6, 1)))
+    store_result(p, calculated(0.5, substance="7446-09-5", c_own=0.1, date=dt.date(2025, 6, 1), refdata=background_reference()))
     path = tmp_path / "plant.json"
     save_profile(p, path)
     rc = main(["--lang", "en", "dispersion", str(path), "--grid", "100", "--date", "2026-01-15"])
@@ -179,7 +180,7 @@ def test_stored_background_of_substance_without_cas_reaches_its_emission():
     p = make_profile()
     p.emissions = [Emission(substance="Тверді частинки PM10", mass=2.0, unit="g/s", source_id="S1")]
     # §4: C_ф = 0.4 · C_max = 0.4 · 0.3 = 0.12 mg/m³
-    store_result(p, calculated(0.3, substance="particulate-matter-pm10", date=dt.date(2025, 6, 1)))
+    store_result(p, calculated(0.3, substance="particulate-matter-pm10", date=dt.date(2025, 6, 1), refdata=background_reference()))
     res = calculate(input_from_profile(p, on=DAY), grid_step_m=100)
     (tg,) = res["targets"]
     assert tg["id"] == "particulate-matter-pm10"
@@ -207,7 +208,7 @@ def test_field_only_gives_the_same_maximum_without_contours():
 def test_dictionary_loaded_once_per_operation(monkeypatch):
     """Building the input and calculating look up every substance, background and group
     member; the dictionary is loaded once for each operation, not once per name."""
-    import ecologis.core.dictionary as dictionary
+    import ecologis.io.reference_data as dictionary
 
     calls = []
     real = dictionary.load_dictionary

@@ -1,11 +1,11 @@
 """Import preview as the main window shows it: names in the UI language, the column
 separator from locales, numbers typed with a decimal comma, theme error colours."""
 
-from ecologis.core.dictionary import load_dictionary
 from ecologis.gui.panels.import_preview import AddSubstanceDialog, ImportPreviewDialog
 from ecologis.gui.theme import STATUS_COLORS, apply_theme
 from ecologis.i18n import t, translator
 from ecologis.io.import_rules import plan_import
+from ecologis.io.reference_data import load_dictionary
 
 
 def _tab_table(tmp_path):

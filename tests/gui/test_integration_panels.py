@@ -200,7 +200,7 @@ def test_history_recorded_on_save_when_changed(make_window, tmp_path):
 def test_reassessment_notice_when_dictionary_changed(make_window, tmp_path):
     from dataclasses import replace
 
-    from ecologis.core.dictionary import load_dictionary
+    from ecologis.io.reference_data import load_dictionary
     from ecologis.io.profile import Project
     from ecologis.session import Session
 

@@ -125,7 +125,7 @@ def test_methodology_dialog(make_window, qtbot, h):
     assert dlg.error.text() == ""
     assert w.wb.preset_id == "mine"
     assert "Mine" in w.results.preset.text()
-    from ecologis.core.presets import user_presets_file
+    from ecologis.io.reference_data import user_presets_file
 
     saved = json.loads(user_presets_file().read_text(encoding="utf-8"))
     assert [p["id"] for p in saved["presets"]] == ["mine"]

@@ -7,6 +7,7 @@ import pytest
 
 from ecologis.model import Emission, Enterprise
 from ecologis.io.profile import Project
+from ecologis.io.reference_data import recommendation_rules
 from ecologis.session import InputProblem, Session, parse_mass_input
 
 
@@ -143,7 +144,7 @@ def test_single_row_fast_path_equals_full_recalculation():
             wb.set_unit(r, rnd.choice(["t/yr", "kg/yr", "g/s"]))
         else:
             wb.set_mass(r, str(round(rnd.uniform(0.01, 50), 4)))
-        full = compute(prepare(wb.emissions, wb.dictionary), wb.preset)
+        full = compute(prepare(wb.emissions, wb.dictionary), wb.preset, rules=recommendation_rules())
         assert wb.result.knp == full.knp
         assert np.array_equal(wb.result.row_contribution, full.row_contribution)
         assert wb.result.journal.codes() == full.journal.codes()

@@ -15,7 +15,8 @@ from ecologis.core.hazard_identification import (
     build_register_record,
     identify,
 )
-from ecologis.core.hazard_identification.inventory import read_inventory
+from ecologis.io.inventory_table import read_inventory
+from ecologis.io.reference_data import threshold_tables
 from ecologis.paths import DOCS_DIR, REPO_ROOT
 
 INV = "name;cas;categories;quantity_t\nХлор;7782-50-5;;12\nРечовина А;;H1;2\nРечовина Б;;H2;25\n"
@@ -92,7 +93,7 @@ def test_pdf_escapes_user_text_english(tmp_path, inv):
     from ecologis.report.hazard_identification_note import write_note
 
     items = read_inventory(inv)
-    res = identify(items)
+    res = identify(items, tables=threshold_tables())
     obj = HazardObject(name="Склад <№1> & Co", address="м. Київ")
     out = write_note(tmp_path / "en.pdf", obj, Enterprise(name="ТОВ «Тест»"), items, res, lang="en")
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(str(out)).pages)
@@ -102,7 +103,7 @@ def test_pdf_escapes_user_text_english(tmp_path, inv):
 
 def _record(inv):
     items = read_inventory(inv)
-    res = identify(items)
+    res = identify(items, tables=threshold_tables())
     ent = Enterprise(name="ТОВ «Хімзавод»", legal_address="м. Київ", edrpou="12345678", kved=["20.13"])
     obj = HazardObject(
         name="Склад хлору", address="м. Київ, вул. Заводська, 1", commissioning_date="1975-06-01", area_m2=1200.0,

@@ -5,7 +5,8 @@ import json
 import openpyxl
 import pytest
 
-from ecologis.core.hazard_identification.inventory import InventoryError, read_inventory
+from ecologis.core.hazard_identification.inventory import InventoryError
+from ecologis.io.inventory_table import read_inventory
 
 
 def write(path, text, encoding="utf-8"):
@@ -27,6 +28,19 @@ def test_csv_utf8_bom_comma_multi_categories(tmp_path):
     p = write(tmp_path / "inv.csv", 'name,cas,categories,quantity_t\n"Речовина, А",,"p5a;E1",3\n', "utf-8-sig")
     (it,) = read_inventory(p)
     assert it.name == "Речовина, А" and it.categories == ("P5a", "E1") and it.quantity_t == 3.0
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_csv_utf16_with_bom_tab_separated(tmp_path, encoding):
+    # Excel's "Unicode text" export: UTF-16 with a byte-order mark, tab-separated.  Read
+    # as Windows-1251 it would give one garbled column and "missing column name".
+    text = "name\tcas\tcategories\tquantity_t\nХлор\t7782-50-5\t\t12,5\nТолуол\t\tP5c\t100\n"
+    p = tmp_path / "inv.csv"
+    p.write_bytes(("\ufeff" + text).encode(encoding))
+    items = read_inventory(p)
+    assert [i.name for i in items] == ["Хлор", "Толуол"]
+    assert items[0].quantity_t == 12.5 and items[0].named_entry == "10"   # chlorine by CAS, Seveso III Part 2 entry 10
+    assert items[1].categories == ("P5c",) and items[1].quantity_t == 100.0
 
 
 def test_xlsx_cached_values(tmp_path):

@@ -38,6 +38,6 @@ def demo_v1_path(tmp_path):
 
 @pytest.fixture(scope="session")
 def dictionary():
-    from ecologis.core.dictionary import load_dictionary
+    from ecologis.io.reference_data import load_dictionary
 
     return load_dictionary(user_path=False)

@@ -140,7 +140,8 @@ def test_geo_export_without_coordinates(demo):
 
 
 def test_dictionary_export_import_round_trip(tmp_path):
-    from ecologis.core.dictionary import Substance, load_dictionary
+    from ecologis.core.dictionary import Substance
+    from ecologis.io.reference_data import load_dictionary
 
     d = load_dictionary()
     d.put(Substance(id="user-1", name_uk="Речовина користувача", name_en="User substance", gdk_sd=0.2, hazard_class=3))
@@ -154,7 +155,7 @@ def test_dictionary_export_import_round_trip(tmp_path):
 
 
 def test_dictionary_import_all_or_nothing(tmp_path):
-    from ecologis.core.dictionary import load_dictionary
+    from ecologis.io.reference_data import load_dictionary
 
     f = tmp_path / "bad.json"
     f.write_text(json.dumps({"substances": [
@@ -183,7 +184,8 @@ def test_export_rows_status_by_row_index_not_row_number():
     # Two input rows carry the same row number 5 (e.g. pasted from two tables): the first
     # is counted, the second (a substance with no ГДК of any kind) is excluded.  Keyed by
     # row number, both were shown as counted.
-    from ecologis.core.dictionary import Substance, load_dictionary
+    from ecologis.core.dictionary import Substance
+    from ecologis.io.reference_data import load_dictionary
     from ecologis.model import Emission
     from ecologis.i18n import t_lang
     from ecologis.io.export import ROW_COLUMNS, export_rows

@@ -4,10 +4,10 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from ecologis.core.dictionary import load_dictionary  # noqa: E402
 from ecologis.gui.panels.file_actions import classify_drop, open_profile_dialog, save_profile_dialog  # noqa: E402
 from ecologis.gui.panels.import_preview import ImportPreviewDialog  # noqa: E402
 from ecologis.io.import_rules import plan_import  # noqa: E402
+from ecologis.io.reference_data import load_dictionary  # noqa: E402
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ def test_unknown_and_duplicates_block_until_resolved(table, dictionary):
 
 
 def test_add_substance_validated(table, dictionary):
-    from ecologis.core.dictionary import load_dictionary
+    from ecologis.io.reference_data import load_dictionary
 
     d = load_dictionary(user_path=False)
     bad = add_substance(d, {"id": "x", "name_uk": "Щось", "name_en": "Something", "gdk_sd": -1, "cas": "50-00-1"})

@@ -257,7 +257,8 @@ def test_reassessment_reproduces_stored_result_exactly(demo_path, tmp_path):
 
 
 def test_preset_change_is_reported_not_replaced(demo_path):
-    from ecologis.core.presets import load_presets, preset_from_dict
+    from ecologis.core.presets import preset_from_dict
+    from ecologis.io.reference_data import load_presets
 
     p = load_profile(demo_path)
     record_assessment(p, reassess(p).result)
@@ -282,7 +283,7 @@ def test_preset_change_is_reported_not_replaced(demo_path):
 def test_dictionary_change_is_reported(tmp_path):
     from dataclasses import replace
 
-    from ecologis.core.dictionary import load_dictionary
+    from ecologis.io.reference_data import load_dictionary
 
     d = load_dictionary(user_path=False)
     p = Project(enterprise=Enterprise(name="X"), emissions=[Emission("Азоту діоксид", 4.0, "t/yr")])

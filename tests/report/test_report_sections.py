@@ -12,6 +12,7 @@ from ecologis.core.background import calculated
 from ecologis.core.background.store import store_result
 from ecologis.model import Source
 from ecologis.io.profile import assess_project, load_profile
+from ecologis.io.reference_data import background_reference
 from ecologis.paths import DEMO_PROFILE
 from ecologis.report.pdf_report import build_report
 
@@ -43,7 +44,7 @@ def full():
         "sources": [{"id": "T1", "velocity_m_s": 7, "temp_c": 125,
                      "emissions": [{"substance": "7446-09-5", "rate_g_s": 12, "gdk_mr_mg_m3": 0.5}]}]})
     # §4 with the own contribution excluded: reconstructed (pieces exclude_own_4_1_4_2)
-    store_result(p, calculated(0.5, substance="7446-09-5", c_own=0.1, date=dt.date(2025, 6, 1)))
+    store_result(p, calculated(0.5, substance="7446-09-5", c_own=0.1, date=dt.date(2025, 6, 1), refdata=background_reference()))
     r = assess_project(p, dispersion=False).result
     return p, r
 

@@ -1,4 +1,8 @@
-"""Data of the background procedure (Order No. 286), read from ``resources/background/``.
+"""Data of the background procedure (Order No. 286), shipped in ``resources/background/``.
+
+Pure: :func:`ecologis.io.reference_data.background_reference` reads the files and
+returns a :class:`BackgroundReference`, which every calculation receives as
+``refdata``.  The files:
 
 * ``method.json`` – methodology choices (thresholds, shares, gradations, candidates);
 * ``table_4_1.json`` – §4.8 table 4.1 typed from the seed;
@@ -14,18 +18,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ecologis.core.background.errors import BackgroundError
 from ecologis.i18n import TranslatedError
-from ecologis.paths import RESOURCES_DIR, user_data_dir
-
-DATA_DIR = RESOURCES_DIR / "background"
 
 CURVES = {
     "transition_function": ("transition_function.csv", "V", "F"),
@@ -90,31 +88,23 @@ def parse_curve(text: str, name: str, xcol: str, ycol: str, path: str = "?") -> 
     return CurveTable(name, x, np.array(ys), "official" if status == "official" else "reconstructed", path, source)
 
 
-def load_curve(name: str) -> CurveTable:
-    """The curve table ``name`` (user override first, then shipped); read on every call
-    so that a replaced file takes effect without a restart."""
-    fname, xcol, ycol = CURVES[name]
-    user = user_data_dir() / "background" / fname
-    path = user if user.exists() else DATA_DIR / fname
-    return parse_curve(path.read_text(encoding="utf-8-sig"), name, xcol, ycol, str(path))
+@dataclass(frozen=True)
+class BackgroundReference:
+    """The loaded data of the procedure: ``method.json``, ``table_4_1.json``,
+    ``hydromet_offices.json`` (decoded) and the curve tables by name (:data:`CURVES`)."""
 
+    method: dict
+    table_4_1: dict
+    offices: dict
+    curves: dict = field(default_factory=dict)
 
-@lru_cache(maxsize=None)
-def _json(name: str) -> dict:
-    return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+    def curve(self, name: str) -> CurveTable:
+        return self.curves[name]
 
-
-def method() -> dict:
-    """``method.json`` (methodology choices of Order 286 as data)."""
-    return _json("method.json")
-
-
-def table_4_1() -> dict:
-    return _json("table_4_1.json")
-
-
-def hydromet_offices() -> dict:
-    return _json("hydromet_offices.json")
+    @property
+    def validity_years(self) -> int:
+        """Values are issued for this many years (Order 286 §5.7, seed line 533)."""
+        return int(self.method["validity_years"])
 
 
 def _norm_city(s: str) -> str:
@@ -127,18 +117,14 @@ def _norm_city(s: str) -> str:
     return s
 
 
-def find_offices(city: str) -> list[dict]:
+def find_offices(city: str, *, refdata: BackgroundReference) -> list[dict]:
     """Annex 7 rows whose city names contain ``city`` (case- and apostrophe-insensitive).
     Each hit: organisation, address, the matching city and its number of posts."""
     q = _norm_city(city)
     out = []
-    for off in hydromet_offices()["offices"]:
+    for off in refdata.offices["offices"]:
         for c in off["cities"]:
             if q and q in _norm_city(c["city"]):
                 out.append({"no": off["no"], "city": c["city"], "posts": c["posts"],
                             "organisation": off["organisation"], "address": off["address"]})
     return out
-
-
-def data_path(name: str) -> Path:
-    return DATA_DIR / name

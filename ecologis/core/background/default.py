@@ -3,19 +3,19 @@ and 0.4 · ГДК м.р. for the other substances."""
 
 from __future__ import annotations
 
-from ecologis.core.background import data
+from ecologis.core.background.data import BackgroundReference
 from ecologis.core.background.errors import BackgroundError
 from ecologis.core.background.formulas import default_other_substance
 from ecologis.core.background.result import BackgroundResult
 
 
-def population_band(population: float) -> dict:
+def population_band(population: float, *, refdata: BackgroundReference) -> dict:
     """The table 4.1 band of a population (persons).  Lower bound inclusive; the last
     band includes 250 thousand.  Raises :class:`BackgroundError` above 250 thousand
     (§4.8 applies to towns up to 250 thousand) or for a negative number."""
     if population is None or not (population >= 0):
         raise BackgroundError("bg.err.population_invalid", value=population)
-    tab = data.table_4_1()
+    tab = refdata.table_4_1
     th = population / 1000.0
     if th > tab["applies_up_to_thousands"]:
         raise BackgroundError("bg.err.population_over", value=int(population),
@@ -26,12 +26,12 @@ def population_band(population: float) -> dict:
     raise BackgroundError("bg.err.population_invalid", value=population)  # pragma: no cover
 
 
-def table_substance(ref: str, dictionary=None) -> str | None:
+def table_substance(ref: str, dictionary=None, *, refdata: BackgroundReference) -> str | None:
     """The table 4.1 key (dust, no2, co, so2) of a substance reference, or None.
     Matched by the table's names / CAS, then through the dictionary's CAS."""
     from ecologis.core.dictionary import normalize_name
 
-    tab = data.table_4_1()["substances"]
+    tab = refdata.table_4_1["substances"]
     q = normalize_name(ref)
     for key, s in tab.items():
         if q == key or q in s["match"] or ref.strip() in s["cas"]:
@@ -45,8 +45,8 @@ def table_substance(ref: str, dictionary=None) -> str | None:
     return None
 
 
-def default_background(population: float, substances: list[str], dictionary=None,
-                       date=None) -> BackgroundResult:
+def default_background(population: float, substances: list[str], dictionary, date=None, *,
+                       refdata: BackgroundReference) -> BackgroundResult:
     """§4.8: table 4.1 values for dust, NO2, CO, SO2 (mg/m³ and share of ГДК м.р. as
     printed), 0.4 · ГДК м.р. from the dictionary for the other substances.
 
@@ -54,16 +54,12 @@ def default_background(population: float, substances: list[str], dictionary=None
     ``gdk_mr`` (with the dictionary id, the ГДК м.р. and its source id/title).
     A substance without a ГДК м.р. or not in the dictionary raises
     :class:`BackgroundError`."""
-    if dictionary is None:
-        from ecologis.core.dictionary import load_dictionary
-
-        dictionary = load_dictionary()
-    band = population_band(population)
-    tab = data.table_4_1()
-    factor = data.method()["calculated"]["default_gdk_factor"]
+    band = population_band(population, refdata=refdata)
+    tab = refdata.table_4_1
+    factor = refdata.method["calculated"]["default_gdk_factor"]
     rows = []
     for ref in substances:
-        key = table_substance(ref, dictionary)
+        key = table_substance(ref, dictionary, refdata=refdata)
         if key is not None:
             mg, share = band["values"][key]
             s = tab["substances"][key]
@@ -88,4 +84,4 @@ def default_background(population: float, substances: list[str], dictionary=None
     return BackgroundResult(
         method="default", method_ref="bg.ref.default",
         inputs={"population": population, "population_band_thousands": band["band"], "substances": list(substances)},
-        values=rows, **kw)
+        values=rows, validity_years=refdata.validity_years, **kw)

@@ -1,8 +1,8 @@
 """One function per formula of Order No. 286 (background concentrations).
 
-Source texts: the Order as published (seed ``/work/shared/seeds/002_0991905d7a199198.txt``;
-its formula images are missing) and the reconstruction
-``/work/shared/reference/ond86_and_background.md`` part B.  Every function whose formula is
+Source texts: the Order as published (seed document 002; its formula images are
+missing) and the reconstruction in the method specification «OND-86 and Order No. 286 from public sources»,
+part B.  Every function whose formula is
 not printed in a source we could read says **"reconstructed, not confirmed"** in its
 docstring and is listed in :data:`RECONSTRUCTED`; a result that used one of them carries
 ``reconstructed: true`` and the list of piece ids.
@@ -123,7 +123,7 @@ def transition_function(V, table):
 
     **Reconstructed, not confirmed**: figure 1 is missing from the published Order; the
     shipped table ``resources/background/transition_function.csv`` is the log-normal
-    candidate of /work/shared/reference/ond86_and_background.md part B.2 (replaceable by
+    candidate of the method specification, part B.2 (replaceable by
     the digitised curve).  Returns (F, out_of_range mask).
     """
     return table_interp(V, table.x, table.y)
@@ -133,7 +133,7 @@ def background_from_mean(mean, F):
     """Background of a gradation C_фij = q̄ij · F(Vij), mg/m³.  Order 286 (2.5).
 
     **Reconstructed, not confirmed**: formula image missing; form from
-    /work/shared/reference/ond86_and_background.md part B.2.
+    the method specification, part B.2.
     """
     return np.asarray(mean, dtype=float) * np.asarray(F, dtype=float)
 
@@ -143,7 +143,7 @@ def significance_relative_range(values, mean, threshold: float = 0.2):
     (max − min) / mean ≤ threshold.
 
     **Reconstructed, not confirmed**: (2.8)/(2.9) were not found in any source
-    (/work/shared/reference/ond86_and_background.md part B.3, which mentions relative
+    (the method specification, part B.3, which mentions relative
     thresholds of about 20 % as vague Russian practice).  The threshold lives in
     ``method.json``.
     """
@@ -160,7 +160,7 @@ def reduced_concentration(concentrations, gdk_mr, reference_index: int = 0):
     **Reconstructed, not confirmed**: the formula image is missing; the text (seed lines
     176-188) says the concentrations are reduced by ОНД-86 to the most widespread
     substance using the ГДК м.р.; the form is the OND-86 rule of
-    /work/shared/reference/ond86_and_background.md parts B.4 and A.14.
+    the method specification, parts B.4 and A.14.
     ``concentrations``: array (n_substances, n_times).
     """
     c = np.asarray(concentrations, dtype=float)
@@ -173,7 +173,7 @@ def idw(values, distances, power: float = 1.0):
     """Interpolation inside the circle C_ф = Σ(C_фk / r_k^p) / Σ(1 / r_k^p).  Order 286 (2.11).
 
     **Reconstructed, not confirmed**: (2.11) not found; inverse-distance candidate of
-    /work/shared/reference/ond86_and_background.md part B.5 (exponent p = 1 unverified).
+    the method specification, part B.5 (exponent p = 1 unverified).
     At a post (r_k = 0) the post's value is returned.
     """
     v = np.asarray(values, dtype=float)
@@ -189,7 +189,7 @@ def extrapolate(c_circle, suburban, r, r_circle, power: float = 1.0):
     """Extrapolation outside the circle C_ф = C_s + (C_0 − C_s) · (R1 / r)^p.  Order 286 (2.12).
 
     **Reconstructed, not confirmed**: (2.12) not found and the reference
-    (/work/shared/reference/ond86_and_background.md part B.5) offers no candidate.  Own
+    (the method specification, part B.5) offers no candidate.  Own
     construction from the symbols the seed names (lines 211-228): C_0 is (2.11) at the
     point where the line from the centre of gravity meets the circle (distances r_0k),
     r is the distance to the centre of gravity, C_s the "suburban background".  It is
@@ -233,7 +233,7 @@ def exclude_own_contribution(c_f, c_own):
     C'_ф = C_ф · (1 − 0.4 · C / C_ф) for C ≤ 2 C_ф, otherwise C'_ф = 0.2 · C_ф.
 
     **Reconstructed, not confirmed**: (4.1)/(4.2) not found in the Order; the OND-86 §7
-    correction of /work/shared/reference/ond86_and_background.md parts B.7 and A.15
+    correction of the method specification, parts B.7 and A.15
     ("most probably"); the branches meet at C = 2 C_ф.
     """
     cf = np.asarray(c_f, float)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ecologis.core.background import data
+from ecologis.core.background.data import BackgroundReference
 from ecologis.core.background.errors import BackgroundError
 from ecologis.core.background.formulas import (background_from_mean, reduced_concentration,
                                                significance_relative_range, transition_function)
@@ -26,11 +26,10 @@ from ecologis.core.background.series import Series
 GRADATIONS = ("calm", "N", "E", "S", "W")
 
 
-def gradation_codes(speed, direction, cfg: dict | None = None) -> np.ndarray:
+def gradation_codes(speed, direction, cfg: dict) -> np.ndarray:
     """Gradation index per observation: 0 calm, 1 N, 2 E, 3 S, 4 W, -1 none (speeds
     between the calm maximum and the wind minimum).  Order 286 §2.1 (seed line 95);
-    sector bounds from ``method.json``."""
-    cfg = cfg or data.method()["posts"]
+    ``cfg`` is the ``posts`` part of ``method.json`` (sector bounds, speeds)."""
     spd = np.asarray(speed, float)
     d = np.mod(np.asarray(direction, float), 360.0)
     code = np.full(spd.shape, -1, dtype=np.int8)
@@ -67,14 +66,14 @@ def _group_stats(gid: np.ndarray, x: np.ndarray, ngroups: int, share: float, rou
     return n, k, mean, sigma
 
 
-def significance(values: list[float], cfg: dict | None = None) -> dict:
+def significance(values: list[float], cfg: dict) -> dict:
     """(2.6)-(2.9) for the five gradation backgrounds [calm, N, E, S, W].
 
     (2.6) mean of the five; (2.7) mean of the four directions; the candidate conditions
     (2.8)/(2.9) (:func:`significance_relative_range`, reconstructed).  Outcome ``one``
     (value (2.6) for any wind), ``two`` (calm value and (2.7) for ≥ 3 m/s any direction),
-    ``five`` or ``undetermined`` (a gradation without a value)."""
-    cfg = cfg or data.method()["posts"]
+    ``five`` or ``undetermined`` (a gradation without a value).  ``cfg``: the ``posts``
+    part of ``method.json``."""
     thr = cfg["significance"]["threshold"]
     v = np.asarray(values, float)
     if v.size != 5 or not np.all(np.isfinite(v)):
@@ -97,10 +96,11 @@ def significance(values: list[float], cfg: dict | None = None) -> dict:
             "issued": issued}
 
 
-def posts_background(series: Series, date=None, substances: list[str] | None = None) -> BackgroundResult:
+def posts_background(series: Series, date=None, substances: list[str] | None = None, *,
+                     refdata: BackgroundReference) -> BackgroundResult:
     """All backgrounds of a series: one entry per post and substance (see module doc)."""
-    cfg = data.method()["posts"]
-    F_table = data.load_curve("transition_function")
+    cfg = refdata.method["posts"]
+    F_table = refdata.curve("transition_function")
     fr = series.frame
     if substances is not None:
         fr = fr[fr["key"].isin(substances)]
@@ -208,7 +208,7 @@ def posts_background(series: Series, date=None, substances: list[str] | None = N
                 "top_excluded_share": cfg["top_excluded_share"], "sigma_ddof": cfg["sigma_ddof"],
                 "transition_table": F_table.path, "significance_threshold": cfg["significance"]["threshold"]},
         values=rows, warnings=warnings, details={"sufficient": not any_insufficient},
-        **({"date": date} if date is not None else {}))
+        validity_years=refdata.validity_years, **({"date": date} if date is not None else {}))
     if F_table.reconstructed:
         res.use("f_transition_2_4")
     res.use("background_2_5")
@@ -216,17 +216,13 @@ def posts_background(series: Series, date=None, substances: list[str] | None = N
     return res
 
 
-def summation_series(series: Series, members: list[str], dictionary=None) -> Series:
+def summation_series(series: Series, members: list[str], dictionary) -> Series:
     """§2.5: the reduced concentration (2.10) of a summation group, per post and time.
 
     ``members``: substance references (the first is the reference substance, i.e. the
     most widespread one).  Only times at which every member was observed at the post are
     kept; wind is taken from the reference substance's rows.  ГДК м.р. from the
     dictionary; a member without one raises :class:`BackgroundError`."""
-    if dictionary is None:
-        from ecologis.core.dictionary import load_dictionary
-
-        dictionary = load_dictionary()
     keys, gdk = [], []
     for m in members:
         sub = dictionary.lookup(m)
@@ -258,10 +254,11 @@ def summation_series(series: Series, members: list[str], dictionary=None) -> Ser
     return Series(series.file, out, names)
 
 
-def summation_background(series: Series, members: list[str], dictionary=None, date=None) -> BackgroundResult:
+def summation_background(series: Series, members: list[str], dictionary, date=None, *,
+                         refdata: BackgroundReference) -> BackgroundResult:
     """§2.5: single background of a summation group (mg/m³ of the first member)."""
     s = summation_series(series, members, dictionary)
-    res = posts_background(s, date=date)
+    res = posts_background(s, date=date, refdata=refdata)
     res.method = "summation"
     res.method_ref = "bg.ref.summation"
     res.inputs["members"] = list(members)

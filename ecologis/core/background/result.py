@@ -1,7 +1,7 @@
 """The result of a background determination: method, inputs, values, dates, provenance.
 
 Every result carries ``method``, ``inputs``, ``date`` and ``valid_until`` (three years
-later, Order 286 §5.7) and ``reconstructed`` with the list of reconstructed pieces
+later, Order 286 §5.7; the number of years from ``method.json``) and ``reconstructed`` with the list of reconstructed pieces
 (:data:`ecologis.core.background.formulas.RECONSTRUCTED`) whenever one was used.  A
 reconstructed value is never the normative value: the JSON says so and every view
 (CLI, GUI, PDF) prints the warning ``bg.warn.reconstructed``.
@@ -13,7 +13,6 @@ import datetime as _dt
 import math
 from dataclasses import dataclass, field
 
-from ecologis.core.background import data
 from ecologis.core.background.formulas import RECONSTRUCTED
 from ecologis.i18n import translator_for
 
@@ -35,9 +34,10 @@ def add_years(d: _dt.date, years: int) -> _dt.date:
         return d.replace(year=d.year + years, day=28)
 
 
-def validity_end(d: _dt.date) -> _dt.date:
-    """Values are issued for three years (Order 286 §5.7, seed line 533)."""
-    return add_years(d, int(data.method()["validity_years"]))
+def validity_end(d: _dt.date, years: int) -> _dt.date:
+    """The end of validity of values issued on ``d`` for ``years`` years (three by
+    ``method.json``: Order 286 §5.7, seed line 533)."""
+    return add_years(d, int(years))
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,7 @@ class BackgroundResult:
     details: dict = field(default_factory=dict)
     date: _dt.date = field(default_factory=_dt.date.today)
     method_ref_params: dict = field(default_factory=dict)
+    validity_years: int | None = None  # from method.json (BackgroundReference.validity_years)
 
     def method_ref_text(self, lang: str | None = None) -> str:
         """The Order's section / formula of the method in ``lang``."""
@@ -99,7 +100,9 @@ class BackgroundResult:
 
     @property
     def valid_until(self) -> _dt.date:
-        return validity_end(self.date)
+        if self.validity_years is None:
+            raise ValueError("BackgroundResult without validity_years (made outside the background procedure)")
+        return validity_end(self.date, self.validity_years)
 
     def use(self, piece: str) -> None:
         if piece not in RECONSTRUCTED:

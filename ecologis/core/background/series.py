@@ -1,4 +1,5 @@
-"""Reading observation series (CSV/XLSX) for the background by post observations.
+"""Validating observation series for the background by post observations (the CSV/XLSX
+file is read by :func:`ecologis.io.background_series.read_series`).
 
 Columns (header row; uk/en synonyms accepted, case-insensitive): ``timestamp``,
 ``post``, ``substance``, ``concentration`` (mg/m³), ``wind_speed`` (m/s),
@@ -13,15 +14,12 @@ the dictionary nor one of the table 4.1 names).
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ecologis.core.background import data
+from ecologis.core.background.data import BackgroundReference
 from ecologis.core.background.errors import SeriesError, SeriesIssue
 from ecologis.core.numbers import NumberProblem, parse_number
 
@@ -67,58 +65,6 @@ class Series:
 
     def __len__(self) -> int:
         return len(self.frame)
-
-
-def _sniff_delimiter(sample: str) -> str:
-    first = sample.splitlines()[0] if sample else ""
-    counts = {d: first.count(d) for d in (";", "\t", ",")}
-    best = max(counts, key=counts.get)
-    return best if counts[best] else ","
-
-
-def _read_csv(path: Path) -> tuple[list[str], pd.DataFrame, int]:
-    raw = path.read_bytes()
-    for enc in ("utf-8-sig", "cp1251"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1251 decodes every byte
-        raise SeriesError(path.name, [SeriesIssue(path.name, None, None, "bg.err.encoding")])
-    delim = _sniff_delimiter(text[:4096])
-    try:
-        header = pd.read_csv(io.StringIO(text), sep=delim, nrows=0).columns
-        text_cols = {h: str for h in header
-                     if any(_norm_header(h) in SYNONYMS[c] for c in ("timestamp", "post", "substance"))}
-        # numbers are parsed by the C reader when the column is clean; otherwise the column
-        # stays text and is parsed per unique value (decimal commas, stray text)
-        df = pd.read_csv(io.StringIO(text), sep=delim, dtype=text_cols, na_values=[""], keep_default_na=False,
-                         skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c")
-    except (pd.errors.ParserError, ValueError) as e:
-        raise SeriesError(path.name, [SeriesIssue(path.name, None, None, "bg.err.unreadable", {"detail": str(e)})]) \
-            from None
-    return list(df.columns), df, 2
-
-
-def _read_xlsx(path: Path) -> tuple[list[str], pd.DataFrame, int]:
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as e:  # noqa: BLE001 - openpyxl raises many types
-        raise SeriesError(path.name, [SeriesIssue(path.name, None, None, "bg.err.unreadable", {"detail": str(e)})]) \
-            from None
-    ws = wb.worksheets[0]
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    wb.close()
-    if not rows:
-        raise SeriesError(path.name, [SeriesIssue(path.name, None, None, "bg.err.empty")])
-    header = [str(h) if h is not None else "" for h in rows[0]]
-    body = [[("" if v is None else (v.isoformat(sep=" ") if hasattr(v, "isoformat") else str(v)))
-             for v in (r + [None] * (len(header) - len(r)))[:len(header)]] for r in rows[1:]]
-    df = pd.DataFrame(body, columns=header, dtype=object)
-    return header, df, 2
 
 
 class _Col:
@@ -178,11 +124,11 @@ def _parse_timestamps(texts: np.ndarray) -> np.ndarray:
     return out.to_numpy(dtype="datetime64[ns]")
 
 
-def _resolve_substances(names: np.ndarray, dictionary) -> dict:
+def _resolve_substances(names: np.ndarray, dictionary, refdata: BackgroundReference) -> dict:
     """Unique substance texts -> (key, names) or None when unknown."""
     from ecologis.core.background.default import table_substance
 
-    tab = data.table_4_1()["substances"]
+    tab = refdata.table_4_1["substances"]
     out = {}
     for n in names:
         if not n.strip():
@@ -192,27 +138,18 @@ def _resolve_substances(names: np.ndarray, dictionary) -> dict:
         if sub is not None:
             out[n] = (sub.id, {"uk": sub.name_uk, "en": sub.name_en, "gdk_mr": sub.gdk_mr})
             continue
-        key = table_substance(n, None)
+        key = table_substance(n, None, refdata=refdata)
         out[n] = ((f"table:{key}", {"uk": tab[key]["name_uk"], "en": tab[key]["name_en"], "gdk_mr": None})
                   if key else None)
     return out
 
 
-def read_series(path: str | Path, dictionary=None) -> Series:
-    """Read and validate a series; raise :class:`SeriesError` listing the problems
-    (at most ``MAX_LISTED_ISSUES`` listed, the total counted)."""
-    p = Path(path)
-    name = p.name
-    if dictionary is None:
-        from ecologis.core.dictionary import load_dictionary
-
-        dictionary = load_dictionary()
-    if not p.exists():
-        raise SeriesError(name, [SeriesIssue(name, None, None, "bg.err.not_found")])
-    if p.suffix.lower() in (".xlsx", ".xlsm"):
-        header, df, first_row = _read_xlsx(p)
-    else:
-        header, df, first_row = _read_csv(p)
+def series_from_table(name: str, header: list[str], df: pd.DataFrame, first_row: int, dictionary, *,
+                      refdata: BackgroundReference) -> Series:
+    """Validate a series already read into ``df`` (columns named by ``header``; the first
+    data row is the file's row ``first_row``); raise :class:`SeriesError` listing the
+    problems (at most ``MAX_LISTED_ISSUES`` listed, the total counted).  ``name`` names the
+    file in messages; substances are resolved through ``dictionary`` and table 4.1."""
     mapping = {}
     for h in header:
         nh = _norm_header(h)
@@ -257,7 +194,7 @@ def read_series(path: str | Path, dictionary=None) -> Series:
     else:
         uniq, inv = sc.texts, sc.codes
         subs_txt = uniq[inv]
-    resolved = _resolve_substances(uniq, dictionary)
+    resolved = _resolve_substances(uniq, dictionary, refdata)
     known = np.array([resolved[u] is not None for u in uniq], dtype=bool)[inv]
     s_missing = sc.empty
     flag(s_missing, "substance", "bg.err.missing_value")
@@ -274,7 +211,7 @@ def read_series(path: str | Path, dictionary=None) -> Series:
     flag(conc < 0, "concentration", "bg.err.negative", lambda i: {"value": conc[i]})
     flag(cols["wind_speed"].empty, "wind_speed", "bg.err.missing_wind")
     flag(spd < 0, "wind_speed", "bg.err.negative", lambda i: {"value": spd[i]})
-    calm_max = data.method()["posts"]["calm_max_speed_m_s"]
+    calm_max = refdata.method["posts"]["calm_max_speed_m_s"]
     needs_dir = ~np.isnan(spd) & (spd > calm_max)
     flag(cols["wind_direction"].empty & needs_dir, "wind_direction", "bg.err.missing_wind_direction",
          lambda i: {"speed": spd[i], "calm": calm_max})

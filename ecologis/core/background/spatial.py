@@ -19,13 +19,11 @@ A single number means the same value for every gradation.  ``suburban`` (the "п
 
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
 
 import numpy as np
 
-from ecologis.core.background import data
+from ecologis.core.background.data import BackgroundReference
 from ecologis.core.background.errors import BackgroundError
 from ecologis.core.background.formulas import centre_of_gravity, extrapolate, idw
 from ecologis.core.background.posts import GRADATIONS
@@ -94,34 +92,26 @@ def parse_posts(doc: dict) -> tuple[list[dict], dict]:
     return posts, suburban
 
 
-def load_posts(path: str | Path) -> tuple[list[dict], dict]:
-    p = Path(path)
-    try:
-        doc = json.loads(p.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise BackgroundError("bg.err.not_found_file", file=p.name) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise BackgroundError("bg.err.json", file=p.name, detail=str(e)) from None
-    return parse_posts(doc)
-
-
-def network_geometry(posts: list[dict]) -> dict:
+def network_geometry(posts: list[dict], circle_factor: float) -> dict:
+    """Centre of gravity of the posts, the network radius R and the circle radius
+    ``circle_factor``·R (``method.json`` ``interpolation.circle_factor``)."""
     lat0 = float(np.mean([p["lat"] for p in posts]))
     lon0 = float(np.mean([p["lon"] for p in posts]))
     x, y = project([p["lat"] for p in posts], [p["lon"] for p in posts], lat0, lon0)
     cx, cy = centre_of_gravity(x, y)
     R = float(np.max(np.hypot(x - cx, y - cy)))
-    f = data.method()["interpolation"]["circle_factor"]
+    f = circle_factor
     clat, clon = unproject(cx, cy, lat0, lon0)
     return {"lat0": lat0, "lon0": lon0, "x": x, "y": y, "cx": cx, "cy": cy, "R_m": R, "circle_radius_m": f * R,
             "centre_lat": clat, "centre_lon": clon}
 
 
-def background_at(posts: list[dict], suburban: dict, lat: float, lon: float, date=None) -> BackgroundResult:
+def background_at(posts: list[dict], suburban: dict, lat: float, lon: float, date=None, *,
+                  refdata: BackgroundReference) -> BackgroundResult:
     """Background of every substance and gradation at (lat, lon): (2.11) inside the circle
     (exactly the post's value at a post), (2.12) outside it."""
-    cfg = data.method()["interpolation"]
-    geo = network_geometry(posts)
+    cfg = refdata.method["interpolation"]
+    geo = network_geometry(posts, cfg["circle_factor"])
     px, py = project(lat, lon, geo["lat0"], geo["lon0"])
     px, py = float(px), float(py)
     dx, dy = px - geo["cx"], py - geo["cy"]
@@ -138,7 +128,7 @@ def background_at(posts: list[dict], suburban: dict, lat: float, lon: float, dat
                            method_ref="bg.ref.interpolation" if inside else "bg.ref.extrapolation",
                            inputs={"lat": lat, "lon": lon, "posts": [p["post"] for p in posts],
                                    "idw_power": cfg["idw_power"], "extrapolation_power": cfg["extrapolation_power"]},
-                           values=rows, **({"date": date} if date is not None else {}))
+                           values=rows, validity_years=refdata.validity_years, **({"date": date} if date is not None else {}))
     at_post = None
     for s in substances:
         for g in GRADATIONS:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ecologis.core.background import data
+from ecologis.core.background.data import BackgroundReference
 from ecologis.core.background.errors import BackgroundError
 from ecologis.core.background.formulas import (background_by_rose, calculated_background,
                                                exclude_own_contribution, maximum_98, n_excluded,
@@ -23,10 +23,10 @@ from ecologis.core.background.formulas import (background_by_rose, calculated_ba
 from ecologis.core.background.result import BackgroundResult, Warning_
 
 
-def subplume_statistics(values, years: float | None = None) -> dict:
+def subplume_statistics(values, years: float | None = None, *, refdata: BackgroundReference) -> dict:
     """(3.1)-(3.4) for one substance at one distance.  ``values`` in mg/m³; ``years`` the
     observation period (for the §3.2 check; None = not checked and reported so)."""
-    cfg = data.method()["subplume"]
+    cfg = refdata.method["subplume"]
     v = np.asarray(values, float)
     if v.size < 2 or np.any(~np.isfinite(v)) or np.any(v < 0):
         raise BackgroundError("bg.err.subplume_values")
@@ -34,11 +34,11 @@ def subplume_statistics(values, years: float | None = None) -> dict:
     k = int(n_excluded(n, cfg["top_excluded_share"], cfg["exclusion_rounding"]))
     kept = np.sort(v)[: n - k]
     mean = float(kept.mean())                                    # (3.1)
-    K_table = data.load_curve("range_coefficient")
+    K_table = refdata.curve("range_coefficient")
     K, K_out = table_interp(n, K_table.x, K_table.y)
     sigma = float(sigma_from_range(v.max(), v.min(), K))        # (3.2) over all analyses
     V = sigma / mean if mean > 0 else (0.0 if sigma == 0 else float("nan"))   # (3.3)
-    a_table = data.load_curve("maximum_coefficient")
+    a_table = refdata.curve("maximum_coefficient")
     a, a_out = table_interp(V, a_table.x, a_table.y)
     q_m = float(maximum_98(mean, a))                             # (3.4)
     per_year = n / years if years else None
@@ -51,7 +51,7 @@ def subplume_statistics(values, years: float | None = None) -> dict:
 
 
 def subplume_background(values, repeatability: dict, rhumb: str, distance_m: float, years: float | None = None,
-                        substance: str = "", date=None) -> BackgroundResult:
+                        substance: str = "", date=None, *, refdata: BackgroundReference) -> BackgroundResult:
     """(3.5): background at a distance for every rhumb of the wind rose.
 
     ``repeatability``: rhumb -> mean multi-year repeatability (fraction, sum ≈ 1);
@@ -61,13 +61,13 @@ def subplume_background(values, repeatability: dict, rhumb: str, distance_m: flo
         raise BackgroundError("bg.err.rhumb", rhumb=rhumb)
     if any((not isinstance(p, (int, float))) or p < 0 or p > 1 for p in repeatability.values()):
         raise BackgroundError("bg.err.repeatability")
-    st = subplume_statistics(values, years)
+    st = subplume_statistics(values, years, refdata=refdata)
     tables = st.pop("tables")
     rows = [{"substance": substance, "distance_m": distance_m, "rhumb": r,
              "value_mg_m3": float(background_by_rose(p, st["q_m_mg_m3"])) if r == rhumb else 0.0,
              "repeatability": p} for r, p in repeatability.items()]
     warnings = []
-    cfg = data.method()["subplume"]
+    cfg = refdata.method["subplume"]
     if st["sufficient"] is None:
         warnings.append(Warning_("bg.warn.subplume_period_unknown", {}))
     elif not st["sufficient"]:
@@ -82,6 +82,7 @@ def subplume_background(values, repeatability: dict, rhumb: str, distance_m: flo
                                    "rhumb": rhumb, "repeatability": repeatability,
                                    "K_table": tables["K"].path, "a_table": tables["a"].path},
                            values=rows, warnings=warnings, details={"statistics": st},
+                           validity_years=refdata.validity_years,
                            **({"date": date} if date is not None else {}))
     if tables["K"].reconstructed:
         res.use("sigma_range_3_2")
@@ -92,18 +93,19 @@ def subplume_background(values, repeatability: dict, rhumb: str, distance_m: flo
 
 
 def calculated(c_max: float, substance: str = "", c_own: float | None = None, date=None,
-               source: str = "input") -> BackgroundResult:
+               source: str = "input", *, refdata: BackgroundReference) -> BackgroundResult:
     """§4: C_ф = 0.4 · C_max (C_max the maximum OND-86 concentration, mg/m³; ``source``
     says where it came from: ``input`` or ``dispersion``).  With ``c_own`` (the
     enterprise's own maximum concentration at the post) also C'_ф by (4.1)/(4.2)."""
     if c_max is None or not np.isfinite(c_max) or c_max < 0:
         raise BackgroundError("bg.err.cmax_invalid", value=c_max)
-    f = data.method()["calculated"]["factor"]
+    f = refdata.method["calculated"]["factor"]
     cf = float(calculated_background(c_max, f))
     rows = [{"substance": substance, "quantity": "c_f", "value_mg_m3": cf}]
     res = BackgroundResult(method="calculated", method_ref="bg.ref.calculated",
                            inputs={"substance": substance, "c_max_mg_m3": c_max, "factor": f, "c_max_source": source},
-                           values=rows, **({"date": date} if date is not None else {}))
+                           values=rows, validity_years=refdata.validity_years,
+                           **({"date": date} if date is not None else {}))
     if c_own is not None:
         if not np.isfinite(c_own) or c_own < 0:
             raise BackgroundError("bg.err.cmax_invalid", value=c_own)
@@ -115,7 +117,8 @@ def calculated(c_max: float, substance: str = "", c_own: float | None = None, da
     return res
 
 
-def exclude_own(c_f: float, c_own: float, substance: str = "", date=None) -> BackgroundResult:
+def exclude_own(c_f: float, c_own: float, substance: str = "", date=None, *,
+                refdata: BackgroundReference) -> BackgroundResult:
     """(4.1)/(4.2) applied to an observed background C_ф (mg/m³)."""
     for v in (c_f, c_own):
         if v is None or not np.isfinite(v) or v < 0:
@@ -125,6 +128,6 @@ def exclude_own(c_f: float, c_own: float, substance: str = "", date=None) -> Bac
                            values=[{"substance": substance, "quantity": "c_f_without_own",
                                     "value_mg_m3": float(exclude_own_contribution(c_f, c_own)),
                                     "branch": "4.1" if c_own <= 2 * c_f else "4.2"}],
-                           **({"date": date} if date is not None else {}))
+                           validity_years=refdata.validity_years, **({"date": date} if date is not None else {}))
     res.use("exclude_own_4_1_4_2")
     return res

@@ -107,7 +107,7 @@ def substance_lookup(dictionary=None):
     per name.  A missing or broken dictionary gives a lookup that knows nothing."""
     if dictionary is None:
         try:
-            from ecologis.core.dictionary import load_dictionary
+            from ecologis.io.reference_data import load_dictionary
 
             dictionary = load_dictionary()
         except Exception:  # a broken dictionary must not break the dispersion input

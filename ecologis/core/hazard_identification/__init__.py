@@ -1,7 +1,7 @@
 """Identification of high-hazard objects (ОПН), CMU resolution No. 1030, and the register
 record of CMU resolution No. 690.  Pure Python + numpy; never imports Qt."""
 
-from ecologis.core.hazard_identification.data import ThresholdTables, default_tables, load_tables
+from ecologis.core.hazard_identification.data import ThresholdTables, tables_from_documents
 from ecologis.core.hazard_identification.engine import IdentificationResult, identify
 from ecologis.core.hazard_identification.model import (
     EVENT_TYPES,
@@ -23,7 +23,6 @@ __all__ = [
     "RegisterEvent",
     "ThresholdTables",
     "build_register_record",
-    "default_tables",
     "identify",
-    "load_tables",
+    "tables_from_documents",
 ]

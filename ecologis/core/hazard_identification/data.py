@@ -4,25 +4,18 @@ The tables live in ``resources/hazard_identification/`` (``categories.csv``,
 ``named.csv``) together with ``rules.json``, which records every methodological
 choice (class mapping, section-O rule, 2 % exclusion, P5a/P5b rule …) with its
 source.  Replacing those files by the Ukrainian tables of CMU resolution No. 1030
-changes the results without any code change.
+changes the results without any code change.  The files are read by
+:mod:`ecologis.io.reference_data`, which hands their contents to :func:`tables_from_documents`.
 
 Units: all thresholds in tonnes (t).
 """
 
 from __future__ import annotations
 
-import csv
-import json
 import math
-from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
-
-from ecologis.paths import RESOURCES_DIR
-
-DATA_DIR: Path = RESOURCES_DIR / "hazard_identification"
 
 SECTIONS: tuple[str, ...] = ("H", "P", "E", "O")
 
@@ -73,7 +66,7 @@ class ThresholdTables:
     categories: tuple[Category, ...]
     named: tuple[NamedEntry, ...]
     rules: dict
-    data_dir: Path = field(default=DATA_DIR)
+    source: str = ""   # where the tables came from (a folder name, for messages)
 
     # -- look-ups ---------------------------------------------------------------
     @property
@@ -126,16 +119,10 @@ def normalise_category(code: str) -> str:
     return text[0].upper() + text[1:].lower()
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def load_tables(data_dir: Path | str | None = None) -> ThresholdTables:
-    """Read ``rules.json`` and the two threshold tables from ``data_dir``."""
-    d = Path(data_dir) if data_dir is not None else DATA_DIR
-    rules = json.loads((d / "rules.json").read_text(encoding="utf-8"))
-    tables = rules.get("tables", {})
+def tables_from_documents(rules: dict, category_rows: list[dict], named_rows: list[dict],
+                          source: str = "") -> ThresholdTables:
+    """The tables from ``rules.json`` (decoded) and the rows of the category and named
+    tables (CSV rows as dicts of text); ``source`` names their folder in errors."""
     cats = tuple(
         Category(
             code=r["code"].strip(),
@@ -147,7 +134,7 @@ def load_tables(data_dir: Path | str | None = None) -> ThresholdTables:
             source_document=r.get("source_document", ""),
             source_url=r.get("source_url", ""),
         )
-        for r in _read_csv(d / tables.get("categories", "categories.csv"))
+        for r in category_rows
     )
     named = tuple(
         NamedEntry(
@@ -163,15 +150,10 @@ def load_tables(data_dir: Path | str | None = None) -> ThresholdTables:
             source_document=r.get("source_document", ""),
             source_url=r.get("source_url", ""),
         )
-        for r in _read_csv(d / tables.get("named", "named.csv"))
+        for r in named_rows
     )
     for c in cats:
         if c.section not in SECTIONS:
-            raise ValueError(f"{d / 'categories.csv'}: category {c.code}: unknown section {c.section!r}")
-    return ThresholdTables(categories=cats, named=named, rules=rules, data_dir=d)
-
-
-@lru_cache(maxsize=1)
-def default_tables() -> ThresholdTables:
-    """The shipped tables (read once)."""
-    return load_tables()
+            table = rules.get("tables", {}).get("categories", "categories.csv")
+            raise ValueError(f"{source}/{table}: category {c.code}: unknown section {c.section!r}")
+    return ThresholdTables(categories=cats, named=named, rules=rules, source=source)

@@ -20,7 +20,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ecologis.core.hazard_identification import rules as R
-from ecologis.core.hazard_identification.data import SECTIONS, ThresholdTables, default_tables, normalise_category
+from ecologis.core.hazard_identification.data import SECTIONS, ThresholdTables, normalise_category
 from ecologis.core.hazard_identification.model import InventoryItem
 
 GROUPS = ("H", "P", "E")
@@ -47,6 +47,7 @@ class IdentificationResult:
     sums: dict[str, dict[str, float]]
     section_o: dict[str, Any]
     rules: dict = field(repr=False, default_factory=dict)
+    tables: ThresholdTables | None = field(repr=False, default=None)   # the tables identify() used
 
     # ----------------------------------------------------------------------------
     def table(self) -> list[dict[str, Any]]:
@@ -117,9 +118,10 @@ def _membership(items: Sequence[InventoryItem], tables: ThresholdTables) -> np.n
     return m
 
 
-def identify(items: Sequence[InventoryItem], tables: ThresholdTables | None = None) -> IdentificationResult:
-    """Identify the object from its (validated) inventory; see the module docstring."""
-    tables = tables or default_tables()
+def identify(items: Sequence[InventoryItem], tables: ThresholdTables) -> IdentificationResult:
+    """Identify the object from its (validated) inventory by ``tables`` (the threshold
+    tables and rules, :func:`ecologis.io.reference_data.threshold_tables`); see the module
+    docstring."""
     rules = tables.rules
     tol = float(rules.get("numerical_tolerance", {}).get("relative", 0.0))
     items = list(items)
@@ -238,6 +240,7 @@ def identify(items: Sequence[InventoryItem], tables: ThresholdTables | None = No
         sums=sums,
         section_o=section_o,
         rules=rules,
+        tables=tables,
     )
 
 

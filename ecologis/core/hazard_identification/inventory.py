@@ -1,6 +1,7 @@
-"""Reading and validating an inventory of dangerous substances.
+"""Validating an inventory of dangerous substances (the file is read by
+:func:`ecologis.io.inventory_table.read_inventory`).
 
-Formats: CSV (UTF-8, UTF-8 with BOM or cp1251; ``,`` or ``;`` separated), XLSX (first
+Formats: CSV (UTF-8, UTF-8 or UTF-16 with BOM, or cp1251; ``,`` ``;`` or tab separated), XLSX (first
 sheet, cached cell values via openpyxl ``data_only``), JSON (a list of rows, or an object
 with an ``inventory`` list).  Columns: ``name``, ``cas``, ``categories`` (codes separated by
 ``;``, ``,``, ``/``, ``+`` or spaces, e.g. ``P5a;E1``; empty for a named substance
@@ -14,16 +15,12 @@ problem found (file, row, field), and nothing is returned partially.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import math
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Iterable
 
-from ecologis.core.hazard_identification.data import ThresholdTables, default_tables, normalise_cas, normalise_category
+from ecologis.core.hazard_identification.data import ThresholdTables, normalise_cas, normalise_category
 from ecologis.core.hazard_identification.model import InventoryItem
 from ecologis.core.cas import is_valid_cas
 from ecologis.core.numbers import parse_number
@@ -62,46 +59,14 @@ class InventoryError(ValueError):
 
 
 # ---------------------------------------------------------------------------------------
-# raw readers: return (rows as list of (row_number, dict)), header problems
+# rows of an already-read file (the files are read by ecologis.io.inventory_table)
 # ---------------------------------------------------------------------------------------
-def _decode(data: bytes) -> str:
-    for enc in ("utf-8-sig", "cp1251"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise UnicodeDecodeError("cp1251", data, 0, 1, "undecodable")  # pragma: no cover - cp1251 decodes almost anything
-
-
-def _delimiter(first_line: str) -> str:
-    return ";" if first_line.count(";") > first_line.count(",") else ","
-
-
 def _norm_header(h: Any) -> str:
     return str(h or "").strip().lower()
 
 
-def _read_csv(path: Path, label: str) -> list[tuple[int, dict[str, Any]]]:
-    text = _decode(path.read_bytes())
-    first = text.splitlines()[0] if text.strip() else ""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
-    rows = list(reader)
-    return _rows_from_table(rows, label)
-
-
-def _read_xlsx(path: Path, label: str) -> list[tuple[int, dict[str, Any]]]:
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        ws = wb.worksheets[0]
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
-    return _rows_from_table(rows, label)
-
-
-def _rows_from_table(rows: list[list[Any]], label: str) -> list[tuple[int, dict[str, Any]]]:
+def rows_from_table(rows: list[list[Any]], label: str) -> list[tuple[int, dict[str, Any]]]:
+    """Numbered rows (from 2) of a table whose first row is the header; ``label`` names the file."""
     if not rows:
         raise InventoryError([Problem("opn.error.empty_inventory", label)])
     header = [_norm_header(h) for h in rows[0]]
@@ -117,8 +82,8 @@ def _rows_from_table(rows: list[list[Any]], label: str) -> list[tuple[int, dict[
     return out
 
 
-def _read_json(path: Path, label: str) -> list[tuple[int, dict[str, Any]]]:
-    data = json.loads(path.read_text(encoding="utf-8-sig"))
+def rows_from_json(data: Any, label: str) -> list[tuple[int, dict[str, Any]]]:
+    """Numbered rows (from 1) of a decoded JSON inventory: a list of rows or ``{"inventory": [...]}``."""
     if isinstance(data, dict):
         data = data.get("inventory")
     if not isinstance(data, list):
@@ -147,9 +112,9 @@ def parse_quantity(v: Any) -> float:
     return parse_number(v)[0]        # NumberProblem is a ValueError
 
 
-def validate_rows(rows: Iterable[tuple[int, dict[str, Any]]], label: str, tables: ThresholdTables | None = None) -> list[InventoryItem]:
-    """Validate raw rows; returns items or raises :class:`InventoryError` with all problems."""
-    tables = tables or default_tables()
+def validate_rows(rows: Iterable[tuple[int, dict[str, Any]]], label: str, tables: ThresholdTables) -> list[InventoryItem]:
+    """Validate raw rows against ``tables``; returns items or raises :class:`InventoryError`
+    with all problems."""
     problems: list[Problem] = []
     items: list[InventoryItem] = []
     seen_rows = 0
@@ -212,26 +177,8 @@ def validate_rows(rows: Iterable[tuple[int, dict[str, Any]]], label: str, tables
     return items
 
 
-def read_inventory(path: str | Path, tables: ThresholdTables | None = None) -> list[InventoryItem]:
-    """Read and validate an inventory file (.csv, .xlsx, .json)."""
-    path = Path(path)
-    label = path.name
-    if not path.is_file():
-        raise InventoryError([Problem("opn.error.file_not_found", str(path))])
-    ext = path.suffix.lower()
-    readers = {".csv": _read_csv, ".xlsx": _read_xlsx, ".json": _read_json}
-    if ext not in readers:
-        raise InventoryError([Problem("opn.error.unsupported_format", label, None, "", ext)])
-    try:
-        rows = readers[ext](path, label)
-    except InventoryError:
-        raise
-    except Exception as exc:  # unreadable file of a known type
-        raise InventoryError([Problem("opn.error.unreadable", label, None, "", f"{type(exc).__name__}: {exc}")]) from exc
-    return validate_rows(rows, label, tables)
-
-
-def inventory_from_records(records: list[dict[str, Any]], label: str = "inventory", tables: ThresholdTables | None = None) -> list[InventoryItem]:
+def inventory_from_records(records: list[dict[str, Any]], label: str = "inventory", *,
+                           tables: ThresholdTables) -> list[InventoryItem]:
     """Validate rows given as dicts (e.g. from the GUI table); rows numbered from 1."""
     return validate_rows(((n, {_norm_header(k): v for k, v in r.items()}) for n, r in enumerate(records, start=1)), label, tables)
 

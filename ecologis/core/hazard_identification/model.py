@@ -195,11 +195,12 @@ def build_register_record(
 
     ``result`` is an :class:`~ecologis.core.hazard_identification.engine.IdentificationResult`
     (or ``None`` before identification); the object class (p. 24, indent 7) comes from it.
+    ``tables`` are the threshold tables (by default those the result was identified with).
     The schema is ``docs/hazard_identification/register_record.schema.json``.
     """
-    from ecologis.core.hazard_identification.data import default_tables
-
-    tables = tables or default_tables()
+    tables = tables if tables is not None else getattr(result, "tables", None)
+    if tables is None:
+        raise ValueError("build_register_record needs the threshold tables (or an identification result)")
     substances = []
     for item in inventory:
         named = tables.named_by_id(item.named_entry) if item.named_entry else None

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLa
 
 from ecologis.core.background.result import ref_text
 from ecologis.i18n import format_significant, t, translator
+from ecologis.io.reference_data import background_reference, load_dictionary
 
 
 _fmt = format_significant
@@ -234,12 +235,11 @@ class BackgroundPanel(QWidget):
     # ------------------------------------------------------------------------------------
     def compute_default(self) -> None:
         from ecologis.core.background import BackgroundError, default_background
-        from ecologis.core.background.data import table_4_1
-
+    
         subs = [s.strip() for s in self.substances.text().split(";") if s.strip()] or \
-            [v["name_uk"] for v in table_4_1()["substances"].values()]
+            [v["name_uk"] for v in background_reference().table_4_1["substances"].values()]
         try:
-            self.result = default_background(self.population.value(), subs)
+            self.result = default_background(self.population.value(), subs, load_dictionary(), refdata=background_reference())
         except BackgroundError as exc:
             self._error(exc)
             return
@@ -258,13 +258,13 @@ class BackgroundPanel(QWidget):
             self.series_path.setText(path)
 
     def compute_posts(self, path: str) -> None:
-        from ecologis.core.background import (BackgroundError, posts_background, read_series,
-                                              summation_background)
+        from ecologis.core.background import BackgroundError, posts_background, summation_background
+        from ecologis.io.background_series import read_series
 
         group = [m.strip() for m in self.group.text().split(",") if m.strip()]
         try:
             series = read_series(path)
-            self.result = summation_background(series, group) if group else posts_background(series)
+            self.result = summation_background(series, group, load_dictionary(), refdata=background_reference()) if group else posts_background(series, refdata=background_reference())
         except BackgroundError as exc:
             self._error(exc)
             return
@@ -288,11 +288,12 @@ class BackgroundPanel(QWidget):
         self._computed()
 
     def compute_point(self, posts_file: str, lat: float, lon: float) -> None:
-        from ecologis.core.background import BackgroundError, background_at, load_posts
+        from ecologis.core.background import BackgroundError, background_at
+        from ecologis.io.reference_data import load_posts
 
         try:
             posts, suburban = load_posts(posts_file)
-            self.result = background_at(posts, suburban, lat, lon)
+            self.result = background_at(posts, suburban, lat, lon, refdata=background_reference())
         except BackgroundError as exc:
             self._error(exc)
             return
@@ -310,7 +311,7 @@ class BackgroundPanel(QWidget):
         self.result = None
         self.notice.hide()
         self.info.setText("")
-        hits = find_offices(city) if city.strip() else []
+        hits = find_offices(city, refdata=background_reference()) if city.strip() else []
 
         def rows():
             _fill(self.table, [t("bg.gui.col.city"), t("bg.gui.col.posts"), t("bg.gui.col.organisation"),

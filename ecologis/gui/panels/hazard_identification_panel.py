@@ -40,12 +40,14 @@ from ecologis.core.hazard_identification import (
     build_register_record,
     identify,
 )
-from ecologis.core.hazard_identification.inventory import InventoryError, Problem, inventory_from_records, read_inventory
 from ecologis.core.hazard_identification.display import fmt
+from ecologis.core.hazard_identification.inventory import InventoryError, Problem, inventory_from_records
 from ecologis.core.hazard_identification.model import RegisterEventError
 from ecologis.core.numbers import parse_number
 from ecologis.i18n import t, translator
 from ecologis.io.atomic import atomic_write_text
+from ecologis.io.inventory_table import read_inventory
+from ecologis.io.reference_data import threshold_tables
 
 INVENTORY_COLUMNS = ("name", "cas", "categories", "quantity_t", "named_entry")
 INVENTORY_HEADERS = ("opn.table.name", "opn.table.cas", "opn.table.categories", "opn.table.quantity", "opn.table.named_entry")
@@ -421,7 +423,7 @@ class HazardIdentificationPanel(QWidget):
     def run_identification(self) -> bool:
         """Validate the inventory table and run the core identification."""
         try:
-            items = inventory_from_records(self.inventory_model.rows, label=t("opn.gui.inventory_label"))
+            items = inventory_from_records(self.inventory_model.rows, label=t("opn.gui.inventory_label"), tables=threshold_tables())
         except InventoryError as exc:
             self._errors = exc.problems
             self._result = None
@@ -431,7 +433,7 @@ class HazardIdentificationPanel(QWidget):
             return False
         self._errors = []
         self._items = items
-        self._result = identify(items)
+        self._result = identify(items, tables=threshold_tables())
         self._set_message(None)
         self._render_result()
         return True
@@ -491,7 +493,7 @@ class HazardIdentificationPanel(QWidget):
 
     def register_record(self) -> dict:
         """The p. 23/24 register record of the current state (identification must have run)."""
-        return build_register_record(self._enterprise(), self._object(), self._items, self._result, self._events(), self.registry_edit.text().strip())
+        return build_register_record(self._enterprise(), self._object(), self._items, self._result, self._events(), self.registry_edit.text().strip(), tables=threshold_tables())
 
     def export_register_record(self, path) -> bool:
         if self._result is None and not self.run_identification():

@@ -318,7 +318,9 @@ class ImportPreviewDialog(QDialog):
             for rec in self.pending:
                 self.dictionary.put(Substance.from_json(rec, origin="user"))
                 added.append(rec["id"])
-            self.dictionary.save_user_overlay()
+            from ecologis.io.reference_data import save_user_dictionary
+
+            save_user_dictionary(self.dictionary)
         self.accepted_result = ImportAccepted(emissions, choice or "sum", added, self.plan)
         self.accept()
 

@@ -476,7 +476,7 @@ class SenderPanel(QWidget):
         transport = self._transport_getter()
 
         def work():
-            from ecologis.sender.cli import test_connection
+            from ecologis.sender.health import test_connection
 
             tr = transport()
             tr.close()          # the test makes a new handshake (the transport itself is kept)

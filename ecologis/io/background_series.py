@@ -1,0 +1,75 @@
+"""Reading observation series (CSV/XLSX) for the background by post observations; the
+rows are validated by :func:`ecologis.core.background.series.series_from_table`.
+
+CSV text is decoded and its delimiter found exactly as for emissions tables
+(:func:`ecologis.io.emissions_table.decode_text` / :func:`~ecologis.io.emissions_table.sniff_delimiter`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from ecologis.core.background.errors import SeriesError, SeriesIssue
+from ecologis.core.background.series import SYNONYMS, Series, _norm_header, series_from_table
+from ecologis.io.emissions_table import decode_text, sniff_delimiter
+
+
+def _read_csv(path: Path) -> tuple[list[str], pd.DataFrame, int]:
+    text, _encoding = decode_text(path.read_bytes())
+    delim = sniff_delimiter(text[:4096])
+    try:
+        header = pd.read_csv(io.StringIO(text), sep=delim, nrows=0).columns
+        text_cols = {h: str for h in header
+                     if any(_norm_header(h) in SYNONYMS[c] for c in ("timestamp", "post", "substance"))}
+        # numbers are parsed by the C reader when the column is clean; otherwise the column
+        # stays text and is parsed per unique value (decimal commas, stray text)
+        df = pd.read_csv(io.StringIO(text), sep=delim, dtype=text_cols, na_values=[""], keep_default_na=False,
+                         skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c")
+    except (pd.errors.ParserError, ValueError) as e:
+        raise SeriesError(path.name, [SeriesIssue(path.name, None, None, "bg.err.unreadable", {"detail": str(e)})]) \
+            from None
+    return list(df.columns), df, 2
+
+
+def _read_xlsx(path: Path) -> tuple[list[str], pd.DataFrame, int]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # noqa: BLE001 - openpyxl raises many types
+        raise SeriesError(path.name, [SeriesIssue(path.name, None, None, "bg.err.unreadable", {"detail": str(e)})]) \
+            from None
+    ws = wb.worksheets[0]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    wb.close()
+    if not rows:
+        raise SeriesError(path.name, [SeriesIssue(path.name, None, None, "bg.err.empty")])
+    header = [str(h) if h is not None else "" for h in rows[0]]
+    body = [[("" if v is None else (v.isoformat(sep=" ") if hasattr(v, "isoformat") else str(v)))
+             for v in (r + [None] * (len(header) - len(r)))[:len(header)]] for r in rows[1:]]
+    df = pd.DataFrame(body, columns=header, dtype=object)
+    return header, df, 2
+
+
+def read_series(path: str | Path, dictionary=None, refdata=None) -> Series:
+    """Read and validate a series file (CSV or XLSX); raise :class:`SeriesError` listing
+    the problems.  ``dictionary`` and ``refdata`` default to the loaded ones."""
+    from ecologis.io.reference_data import background_reference, load_dictionary
+
+    p = Path(path)
+    name = p.name
+    if dictionary is None:
+        dictionary = load_dictionary()
+    if refdata is None:
+        refdata = background_reference()
+    if not p.exists():
+        raise SeriesError(name, [SeriesIssue(name, None, None, "bg.err.not_found")])
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        header, df, first_row = _read_xlsx(p)
+    else:
+        header, df, first_row = _read_csv(p)
+    return series_from_table(name, header, df, first_row, dictionary, refdata=refdata)
