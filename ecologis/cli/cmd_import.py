@@ -36,7 +36,7 @@ def run(args) -> int:
         if "=" not in m:
             print(t("io.cli.import.bad_map", value=m), file=sys.stderr)
             return 2
-        ref, sid = m.split("=", 1)
+        ref, _, sid = m.rpartition("=")   # a name may hold "=" (a substance id never does)
         mapping[ref.strip()] = sid.strip()
     try:
         if args.dry_run:

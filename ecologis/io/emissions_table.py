@@ -21,6 +21,7 @@ from ecologis.core.dictionary import Dictionary, normalize_name
 from ecologis.core.model import Emission
 from ecologis.core.units import DEFAULT_HOURS_PER_YEAR
 from ecologis.i18n import TranslatedError
+from ecologis.io.cells import restore
 
 # canonical column -> accepted header spellings (normalised: lower case, no punctuation)
 HEADER_SYNONYMS = {
@@ -61,6 +62,19 @@ def _norm_header(h) -> str:
 
 
 _HEADER_LOOKUP = {_norm_header(s): canon for canon, spellings in HEADER_SYNONYMS.items() for s in spellings}
+# the headers of our own CSV/XLSX export (ecologis.io.export), so an exported file reads back
+_EXPORT_HEADERS = {"substance": "io.col.substance_input", "mass": "io.col.mass", "unit": "io.col.unit"}
+
+
+def _header_lookup() -> dict[str, str]:
+    if "_export" not in _HEADER_LOOKUP:
+        from ecologis.i18n import LANGUAGES, t_lang
+
+        for canon, key in _EXPORT_HEADERS.items():
+            for lang in LANGUAGES:
+                _HEADER_LOOKUP.setdefault(_norm_header(t_lang(lang, key)), canon)
+        _HEADER_LOOKUP["_export"] = ""
+    return _HEADER_LOOKUP
 
 
 MAX_TABLE_BYTES = 200 * 1024 * 1024
@@ -104,12 +118,13 @@ def map_headers(headers: list) -> tuple[dict[str, int], list[str], str | None]:
     mapping: dict[str, int] = {}
     ignored: list[str] = []
     header_unit = None
+    lookup = _header_lookup()
     for i, h in enumerate(headers):
         raw = str(h or "").strip()
         if not raw:
             continue
         n = _norm_header(raw)
-        canon = _HEADER_LOOKUP.get(n)
+        canon = lookup.get(n)
         if canon is None:
             # "Маса, т/рік" / "Mass (kg/yr)": the unit is written in the header
             m = _UNIT_IN_HEADER.search(raw)
@@ -217,7 +232,10 @@ def _rows_to_table(file: str, rows: list[list], row_offset: int, dictionary: Dic
 
 def _safe_cell(v):
     """Cell values the core can parse: ints beyond float range become text ("inf");
-    a NaN cell (JSON) becomes empty."""
+    a NaN cell (JSON) becomes empty; the quote our exports put before formula-like text
+    is removed (:func:`ecologis.io.cells.restore`)."""
+    if isinstance(v, str):
+        return restore(v)
     if isinstance(v, float) and v != v:
         return None
     if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 2**1023:

@@ -2,6 +2,8 @@
 
 * CSV — UTF-8 with BOM (Excel then opens Cyrillic correctly), one row per input row
   with its contribution.
+* CSV and XLSX text cells go through :func:`ecologis.io.cells.neutralize` (no cell
+  can start a formula; our importers undo it, see :mod:`ecologis.io.cells`).
 * XLSX — sheet 1: inputs with contributions; sheet 2: summary.  Numbers are stored as
   numbers with number formats; the header row is frozen.
 * JSON — the profile and the result (``AssessmentResult.to_json``).
@@ -30,6 +32,7 @@ import numpy as np
 
 from ecologis.i18n import KeyedError, t_lang, translator_for
 from ecologis.io.atomic import atomic_write_bytes
+from ecologis.io.cells import neutralize, xlsx_append_row
 from ecologis.io.profile import json_default
 
 FORMATS = ("csv", "xlsx", "json", "geojson", "kml")
@@ -136,9 +139,9 @@ def csv_bytes(result, lang: str = "uk", delimiter: str = ",") -> bytes:
     headers, rows = export_rows(result, lang)
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
-    w.writerow(headers)
+    w.writerow([neutralize(h) for h in headers])
     for r in rows:
-        w.writerow(["" if v is None else (repr(v) if isinstance(v, float) else v) for v in r])
+        w.writerow(["" if v is None else (repr(v) if isinstance(v, float) else neutralize(v)) for v in r])
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -155,11 +158,11 @@ def xlsx_bytes(profile, result, lang: str = "uk") -> bytes:
     ws = wb.active
     ws.title = t_lang(lang, "io.sheet.inputs")[:31]
     headers, rows = export_rows(result, lang)
-    ws.append(headers)
+    xlsx_append_row(ws, headers)
     for c in ws[1]:
         c.font = Font(bold=True)
     for r in rows:
-        ws.append(r)
+        xlsx_append_row(ws, r)
     for j, col in enumerate(ROW_COLUMNS, start=1):
         fmt = _XLSX_FORMATS.get(col)
         letter = get_column_letter(j)
@@ -172,11 +175,11 @@ def xlsx_bytes(profile, result, lang: str = "uk") -> bytes:
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     ss = wb.create_sheet(t_lang(lang, "io.sheet.summary")[:31])
-    ss.append([t_lang(lang, "io.sum.item"), t_lang(lang, "io.sum.value")])
+    xlsx_append_row(ss, [t_lang(lang, "io.sum.item"), t_lang(lang, "io.sum.value")])
     for c in ss[1]:
         c.font = Font(bold=True)
     for label, value in summary_pairs(profile, result, lang):
-        ss.append([label, value])
+        xlsx_append_row(ss, [label, value])
         cell = ss.cell(row=ss.max_row, column=2)
         if isinstance(value, float):
             cell.number_format = "#,##0.000" if label == t_lang(lang, "io.sum.knp") else "0"
