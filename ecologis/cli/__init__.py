@@ -3,6 +3,11 @@
 Sub-commands are discovered automatically: every module ``ecologis/cli/cmd_<name>.py``
 exposes ``register(subparsers)`` which adds its parser and sets ``func=run`` where
 ``run(args) -> int`` returns the exit code.
+
+Errors have one path: a command raises :class:`ecologis.cli.errors.CliError` and
+:func:`main` prints it (stderr, or JSON on stdout with ``--json``) and returns its exit
+code (2).  Any other exception escaping a command becomes the translated "could not
+read FILE" message with exit 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -45,8 +50,14 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from ecologis.cli.errors import CliError, debug, report, unexpected
+
+    # commands whose --json output carries their errors too (assess, site) set json_errors
+    as_json = bool(getattr(args, "json", False) and getattr(args, "json_errors", False))
     try:
         return int(args.func(args) or 0)
+    except CliError as e:
+        return report(e, as_json)
     except BrokenPipeError:
         # output piped into a command that stopped reading (e.g. `| head`)
         try:
@@ -54,6 +65,12 @@ def main(argv: list[str] | None = None) -> int:
         except OSError:
             pass
         return 0
+    except KeyboardInterrupt:
+        raise
+    except Exception as e:  # noqa: BLE001 — a reader's bug must not show the user a traceback
+        if debug():
+            raise
+        return report(unexpected(args, e), as_json)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -177,6 +177,24 @@ def sniff_delimiter(text: str) -> str:
         return max(counts, key=counts.get) if any(counts.values()) else ","
 
 
+def read_csv_rows(text: str, delimiter: str, file: str, error=None) -> list[list[str]]:
+    """All rows of CSV text.  A row the csv module refuses (a field longer than its
+    limit of 128 KB, a NUL byte…) raises ``error`` (a :class:`TranslatedError` class,
+    :class:`TableReadError` by default) naming the file and the row."""
+    error = error or TableReadError
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = []
+    try:
+        for row in reader:
+            rows.append(row)
+    except csv.Error as e:
+        row_no = reader.line_num
+        if "field larger than field limit" in str(e):
+            raise error(file, "io.csv.field_too_long", row=row_no, limit_kb=csv.field_size_limit() // 1024) from None
+        raise error(file, "io.csv.bad_row", row=row_no) from None
+    return rows
+
+
 def _rows_to_table(file: str, rows: list[list], row_offset: int, dictionary: Dictionary | None, **meta) -> TableData:
     # first non-blank row is the header
     start = 0
@@ -271,11 +289,8 @@ def read_csv(path: Path, dictionary: Dictionary | None = None) -> TableData:
     if not text.strip():
         raise TableReadError(file, "io.error.empty")
     delim = sniff_delimiter(text)
-    try:
-        # rows may differ in length (a longer row after the header is read, not refused)
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
-    except csv.Error as e:
-        raise TableReadError(file, "io.error.csv", detail=str(e).splitlines()[0][:200]) from None
+    # rows may differ in length (a longer row after the header is read, not refused)
+    rows = read_csv_rows(text, delim, file)
     return _rows_to_table(file, rows, 1, dictionary, encoding=enc, delimiter=delim)
 
 

@@ -218,7 +218,10 @@ def migrate(doc: dict, file: str = "?") -> dict:
             if doc.get(key) is None:
                 doc[key] = []
         hist = []
-        for h in doc.get("history") or []:
+        old_history = doc.get("history")
+        if not isinstance(old_history, list):
+            raise ProfileFieldError(file, "history", "type", expected="array")
+        for h in old_history:
             if isinstance(h, dict):
                 h = dict(h)
                 h.setdefault("inputs_hash", "")
@@ -373,6 +376,9 @@ def _number_hooks(bad: list):
         return x
 
     def parse_int(s: str) -> int:
+        if len(s) > 400:             # beyond any float (and Python's limit for int(str))
+            bad.append(s)
+            return float("-inf") if s.startswith("-") else float("inf")
         x = int(s)
         if abs(x) > 2**1023:
             bad.append(s)
