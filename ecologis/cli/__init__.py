@@ -17,6 +17,7 @@ import os
 import importlib
 import pkgutil
 import sys
+import warnings
 
 from ecologis import __version__
 from ecologis.i18n import LANGUAGES, apply_language_option, localize_argparse, t
@@ -55,7 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     # commands whose --json output carries their errors too (assess, site) set json_errors
     as_json = bool(getattr(args, "json", False) and getattr(args, "json_errors", False))
     try:
-        return int(args.func(args) or 0)
+        with warnings.catch_warnings():
+            # numpy's RuntimeWarnings (overflow in a division of absurd inputs) are not for
+            # the user's terminal: such values show as "—" and in the validation journal
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return int(args.func(args) or 0)
     except CliError as e:
         return report(e, as_json)
     except BrokenPipeError:

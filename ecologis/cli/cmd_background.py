@@ -195,10 +195,11 @@ def format_interpolate(res) -> str:
 
 
 def run_interpolate(args) -> int:
-    from ecologis.core.background import BackgroundError, background_at, load_posts
+    from ecologis.core.background import BackgroundError, background_at
+    from ecologis.core.background.spatial import parse_posts
 
     try:
-        posts, suburban = load_posts(args.posts)
+        posts, suburban = parse_posts(_read_json(args.posts))
         res = background_at(posts, suburban, args.lat, args.lon)
     except BackgroundError as exc:
         return _fail(exc)

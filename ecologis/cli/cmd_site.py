@@ -17,6 +17,7 @@ JSON: ``szz_area_m2``, ``szz`` (GeoJSON geometry), ``radius_m``, ``method``
 from __future__ import annotations
 
 import json
+import math
 
 from ecologis.cli.errors import CliError
 from ecologis.i18n import format_fixed, format_significant_lang, t, translator
@@ -31,6 +32,9 @@ def register(subparsers) -> None:
     p.add_argument("--export", default=None, metavar="FILE", help=t("geo.cli.export"))
     p.add_argument("--json", action="store_true", help=t("geo.cli.json"))
     p.set_defaults(func=run, json_errors=True)
+
+
+MAX_RADIUS_M = 100_000.0     # 100 km: far beyond any СЗЗ (the largest are 3 km); a larger buffer is not a site
 
 
 def _profile_radius(profile) -> float | None:
@@ -58,6 +62,9 @@ def run(args) -> int:
     layers = GisLayers()
     center = None
     radius = args.radius
+    if radius is not None and not (math.isfinite(radius) and 0 < radius <= MAX_RADIUS_M):
+        raise CliError(t("io.cli.site.radius", value=format_significant_lang(radius, 6, lang),
+                         limit=format_significant_lang(MAX_RADIUS_M, 6, lang)), field="--radius")
     try:
         if args.profile:
             prof = load_profile(args.profile)

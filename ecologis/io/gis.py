@@ -425,7 +425,10 @@ def read_layers(path: str | Path, default_layer: str | None = None) -> GisLayers
     if suffix in (".csv", ".txt"):
         from ecologis.io.emissions_table import decode_text
 
-        text, _encoding = decode_text(data)
+        try:
+            text, _encoding = decode_text(data)
+        except UnicodeDecodeError:
+            raise GisError(p.name, "io.error.encoding") from None
         return GisLayers(receptors=receptors_from_csv(text, p.name))
     raise GisError(p.name, "geo.gis.error.format")
 

@@ -113,6 +113,14 @@ class Profile:
         ``strict=False`` (session restore of work in progress) checks the structure and
         types only, not the ЄДРПОУ control digit, coordinate pairs or closed rings.
         """
+        try:
+            return cls._from_json(d, file, strict)
+        except RecursionError:
+            # free-form parts (history, extensions) nested deeper than copying allows
+            raise ProfileError(file, "io.file.too_deep") from None
+
+    @classmethod
+    def _from_json(cls, d: dict, file: str, strict: bool) -> "Profile":
         if not isinstance(d, dict):
             raise ProfileError(file, "profile.error.not_object")
         ver = d.get("schema_version")

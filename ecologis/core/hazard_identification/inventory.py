@@ -85,7 +85,12 @@ def _read_csv(path: Path, label: str) -> list[tuple[int, dict[str, Any]]]:
     text = _decode(path.read_bytes())
     first = text.splitlines()[0] if text.strip() else ""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
-    rows = list(reader)
+    rows = []
+    try:
+        for r in reader:
+            rows.append(r)
+    except csv.Error:   # a field over the csv module's 128 KB limit, a NUL byte …
+        raise InventoryError([Problem("io.inv.bad_csv_row", label, reader.line_num)]) from None
     return _rows_from_table(rows, label)
 
 
@@ -117,8 +122,21 @@ def _rows_from_table(rows: list[list[Any]], label: str) -> list[tuple[int, dict[
     return out
 
 
+def _huge_int(s: str):
+    """JSON integers beyond any float (and Python's int(str) limit) become infinite,
+    which the quantity check then refuses with its row and field."""
+    if len(s) > 400:
+        return float("-inf") if s.startswith("-") else float("inf")
+    return int(s)
+
+
 def _read_json(path: Path, label: str) -> list[tuple[int, dict[str, Any]]]:
-    data = json.loads(path.read_text(encoding="utf-8-sig"))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"), parse_int=_huge_int)
+    except json.JSONDecodeError as e:
+        raise InventoryError([Problem("io.inv.not_json", label, e.lineno, "", str(e.colno))]) from None
+    except RecursionError:
+        raise InventoryError([Problem("io.inv.too_deep", label)]) from None
     if isinstance(data, dict):
         data = data.get("inventory")
     if not isinstance(data, list):
@@ -226,8 +244,11 @@ def read_inventory(path: str | Path, tables: ThresholdTables | None = None) -> l
         rows = readers[ext](path, label)
     except InventoryError:
         raise
-    except Exception as exc:  # unreadable file of a known type
-        raise InventoryError([Problem("opn.error.unreadable", label, None, "", f"{type(exc).__name__}: {exc}")]) from exc
+    except UnicodeDecodeError:
+        raise InventoryError([Problem("io.inv.not_text", label)]) from None
+    except Exception:  # unreadable file of a known type: a damaged workbook, an unreadable file …
+        key = "io.inv.not_xlsx" if ext == ".xlsx" else "io.inv.unreadable"
+        raise InventoryError([Problem(key, label)]) from None
     return validate_rows(rows, label, tables)
 
 
