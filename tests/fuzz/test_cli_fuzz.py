@@ -355,7 +355,12 @@ def build_cases(rng: random.Random, demo_doc: dict) -> list[Case]:
     names = list(weights)
     cases = []
     for _ in range(N_CASES):
-        cases.append(makers[rng.choices(names, [weights[n] for n in names])[0]]())
+        case = makers[rng.choices(names, [weights[n] for n in names])[0]]()
+        for out in case.outputs:
+            # half the time an output exists already: a failed run must leave it as it was
+            if not out.endswith(".bak") and out not in case.files and rng.random() < 0.5:
+                case.files[out] = b"previous content\n"
+        cases.append(case)
     return cases
 
 
