@@ -282,7 +282,9 @@ def kml_bytes(profile, result, lang: str = "uk") -> bytes:
 
     data = to_kml(gis_layers(profile, result, lang), lang)
     ET.register_namespace("", KML_NS)
-    root = ET.fromstring(data)
+    import defusedxml.ElementTree as DET
+
+    root = DET.fromstring(data, forbid_dtd=True)     # our own document, read like any XML input
     desc = t_lang(lang, "io.geo.description", knp=f"{result.knp:.3f}", category=result.category,
                   szz=f"{result.szz_m:g}")
     for pm in root.iter(f"{{{KML_NS}}}Placemark"):
