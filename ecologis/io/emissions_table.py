@@ -182,17 +182,45 @@ def read_csv_rows(text: str, delimiter: str, file: str, error=None) -> list[list
     limit of 128 KB, a NUL byte…) raises ``error`` (a :class:`TranslatedError` class,
     :class:`TableReadError` by default) naming the file and the row."""
     error = error or TableReadError
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    consumed: list[str] = []          # the lines of the record being read
+
+    def lines():
+        for line in io.StringIO(text, newline=""):
+            consumed.append(line)
+            yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter)
     rows = []
     try:
         for row in reader:
             rows.append(row)
+            consumed.clear()
     except csv.Error as e:
-        row_no = reader.line_num
-        if "field larger than field limit" in str(e):
-            raise error(file, "io.csv.field_too_long", row=row_no, limit_kb=csv.field_size_limit() // 1024) from None
-        raise error(file, "io.csv.bad_row", row=row_no) from None
+        row_no = len(rows) + 1        # rows are numbered by record, the header is row 1
+        if "field larger than field limit" not in str(e):
+            raise error(file, "io.csv.bad_row", row=row_no) from None
+        limit = csv.field_size_limit()
+        col = _long_field_column("".join(consumed), delimiter, limit)
+        header = rows[0] if rows else []
+        if col is not None and col < len(header) and str(header[col]).strip():
+            raise error(file, "io.csv.field_too_long_in", row=row_no, field=str(header[col]).strip()[:100],
+                        limit_kb=limit // 1024) from None
+        raise error(file, "io.csv.field_too_long", row=row_no, limit_kb=limit // 1024) from None
     return rows
+
+
+def _long_field_column(record: str, delimiter: str, limit: int) -> int | None:
+    """The column of the first value longer than ``limit`` in the text of one CSV record
+    (read again with the limit raised for this record only)."""
+    old = csv.field_size_limit()
+    try:
+        csv.field_size_limit(max(old, len(record) + 1))
+        cells = next(csv.reader([record], delimiter=delimiter), [])
+    except csv.Error:
+        return None
+    finally:
+        csv.field_size_limit(old)
+    return next((j for j, c in enumerate(cells) if len(c) > limit), None)
 
 
 def _rows_to_table(file: str, rows: list[list], row_offset: int, dictionary: Dictionary | None, **meta) -> TableData:

@@ -345,7 +345,9 @@ class DictionaryImportError(Exception):
         tr = translator_for(lang)
         out = []
         for n, fld, key, params in self.problems:
-            text = tr(key, **params)
+            # a parameter may itself be a translated error (the JSON reader's position)
+            text = tr(key, **{k: v.message(lang) if callable(getattr(v, "message", None)) else v
+                              for k, v in params.items()})
             if n is not None:
                 text = tr("io.dict.entry", file=self.file, n=n, field=fld or "—", message=text)
             else:
@@ -371,15 +373,24 @@ def read_dictionary_file(path: str | Path) -> list[dict]:
     """Validate every entry of a dictionary file; all-or-nothing (raises DictionaryImportError)."""
     from ecologis.core.dictionary import validate_substance_record
 
+    from ecologis.io.profile import ProfileError, parse_json_bytes
+
     p = Path(path)
     try:
-        doc = json.loads(p.read_bytes().decode("utf-8-sig"), parse_constant=_refuse_constant)
+        data = p.read_bytes()
     except FileNotFoundError:
         raise DictionaryImportError(p.name, [(None, None, "io.error.not_found", {})]) from None
     except OSError as e:
         raise DictionaryImportError(p.name, [(None, None, "io.error.os", {"detail": e.strerror or str(e)})]) from None
-    except (UnicodeDecodeError, ValueError, RecursionError) as e:
-        raise DictionaryImportError(p.name, [(None, None, "io.error.json", {"detail": str(e)[:200]})]) from None
+    try:
+        # the one JSON reader: not UTF-8, not JSON, nested too deeply — translated reasons
+        parsed = parse_json_bytes(data, p.name)
+    except ProfileError as e:
+        raise DictionaryImportError(p.name, [(None, None, e.key, dict(e.params))]) from None
+    if parsed.not_finite:
+        raise DictionaryImportError(p.name, [(None, None, "io.profile.not_finite",
+                                              {"value": parsed.not_finite[0][:40]})])
+    doc = parsed.doc
     items = doc.get("substances") if isinstance(doc, dict) else doc
     if not isinstance(items, list):
         raise DictionaryImportError(p.name, [(None, None, "io.dict.no_list", {})])
@@ -398,10 +409,6 @@ def read_dictionary_file(path: str | Path) -> list[dict]:
     if problems:
         raise DictionaryImportError(p.name, problems)
     return items
-
-
-def _refuse_constant(s):
-    raise ValueError(f"{s} is not allowed")
 
 
 def import_dictionary(dictionary, path: str | Path, save: bool = True) -> int:

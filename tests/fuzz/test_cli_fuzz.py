@@ -39,7 +39,10 @@ N_CASES = 2200
 TRACEBACK_LIKE = re.compile(
     r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+|"
     r"\b(Type|Value|Key|Index|Attribute|Recursion|Overflow|ZeroDivision|Unicode(De|En)code|Memory|Runtime|"
-    r"Assertion|Name|Lookup|NotImplemented|FloatingPoint|OS|IO|Import)Error\b|\bStopIteration\b")
+    r"Assertion|Name|Lookup|NotImplemented|FloatingPoint|OS|IO|Import)Error\b|\bStopIteration\b|"
+    # Python's own wording reaching a message
+    r"codec can't|maximum recursion depth|object is not (iterable|subscriptable|callable)|has no attribute|"
+    r"invalid literal for|unsupported operand|NoneType")
 
 # ---------------------------------------------------------------- base inputs
 EMISSIONS_CSV = ("Речовина;Маса, т/рік;ГДК с.д.;Клас\n"
