@@ -538,6 +538,16 @@ def _number_hooks(bad: list):
 
 
 _LONG_DIGITS = re.compile(r"\d{309}")
+# the json module's messages (English) -> translated ones
+_JSON_PROBLEMS = (("Expecting value", "io.json.value"), ("Expecting ',' delimiter", "io.json.comma"),
+                  ("Expecting ':' delimiter", "io.json.colon"), ("Expecting property name", "io.json.name"),
+                  ("Unterminated string", "io.json.string"), ("Invalid control character", "io.json.control"),
+                  ("Invalid \\escape", "io.json.escape"), ("Invalid \\u", "io.json.escape"),
+                  ("Extra data", "io.json.extra"))
+
+
+def _json_problem_key(msg: str) -> str:
+    return next((key for start, key in _JSON_PROBLEMS if msg.startswith(start)), "io.json.syntax")
 
 
 @dataclass
@@ -572,7 +582,8 @@ def parse_json_bytes(data: bytes, file: str = "?") -> JsonDocument:
     try:
         doc = json.loads(text, **hooks)
     except json.JSONDecodeError as e:
-        where = KeyedError("io.file.json_position", detail=e.msg, line=e.lineno, column=e.colno)
+        where = KeyedError("io.file.json_position", detail=KeyedError(_json_problem_key(e.msg)), line=e.lineno,
+                           column=e.colno)
         raise ProfileError(file, "io.error.json", detail=where) from None
     except RecursionError:
         raise ProfileError(file, "io.file.too_deep") from None

@@ -129,6 +129,17 @@ def test_known_bad_input_gets_its_own_message(tmp_path, capsys, monkeypatch, cas
         assert frag in err, (frag, err)
 
 
+def test_json_syntax_errors_are_translated(tmp_path, capsys):
+    # '{"a": [1,2' ends after column 10: the json module says "Expecting ',' delimiter" at column 11
+    f = _w(tmp_path, "bad.json", '{"a": [1,2')
+    for lang, expected in (("uk", "тут очікується кома (рядок 1, стовпець 11)"),
+                           ("en", "a comma is expected here (line 1, column 11)")):
+        for argv in (["assess", f], ["dispersion", f], ["site", "--site", f, "--radius", "300"]):
+            assert main(["--lang", lang, *argv]) == 2
+            err = capsys.readouterr().err
+            assert "bad.json" in err and expected in err and "Expecting" not in err, err
+
+
 def test_json_errors_on_stdout_for_assess(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv(cli_errors.DEBUG_ENV, "1")
     argv = _v1_history_5(tmp_path)
