@@ -24,6 +24,7 @@ MAX_VOLUME_M3_S = 1e7
 MAX_TEMP_C = 5000.0
 MAX_RATE_G_S = 1e9
 MAX_GRID_STEP_M = 1000.0          # with the default extent (≥ 2 km each side) at least 2 nodes per side
+MAX_GRID_HALF_EXTENT_M = 1e6
 DEFAULT_ISOLINE_LEVELS = (0.05, 0.1, 0.5, 1.0, 2.0, 5.0, 10.0)
 
 
@@ -437,7 +438,7 @@ def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None)
         grid = {}
     step = grid.get("step_m")
     half = grid.get("half_extent_m")
-    for fld, v, hi in (("grid.step_m", step, MAX_GRID_STEP_M), ("grid.half_extent_m", half, 1e6)):
+    for fld, v, hi in (("grid.step_m", step, MAX_GRID_STEP_M), ("grid.half_extent_m", half, MAX_GRID_HALF_EXTENT_M)):
         if v is not None and (not _num(v) or v <= 0 or v > hi):
             bad("disp.err.top_field", field=fld, value=v)
     if _num(step) and _num(half) and 0 < half < step:
