@@ -277,6 +277,8 @@ def _read_json(path: str):
 
     try:
         return parse_json_bytes(Path(path).read_bytes(), Path(path).name).doc
+    except FileNotFoundError:
+        raise BackgroundError("bg.err.not_found_file", file=Path(path).name) from None
     except OSError as exc:
         raise BackgroundError("bg.err.json", file=path, detail=exc.strerror or str(exc)) from None
     except ProfileError as exc:
