@@ -8,6 +8,11 @@
 3. Batch of 1,000 profiles (``ecologis.io.batch.assess_file``: open with schema
    validation and migration, assess, summarise) vs ``json.load`` + ``core.assess.prepare``/``compute``
    of the same files without validation: profiles per second for both.
+4. Opening a profile of 160,000 emission rows (``load_profile``: parse, schema validation
+   with the rows checked column-wise, build) vs the same opening with every row
+   validated by jsonschema one by one (the former way, ``per_row_schema=True``); also a
+   profile of 100,000 rows, the most the schema allows (160,000 rows are refused as too
+   many, after the same full check of every row in both).
 
 Run: ``python -m benchmarks io`` (or ``python -m benchmarks.bench_io [--quick]``).
 """
@@ -148,6 +153,59 @@ def bench_batch(tmp: Path, dictionary, n_files: int) -> None:
     print(f"  profiles per second: ours {len(files) / t_ours:,.0f}, baseline {len(files) / t_base:,.0f}")
 
 
+def _profile_with_rows(tmp: Path, n: int) -> Path:
+    from ecologis.paths import DEMO_PROFILE
+
+    doc = json.loads(DEMO_PROFILE.read_text("utf-8"))
+    doc["schema_version"] = 2
+    doc["duplicates"] = "sum"
+    base = doc["emissions"]
+    rng = random.Random(4)
+    rows = []
+    for i in range(n):
+        e = dict(base[i % len(base)])
+        e["mass"] = round(e["mass"] * rng.uniform(0.5, 1.5), 6) if i % 7 else f"{rng.uniform(0, 9):.3f}".replace(".", ",")
+        e["note"] = f"рядок {i + 1}"
+        e["source_id"] = f"ДВ-{i % 40 + 1}"
+        rows.append(e)
+    doc["emissions"] = rows
+    f = tmp / f"rows{n}.json"
+    f.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    return f
+
+
+def bench_profile_rows(tmp: Path, sizes: tuple[int, ...]) -> None:
+    from functools import partial
+
+    from ecologis.io import profile as profile_mod
+
+    def load(f: Path):
+        try:
+            return profile_mod.load_profile(f)
+        except profile_mod.ProfileError as e:
+            return e.message("en")
+
+    def baseline(f: Path):
+        original = profile_mod.validate_profile_doc
+        profile_mod.validate_profile_doc = partial(original, per_row_schema=True)
+        try:
+            return load(f)
+        finally:
+            profile_mod.validate_profile_doc = original
+
+    for n in sizes:
+        f = _profile_with_rows(tmp, n)
+        ours, base = load(f), baseline(f)
+        same = (ours == base) if isinstance(ours, str) else (not isinstance(base, str) and ours.emissions == base.emissions)
+        assert same, (ours if isinstance(ours, str) else "loaded", base if isinstance(base, str) else "loaded")
+        t_ours = _best(lambda: load(f), repeat=2)
+        t_base = _best(lambda: baseline(f), repeat=1)
+        outcome = f"refused: {ours}" if isinstance(ours, str) else "opened"
+        print(f"[4] profile of {n:,} emission rows ({f.stat().st_size / 1e6:.1f} MB), {outcome}")
+        _line("load_profile (rows validated column-wise)", t_ours, "baseline: same, rows by jsonschema one by one",
+              t_base)
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     quick = "--quick" in argv
@@ -160,6 +218,7 @@ def main(argv=None) -> int:
         bench_xlsx(tmp, dictionary, 1000 if quick else 10_000)
         bench_pdf(dictionary, 20 if quick else 100)
         bench_batch(tmp, dictionary, 100 if quick else 1000)
+        bench_profile_rows(tmp, (16_000,) if quick else (160_000, 100_000))
     return 0
 
 

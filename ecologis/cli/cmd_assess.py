@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import sys
 
-from ecologis.cli.common import load_reference_data
+from ecologis.cli.common import check_preset, load_reference_data
+from ecologis.cli.errors import CliError
 from ecologis.i18n import format_fixed, format_significant_lang, t, translator
 
 
@@ -16,7 +16,7 @@ def register(sub) -> None:
     p.add_argument("--method", default=None, help=t("cli.assess.method"))
     p.add_argument("--json", action="store_true", help=t("cli.assess.json"))
     p.add_argument("--duplicates", choices=("sum", "keep"), default=None, help=t("cli.assess.duplicates"))
-    p.set_defaults(func=run, assess_parser=p)
+    p.set_defaults(func=run, assess_parser=p, json_errors=True)
 
 
 def run(args) -> int:
@@ -33,28 +33,18 @@ def run(args) -> int:
     if args.demo:
         args.file = str(DEMO_PROFILE)
     label = DEMO_PROFILE.name if args.demo else args.file  # the demo is named, not our folder
-    loaded = load_reference_data()
-    if loaded is None:
-        return 2
-    dictionary, presets = loaded
+    dictionary, presets = load_reference_data()
     try:
         table = read_emissions(args.file, dictionary)
     except TableReadError as e:
-        if args.json:
-            print(json.dumps({"valid": False, "errors": [{"code": "E_FILE", "row": None, "field": None,
-                                                            "file": e.file, "message": e.message()}]}, ensure_ascii=False))
-        else:
-            print(e.message(), file=sys.stderr)
-        return 2
+        raise CliError.from_error(e) from None
     method = args.method
     prof_obj = table.meta.get("profile_obj")
     if method is None:
         prof = table.meta.get("profile") or {}
         method = prof.get("preset") if isinstance(prof, dict) else None
     method = method or DEFAULT_PRESET_ID
-    if method not in presets:
-        print(t("cli.error.method", method=method, available=", ".join(presets)), file=sys.stderr)
-        return 2
+    check_preset(method, presets)
     if prof_obj is not None:
         # a profile: the whole project (sources, site, receptors) is assessed, not only its table
         project = prof_obj
@@ -71,10 +61,8 @@ def run(args) -> int:
         print(json.dumps(doc, ensure_ascii=False, indent=1))
         return 2 if result.errors else 0
     if result.errors:
-        print(t("cli.errors_header", count=len(result.errors)), file=sys.stderr)
-        for i in result.errors:
-            print("  " + i.located_message(), file=sys.stderr)
-        return 2
+        raise CliError(t("cli.errors_header", count=len(result.errors)), file=args.file, code="E_ROWS",
+                       details=[i.located_message() for i in result.errors])
     _print_human(result, lang)
     return 0
 

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 
+from ecologis.cli.errors import CliError
 from ecologis.core.numbers import NumberProblem, parse_number
 from ecologis.i18n import format_significant, t, translator
 from ecologis.io.reference_data import background_reference, load_dictionary
@@ -108,16 +108,17 @@ def _footer(res) -> list[str]:
     return lines
 
 
-def _fail(exc) -> int:
+def _fail(exc):
+    """Raise the :class:`CliError` of a background error (a series error with one line per
+    invalid row)."""
     from ecologis.core.background import SeriesError
 
-    print(exc.message(), file=sys.stderr)
+    details = []
     if isinstance(exc, SeriesError):
-        for m in exc.messages():
-            print("  " + m, file=sys.stderr)
+        details = list(exc.messages())
         if exc.total > len(exc.issues):
-            print("  " + t("bg.err.more", count=exc.total - len(exc.issues)), file=sys.stderr)
-    return 2
+            details.append(t("bg.err.more", count=exc.total - len(exc.issues)))
+    raise CliError.from_error(exc, details=details) from None
 
 
 def _name(row: dict) -> str:
@@ -197,10 +198,10 @@ def format_interpolate(res) -> str:
 
 def run_interpolate(args) -> int:
     from ecologis.core.background import BackgroundError, background_at
-    from ecologis.io.reference_data import load_posts
+    from ecologis.core.background.spatial import parse_posts
 
     try:
-        posts, suburban = load_posts(args.posts)
+        posts, suburban = parse_posts(_read_json(args.posts))
         res = background_at(posts, suburban, args.lat, args.lon, refdata=background_reference())
     except BackgroundError as exc:
         return _fail(exc)
@@ -223,22 +224,16 @@ def run_calculated(args) -> int:
     try:
         date = dt.date.fromisoformat(args.date) if args.date else None
     except ValueError:
-        print(t("bg.err.date", value=args.date), file=sys.stderr)
-        return 2
+        raise CliError(t("bg.err.date", value=args.date), field="--date") from None
     if args.store and not args.profile:
-        print(t("bg.err.store_needs_profile"), file=sys.stderr)
-        return 2
+        raise CliError(t("bg.err.store_needs_profile"), field="--store")
     try:
         if args.profile:
             return _calculated_profile(args, date)
         if args.sources:
             if not args.substance:
                 raise BackgroundError("bg.err.substance_required")
-            try:
-                with open(args.sources, encoding="utf-8-sig") as fh:
-                    doc = json.load(fh)
-            except (OSError, ValueError) as exc:
-                raise BackgroundError("bg.err.json", file=args.sources, detail=str(exc)) from None
+            doc = _read_json(args.sources)
             res = calculated_from_dispersion(doc, args.substance, c_own=args.own, date=date, refdata=background_reference())
         else:
             res = calculated(args.cmax, substance=args.substance, c_own=args.own, date=date, refdata=background_reference())
@@ -260,18 +255,37 @@ def _calculated_profile(args, date) -> int:
     try:
         profile = load_profile(args.profile)
     except ProfileError as exc:
-        print(exc.message(translator.lang), file=sys.stderr)
-        return 2
+        raise CliError.from_error(exc, lang=translator.lang) from None
     res = calculated_from_profile(profile, args.substance, c_own=args.own, date=date, on=date, refdata=background_reference())
     if args.store:
         store_result(profile, res.to_json())
         try:
             save_profile(profile, args.profile)
-        except (ProfileError, OSError) as exc:
-            msg = exc.message(translator.lang) if isinstance(exc, ProfileError) else str(exc)
-            print(msg, file=sys.stderr)
-            return 2
+        except ProfileError as exc:
+            raise CliError.from_error(exc, lang=translator.lang) from None
+        except OSError as exc:
+            raise CliError(t("io.cli.write_failed", path=args.profile, detail=exc.strerror or str(exc)),
+                           file=args.profile, code="E_WRITE") from None
     return _emit(res, args.json, format_calculated)
+
+
+def _read_json(path: str):
+    """A JSON document; ``BackgroundError`` (bg.err.json, translated reason) if the file
+    cannot be read or is not JSON (nested too deeply, not UTF-8 …)."""
+    from pathlib import Path
+
+    from ecologis.core.background import BackgroundError
+    from ecologis.i18n import KeyedError
+    from ecologis.io.profile import ProfileError, parse_json_bytes
+
+    try:
+        return parse_json_bytes(Path(path).read_bytes(), Path(path).name).doc
+    except FileNotFoundError:
+        raise BackgroundError("bg.err.not_found_file", file=Path(path).name) from None
+    except OSError as exc:
+        raise BackgroundError("bg.err.json", file=path, detail=exc.strerror or str(exc)) from None
+    except ProfileError as exc:
+        raise BackgroundError("bg.err.json", file=path, detail=KeyedError(exc.key, **exc.params)) from None
 
 
 def read_values(path: str) -> list[float]:
@@ -284,6 +298,8 @@ def read_values(path: str) -> list[float]:
             lines = fh.read().splitlines()
     except OSError:
         raise BackgroundError("bg.err.not_found_file", file=path) from None
+    except UnicodeDecodeError as exc:
+        raise BackgroundError("io.cli.not_utf8", file=path, row=exc.start) from None
     out = []
     for i, line in enumerate(lines, start=1):
         if ";" in line or "\t" in line:
@@ -360,27 +376,22 @@ def run_forms(args) -> int:
     try:
         from ecologis.report.background_forms import FormError, write_form
     except ImportError:  # pragma: no cover
-        print(t("bg.err.forms_unavailable"), file=sys.stderr)
-        return 2
+        raise CliError(t("bg.err.forms_unavailable")) from None
     profile = None
     if args.profile:
         try:
             profile = load_profile(args.profile)
         except ProfileError as exc:
-            print(exc.message(), file=sys.stderr)
-            return 2
+            raise CliError.from_error(exc) from None
     result = None
     if args.result:
         try:
-            with open(args.result, encoding="utf-8-sig") as fh:
-                result = json.load(fh)
-        except (OSError, ValueError) as exc:
-            print(t("bg.err.json", file=args.result, detail=str(exc)), file=sys.stderr)
-            return 2
+            result = _read_json(args.result)
+        except BackgroundError as exc:
+            _fail(exc)
     try:
         write_form(args.form, args.out, profile=profile, result=result, lang=translator.lang)
     except (FormError, BackgroundError) as exc:
-        print(exc.message(), file=sys.stderr)
-        return 2
+        raise CliError.from_error(exc) from None
     print(t("bg.out.form_written", path=args.out))
     return 0

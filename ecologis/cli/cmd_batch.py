@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from ecologis.cli.common import load_reference_data
+from ecologis.cli.errors import CliError
 from ecologis.i18n import t, translator
 
 
@@ -33,12 +34,8 @@ def run(args) -> int:
     lang = args.lang or translator.lang
     folder = Path(args.folder)
     if not folder.is_dir():
-        print(t("io.cli.batch.not_dir", path=str(folder)), file=sys.stderr)
-        return 2
-    loaded = load_reference_data()
-    if loaded is None:
-        return 2
-    dictionary, presets = loaded
+        raise CliError(t("io.cli.batch.not_dir", path=str(folder)), file=str(folder))
+    dictionary, presets = load_reference_data()
     files = batch_files(folder)
     out = Path(args.out).resolve()
     files = [f for f in files if f.resolve() != out]
@@ -60,7 +57,7 @@ def run(args) -> int:
     try:
         atomic_write_bytes(out, summary_xlsx_bytes(rows, lang))
     except OSError as e:
-        print(t("io.cli.write_failed", path=str(out), detail=e.strerror or str(e)), file=sys.stderr)
-        return 2
+        raise CliError(t("io.cli.write_failed", path=str(out), detail=e.strerror or str(e)), file=str(out),
+                       code="E_WRITE") from None
     print(t("io.cli.batch.done", total=len(rows), ok=len(rows) - len(failed), failed=len(failed), path=str(out)))
     return 1 if failed else 0

@@ -20,10 +20,7 @@ def register(sub) -> None:
 
 def run_search(args) -> int:
 
-    loaded = load_reference_data()
-    if loaded is None:
-        return 2
-    d = loaded[0]
+    d = load_reference_data()[0]
     lang = translator.lang
     found = d.search(args.text)
     if args.json:

@@ -17,8 +17,9 @@ Exit 0 on success, 2 on invalid input.
 from __future__ import annotations
 
 import json
-import sys
+import math
 
+from ecologis.cli.errors import CliError
 from ecologis.core.numbers import NumberProblem, parse_number
 from ecologis.i18n import format_significant, t, translator
 
@@ -114,16 +115,27 @@ def _parse_user_background(items) -> dict | None:
 def load_input(path: str, date=None, user_background: dict | None = None) -> dict:
     """The dispersion input of a SOURCES document or a saved profile.
 
-    Raises OSError/ValueError (unreadable file) or ProfileError (invalid profile)."""
+    Raises ProfileError (unreadable file: not found, not UTF-8, not JSON, nested too
+    deeply; or an invalid profile)."""
+    from pathlib import Path
+
     from ecologis.pipeline.dispersion_input import input_from_profile, is_profile_document
+    from ecologis.io.profile import ProfileError, load_profile, parse_json_bytes
 
-    with open(path, encoding="utf-8-sig") as fh:
-        data = json.load(fh)
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise ProfileError(p.name, "io.error.not_found") from None
+    except IsADirectoryError:
+        raise ProfileError(p.name, "io.file.is_directory") from None
+    except OSError as e:
+        raise ProfileError(p.name, "io.error.os", detail=e.strerror or str(e)) from None
+    data = parse_json_bytes(raw, p.name).doc      # non-finite numbers are refused field by field
     if is_profile_document(data):
-        from ecologis.io.profile import load_profile
-
         return input_from_profile(load_profile(path), on=date, user_background=user_background)
-    if user_background:
+    if user_background and isinstance(data, dict) and isinstance(data.get("background") or {}, dict):
+        # (a "background" that is not an object is left for the validation to name)
         data = dict(data, background=dict(data.get("background") or {}, **user_background))
     return data
 
@@ -138,40 +150,54 @@ def run(args) -> int:
     try:
         date = dt.date.fromisoformat(args.date) if args.date else None
     except ValueError:
-        print(t("disp.err.date", value=args.date), file=sys.stderr)
-        return 2
+        raise CliError(t("disp.err.date", value=args.date), field="--date") from None
     try:
         user_bg = _parse_user_background(args.background)
     except ValueError as exc:
-        print(t("disp.err.background_arg", value=str(exc)), file=sys.stderr)
-        return 2
+        raise CliError(t("disp.err.background_arg", value=str(exc)), field="--background") from None
+    if args.grid is not None:
+        from ecologis.core.dispersion.inputs import MAX_GRID_STEP_M
+
+        if not (math.isfinite(args.grid) and 0 < args.grid <= MAX_GRID_STEP_M):
+            raise CliError(t("io.cli.disp.grid", value=_g(args.grid), limit=_g(MAX_GRID_STEP_M)), field="--grid")
     try:
         data = load_input(path, date, user_bg)
     except ProfileError as exc:
-        print(exc.message(translator.lang), file=sys.stderr)
-        return 2
-    except (OSError, ValueError) as exc:
-        print(t("disp.err.file", path=path, error=exc), file=sys.stderr)
-        return 2
+        raise CliError.from_error(exc, lang=translator.lang) from None
+    half = (data.get("grid") or {}).get("half_extent_m") if isinstance(data, dict) and isinstance(data.get("grid"), dict) else None
+    if args.grid is not None and isinstance(half, (int, float)) and not isinstance(half, bool) and 0 < half < args.grid:
+        from pathlib import Path
+
+        from ecologis.cli.errors import located
+
+        name = Path(path).name
+        raise CliError(located(name, None, None, t("io.cli.disp.grid_extent", value=_g(args.grid), half=_g(half))),
+                       file=name, field="--grid")
     try:
         res = calculate(data, substance=args.substance, grid_step_m=args.grid, directions=args.directions,
                         lang=translator.lang)
     except DispersionInputError as exc:
-        print(t("disp.err.header", path=path), file=sys.stderr)
-        for m in exc.messages(translator.lang):
-            print("  " + m, file=sys.stderr)
-        return 2
-    if args.geojson:
-        from ecologis.core.dispersion.export import result_geojson
+        raise CliError(t("disp.err.header", path=path), file=path, details=exc.messages(translator.lang)) from None
+    try:
+        # a result that is not finite somewhere is refused (never "NaN" in a file or output)
+        text = json.dumps(res, ensure_ascii=False, indent=1, allow_nan=False)
+        geo = None
+        if args.geojson:
+            from ecologis.core.dispersion.export import result_geojson
+
+            geo = json.dumps(result_geojson(res), ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        raise CliError(t("io.cli.disp.not_finite", file=path), file=path, code="E_NOT_FINITE") from None
+    if geo is not None:
         from ecologis.io.atomic import atomic_write_text
 
         try:
-            atomic_write_text(args.geojson, json.dumps(result_geojson(res), ensure_ascii=False, allow_nan=False))
+            atomic_write_text(args.geojson, geo)
         except OSError as exc:
-            print(t("disp.err.write", path=args.geojson, error=exc.strerror or exc), file=sys.stderr)
-            return 2
+            raise CliError(t("disp.err.write", path=args.geojson, error=exc.strerror or exc), file=args.geojson,
+                           code="E_WRITE") from None
     if args.json:
-        print(json.dumps(res, ensure_ascii=False, indent=1, allow_nan=False))
+        print(text)
     else:
         print(format_text(res))
     return 0

@@ -4,8 +4,7 @@ user's substance dictionary."""
 
 from __future__ import annotations
 
-import sys
-
+from ecologis.cli.errors import CliError
 from ecologis.i18n import t, translator
 
 
@@ -35,21 +34,16 @@ def run(args) -> int:
     lang = args.lang or translator.lang
     fmt = args.format or format_for_path(args.out)
     if fmt is None:
-        print(t("io.cli.export.no_format", path=args.out), file=sys.stderr)
-        return 2
-    got = load_and_assess(args.profile)
-    if isinstance(got, int):
-        return got
-    profile, assessment = got
+        raise CliError(t("io.cli.export.no_format", path=args.out), field="--format")
+    profile, assessment = load_and_assess(args.profile)
     result = assessment.result
     try:
         export_file(fmt, profile, result, args.out, lang, "\t" if args.delimiter == "tab" else args.delimiter)
     except ExportError as e:
-        print(e.message(), file=sys.stderr)
-        return 2
+        raise CliError.from_error(e) from None
     except OSError as e:
-        print(t("io.cli.write_failed", path=args.out, detail=e.strerror or str(e)), file=sys.stderr)
-        return 2
+        raise CliError(t("io.cli.write_failed", path=args.out, detail=e.strerror or str(e)), file=args.out,
+                       code="E_WRITE") from None
     print(t("io.export.done", path=args.out))
     return 0
 
@@ -63,11 +57,10 @@ def run_dict_export(args) -> int:
         d = load_dictionary()
         n = export_dictionary(d, args.file, everything=args.all)
     except DictionaryError as e:
-        print(t("cli.error.file", file=str(e.path), detail=e.detail), file=sys.stderr)
-        return 2
+        raise CliError(t("cli.error.file", file=str(e.path), detail=e.detail), file=str(e.path)) from None
     except OSError as e:
-        print(t("io.cli.write_failed", path=args.file, detail=e.strerror or str(e)), file=sys.stderr)
-        return 2
+        raise CliError(t("io.cli.write_failed", path=args.file, detail=e.strerror or str(e)), file=args.file,
+                       code="E_WRITE") from None
     print(t("io.dict.exported", count=n))
     return 0
 
@@ -81,11 +74,9 @@ def run_dict_import(args) -> int:
         d = load_dictionary()
         n = import_dictionary(d, args.file)
     except DictionaryError as e:
-        print(t("cli.error.file", file=str(e.path), detail=e.detail), file=sys.stderr)
-        return 2
+        raise CliError(t("cli.error.file", file=str(e.path), detail=e.detail), file=str(e.path)) from None
     except DictionaryImportError as e:
-        for m in e.messages():
-            print(m, file=sys.stderr)
-        return 2
+        msgs = e.messages()
+        raise CliError(msgs[0], file=e.file, details=msgs[1:]) from None
     print(t("io.dict.imported", count=n))
     return 0

@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 
+from ecologis.cli.errors import CliError
 from ecologis.core.hazard_identification.display import fmt
 from ecologis.i18n import LANGUAGES, t_lang, translator
 
@@ -80,9 +81,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         items = read_inventory(args.inventory)
     except InventoryError as exc:
-        for m in exc.messages(lang):
-            print(m, file=sys.stderr)
-        return 2
+        msgs = exc.messages(lang) or [t_lang(lang, "io.cli.unexpected", file=str(args.inventory))]
+        raise CliError(msgs[0], file=str(args.inventory), details=msgs[1:]) from None
     result = identify(items, tables=threshold_tables())
     if args.json:
         d = result.to_dict()
@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             write_note(args.pdf, HazardObject(), Enterprise(), items, result, lang=lang, inventory_label=str(args.inventory))
         except OSError as exc:
-            print(t_lang(lang, "opn.error.write_failed", file=args.pdf, value=str(exc)), file=sys.stderr)
-            return 2
+            raise CliError(t_lang(lang, "opn.error.write_failed", file=args.pdf, value=str(exc)), file=args.pdf,
+                           code="E_WRITE") from None
         print(t_lang(lang, "opn.cli.pdf_written", file=args.pdf), file=sys.stderr if args.json else sys.stdout)
     return 0

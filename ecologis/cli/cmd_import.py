@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 
 from ecologis.cli.common import load_reference_data
+from ecologis.cli.errors import CliError
 from ecologis.i18n import t
 
 
@@ -27,16 +28,12 @@ def run(args) -> int:
     from ecologis.io.import_rules import ImportRefused, finalize, import_into_profile, plan_import
     from ecologis.io.profile import ProfileError
 
-    loaded = load_reference_data()
-    if loaded is None:
-        return 2
-    dictionary = loaded[0]
+    dictionary = load_reference_data()[0]
     mapping = {}
     for m in args.map:
         if "=" not in m:
-            print(t("io.cli.import.bad_map", value=m), file=sys.stderr)
-            return 2
-        ref, sid = m.split("=", 1)
+            raise CliError(t("io.cli.import.bad_map", value=m), field="--map")
+        ref, _, sid = m.rpartition("=")   # a name may hold "=" (a substance id never does)
         mapping[ref.strip()] = sid.strip()
     try:
         if args.dry_run:
@@ -46,22 +43,15 @@ def run(args) -> int:
             _profile, plan = import_into_profile(args.table, args.profile, dictionary, mapping, args.duplicates,
                                                  append=args.append)
     except KeyError as e:
-        print(t("io.cli.import.unknown_target", id=str(e.args[0])), file=sys.stderr)
-        return 2
-    except TableReadError as e:
-        print(e.message(), file=sys.stderr)
-        return 2
+        raise CliError(t("io.cli.import.unknown_target", id=str(e.args[0])), field="--map") from None
+    except (TableReadError, ProfileError) as e:
+        raise CliError.from_error(e) from None
     except ImportRefused as e:
-        print(t("io.cli.import.refused", profile=args.profile), file=sys.stderr)
-        for m in e.messages():
-            print("  " + m, file=sys.stderr)
-        return 2
-    except ProfileError as e:
-        print(e.message(), file=sys.stderr)
-        return 2
+        raise CliError(t("io.cli.import.refused", profile=args.profile), file=args.table, code="E_ROWS",
+                       details=e.messages()) from None
     except OSError as e:
-        print(t("io.cli.write_failed", path=args.profile, detail=e.strerror or str(e)), file=sys.stderr)
-        return 2
+        raise CliError(t("io.cli.write_failed", path=args.profile, detail=e.strerror or str(e)), file=args.profile,
+                       code="E_WRITE") from None
     for i in plan.warnings:
         print(f"  [{t('severity.' + i.severity)}] {i.located_message()}", file=sys.stderr)
     key = "io.cli.import.checked" if args.dry_run else "io.cli.import.done"

@@ -8,7 +8,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ecologis.cli.common import load_reference_data
+from ecologis.cli.common import check_preset, load_reference_data
+from ecologis.cli.errors import CliError
 from ecologis.i18n import t, translator
 
 
@@ -22,26 +23,20 @@ def register(sub) -> None:
 
 
 def load_and_assess(path: str, on=None):
-    """(profile, :class:`ecologis.pipeline.Assessment`) or an exit code after printing one
-    clear message; ``on``: the date stored backgrounds must be valid on (default today)."""
+    """(profile, :class:`ecologis.pipeline.Assessment`); :class:`CliError` if the file cannot be
+    read or its preset is unknown; ``on``: the date stored backgrounds must be valid on."""
     from ecologis.io.batch import load_any
     from ecologis.io.emissions_table import TableReadError
     from ecologis.io.profile import ProfileError, assess_project
 
-    loaded = load_reference_data()
-    if loaded is None:
-        return 2
-    dictionary, presets = loaded
+    dictionary, presets = load_reference_data()
     try:
         profile, _kind = load_any(Path(path), dictionary)
     except (TableReadError, ProfileError) as e:
-        print(e.message(), file=sys.stderr)
-        return 2
+        raise CliError.from_error(e) from None
     if profile.notice:
         print(profile.notice_message(), file=sys.stderr)
-    if profile.preset not in presets:
-        print(t("cli.error.method", method=profile.preset, available=", ".join(presets)), file=sys.stderr)
-        return 2
+    check_preset(profile.preset, presets)
     return profile, assess_project(profile, dictionary, presets, file=Path(path).name, on=on)
 
 
@@ -54,19 +49,15 @@ def run(args) -> int:
     try:
         on = dt.date.fromisoformat(args.date) if args.date else None
     except ValueError:
-        print(t("report.cli.bad_date", value=args.date), file=sys.stderr)
-        return 2
-    got = load_and_assess(args.profile, on=on)
-    if isinstance(got, int):
-        return got
-    profile, assessment = got
+        raise CliError(t("report.cli.bad_date", value=args.date), field="--date") from None
+    profile, assessment = load_and_assess(args.profile, on=on)
     result = assessment.result
     if result.errors:
         print(t("io.cli.report.with_errors", count=len(result.errors)), file=sys.stderr)
     try:
         write_report(args.out, assessment, lang)
     except OSError as e:
-        print(t("io.cli.write_failed", path=args.out, detail=e.strerror or str(e)), file=sys.stderr)
-        return 2
+        raise CliError(t("io.cli.write_failed", path=args.out, detail=e.strerror or str(e)), file=args.out,
+                       code="E_WRITE") from None
     print(t("io.export.done", path=args.out))
     return 0

@@ -17,8 +17,9 @@ JSON: ``szz_area_m2``, ``szz`` (GeoJSON geometry), ``radius_m``, ``method``
 from __future__ import annotations
 
 import json
-import sys
+import math
 
+from ecologis.cli.errors import CliError
 from ecologis.i18n import format_fixed, format_significant_lang, t, translator
 
 
@@ -30,36 +31,22 @@ def register(subparsers) -> None:
     p.add_argument("--receptors", default=None, metavar="RECEPTORS.geojson", help=t("geo.cli.receptors"))
     p.add_argument("--export", default=None, metavar="FILE", help=t("geo.cli.export"))
     p.add_argument("--json", action="store_true", help=t("geo.cli.json"))
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, json_errors=True)
 
 
-def _fail(args, message: str) -> int:
-    if args.json:
-        print(json.dumps({"valid": False, "errors": [{"message": message}]}, ensure_ascii=False))
-    else:
-        print(message, file=sys.stderr)
-    return 2
-
-
-class _Refused(Exception):
-    """The profile cannot be assessed; ``args[0]`` is the translated reason."""
+MAX_RADIUS_M = 100_000.0     # 100 km: far beyond any СЗЗ (the largest are 3 km); a larger buffer is not a site
 
 
 def _profile_radius(profile) -> float | None:
     """The СЗЗ radius of the profile's own КНП assessment, or None if it has no valid
-    result.  Raises :class:`_Refused` for a broken dictionary or an unknown preset."""
-    from ecologis.cli.common import load_reference_data
+    result.  Raises :class:`CliError` for a broken dictionary or an unknown preset."""
+    from ecologis.cli.common import check_preset, load_reference_data
     from ecologis.io.profile import assess_project
 
     if not profile.emissions:
         return None
-    failed = []
-    loaded = load_reference_data(report=failed.append)
-    if loaded is None:
-        raise _Refused(failed[0])
-    dictionary, presets = loaded
-    if profile.preset not in presets:
-        raise _Refused(t("cli.error.method", method=profile.preset, available=", ".join(presets)))
+    dictionary, presets = load_reference_data()
+    check_preset(profile.preset, presets)
     res = assess_project(profile, dictionary, presets, dispersion=False).result
     if res.errors or res.szz_m is None:
         return None
@@ -75,6 +62,9 @@ def run(args) -> int:
     layers = GisLayers()
     center = None
     radius = args.radius
+    if radius is not None and not (math.isfinite(radius) and 0 < radius <= MAX_RADIUS_M):
+        raise CliError(t("io.cli.site.radius", value=format_significant_lang(radius, 6, lang),
+                         limit=format_significant_lang(MAX_RADIUS_M, 6, lang)), field="--radius")
     try:
         if args.profile:
             prof = load_profile(args.profile)
@@ -88,14 +78,12 @@ def run(args) -> int:
         if args.receptors:
             layers.receptors.extend(read_receptors(args.receptors))
         if layers.site is None and center is None:
-            return _fail(args, t("geo.cli.need_input"))
+            raise CliError(t("geo.cli.need_input"), field="--site")
         if radius is None:
-            return _fail(args, t("geo.cli.need_radius"))
+            raise CliError(t("geo.cli.need_radius"), field="--radius")
         analysis = analyse_site(radius, layers.site, layers.receptors, center=center)
     except (ProfileError, GisError, GeometryError) as e:
-        return _fail(args, e.message())
-    except _Refused as e:
-        return _fail(args, e.args[0])
+        raise CliError.from_error(e) from None
 
     doc = analysis.to_json()
     doc["receptors"] = [{"name": r.name, "kind": r.kind, "distance_m": round(r.distance_m, 2), "inside": r.inside,
@@ -106,9 +94,10 @@ def run(args) -> int:
         try:
             write_layers(args.export, layers, lang)
         except GisError as e:
-            return _fail(args, e.message())
+            raise CliError.from_error(e) from None
         except OSError as e:
-            return _fail(args, t("geo.gis.error.prefix", file=args.export) + " " + t("geo.gis.error.os", detail=str(e)))
+            raise CliError(t("geo.gis.error.prefix", file=args.export) + " " + t("geo.gis.error.os", detail=str(e)),
+                           file=args.export, code="E_WRITE") from None
     if args.json:
         print(json.dumps(doc, ensure_ascii=False, indent=1))
         return 0

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sys
+from ecologis.cli.errors import CliError
 
 
-def load_reference_data(report=None):
-    """The substance dictionary and the presets, or ``None`` after reporting why not.
+def load_reference_data():
+    """The substance dictionary and the presets.
 
-    A broken user dictionary file is reported with its path and the reason — printed
-    to stderr, or passed to ``report(message)`` if given (e.g. for JSON output); the
-    caller then exits with code 2.
+    A broken user dictionary file is refused with a :class:`CliError` naming its path
+    and the reason (the entry point prints it; exit code 2).
     """
     from ecologis.core.dictionary import DictionaryError
     from ecologis.io.reference_data import load_dictionary
@@ -20,10 +19,15 @@ def load_reference_data(report=None):
     try:
         dictionary = load_dictionary()
     except DictionaryError as e:
-        message = t("cli.error.file", file=str(e.path), detail=e.detail)
-        if report is not None:
-            report(message)
-        else:
-            print(message, file=sys.stderr)
-        return None
+        raise CliError(t("cli.error.file", file=str(e.path), detail=e.detail), file=str(e.path),
+                       code="E_DICTIONARY") from None
     return dictionary, load_presets()
+
+
+def check_preset(method: str, presets: dict) -> None:
+    """Refuse a methodology preset that is not known."""
+    from ecologis.i18n import t
+
+    if method not in presets:
+        raise CliError(t("cli.error.method", method=method, available=", ".join(presets)), field="preset",
+                       code="E_METHOD")

@@ -19,7 +19,10 @@ from ecologis.io.emissions_table import decode_text, sniff_delimiter
 
 
 def _read_csv(path: Path) -> tuple[list[str], pd.DataFrame, int]:
-    text, _encoding = decode_text(path.read_bytes())
+    try:
+        text, _encoding = decode_text(path.read_bytes())
+    except UnicodeDecodeError:
+        raise SeriesError(path.name, [SeriesIssue(path.name, None, None, "bg.err.encoding", {})]) from None
     delim = sniff_delimiter(text[:4096])
     try:
         header = pd.read_csv(io.StringIO(text), sep=delim, nrows=0).columns

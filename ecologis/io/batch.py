@@ -88,15 +88,17 @@ def summary_xlsx_bytes(rows: list[BatchRow], lang: str = "uk") -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from ecologis.io.cells import xlsx_append_row
+
     wb = Workbook()
     ws = wb.active
     ws.title = t_lang(lang, "io.batch.sheet")[:31]
     cols = ("file", "kind", "enterprise", "knp", "category", "szz", "dominant", "warnings", "errors", "error")
-    ws.append([t_lang(lang, "io.batch.col." + c) for c in cols])
+    xlsx_append_row(ws, [t_lang(lang, "io.batch.col." + c) for c in cols])
     for c in ws[1]:
         c.font = Font(bold=True)
     for r in rows:
-        ws.append([r.file, t_lang(lang, "io.batch.kind." + r.kind) if r.kind else "", r.enterprise, r.knp, r.category,
+        xlsx_append_row(ws, [r.file, t_lang(lang, "io.batch.kind." + r.kind) if r.kind else "", r.enterprise, r.knp, r.category,
                    r.szz_m, r.dominant, r.warnings, len(r.errors), "\n".join(r.errors)[:32000]])
         k = ws.max_row
         if r.knp is not None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from ecologis.core.dictionary import Dictionary, normalize_name
 from ecologis.model import Emission
 from ecologis.i18n import TranslatedError
+from ecologis.io.cells import restore
 
 # canonical column -> accepted header spellings (normalised: lower case, no punctuation)
 HEADER_SYNONYMS = {
@@ -204,6 +205,52 @@ def sniff_delimiter(text: str) -> str:
         return max(counts, key=counts.get) if any(counts.values()) else ","
 
 
+def read_csv_rows(text: str, delimiter: str, file: str, error=None) -> list[list[str]]:
+    """All rows of CSV text.  A row the csv module refuses (a field longer than its
+    limit of 128 KB, a NUL byte…) raises ``error`` (a :class:`TranslatedError` class,
+    :class:`TableReadError` by default) naming the file and the row."""
+    error = error or TableReadError
+    consumed: list[str] = []          # the lines of the record being read
+
+    def lines():
+        for line in io.StringIO(text, newline=""):
+            consumed.append(line)
+            yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter)
+    rows = []
+    try:
+        for row in reader:
+            rows.append(row)
+            consumed.clear()
+    except csv.Error as e:
+        row_no = len(rows) + 1        # rows are numbered by record, the header is row 1
+        if "field larger than field limit" not in str(e):
+            raise error(file, "io.csv.bad_row", row=row_no) from None
+        limit = csv.field_size_limit()
+        col = _long_field_column("".join(consumed), delimiter, limit)
+        header = rows[0] if rows else []
+        if col is not None and col < len(header) and str(header[col]).strip():
+            raise error(file, "io.csv.field_too_long_in", row=row_no, field=str(header[col]).strip()[:100],
+                        limit_kb=limit // 1024) from None
+        raise error(file, "io.csv.field_too_long", row=row_no, limit_kb=limit // 1024) from None
+    return rows
+
+
+def _long_field_column(record: str, delimiter: str, limit: int) -> int | None:
+    """The column of the first value longer than ``limit`` in the text of one CSV record
+    (read again with the limit raised for this record only)."""
+    old = csv.field_size_limit()
+    try:
+        csv.field_size_limit(max(old, len(record) + 1))
+        cells = next(csv.reader([record], delimiter=delimiter), [])
+    except csv.Error:
+        return None
+    finally:
+        csv.field_size_limit(old)
+    return next((j for j, c in enumerate(cells) if len(c) > limit), None)
+
+
 def _rows_to_table(file: str, rows: list[list], row_offset: int, dictionary: Dictionary | None, **meta) -> TableData:
     # first non-blank row is the header
     start = 0
@@ -259,7 +306,10 @@ def _rows_to_table(file: str, rows: list[list], row_offset: int, dictionary: Dic
 
 def _safe_cell(v):
     """Cell values the core can parse: ints beyond float range become text ("inf");
-    a NaN cell (JSON) becomes empty."""
+    a NaN cell (JSON) becomes empty; the quote our exports put before formula-like text
+    is removed (:func:`ecologis.io.cells.restore`)."""
+    if isinstance(v, str):
+        return restore(v)
     if isinstance(v, float) and v != v:
         return None
     if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 2**1023:
@@ -295,11 +345,8 @@ def read_csv(path: Path, dictionary: Dictionary | None = None) -> TableData:
     if not text.strip():
         raise TableReadError(file, "io.error.empty")
     delim = sniff_delimiter(text)
-    try:
-        # rows may differ in length (a longer row after the header is read, not refused)
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
-    except csv.Error as e:
-        raise TableReadError(file, "io.error.csv", detail=str(e).splitlines()[0][:200]) from None
+    # rows may differ in length (a longer row after the header is read, not refused)
+    rows = read_csv_rows(text, delim, file)
     return _rows_to_table(file, rows, 1, dictionary, encoding=enc, delimiter=delim)
 
 

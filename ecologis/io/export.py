@@ -2,6 +2,8 @@
 
 * CSV — UTF-8 with BOM (Excel then opens Cyrillic correctly), one row per input row
   with its contribution.
+* CSV and XLSX text cells go through :func:`ecologis.io.cells.neutralize` (no cell
+  can start a formula; our importers undo it, see :mod:`ecologis.io.cells`).
 * XLSX — sheet 1: inputs with contributions; sheet 2: summary.  Numbers are stored as
   numbers with number formats; the header row is frozen.
 * JSON — the profile and the result (``AssessmentResult.to_json``).
@@ -30,6 +32,7 @@ import numpy as np
 
 from ecologis.i18n import KeyedError, t_lang, translator_for
 from ecologis.io.atomic import atomic_write_bytes
+from ecologis.io.cells import neutralize, xlsx_append_row
 from ecologis.io.profile import json_default
 
 FORMATS = ("csv", "xlsx", "json", "geojson", "kml")
@@ -154,9 +157,9 @@ def csv_bytes(result, lang: str = "uk", delimiter: str = ",") -> bytes:
     headers, rows = export_rows(result, lang)
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
-    w.writerow(headers)
+    w.writerow([neutralize(h) for h in headers])
     for r in rows:
-        w.writerow(["" if v is None else (repr(v) if isinstance(v, float) else v) for v in r])
+        w.writerow(["" if v is None else (repr(v) if isinstance(v, float) else neutralize(v)) for v in r])
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -173,11 +176,11 @@ def xlsx_bytes(profile, result, lang: str = "uk") -> bytes:
     ws = wb.active
     ws.title = t_lang(lang, "io.sheet.inputs")[:31]
     headers, rows = export_rows(result, lang)
-    ws.append(headers)
+    xlsx_append_row(ws, headers)
     for c in ws[1]:
         c.font = Font(bold=True)
     for r in rows:
-        ws.append(r)
+        xlsx_append_row(ws, r)
     for j, col in enumerate(ROW_COLUMNS, start=1):
         fmt = _XLSX_FORMATS.get(col)
         letter = get_column_letter(j)
@@ -190,11 +193,11 @@ def xlsx_bytes(profile, result, lang: str = "uk") -> bytes:
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     ss = wb.create_sheet(t_lang(lang, "io.sheet.summary")[:31])
-    ss.append([t_lang(lang, "io.sum.item"), t_lang(lang, "io.sum.value")])
+    xlsx_append_row(ss, [t_lang(lang, "io.sum.item"), t_lang(lang, "io.sum.value")])
     for c in ss[1]:
         c.font = Font(bold=True)
     for label, value in summary_pairs(profile, result, lang):
-        ss.append([label, value])
+        xlsx_append_row(ss, [label, value])
         cell = ss.cell(row=ss.max_row, column=2)
         if isinstance(value, float):
             cell.number_format = "#,##0.000" if label == t_lang(lang, "io.sum.knp") else "0"
@@ -300,7 +303,9 @@ def kml_bytes(profile, result, lang: str = "uk") -> bytes:
 
     data = to_kml(gis_layers(profile, result, lang), lang)
     ET.register_namespace("", KML_NS)
-    root = ET.fromstring(data)
+    import defusedxml.ElementTree as DET
+
+    root = DET.fromstring(data, forbid_dtd=True)     # our own document, read like any XML input
     desc = t_lang(lang, "io.geo.description", knp=f"{result.knp:.3f}", category=result.category,
                   szz=f"{result.szz_m:g}")
     for pm in root.iter(f"{{{KML_NS}}}Placemark"):
@@ -361,7 +366,9 @@ class DictionaryImportError(Exception):
         tr = translator_for(lang)
         out = []
         for n, fld, key, params in self.problems:
-            text = tr(key, **params)
+            # a parameter may itself be a translated error (the JSON reader's position)
+            text = tr(key, **{k: v.message(lang) if callable(getattr(v, "message", None)) else v
+                              for k, v in params.items()})
             if n is not None:
                 text = tr("io.dict.entry", file=self.file, n=n, field=fld or "—", message=text)
             else:
@@ -387,15 +394,24 @@ def read_dictionary_file(path: str | Path) -> list[dict]:
     """Validate every entry of a dictionary file; all-or-nothing (raises DictionaryImportError)."""
     from ecologis.core.dictionary import validate_substance_record
 
+    from ecologis.io.profile import ProfileError, parse_json_bytes
+
     p = Path(path)
     try:
-        doc = json.loads(p.read_bytes().decode("utf-8-sig"), parse_constant=_refuse_constant)
+        data = p.read_bytes()
     except FileNotFoundError:
         raise DictionaryImportError(p.name, [(None, None, "io.error.not_found", {})]) from None
     except OSError as e:
         raise DictionaryImportError(p.name, [(None, None, "io.error.os", {"detail": e.strerror or str(e)})]) from None
-    except (UnicodeDecodeError, ValueError, RecursionError) as e:
-        raise DictionaryImportError(p.name, [(None, None, "io.error.json", {"detail": str(e)[:200]})]) from None
+    try:
+        # the one JSON reader: not UTF-8, not JSON, nested too deeply — translated reasons
+        parsed = parse_json_bytes(data, p.name)
+    except ProfileError as e:
+        raise DictionaryImportError(p.name, [(None, None, e.key, dict(e.params))]) from None
+    if parsed.not_finite:
+        raise DictionaryImportError(p.name, [(None, None, "io.profile.not_finite",
+                                              {"value": parsed.not_finite[0][:40]})])
+    doc = parsed.doc
     items = doc.get("substances") if isinstance(doc, dict) else doc
     if not isinstance(items, list):
         raise DictionaryImportError(p.name, [(None, None, "io.dict.no_list", {})])
@@ -414,10 +430,6 @@ def read_dictionary_file(path: str | Path) -> list[dict]:
     if problems:
         raise DictionaryImportError(p.name, problems)
     return items
-
-
-def _refuse_constant(s):
-    raise ValueError(f"{s} is not allowed")
 
 
 def import_dictionary(dictionary, path: str | Path, save: bool = True) -> int:

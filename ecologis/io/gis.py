@@ -5,7 +5,8 @@
   ``distance_m``, ``inside`` where known).  Coordinates WGS84 lon/lat (RFC 7946).
 * KML 2.2: one ``Document`` with a ``Folder`` per layer (``id`` = layer name, ``name``
   translated), placemarks with ``ExtendedData`` (``layer``, ``kind``, ``id`` …).
-  Written with :mod:`xml.etree.ElementTree`, which escapes every name.
+  Written with :mod:`xml.etree.ElementTree`, which escapes every name; read with
+  :mod:`defusedxml` (no entities, no external references).
 * CSV of receptors: columns ``name``, ``kind``, ``lat``, ``lon`` (synonyms
   ``latitude``/``longitude``, ``широта``/``довгота``, ``назва``, ``тип``), ``,`` or ``;``.
 
@@ -15,8 +16,6 @@ Reading validates every geometry with :mod:`ecologis.core.geometry` and raises
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ecologis.core.geometry import RECEPTOR_KINDS, GeometryError, Receptor, check_latlon, validate_site
-from ecologis.i18n import TranslatedError
+from ecologis.i18n import KeyedError, TranslatedError
 from ecologis.io.atomic import atomic_write_bytes, atomic_write_text
 
 KML_NS = "http://www.opengis.net/kml/2.2"
@@ -136,6 +135,9 @@ def from_geojson(doc: Any, file: str = "?", default_layer: str | None = None) ->
         try:
             if not isinstance(f, dict) or not isinstance(f.get("geometry"), dict):
                 raise GeometryError("geo.error.no_geometry", where=where)
+            if not isinstance(f.get("properties") or {}, dict):
+                raise GisError(file, "geo.gis.error.feature", row=i,
+                               detail=KeyedError("io.gis.not_object", field="properties"))
             props = dict(f.get("properties") or {})
             layer = _add_feature(out, props.get("layer"), default_layer, props, f["geometry"], where)
             if layer == "site" and props.get("name") and not out.name:
@@ -294,13 +296,20 @@ def _kml_value(name: str, v: str | None):
 def from_kml(data: bytes, file: str = "?", default_layer: str | None = None) -> GisLayers:
     """Read a KML document written by :func:`to_kml` or another GIS (Folders by ``id``
     or placemarks' ``ExtendedData/layer``; otherwise polygons → site, points → receptors)."""
+    import defusedxml.ElementTree as DET
+    from defusedxml import DefusedXmlException
+
     head = data[:4096].decode("utf-8", "replace")
     if "<!ENTITY" in head or "<!DOCTYPE" in head:
         raise GisError(file, "geo.gis.error.xml", detail="DOCTYPE/ENTITY")
     try:
-        root = ET.fromstring(data)
+        root = DET.fromstring(data, forbid_dtd=True)
     except ET.ParseError as e:
         raise GisError(file, "geo.gis.error.xml", detail=str(e)) from None
+    except DefusedXmlException:
+        raise GisError(file, "geo.gis.error.xml", detail="DOCTYPE/ENTITY") from None
+    except RecursionError:
+        raise GisError(file, "io.file.too_deep") from None
     if root.tag != _q("kml"):
         raise GisError(file, "geo.gis.error.xml", detail=root.tag)
     out = GisLayers()
@@ -312,6 +321,9 @@ def from_kml(data: bytes, file: str = "?", default_layer: str | None = None) -> 
         try:
             props: dict[str, Any] = {"name": pm.findtext(_q("name")) or ""}
             for d in pm.findall(f"{_q('ExtendedData')}/{_q('Data')}"):
+                if not d.get("name"):
+                    raise GisError(file, "geo.gis.error.feature", row=i,
+                                   detail=KeyedError("io.gis.kml_data_no_name"))
                 props[d.get("name")] = _kml_value(d.get("name"), d.findtext(_q("value")))
             layer = props.pop("layer", None)
             p = parents.get(pm)
@@ -341,7 +353,9 @@ def receptors_from_csv(text: str, file: str = "?") -> list[dict]:
     """Receptors from CSV text (header row; ``,`` or ``;``; decimal comma allowed)."""
     from ecologis.io.emissions_table import sniff_delimiter
 
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)))
+    from ecologis.io.emissions_table import read_csv_rows
+
+    rows = read_csv_rows(text, sniff_delimiter(text), file, GisError)
     if not rows:
         raise GisError(file, "geo.gis.error.csv_columns")
     header = [h.strip().lower().replace("’", "'") for h in rows[0]]
@@ -397,17 +411,24 @@ def read_layers(path: str | Path, default_layer: str | None = None) -> GisLayers
     suffix = p.suffix.lower()
     data = _read_bytes(p)
     if suffix in (".geojson", ".json"):
+        from ecologis.io.profile import ProfileError, parse_json_bytes
+
         try:
-            doc = json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise GisError(p.name, "geo.gis.error.json", detail=str(e)) from None
+            # one JSON reader for every importer: not UTF-8, not JSON, nested too deeply,
+            # numbers too long to convert — each a translated message
+            doc = parse_json_bytes(data, p.name).doc
+        except ProfileError as e:
+            raise GisError(p.name, e.key, **e.params) from None
         return from_geojson(doc, p.name, default_layer)
     if suffix == ".kml":
         return from_kml(data, p.name, default_layer)
     if suffix in (".csv", ".txt"):
         from ecologis.io.emissions_table import decode_text
 
-        text, _encoding = decode_text(data)
+        try:
+            text, _encoding = decode_text(data)
+        except UnicodeDecodeError:
+            raise GisError(p.name, "io.error.encoding") from None
         return GisLayers(receptors=receptors_from_csv(text, p.name))
     raise GisError(p.name, "geo.gis.error.format")
 

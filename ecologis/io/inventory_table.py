@@ -24,7 +24,13 @@ from ecologis.io.emissions_table import decode_text, sniff_delimiter
 
 def _read_csv(path: Path, label: str) -> list[tuple[int, dict[str, Any]]]:
     text, _encoding = decode_text(path.read_bytes())
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    rows = []
+    try:
+        for r in reader:
+            rows.append(r)
+    except csv.Error:   # a field over the csv module's 128 KB limit, a NUL byte …
+        raise InventoryError([Problem("io.inv.bad_csv_row", label, reader.line_num)]) from None
     return rows_from_table(rows, label)
 
 
@@ -40,9 +46,23 @@ def _read_xlsx(path: Path, label: str) -> list[tuple[int, dict[str, Any]]]:
     return rows_from_table(rows, label)
 
 
+def _huge_int(s: str):
+    """JSON integers beyond any float (and Python's int(str) limit) become infinite,
+    which the quantity check then refuses with its row and field."""
+    if len(s) > 400:
+        return float("-inf") if s.startswith("-") else float("inf")
+    return int(s)
+
+
 def _read_json(path: Path, label: str) -> list[tuple[int, dict[str, Any]]]:
     text, _encoding = decode_text(path.read_bytes())
-    return rows_from_json(json.loads(text), label)
+    try:
+        data = json.loads(text, parse_int=_huge_int)
+    except json.JSONDecodeError as e:
+        raise InventoryError([Problem("io.inv.not_json", label, e.lineno, "", str(e.colno))]) from None
+    except RecursionError:
+        raise InventoryError([Problem("io.inv.too_deep", label)]) from None
+    return rows_from_json(data, label)
 
 
 def read_inventory(path: str | Path, tables: ThresholdTables | None = None) -> list[InventoryItem]:
@@ -62,6 +82,9 @@ def read_inventory(path: str | Path, tables: ThresholdTables | None = None) -> l
         rows = readers[ext](path, label)
     except InventoryError:
         raise
-    except Exception as exc:  # unreadable file of a known type
-        raise InventoryError([Problem("opn.error.unreadable", label, None, "", f"{type(exc).__name__}: {exc}")]) from exc
+    except UnicodeDecodeError:
+        raise InventoryError([Problem("io.inv.not_text", label)]) from None
+    except Exception:  # unreadable file of a known type: a damaged workbook, an unreadable file …
+        key = "io.inv.not_xlsx" if ext == ".xlsx" else "io.inv.unreadable"
+        raise InventoryError([Problem(key, label)]) from None
     return validate_rows(rows, label, tables if tables is not None else threshold_tables())

@@ -29,6 +29,7 @@ import copy
 import hashlib
 import json
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -69,6 +70,14 @@ def project_from_json(d: dict, file: str = "?", strict: bool = True) -> Project:
     ``strict=False`` (session restore of work in progress) checks the structure and
     types only, not the ЄДРПОУ control digit, coordinate pairs or closed rings.
     """
+    try:
+        return _project_from_json(d, file, strict)
+    except RecursionError:
+        # free-form parts (history, extensions) nested deeper than copying allows
+        raise ProfileError(file, "io.file.too_deep") from None
+
+
+def _project_from_json(d: dict, file: str, strict: bool) -> Project:
     if not isinstance(d, dict):
         raise ProfileError(file, "profile.error.not_object")
     ver = d.get("schema_version")
@@ -151,7 +160,10 @@ def migrate(doc: dict, file: str = "?") -> dict:
             if doc.get(key) is None:
                 doc[key] = []
         hist = []
-        for h in doc.get("history") or []:
+        old_history = doc.get("history")
+        if not isinstance(old_history, list):
+            raise ProfileFieldError(file, "history", "type", expected="array")
+        for h in old_history:
             if isinstance(h, dict):
                 h = dict(h)
                 h.setdefault("inputs_hash", "")
@@ -234,16 +246,127 @@ def _v2_to_v3(doc: dict) -> dict:
 # validation
 # ---------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
+def _schema() -> dict:
+    from ecologis.paths import DOCS_DIR
+
+    return json.loads((DOCS_DIR / "schemas" / "profile.schema.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def _validator():
     import jsonschema
 
-    from ecologis.paths import DOCS_DIR
-
     # The shipped schema itself is checked by the tests (tests/io/test_profile.py), not
-    # here: check_schema costs ~200 ms of every start.  Projects are still validated.
-    schema = json.loads((DOCS_DIR / "schemas" / "profile.schema.json").read_text(encoding="utf-8"))
+    # here: check_schema costs ~200 ms of every start.  Profiles are still validated.
+    schema = _schema()
     cls = jsonschema.validators.validator_for(schema)
     return cls(_inline_refs(schema, schema.get("$defs", {})))
+
+
+# ---- the emission rows, column-wise ------------------------------------------------
+# A profile may hold 100,000 rows; jsonschema validates them one by one (~0.1 ms each).
+# The rows' schema is simple (an object, required keys, per-key JSON types and string
+# lengths), so the same rules are checked a column at a time; jsonschema keeps the rest
+# of the document.  Both give the same first problem (see validate_profile_doc).
+_JSON_TYPES = {"number": (int, float), "integer": (int,), "string": (str,), "null": (type(None),),
+               "object": (dict,), "array": (list,), "boolean": (bool,)}
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class _RowRules:
+    required: tuple[str, ...]
+    fields: tuple[tuple[str, str, frozenset, int | None, bool], ...]   # name, expected, types, maxLength, int-only
+    max_items: int | None
+
+
+@lru_cache(maxsize=1)
+def _row_rules() -> _RowRules | None:
+    """The emission-row rules of the shipped schema, or None if the schema uses a keyword
+    the column-wise check does not implement (then jsonschema checks the rows)."""
+    schema = _schema()
+    arr = (schema.get("properties") or {}).get("emissions") or {}
+    if set(arr) - {"type", "maxItems", "items", "description"} or arr.get("type") != "array":
+        return None
+    item = arr.get("items") or {}
+    ref = item.get("$ref", "")
+    if ref.startswith("#/$defs/") and len(item) == 1:
+        item = schema.get("$defs", {}).get(ref[len("#/$defs/"):], {})
+    if set(item) - {"type", "required", "properties", "description"} or item.get("type") != "object":
+        return None
+    fields = []
+    for name, prop in (item.get("properties") or {}).items():
+        if set(prop) - {"type", "maxLength", "description"} or "type" not in prop:
+            return None
+        types = prop["type"] if isinstance(prop["type"], list) else [prop["type"]]
+        if any(t not in _JSON_TYPES for t in types):
+            return None
+        allowed = frozenset(c for t in types for c in _JSON_TYPES[t])
+        int_only = "integer" in types and "number" not in types    # 2.0 is an integer, 2.5 is not
+        max_len = prop.get("maxLength") if "string" in types else None
+        fields.append((name, " | ".join(types), allowed, max_len, int_only))
+    return _RowRules(tuple(item.get("required") or ()), tuple(fields), arr.get("maxItems"))
+
+
+def _columns(rows: list[dict], names: list[str]) -> dict[str, list]:
+    """The values of ``names`` in every row (``_MISSING`` where a row lacks the key).
+    Rows written by EcologIS share one key order: those are transposed in one C-level
+    ``zip``; otherwise key by key."""
+    key_orders = set(map(tuple, rows))
+    if len(key_orders) == 1:
+        (keys,) = key_orders
+        cols = dict(zip(keys, zip(*map(dict.values, rows))))
+        n = len(rows)
+        return {name: cols[name] if name in cols else [_MISSING] * n for name in names}
+    return {name: [r.get(name, _MISSING) for r in rows] for name in names}
+
+
+def _row_problems(rows: list, rules: _RowRules) -> list[tuple[tuple, str, dict]]:
+    """Every schema problem of the emission rows as (path, reason, params), paths as
+    jsonschema gives them (``("emissions", 0, "mass")``, 0-based), in its order for equal paths."""
+    out: list[tuple[tuple, str, dict]] = []
+    if rules.max_items is not None and len(rows) > rules.max_items:
+        out.append((("emissions",), "too_long", {"limit": rules.max_items}))
+    kinds = set(map(type, rows))
+    if kinds == {dict}:
+        idx = None
+        drows = rows
+    else:
+        for i, r in enumerate(rows):
+            if type(r) is not dict:
+                out.append((("emissions", i), "type", {"expected": "object"}))
+        idx = [i for i, r in enumerate(rows) if type(r) is dict]
+        drows = [rows[i] for i in idx]
+    names = list(dict.fromkeys([*rules.required, *(f[0] for f in rules.fields)]))
+    columns = _columns(drows, names)
+
+    def where(k: int) -> int:
+        return k if idx is None else idx[k]
+
+    for name in rules.required:
+        col = columns[name]
+        if _MISSING in col:
+            out.extend(((("emissions", where(k)), "required", {"_field": name}) for k, v in enumerate(col)
+                        if v is _MISSING))
+    for name, expected, allowed, max_len, int_only in rules.fields:
+        col = columns[name]
+        seen = set(map(type, col))
+        seen.discard(object)                         # _MISSING: absent keys are not checked
+        bad_type = bool(seen - allowed) or (int_only and float in seen)
+        too_long = max_len is not None and str in seen and \
+            max(map(len, col if seen == {str} and _MISSING not in col else (v for v in col if type(v) is str)),
+                default=0) > max_len
+        if not (bad_type or too_long):
+            continue
+        for k, v in enumerate(col):
+            if v is _MISSING:
+                continue
+            tv = type(v)
+            if tv not in allowed or (int_only and tv is float and not v.is_integer()):
+                out.append((("emissions", where(k), name), "type", {"expected": expected}))
+            elif max_len is not None and tv is str and len(v) > max_len:
+                out.append((("emissions", where(k), name), "too_long", {"limit": max_len}))
+    return out
 
 
 def _inline_refs(node, defs: dict):
@@ -300,25 +423,51 @@ def _required_field_path(err) -> str:
     return _path_text(base)
 
 
-def validate_profile_doc(doc: dict, file: str = "?", semantic: bool = True) -> None:
+def _path_key(path) -> tuple:
+    """The order in which problems are reported: the shallowest, then the first in
+    document order — the most useful to a user."""
+    return (len(path), [str(x) if not isinstance(x, int) else f"{x:09d}" for x in path])
+
+
+def _check_schema(doc, file: str, per_row_schema: bool = False) -> None:
+    """The JSON schema check; :class:`ProfileFieldError` at the first problem.
+
+    The emission rows are checked column-wise (:func:`_row_problems`) and the rest of the
+    document by jsonschema; ``per_row_schema`` checks everything with jsonschema (the
+    former way, kept as the reference for the tests and the benchmark)."""
+    v = _validator()
+    rows = doc.get("emissions") if isinstance(doc, dict) else None
+    rules = None if per_row_schema or not isinstance(rows, list) else _row_rules()
+    if rules is None:
+        errors = list(v.iter_errors(doc))
+        row_problems = []
+    else:
+        reduced = dict(doc)
+        reduced["emissions"] = []
+        errors = list(v.iter_errors(reduced))
+        row_problems = _row_problems(rows, rules)
+    if not errors and not row_problems:
+        return
+    best_row = min(row_problems, key=lambda p: _path_key(p[0])) if row_problems else None
+    err = min(errors, key=lambda e: _path_key(e.absolute_path)) if errors else None
+    if best_row is not None and (err is None or _path_key(best_row[0]) < _path_key(err.absolute_path)):
+        path, reason, params = best_row
+        params = dict(params)
+        name = params.pop("_field", None)
+        raise ProfileFieldError(file, _path_text([*path, name] if name else path), reason, **params)
+    if err.validator == "oneOf" and err.context:
+        err = min(err.context, key=lambda e: (-len(e.absolute_path), str(e.absolute_path)))
+    reason, params = _schema_reason(err)
+    raise ProfileFieldError(file, _required_field_path(err), reason, **params)
+
+
+def validate_profile_doc(doc: dict, file: str = "?", semantic: bool = True, per_row_schema: bool = False) -> None:
     """Check a current-version document; raise :class:`ProfileFieldError` at the first problem.
 
-    The JSON schema first (types, ranges, required fields), then with ``semantic`` the
-    rules a schema cannot express: ЄДРПОУ control digit, lat/lon given together,
-    closed polygon rings, unique source ids."""
-    v = _validator()
-    errors = list(v.iter_errors(doc))
-    if errors:
-        # the shallowest, then the first in document order: the most useful to a user
-        def key(e):
-            return (len(e.absolute_path), [str(x) if not isinstance(x, int) else f"{x:09d}" for x in e.absolute_path])
-
-        err = min(errors, key=key)
-        if err.validator == "oneOf" and err.context:
-            sub = min(err.context, key=lambda e: (-len(e.absolute_path), str(e.absolute_path)))
-            err = sub
-        reason, params = _schema_reason(err)
-        raise ProfileFieldError(file, _required_field_path(err), reason, **params)
+    The JSON schema first (types, ranges, required fields; the emission rows column-wise,
+    see :func:`_check_schema`), then with ``semantic`` the rules a schema cannot express:
+    ЄДРПОУ control digit, lat/lon given together, closed polygon rings, unique source ids."""
+    _check_schema(doc, file, per_row_schema)
     if not semantic:
         return
     ent = doc["enterprise"]
@@ -362,7 +511,10 @@ def _number_hooks(bad: list):
             bad.append(s)
         return x
 
-    def parse_int(s: str) -> int:
+    def parse_int(s: str) -> int:     # only used when the text has a run of 309+ digits
+        if len(s) > 400:             # beyond any float (and Python's limit for int(str))
+            bad.append(s)
+            return float("-inf") if s.startswith("-") else float("inf")
         x = int(s)
         if abs(x) > 2**1023:
             bad.append(s)
@@ -377,6 +529,17 @@ def _number_hooks(bad: list):
 
 #: ``kind`` of the JSON export of an assessment: the profile plus its results.
 ASSESSMENT_KIND = "ecologis-assessment"
+_LONG_DIGITS = re.compile(r"\d{309}")
+# the json module's messages (English) -> translated ones
+_JSON_PROBLEMS = (("Expecting value", "io.json.value"), ("Expecting ',' delimiter", "io.json.comma"),
+                  ("Expecting ':' delimiter", "io.json.colon"), ("Expecting property name", "io.json.name"),
+                  ("Unterminated string", "io.json.string"), ("Invalid control character", "io.json.control"),
+                  ("Invalid \\escape", "io.json.escape"), ("Invalid \\u", "io.json.escape"),
+                  ("Extra data", "io.json.extra"))
+
+
+def _json_problem_key(msg: str) -> str:
+    return next((key for start, key in _JSON_PROBLEMS if msg.startswith(start)), "io.json.syntax")
 
 
 @dataclass
@@ -417,10 +580,15 @@ def parse_json_bytes(data: bytes, file: str = "?") -> JsonDocument:
     except UnicodeDecodeError as e:
         raise ProfileError(file, "io.profile.not_utf8", position=e.start) from None
     bad: list[str] = []
+    hooks = _number_hooks(bad)
+    if not _LONG_DIGITS.search(text):
+        # no integer can exceed a float (or Python's int(str) limit): Python parses them
+        hooks.pop("parse_int")
     try:
-        doc = json.loads(text, **_number_hooks(bad))
+        doc = json.loads(text, **hooks)
     except json.JSONDecodeError as e:
-        where = KeyedError("io.file.json_position", detail=e.msg, line=e.lineno, column=e.colno)
+        where = KeyedError("io.file.json_position", detail=KeyedError(_json_problem_key(e.msg)), line=e.lineno,
+                           column=e.colno)
         raise ProfileError(file, "io.error.json", detail=where) from None
     except RecursionError:
         raise ProfileError(file, "io.file.too_deep") from None

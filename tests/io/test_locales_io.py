@@ -9,7 +9,9 @@ from ecologis.paths import LOCALES_DIR, REPO_ROOT
 FILES = ["ecologis/io/profile.py", "ecologis/io/emissions_table.py", "ecologis/io/import_rules.py",
          "ecologis/io/export.py", "ecologis/io/batch.py", "ecologis/report/pdf_report.py",
          "ecologis/cli/cmd_report.py", "ecologis/cli/cmd_export.py", "ecologis/cli/cmd_import.py",
-         "ecologis/cli/cmd_batch.py", "ecologis/gui/panels/import_preview.py", "ecologis/gui/panels/file_actions.py"]
+         "ecologis/cli/cmd_batch.py", "ecologis/gui/panels/import_preview.py", "ecologis/gui/panels/file_actions.py",
+         "ecologis/cli/errors.py", "ecologis/cli/cmd_dispersion.py", "ecologis/cli/cmd_background.py",
+         "ecologis/cli/cmd_site.py", "ecologis/io/gis.py", "ecologis/io/cells.py"]
 
 
 def test_same_keys_and_prefixes():

@@ -15,6 +15,16 @@ from ecologis.core.dispersion import formulas as fm
 from ecologis.core.units import G_PER_S, from_t_per_year
 
 ALLOWED_DIRECTIONS = (8, 36, 360)
+# Upper bounds of the input that no real source reaches (the tallest stacks are ~420 m);
+# beyond them the calculation overflows (a 1e308 m stack gives an infinite grid).
+MAX_HEIGHT_M = 1000.0
+MAX_DIAMETER_M = 100.0
+MAX_VELOCITY_M_S = 1000.0
+MAX_VOLUME_M3_S = 1e7
+MAX_TEMP_C = 5000.0
+MAX_RATE_G_S = 1e9
+MAX_GRID_STEP_M = 1000.0          # with the default extent (≥ 2 km each side) at least 2 nodes per side
+MAX_GRID_HALF_EXTENT_M = 1e6
 DEFAULT_ISOLINE_LEVELS = (0.05, 0.1, 0.5, 1.0, 2.0, 5.0, 10.0)
 
 
@@ -156,7 +166,9 @@ def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None)
     def top_num(name, default, lo=None, lo_incl=True):
         v = data.get(name, default)
         if v is None:
-            return None
+            if default is not None:            # an explicit null where a number is required
+                bad("disp.err.top_field", field=name, value="null")
+            return default
         if not _num(v) or (lo is not None and (v < lo if lo_incl else v <= lo)):
             bad("disp.err.top_field", field=name, value=v)
             return default
@@ -211,7 +223,11 @@ def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None)
                     background[key] = float(v)
             if isinstance(meta.get("name"), str):
                 names[key] = meta["name"]
-    for s, v in (data.get("background") or {}).items():
+    raw_bg = data.get("background") or {}
+    if not isinstance(raw_bg, dict):
+        bad("disp.err.top_field", field="background", value="…")
+        raw_bg = {}
+    for s, v in raw_bg.items():
         if not _num(v) or v < 0:
             bad("disp.err.substance_field", substance=s, field="background", value=v)
         else:
@@ -272,15 +288,17 @@ def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None)
             sbad("disp.err.height_below_2", "height_m", h)
             h = None
         else:
-            h = req("height_m", 0, lo_incl=False)
-        dia = req("diameter_m", 0, lo_incl=False)
+            h = req("height_m", 0, MAX_HEIGHT_M, lo_incl=False)
+        dia = req("diameter_m", 0, MAX_DIAMETER_M, lo_incl=False)
         w0 = rs.get("velocity_m_s")
         v1 = rs.get("volume_m3_s")
         if w0 is None and v1 is None:
             sbad("disp.err.need_velocity_or_volume", "velocity_m_s")
-        for fld, v in (("velocity_m_s", w0), ("volume_m3_s", v1)):
+        for fld, v, hi in (("velocity_m_s", w0, MAX_VELOCITY_M_S), ("volume_m3_s", v1, MAX_VOLUME_M3_S)):
             if v is not None and (not _num(v) or v < 0):
                 sbad("disp.err.negative" if _num(v) else "disp.err.not_number", fld, v)
+            elif v is not None and v > hi:
+                sbad("disp.err.too_large", fld, v, limit=hi)
         cold = rs.get("cold", False)
         if not isinstance(cold, bool):
             sbad("disp.err.not_boolean", "cold", cold)
@@ -288,6 +306,9 @@ def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None)
         temp = rs.get("temp_c")
         if temp is not None and not _num(temp):
             sbad("disp.err.not_number", "temp_c", temp)
+            temp = None
+        elif temp is not None and abs(temp) > MAX_TEMP_C:
+            sbad("disp.err.too_large", "temp_c", temp, limit=MAX_TEMP_C)
             temp = None
         if temp is not None and ambient is None:
             sbad("disp.err.ambient_required", "temp_c", temp)
@@ -319,6 +340,9 @@ def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None)
                 if not _num(rate) or rate < 0:
                     sbad("disp.err.negative", f"{fldp}.rate_g_s", rate)
                     continue
+                if rate > MAX_RATE_G_S:
+                    sbad("disp.err.too_large", f"{fldp}.rate_g_s", rate, limit=MAX_RATE_G_S)
+                    continue
                 rate = float(rate)
             elif mass is not None:
                 if not _num(mass) or mass < 0:
@@ -331,6 +355,9 @@ def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None)
                     sbad("disp.err.hours_range", f"{fldp}.hours_per_year", hours)
                     continue
                 rate = float(from_t_per_year(mass, G_PER_S, hours))
+                if rate > MAX_RATE_G_S:
+                    sbad("disp.err.too_large", f"{fldp}.mass_t_per_year", mass, limit=MAX_RATE_G_S)
+                    continue
             else:
                 sbad("disp.err.need_rate", f"{fldp}.rate_g_s")
                 continue
@@ -388,7 +415,11 @@ def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None)
             names[key] = key
 
     groups = []
-    for gi, g in enumerate(data.get("summation_groups") or [], start=1):
+    raw_groups = data.get("summation_groups") or []
+    if not isinstance(raw_groups, list):
+        bad("disp.err.top_field", field="summation_groups", value="…")
+        raw_groups = []
+    for gi, g in enumerate(raw_groups, start=1):
         subs = g.get("substances") if isinstance(g, dict) else None
         gid = g.get("id", f"group{gi}") if isinstance(g, dict) else f"group{gi}"
         if not isinstance(subs, list) or len(subs) < 2 or not all(isinstance(s, str) for s in subs):
@@ -402,11 +433,16 @@ def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None)
         groups.append({"id": str(gid), "substances": keys})
 
     grid = data.get("grid") or {}
+    if not isinstance(grid, dict):
+        bad("disp.err.top_field", field="grid", value="…")
+        grid = {}
     step = grid.get("step_m")
     half = grid.get("half_extent_m")
-    for fld, v in (("grid.step_m", step), ("grid.half_extent_m", half)):
-        if v is not None and (not _num(v) or v <= 0):
+    for fld, v, hi in (("grid.step_m", step, MAX_GRID_STEP_M), ("grid.half_extent_m", half, MAX_GRID_HALF_EXTENT_M)):
+        if v is not None and (not _num(v) or v <= 0 or v > hi):
             bad("disp.err.top_field", field=fld, value=v)
+    if _num(step) and _num(half) and 0 < half < step:
+        bad("disp.err.top_field", field="grid.step_m", value=step)
     center = grid.get("center")
     c = None
     if center is not None:
@@ -419,7 +455,11 @@ def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None)
         bad("disp.err.top_field", field="wind_speeds", value=speeds)
         speeds = []
     receptors = []
-    for ri, r in enumerate(data.get("receptors") or [], start=1):
+    raw_receptors = data.get("receptors") or []
+    if not isinstance(raw_receptors, list):
+        bad("disp.err.top_field", field="receptors", value="…")
+        raw_receptors = []
+    for ri, r in enumerate(raw_receptors, start=1):
         if not (isinstance(r, dict) and _num(r.get("lat")) and _num(r.get("lon"))):
             bad("disp.err.receptor", index=ri)
             continue
