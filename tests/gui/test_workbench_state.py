@@ -168,7 +168,7 @@ def test_startup_and_import_do_the_work_once(make_window, monkeypatch):
     from ecologis.session import session as wbmod
     from ecologis.model import Emission
     from ecologis.core.dictionary import Substance
-    from ecologis.gui import main_window
+    from ecologis.gui import window_files
     from ecologis.gui.panels.import_preview import ImportAccepted
     from ecologis.io.profile import load_profile
     from ecologis.paths import DEMO_PROFILE
@@ -178,7 +178,7 @@ def test_startup_and_import_do_the_work_once(make_window, monkeypatch):
     new = Substance.from_json({"id": "my-x", "name_uk": "Моя речовина", "name_en": "My substance",
                                "hazard_class": 3, "gdk_sd": 0.1, "group": "other"}, origin="user")
     wb.dictionary.put(new)
-    monkeypatch.setattr(main_window, "run_import_dialog",
+    monkeypatch.setattr(window_files, "run_import_dialog",
                         lambda *a, **k: ImportAccepted([Emission("my-x", 1.0, "t/yr")], "sum", ["my-x"]))
     table_prepares = []
     real = wbmod.prepare

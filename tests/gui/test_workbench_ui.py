@@ -290,6 +290,9 @@ def test_unit_column_editor_changes_row_unit(make_window, qtbot):
 
 
 def test_tools_menu_panels(make_window, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDockWidget
+
     from ecologis.gui.main_window import PANELS
 
     w = make_window()
@@ -299,9 +302,10 @@ def test_tools_menu_panels(make_window, qtbot):
     for key in present:
         assert t(key) in texts
     for spec in PANELS:
-        w.panel_actions[spec.key].trigger()          # opens a non-modal dialog
-        dlg = w._panel_dialogs[spec.key]
-        assert dlg.isVisible() and not dlg.isModal()
+        w.panel_actions[spec.key].trigger()          # opens a dock of the main window (no floating dialog)
+        dlg = w._panel_docks[spec.key]
+        assert isinstance(dlg, QDockWidget) and dlg.isVisible() and not dlg.isFloating()
+        assert w.dockWidgetArea(dlg) == Qt.RightDockWidgetArea
         assert dlg.windowTitle() == t(spec.key).rstrip("…")
         assert type(dlg.panel).__name__ == spec.cls and w.panel(spec.cls) is dlg.panel
     # the sender panel gets the current assessment from the workbench
@@ -309,7 +313,7 @@ def test_tools_menu_panels(make_window, qtbot):
     assert a["category"] == "III" and abs(a["knp"] - 1386.1866552) < 1e-9
     assert a["enterprise"]["name"] == w.wb.enterprise.name
     w.lang_actions["en"].trigger()
-    for key, dlg in w._panel_dialogs.items():
+    for key, dlg in w._panel_docks.items():
         assert dlg.windowTitle() == t(key).rstrip("…") and not CYRILLIC.search(dlg.windowTitle())
         dlg.close()
 
