@@ -268,3 +268,19 @@ def corrected_zone(origin_xy, rows: Sequence[dict], normative_local=None, justif
     for r in rows:
         out.append(dict(r, final_m=distance_along_bearing(poly, origin_xy, r["direction_deg"])))
     return poly, out
+
+
+def binding_by_direction(normative_m: float | None, normative_reach: Mapping[float, float] | None,
+                         calculated_rows: Sequence[dict] | None) -> Binding:
+    """:func:`binding_zone` with the calculated zone compared bearing by bearing: it binds
+    when along some bearing it reaches farther (``l_m``) than the normative zone does
+    from the same centre (``normative_reach``: bearing → metres).  Without those reaches
+    the sizes are compared (:func:`binding_zone`)."""
+    rows = [r for r in (calculated_rows or ()) if r.get("l_m") is not None]
+    calc_max = max((float(r["l_m"]) for r in rows), default=0.0) or None
+    if normative_m is None or normative_reach is None or not rows:
+        return binding_zone(normative_m, calc_max)
+    exceeds = any(float(r["l_m"]) > _lookup_bearing(normative_reach, r["direction_deg"]) + 1e-6 for r in rows)
+    if exceeds:
+        return Binding("calculated", float(calc_max), "calculated_larger")
+    return Binding("normative", float(normative_m), "normative_not_exceeded")
