@@ -161,6 +161,18 @@ def run(args) -> int:
         for m in exc.messages(translator.lang):
             print("  " + m, file=sys.stderr)
         return 2
+    if isinstance(data, dict) and data.get("wind_rose") is not None:     # the calculated СЗЗ per bearing
+        from ecologis.cli.cmd_szz import format_calculated_zone
+        from ecologis.core.sanitary_zone import SanitaryZoneError
+        from ecologis.pipeline.zones import dispersion_calculated_zone
+
+        try:
+            res["calculated_zone"] = dispersion_calculated_zone(res, data, data["wind_rose"])
+        except SanitaryZoneError as exc:
+            print(t("szz.cli.rose_in_file", path=path, message=exc.message(translator.lang)), file=sys.stderr)
+            return 2
+        if not args.json:
+            print(format_calculated_zone(res["calculated_zone"]))
     if args.geojson:
         from ecologis.core.dispersion.export import result_geojson
         from ecologis.io.atomic import atomic_write_text

@@ -230,3 +230,24 @@ def zones_of(project, result, dispersion: dict | None, activities=None, lang: st
                                 calc["by_direction"] if calc else None)
     zones["binding"] = {"kind": b.kind, "size_m": b.size_m, "reason": b.reason}
     return zones
+
+
+def dispersion_calculated_zone(res: dict, data: dict, wind_rose) -> dict:
+    """``calculated_zone`` of a ``calculate()`` result for its selected target: L0 along
+    the rose's rhumb bearings from the source (the own sources' centre for a plant),
+    where c + c_ф falls to 1 ГДК, and l = L0·P/P0.  ``data`` is the dispersion input
+    (its sources give the centre).  Raises ``SanitaryZoneError`` for a bad rose."""
+    rose = sz.parse_wind_rose(wind_rose, where="wind_rose: ")
+    pts = [(float(s["lat"]), float(s["lon"])) for s in data.get("sources") or ()
+           if isinstance(s, dict) and s.get("lat") is not None and s.get("lon") is not None and s.get("own", True)]
+    if not pts:
+        pts = [(float(s["lat"]), float(s["lon"])) for s in data.get("sources") or ()
+               if isinstance(s, dict) and s.get("lat") is not None and s.get("lon") is not None]
+    centre = (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
+    contour = (res.get("szz_contour") or {}).get("geometry")
+    z = calculated_zone(contour, centre, rose)
+    rows = [{k: r[k] for k in ("direction_deg", "l0_m", "p_pct", "l_m")} for r in z["by_direction"]]
+    touches = bool((res.get("szz_contour") or {}).get("properties", {}).get("touches_grid_edge"))
+    return {"target": res.get("selected_target"), "max_distance_m": z["max_distance_m"],
+            "max_l0_m": z.get("max_l0_m", 0.0), "centre": z["centre"], "by_direction": rows,
+            "rule": dict(sz.WIND_ROSE_RULE), "cut_by_grid": touches, "geometry": z.get("corrected_geometry")}
