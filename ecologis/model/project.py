@@ -347,11 +347,14 @@ class Project:
         self.dispersion = state
 
     def section(self, key: str):
-        """A feature panel's saved state: ``"dispersion"`` or ``"hazard_identification"``."""
+        """A feature panel's saved state: ``"dispersion"``, ``"hazard_identification"`` or
+        ``"sanitary"`` (:meth:`Sanitary.to_json`)."""
         if key == "dispersion":
             return self.dispersion_input_state()
         if key == "hazard_identification":
             return copy.deepcopy(self.hazard_identification)
+        if key == "sanitary":
+            return self.sanitary.to_json() if self.sanitary is not None else None
         return copy.deepcopy(self.extensions.get(key))
 
     def set_section(self, key: str, value) -> None:
@@ -359,6 +362,8 @@ class Project:
             self.set_dispersion_input_state(value or {})
         elif key == "hazard_identification":
             self.hazard_identification = copy.deepcopy(value)
+        elif key == "sanitary":
+            self.sanitary = Sanitary.from_json(value) if value else None
         else:
             self.extensions[key] = copy.deepcopy(value)
 
