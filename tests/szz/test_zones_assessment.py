@@ -148,3 +148,17 @@ def test_szz_classes_cli(capsys):
     assert main(["--lang", "en", "szz-classes", "kved", "62.01"]) == 0
     assert "no source maps" in capsys.readouterr().out
     assert main(["--lang", "en", "szz-classes", "search", "x", "--class", "VII"]) == 2
+
+
+def test_pdf_report_has_the_zones_section(tmp_path):
+    from pypdf import PdfReader
+
+    from ecologis.report.pdf_report import build_report
+
+    data = build_report(assess_project(_w1_project()), lang="en")
+    path = tmp_path / "r.pdf"
+    path.write_bytes(data)
+    text = " ".join(p.extract_text() for p in PdfReader(str(path)).pages)
+    assert "4.1. Sanitary protection zones" in text
+    assert "DSP 173-96, annex 4, class V" in text and "Binding zone: calculated" in text
+    assert "School 1" in text
