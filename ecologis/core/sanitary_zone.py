@@ -18,8 +18,13 @@ Sources:
   l = L0 · P / P0 (L0 the calculated zone without correction, P the annual frequency of
   winds of the rhumb, P0 = 100 % / number of rhumbs, the frequency of a circular rose).
   The OND-86 text itself was not available to this project: the formula is
-  **reconstructed** from a secondary description (ecologyside.ru, "ecosids-601") that
-  agrees with the classic textbook statement; see :data:`WIND_ROSE_RULE`.
+  **reconstructed** from a secondary description, http://www.ecologyside.ru/ecosids-601-1.html
+  ("Разработка санитарно-защитной зоны с учетом розы ветров": L0 — the calculated zone
+  without the winds; P — the mean annual frequency of the rhumb's wind direction, %;
+  P0 — the frequency of one rhumb for a circular rose), cited in the reference notes
+  szz_sanitary_classification.md § 3; see :data:`WIND_ROSE_RULE`.  Which way the zone
+  grows is this module's reading: P of a bearing is the frequency of the wind blowing
+  TOWARDS it (from the opposite rhumb), so the zone stretches downwind.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ WIND_ROSE_RULE = {
     "section": "§ 8",
     "formula": "l = L0 · P / P0",
     "reconstructed": True,
+    "secondary_source": "http://www.ecologyside.ru/ecosids-601-1.html",
 }
 
 #: Rhumb names of an 8- and a 16-point rose, clockwise from north (English and Ukrainian).

@@ -49,9 +49,15 @@ def _base(project):
     from ecologis.core.geometry import LocalFrame, validate_site
 
     if project.site:
-        site_ll = validate_site(project.site)
-        frame = LocalFrame.around(site_ll)
-        return frame, frame.to_local(site_ll), "site"
+        from ecologis.core.geometry import GeometryError
+
+        try:
+            site_ll = validate_site(project.site)
+        except GeometryError:
+            site_ll = None                   # reported by the site analysis; measured from the sources
+        if site_ll is not None:
+            frame = LocalFrame.around(site_ll)
+            return frame, frame.to_local(site_ll), "site"
     pts = [(s.lon, s.lat) for s in project.sources if s.lat is not None and s.lon is not None
            and getattr(s, "own", True)]
     if pts:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -162,3 +163,49 @@ def test_pdf_report_has_the_zones_section(tmp_path):
     assert "4.1. Sanitary protection zones" in text
     assert "DSP 173-96, annex 4, class V" in text and "Binding zone: calculated" in text
     assert "School 1" in text
+
+
+def _square_site(half_m: float) -> dict:
+    f = LocalFrame(LAT, LON)
+    xs, ys = [-half_m, half_m, half_m, -half_m, -half_m], [-half_m, -half_m, half_m, half_m, -half_m]
+    lon, lat = f.to_lonlat(xs, ys)
+    return {"type": "Polygon", "coordinates": [[[float(a), float(b)] for a, b in zip(lon, lat)]]}
+
+
+def test_normative_zone_is_measured_from_the_site_boundary():
+    from shapely.geometry import shape
+
+    # a 200 m × 200 m site, class IV (100 m): buffer area A + P·r + π·r² = 40 000 + 800·100 + π·100²
+    # = 151 415.9 m² (the 128-segment arcs are 0.04 % short on the π·r² part: ≤ 13 m²)
+    p = Project(enterprise=Enterprise(name="site plant", lat=LAT, lon=LON), site=_square_site(100),
+                emissions=[Emission(substance="7446-09-5", mass=1.0)],
+                sanitary=Sanitary(sanitary_class="IV"),
+                receptors=[{"type": "Feature", "properties": {"name": "Flat", "kind": "residential"},
+                            "geometry": {"type": "Point", "coordinates": _south(100 + 150)}},
+                           {"type": "Feature", "properties": {"name": "Nursery", "kind": "kindergarten"},
+                            "geometry": {"type": "Point", "coordinates": _south(100 + 80)}}])
+    z = assess_project(p).zones("en")
+    n = z["normative"]
+    assert n["measured_from"] == "site" and n["size_m"] == 100
+    area = LocalFrame(LAT, LON).to_local(shape(n["geometry"])).area
+    assert area == pytest.approx(40_000 + 800 * 100 + math.pi * 100 ** 2, abs=20)
+    # the nursery 80 m south of the boundary is inside, the flat 150 m south is not
+    assert [(r["name"], round(r["distance_m"])) for r in n["receptors_inside"]] == [("Nursery", 80)]
+
+
+def test_without_a_site_the_zone_is_measured_from_each_source():
+    f = LocalFrame(LAT, LON)
+    lon_e, lat_e = (float(v) for v in f.to_lonlat(200.0, 0.0))
+    lon_w, lat_w = (float(v) for v in f.to_lonlat(-200.0, 0.0))
+    p = Project(enterprise=Enterprise(lat=LAT, lon=LON), sources=[Source(id="E", lat=lat_e, lon=lon_e),
+                                                                    Source(id="W", lat=lat_w, lon=lon_w)],
+                emissions=[Emission(substance="7446-09-5", mass=1.0)], sanitary=Sanitary(sanitary_class="V"))
+    n = assess_project(p).zones("en")["normative"]
+    assert n["measured_from"] == "sources" and n["geometry"]["type"] == "MultiPolygon"   # two 50 m discs, 400 m apart
+
+
+def test_a_broken_site_does_not_break_the_zones(capsys):
+    p = Project(enterprise=Enterprise(lat=LAT, lon=LON), site={"type": "Polygon", "coordinates": [[[0, 0], [1, 1]]]},
+                emissions=[Emission(substance="7446-09-5", mass=1.0)], sanitary=Sanitary(sanitary_class="V"))
+    z = assess_project(p).to_json("en")["zones"]
+    assert z["normative"]["measured_from"] == "enterprise"
