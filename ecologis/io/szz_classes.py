@@ -77,6 +77,14 @@ class ActivityList:
     def __len__(self) -> int:
         return len(self.activities)
 
+    def signature(self) -> str:
+        """A digest of every activity's id, class and names: equal lists give equal
+        signatures (the assessment cache key uses it, not the object's identity)."""
+        import hashlib
+
+        text = "\n".join(f"{a.id}\t{a.sanitary_class}\t{a.activity_uk}\t{a.activity_en}" for a in self.activities)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
     def get(self, activity_id: str | None) -> Activity | None:
         return self._by_id.get(activity_id) if activity_id else None
 
@@ -139,7 +147,18 @@ class ActivityList:
         return path
 
 
+_SHIPPED_CACHE: dict[tuple, list[Activity]] = {}
+
+
 def _read_shipped(path: Path) -> list[Activity]:
+    """The shipped rows (cached by path and modification time; the list is copied)."""
+    key = (str(path), path.stat().st_mtime_ns)
+    if key not in _SHIPPED_CACHE:
+        _SHIPPED_CACHE[key] = _parse_shipped(path)
+    return list(_SHIPPED_CACHE[key])
+
+
+def _parse_shipped(path: Path) -> list[Activity]:
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     out = []

@@ -141,7 +141,8 @@ def input_key(project: Project, options: AssessOptions) -> str:
         "on": (options.on or _dt.date.today()).isoformat(),
         "file": options.file,
         "dispersion": options.dispersion,
-        "szz_activities": [id(options.szz_activities), len(options.szz_activities or ())],
+        "szz_activities": (options.szz_activities.signature() if hasattr(options.szz_activities, "signature")
+                           else None),
     }
     text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -90,3 +90,14 @@ def test_schema_refuses_a_bad_class():
 def test_demo_is_a_class_v_dairy():
     p = load_profile(DEMO_PROFILE)
     assert p.sanitary.activity_id == "food-v-13" and p.sanitary.sanitary_class == "V"
+
+
+def test_same_lists_share_the_assessment_cache():
+    from ecologis.io.profile import assessment_options
+    from ecologis.pipeline.assess import input_key
+
+    p = load_profile(DEMO_PROFILE)
+    a, b = assessment_options(), assessment_options()
+    assert a.szz_activities is not b.szz_activities
+    assert a.szz_activities.signature() == b.szz_activities.signature()
+    assert input_key(p, a) == input_key(p, b.__class__(a.dictionary, a.presets, szz_activities=b.szz_activities))
