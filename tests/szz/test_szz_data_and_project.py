@@ -101,3 +101,18 @@ def test_same_lists_share_the_assessment_cache():
     assert a.szz_activities is not b.szz_activities
     assert a.szz_activities.signature() == b.szz_activities.signature()
     assert input_key(p, a) == input_key(p, b.__class__(a.dictionary, a.presets, szz_activities=b.szz_activities))
+
+
+def test_wind_rose_csv(tmp_path):
+    from ecologis.core.sanitary_zone import SanitaryZoneError
+    from ecologis.io.szz_classes import read_wind_rose_csv
+
+    ok = tmp_path / "rose.csv"
+    ok.write_text("румб,%\nПн,20\nПнС,10\nС,10\nПдС,10\nПд,10\nПдЗ,10\nЗ,15\nПнЗ,15\n", encoding="utf-8")
+    assert read_wind_rose_csv(ok) == {"N": 20, "NE": 10, "E": 10, "SE": 10, "S": 10, "SW": 10, "W": 15, "NW": 15}
+    bad = tmp_path / "bad.csv"
+    bad.write_text("N;20\nNE;abc\n", encoding="utf-8")
+    with pytest.raises(SanitaryZoneError) as ei:
+        read_wind_rose_csv(bad)
+    msg = ei.value.message("en")
+    assert "bad.csv, 2" in msg and "NE" in msg and "abc" in msg

@@ -90,3 +90,28 @@ def test_search_pick_and_bad_rose_message(window, qtbot, tmp_path):
     csv.write_text("rhumb;percent\nN;20\nNE;10\nE;10\nSE;10\nS;10\nSW;10\nW;15\nNW;15\n", encoding="utf-8")
     assert panel.import_rose(str(csv))
     assert panel.rose_values()["W"] == 15
+
+
+def test_zone_layers_reach_the_map_page(window, qtbot):
+    if not window.map.is_ready():
+        with qtbot.waitSignal(window.map.pageReady, timeout=20000):
+            pass
+    panel = window.open_panel("ZonesPanel")
+    panel.compute(dispersion=False)
+    out = {}
+
+    def read():
+        window.map.read_overlays(lambda v: out.update(v=v))
+
+    def drawn() -> bool:
+        if "szz_normative" in (out.get("v") or {}):
+            return True
+        read()                           # ask again: the page draws asynchronously
+        return False
+
+    read()
+    qtbot.waitUntil(drawn, timeout=10000)
+    ov = out["v"]
+    assert ov["szz_normative"]["features"] == 1 and ov["szz_knp_estimate"]["features"] == 1
+    assert ov["szz_normative"]["legend"] == "Normative SPZ (DSP 173-96)"
+    assert "szz_calculated" not in ov                 # no dispersion: nothing drawn for it
