@@ -209,3 +209,15 @@ def test_a_broken_site_does_not_break_the_zones(capsys):
                 emissions=[Emission(substance="7446-09-5", mass=1.0)], sanitary=Sanitary(sanitary_class="V"))
     z = assess_project(p).to_json("en")["zones"]
     assert z["normative"]["measured_from"] == "enterprise"
+
+
+def test_szz_classes_add_is_found_and_kept_in_the_user_folder(capsys):
+    from ecologis.paths import user_data_dir
+
+    capsys.readouterr()
+    assert main(["--lang", "en", "szz-classes", "add", "Цех морозива", "--class", "V", "--en", "Ice-cream shop"]) == 0
+    assert (user_data_dir() / "szz_activities.json").exists()
+    assert main(["--lang", "en", "szz-classes", "search", "ice", "cream"]) == 0
+    out = capsys.readouterr().out
+    assert "Ice-cream shop" in out and "added by the user" in out
+    assert main(["--lang", "en", "szz-classes", "add", "X", "--class", "9"]) == 2
