@@ -178,6 +178,18 @@ def run(args) -> int:
                         lang=translator.lang)
     except DispersionInputError as exc:
         raise CliError(t("disp.err.header", path=path), file=path, details=exc.messages(translator.lang)) from None
+    if isinstance(data, dict) and data.get("wind_rose") is not None:     # the calculated СЗЗ per bearing
+        from ecologis.cli.cmd_szz import format_calculated_zone
+        from ecologis.core.sanitary_zone import SanitaryZoneError
+        from ecologis.pipeline.zones import dispersion_calculated_zone
+
+        try:
+            res["calculated_zone"] = dispersion_calculated_zone(res, data, data["wind_rose"])
+        except SanitaryZoneError as exc:
+            raise CliError(t("szz.cli.rose_in_file", path=path, message=exc.message(translator.lang)), file=path,
+                           field="wind_rose") from None
+        if not args.json:
+            print(format_calculated_zone(res["calculated_zone"]))
     try:
         # a result that is not finite somewhere is refused (never "NaN" in a file or output)
         text = json.dumps(res, ensure_ascii=False, indent=1, allow_nan=False)

@@ -43,6 +43,8 @@ PANELS = (
     PanelSpec("ecologis.gui.panels.background_panel", "BackgroundPanel", "gui.menu.panel.background",
               on_load="_give_stored_backgrounds",
               signals=(("resultComputed", "_store_background"), ("pickRequested", "_pick_background"))),
+    PanelSpec("ecologis.gui.zones_view", "ZonesPanel", "szz.gui.menu", args=lambda w: (w.wb, w.map),
+              state_key="sanitary", state_always=True),
 )
 # dispersion overlays on the map: layer id -> style (colours; legend/label keys from locales/*.map.json)
 

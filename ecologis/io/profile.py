@@ -780,6 +780,13 @@ def assessment_options(dictionary=None, presets: dict | None = None, **kw):
     from ecologis.io.reference_data import load_dictionary, load_presets, recommendation_rules
     from ecologis.pipeline import AssessOptions
 
+    if "szz_activities" not in kw:
+        from ecologis.io.szz_classes import SzzClassesError, load_activities
+
+        try:
+            kw["szz_activities"] = load_activities()
+        except SzzClassesError:                  # a broken user list: the shipped one
+            kw["szz_activities"] = load_activities(user_path=False)
     return AssessOptions(dictionary if dictionary is not None else load_dictionary(),
                          presets if presets is not None else load_presets(), recommendation_rules(), **kw)
 

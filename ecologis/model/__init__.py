@@ -8,7 +8,7 @@ validating profile files is :mod:`ecologis.io.profile`; computing is :mod:`ecolo
 """
 
 from ecologis.model.project import (DEFAULT_HOURS_PER_YEAR, DEFAULT_PRESET_ID, ORIGINS, PROFILE_KIND, SCHEMA_VERSION,
-                                    SOURCE_KINDS, Emission, Enterprise, Project, Source)
+                                    SOURCE_KINDS, Emission, Enterprise, Project, Sanitary, Source)
 
-__all__ = ["Project", "Enterprise", "Source", "Emission", "ORIGINS", "SOURCE_KINDS", "SCHEMA_VERSION", "PROFILE_KIND",
+__all__ = ["Project", "Sanitary", "Enterprise", "Source", "Emission", "ORIGINS", "SOURCE_KINDS", "SCHEMA_VERSION", "PROFILE_KIND",
            "DEFAULT_PRESET_ID", "DEFAULT_HOURS_PER_YEAR"]

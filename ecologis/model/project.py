@@ -150,6 +150,41 @@ class Enterprise:
 
 
 @dataclass
+class Sanitary:
+    """The plant's sanitary classification (ДСП 173-96, annex 4) and zone settings.
+
+    ``activity_id``: the annex-4 activity picked from the list (``ecologis.io.szz_classes``),
+    or None when the class is given directly; ``sanitary_class``: "I" … "V" (stored under
+    the key ``class``); ``wind_rose``: ``{rhumb: percent}`` of the year the wind blows FROM
+    each of 8 or 16 rhumbs; ``justification``: the user's statement that allows the
+    wind-rose corrected zone to be smaller than the normative one.  Unknown keys are kept.
+    """
+
+    activity_id: str | None = None
+    sanitary_class: str | None = None
+    wind_rose: dict | None = None
+    justification: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        d = {"activity_id": self.activity_id, "class": self.sanitary_class,
+             "wind_rose": copy.deepcopy(self.wind_rose), "justification": self.justification}
+        d = {k: v for k, v in d.items() if v not in (None, "")}
+        for k, v in self.extra.items():
+            d.setdefault(k, copy.deepcopy(v))
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict | None) -> "Sanitary | None":
+        if d is None:
+            return None
+        d = copy.deepcopy(dict(d))
+        return cls(activity_id=d.pop("activity_id", None), sanitary_class=d.pop("class", None),
+                   wind_rose=d.pop("wind_rose", None), justification=d.pop("justification", None) or "",
+                   extra=d)
+
+
+@dataclass
 class Project:
     """One plant: everything an assessment needs and what its history keeps.
 
@@ -159,7 +194,8 @@ class Project:
     ``background`` (stored order-286 results, see :mod:`ecologis.core.background.store`);
     ``dispersion`` (OND-86 settings and values entered for the calculation: A, η, grid,
     directions, wind speeds, summation groups, backgrounds typed by the user);
-    ``hazard_identification`` (the ОПН inventory and its form); ``preset`` (methodology
+    ``hazard_identification`` (the ОПН inventory and its form); ``sanitary`` (the
+    sanitary class of ДСП 173-96 and the zone settings, :class:`Sanitary`); ``preset`` (methodology
     id); ``duplicates`` (rule for repeated substances); ``history`` (assessments);
     ``extensions`` (anything else a file holds, kept as is).
     """
@@ -173,6 +209,7 @@ class Project:
     background: dict = field(default_factory=dict)
     dispersion: dict = field(default_factory=dict)
     hazard_identification: dict | None = None
+    sanitary: Sanitary | None = None
     history: list[dict] = field(default_factory=list)
     extensions: dict = field(default_factory=dict)
     notes: str = ""
@@ -228,6 +265,7 @@ class Project:
             "background": copy.deepcopy(self.background),
             "dispersion": copy.deepcopy(self.dispersion),
             "hazard_identification": copy.deepcopy(self.hazard_identification),
+            **({"sanitary": self.sanitary.to_json()} if self.sanitary is not None else {}),
             "preset": self.preset,
             "duplicates": self.duplicates,
             "history": copy.deepcopy(self.history),
@@ -254,6 +292,7 @@ class Project:
             background=copy.deepcopy(dict(doc.get("background") or {})),
             dispersion=copy.deepcopy(dict(doc.get("dispersion") or {})),
             hazard_identification=copy.deepcopy(doc.get("hazard_identification")),
+            sanitary=Sanitary.from_json(doc.get("sanitary")),
             history=copy.deepcopy(list(doc.get("history") or [])),
             extensions=copy.deepcopy(dict(doc.get("extensions") or {})),
             notes=doc.get("notes") or "",
@@ -308,11 +347,14 @@ class Project:
         self.dispersion = state
 
     def section(self, key: str):
-        """A feature panel's saved state: ``"dispersion"`` or ``"hazard_identification"``."""
+        """A feature panel's saved state: ``"dispersion"``, ``"hazard_identification"`` or
+        ``"sanitary"`` (:meth:`Sanitary.to_json`)."""
         if key == "dispersion":
             return self.dispersion_input_state()
         if key == "hazard_identification":
             return copy.deepcopy(self.hazard_identification)
+        if key == "sanitary":
+            return self.sanitary.to_json() if self.sanitary is not None else None
         return copy.deepcopy(self.extensions.get(key))
 
     def set_section(self, key: str, value) -> None:
@@ -320,6 +362,8 @@ class Project:
             self.set_dispersion_input_state(value or {})
         elif key == "hazard_identification":
             self.hazard_identification = copy.deepcopy(value)
+        elif key == "sanitary":
+            self.sanitary = Sanitary.from_json(value) if value else None
         else:
             self.extensions[key] = copy.deepcopy(value)
 

@@ -52,6 +52,7 @@ class AssessOptions:
     on: _dt.date | None = None
     file: str | None = None
     dispersion: bool = True
+    szz_activities: object = None       # ecologis.io.szz_classes.ActivityList (names of annex-4 activities)
 
 
 @dataclass
@@ -97,11 +98,22 @@ class Assessment:
                         "lat": fm.get("lat"), "lon": fm.get("lon")})
         return out
 
+    def zones(self, lang: str = "uk") -> dict:
+        """The sanitary zones side by side (:func:`ecologis.pipeline.zones.zones_of`):
+        ``normative``, ``knp_estimate``, ``calculated``, ``binding``."""
+        key = ("zones", lang)
+        if key not in self.extras:
+            from ecologis.pipeline.zones import zones_of
+
+            self.extras[key] = zones_of(self.project, self.result, self.dispersion,
+                                        self.extras.get("szz_activities"), lang)
+        return self.extras[key]
+
     def to_json(self, lang: str = "uk") -> dict:
         """The КНП result (``AssessmentResult.to_json``) with the zones, the receptors and
         the dispersion maxima of the same state."""
         doc = self.result.to_json(lang)
-        doc["zones"] = {"knp_estimate": {"size_m": float(self.szz_m), "preset": self.result.preset.id}}
+        doc["zones"] = self.zones(lang)
         if self.site is not None:
             doc["site"] = self.site.to_json()
             doc["receptors_inside"] = [{"name": r.name, "kind": r.kind, "distance_m": r.distance_m}
@@ -132,6 +144,8 @@ def input_key(project: Project, options: AssessOptions) -> str:
         "on": (options.on or _dt.date.today()).isoformat(),
         "file": options.file,
         "dispersion": options.dispersion,
+        "szz_activities": (options.szz_activities.signature() if hasattr(options.szz_activities, "signature")
+                           else None),
     }
     text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -202,7 +216,7 @@ def assess(project: Project, options: AssessOptions) -> Assessment:
     site, problem = analyse(project, result.szz_m)
     dispersion = disperse(project, on) if options.dispersion else None
     out = Assessment(project=project, result=result, site=site, site_problem=problem, dispersion=dispersion,
-                     key=key, on=on)
+                     key=key, on=on, extras={"szz_activities": options.szz_activities})
     _cache[key] = out
     while len(_cache) > CACHE_SIZE:
         _cache.popitem(last=False)

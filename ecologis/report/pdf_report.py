@@ -298,6 +298,9 @@ def build_report(assessment, lang: str = "uk", dictionary=None, when: datetime |
                                                                        radius=_fmt(result.szz_m, 0, lang))) + "</b>", S["p"]))
     dom = ", ".join(s.name(lang) for s in result.dominant_substances()) or "—"
     story.append(Paragraph(_e(T("report.result.dominant")) + ": " + _e(dom), S["p"]))
+    from ecologis.report.zones_section import zones_story    # 4.1 the sanitary zones side by side
+
+    story += zones_story(assessment, T, S, lang)
 
     # -- 5. chart --------------------------------------------------------------------
     from ecologis.plots.contributions import contributions_figure

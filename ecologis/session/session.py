@@ -702,10 +702,10 @@ class Session:
     def assessment(self, dispersion: bool = True, on=None):
         """The :class:`ecologis.pipeline.Assessment` of the open project: the same numbers the
         table and results panel show, with zones, receptors and dispersion (cached by state)."""
-        from ecologis.pipeline import AssessOptions, assess
+        from ecologis.io.profile import assessment_options
+        from ecologis.pipeline import assess
 
-        return assess(self.profile, AssessOptions(self.dictionary, self.presets, recommendation_rules(), on=on,
-                                                  dispersion=dispersion))
+        return assess(self.profile, assessment_options(self.dictionary, self.presets, on=on, dispersion=dispersion))
 
     def assessment_dict(self, lang: str | None = None) -> dict | None:
         """The current assessment as a JSON-ready dict (sender panel, reports)."""

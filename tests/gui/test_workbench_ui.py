@@ -297,7 +297,7 @@ def test_tools_menu_panels(make_window, qtbot):
 
     w = make_window()
     present = {spec.key for spec in PANELS}                 # every panel module is in the repository
-    assert len(present) == 4 and set(w.panel_actions) == present
+    assert len(present) == 5 and set(w.panel_actions) == present
     texts = [a.text() for a in w.menu_tools.actions()]
     for key in present:
         assert t(key) in texts
