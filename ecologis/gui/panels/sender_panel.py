@@ -7,85 +7,23 @@ All network work runs on a QThreadPool worker; the UI thread only reads the outb
 from __future__ import annotations
 
 import datetime as _dt
-import sys
-import traceback
 
-from PySide6.QtCore import QDate, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox, QDateEdit, QFileDialog,
-                               QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import QDate, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QFormLayout,
+                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+                               QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
+                               QWidget)
 
-from ecologis.i18n import KeyedError, t, translator
+from ecologis.i18n import t, translator
 from ecologis.sender import model, schemas
 from ecologis.sender.config import (ConfigError, SenderConfig, keyring_set, load_config, password_from_sources,
                                     save_config)
 from ecologis.sender.outbox import STATES, Outbox, acquire_instance_lock
 from ecologis.sender.sender import Clock, Sender, deadline_message, deadline_status, inbox_message
 
-STATUSES = ("registered", "suspended", "cancelled")
+from ecologis.gui.panels.sender_widgets import _file_row, _Job, _StatusFields
+
 _LOCKED = object()      # a drain job's result when another process holds the queue
-
-
-class _Signals(QObject):
-    done = Signal(object)
-    failed = Signal(str)
-
-
-class _Job(QRunnable):
-    def __init__(self, fn):
-        super().__init__()
-        self.fn = fn
-        self.signals = _Signals()
-
-    def run(self):
-        try:
-            res = self.fn()
-        except KeyedError as e:  # reported to the UI, never raised in the worker
-            self.signals.failed.emit(e.message())
-        except Exception as e:
-            traceback.print_exc()
-            self.signals.failed.emit(f"{type(e).__name__}: {e}")
-        else:
-            self.signals.done.emit(res)
-
-
-def _file_row(edit: QLineEdit, button: QPushButton) -> QWidget:
-    w = QWidget()
-    lay = QHBoxLayout(w)
-    lay.setContentsMargins(0, 0, 0, 0)
-    lay.addWidget(edit, 1)
-    lay.addWidget(button)
-    return w
-
-
-class _StatusFields:
-    """Status combo + date + reason + basis (seed 000 p. 6.1/6.2)."""
-
-    def __init__(self):
-        self.status = QComboBox()
-        for s in STATUSES:
-            self.status.addItem(s, s)
-        self.date = QDateEdit(QDate.currentDate())
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy-MM-dd")
-        self.reason = QLineEdit()
-        self.basis = QLineEdit()
-
-    def retranslate(self):
-        for i, s in enumerate(STATUSES):
-            self.status.setItemText(i, t(f"sender.gui.status.{s}"))
-
-    def apply(self, rec: dict) -> None:
-        st = self.status.currentData()
-        rec["status"] = st
-        day = self.date.date().toString("yyyy-MM-dd")
-        if st == "cancelled":
-            rec.update(cancelled_on=day, cancellation_reason=self.reason.text().strip(),
-                       cancellation_basis=self.basis.text().strip())
-        elif st == "suspended":
-            rec.update(suspended_on=day, suspension_reason=self.reason.text().strip(),
-                       suspension_basis=self.basis.text().strip())
 
 
 class SenderPanel(QWidget):
@@ -650,22 +588,3 @@ class SenderPanel(QWidget):
         self._close_transport()
         self._close_outbox()
         super().closeEvent(ev)
-
-
-def _demo_assessment():
-    return {"knp": 1386.1866552, "category": "III", "szz_m": 300, "method": "thesis_linear",
-            "contributions": [{"substance": "nitrogen dioxide", "value": 1130.509}],
-            "enterprise": {"name": "ПрАТ «Вінницька молочна фабрика «Рошен» (demo)"}}
-
-
-def main(argv=None) -> int:
-    app = QApplication.instance() or QApplication(sys.argv if argv is None else argv)
-    w = SenderPanel(_demo_assessment)
-    w.setWindowTitle("EcologIS — " + t("sender.gui.title"))
-    w.resize(900, 700)
-    w.show()
-    return app.exec()
-
-
-if __name__ == "__main__":
-    sys.exit(main())
