@@ -16,7 +16,7 @@ from ecologis.core.units import UNITS
 from ecologis.gui.models.journal_model import ROW_ROLE as JOURNAL_ROW_ROLE
 from ecologis.gui.models.emissions_model import fmt_number, unit_label
 from ecologis.i18n import t, translator
-from ecologis.session import InputProblem
+from ecologis.session import EditRefused
 
 
 class UnitDelegate(QStyledItemDelegate):
@@ -73,7 +73,7 @@ class EntryBarMixin:
             return False
         try:
             row = self.wb.add_row(self.wb.dictionary.get(sid), self.mass.text(), self.wb.display_unit)
-        except InputProblem as p:
+        except EditRefused as p:
             self._set_message(p.message())
             self.mass.setToolTip(p.message())
             return False

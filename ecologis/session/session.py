@@ -57,7 +57,7 @@ class SessionEvents(SignalGroup):
     project_loaded = Signal()                 # another project was opened
 
 
-class InputProblem(ValueError):
+class EditRefused(ValueError):
     """User input refused before it reaches the table; ``key``/``params`` translate it."""
 
     def __init__(self, key: str, **params):
@@ -73,19 +73,19 @@ class InputProblem(ValueError):
 
 def parse_mass_input(text) -> float:
     """A mass typed by the user: "8,27" and "8.27" accepted; text, negatives, zero,
-    nan and infinity refused with :class:`InputProblem` (keys ``val.E_MASS_*``)."""
+    nan and infinity refused with :class:`EditRefused` (keys ``val.E_MASS_*``)."""
     try:
         value, _comma = parse_number(text)
     except NumberProblem as p:
-        raise InputProblem("val.E_MASS_MISSING" if p.code == "missing" else "val.E_MASS_NOT_NUMBER", value=str(text)) from None
+        raise EditRefused("val.E_MASS_MISSING" if p.code == "missing" else "val.E_MASS_NOT_NUMBER", value=str(text)) from None
     if math.isnan(value):
-        raise InputProblem("val.E_MASS_NAN", value=str(text))
+        raise EditRefused("val.E_MASS_NAN", value=str(text))
     if math.isinf(value):
-        raise InputProblem("val.E_MASS_INFINITE", value=str(text))
+        raise EditRefused("val.E_MASS_INFINITE", value=str(text))
     if value < 0:
-        raise InputProblem("val.E_MASS_NEGATIVE", value=str(text))
+        raise EditRefused("val.E_MASS_NEGATIVE", value=str(text))
     if value == 0:
-        raise InputProblem("val.E_MASS_ZERO", value=str(text))
+        raise EditRefused("val.E_MASS_ZERO", value=str(text))
     return value
 
 
@@ -347,10 +347,10 @@ class Session:
         ref = substance.id if isinstance(substance, Substance) else str(substance)
         sub = self.dictionary.lookup(ref)
         if sub is None:
-            raise InputProblem("val.E_SUBSTANCE_UNKNOWN", value=ref)
+            raise EditRefused("val.E_SUBSTANCE_UNKNOWN", value=ref)
         unit = unit or self.display_unit
         if unit not in UNITS:
-            raise InputProblem("val.E_UNIT_UNKNOWN", value=unit)
+            raise EditRefused("val.E_UNIT_UNKNOWN", value=unit)
         e = Emission(substance=sub.name_uk, mass=value, unit=unit,
                      **{k: v for k, v in row_values.items() if v is not None})
         self.add_rows([e])
@@ -454,7 +454,7 @@ class Session:
         value = parse_mass_input(mass)
         unit = unit or self.display_unit
         if unit not in UNITS:
-            raise InputProblem("val.E_UNIT_UNKNOWN", value=unit)
+            raise EditRefused("val.E_UNIT_UNKNOWN", value=unit)
         old = self.profile.emissions[row]
         new = replace(old, mass=value, unit=unit)
         self._push(Command("gui.cmd.mass", lambda: self._set_row(row, new), lambda: self._set_row(row, old)))
@@ -463,7 +463,7 @@ class Session:
         """Change the unit a row's mass was entered in (the number stays: this corrects
         a mass typed in the wrong unit)."""
         if unit not in UNITS:
-            raise InputProblem("val.E_UNIT_UNKNOWN", value=unit)
+            raise EditRefused("val.E_UNIT_UNKNOWN", value=unit)
         old = self.profile.emissions[row]
         if old.unit == unit:
             return
@@ -473,7 +473,7 @@ class Session:
     def set_display_unit(self, unit: str) -> None:
         """Change only how masses are shown (not an edit: nothing stored changes)."""
         if unit not in UNITS:
-            raise InputProblem("val.E_UNIT_UNKNOWN", value=unit)
+            raise EditRefused("val.E_UNIT_UNKNOWN", value=unit)
         if unit != self.display_unit:
             self.display_unit = unit
             self._emit("display_unit", unit)

@@ -8,7 +8,7 @@ import pytest
 from ecologis.model import Emission, Enterprise
 from ecologis.io.profile import Project
 from ecologis.io.reference_data import recommendation_rules
-from ecologis.session import InputProblem, Session, parse_mass_input
+from ecologis.session import EditRefused, Session, parse_mass_input
 
 
 def make(rows=None, **kw):
@@ -38,7 +38,7 @@ def test_parse_mass_input():
     assert parse_mass_input(" 1 234,5 ") == 1234.5
     for bad, key in (("abc", "val.E_MASS_NOT_NUMBER"), ("-1", "val.E_MASS_NEGATIVE"), ("0", "val.E_MASS_ZERO"),
                      ("", "val.E_MASS_MISSING"), ("nan", "val.E_MASS_NAN"), ("inf", "val.E_MASS_INFINITE")):
-        with pytest.raises(InputProblem) as e:
+        with pytest.raises(EditRefused) as e:
             parse_mass_input(bad)
         assert e.value.key == key
 
@@ -100,7 +100,7 @@ def test_refused_edits_change_nothing():
     knp = wb.result.knp
     for call in (lambda: wb.set_mass(0, "-2"), lambda: wb.add_row("no such thing", "1"),
                  lambda: wb.add_row("10102-44-0", "x"), lambda: wb.set_unit(0, "t/h")):
-        with pytest.raises(InputProblem):
+        with pytest.raises(EditRefused):
             call()
     assert wb.result.knp == knp and not wb.can_undo() and wb.emissions[0].mass == 1.0
 

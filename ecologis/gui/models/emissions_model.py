@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush
 
 from ecologis.gui.theme import status_color
 from ecologis.i18n import t, translator
-from ecologis.session import InputProblem, Session
+from ecologis.session import EditRefused, Session
 
 COLUMNS = ("substance", "mass", "unit", "gdk", "gdk_kind", "class", "a", "contribution", "share")
 COL = {name: i for i, name in enumerate(COLUMNS)}
@@ -242,7 +242,7 @@ class EmissionsModel(QAbstractTableModel):
                 self.wb.set_unit(index.row(), str(value))
             else:
                 return False
-        except InputProblem as p:
+        except EditRefused as p:
             self.editRefused.emit(index.row(), p.message())
             return False
         return True
