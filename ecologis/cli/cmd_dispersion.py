@@ -120,18 +120,10 @@ def load_input(path: str, date=None, user_background: dict | None = None) -> dic
     from pathlib import Path
 
     from ecologis.pipeline.dispersion_input import input_from_profile, is_profile_document
-    from ecologis.io.profile import ProfileError, load_profile, parse_json_bytes
+    from ecologis.io.profile import load_profile, parse_json_bytes, read_json_file_bytes
 
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise ProfileError(p.name, "io.error.not_found") from None
-    except IsADirectoryError:
-        raise ProfileError(p.name, "io.file.is_directory") from None
-    except OSError as e:
-        raise ProfileError(p.name, "io.error.os", detail=e.strerror or str(e)) from None
-    data = parse_json_bytes(raw, p.name).doc      # non-finite numbers are refused field by field
+    data = parse_json_bytes(read_json_file_bytes(p), p.name).doc   # non-finite numbers are refused field by field
     if is_profile_document(data):
         return input_from_profile(load_profile(path), on=date, user_background=user_background)
     if user_background and isinstance(data, dict) and isinstance(data.get("background") or {}, dict):

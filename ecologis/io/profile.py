@@ -604,20 +604,25 @@ def parse_profile_bytes(data: bytes, file: str = "?") -> Project:
     return parse_json_bytes(data, file).profile(file)
 
 
-def load_profile(path: str | Path) -> Project:
-    """Open a profile read-only from disk (the file is never modified by opening)."""
+def read_json_file_bytes(path: str | Path) -> bytes:
+    """The bytes of a JSON input file (profile or other document) of at most
+    :data:`MAX_PROFILE_BYTES`; a :class:`ProfileError` naming the file otherwise."""
     p = Path(path)
     try:
         if p.stat().st_size > MAX_PROFILE_BYTES:
             raise ProfileError(p.name, "io.profile.too_large", limit_mb=MAX_PROFILE_BYTES // (1024 * 1024))
-        data = p.read_bytes()
+        return p.read_bytes()
     except FileNotFoundError:
         raise ProfileError(p.name, "io.error.not_found") from None
     except IsADirectoryError:
         raise ProfileError(p.name, "io.file.is_directory") from None
     except OSError as e:
         raise ProfileError(p.name, "io.error.os", detail=e.strerror or str(e)) from None
-    return parse_profile_bytes(data, p.name)
+
+
+def load_profile(path: str | Path) -> Project:
+    """Open a profile read-only from disk (the file is never modified by opening)."""
+    return parse_profile_bytes(read_json_file_bytes(path), Path(path).name)
 
 
 def json_default(o, lenient: bool = False):
