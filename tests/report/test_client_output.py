@@ -167,3 +167,44 @@ def test_no_signature_alone_on_the_last_page(outputs):
         assert sig in last
         # the page has more than the signatures: the validation notes precede them
         assert {"uk": "Приміткищододаних", "en": "Datavalidationnotes"}[lang] in last
+
+
+def _other_pdfs(lang):
+    """Every other PDF a client receives: the ОПН calculation note and the Order 286 forms."""
+    from ecologis.core.background import calculated, default_background, posts_background, read_series
+    from ecologis.core.hazard_identification import Enterprise, HazardObject, identify
+    from ecologis.core.hazard_identification.inventory import read_inventory
+    from ecologis.paths import DOCS_DIR, RESOURCES_DIR
+    from ecologis.report.background_forms import build_form
+    from ecologis.report.hazard_identification_note import build_note
+
+    items = read_inventory(RESOURCES_DIR / "hazard_identification" / "example_inventory.csv")
+    note = build_note(HazardObject(name="Склад", address="Київ"), Enterprise(name="ТОВ Тест"), items,
+                      identify(items), lang=lang)
+    posts = posts_background(read_series(DOCS_DIR / "background" / "example_series.csv")).to_json(lang)
+    out = {"note": note,
+           "request": build_form("request", profile=load_profile(DEMO_PROFILE), lang=lang),
+           "annex2": build_form("annex2", result=posts, lang=lang),
+           "annex5": build_form("annex5", result=posts, lang=lang),
+           "annex3": build_form("annex3", result=default_background(100_000, ["CO", "SO2"]).to_json(lang), lang=lang),
+           "annex6": build_form("annex6", result=calculated(0.25, substance="NO2", c_own=0.05).to_json(lang),
+                                lang=lang)}
+    return out, [i.name for i in items]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_note_and_forms_have_no_developer_text(lang, demo):
+    pdfs, names = _other_pdfs(lang)
+    # what the user typed: the demo's names, address, activity and substances as entered
+    user = _user_data(demo[0]) + [e.substance for e in demo[0].emissions] + names + ["Склад", "ТОВ Тест", "Київ"]
+    for kind, data in pdfs.items():
+        text, _ = _pdf_text(data)
+        for name, rx in FORBIDDEN.items():
+            m = rx.search(text)
+            assert m is None, f"{kind}/{lang}: {name}: …{text[max(0, m.start() - 60):m.end() + 60]}…"
+        if lang == "en":
+            clean = " ".join(text.split())
+            for s in sorted(user, key=len, reverse=True):
+                clean = clean.replace(" ".join(s.split()), " ")
+            words = CYRILLIC_WORD.findall(clean)
+            assert not words, f"{kind}: Cyrillic words in the English document: {words[:10]}"
