@@ -208,3 +208,24 @@ def test_note_and_forms_have_no_developer_text(lang, demo):
                 clean = clean.replace(" ".join(s.split()), " ")
             words = CYRILLIC_WORD.findall(clean)
             assert not words, f"{kind}: Cyrillic words in the English document: {words[:10]}"
+
+
+def test_gui_export_report_offers_pdf_and_word(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from ecologis.gui.panels import file_actions
+    from ecologis.i18n import t
+
+    a = assess_project(load_profile(DEMO_PROFILE))
+    seen = {}
+
+    def fake(parent, title, folder, filters):
+        seen["filters"] = filters
+        return str(tmp_path / "client"), filters.split(";;")[1]      # the user picks Word, no extension
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake))
+    out = file_actions.report_dialog(None, a, lang="en")
+    assert "*.pdf" in seen["filters"] and "*.docx" in seen["filters"]
+    assert out == tmp_path / "client.docx" and out.read_bytes()[:2] == b"PK"
+    assert "1,386.187" in _docx_text(out.read_bytes())
+    assert t("report.gui.menu")                                       # the menu entry has its text

@@ -140,3 +140,23 @@ def test_underlay_image_is_drawn(tmp_path):
     assert base == {"kind": "underlay"}
     img = np.asarray(Image.open(png).convert("RGB"))
     assert np.all(img == (0, 255, 255), axis=-1).mean() > 0.05
+
+
+def test_gui_map_reads_tiles_through_the_cache(server, qtbot, monkeypatch):
+    """The map page's tile URL (default, no explicit tile_url) is the local cache server:
+    a tile fetched through it lands in the cache file the report reads."""
+    from ecologis.gui.map.map_view import cached_tile_url
+    from ecologis.io.tile_proxy import stop_shared
+    import requests
+
+    upstream = f"http://127.0.0.1:{server.server_address[1]}/{{z}}/{{x}}/{{y}}.png"
+    try:
+        url = cached_tile_url(upstream)
+        assert url.startswith("http://127.0.0.1:") and url != upstream
+        r = requests.get(url.format(z=15, x=18975, y=11091), timeout=5)
+        assert r.status_code == 200 and r.headers["Content-Type"] == "image/png"
+        assert TileCache(readonly=True).get(15, 18975, 11091) == r.content
+        assert requests.get(url.replace("{z}/{x}/{y}.png", "etc/passwd"), timeout=5).status_code == 404
+        assert cached_tile_url("") == ""                  # offline stays offline
+    finally:
+        stop_shared()
