@@ -203,7 +203,7 @@ def underlay_of(profile) -> dict | None:
 
 def _table(data, widths, header_rows: int = 1, align_right_from: int | None = None, zebra: bool = True):
     return _common_table(data, widths, header_rows, align_right_from=align_right_from, zebra=zebra, font_size=7.5,
-                         padding={"top": 2, "bottom": 2})
+                         padding={"top": 2, "bottom": 2, "left": 3, "right": 3})
 
 
 _UNIT_KEYS = {"t/yr": "report.unit.t_yr", "kg/yr": "report.unit.kg_yr", "g/s": "report.unit.g_s"}
@@ -366,7 +366,7 @@ def report_story(assessment, lang: str = "uk", when: datetime | None = None, til
             as_entered(float(prep.mass_t[i]), lang), _g(prep.gdk[i], lang), Paragraph(_e(kind_text), S["cell"]),
             str(klass) if klass else "—", Paragraph(_e(sid or "—"), S["cell"]),
         ])
-    story.append(_table(data, [10 * mm, 51 * mm, 18 * mm, 24 * mm, 17 * mm, 14 * mm, 17 * mm, 10 * mm, 13 * mm],
+    story.append(_table(data, [10 * mm, 49 * mm, 17 * mm, 24 * mm, 17 * mm, 14 * mm, 17 * mm, 11 * mm, 15 * mm],
                         align_right_from=None))
     story.append(Paragraph(_e(T("report.inputs.note")), S["small"]))
 
@@ -514,8 +514,6 @@ def receptors_story(profile, result, an, T, S, lang: str) -> list:
     if conflicts:
         out.append(Paragraph(_e(T("report.rec.conflicts", count=len(conflicts), radius=_fmt(an.radius_m, 0, lang))),
                              S["warn"]))
-        for line in an.conflict_lines(lang):
-            out.append(Paragraph("• " + _e(line), S["p"]))
     else:
         out.append(Paragraph(_e(T("report.rec.no_conflicts", radius=_fmt(an.radius_m, 0, lang))), S["p"]))
     rows = [[Paragraph(_e(T(k)), S["cellb"]) for k in ("report.rec.col.name", "report.rec.col.kind",
