@@ -229,3 +229,20 @@ def test_gui_export_report_offers_pdf_and_word(qtbot, tmp_path, monkeypatch):
     assert out == tmp_path / "client.docx" and out.read_bytes()[:2] == b"PK"
     assert "1,386.187" in _docx_text(out.read_bytes())
     assert t("report.gui.menu")                                       # the menu entry has its text
+
+
+def test_background_panel_names_the_method_by_its_clause(qtbot):
+    """The stored results list shows the Order's clause, not the method id "default", and
+    the table-4.1 source without line numbers of our copy of the Order."""
+    from ecologis.core.background import default_background
+    from ecologis.gui.panels.background_panel import BackgroundPanel
+    from ecologis.i18n import translator
+
+    translator.set_language("uk")
+    panel = BackgroundPanel()
+    qtbot.addWidget(panel)
+    res = default_background(100_000, ["CO"]).to_json("uk")
+    panel.set_stored([res])
+    (text,) = panel.stored_texts()
+    assert "default" not in text and text.startswith("Наказ 286 §4.8, таблиця 4.1")
+    assert "рядки" not in res["values"][0]["source_ref"] and "465" not in res["values"][0]["source_ref"]
