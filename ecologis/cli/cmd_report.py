@@ -1,4 +1,5 @@
-"""``ecologis-cli report PROFILE --out FILE.pdf [--lang uk|en] [--date YYYY-MM-DD]``: the PDF report.
+"""``ecologis-cli report PROFILE --out FILE.pdf|FILE.docx [--lang uk|en] [--date YYYY-MM-DD]``: the
+report, as PDF or (for a ``.docx`` name) as a Word document with the same content.
 
 ``--date`` is the day on which stored background concentrations must be valid (default
 today); it changes only the sections 6.2/6.3 (dispersion and backgrounds)."""
@@ -16,7 +17,7 @@ from ecologis.i18n import t, translator
 def register(sub) -> None:
     p = sub.add_parser("report", help=t("io.cli.report.help"))
     p.add_argument("profile", metavar="PROFILE", help=t("io.cli.report.profile"))
-    p.add_argument("--out", required=True, metavar="FILE.pdf", help=t("io.cli.report.out"))
+    p.add_argument("--out", required=True, metavar="FILE.pdf|FILE.docx", help=t("io.cli.report.out"))
     p.add_argument("--lang", choices=("uk", "en"), default=None, help=t("cli.help.lang"))
     p.add_argument("--date", default=None, metavar="YYYY-MM-DD", help=t("report.cli.date"))
     p.set_defaults(func=run)

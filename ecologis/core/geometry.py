@@ -253,6 +253,8 @@ class Receptor:
             raise GeometryError("geo.error.not_geojson", where=where)
         props = obj.get("properties") if obj.get("type") == "Feature" else obj
         props = props or {}
+        if not isinstance(props, dict):
+            raise GeometryError("geo.error.not_geojson", where=where)
         if obj.get("geometry"):
             geom = obj["geometry"]
         elif "lat" in obj and "lon" in obj:
@@ -268,7 +270,7 @@ class Receptor:
                                 type=geom.get("type") if isinstance(geom, dict) else "?")
         if geom["type"] == "Point":
             c = geom.get("coordinates") or []
-            if len(c) < 2:
+            if not isinstance(c, (list, tuple)) or len(c) < 2:
                 raise GeometryError("geo.error.not_geojson", where=where)
             check_latlon(c[1], c[0], where)
         else:

@@ -321,7 +321,7 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self.act_demo.setText(t("gui.menu.demo"))
         self.act_import.setText(t("gui.menu.import"))
         self.act_export.setText(t("gui.menu.export"))
-        self.act_report.setText(t("gui.menu.report"))
+        self.act_report.setText(t("report.gui.menu"))
         self.act_gis_import.setText(t("gui.menu.gis_import"))
         self.act_gis_export.setText(t("gui.menu.gis_export"))
         self.act_quit.setText(t("gui.menu.quit"))

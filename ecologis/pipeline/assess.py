@@ -114,6 +114,8 @@ class Assessment:
         the dispersion maxima of the same state."""
         doc = self.result.to_json(lang)
         doc["zones"] = self.zones(lang)
+        if self.site_problem is not None:     # the site or a receptor cannot be used: said, not hidden
+            doc["site_problem"] = self.site_problem.message(lang)
         if self.site is not None:
             doc["site"] = self.site.to_json()
             doc["receptors_inside"] = [{"name": r.name, "kind": r.kind, "distance_m": r.distance_m}

@@ -93,7 +93,8 @@ _CALC_SZZ = "#6a1b9a"
 
 def _draw_overlays(ax, frame, overlays: dict, handles: list, lang: str) -> list:
     """Isolines, the calculated СЗЗ and the maximum point of a dispersion result; returns
-    the local geometries drawn (for the extent)."""
+    the local geometries the extent must show (the calculated zone and the maximum; the
+    isolines are clipped to the map)."""
     from matplotlib import colormaps
     from matplotlib.lines import Line2D
     from shapely.geometry import Point, shape
@@ -111,7 +112,6 @@ def _draw_overlays(ax, frame, overlays: dict, handles: list, lang: str) -> list:
         for line in getattr(g, "geoms", [g]):
             xy = np.asarray(line.coords)
             ax.plot(xy[:, 0], xy[:, 1], color=color, linewidth=1.0, zorder=4)
-        drawn.append(g)
         handles.append(Line2D([], [], color=color, linewidth=1.2, label=t_lang(lang, "report.map.isoline", level=f"{lv:g}")))
     szz = overlays.get("szz_contour") or {}
     if szz.get("geometry"):
@@ -133,7 +133,7 @@ def _draw_overlays(ax, frame, overlays: dict, handles: list, lang: str) -> list:
 def site_map_figure(center_latlon: tuple[float, float], radius_m: float, site_geojson: Any = None,
                     szz_geojson: Any = None, receptors: Iterable[Any] | None = None,
                     sources: Iterable[Any] | None = None, lang: str = "uk", figure=None,
-                    overlays: dict | None = None):
+                    overlays: dict | None = None, tiles=None, underlay: dict | None = None):
     """Draw the site map; return the :class:`matplotlib.figure.Figure`.
 
     ``center_latlon`` = (lat, lon) of the enterprise (WGS84 degrees); ``radius_m`` the
@@ -148,6 +148,10 @@ def site_map_figure(center_latlon: tuple[float, float], radius_m: float, site_ge
     ``isolines`` (FeatureCollection of MultiLineStrings with ``properties.level`` in shares
     of ГДК), ``szz_contour`` (Feature, MultiPolygon: the calculated СЗЗ, drawn dashed
     beside the normative zone) and ``field_max`` (``lat``/``lon``: the maximum point).
+    ``underlay`` (``{"image": bytes, "bounds": (west, south, east, north)}``, a site plan
+    or orthophoto) or else ``tiles`` (cached web-map tiles, see :mod:`ecologis.plots.basemap`)
+    is drawn under the layers, with its attribution; without either the figure says that
+    no base map is available.  ``fig.basemap`` tells which one was drawn (None: none).
     """
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
@@ -248,7 +252,26 @@ def site_map_figure(center_latlon: tuple[float, float], radius_m: float, site_ge
     ax.set_xlim(cx - half, cx + half)
     ax.set_ylim(cy - half, cy + half)
     ax.set_aspect("equal")
-    ax.grid(True, color="#d5d5cc", linewidth=0.6, zorder=0)
+    from ecologis.plots.basemap import draw_image, draw_tiles
+
+    base = None
+    if underlay:
+        try:
+            base = draw_image(ax, frame, underlay["image"], underlay["bounds"])
+        except Exception:  # noqa: BLE001 - an unreadable underlay: fall back to the tiles
+            base = None
+    if base is None:
+        base = draw_tiles(ax, frame, tiles)
+    fig.basemap = base
+    if base is None:
+        ax.grid(True, color="#d5d5cc", linewidth=0.6, zorder=0)
+        note = t_lang(lang, "report.map.no_basemap")
+    elif base["kind"] == "tiles":
+        note = t_lang(lang, "report.map.tiles_attribution", attribution=base.get("attribution") or "")
+    else:
+        note = t_lang(lang, "report.map.underlay")
+    ax.text(0.99, 0.01, note, transform=ax.transAxes, ha="right", va="bottom", fontsize=6, color="#333333",
+            zorder=21, bbox=dict(facecolor="white", edgecolor="none", alpha=0.75, pad=1.5))
     ax.tick_params(labelsize=7, colors=fg)
     ax.set_xlabel(t_lang(lang, "geo.plot.axis_x"), fontsize=8, color=fg)
     ax.set_ylabel(t_lang(lang, "geo.plot.axis_y"), fontsize=8, color=fg)

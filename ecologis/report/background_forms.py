@@ -2,8 +2,11 @@
 profile, and the issued values (annexes 2, 3, 5, 6) from a background result.
 
 The published Order gives the titles of annexes 2, 3, 5 and 6 but not their tables
-(seed lines 565-666); the table columns here are ours (substance, post, gradation values
-in mg/m³, method, dates) and say so in a footnote.  Annex 4 follows its six printed items
+(seed lines 565-666); the table columns here are ours and say so in a footnote.  Each form
+follows its own clause (:data:`FORM_METHODS`): annex 2 establishes observed values per post
+and gradation with the data sufficiency, annex 5 issues only the values given out, annex 3
+establishes values set by calculation or taken from table 4.1 with the basis of each, annex
+6 issues calculated values; a result is refused on a form not meant for it.  Annex 4 follows its six printed items
 and signature block (seed lines 604-630).  A result that used a reconstructed piece
 prints the "reconstructed method, not normative" notice and the list of pieces.
 
@@ -71,7 +74,7 @@ def _reconstructed_block(result: dict, T, st) -> list:
     out = [Paragraph(_e(T("bg.warn.reconstructed")), st["warn"])]
     for p in result.get("reconstructed_pieces") or []:
         pid = p["id"] if isinstance(p, dict) else str(p)
-        out.append(Paragraph(_e(f"• {pid}: {T('bg.piece.' + pid)}"), st["small"]))
+        out.append(Paragraph(_e("• " + T("bg.piece." + pid)), st["small"]))
     return out
 
 
@@ -111,53 +114,111 @@ def _request_story(profile, T, st) -> list:
     return story
 
 
+#: Which results each values form is meant for (Order 286): annexes 2 and 5 carry values
+#: determined from observations (§5.2 posts, §5.3 under-plume; annex 5 is the issued copy,
+#: §5.6), annex 3 values set by the regional administration (§5.4, calculation method; a
+#: value taken from table 4.1 under §4.8 is neither observed nor calculated and goes on this
+#: form, whose title has no qualifier), annex 6 the issued values determined by calculation.
+FORM_METHODS = {
+    "annex2": ("posts", "summation", "interpolation", "extrapolation", "subplume"),
+    "annex5": ("posts", "summation", "interpolation", "extrapolation", "subplume"),
+    "annex3": ("default", "calculated", "exclude_own"),
+    "annex6": ("calculated", "exclude_own"),
+}
+_CLAUSE = {2: "5.2, 5.3", 3: "5.4", 5: "5.6", 6: "5.6"}
+
+
+def form_for(result: dict, issued: bool = False) -> str:
+    """The values form meant for ``result``: the establishing form (annex 2 or 3) or, with
+    ``issued``, the form the values are issued on (annex 5 or 6; a table-4.1 value: annex 3)."""
+    method = result.get("method")
+    if method in FORM_METHODS["annex2"]:
+        return "annex5" if issued else "annex2"
+    if method in FORM_METHODS["annex6"] and issued:
+        return "annex6"
+    return "annex3"
+
+
+def _ref(obj: dict, name: str, T, lang: str) -> str:
+    """A reference as a document citation (table 4.1 with its population band)."""
+    if obj.get(name + "_key") == "bg.ref.table_4_1_band":
+        return T("report.form.ref.table_4_1", band=(obj.get(name + "_params") or {}).get("band", "—"))
+    return ref_text(obj, name, lang) or ""
+
+
+def _name(r: dict, T) -> str:
+    return (r.get("name_uk") if T("bg.lang") == "uk" else r.get("name_en")) or r.get("substance") or ""
+
+
+def _signatures(rows, st) -> list:
+    """Signature lines: one (role, blank position, signature, name) per role."""
+    out = [Spacer(1, 12)]
+    for role in rows:
+        out.append(Paragraph(_e(role), st["p"]))
+        out.append(Spacer(1, 12))
+    return out
+
+
 def _values_story(form: str, result: dict, T, st, lang: str = "uk") -> list:
     n = int(form[-1])
-    observed = n in (2, 5)
-    clause = {2: "5.2, 5.3", 3: "5.4", 5: "5.6", 6: "5.6"}[n]
-    story = [Paragraph(_e(T("bg.form.annex_head", n=n, clause=clause)), st["annex"]),
+    method = result.get("method")
+    if method not in FORM_METHODS[form]:
+        raise FormError("report.form.wrong_form", form=T(f"report.form.name.{form}"),
+                        right=T(f"report.form.name.{form_for(result, issued=n in (5, 6))}"))
+    subtitle = {2: "bg.form.values.observed", 5: "bg.form.values.observed", 6: "bg.form.values.calculated",
+                3: "bg.form.values.plain"}[n]
+    story = [Paragraph(_e(T("bg.form.annex_head", n=n, clause=_CLAUSE[n])), st["annex"]),
              Paragraph(_e(T("bg.form.values.title")), st["title"]),
-             Paragraph(_e(T("bg.form.values.observed" if observed else
-                            ("bg.form.values.calculated" if n == 6 else "bg.form.values.plain"))), st["subtitle"])]
-    story.append(Paragraph(_e(T("bg.form.method", method=result.get("method", "—"),
-                                ref=ref_text(result, "method_ref", lang) or "—")), st["p"]))
-    story.append(Paragraph(_e(T("bg.out.dates", date=result.get("date", "—"),
+             Paragraph(_e(T(subtitle)), st["subtitle"])]
+    story.append(Paragraph(_e(T(f"report.form.purpose.{form}")), st["small"]))
+    story.append(Spacer(1, 4))
+    story.append(Paragraph(_e(T("report.form.method", ref=_ref(result, "method_ref", T, lang) or "—")), st["p"]))
+    story.append(Paragraph(_e(T("report.form.dates", date=result.get("date", "—"),
                                 valid_until=result.get("valid_until", "—"))), st["p"]))
     story.append(Spacer(1, 6))
-    method = result.get("method")
     values = result.get("values") or []
-    if method in ("posts", "summation"):
+    if n == 2 and method in ("posts", "summation"):
+        # establishing form: every gradation of every post, with the data sufficiency (§2.3)
         head = [T("bg.form.col.post"), T("bg.form.col.substance")] + [T("bg.grad." + g) for g in GRADS] + \
-               [T("bg.form.col.issued"), T("bg.form.col.sufficient")]
+               [T("bg.form.col.sufficient")]
         rows = [head]
         for r in values:
             grads = {g["gradation"]: g.get("background_mg_m3") for g in r.get("gradations") or []}
-            issued = "; ".join(f"{T('bg.grad.' + i['gradation'])}: {_n(i.get('value_mg_m3'))}"
-                               for i in r.get("issued") or [])
             suff = (r.get("sufficiency") or {}).get("sufficient")
-            rows.append([r.get("post", ""), r.get("name_uk") if T("bg.lang") == "uk" else r.get("name_en")]
-                        + [_n(grads.get(g)) for g in GRADS]
-                        + [issued, T("bg.out.sufficient") if suff else T("bg.out.insufficient")])
-        widths = [12 * mm, 30 * mm] + [16 * mm] * 5 + [38 * mm, 20 * mm]
-    elif method in ("interpolation", "extrapolation"):
-        rows = [[T("bg.form.col.substance"), T("bg.form.col.gradation"), T("bg.form.col.value")]]
-        rows += [[r.get("substance"), T("bg.grad." + r.get("gradation", "any")), _n(r.get("value_mg_m3"))]
-                 for r in values]
-        widths = [70 * mm, 40 * mm, 40 * mm]
-    else:
-        rows = [[T("bg.form.col.substance"), T("bg.form.col.value"), T("bg.form.col.share"), T("bg.form.col.source")]]
+            rows.append([r.get("post", ""), _name(r, T)] + [_n(grads.get(g)) for g in GRADS]
+                        + [T("bg.out.sufficient") if suff else T("bg.out.insufficient")])
+        widths = [14 * mm, 40 * mm] + [18 * mm] * 5 + [26 * mm]
+    elif n == 5 and method in ("posts", "summation"):
+        # issued form: only the values issued to the requester
+        rows = [[T("bg.form.col.post"), T("bg.form.col.substance"), T("bg.form.col.gradation"), T("bg.form.col.issued")]]
         for r in values:
-            name = r.get("name_uk") if T("bg.lang") == "uk" else r.get("name_en")
-            extra = r.get("rhumb") or r.get("quantity") or ""
-            rows.append([(name or r.get("substance") or "") + (f" ({extra})" if extra else ""),
-                         _n(r.get("value_mg_m3")), _n(r.get("share_gdk_mr")),
-                         r.get("gdk_source_title") or ref_text(r, "source_ref", lang)
-                         or ref_text(result, "method_ref", lang) or ""])
-        widths = [55 * mm, 25 * mm, 25 * mm, 65 * mm]
+            for i in r.get("issued") or []:
+                rows.append([r.get("post", ""), _name(r, T), T("bg.grad." + i["gradation"]), _n(i.get("value_mg_m3"))])
+        widths = [20 * mm, 80 * mm, 40 * mm, 40 * mm]
+    elif method in ("interpolation", "extrapolation", "subplume"):
+        rows = [[T("bg.form.col.substance"), T("bg.form.col.gradation"), T("bg.form.col.value")]]
+        rows += [[_name(r, T), T("bg.grad." + r.get("gradation", "any")) if r.get("gradation") else "—",
+                  _n(r.get("value_mg_m3"))] for r in values]
+        widths = [90 * mm, 45 * mm, 45 * mm]
+    elif n == 6:
+        rows = [[T("bg.form.col.substance"), T("bg.form.col.value")]]
+        rows += [[_name(r, T), _n(r.get("value_mg_m3"))] for r in values]
+        widths = [120 * mm, 60 * mm]
+    else:
+        # annex 3: the value, its share of the one-time ГДК and the basis of each value
+        rows = [[T("bg.form.col.substance"), T("bg.form.col.value"), T("bg.form.col.share"), T("report.form.col.basis")]]
+        for r in values:
+            extra = r.get("rhumb") or ""
+            rows.append([_name(r, T) + (f" ({extra})" if extra else ""), _n(r.get("value_mg_m3")),
+                         _n(r.get("share_gdk_mr")),
+                         r.get("gdk_source_title") or _ref(r, "source_ref", T, lang) or _ref(result, "method_ref", T, lang)])
+        widths = [55 * mm, 25 * mm, 25 * mm, 75 * mm]
     story.append(_table(rows, widths, st))
     story += _reconstructed_block(result, T, st)
     for w in result.get("warnings") or []:
-        story.append(Paragraph(_e(T("bg.out.warning", message=w.get("message", w.get("code", "")))), st["small"]))
+        story.append(Paragraph(_e(T("bg.out.warning", message=w.get("message", ""))), st["small"]))
+    story += _signatures([T(f"report.form.sign.{form}")] +
+                         ([T("report.form.sign.agreed")] if n in (2, 3) else []), st)
     story += [Spacer(1, 8), Paragraph(_e(T("bg.form.layout_note")), st["small"])]
     return story
 

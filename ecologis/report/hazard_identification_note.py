@@ -121,25 +121,18 @@ def build_note(obj, enterprise, items, result, lang: str = "uk", inventory_label
 
     # 4. method, assumptions and sources ------------------------------------------------------
     story.append(Paragraph(_e(T("opn.note.section.method")), st["h"]))
-    src_key = "source_uk" if lang == "uk" else "source"
     for key in RULE_KEYS:
         rule = rules.get(key, {})
-        text = rule.get(src_key) or rule.get("source", "")
         label = T(f"opn.note.rule.{key}")
         if rule.get("status") == "assumption":
             label += " — " + T("opn.note.assumption")
-        story.append(Paragraph("<b>" + _e(label) + ".</b> " + _e(text), st["small"]))
+        story.append(Paragraph("<b>" + _e(label) + ".</b> " + _e(T(f"report.opn.rule.{key}")), st["small"]))
         story.append(Spacer(1, 1.2 * mm))
 
     story.append(Paragraph(_e(T("opn.note.section.sources")), st["h"]))
-    tab = rules.get("tables", {})
-    story.append(Paragraph(_e(tab.get(src_key) or tab.get("source", "")), st["small"]))
-    docs = sorted({c.source_document for c in tables.categories} | {n.source_document for n in tables.named})
-    for d in docs:
+    story.append(Paragraph(_e(T("report.opn.tables")), st["small"]))
+    for d in cited_documents(tables, lang):
         story.append(Paragraph("• " + _e(d), st["small"]))
-    urls = sorted({u.strip() for c in list(tables.categories) + list(tables.named) for u in c.source_url.split("|") if u.strip()})
-    for u in urls:
-        story.append(Paragraph("• " + _e(u), st["small"]))
     story.append(Paragraph("• " + _e(T("opn.note.seed_source")), st["small"]))
 
     buf = io.BytesIO()
@@ -149,6 +142,23 @@ def build_note(obj, enterprise, items, result, lang: str = "uk", inventory_label
     doc.build(story, canvasmaker=numbered_canvas(T("opn.note.page", page="{page}", total="{total}"),
                                                  font_size=8, margin_x=15 * mm, margin_y=8 * mm, color="#000000"))
     return buf.getvalue()
+
+
+def cited_documents(tables, lang: str = "en") -> list[str]:
+    """The documents the threshold tables come from, cited as documents in ``lang``:
+    without the note of where the project transcribed them and without web addresses."""
+    import re
+
+    out = set()
+    for c in list(tables.categories) + list(tables.named):
+        d = re.sub(r",?\s*transcribed in .*$", "", c.source_document or "").strip()
+        d = re.sub(r"\s*\([^()]*(?:German list|not seen)[^()]*\)", "", d)
+        if d and lang == "uk":
+            d = re.sub(r"Directive (\d{4}/\d+)/EU", r"Директива \1/ЄС", d)
+            d = re.sub(r"Annex I Part (\d)", r"додаток I, частина \1", d)
+        if d:
+            out.add(d)
+    return sorted(out)
 
 
 def _table(data, widths, header: bool = False):

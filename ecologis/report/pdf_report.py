@@ -27,7 +27,9 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (BaseDocTemplate, Frame, Image, KeepTogether, PageTemplate, Paragraph, Spacer, Table,
+                                TableStyle)
+from reportlab.platypus.tableofcontents import TableOfContents
 
 from ecologis.i18n import format_fixed, format_significant_lang, t_lang
 from ecologis.io.atomic import atomic_write_bytes
@@ -36,17 +38,28 @@ from ecologis.report.common import register_fonts as _register_fonts
 from ecologis.report.common import table as _common_table
 
 
-def _styles():
+#: reportlab hyphenation (pyphen dictionaries) per report language: a word too long for
+#: its column breaks at a syllable with a hyphen, never at an arbitrary letter.
+HYPHENATION = {"uk": "uk_UA", "en": "en_US"}
+
+
+def _styles(lang: str = "uk"):
     st = paragraph_styles("rep", 9.5, 12.5, 7.5, 9)
     base = st["p"]
     st.update({
-        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=17, leading=22, alignment=TA_CENTER, spaceAfter=10),
-        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=11, leading=14, alignment=TA_CENTER, spaceAfter=18),
-        "h": ParagraphStyle("h", parent=base, fontName=FONT_BOLD, fontSize=12, leading=15, spaceBefore=10, spaceAfter=5),
+        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=16, leading=20, alignment=TA_CENTER, spaceAfter=6),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=11, leading=14, alignment=TA_CENTER, spaceAfter=8),
+        "h": ParagraphStyle("h", parent=base, fontName=FONT_BOLD, fontSize=12, leading=15, spaceBefore=8, spaceAfter=4),
+        "tocH": ParagraphStyle("tocH", parent=base, fontName=FONT_BOLD, fontSize=10, leading=13, spaceAfter=2),
         "big": ParagraphStyle("big", parent=base, fontName=FONT_BOLD, fontSize=13, leading=17),
         "warn": ParagraphStyle("warn", parent=base, fontName=FONT_BOLD, textColor=colors.HexColor("#a00000"),
                                spaceBefore=4, spaceAfter=3),
     })
+    hy = HYPHENATION.get(lang, "en_US")
+    for k in ("cell", "cellb"):              # running text wraps at spaces; narrow cells need syllables
+        st[k].hyphenationLang = hy
+        st[k].embeddedHyphenation = 1
+        st[k].uriWasteReduce = 0.3
     return st
 
 
@@ -77,7 +90,9 @@ def _image(buf: io.BytesIO, width_mm: float) -> Image:
     w, h = ir.getSize()
     buf.seek(0)
     width = width_mm * mm
-    return Image(buf, width=width, height=width * h / w)
+    img = Image(buf, width=width, height=width * h / w)
+    img.png_bytes = buf.getvalue()          # the Word report embeds the same picture
+    return img
 
 
 def fallback_site_map_figure(center_latlon, radius_m: float, lang: str = "uk"):
@@ -133,50 +148,124 @@ def _map_center(profile):
     return None
 
 
-def site_map_png(profile, result, lang: str = "uk") -> tuple[io.BytesIO, str]:
-    """PNG bytes of the map and which renderer drew it ("site_map" or "fallback").
+def site_map_png(profile, result, lang: str = "uk", overlays: dict | None = None, tiles="default",
+                 with_info: bool = False):
+    """PNG bytes of the map and which renderer drew it ("site_map" or "fallback"); with
+    ``with_info`` also the base map drawn under it (None: no tiles, no underlay).
 
     :func:`ecologis.plots.site_map.site_map_figure` whenever there is a centre (the
-    enterprise point, or the site centroid); the schematic fallback without one, or if
-    the geometry cannot be drawn."""
+    enterprise point, or the site centroid), over the project's underlay (a georeferenced
+    image) or the cached tiles (``tiles``: default the user's offline base map and the
+    tile cache, read offline; None: no base map); the schematic fallback without a centre,
+    or if the geometry cannot be drawn.  ``overlays``: a dispersion target (isolines)."""
     from ecologis.plots.site_map import site_map_figure
 
+    if isinstance(tiles, str) and tiles == "default":
+        tiles = default_tiles(profile)
     center = _map_center(profile)
     if center is not None:
         sources = [{"id": s.id, "name": s.name or s.id, "lat": s.lat, "lon": s.lon}
                    for s in profile.sources if s.lat is not None and s.lon is not None]
         try:
             fig = site_map_figure(center, float(result.szz_m), site_geojson=profile.site or None,
-                                  sources=sources, lang=lang,
-                                  receptors=profile.receptors or None)
-            return _png(fig), "site_map"
+                                  sources=sources, lang=lang, receptors=profile.receptors or None,
+                                  overlays=overlays, tiles=tiles, underlay=underlay_of(profile))
+            out = (_png(fig), "site_map")
+            return out + (fig.basemap,) if with_info else out
         except Exception:  # noqa: BLE001 - a broken site geometry must not stop the report
             pass
     fig = fallback_site_map_figure(center, float(result.szz_m), lang)
-    return _png(fig), "fallback"
+    out = (_png(fig), "fallback")
+    return out + (None,) if with_info else out
+
+
+def default_tiles(profile):
+    """The tiles the report's map reads offline: the project's offline base map (an
+    MBTiles file named in the project's ``basemap`` section), then the user's tile cache."""
+    from ecologis.io.tile_cache import TileSources
+
+    section = (getattr(profile, "extensions", None) or {}).get("basemap") or {}
+    mbtiles = section.get("mbtiles") if isinstance(section, dict) else None
+    return TileSources.default(mbtiles)
+
+
+def underlay_of(profile) -> dict | None:
+    """The project's georeferenced underlay (``basemap`` section: ``image`` path and
+    ``bounds`` west, south, east, north; a GeoTIFF may omit the bounds), read for drawing;
+    None when there is none or it cannot be read."""
+    from ecologis.io.underlay import read_underlay
+
+    section = (getattr(profile, "extensions", None) or {}).get("basemap") or {}
+    if not isinstance(section, dict) or not section.get("image"):
+        return None
+    return read_underlay(section["image"], section.get("bounds"))
 
 
 def _table(data, widths, header_rows: int = 1, align_right_from: int | None = None, zebra: bool = True):
     return _common_table(data, widths, header_rows, align_right_from=align_right_from, zebra=zebra, font_size=7.5,
-                         padding={"top": 2, "bottom": 2})
+                         padding={"top": 2, "bottom": 2, "left": 3, "right": 3})
 
 
-def build_report(assessment, lang: str = "uk", dictionary=None, when: datetime | None = None) -> bytes:
-    """The report of an :class:`ecologis.pipeline.Assessment` as PDF bytes (nothing is
-    written); every number comes from that one assessment.
+_UNIT_KEYS = {"t/yr": "report.unit.t_yr", "kg/yr": "report.unit.kg_yr", "g/s": "report.unit.g_s"}
 
-    Sections that appear only when their data exist: 6.1 receptors inside the СЗЗ (the
-    project's receptors), 6.2 the OND-86 dispersion of the sources inventory and 6.3 the
-    background concentrations used (stored Order 286 results valid on the assessment's
-    date, and those the dispersion added), each labelled "reconstructed method" when a
-    candidate formula was used."""
+
+def unit_text(unit, lang: str) -> str:
+    """A mass unit in the report's language ("t/yr" → "т/рік"); a unit we do not know is
+    printed as the user wrote it."""
+    from ecologis.core.units import UnitError, parse_unit
+
+    try:
+        key = _UNIT_KEYS.get(parse_unit(unit))
+    except (UnitError, TypeError, ValueError):
+        key = None
+    return t_lang(lang, key) if key else ("" if unit is None else str(unit))
+
+
+def as_entered(x, lang: str) -> str:
+    """A number with every digit the user entered (16.23192 → "16,23192" in Ukrainian):
+    the shortest text that reads back as the same float; text is printed as it is."""
+    import math
+
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return "—" if x is None else str(x)
+    if not math.isfinite(x):
+        return "—"
+    import numpy as np
+
+    s = np.format_float_positional(float(x), trim="-") if abs(x) >= 1e-4 or x == 0 else repr(float(x))
+    return s.replace(".", ",") if lang == "uk" else s
+
+
+class _Doc(BaseDocTemplate):
+    """A4 with one frame; headings of style ``h`` go into the table of contents."""
+
+    def __init__(self, buf, **kw):
+        super().__init__(buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
+                         bottomMargin=18 * mm, **kw)
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+
+    def afterFlowable(self, flowable):  # noqa: N802 - reportlab API
+        if isinstance(flowable, Paragraph) and flowable.style.name == "h":
+            self.notify("TOCEntry", (0, flowable.getPlainText(), self.page))
+
+
+#: A table of contents is printed when the report has more sections than this.
+TOC_AFTER = 4
+
+
+def report_story(assessment, lang: str = "uk", when: datetime | None = None, tiles="default") -> list:
+    """The report's content as reportlab flowables; :func:`build_report` lays it out as
+    PDF and :func:`ecologis.report.docx_report.build_docx` converts the same list to Word,
+    so the two documents cannot differ.  ``tiles``: where the map takes its base map from
+    (default: the user's offline base map and the tile cache, read offline)."""
     profile, result = assessment.project, assessment.result
     dispersion, on = assessment.dispersion, assessment.on
     from ecologis import __version__
     from ecologis.core.gdk import GDK_KINDS
 
     _register_fonts()
-    S = _styles()
+    S = _styles(lang)
 
     def T(key, **kw):
         return t_lang(lang, key, **kw)
@@ -187,46 +276,46 @@ def build_report(assessment, lang: str = "uk", dictionary=None, when: datetime |
     pname = T(preset.name_key) if preset.name_key else (preset.name or preset.id)
     story = []
 
-    # -- title page -----------------------------------------------------------------
-    story += [Spacer(1, 30 * mm), Paragraph(_e(T("report.title")), S["title"]),
+    # -- title block --------------------------------------------------------------------
+    story += [Spacer(1, 4 * mm), Paragraph(_e(T("report.title")), S["title"]),
               Paragraph(_e(ent.name or T("report.unnamed")), S["subtitle"])]
     details = [
-        (T("report.ent.name"), ent.name),
         (T("report.ent.edrpou"), ent.edrpou or "—"),
         (T("report.ent.kved"), ", ".join(ent.kved) or "—"),
         (T("report.ent.address"), ent.address or "—"),
-        (T("report.ent.coordinates"), "—" if ent.lat is None or ent.lon is None else f"{ent.lat:.6f}, {ent.lon:.6f}"),
+        (T("report.ent.coordinates"), "—" if ent.lat is None or ent.lon is None
+         else f"{_fmt(ent.lat, 6, lang)}; {_fmt(ent.lon, 6, lang)}"),
         (T("report.ent.activity"), ent.activity or "—"),
-        (T("report.ent.contacts"), ent.contacts or "—"),
         (T("report.ent.sources"), str(len(profile.sources))),
         (T("report.date"), when.strftime("%d.%m.%Y %H:%M")),
         (T("report.app"), f"EcologIS {__version__}"),
     ]
+    if ent.contacts:
+        details.insert(5, (T("report.ent.contacts"), ent.contacts))
     story.append(_table([[Paragraph(_e(k), S["cellb"]), Paragraph(_e(v), S["cell"])] for k, v in details],
-                        [50 * mm, 120 * mm], header_rows=0, zebra=False))
-    story.append(Spacer(1, 12 * mm))
+                        [50 * mm, 124 * mm], header_rows=0, zebra=False))
+    story.append(Spacer(1, 4 * mm))
     box = [[Paragraph(_e(T("report.result.knp")), S["p"]), Paragraph(_fmt(result.knp, 3, lang), S["big"])],
            [Paragraph(_e(T("report.result.category")), S["p"]), Paragraph(_e(result.category), S["big"])],
            [Paragraph(_e(T("report.result.szz")), S["p"]),
             Paragraph(_e(T("report.result.szz_value", radius=_fmt(result.szz_m, 0, lang))), S["big"])],
-           [Paragraph(_e(T("report.method.preset")), S["p"]), Paragraph(_e(f"{preset.id} — {pname}"), S["p"])]]
-    bt = Table(box, colWidths=[60 * mm, 110 * mm])
+           [Paragraph(_e(T("report.method.preset")), S["p"]), Paragraph(_e(pname), S["p"])]]
+    bt = Table(box, colWidths=[64 * mm, 110 * mm])
     bt.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 9), ("BOX", (0, 0), (-1, -1), 1.0, colors.HexColor("#1f4e9c")),
                             ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#eef3fb")),
                             ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    story += [bt, PageBreak()]
+    story.append(bt)
+    toc_at = len(story)
 
     # -- 1. methodology -------------------------------------------------------------
     story.append(Paragraph(_e(T("report.h.method")), S["h"]))
-    story.append(Paragraph(_e(T("report.method.preset")) + ": <b>" + _e(f"{preset.id} — {pname}") + "</b>", S["p"]))
+    story.append(Paragraph(_e(T("report.method.preset")) + ": <b>" + _e(pname) + "</b>", S["p"]))
     story.append(Paragraph(_e(T("report.method.formula")) + ": " + _e(T("formula." + preset.formula))
                            + "; " + _e(T("report.method.total")), S["p"]))
     story.append(Paragraph(_e(T("report.method.formula_" + preset.formula)), S["small"]))
-    story.append(Spacer(1, 3 * mm))
+    story.append(Spacer(1, 2 * mm))
     a_rows = [[T("report.col.class"), "1", "2", "3", "4"],
               [T("report.col.a")] + [_g(preset.a[c], lang) for c in (1, 2, 3, 4)]]
-    story.append(_table(a_rows, [40 * mm] + [20 * mm] * 4, align_right_from=1))
-    story.append(Spacer(1, 3 * mm))
     cat_rows = [[T("report.col.category"), T("report.col.knp_range"), T("report.col.radius")]]
     prev_min = None
     for c in preset.categories:
@@ -238,12 +327,19 @@ def build_report(assessment, lang: str = "uk", dictionary=None, when: datetime |
             rng = T("report.range.between", lo=_fmt(c.min, 0, lang), hi=_fmt(prev_min, 0, lang))
         cat_rows.append([c.label, rng, _fmt(c.radius_m, 0, lang)])
         prev_min = c.min
-    story.append(_table(cat_rows, [30 * mm, 70 * mm, 40 * mm], align_right_from=2))
-    story.append(Spacer(1, 3 * mm))
+    pair = Table([[_table(a_rows, [28 * mm] + [12 * mm] * 4, align_right_from=1),
+                   _table(cat_rows, [20 * mm, 52 * mm, 22 * mm], align_right_from=2)]],
+                 colWidths=[80 * mm, 94 * mm])
+    pair.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 7.5), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                              ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    story.append(pair)
+    story.append(Spacer(1, 2 * mm))
+    notes = []
     if preset.assumed_class_when_missing:
-        story.append(Paragraph(_e(T("report.method.assumed_class", cls=preset.assumed_class_when_missing)), S["small"]))
-    story.append(Paragraph(_e(T("report.method.gdk_rule")), S["small"]))
-    story.append(Paragraph(_e(T("report.method.duplicates." + result.duplicates)), S["small"]))
+        notes.append(T("report.method.assumed_class", cls=preset.assumed_class_when_missing))
+    notes.append(T("report.method.gdk_rule"))
+    notes.append(T("report.method.duplicates." + result.duplicates))
+    story.append(Paragraph(_e(" ".join(notes)), S["small"]))
     if preset.source_text(lang):
         story.append(Paragraph(_e(T("report.method.source")) + ": " + _e(preset.source_text(lang)), S["small"]))
 
@@ -252,7 +348,7 @@ def build_report(assessment, lang: str = "uk", dictionary=None, when: datetime |
     story.append(Paragraph(_e(T("report.h.inputs")), S["h"]))
     hdr = [T("report.col.row"), T("report.col.substance"), T("report.col.cas"), T("report.col.mass"),
            T("report.col.mass_t"), T("report.col.gdk"), T("report.col.gdk_kind"), T("report.col.class_short"),
-           T("report.col.origin")]
+           T("report.col.source_no")]
     data = [[Paragraph(_e(h), S["cellb"]) for h in hdr]]
     for i in range(prep.n):
         e = prep.emissions[i]
@@ -263,14 +359,14 @@ def build_report(assessment, lang: str = "uk", dictionary=None, when: datetime |
         if kind == "input":
             kind_text += " (" + T("gdk_kind." + GDK_KINDS[int(prep.gdk_basis[i])]) + ")"
         klass = int(prep.hazard_class[i])
+        sid = getattr(e, "source_id", None)
         data.append([
-            str(prep.rows[i]), Paragraph(_e(name), S["cell"]), _e((s.cas if s else "") or "—"),
-            Paragraph(_e(f"{_g(e.mass, lang)} {e.unit or ''}"), S["cell"]),
-            _g(prep.mass_t[i], lang), _g(prep.gdk[i], lang), Paragraph(_e(kind_text), S["cell"]),
-            str(klass) if klass else "—", Paragraph(_e(T("report.origin." + e.origin) if e.origin in
-                                                       ("inventory", "measurement", "calculation") else e.origin), S["cell"]),
+            str(prep.rows[i]), Paragraph(_e(name), S["cell"]), Paragraph(_e((s.cas if s else "") or "—"), S["cell"]),
+            Paragraph(_e(f"{as_entered(e.mass, lang)} {unit_text(e.unit, lang)}"), S["cell"]),
+            as_entered(float(prep.mass_t[i]), lang), _g(prep.gdk[i], lang), Paragraph(_e(kind_text), S["cell"]),
+            str(klass) if klass else "—", Paragraph(_e(sid or "—"), S["cell"]),
         ])
-    story.append(_table(data, [9 * mm, 41 * mm, 19 * mm, 22 * mm, 17 * mm, 15 * mm, 22 * mm, 13 * mm, 16 * mm],
+    story.append(_table(data, [10 * mm, 49 * mm, 17 * mm, 24 * mm, 17 * mm, 14 * mm, 17 * mm, 11 * mm, 15 * mm],
                         align_right_from=None))
     story.append(Paragraph(_e(T("report.inputs.note")), S["small"]))
 
@@ -281,37 +377,44 @@ def build_report(assessment, lang: str = "uk", dictionary=None, when: datetime |
     data = [[Paragraph(_e(h), S["cellb"]) for h in hdr]]
     for k, c in enumerate(result.contributions, start=1):
         name = c["substance"] if lang == "uk" else c["substance_en"]
-        data.append([str(k), Paragraph(_e(name), S["cell"]), _g(c["mass_t_per_year"], lang), _g(c["gdk_mg_m3"], lang),
+        data.append([str(k), Paragraph(_e(name), S["cell"]), as_entered(c["mass_t_per_year"], lang),
+                     _g(c["gdk_mg_m3"], lang),
                      str(c["hazard_class"]) + ("*" if c["class_assumed"] else ""), _g(c["a"], lang),
                      _fmt(c["contribution"], 3, lang), _fmt(100 * c["share"], 2, lang)])
     data.append(["", Paragraph("<b>" + _e(T("report.col.total")) + "</b>", S["cell"]), "", "", "", "",
                  _fmt(result.knp, 3, lang), _fmt(100.0 if result.knp > 0 else 0.0, 2, lang)])
-    story.append(_table(data, [9 * mm, 58 * mm, 19 * mm, 16 * mm, 14 * mm, 11 * mm, 28 * mm, 17 * mm], align_right_from=2))
+    story.append(_table(data, [9 * mm, 62 * mm, 20 * mm, 17 * mm, 13 * mm, 11 * mm, 25 * mm, 17 * mm], align_right_from=2))
     if any(c["class_assumed"] for c in result.contributions):
         story.append(Paragraph(_e(T("report.contrib.assumed")), S["small"]))
 
-    # -- 4. result -------------------------------------------------------------------
+    # -- 4. result and 5. chart ------------------------------------------------------
     story.append(Paragraph(_e(T("report.h.result")), S["h"]))
-    story.append(Paragraph(_e(T("report.result.knp")) + ": <b>" + _fmt(result.knp, 3, lang) + "</b>", S["p"]))
-    story.append(Paragraph(_e(T("report.result.category")) + ": <b>" + _e(result.category) + "</b>", S["p"]))
-    story.append(Paragraph(_e(T("report.result.szz")) + ": <b>" + _e(T("report.result.szz_value",
-                                                                       radius=_fmt(result.szz_m, 0, lang))) + "</b>", S["p"]))
     dom = ", ".join(s.name(lang) for s in result.dominant_substances()) or "—"
+    story.append(Paragraph(_e(T("report.result.knp")) + ": <b>" + _fmt(result.knp, 3, lang) + "</b>; "
+                           + _e(T("report.result.category")) + ": <b>" + _e(result.category) + "</b>; "
+                           + _e(T("report.result.szz")) + ": <b>"
+                           + _e(T("report.result.szz_value", radius=_fmt(result.szz_m, 0, lang))) + "</b>", S["p"]))
     story.append(Paragraph(_e(T("report.result.dominant")) + ": " + _e(dom), S["p"]))
-    from ecologis.report.zones_section import zones_story    # 4.1 the sanitary zones side by side
-
-    story += zones_story(assessment, T, S, lang)
-
-    # -- 5. chart --------------------------------------------------------------------
     from ecologis.plots.contributions import contributions_figure
 
-    chart = _image(_png(contributions_figure(result, lang)), 170)
+    chart = _image(_png(contributions_figure(result, lang)), 95)
     story.append(KeepTogether([Paragraph(_e(T("report.h.chart")), S["h"]), chart]))
 
-    # -- 6. map ----------------------------------------------------------------------
-    map_png, _renderer = site_map_png(profile, result, lang)
-    story.append(KeepTogether([Paragraph(_e(T("report.h.map")), S["h"]), _image(map_png, 125),
-                               Paragraph(_e(T("report.map.caption", radius=_fmt(result.szz_m, 0, lang))), S["small"])]))
+    # -- 6. map and zones ------------------------------------------------------------
+    sel = None
+    if dispersion and "targets" in dispersion:
+        sel = next((tg for tg in dispersion["targets"] if tg["id"] == dispersion.get("selected_target")), None)
+    map_png, renderer, base = site_map_png(profile, result, lang, overlays=sel, tiles=tiles, with_info=True)
+    caption = [T("report.map.caption2", radius=_fmt(result.szz_m, 0, lang))]
+    if sel is not None:
+        caption.append(T("report.map.isolines_of", target=target_namer(result, lang)(sel)))
+    if base is None:
+        caption.append(T("report.map.no_basemap_caption"))
+    story.append(KeepTogether([Paragraph(_e(T("report.h.map")), S["h"]), _image(map_png, 108),
+                               Paragraph(_e(" ".join(caption)), S["small"])]))
+    from ecologis.report.zones_section import zones_story    # the sanitary zones side by side
+
+    story += zones_story(assessment, T, S, lang)
 
     # -- 6.1–6.3 receptors, dispersion, backgrounds (only when the data exist) --------
     story += receptors_story(profile, result, assessment.site if profile.receptors else None, T, S, lang)
@@ -322,40 +425,23 @@ def build_report(assessment, lang: str = "uk", dictionary=None, when: datetime |
     story.append(Paragraph(_e(T("report.h.recommendations")), S["h"]))
     recs = result.recommendations()
     for r in recs:
-        story.append(Paragraph("• " + _e(r.text(lang)), S["p"]))
+        story.append(Paragraph("• " + _e(r.text(lang)), S["small"]))
     if not recs:
         story.append(Paragraph(_e(T("report.none")), S["p"]))
 
     # -- 8. validation notes ---------------------------------------------------------
-    story.append(Paragraph(_e(T("report.h.validation")), S["h"]))
-    groups = [("report.val.fallback", {"I_GDK_FALLBACK", "W_GDK_NONPOSITIVE"}),
-              ("report.val.excluded", {"W_GDK_MISSING", "W_GDK_NONPOSITIVE_EXCLUDED", "W_CLASS_MISSING"}),
-              ("report.val.errors", None),
-              ("report.val.row_values", {"I_ROW_VALUES"}),
-              ("report.val.other", "other")]
-    used = set()
-    any_note = False
-    for title_key, codes in groups:
-        if codes is None:
-            items = [i for i in result.journal if i.is_error]
-        elif codes == "other":
-            items = [i for i in result.journal if id(i) not in used]
-        else:
-            items = [i for i in result.journal if i.code in codes]
-        for i in items:
-            used.add(id(i))
-        if not items:
-            continue
-        any_note = True
-        story.append(Paragraph("<b>" + _e(T(title_key, count=len(items))) + "</b>", S["p"]))
-        for i in items[:300]:
-            story.append(Paragraph("– " + _e(i.located_message(lang)), S["small"]))
-        if len(items) > 300:
-            story.append(Paragraph(_e(T("report.val.more", count=len(items) - 300)), S["small"]))
-    if not any_note:
-        story.append(Paragraph(_e(T("report.val.none")), S["p"]))
+    from ecologis.report.notes import grouped_notes
 
-    # -- signature block -------------------------------------------------------------
+    last = [Paragraph(_e(T("report.h.validation")), S["h"])]
+    groups = grouped_notes(result.journal, lang)
+    for title, lines in groups:
+        last.append(Paragraph("<b>" + _e(title) + "</b>", S["p"]))
+        for line in lines:
+            last.append(Paragraph("– " + _e(line), S["small"]))
+    if not groups:
+        last.append(Paragraph(_e(T("report.val.none")), S["p"]))
+
+    # -- signature block (kept with the notes: never alone on a page) -----------------
     sig = [[T("report.sig.prepared"), "_" * 22, "_" * 28, "_" * 14],
            ["", T("report.sig.signature"), T("report.sig.name"), T("report.sig.date")],
            [T("report.sig.checked"), "_" * 22, "_" * 28, "_" * 14],
@@ -363,17 +449,48 @@ def build_report(assessment, lang: str = "uk", dictionary=None, when: datetime |
     st = Table(sig, colWidths=[40 * mm, 45 * mm, 55 * mm, 30 * mm])
     st.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 8.5), ("FONT", (0, 1), (-1, 1), FONT, 6.5),
                             ("FONT", (0, 3), (-1, 3), FONT, 6.5), ("TEXTCOLOR", (0, 1), (-1, 1), colors.grey),
-                            ("TEXTCOLOR", (0, 3), (-1, 3), colors.grey), ("TOPPADDING", (0, 0), (-1, 0), 14),
-                            ("TOPPADDING", (0, 2), (-1, 2), 14)]))
-    story.append(KeepTogether([Paragraph(_e(T("report.h.signature")), S["h"]), st]))
+                            ("TEXTCOLOR", (0, 3), (-1, 3), colors.grey), ("TOPPADDING", (0, 0), (-1, 0), 12),
+                            ("TOPPADDING", (0, 2), (-1, 2), 12)]))
+    sig_block = [Spacer(1, 3 * mm), Paragraph("<b>" + _e(T("report.h.signature")) + "</b>", S["p"]), st]
+    tail_n = min(len(last), 4)
+    story += last[:-tail_n]
+    story.append(KeepTogether(last[-tail_n:] + sig_block))
+
+    # -- table of contents (more than TOC_AFTER sections) ----------------------------
+    n_sections = sum(1 for f in story if isinstance(f, Paragraph) and f.style.name == "h") + sum(
+        1 for f in story if isinstance(f, KeepTogether) for g in f._content
+        if isinstance(g, Paragraph) and g.style.name == "h")
+    if n_sections > TOC_AFTER:
+        toc = TableOfContents()
+        toc.levelStyles = [ParagraphStyle("toc0", fontName=FONT, fontSize=8, leading=9.5, leftIndent=4 * mm)]
+        toc.dotsMinLevel = 0
+        toc.tableStyle = TableStyle([("FONT", (0, 0), (-1, -1), FONT, 8), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                     ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                     ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])
+        story[toc_at:toc_at] = [Spacer(1, 3 * mm), Paragraph(_e(T("report.toc")), S["tocH"]), toc]
+    return story
+
+
+def build_report(assessment, lang: str = "uk", dictionary=None, when: datetime | None = None, tiles="default") -> bytes:
+    """The report of an :class:`ecologis.pipeline.Assessment` as PDF bytes (nothing is
+    written); every number comes from that one assessment.
+
+    Sections that appear only when their data exist: 6.1 receptors inside the СЗЗ (the
+    project's receptors), 6.2 the OND-86 dispersion of the sources inventory and 6.3 the
+    background concentrations used (stored Order 286 results valid on the assessment's
+    date, and those the dispersion added), each labelled "reconstructed method" when a
+    candidate formula was used."""
+    story = report_story(assessment, lang, when, tiles)
+    ent = assessment.project.enterprise
+
+    def T(key, **kw):
+        return t_lang(lang, key, **kw)
 
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-                            bottomMargin=18 * mm, title=T("report.title") + " — " + (ent.name or ""),
-                            author="EcologIS", subject=T("report.title"), lang=lang)
-
-    doc.build(story, canvasmaker=numbered_canvas(T("report.page", page="{page}", total="{total}"),
-                                                 (ent.name or "") + (f" · {ent.edrpou}" if ent.edrpou else "")))
+    doc = _Doc(buf, title=T("report.title") + " — " + (ent.name or ""), author="EcologIS",
+               subject=T("report.title"), lang=lang)
+    doc.multiBuild(story, canvasmaker=numbered_canvas(T("report.page", page="{page}", total="{total}"),
+                                                      (ent.name or "") + (f" · {ent.edrpou}" if ent.edrpou else "")))
     return buf.getvalue()
 
 
@@ -391,8 +508,6 @@ def receptors_story(profile, result, an, T, S, lang: str) -> list:
     if conflicts:
         out.append(Paragraph(_e(T("report.rec.conflicts", count=len(conflicts), radius=_fmt(an.radius_m, 0, lang))),
                              S["warn"]))
-        for line in an.conflict_lines(lang):
-            out.append(Paragraph("• " + _e(line), S["p"]))
     else:
         out.append(Paragraph(_e(T("report.rec.no_conflicts", radius=_fmt(an.radius_m, 0, lang))), S["p"]))
     rows = [[Paragraph(_e(T(k)), S["cellb"]) for k in ("report.rec.col.name", "report.rec.col.kind",
@@ -405,9 +520,28 @@ def receptors_story(profile, result, an, T, S, lang: str) -> list:
     return out
 
 
+def target_namer(result, lang: str):
+    """A function giving a dispersion target (substance) its name in the report's language
+    from the dictionary entry of the same row, else the name the user wrote."""
+    prep = result.prepared
+    names: dict = {}
+    for i in range(prep.n):
+        sub = prep.substances[i]
+        if sub is None:
+            continue
+        for k in (str(prep.emissions[i].substance), sub.cas, sub.id):
+            if k:
+                names.setdefault(k, sub.name(lang))
+
+    def name(tg: dict) -> str:
+        return names.get(tg.get("id")) or names.get(tg.get("name")) or str(tg.get("name") or "")
+    return name
+
+
 def dispersion_story(profile, result, res: dict | None, T, S, lang: str) -> list:
-    """6.2: per-source C_m, x_m, u_m; field maxima; receptors; map with isolines and the
-    calculated СЗЗ beside the normative zone; the unverified OND-86 pieces."""
+    """6.2: per substance its source, rate, C_m, x_m and the field maximum with background;
+    the receptors; the unverified OND-86 formulas by name (the isolines and the
+    calculated СЗЗ are on the map of section 6)."""
     if not res:
         return []
     out = [Paragraph(_e(T("report.h.dispersion")), S["h"])]
@@ -416,59 +550,68 @@ def dispersion_story(profile, result, res: dict | None, T, S, lang: str) -> list
         out += [Paragraph("– " + _e(m), S["small"]) for m in res["error"][:50]]
         return out
     out.append(Paragraph(_e(T("report.disp.params", A=_g(res["A"], lang), eta=_g(res["eta"], lang),
-                                directions=res["directions"], step=_g(res["grid"]["step_m"], lang))), S["p"]))
-    hdr = ["report.disp.col.source", "report.col.substance", "report.disp.col.rate", "report.disp.col.c_m",
-           "report.disp.col.share", "report.disp.col.x_m", "report.disp.col.u_m"]
+                                directions=res["directions"], step=_g(res["grid"]["step_m"], lang))), S["small"]))
+    tname = target_namer(result, lang)
+    used_ids = {r["id"] for r in res["sources"]}
+    hdr = ["report.col.source_no", "report.disp.col.source_name", "report.disp.col.h", "report.disp.col.d",
+           "report.disp.col.w0", "report.disp.col.t", "report.disp.col.x_m", "report.disp.col.u_m"]
     rows = [[Paragraph(_e(T(h)), S["cellb"]) for h in hdr]]
+    geo = {}
     for r in res["sources"]:
-        rows.append([Paragraph(_e(r["id"]), S["cell"]), Paragraph(_e(r["substance_name"]), S["cell"]),
-                     _g(r["rate_g_s"], lang), _g(r["c_m_mg_m3"], lang), _g(r["c_m_share_gdk"], lang),
+        geo.setdefault(r["id"], r)
+    for s in profile.sources:
+        if s.id not in used_ids:
+            continue
+        r = geo[s.id]
+        rows.append([Paragraph(_e(s.id), S["cell"]), Paragraph(_e(s.name or "—"), S["cell"]), _g(s.height_m, lang),
+                     _g(s.diameter_m, lang), _g(s.velocity_m_s, lang), _g(s.temp_c, lang),
                      _g(r["x_m_m"], lang), _g(r["u_m_m_s"], lang)])
-    out.append(_table(rows, [20 * mm, 50 * mm, 18 * mm, 22 * mm, 18 * mm, 20 * mm, 20 * mm], align_right_from=2))
-    out.append(Spacer(1, 2 * mm))
-    hdr = ["report.col.substance", "report.disp.col.max", "report.disp.col.bg", "report.disp.col.max_bg",
-           "report.disp.col.share_bg", "report.disp.col.where"]
+    if len(rows) > 1:
+        out.append(_table(rows, [16 * mm, 66 * mm, 14 * mm, 14 * mm, 16 * mm, 16 * mm, 16 * mm, 16 * mm],
+                          align_right_from=2))
+        out.append(Spacer(1, 2 * mm))
+    by_name = {}
+    for r in res["sources"]:
+        by_name.setdefault(r["substance_name"], []).append(r)
+    hdr = ["report.col.substance", "report.col.source_no", "report.disp.col.rate", "report.disp.col.c_m",
+           "report.disp.col.x_m", "report.disp.col.max_bg", "report.disp.col.share_bg"]
     rows = [[Paragraph(_e(T(h)), S["cellb"]) for h in hdr]]
     for tg in res["targets"]:
         fm = tg["field_max"]
-        rows.append([Paragraph(_e(tg["name"]), S["cell"]), _g(fm["value_mg_m3"], lang), _g(tg["background_mg_m3"], lang),
-                     _g(fm["value_with_background_mg_m3"], lang), _g(fm["share_gdk_with_background"], lang),
-                     Paragraph(_e(f"{fm['lat']:.5f}, {fm['lon']:.5f}"), S["cell"])])
-    out.append(KeepTogether([Paragraph(_e(T("report.disp.targets")), S["p"]),
-                             _table(rows, [52 * mm, 22 * mm, 20 * mm, 24 * mm, 22 * mm, 34 * mm], align_right_from=1)]))
-    recs = [(tg, r) for tg in res["targets"] for r in tg["receptors"]]
+        srcs = by_name.get(tg["name"], [])
+        rows.append([Paragraph(_e(tname(tg)), S["cell"]),
+                     Paragraph(_e(", ".join(str(r["id"]) for r in srcs) or "—"), S["cell"]),
+                     _g(sum(r["rate_g_s"] for r in srcs), lang) if srcs else "—",
+                     _g(max(r["c_m_mg_m3"] for r in srcs), lang) if srcs else "—",
+                     _g(min(r["x_m_m"] for r in srcs), lang) if srcs else "—",
+                     _g(fm["value_with_background_mg_m3"], lang), _g(fm["share_gdk_with_background"], lang)])
+    out.append(_table(rows, [54 * mm, 16 * mm, 19 * mm, 22 * mm, 14 * mm, 24 * mm, 25 * mm], align_right_from=2))
+    out.append(Paragraph(_e(T("report.disp.table_note")), S["small"]))
+    recs = [(tg, r) for tg in res["targets"] for r in tg["receptors"]
+            if r.get("share_gdk_with_background") is not None]
+    recs.sort(key=lambda p: -(p[1].get("share_gdk_with_background") or 0.0))
     if recs:
         hdr = ["report.rec.col.name", "report.col.substance", "report.disp.col.rec_value", "report.disp.col.share_bg"]
         rows = [[Paragraph(_e(T(h)), S["cellb"]) for h in hdr]]
-        for tg, r in recs:
-            rows.append([Paragraph(_e(r.get("name") or r["id"]), S["cell"]), Paragraph(_e(tg["name"]), S["cell"]),
+        for tg, r in recs[:3]:
+            rows.append([Paragraph(_e(r.get("name") or T("geo.unnamed")), S["cell"]), Paragraph(_e(tname(tg)), S["cell"]),
                          _g(r["value_with_background_mg_m3"], lang), _g(r["share_gdk_with_background"], lang)])
         out.append(Spacer(1, 2 * mm))
-        out.append(KeepTogether([Paragraph(_e(T("report.disp.receptors")), S["p"]),
-                                 _table(rows, [55 * mm, 55 * mm, 32 * mm, 28 * mm], align_right_from=2)]))
-    center = _center(profile)
-    sel = next((tg for tg in res["targets"] if tg["id"] == res.get("selected_target")), None)
-    if center is not None and sel is not None:
-        try:
-            from ecologis.plots.site_map import site_map_figure
-
-            recs_geo = profile.receptors or None
-            fig = site_map_figure(center, float(result.szz_m), site_geojson=profile.site or None, receptors=recs_geo,
-                                  sources=[{"id": s["id"], "lat": s["lat"], "lon": s["lon"]} for s in
-                                           _dispersion_sources(profile, res)],
-                                  lang=lang, overlays=sel)
-            out.append(KeepTogether([Paragraph(_e(T("report.disp.map", target=sel["name"])), S["p"]),
-                                     _image(_png(fig), 150),
-                                     Paragraph(_e(T("report.disp.map_caption", radius=_fmt(result.szz_m, 0, lang))),
-                                               S["small"])]))
-        except Exception as exc:  # noqa: BLE001 - a drawing problem must not stop the report; say so
-            out.append(Paragraph(_e(T("report.disp.map_failed", error=str(exc)[:200])), S["small"]))
+        out.append(KeepTogether([Paragraph(_e(T("report.disp.receptors_top")), S["p"]),
+                                 _table(rows, [55 * mm, 63 * mm, 28 * mm, 28 * mm], align_right_from=2)]))
     if res["unverified"]:
-        out.append(Paragraph(_e(T("report.disp.unverified")), S["warn"]))
-        for u in res["unverified"]:
-            out.append(Paragraph("• " + _e(f"{u['id']}: {T('disp.unv.' + u['id'])}"), S["small"]))
+        names = "; ".join(T("disp.unv." + u["id"]) for u in res["unverified"])
+        out.append(Paragraph("<b>" + _e(T("report.disp.unverified")) + "</b> " + _e(names), S["small"]))
+    names = {tg["id"]: tname(tg) for tg in res["targets"]}
     for w in res.get("warnings") or []:
-        out.append(Paragraph("– " + _e(w.get("message") or w.get("key")), S["small"]))
+        params = dict(w.get("params") or {})
+        if "substance" in params:
+            params["substance"] = names.get(params["substance"], params["substance"])
+        try:
+            text = T(w["key"], **params)
+        except (KeyError, IndexError):
+            text = w.get("message") or ""
+        out.append(Paragraph("– " + _e(text), S["small"]))
     return out
 
 
@@ -478,9 +621,24 @@ def _dispersion_sources(profile, res) -> list[dict]:
             if s.id in ids and s.lat is not None and s.lon is not None]
 
 
+def substance_name(key, lang: str) -> str:
+    """A substance stored by its key (CAS number or dictionary id) by its name in ``lang``
+    (the key itself when the dictionary does not know it)."""
+    from ecologis.core.dispersion.inputs import lookup_substance
+
+    try:
+        sub = lookup_substance(str(key))
+    except Exception:  # noqa: BLE001 - no dictionary: the stored key
+        sub = None
+    if sub is None:
+        return "" if key is None else str(key)
+    return (getattr(sub, "name_en", None) if lang == "en" else getattr(sub, "name_uk", None)) or str(key)
+
+
 def backgrounds_story(profile, dispersion: dict | None, on, T, S, lang: str) -> list:
     """6.3: the background values used (dispersion) and stored (Order 286), each with its
     method, date, validity end and the "reconstructed method" label when it applies."""
+    from ecologis.core.background.result import ref_text
     from ecologis.core.background.store import valid_backgrounds
 
     used = [] if not dispersion or "error" in dispersion else list(dispersion.get("backgrounds_used") or [])
@@ -498,22 +656,22 @@ def backgrounds_story(profile, dispersion: dict | None, on, T, S, lang: str) -> 
         return [Paragraph(_e(name), S["cell"]), _g(b["value_mg_m3"], lang),
                 Paragraph(_e(T("report.bg.origin." + ("user" if b.get("origin") == "user" else
                                                       "input" if b.get("origin") == "input" else "stored"))), S["cell"]),
-                Paragraph(_e(b.get("method_ref") or b.get("method") or "—"), S["cell"]),
+                Paragraph(_e(ref_text(b, "method_ref", lang) or T("report.bg.method_unknown")), S["cell"]),
                 _e(b.get("date") or "—"), _e(b.get("valid_until") or "—"), Paragraph(_e(status), S["cell"])]
 
     pieces: set[str] = set()
     if used:
         rows = [[Paragraph(_e(T(h)), S["cellb"]) for h in hdr]]
         for b in used:
-            rows.append(row(b, b.get("name") or b["substance"]))
+            rows.append(row(b, substance_name(b.get("substance"), lang) if b.get("substance") else b.get("name")))
             pieces |= set(b.get("reconstructed_pieces") or [])
         out.append(KeepTogether([Paragraph(_e(T("report.bg.used")), S["p"]),
-                                 _table(rows, [38 * mm, 18 * mm, 24 * mm, 36 * mm, 18 * mm, 18 * mm, 22 * mm],
+                                 _table(rows, [30 * mm, 16 * mm, 22 * mm, 38 * mm, 18 * mm, 18 * mm, 32 * mm],
                                         align_right_from=None)]))
     if stored:
         rows = [[Paragraph(_e(T(h)), S["cellb"]) for h in hdr]]
         for b in stored:
-            name = str(b.get("substance") or "")
+            name = substance_name(b.get("substance"), lang)
             if b.get("post"):
                 name += f" ({b['post']})"
             if b.get("gradation"):
@@ -523,16 +681,22 @@ def backgrounds_story(profile, dispersion: dict | None, on, T, S, lang: str) -> 
             pieces |= set(b.get("reconstructed_pieces") or [])
         out.append(Spacer(1, 2 * mm))
         out.append(KeepTogether([Paragraph(_e(T("report.bg.stored")), S["p"]),
-                                 _table(rows, [38 * mm, 18 * mm, 24 * mm, 36 * mm, 18 * mm, 18 * mm, 22 * mm])]))
+                                 _table(rows, [30 * mm, 16 * mm, 22 * mm, 38 * mm, 18 * mm, 18 * mm, 32 * mm])]))
     if pieces:
         out.append(Paragraph(_e(T("bg.warn.reconstructed")), S["warn"]))
         for pid in sorted(pieces):
-            out.append(Paragraph("• " + _e(f"{pid}: {T('bg.piece.' + pid)}"), S["small"]))
+            out.append(Paragraph("• " + _e(T("bg.piece." + pid)), S["small"]))
     return out
 
 
 def write_report(path: str | Path, assessment, lang: str = "uk", **kw) -> Path:
-    """Build the report of ``assessment`` and write it atomically."""
-    data = build_report(assessment, lang, **kw)
+    """Build the report of ``assessment`` and write it atomically: Word for a ``.docx``
+    name, PDF otherwise."""
+    if str(path).lower().endswith(".docx"):
+        from ecologis.report.docx_report import build_docx
+
+        data = build_docx(assessment, lang, **kw)
+    else:
+        data = build_report(assessment, lang, **kw)
     atomic_write_bytes(path, data)
     return Path(path)

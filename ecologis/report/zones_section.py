@@ -17,6 +17,12 @@ def _g(x, lang: str) -> str:
     return _e(format_significant_lang(x, 5, lang)) if x is not None else "—"
 
 
+def _preset_name(assessment, T) -> str:
+    """The methodology preset by its name in the report's language (never its id)."""
+    p = assessment.result.preset
+    return T(p.name_key) if p.name_key else (p.name or p.id)
+
+
 def zones_story(assessment, T, S, lang: str) -> list:
     """The flowables of the section (empty when the assessment has no zones)."""
     out = [Paragraph(_e(T("szz.report.h")), S["h"])]
@@ -42,7 +48,7 @@ def zones_story(assessment, T, S, lang: str) -> list:
         rows.append([Paragraph(_e(T("szz.kind.normative")), S["cell"]),
                      Paragraph(_e(T("szz.out.no_class")), S["cell"]), "—", "—"])
     rows.append([Paragraph(_e(T("szz.kind.knp")), S["cell"]),
-                 Paragraph(_e(T("szz.report.basis.knp", preset=k["preset"])), S["cell"]),
+                 Paragraph(_e(T("szz.report.basis.knp", preset=_preset_name(assessment, T))), S["cell"]),
                  _g(k["size_m"], lang), Paragraph(_e(frm(k)), S["cell"])])
     if c:
         basis = T("szz.report.basis.corrected") if c.get("wind_rose") else T("szz.report.basis.calculated")
@@ -52,14 +58,18 @@ def zones_story(assessment, T, S, lang: str) -> list:
                              font_size=7.5, padding={"top": 2, "bottom": 2}))
     out.append(Paragraph("<b>" + _e(T("szz.out.binding", kind=T("szz.kind." + b["kind"]), size=_g(b["size_m"], lang),
                                         reason=T("szz.reason." + b["reason"]))) + "</b>", S["p"]))
-    if c:
-        drows = [[Paragraph(_e(T(key)), S["cellb"]) for key in ("szz.report.col.bearing", "szz.report.col.l0",
-                                                                "szz.report.col.p", "szz.report.col.l")]]
-        for r in c["by_direction"]:
-            drows.append([_g(r["direction_deg"], lang), _g(r["l0_m"], lang),
-                          _g(r["p_pct"], lang) if r["p_pct"] is not None else "—", _g(r["l_m"], lang)])
-        out.append(_common_table(drows, [30 * mm, 35 * mm, 35 * mm, 35 * mm], 1, align_right_from=0, zebra=True,
-                                 font_size=7.5, padding={"top": 2, "bottom": 2}))
+    if c and any((r.get("l0_m") or 0) > 0 for r in c["by_direction"]):
+        # the bearings across (one column each) keep the table to four lines
+        dirs = c["by_direction"]
+        labels = ("szz.report.col.bearing", "szz.report.col.l0", "szz.report.col.p", "szz.report.col.l")
+        drows = [[Paragraph(_e(T(labels[0])), S["cellb"])] + [_g(r["direction_deg"], lang) for r in dirs],
+                 [Paragraph(_e(T(labels[1])), S["cellb"])] + [_g(r["l0_m"], lang) for r in dirs],
+                 [Paragraph(_e(T(labels[2])), S["cellb"])] + [_g(r["p_pct"], lang) if r["p_pct"] is not None else "—"
+                                                            for r in dirs],
+                 [Paragraph(_e(T(labels[3])), S["cellb"])] + [_g(r["l_m"], lang) for r in dirs]]
+        col = (170 - 30) / max(len(dirs), 1)
+        out.append(_common_table(drows, [30 * mm] + [col * mm] * len(dirs), 1, align_right_from=1, zebra=True,
+                                 font_size=6.5, padding={"top": 1, "bottom": 1}))
         if c.get("wind_rose"):
             out.append(Paragraph(_e(T("szz.out.rule_reconstructed").strip()), S["small"]))
     for key, kind in (("normative", "normative"), ("knp_estimate", "knp"), ("calculated", "calculated")):

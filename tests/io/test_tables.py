@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import re
 import zipfile
 
 import openpyxl
@@ -85,7 +86,8 @@ def _xlsx_with_cached_formula(path, cached: str | None):
         for item in zin.infolist():
             data = zin.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml" and cached is not None:
-                data = data.replace(b"<f>2*3</f><v />", f"<f>2*3</f><v>{cached}</v>".encode())
+                # openpyxl writes an empty cached value as <v /> or <v></v>, or none at all (with lxml)
+                data = re.sub(rb"<f>2\*3</f>(?:<v\s*/>|<v></v>)?", f"<f>2*3</f><v>{cached}</v>".encode(), data)
                 assert cached.encode() in data
             zout.writestr(item, data)
     path.write_bytes(out.getvalue())

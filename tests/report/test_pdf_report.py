@@ -56,7 +56,8 @@ def test_uk_report_contains_results_and_every_substance(demo, pdf_uk):
     for heading in ("Методика розрахунку", "Вхідні дані", "Рекомендації", "Примітки щодо даних", "Підписи"):
         assert heading in text
     assert "K_i = a(c_i) · M_i / ГДК_i" in text        # the formula of the preset used
-    assert "ecologis-2025" in text
+    # The preset by its name, not its internal id "ecologis-2025" (the id is no text for a client).
+    assert _squash("EcologIS 2025 (дипломна робота): K = a·M/ГДК") in flat
     assert "Дипломна робота (ВНТУ, 2025)" in text      # the preset's source, in the report's language
 
 

@@ -11,7 +11,7 @@ import pytest
 from ecologis.cli import main
 from ecologis.core.geometry import LocalFrame
 from ecologis.core.sanitary_zone import RHUMBS_8
-from ecologis.io.profile import assess_project, load_profile
+from ecologis.io.profile import assess_project, load_profile, save_profile
 from ecologis.io.zones_gis import zones_geojson, zones_kml
 from ecologis.model import Emission, Enterprise, Project, Sanitary, Source
 from ecologis.paths import DEMO_PROFILE
@@ -54,10 +54,17 @@ def _fresh():
     clear_cache()
 
 
-def test_demo_shows_normative_knp_and_binding_together(capsys):
+def test_demo_shows_normative_knp_and_binding_together(capsys, tmp_path):
     # ROSHEN dairy: ДСП 173-96 annex 4, food industry class V item 13 (dnaop.com 3872_10) → 50 m;
     # the thesis's КНП category III → 300 m (preset ecologis-2025); no stacks → normative binds.
-    z = assess_project(load_profile(DEMO_PROFILE)).to_json("en")["zones"]
+    # (The shipped demo has stacks; this case is the demo without its sources inventory.)
+    p = load_profile(DEMO_PROFILE)
+    p.sources = []
+    for e in p.emissions:
+        e.source_id = None
+    no_stacks = tmp_path / "roshen_no_stacks.json"
+    save_profile(p, no_stacks)
+    z = assess_project(load_profile(no_stacks)).to_json("en")["zones"]
     assert z["normative"]["class"] == "V" and z["normative"]["size_m"] == 50
     assert z["normative"]["activity"]["id"] == "food-v-13"
     assert "3872_10" in z["normative"]["activity"]["source_url"]
@@ -66,10 +73,10 @@ def test_demo_shows_normative_knp_and_binding_together(capsys):
     assert z["calculated"] is None
     assert z["binding"]["kind"] == "normative" and z["binding"]["size_m"] == 50
     capsys.readouterr()
-    assert main(["--lang", "en", "assess", str(DEMO_PROFILE), "--json"]) == 0
+    assert main(["--lang", "en", "assess", str(no_stacks), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["zones"]["binding"] == {"kind": "normative", "size_m": 50.0, "reason": "no_calculation"}
-    assert main(["--lang", "en", "szz-zones", str(DEMO_PROFILE)]) == 0
+    assert main(["--lang", "en", "szz-zones", str(no_stacks)]) == 0
     text = capsys.readouterr().out
     assert "class V, 50 m" in text and "300 m" in text and "Binding zone: normative, 50 m" in text
 

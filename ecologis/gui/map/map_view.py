@@ -10,7 +10,8 @@ signals (:attr:`MapView.markerMoved`, :attr:`MapView.pageReady`, ...).
 
 The tile URL defaults to OpenStreetMap; ``ECOLOGIS_TILE_URL`` overrides it (an empty
 value means "offline, do not request tiles at all"), and so does the ``tile_url``
-constructor argument (tests point it at a closed local port).
+constructor argument (tests point it at a closed local port).  Without the argument the
+page reads the tiles through the local tile-cache server (:func:`cached_tile_url`).
 """
 
 from __future__ import annotations
@@ -128,6 +129,22 @@ class _Page(QWebEnginePage):
         return None
 
 
+def cached_tile_url(upstream: str) -> str:
+    """The tile URL the page uses for ``upstream``: the local server in front of the
+    persistent tile cache (:mod:`ecologis.io.tile_proxy`), so tiles seen online are kept
+    for the map and the report offline; "" (offline) stays "".  The upstream itself if the
+    local server cannot start."""
+    if not upstream:
+        return ""
+    try:
+        from ecologis.io.tile_proxy import shared_proxy
+
+        return shared_proxy(upstream).url
+    except (OSError, ImportError) as exc:  # no loopback socket or no SQLite: tiles without a cache
+        log.warning("tile cache unavailable: %s", exc)
+        return upstream
+
+
 class MapView(QWidget):
     """Leaflet map of the enterprise, its СЗЗ and (issue 6) the site and receptors.
 
@@ -151,7 +168,7 @@ class MapView(QWidget):
                  animate: bool = True, auto_analyse: bool = True):
         super().__init__(parent)
         if tile_url is None:
-            tile_url = os.environ.get("ECOLOGIS_TILE_URL", OSM_TILE_URL)
+            tile_url = cached_tile_url(os.environ.get("ECOLOGIS_TILE_URL", OSM_TILE_URL))
         self._tile_url = tile_url
         self._animate = animate
         self._ready = False

@@ -185,7 +185,10 @@ class BackgroundPanel(QWidget):
         self.stored.clear()
         for d in self._stored_docs:
             subs = ", ".join(str(v.get("substance") or "") for v in (d.get("values") or [])[:6])
-            self.stored.addItem(t("gui.bg.stored_item", method=d.get("method") or "?", date=d.get("date") or "?",
+            from ecologis.core.background.result import ref_text
+
+            method = ref_text(d, "method_ref", translator.lang) or "?"     # the Order's clause, not the method id
+            self.stored.addItem(t("gui.bg.stored_item", method=method, date=d.get("date") or "?",
                                   valid_until=d.get("valid_until") or "?", substances=subs))
 
     def stored_texts(self) -> list[str]:

@@ -159,21 +159,25 @@ def export_dialog(parent, profile: Project, result, path: str | Path | None = No
 
 
 def report_dialog(parent, assessment, path: str | Path | None = None, lang: str | None = None) -> Path | None:
-    """File ▸ Report: the PDF of ``assessment`` (:class:`ecologis.pipeline.Assessment`) in
-    the UI language (or ``lang``)."""
+    """File ▸ Export report…: the report of ``assessment`` (:class:`ecologis.pipeline.Assessment`)
+    in the UI language (or ``lang``), as PDF or as a Word document (chosen in the dialog or
+    by the extension of ``path``)."""
     from ecologis.report.pdf_report import write_report
 
     lang = lang or translator.lang
     if path is None:
-        path, _ = QFileDialog.getSaveFileName(parent, t("io.gui.report"), "", _filter("pdf"))
+        pdf = f"{t('report.gui.filter.pdf')} (*.pdf)"
+        docx = f"{t('report.gui.filter.docx')} (*.docx)"
+        path, chosen = QFileDialog.getSaveFileName(parent, t("report.gui.title"), "", f"{pdf};;{docx}")
         if not path:
             return None
-        if not path.lower().endswith(".pdf"):
-            path += ".pdf"
+        ext = ".docx" if chosen == docx else ".pdf"
+        if not path.lower().endswith((".pdf", ".docx")):
+            path += ext
     try:
         return write_report(path, assessment, lang)
     except OSError as e:
-        QMessageBox.warning(parent, t("io.gui.report"), t("io.cli.write_failed", path=str(path), detail=e.strerror or str(e)))
+        QMessageBox.warning(parent, t("report.gui.title"), t("io.cli.write_failed", path=str(path), detail=e.strerror or str(e)))
     return None
 
 
