@@ -238,3 +238,255 @@ def max_field(px, py, terms: Terms, directions_deg, wind_speeds, *, block: int =
     out_u = np.empty(g_total)
     out[order], out_dir[order], out_u[order] = best, best_dir, best_u
     return out.reshape(shape), out_dir.reshape(shape), out_u.reshape(shape)
+
+
+# =========================================================================== exact-direction engine
+# The maximum over wind directions at a node is searched among (1) a coarse uniform scan,
+# (2) the direction from each source to the node (the worst direction for that source alone:
+# the node is then on its plume axis), and (3) a local refinement (step halving down to
+# REFINE_MIN_DEG) around the best of these at the node's worst speed.  Wind speeds whose
+# upper bound (the sum of every term's axial value, the most one term can give at a node;
+# times UB_SAFETY) cannot beat the node's best so far are skipped: exact pruning.
+
+REFINE_MIN_DEG = 0.05
+#: Numerical check [C]: over t = x/x_m in 0.01…200, F = 1 and 3, H = 3, 8, 30 m, u = 0.5…12 m/s,
+#: the largest value of one term over directions exceeds its axial value by 0.21 % at most
+#: (the (2.23б)/(2.23в) step at t = 8).  The pruning bound is multiplied by this safety factor.
+UB_SAFETY = 1.05
+MAX_SOURCE_CANDIDATES = 24
+MEMORY_BUDGET_BYTES = 48 * 2**20
+TERM_BLOCK_ELEMS = 32768
+
+
+@dataclass
+class _SpeedTerms:
+    u: float
+    u_eff: float
+    c_mu: np.ndarray     # (T,)
+    inv_x_mu: np.ndarray  # (T,)
+
+
+def _s1_block(t, gas, h):
+    """s1 of (2.23а–г) with (2.24) for a (b, n) block; gas, h: (b, 1) per-term columns."""
+    t2 = t * t
+    s = t2 * (3.0 * t2 - 8.0 * t + 6.0)                                    # (2.23а)
+    low = h[:, 0] < 10.0
+    if np.any(low):                                                        # (2.24) for t < 1
+        sl = 0.125 * (10.0 - h) + 0.125 * (h - 2.0) * s
+        s = np.where((t < 1.0) & (h < 10.0), sl, s)
+    tmax = float(t.max()) if t.size else 0.0
+    if tmax > 1.0:
+        s = np.where(t > 1.0, 1.13 / (0.13 * t2 + 1.0), s)                 # (2.23б)
+    if tmax > 8.0:
+        far = np.where(gas, t / (3.58 * t2 - 35.2 * t + 120.0),            # (2.23в)
+                       1.0 / (0.1 * t2 + 2.47 * t - 17.8))                  # (2.23г)
+        s = np.where(t > 8.0, far, s)
+    return np.where(t > 0.0, s, 0.0)
+
+
+class ExactField:
+    """Terms prepared for the exact-direction search (positions deduplicated)."""
+
+    def __init__(self, terms: Terms, wind_speeds, *, memory_budget: int = MEMORY_BUDGET_BYTES,
+                 max_source_candidates: int = MAX_SOURCE_CANDIDATES):
+        order = np.lexsort((terms.y, terms.x))
+        self.order = order
+        x, y = terms.x[order], terms.y[order]
+        key = np.round(np.column_stack([x, y]), 6)
+        new = np.ones(x.size, bool)
+        if x.size > 1:
+            new[1:] = np.any(key[1:] != key[:-1], axis=1)
+        self.starts = np.flatnonzero(new)                 # first term of each position
+        self.pos_of_term = np.cumsum(new) - 1
+        self.px, self.py = x[self.starts], y[self.starts]
+        self.n_pos = self.starts.size
+        self.T = x.size
+        self.gas = (terms.F[order] <= 1.5)[:, None]
+        self.h = terms.H[order][:, None].astype(float)
+        self.c_m = terms.c_m[order].astype(float)
+        self.x_m = terms.x_m[order].astype(float)
+        self.u_m = terms.u_m[order].astype(float)
+        self.k_max = max(1, int(max_source_candidates))
+        self.memory_budget = int(memory_budget)
+        self.speeds = []
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for u in wind_speeds:
+                q = float(u) / self.u_m
+                self.speeds.append(_SpeedTerms(float(u), min(float(u), 5.0),
+                                               fm.r_coefficient(q) * self.c_m,        # (2.18)-(2.19)
+                                               1.0 / (fm.p_coefficient(q) * self.x_m)))  # (2.20)-(2.21)
+
+    # ---------------------------------------------------------------- sizes
+    def chunk_nodes(self, block: int) -> int:
+        """Nodes per chunk: the (positions × nodes) arrays (dx, dy, r², axial values) stay
+        within the memory budget, whatever the number of sources."""
+        per_node = 8 * 5 * max(self.n_pos, self.T)
+        return int(max(64, min(block, self.memory_budget // per_node)))
+
+    def term_block(self, ng: int) -> int:
+        return int(max(1, min(self.T, TERM_BLOCK_ELEMS // max(1, ng))))
+
+    # ---------------------------------------------------------------- evaluation
+    def geometry(self, gx, gy):
+        dxp = gx[None, :] - self.px[:, None]
+        dyp = gy[None, :] - self.py[:, None]
+        return dxp, dyp, dxp * dxp + dyp * dyp
+
+    def axial(self, r2p, sp: _SpeedTerms):
+        """(T, n) axial value of every term: the node on its plume axis (s2 = 1)."""
+        r = np.sqrt(r2p[self.pos_of_term])
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return sp.c_mu[:, None] * _s1_block(r * sp.inv_x_mu[:, None], self.gas, self.h)
+
+    def evaluate(self, dxp, dyp, r2p, ex, ey, sp: _SpeedTerms, per_term: bool = False):
+        """Σ over terms (or, with per_term, the (T, n) values) for plume unit vectors ex, ey (n,)."""
+        n = dxp.shape[1]
+        acc = np.zeros((self.T, n)) if per_term else np.zeros(n)
+        tb = self.term_block(n)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            for b0 in range(0, self.T, tb):
+                sl = slice(b0, min(self.T, b0 + tb))
+                pi = self.pos_of_term[sl]
+                dx, dy, r2 = dxp[pi], dyp[pi], r2p[pi]
+                x = dx * ex + dy * ey                                         # along the plume
+                s = _s1_block(x * sp.inv_x_mu[sl, None], self.gas[sl], self.h[sl])
+                ty = (r2 / (x * x) - 1.0) * sp.u_eff                          # (2.26)
+                poly = 1.0 + ty * (5.0 + ty * (12.8 + ty * (17.0 + 45.1 * ty)))  # (2.27)
+                c = s * sp.c_mu[sl, None] / (poly * poly)
+                c = np.where(x > 0.0, c, 0.0)
+                if per_term:
+                    acc[sl] = c
+                else:
+                    acc += c.sum(axis=0)
+        return acc
+
+    # ---------------------------------------------------------------- search
+    def max_at(self, gx, gy, coarse_deg, *, refine: bool = True, cancel=None):
+        """(cmax, dir_deg, speed) at the nodes gx, gy (1-D, one chunk)."""
+        n = gx.size
+        dxp, dyp, r2p = self.geometry(gx, gy)
+        best = np.zeros(n)
+        best_ex = np.zeros(n)
+        best_ey = -np.ones(n)
+        best_s = np.zeros(n, dtype=int)
+        coarse = np.radians(np.asarray(coarse_deg, float))
+        rp = np.sqrt(r2p)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            uxp = np.where(rp > 0, dxp / rp, 0.0)
+            uyp = np.where(rp > 0, dyp / rp, -1.0)
+        ubs, axials = [], []
+        for sp in self.speeds:
+            a = self.axial(r2p, sp)
+            axials.append(a)
+            ubs.append(a.sum(axis=0) * UB_SAFETY)
+        for si in np.argsort([-float(u.max()) if u.size else 0.0 for u in ubs], kind="stable"):
+            if cancel is not None and cancel():
+                raise Cancelled()
+            sp = self.speeds[si]
+            act = np.flatnonzero(ubs[si] > best)
+            if act.size == 0:
+                continue
+            full = act.size == n
+            dx, dy, r2 = (dxp, dyp, r2p) if full else (dxp[:, act], dyp[:, act], r2p[:, act])
+            sb = np.full(act.size, -1.0)
+            sex = np.zeros(act.size)
+            sey = np.zeros(act.size)
+            cands = []
+            for a in coarse:
+                cands.append((np.full(act.size, -math.sin(a)), np.full(act.size, -math.cos(a))))
+            ux, uy = (uxp, uyp) if full else (uxp[:, act], uyp[:, act])
+            if self.n_pos <= self.k_max:
+                for k in range(self.n_pos):
+                    cands.append((ux[k], uy[k]))
+            else:
+                apos = np.add.reduceat(axials[si] if full else axials[si][:, act], self.starts, axis=0)
+                top = np.argpartition(-apos, self.k_max - 1, axis=0)[:self.k_max]
+                for k in range(self.k_max):
+                    cands.append((np.take_along_axis(ux, top[k:k + 1], 0)[0],
+                                  np.take_along_axis(uy, top[k:k + 1], 0)[0]))
+            for ex, ey in cands:
+                v = self.evaluate(dx, dy, r2, ex, ey, sp)
+                up = v > sb
+                sb = np.where(up, v, sb)
+                sex = np.where(up, ex, sex)
+                sey = np.where(up, ey, sey)
+            better = sb > best[act]
+            idx = act[better]
+            best[idx] = sb[better]
+            best_ex[idx] = sex[better]
+            best_ey[idx] = sey[better]
+            best_s[idx] = si
+        theta = np.arctan2(-best_ex, -best_ey)                     # wind FROM, radians
+        if refine and self.speeds:
+            step = math.radians(180.0 / max(1, len(coarse)))        # half the coarse spacing
+            for si in np.unique(best_s):
+                idx = np.flatnonzero((best_s == si) & (best > 0))
+                if idx.size == 0:
+                    continue
+                sp = self.speeds[si]
+                dx, dy, r2 = dxp[:, idx], dyp[:, idx], r2p[:, idx]
+                th, bv = theta[idx], best[idx]
+                h = step
+                while h >= math.radians(REFINE_MIN_DEG):
+                    for sgn in (-1.0, 1.0):
+                        tt = th + sgn * h
+                        v = self.evaluate(dx, dy, r2, -np.sin(tt), -np.cos(tt), sp)
+                        up = v > bv
+                        bv = np.where(up, v, bv)
+                        th = np.where(up, tt, th)
+                    h /= 2.0
+                best[idx], theta[idx] = bv, th
+        speeds = np.array([sp.u for sp in self.speeds]) if self.speeds else np.zeros(1)
+        return best, np.degrees(theta) % 360.0, speeds[best_s]
+
+    def contributions(self, x, y, wind_from_deg, u):
+        """Per-term concentrations (in the input order of the terms) at one point for one wind."""
+        sp = next((s for s in self.speeds if abs(s.u - u) <= 1e-12 * max(1.0, u)), None)
+        if sp is None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                q = float(u) / self.u_m
+                sp = _SpeedTerms(float(u), min(float(u), 5.0), fm.r_coefficient(q) * self.c_m,
+                                 1.0 / (fm.p_coefficient(q) * self.x_m))
+        dxp, dyp, r2p = self.geometry(np.array([float(x)]), np.array([float(y)]))
+        a = math.radians(wind_from_deg)
+        vals = self.evaluate(dxp, dyp, r2p, np.array([-math.sin(a)]), np.array([-math.cos(a)]), sp,
+                             per_term=True)[:, 0]
+        out = np.empty(self.T)
+        out[self.order] = vals
+        return out
+
+
+def max_field_exact(px, py, terms: Terms, coarse_directions_deg, wind_speeds, *, refine: bool = True,
+                    block: int = 4096, progress: Callable[[float], None] | None = None,
+                    cancel: Callable[[], bool] | None = None,
+                    memory_budget: int = MEMORY_BUDGET_BYTES,
+                    max_source_candidates: int = MAX_SOURCE_CANDIDATES, engine: ExactField | None = None):
+    """Maximum over wind directions and speeds at points, directions searched exactly.
+
+    Candidate directions at each node: the coarse scan ``coarse_directions_deg``, the direction
+    from every source to the node (up to ``max_source_candidates`` sources with the largest
+    axial value there; every source when the plant has no more), then a local refinement by
+    step halving from half the coarse spacing down to :data:`REFINE_MIN_DEG` around the best.
+    Returns ``(cmax, dir_deg, speed)`` shaped like ``px``.  Memory is bounded by chunking the
+    nodes (``memory_budget`` for the per-chunk arrays), whatever the number of sources."""
+    eng = engine or ExactField(terms, wind_speeds, memory_budget=memory_budget,
+                               max_source_candidates=max_source_candidates)
+    px2 = np.asarray(px, float)
+    py2 = np.asarray(py, float)
+    shape = px2.shape
+    tile = max(1, int(math.isqrt(eng.chunk_nodes(block))))
+    order, bounds = _chunks(px2, py2, tile)
+    pxo, pyo = px2.ravel()[order], py2.ravel()[order]
+    best = np.zeros(pxo.size)
+    bdir = np.zeros(pxo.size)
+    bu = np.zeros(pxo.size)
+    for k, (g0, g1) in enumerate(bounds):
+        if cancel is not None and cancel():
+            raise Cancelled()
+        best[g0:g1], bdir[g0:g1], bu[g0:g1] = eng.max_at(pxo[g0:g1], pyo[g0:g1], coarse_directions_deg,
+                                                         refine=refine, cancel=cancel)
+        if progress is not None:
+            progress((k + 1) / len(bounds))
+    out, out_dir, out_u = np.empty(pxo.size), np.empty(pxo.size), np.empty(pxo.size)
+    out[order], out_dir[order], out_u[order] = best, bdir, bu
+    return out.reshape(shape), out_dir.reshape(shape), out_u.reshape(shape)
