@@ -253,9 +253,15 @@ REFINE_MIN_DEG = 0.05
 #: the largest value of one term over directions exceeds its axial value by 0.21 % at most
 #: (the (2.23б)/(2.23в) step at t = 8).  The pruning bound is multiplied by this safety factor.
 UB_SAFETY = 1.05
-MAX_SOURCE_CANDIDATES = 24
+MAX_SOURCE_CANDIDATES = 48
+SCREEN_SOURCES = 4
+SECOND_STAGE_SPEEDS = 6
+SECOND_STAGE_FRACTION = 0.97
+#: Coarse scan of the exact search for each ``directions`` setting: every source's direction and
+#: the refinement follow it, so 36 is searched as 12 (30°).
+EXACT_COARSE = {8: 8, 36: 12, 360: 360}
 MEMORY_BUDGET_BYTES = 48 * 2**20
-TERM_BLOCK_ELEMS = 32768
+TERM_BLOCK_ELEMS = 16384
 
 
 @dataclass
@@ -266,22 +272,27 @@ class _SpeedTerms:
     inv_x_mu: np.ndarray  # (T,)
 
 
-def _s1_block(t, gas, h):
-    """s1 of (2.23а–г) with (2.24) for a (b, n) block; gas, h: (b, 1) per-term columns."""
+def _s1_block(t, gas, h, low_any, gas_all, dust_all):
+    """s1 of (2.23а–г) with (2.24) for a (b, n) block; gas, h: (b, 1) per-term columns.
+    low_any: some term has H < 10 m; gas_all / dust_all: every term is a gas / a dust."""
     t2 = t * t
     s = t2 * (3.0 * t2 - 8.0 * t + 6.0)                                    # (2.23а)
-    low = h[:, 0] < 10.0
-    if np.any(low):                                                        # (2.24) for t < 1
+    if low_any:                                                            # (2.24) for t < 1
         sl = 0.125 * (10.0 - h) + 0.125 * (h - 2.0) * s
         s = np.where((t < 1.0) & (h < 10.0), sl, s)
     tmax = float(t.max()) if t.size else 0.0
     if tmax > 1.0:
-        s = np.where(t > 1.0, 1.13 / (0.13 * t2 + 1.0), s)                 # (2.23б)
+        np.copyto(s, 1.13 / (0.13 * t2 + 1.0), where=t > 1.0)              # (2.23б)
     if tmax > 8.0:
-        far = np.where(gas, t / (3.58 * t2 - 35.2 * t + 120.0),            # (2.23в)
-                       1.0 / (0.1 * t2 + 2.47 * t - 17.8))                  # (2.23г)
-        s = np.where(t > 8.0, far, s)
-    return np.where(t > 0.0, s, 0.0)
+        if gas_all:
+            far = t / (3.58 * t2 - 35.2 * t + 120.0)                       # (2.23в)
+        elif dust_all:
+            far = 1.0 / (0.1 * t2 + 2.47 * t - 17.8)                       # (2.23г)
+        else:
+            far = np.where(gas, t / (3.58 * t2 - 35.2 * t + 120.0), 1.0 / (0.1 * t2 + 2.47 * t - 17.8))
+        np.copyto(s, far, where=t > 8.0)
+    s[t <= 0.0] = 0.0
+    return s
 
 
 class ExactField:
@@ -303,6 +314,8 @@ class ExactField:
         self.T = x.size
         self.gas = (terms.F[order] <= 1.5)[:, None]
         self.h = terms.H[order][:, None].astype(float)
+        self.low_any = bool(np.any(self.h < 10.0))
+        self.gas_all, self.dust_all = bool(self.gas.all()), not bool(self.gas.any())
         self.c_m = terms.c_m[order].astype(float)
         self.x_m = terms.x_m[order].astype(float)
         self.u_m = terms.u_m[order].astype(float)
@@ -320,7 +333,7 @@ class ExactField:
     def chunk_nodes(self, block: int) -> int:
         """Nodes per chunk: the (positions × nodes) arrays (dx, dy, r², axial values) stay
         within the memory budget, whatever the number of sources."""
-        per_node = 8 * 5 * max(self.n_pos, self.T)
+        per_node = 8 * 8 * max(self.n_pos, self.T)
         return int(max(64, min(block, self.memory_budget // per_node)))
 
     def term_block(self, ng: int) -> int:
@@ -336,33 +349,111 @@ class ExactField:
         """(T, n) axial value of every term: the node on its plume axis (s2 = 1)."""
         r = np.sqrt(r2p[self.pos_of_term])
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return sp.c_mu[:, None] * _s1_block(r * sp.inv_x_mu[:, None], self.gas, self.h)
+            return sp.c_mu[:, None] * _s1_block(r * sp.inv_x_mu[:, None], self.gas, self.h,
+                                                self.low_any, self.gas_all, self.dust_all)
 
     def evaluate(self, dxp, dyp, r2p, ex, ey, sp: _SpeedTerms, per_term: bool = False):
-        """Σ over terms (or, with per_term, the (T, n) values) for plume unit vectors ex, ey (n,)."""
+        """Σ over terms (or, with per_term, the (T, n) values) for plume unit vectors ex, ey (n,).
+
+        Terms are processed in blocks of about TERM_BLOCK_ELEMS values with scratch buffers
+        reused in place (the block stays in the CPU cache)."""
         n = dxp.shape[1]
         acc = np.zeros((self.T, n)) if per_term else np.zeros(n)
         tb = self.term_block(n)
+        buf = np.empty((6, tb, n))
+        one_per_pos = self.n_pos == self.T
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             for b0 in range(0, self.T, tb):
-                sl = slice(b0, min(self.T, b0 + tb))
-                pi = self.pos_of_term[sl]
-                dx, dy, r2 = dxp[pi], dyp[pi], r2p[pi]
-                x = dx * ex + dy * ey                                         # along the plume
-                s = _s1_block(x * sp.inv_x_mu[sl, None], self.gas[sl], self.h[sl])
-                ty = (r2 / (x * x) - 1.0) * sp.u_eff                          # (2.26)
-                poly = 1.0 + ty * (5.0 + ty * (12.8 + ty * (17.0 + 45.1 * ty)))  # (2.27)
-                c = s * sp.c_mu[sl, None] / (poly * poly)
-                c = np.where(x > 0.0, c, 0.0)
-                if per_term:
-                    acc[sl] = c
+                b1 = min(self.T, b0 + tb)
+                k = b1 - b0
+                if one_per_pos:
+                    dx, dy, r2 = dxp[b0:b1], dyp[b0:b1], r2p[b0:b1]
                 else:
-                    acc += c.sum(axis=0)
+                    pi = self.pos_of_term[b0:b1]
+                    dx, dy, r2 = dxp[pi], dyp[pi], r2p[pi]
+                x, t, t2, s, w1, w2 = (bb[:k] for bb in buf)
+                np.multiply(dx, ex, out=x)
+                x += np.multiply(dy, ey, out=w1)                              # along the plume, m
+                np.multiply(x, sp.inv_x_mu[b0:b1, None], out=t)               # t = x / x_mu
+                np.multiply(t, t, out=t2)
+                np.multiply(t2, 3.0, out=s)                                   # (2.23а)
+                s -= np.multiply(t, 8.0, out=w1)
+                s += 6.0
+                s *= t2
+                h = self.h[b0:b1]
+                if self.low_any and np.any(h < 10.0):                          # (2.24) for t < 1
+                    np.multiply(s, 0.125 * (h - 2.0), out=w1)
+                    w1 += 0.125 * (10.0 - h)
+                    np.copyto(s, w1, where=(t < 1.0) & (h < 10.0))
+                tmax = float(t.max())
+                if tmax > 1.0:                                                # (2.23б)
+                    np.multiply(t2, 0.13, out=w1)
+                    w1 += 1.0
+                    np.divide(1.13, w1, out=w1)
+                    np.copyto(s, w1, where=t > 1.0)
+                if tmax > 8.0:
+                    g = self.gas[b0:b1]
+                    if self.gas_all or bool(g.all()):                          # (2.23в)
+                        _s1_far_into(w1, t, t2, True, w2)
+                    elif self.dust_all or not bool(g.any()):                   # (2.23г)
+                        _s1_far_into(w1, t, t2, False, w2)
+                    else:
+                        w1[...] = np.where(g, t / (3.58 * t2 - 35.2 * t + 120.0),
+                                           1.0 / (0.1 * t2 + 2.47 * t - 17.8))
+                    np.copyto(s, w1, where=t > 8.0)
+                ty = np.multiply(x, x, out=t2)                                # (2.26): u·(r²/x² − 1)
+                np.divide(r2, ty, out=ty)
+                ty -= 1.0
+                ty *= sp.u_eff
+                poly = np.multiply(ty, 45.1, out=w1)                          # (2.27)
+                poly += 17.0
+                poly *= ty
+                poly += 12.8
+                poly *= ty
+                poly += 5.0
+                poly *= ty
+                poly += 1.0
+                poly *= poly
+                s *= sp.c_mu[b0:b1, None]
+                s /= poly
+                np.copyto(s, 0.0, where=~(x > 0.0))                           # upwind: nothing
+                if per_term:
+                    acc[b0:b1] = s
+                else:
+                    acc += s.sum(axis=0)
         return acc
 
-    # ---------------------------------------------------------------- search
+    def _source_dirs(self, ux, uy, axial, k):
+        """Plume unit vectors towards each node from the k sources with the largest axial value."""
+        if self.n_pos <= k:
+            return [(ux[i], uy[i]) for i in range(self.n_pos)]
+        apos = np.add.reduceat(axial, self.starts, axis=0)
+        top = np.argpartition(-apos, k - 1, axis=0)[:k]
+        return [(np.take_along_axis(ux, top[i:i + 1], 0)[0], np.take_along_axis(uy, top[i:i + 1], 0)[0])
+                for i in range(k)]
+
+    def _best_of(self, cands, dx, dy, r2, sp, n):
+        sb = np.full(n, -1.0)
+        sex = np.zeros(n)
+        sey = np.zeros(n)
+        for ex, ey in cands:
+            v = self.evaluate(dx, dy, r2, ex, ey, sp)
+            up = v > sb
+            sb = np.where(up, v, sb)
+            sex = np.where(up, ex, sex)
+            sey = np.where(up, ey, sey)
+        return sb, sex, sey
+
     def max_at(self, gx, gy, coarse_deg, *, refine: bool = True, cancel=None):
-        """(cmax, dir_deg, speed) at the nodes gx, gy (1-D, one chunk)."""
+        """(cmax, dir_deg, speed) at the nodes gx, gy (1-D, one chunk).
+
+        Stage 1 screens every speed with the directions of the SCREEN_SOURCES sources of
+        largest axial value at each node (this alone guarantees c ≥ c_m,i at a point on
+        source i's axis at x_m,i when u_m,i is scanned: the strongest axial value there is
+        ≥ c_m,i).  Stage 2 searches the SECOND_STAGE_SPEEDS best speeds of each node with
+        the coarse scan and the directions of up to ``max_source_candidates`` sources;
+        speeds whose upper bound cannot beat the node's best are skipped.  Then the best
+        direction is refined at the node's best speed."""
         n = gx.size
         dxp, dyp, r2p = self.geometry(gx, gy)
         best = np.zeros(n)
@@ -374,42 +465,39 @@ class ExactField:
         with np.errstate(divide="ignore", invalid="ignore"):
             uxp = np.where(rp > 0, dxp / rp, 0.0)
             uyp = np.where(rp > 0, dyp / rp, -1.0)
-        ubs, axials = [], []
-        for sp in self.speeds:
-            a = self.axial(r2p, sp)
-            axials.append(a)
-            ubs.append(a.sum(axis=0) * UB_SAFETY)
-        for si in np.argsort([-float(u.max()) if u.size else 0.0 for u in ubs], kind="stable"):
+        del rp
+        ns = len(self.speeds)
+        screen = np.zeros((ns, n))
+        ubs = np.zeros((ns, n))
+        for si, sp in enumerate(self.speeds):                       # stage 1
             if cancel is not None and cancel():
                 raise Cancelled()
-            sp = self.speeds[si]
-            act = np.flatnonzero(ubs[si] > best)
+            a = self.axial(r2p, sp)
+            ubs[si] = a.sum(axis=0) * UB_SAFETY
+            sb, sex, sey = self._best_of(self._source_dirs(uxp, uyp, a, SCREEN_SOURCES), dxp, dyp, r2p, sp, n)
+            screen[si] = sb
+            up = sb > best
+            best = np.where(up, sb, best)
+            best_ex = np.where(up, sex, best_ex)
+            best_ey = np.where(up, sey, best_ey)
+            best_s = np.where(up, si, best_s)
+        if ns > SECOND_STAGE_SPEEDS:
+            rank = np.argsort(-screen, axis=0)[:SECOND_STAGE_SPEEDS]
+            chosen = screen >= best * SECOND_STAGE_FRACTION
+            np.put_along_axis(chosen, rank, True, axis=0)
+        else:
+            chosen = np.ones((ns, n), bool)
+        for si, sp in enumerate(self.speeds):                       # stage 2
+            if cancel is not None and cancel():
+                raise Cancelled()
+            act = np.flatnonzero(chosen[si] & (ubs[si] > best))
             if act.size == 0:
                 continue
-            full = act.size == n
-            dx, dy, r2 = (dxp, dyp, r2p) if full else (dxp[:, act], dyp[:, act], r2p[:, act])
-            sb = np.full(act.size, -1.0)
-            sex = np.zeros(act.size)
-            sey = np.zeros(act.size)
-            cands = []
-            for a in coarse:
-                cands.append((np.full(act.size, -math.sin(a)), np.full(act.size, -math.cos(a))))
-            ux, uy = (uxp, uyp) if full else (uxp[:, act], uyp[:, act])
-            if self.n_pos <= self.k_max:
-                for k in range(self.n_pos):
-                    cands.append((ux[k], uy[k]))
-            else:
-                apos = np.add.reduceat(axials[si] if full else axials[si][:, act], self.starts, axis=0)
-                top = np.argpartition(-apos, self.k_max - 1, axis=0)[:self.k_max]
-                for k in range(self.k_max):
-                    cands.append((np.take_along_axis(ux, top[k:k + 1], 0)[0],
-                                  np.take_along_axis(uy, top[k:k + 1], 0)[0]))
-            for ex, ey in cands:
-                v = self.evaluate(dx, dy, r2, ex, ey, sp)
-                up = v > sb
-                sb = np.where(up, v, sb)
-                sex = np.where(up, ex, sex)
-                sey = np.where(up, ey, sey)
+            dx, dy, r2 = dxp[:, act], dyp[:, act], r2p[:, act]
+            ux, uy = uxp[:, act], uyp[:, act]
+            cands = [(np.full(act.size, -math.sin(a)), np.full(act.size, -math.cos(a))) for a in coarse]
+            cands += self._source_dirs(ux, uy, self.axial(r2, sp), self.k_max)
+            sb, sex, sey = self._best_of(cands, dx, dy, r2, sp, act.size)
             better = sb > best[act]
             idx = act[better]
             best[idx] = sb[better]

@@ -15,7 +15,7 @@ import numpy as np
 
 from ecologis.core.dispersion import formulas as fm
 from ecologis.core.dispersion.contours import isolines_geojson, zone_geojson
-from ecologis.core.dispersion.field import (ExactField, Terms, direction_angles, max_field, max_field_exact,
+from ecologis.core.dispersion.field import (EXACT_COARSE, ExactField, Terms, direction_angles, max_field, max_field_exact,
                                             weighted_dangerous_speed)
 from ecologis.core.dispersion.groups import automatic_groups
 from ecologis.core.dispersion.inputs import (DispersionInput, DispersionInputError, InputProblem,
@@ -109,7 +109,7 @@ def targets_of(inp: DispersionInput, lookup=None, warnings: list | None = None) 
 # --------------------------------------------------------------------------- wind speeds
 SPEED_MIN = 0.5            # OND-86: the scan starts at 0.5 m/s
 SPEED_RATIO = 1.25         # consecutive scanned speeds differ by at most 25 %
-MAX_SOURCE_SPEEDS = 48     # beyond this many distinct u_m,i they are binned (2 % wide bins)
+MAX_SOURCE_SPEEDS = 32     # beyond this many distinct u_m,i they are binned (3 % wide bins)
 
 
 def speed_set(u_m, c_m, u_mc: float, u_star: float | None) -> list[float]:
@@ -117,14 +117,14 @@ def speed_set(u_m, c_m, u_mc: float, u_star: float | None) -> list[float]:
     between them (ratio of neighbours ≤ SPEED_RATIO).  OND-86 scans 0.5 m/s … u* including
     each u_m,i (reference §A.13, [M]); the grid between them is this tool's choice.  Without
     u*, the scan ends at the largest dangerous speed.  With more than MAX_SOURCE_SPEEDS
-    distinct u_m,i, they are binned 2 % wide and the u_m of the largest c_m of a bin is kept."""
+    distinct u_m,i, they are binned 3 % wide and the u_m of the largest c_m of a bin is kept."""
     u_m = np.asarray(u_m, float)
     c_m = np.asarray(c_m, float)
     src = sorted(set(round(float(u), 9) for u in u_m))
     if len(src) > MAX_SOURCE_SPEEDS:
         bins: dict[int, tuple[float, float]] = {}
         for u, c in zip(u_m, c_m):
-            b = int(math.floor(math.log(u) / math.log(1.02)))
+            b = int(math.floor(math.log(u) / math.log(1.03)))
             if b not in bins or c > bins[b][1]:
                 bins[b] = (float(u), float(c))
         src = sorted(v[0] for v in bins.values())
@@ -242,10 +242,11 @@ class _Evaluator:
         self.exact = inp.direction_search == "exact"
         self.block = max_chunk_elems
         self.engine = ExactField(terms, speeds)
+        self.coarse = direction_angles(EXACT_COARSE.get(len(dirs), len(dirs))) if self.exact else dirs
 
     def field(self, px, py, progress=None, cancel=None):
         if self.exact:
-            return max_field_exact(px, py, self.terms, self.dirs, self.speeds, progress=progress, cancel=cancel,
+            return max_field_exact(px, py, self.terms, self.coarse, self.speeds, progress=progress, cancel=cancel,
                                    engine=self.engine, block=min(self.block, 4096))
         return max_field(px, py, self.terms, self.dirs, self.speeds, progress=progress, cancel=cancel,
                          max_chunk_elems=self.block)
