@@ -257,6 +257,7 @@ MAX_SOURCE_CANDIDATES = 48
 SCREEN_SOURCES = 4
 SECOND_STAGE_SPEEDS = 6
 SECOND_STAGE_FRACTION = 0.97
+REFINED_SPEEDS = 3
 #: Coarse scan of the exact search for each ``directions`` setting: every source's direction and
 #: the refinement follow it, so 36 is searched as 12 (30°).
 EXACT_COARSE = {8: 8, 36: 12, 360: 360}
@@ -487,6 +488,9 @@ class ExactField:
             np.put_along_axis(chosen, rank, True, axis=0)
         else:
             chosen = np.ones((ns, n), bool)
+        # Per speed, the best value found and its direction (stage 1 values where stage 2 skipped).
+        sval = screen.copy()
+        sth = np.zeros((ns, n))
         for si, sp in enumerate(self.speeds):                       # stage 2
             if cancel is not None and cancel():
                 raise Cancelled()
@@ -498,6 +502,8 @@ class ExactField:
             cands = [(np.full(act.size, -math.sin(a)), np.full(act.size, -math.cos(a))) for a in coarse]
             cands += self._source_dirs(ux, uy, self.axial(r2, sp), self.k_max)
             sb, sex, sey = self._best_of(cands, dx, dy, r2, sp, act.size)
+            sval[si, act] = sb
+            sth[si, act] = np.arctan2(-sex, -sey)
             better = sb > best[act]
             idx = act[better]
             best[idx] = sb[better]
@@ -506,14 +512,23 @@ class ExactField:
             best_s[idx] = si
         theta = np.arctan2(-best_ex, -best_ey)                     # wind FROM, radians
         if refine and self.speeds:
+            # Refine at each node's REFINED_SPEEDS best speeds (stage 2 values), each from its
+            # own best direction: a speed whose unrefined best is a little lower can win.
+            if ns > REFINED_SPEEDS:
+                rank = np.argsort(-sval, axis=0)[:REFINED_SPEEDS]
+                torefine = np.zeros((ns, n), bool)
+                np.put_along_axis(torefine, rank, True, axis=0)
+            else:
+                torefine = np.ones((ns, n), bool)
             step = math.radians(180.0 / max(1, len(coarse)))        # half the coarse spacing
-            for si in np.unique(best_s):
-                idx = np.flatnonzero((best_s == si) & (best > 0))
+            for si in range(ns):
+                idx = np.flatnonzero(torefine[si] & (sval[si] > 0) & (ubs[si] > best))
                 if idx.size == 0:
                     continue
                 sp = self.speeds[si]
                 dx, dy, r2 = dxp[:, idx], dyp[:, idx], r2p[:, idx]
-                th, bv = theta[idx], best[idx]
+                th = np.where(best_s[idx] == si, theta[idx], sth[si, idx])
+                bv = np.where(best_s[idx] == si, best[idx], sval[si, idx])
                 h = step
                 while h >= math.radians(REFINE_MIN_DEG):
                     for sgn in (-1.0, 1.0):
@@ -523,7 +538,9 @@ class ExactField:
                         bv = np.where(up, v, bv)
                         th = np.where(up, tt, th)
                     h /= 2.0
-                best[idx], theta[idx] = bv, th
+                better = bv > best[idx]
+                j = idx[better]
+                best[j], theta[j], best_s[j] = bv[better], th[better], si
         speeds = np.array([sp.u for sp in self.speeds]) if self.speeds else np.zeros(1)
         return best, np.degrees(theta) % 360.0, speeds[best_s]
 

@@ -109,7 +109,7 @@ def targets_of(inp: DispersionInput, lookup=None, warnings: list | None = None) 
 # --------------------------------------------------------------------------- wind speeds
 SPEED_MIN = 0.5            # OND-86: the scan starts at 0.5 m/s
 SPEED_RATIO = 1.25         # consecutive scanned speeds differ by at most 25 %
-MAX_SOURCE_SPEEDS = 32     # beyond this many distinct u_m,i they are binned (3 % wide bins)
+MAX_SOURCE_SPEEDS = 32     # beyond this many distinct u_m,i they are binned
 
 
 def speed_set(u_m, c_m, u_mc: float, u_star: float | None) -> list[float]:
@@ -117,14 +117,19 @@ def speed_set(u_m, c_m, u_mc: float, u_star: float | None) -> list[float]:
     between them (ratio of neighbours ≤ SPEED_RATIO).  OND-86 scans 0.5 m/s … u* including
     each u_m,i (reference §A.13, [M]); the grid between them is this tool's choice.  Without
     u*, the scan ends at the largest dangerous speed.  With more than MAX_SOURCE_SPEEDS
-    distinct u_m,i, they are binned 3 % wide and the u_m of the largest c_m of a bin is kept."""
+    distinct u_m,i, they are binned (MAX_SOURCE_SPEEDS bins of equal width in log u) and
+    the u_m of the largest c_m of a bin is kept."""
     u_m = np.asarray(u_m, float)
     c_m = np.asarray(c_m, float)
     src = sorted(set(round(float(u), 9) for u in u_m))
     if len(src) > MAX_SOURCE_SPEEDS:
+        # Bins of equal width in log(u), as many as MAX_SOURCE_SPEEDS over the range of u_m,i
+        # (about 3 % wide for 0.5 … 8 m/s); the u_m of the largest c_m of each bin is kept.
+        lo, hi = math.log(float(u_m.min())), math.log(float(u_m.max()))
+        width = max((hi - lo) / MAX_SOURCE_SPEEDS, 1e-12)
         bins: dict[int, tuple[float, float]] = {}
         for u, c in zip(u_m, c_m):
-            b = int(math.floor(math.log(u) / math.log(1.03)))
+            b = min(MAX_SOURCE_SPEEDS - 1, int((math.log(u) - lo) / width))
             if b not in bins or c > bins[b][1]:
                 bins[b] = (float(u), float(c))
         src = sorted(v[0] for v in bins.values())
