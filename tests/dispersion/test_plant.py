@@ -206,6 +206,8 @@ def test_shipped_group_so2_no2_is_assessed_by_default():
     g = groups[0]
     assert set(g["substances"]) == {SO2, NO2} and g["automatic"] and g["kkd"] == 1.0
     assert g["group_source"]                      # each shipped row keeps its source
+    assert g["id"] == "NUNG-12"                   # the group naming exactly SO2 + NO2 (textbook row)
+    assert "DSP201-9" in g["equivalent_groups"]   # the larger ДСП 201-97 group reduces to the same pair
     assert g["field_max"]["share_gdk"] == pytest.approx(0.6058790, rel=1e-6)
 
 

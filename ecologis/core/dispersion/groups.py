@@ -42,7 +42,9 @@ def automatic_groups(emitted: list[str], gdk: dict[str, float], user_groups: lis
     em = set(emitted)
     out, skipped = [], []
     kept: dict[frozenset, dict] = {}
-    for g in shipped_groups():
+    # Smaller groups first: when two shipped groups reduce to the same emitted members, the one
+    # that names exactly those members (e.g. SO2 + NO2) is kept, the larger one listed as equivalent.
+    for g in sorted(shipped_groups(), key=lambda g: len(g["members"])):
         if g["id"] in disabled:
             continue
         keys = []
