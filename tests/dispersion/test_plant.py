@@ -297,8 +297,12 @@ def _tl(terms):
                  u_m=float(terms.u_m[i]), F=float(terms.F[i]), H=float(terms.H[i])) for i in range(len(terms))]
 
 
-def test_exact_engine_sum_matches_the_oracle_for_per_node_directions():
+@pytest.mark.parametrize("compiled", [True, False])
+def test_exact_engine_sum_matches_the_oracle_for_per_node_directions(compiled, monkeypatch):
+    from ecologis.core.dispersion import field
     from ecologis.core.dispersion.field import ExactField
+
+    monkeypatch.setattr(field, "USE_KERNEL", compiled)
 
     terms = _random_terms(7, 11)
     eng = ExactField(terms, [0.5, 1.3, 6.0])
@@ -311,6 +315,8 @@ def test_exact_engine_sum_matches_the_oracle_for_per_node_directions():
         v = eng.evaluate(dxp, dyp, r2p, -np.sin(np.radians(th)), -np.cos(np.radians(th)), sp)
         ref = [_oracle.point_concentration(px[i], py[i], tl, th[i], sp.u) for i in range(40)]
         assert np.allclose(v, ref, rtol=1e-12, atol=1e-15)
+        per_term = eng.evaluate(dxp, dyp, r2p, -np.sin(np.radians(th)), -np.cos(np.radians(th)), sp, per_term=True)
+        assert np.allclose(per_term.sum(axis=0), ref, rtol=1e-12, atol=1e-15)
 
 
 def test_exact_search_finds_the_maximum_of_a_fine_brute_force_scan():

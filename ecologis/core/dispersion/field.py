@@ -249,6 +249,8 @@ def max_field(px, py, terms: Terms, directions_deg, wind_speeds, *, block: int =
 # times UB_SAFETY) cannot beat the node's best so far are skipped: exact pruning.
 
 REFINE_MIN_DEG = 0.05
+#: The sums of the exact search run in the compiled loop (:mod:`._kernel`); False: numpy blocks.
+USE_KERNEL = True
 #: Numerical check [C]: over t = x/x_m in 0.01…200, F = 1 and 3, H = 3, 8, 30 m, u = 0.5…12 m/s,
 #: the largest value of one term over directions exceeds its axial value by 0.21 % at most
 #: (the (2.23б)/(2.23в) step at t = 8).  The pruning bound is multiplied by this safety factor.
@@ -309,13 +311,15 @@ class ExactField:
         if x.size > 1:
             new[1:] = np.any(key[1:] != key[:-1], axis=1)
         self.starts = np.flatnonzero(new)                 # first term of each position
-        self.pos_of_term = np.cumsum(new) - 1
+        self.pos_of_term = (np.cumsum(new) - 1).astype(np.int64)
         self.px, self.py = x[self.starts], y[self.starts]
         self.n_pos = self.starts.size
         self.T = x.size
         self.gas = (terms.F[order] <= 1.5)[:, None]
         self.h = terms.H[order][:, None].astype(float)
         self.low_any = bool(np.any(self.h < 10.0))
+        self.gas1 = np.ascontiguousarray(self.gas[:, 0])
+        self.h1 = np.ascontiguousarray(self.h[:, 0])
         self.gas_all, self.dust_all = bool(self.gas.all()), not bool(self.gas.any())
         self.c_m = terms.c_m[order].astype(float)
         self.x_m = terms.x_m[order].astype(float)
@@ -356,9 +360,19 @@ class ExactField:
     def evaluate(self, dxp, dyp, r2p, ex, ey, sp: _SpeedTerms, per_term: bool = False):
         """Σ over terms (or, with per_term, the (T, n) values) for plume unit vectors ex, ey (n,).
 
-        Terms are processed in blocks of about TERM_BLOCK_ELEMS values with scratch buffers
-        reused in place (the block stays in the CPU cache)."""
+        The sum runs in the compiled loop :func:`ecologis.core.dispersion._kernel.sum_terms`;
+        per-term values (contributions) and :data:`USE_KERNEL` = False use numpy: terms in
+        blocks of about TERM_BLOCK_ELEMS values with scratch buffers reused in place."""
         n = dxp.shape[1]
+        if USE_KERNEL and not per_term:
+            from ecologis.core.dispersion import _kernel     # numba is imported on first use only
+
+            out = np.empty(n)
+            ex = np.ascontiguousarray(np.broadcast_to(np.asarray(ex, float), (n,)))
+            ey = np.ascontiguousarray(np.broadcast_to(np.asarray(ey, float), (n,)))
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                return _kernel.sum_terms(dxp, dyp, r2p, self.pos_of_term, ex, ey, sp.c_mu, sp.inv_x_mu,
+                                         self.gas1, self.h1, sp.u_eff, out)
         acc = np.zeros((self.T, n)) if per_term else np.zeros(n)
         tb = self.term_block(n)
         buf = np.empty((6, tb, n))

@@ -548,9 +548,10 @@ def _backgrounds_used(results: list[dict]) -> list[dict]:
 
 
 def _main_target(results: list[dict]) -> dict | None:
-    """The target shown at top level: the one with the highest share of ГДК (with background)."""
+    """The target shown at top level: the one with the highest share of its criterion (ГДК, × Ккд for a
+    group; background included)."""
     if not results:
         return None
     if len(results) == 1:
         return results[0]
-    return max(results, key=lambda r: (r["field_max"]["share_gdk_with_background"] or -1.0))
+    return max(results, key=lambda r: (r["field_max"]["share_gdk_with_background"] or -1.0) / r.get("kkd", 1.0))
