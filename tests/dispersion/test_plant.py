@@ -334,3 +334,27 @@ def test_exact_search_finds_the_maximum_of_a_fine_brute_force_scan():
     assert np.all(c >= brute * (1 - 0.005))
     again = [_oracle.point_concentration(p[0], p[1], _tl(terms), d[i], u[i]) for i, p in enumerate(pts)]
     assert np.allclose(c, again, rtol=1e-9)                     # the reported wind gives the value
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_axial_values_match_the_oracle(compiled, monkeypatch):
+    # The candidate selection and the pruning bound use each term's value on its own plume
+    # axis: c_mu·s1(r/x_mu) (s2 = 1), compared with the oracle's s1 written with math only.
+    from ecologis.core.dispersion import field
+    from ecologis.core.dispersion.field import ExactField
+
+    monkeypatch.setattr(field, "USE_KERNEL", compiled)
+    terms = _random_terms(7, 21)
+    eng = ExactField(terms, [0.5, 2.0, 7.0])
+    rng = np.random.default_rng(4)
+    px, py = rng.uniform(-4000, 4000, 30), rng.uniform(-4000, 4000, 30)
+    _, _, r2p = eng.geometry(px, py)
+    for sp in eng.speeds:
+        a = eng.axial(r2p, sp)                                   # rows in the engine's term order
+        for k, i in enumerate(eng.order):
+            q = sp.u / terms.u_m[i]
+            c_mu = _oracle.r_coef(q) * terms.c_m[i]
+            x_mu = _oracle.p_coef(q) * terms.x_m[i]
+            ref = [c_mu * _oracle.s1(math.hypot(px[j] - terms.x[i], py[j] - terms.y[i]) / x_mu,
+                                     terms.F[i], terms.H[i]) for j in range(30)]
+            assert np.allclose(a[k], ref, rtol=1e-12, atol=1e-15)

@@ -298,6 +298,11 @@ def _s1_block(t, gas, h, low_any, gas_all, dust_all):
     return s
 
 
+def _cols(a, idx):
+    """Columns ``idx`` of a 2-D array as a C-ordered array (rows stay contiguous)."""
+    return np.ascontiguousarray(a[:, idx])
+
+
 class ExactField:
     """Terms prepared for the exact-direction search (positions deduplicated)."""
 
@@ -352,6 +357,11 @@ class ExactField:
 
     def axial(self, r2p, sp: _SpeedTerms):
         """(T, n) axial value of every term: the node on its plume axis (s2 = 1)."""
+        if USE_KERNEL:
+            from ecologis.core.dispersion import _kernel
+
+            return _kernel.axial_terms(np.ascontiguousarray(r2p), self.pos_of_term, sp.c_mu, sp.inv_x_mu,
+                                       self.gas1, self.h1, np.empty((self.T, r2p.shape[1])))
         r = np.sqrt(r2p[self.pos_of_term])
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             return sp.c_mu[:, None] * _s1_block(r * sp.inv_x_mu[:, None], self.gas, self.h,
@@ -368,8 +378,9 @@ class ExactField:
             from ecologis.core.dispersion import _kernel     # numba is imported on first use only
 
             out = np.empty(n)
-            ex = np.ascontiguousarray(np.broadcast_to(np.asarray(ex, float), (n,)))
-            ey = np.ascontiguousarray(np.broadcast_to(np.asarray(ey, float), (n,)))
+            ex = np.array(np.broadcast_to(np.asarray(ex, float), (n,)), order="C")
+            ey = np.array(np.broadcast_to(np.asarray(ey, float), (n,)), order="C")
+            dxp, dyp, r2p = (np.ascontiguousarray(a) for a in (dxp, dyp, r2p))
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 return _kernel.sum_terms(dxp, dyp, r2p, self.pos_of_term, ex, ey, sp.c_mu, sp.inv_x_mu,
                                          self.gas1, self.h1, sp.u_eff, out)
@@ -511,8 +522,8 @@ class ExactField:
             act = np.flatnonzero(chosen[si] & (ubs[si] > best))
             if act.size == 0:
                 continue
-            dx, dy, r2 = dxp[:, act], dyp[:, act], r2p[:, act]
-            ux, uy = uxp[:, act], uyp[:, act]
+            dx, dy, r2 = _cols(dxp, act), _cols(dyp, act), _cols(r2p, act)
+            ux, uy = _cols(uxp, act), _cols(uyp, act)
             cands = [(np.full(act.size, -math.sin(a)), np.full(act.size, -math.cos(a))) for a in coarse]
             cands += self._source_dirs(ux, uy, self.axial(r2, sp), self.k_max)
             sb, sex, sey = self._best_of(cands, dx, dy, r2, sp, act.size)
@@ -540,7 +551,7 @@ class ExactField:
                 if idx.size == 0:
                     continue
                 sp = self.speeds[si]
-                dx, dy, r2 = dxp[:, idx], dyp[:, idx], r2p[:, idx]
+                dx, dy, r2 = _cols(dxp, idx), _cols(dyp, idx), _cols(r2p, idx)
                 th = np.where(best_s[idx] == si, theta[idx], sth[si, idx])
                 bv = np.where(best_s[idx] == si, best[idx], sval[si, idx])
                 h = step
