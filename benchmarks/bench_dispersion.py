@@ -272,7 +272,6 @@ def main(argv=None) -> int:
     peak_big = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
 
-    evals_per_node = None
     print("OND-86 ground-level field: full wind-speed scan and exact worst direction at every node")
     print(f"  problem: {args.sources} sources × {args.grid}×{args.grid} nodes, {len(speeds)} wind speeds "
           f"(0.5 … {max(speeds):.2f} m/s), coarse {len(coarse)} directions + every source's direction "
@@ -293,7 +292,6 @@ def main(argv=None) -> int:
           f"{peak_big / 2**20:8.1f} MiB (budget of the per-chunk arrays {fld.MEMORY_BUDGET_BYTES / 2**20:.0f} MiB; "
           f"{t_big:.1f} s CPU, {len(big_speeds)} speeds)")
     print(f"  field maximum: {c_vec.max():.4g} mg/m³ (sum of C_m = {terms.c_m.sum():.4g})")
-    del evals_per_node
     ok = d_fair < 1e-6 and d_naive < 1e-6 and peak_big < 300 * 2**20
     return 0 if ok else 1
 
