@@ -263,7 +263,7 @@ REFINED_SPEEDS = 3
 #: Coarse scan of the exact search for each ``directions`` setting: every source's direction and
 #: the refinement follow it, so 36 is searched as 12 (30°).
 EXACT_COARSE = {8: 8, 36: 12, 360: 360}
-MEMORY_BUDGET_BYTES = 48 * 2**20
+MEMORY_BUDGET_BYTES = 32 * 2**20
 TERM_BLOCK_ELEMS = 16384
 
 
@@ -343,7 +343,9 @@ class ExactField:
     def chunk_nodes(self, block: int) -> int:
         """Nodes per chunk: the (positions × nodes) arrays (dx, dy, r², axial values) stay
         within the memory budget, whatever the number of sources."""
-        per_node = 8 * 8 * max(self.n_pos, self.T)
+        # dx, dy, r², unit vectors (5 arrays), the axial values, the stage-2 gathers of the
+        # same five and their axial values: about 12 float arrays of (sources × nodes).
+        per_node = 8 * 12 * max(self.n_pos, self.T)
         return int(max(64, min(block, self.memory_budget // per_node)))
 
     def term_block(self, ng: int) -> int:
