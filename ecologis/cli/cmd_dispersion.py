@@ -10,7 +10,11 @@ the calculated СЗЗ, the maximum point and the receptors as one FeatureCollect
 and substance: ``id``, ``substance``, ``c_m_mg_m3``, ``x_m_m``, ``u_m_m_s`` and the
 intermediate f, v_m, v'_m, f_e, m, n, d …), ``field_max``, ``szz_contour`` (GeoJSON
 Feature), ``isolines`` (GeoJSON FeatureCollection), ``receptors``, ``targets`` (the
-same for every substance and summation group), ``unverified`` and ``warnings``.
+same for every substance and summation group, each ``field_max`` with ``contributions``
+``[{source, substance, value_mg_m3, reduced_mg_m3, share}]`` for the worst wind, and every
+receptor too), ``contributions`` (at the selected target's maximum), ``gdv`` (permissible
+emissions ``[{source, substance, m_g_s, gdv_g_s, reduction_g_s, reduction_pct}]``),
+``unverified`` and ``warnings``.
 Exit 0 on success, 2 on invalid input.
 """
 
@@ -53,6 +57,7 @@ def format_text(res: dict) -> str:
                        regime=t(f"disp.regime.{s['regime']}")))
         lines.append(t("disp.out.params_row", f=_g(s["f"]), v_m=_g(s["v_m_m_s"]), v_m_prime=_g(s["v_m_prime_m_s"]),
                        f_e=_g(s["f_e"]), m=_g(s["m"]), n=_g(s["n"]), d=_g(s["d"])))
+    res_names = {s["substance"]: s["substance_name"] for s in res["sources"]}
     g = res["grid"]
     lines += ["", t("disp.out.grid", step=_g(g["step_m"]), nx=g["nx"], ny=g["ny"],
                     lat=f"{g['center_lat']:.5f}", lon=f"{g['center_lon']:.5f}")]
@@ -60,9 +65,21 @@ def format_text(res: dict) -> str:
         fmx = tg["field_max"]
         share = (t("disp.out.share", value=_g(fmx["share_gdk_with_background"], 3))
                  if fmx["share_gdk_with_background"] is not None else t("disp.out.no_share"))
-        lines.append(t("disp.out.target", name=tg["name"], value=_g(fmx["value_mg_m3"]), share=share,
-                       with_bg=_g(fmx["value_with_background_mg_m3"]),
-                       lat=f"{fmx['lat']:.5f}", lon=f"{fmx['lon']:.5f}"))
+        if tg["kind"] == "group":
+            lines.append(t("disp.out.group_target", name=tg["name"], kkd=_g(tg.get("kkd", 1.0)),
+                           share=_g((fmx["share_gdk_with_background"] or 0.0) / tg.get("kkd", 1.0), 3),
+                           lat=f"{fmx['lat']:.5f}", lon=f"{fmx['lon']:.5f}"))
+        else:
+            lines.append(t("disp.out.target", name=tg["name"], value=_g(fmx["value_mg_m3"]), share=share,
+                           with_bg=_g(fmx["value_with_background_mg_m3"]),
+                           lat=f"{fmx['lat']:.5f}", lon=f"{fmx['lon']:.5f}"))
+        if fmx.get("contributions") and fmx.get("wind_speed_m_s") is not None:
+            lines.append(t("disp.out.contributions", direction=_g(fmx["wind_from_deg"], 3),
+                           speed=_g(fmx["wind_speed_m_s"], 3)))
+            for c in fmx["contributions"]:
+                lines.append(t("disp.out.contribution_row", source=c["source"],
+                               substance=res_names.get(c["substance"], c["substance"]),
+                               value=_g(c["value_mg_m3"]), share=_g(100.0 * c["share"], 3)))
         szz = tg["szz_contour"]
         if szz is not None:
             geom = szz["geometry"]
@@ -73,6 +90,11 @@ def format_text(res: dict) -> str:
             rs = r["share_gdk_with_background"]
             lines.append(t("disp.out.receptor", id=r.get("name") or r["id"], value=_g(r["value_with_background_mg_m3"]),
                            share=t("disp.out.share", value=_g(rs, 3)) if rs is not None else t("disp.out.no_share")))
+    if res.get("gdv"):
+        lines += ["", t("disp.out.gdv")]
+        for r in res["gdv"]:
+            lines.append(t("disp.out.gdv_row", source=r["source"], substance=r["substance_name"], m=_g(r["m_g_s"]),
+                           gdv=_g(r["gdv_g_s"]), red=_g(r["reduction_g_s"]), pct=_g(r["reduction_pct"], 3)))
     if res.get("backgrounds_used"):
         lines += ["", t("disp.out.backgrounds")]
         for b in res["backgrounds_used"]:

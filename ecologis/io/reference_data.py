@@ -151,6 +151,20 @@ def recommendation_rules() -> tuple:
     return _rules(str(f), f.stat().st_mtime_ns)
 
 
+# -- OND-86 summation groups -------------------------------------------------------------------
+@lru_cache(maxsize=4)
+def _summation_groups(path: str, mtime_ns: int) -> tuple:
+    doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    return tuple(doc["groups"])
+
+
+def summation_groups() -> tuple:
+    """The shipped summation groups of ``resources/dispersion/summation_groups.json`` (each
+    with its combined-action coefficient and its source), read once per version of the file."""
+    f = paths.RESOURCES_DIR / "dispersion" / "summation_groups.json"
+    return _summation_groups(str(f), f.stat().st_mtime_ns)
+
+
 # -- ОПН threshold tables ------------------------------------------------------------------
 
 

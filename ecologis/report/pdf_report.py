@@ -534,8 +534,17 @@ def target_namer(result, lang: str):
                 names.setdefault(k, sub.name(lang))
 
     def name(tg: dict) -> str:
+        if tg.get("kind") == "group":
+            # a summation group by its emitted members, in the report's language
+            members = " + ".join(names.get(k) or str(k) for k in tg.get("substances") or [])
+            return t_lang(lang, "report.disp.group_name", members=members)
         return names.get(tg.get("id")) or names.get(tg.get("name")) or str(tg.get("name") or "")
     return name
+
+
+#: A substance or group whose ground-level maximum (with background) stays below this share
+#: of its ГДК м.р. is listed by name only in the report (the grid extent rule uses the same 0.05).
+SMALL_SHARE = 0.05
 
 
 def dispersion_story(profile, result, res: dict | None, T, S, lang: str) -> list:
@@ -576,7 +585,13 @@ def dispersion_story(profile, result, res: dict | None, T, S, lang: str) -> list
     hdr = ["report.col.substance", "report.col.source_no", "report.disp.col.rate", "report.disp.col.c_m",
            "report.disp.col.x_m", "report.disp.col.max_bg", "report.disp.col.share_bg"]
     rows = [[Paragraph(_e(T(h)), S["cellb"]) for h in hdr]]
-    for tg in res["targets"]:
+    # the substances and groups that matter first; those whose maximum stays below
+    # SMALL_SHARE of the ГДК (or have no ГДК м.р.) are counted in one line
+    def share(tg):
+        return (tg.get("field_max") or {}).get("share_gdk_with_background")
+    shown = sorted((tg for tg in res["targets"] if (share(tg) or 0.0) >= SMALL_SHARE), key=lambda tg: -share(tg))
+    small = [tg for tg in res["targets"] if (share(tg) or 0.0) < SMALL_SHARE]
+    for tg in shown:
         fm = tg["field_max"]
         srcs = by_name.get(tg["name"], [])
         rows.append([Paragraph(_e(tname(tg)), S["cell"]),
@@ -585,7 +600,10 @@ def dispersion_story(profile, result, res: dict | None, T, S, lang: str) -> list
                      _g(max(r["c_m_mg_m3"] for r in srcs), lang) if srcs else "—",
                      _g(min(r["x_m_m"] for r in srcs), lang) if srcs else "—",
                      _g(fm["value_with_background_mg_m3"], lang), _g(fm["share_gdk_with_background"], lang)])
-    out.append(_table(rows, [54 * mm, 16 * mm, 19 * mm, 22 * mm, 14 * mm, 24 * mm, 25 * mm], align_right_from=2))
+    if small:
+        rows.append([Paragraph(_e(T("report.disp.others", n=len(small), share=_g(SMALL_SHARE, lang))), S["cell"]),
+                     "", "", "", "", "", ""])
+    out.append(_table(rows, [64 * mm, 12 * mm, 17 * mm, 20 * mm, 13 * mm, 23 * mm, 25 * mm], align_right_from=2))
     out.append(Paragraph(_e(T("report.disp.table_note")), S["small"]))
     recs = [(tg, r) for tg in res["targets"] for r in tg["receptors"]
             if r.get("share_gdk_with_background") is not None]

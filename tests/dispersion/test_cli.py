@@ -104,3 +104,24 @@ def test_example_file_runs(capsys):
     assert v2["rate_g_s"] == pytest.approx(0.1041667, abs=1e-7)
     assert any(t["kind"] == "group" for t in res["targets"])
     assert res["receptors"] and res["receptors"][0]["id"] == "R1"
+
+
+def test_cli_json_has_contributions_and_gdv(tmp_path, capsys):
+    # Example 1 stack, SO2 12 g/s with ГДК 0.1: c_m = 0.1864243 (hand derivation in test_field.py),
+    # ГДВ = 12·0.1/0.1864243 = 6.436929 g/s, reduction (12 − 6.436929)/12 = 46.3589 %.
+    doc = {"A": 200, "ambient_temp_c": 25, "sources": [dict(EX1["sources"][0], emissions=[
+        {"substance": "so2-test", "rate_g_s": 12, "F": 1, "gdk_mr_mg_m3": 0.1}])]}
+    rc = main(["dispersion", _write(tmp_path, doc), "--json", "--grid", "200"])
+    res = json.loads(capsys.readouterr().out)
+    assert rc == 0
+    (c,) = res["contributions"]
+    assert set(c) >= {"source", "substance", "value_mg_m3", "share"} and c["share"] == 1.0
+    assert c["value_mg_m3"] == pytest.approx(0.1864243, rel=1e-6)
+    (g,) = res["gdv"]
+    assert {k: g[k] for k in ("source", "substance", "m_g_s")} == {"source": "S1", "substance": "so2-test",
+                                                                   "m_g_s": 12.0}
+    assert g["gdv_g_s"] == pytest.approx(6.436929, rel=1e-5)
+    assert g["reduction_pct"] == pytest.approx(46.3589, rel=1e-5)
+    rc = main(["dispersion", _write(tmp_path, doc), "--grid", "200"])        # human output
+    out = capsys.readouterr().out
+    assert rc == 0 and "6.437" in out.replace(",", ".")          # 4 significant digits

@@ -13,11 +13,14 @@ from ecologis.core.dispersion import calculate, formulas as fm
 from ecologis.core.dispersion.field import Terms, direction_angles, max_field
 from ecologis.core.geometry import LocalFrame
 from ecologis.core.dispersion.params import source_parameters
-from ecologis.core.dispersion.reference_impl import max_field_python
 
 _spec = importlib.util.spec_from_file_location("_disp_helpers", Path(__file__).with_name("_helpers.py"))
 _h = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_h)
+_ospec = importlib.util.spec_from_file_location("_disp_oracle", Path(__file__).with_name("oracle.py"))
+_oracle = importlib.util.module_from_spec(_ospec)
+_ospec.loader.exec_module(_oracle)
+max_field_python = _oracle.max_field_python
 
 LAT, LON = 49.23, 28.47
 # Example 1 values (see test_worked_examples): c_m(SO2) = 0.186424, x_m = 430.398, u_m = 2.220166;

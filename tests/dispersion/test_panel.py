@@ -213,3 +213,30 @@ def test_receptor_concentrations_are_listed(qtbot, panel):
     assert "Школа <b>№1</b>" in text and "Далеко" in text
     assert panel.notice.textFormat() == Qt.PlainText          # the name shows as text, not markup
     assert not math.isnan(recs["R1"]["value_with_background_mg_m3"])
+
+
+def test_contributions_and_gdv_tables(qtbot, panel):
+    # One hot stack (OND-86 Example 1), SO2 12 g/s, ГДК 0.1 mg/m³: c_m = 0.1864243 mg/m³, so
+    # ГДВ = M·ГДК/c_m = 12·0.1/0.1864243 = 6.436929 g/s, reduction 5.563071 g/s = 46.3589 %;
+    # the only source contributes all of the maximum (100 %).
+    data = {"A": 200, "eta": 1, "ambient_temp_c": 25, "grid": {"step_m": 200},
+            "sources": [{"id": "S1", "lat": 49.23, "lon": 28.47, "height_m": 35, "diameter_m": 1.4,
+                         "velocity_m_s": 7, "temp_c": 125,
+                         "emissions": [{"substance": "so2-test", "rate_g_s": 12, "F": 1, "gdk_mr_mg_m3": 0.1}]}]}
+    panel.set_input(data)
+    with qtbot.waitSignal(panel.resultReady, timeout=60000):
+        panel.run_btn.click()
+    qtbot.waitUntil(lambda: not panel.is_running(), timeout=10000)
+
+    def num(table, r, c):
+        return float(table.item(r, c).text().replace(",", ".").replace("\u202f", "").replace(" ", ""))
+
+    assert panel.contributions.rowCount() == 1
+    assert panel.contributions.item(0, 0).text() == "S1"
+    assert num(panel.contributions, 0, 2) == pytest.approx(0.1864243, rel=1e-3)
+    assert num(panel.contributions, 0, 3) == pytest.approx(100.0)
+    assert panel.gdv.rowCount() == 1
+    assert num(panel.gdv, 0, 2) == pytest.approx(12.0)
+    assert num(panel.gdv, 0, 3) == pytest.approx(6.436929, rel=1e-3)
+    assert num(panel.gdv, 0, 4) == pytest.approx(5.563071, rel=1e-3)
+    assert num(panel.gdv, 0, 5) == pytest.approx(46.3589, rel=1e-3)

@@ -31,7 +31,7 @@ STEP = 10.0
 
 def _doc(**over):
     doc = {"A": 200, "eta": 1, "ambient_temp_c": 25, "directions": 8, "wind_speeds": [2.2202],
-           "grid": {"step_m": STEP},
+           "grid": {"step_m": STEP, "half_extent_m": 2600},   # the corrected zone reaches 2144 m
            "wind_rose": {"N": 20.0, **{k: 80.0 / 7 for k in RHUMBS_8[1:]}},
            "sources": [{"id": "S1", "lat": 49.23, "lon": 28.47, "height_m": 35, "diameter_m": 1.4,
                         "velocity_m_s": 7, "temp_c": 125,

@@ -34,7 +34,7 @@ def _w1_project(rose=True, justification="") -> Project:
                                               "gdk_mr_mg_m3": 0.09321}]})]
     p.emissions = [Emission(substance="7446-09-5", mass=12, unit="g/s", source_id="S1")]
     p.dispersion = {"A": 200, "eta": 1, "ambient_temp_c": 25, "directions": 8, "wind_speeds": [2.2202],
-                    "grid": {"step_m": 10}}
+                    "grid": {"step_m": 10, "half_extent_m": 2600}}   # the corrected zone reaches 2144 m
     p.receptors = [
         {"type": "Feature", "properties": {"name": "School 1", "kind": "school"},
          "geometry": {"type": "Point", "coordinates": _south(1000)}},

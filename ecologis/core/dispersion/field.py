@@ -238,3 +238,387 @@ def max_field(px, py, terms: Terms, directions_deg, wind_speeds, *, block: int =
     out_u = np.empty(g_total)
     out[order], out_dir[order], out_u[order] = best, best_dir, best_u
     return out.reshape(shape), out_dir.reshape(shape), out_u.reshape(shape)
+
+
+# =========================================================================== exact-direction engine
+# The maximum over wind directions at a node is searched among (1) a coarse uniform scan,
+# (2) the direction from each source to the node (the worst direction for that source alone:
+# the node is then on its plume axis), and (3) a local refinement (step halving down to
+# REFINE_MIN_DEG) around the best of these at the node's worst speed.  Wind speeds whose
+# upper bound (the sum of every term's axial value, the most one term can give at a node;
+# times UB_SAFETY) cannot beat the node's best so far are skipped: exact pruning.
+
+REFINE_MIN_DEG = 0.05
+#: The sums of the exact search run in the compiled loop (:mod:`._kernel`); False: numpy blocks.
+USE_KERNEL = True
+#: Numerical check [C]: over t = x/x_m in 0.01…200, F = 1 and 3, H = 3, 8, 30 m, u = 0.5…12 m/s,
+#: the largest value of one term over directions exceeds its axial value by 0.21 % at most
+#: (the (2.23б)/(2.23в) step at t = 8).  The pruning bound is multiplied by this safety factor.
+UB_SAFETY = 1.05
+MAX_SOURCE_CANDIDATES = 48
+SCREEN_SOURCES = 4
+SECOND_STAGE_SPEEDS = 6
+SECOND_STAGE_FRACTION = 0.97
+REFINED_SPEEDS = 3
+#: Coarse scan of the exact search for each ``directions`` setting: every source's direction and
+#: the refinement follow it, so 36 is searched as 12 (30°).
+EXACT_COARSE = {8: 8, 36: 12, 360: 360}
+MEMORY_BUDGET_BYTES = 32 * 2**20
+TERM_BLOCK_ELEMS = 16384
+
+
+@dataclass
+class _SpeedTerms:
+    u: float
+    u_eff: float
+    c_mu: np.ndarray     # (T,)
+    inv_x_mu: np.ndarray  # (T,)
+
+
+def _s1_block(t, gas, h, low_any, gas_all, dust_all):
+    """s1 of (2.23а–г) with (2.24) for a (b, n) block; gas, h: (b, 1) per-term columns.
+    low_any: some term has H < 10 m; gas_all / dust_all: every term is a gas / a dust."""
+    t2 = t * t
+    s = t2 * (3.0 * t2 - 8.0 * t + 6.0)                                    # (2.23а)
+    if low_any:                                                            # (2.24) for t < 1
+        sl = 0.125 * (10.0 - h) + 0.125 * (h - 2.0) * s
+        s = np.where((t < 1.0) & (h < 10.0), sl, s)
+    tmax = float(t.max()) if t.size else 0.0
+    if tmax > 1.0:
+        np.copyto(s, 1.13 / (0.13 * t2 + 1.0), where=t > 1.0)              # (2.23б)
+    if tmax > 8.0:
+        if gas_all:
+            far = t / (3.58 * t2 - 35.2 * t + 120.0)                       # (2.23в)
+        elif dust_all:
+            far = 1.0 / (0.1 * t2 + 2.47 * t - 17.8)                       # (2.23г)
+        else:
+            far = np.where(gas, t / (3.58 * t2 - 35.2 * t + 120.0), 1.0 / (0.1 * t2 + 2.47 * t - 17.8))
+        np.copyto(s, far, where=t > 8.0)
+    s[t <= 0.0] = 0.0
+    return s
+
+
+def _cols(a, idx):
+    """Columns ``idx`` of a 2-D array as a C-ordered array (rows stay contiguous)."""
+    return np.ascontiguousarray(a[:, idx])
+
+
+class ExactField:
+    """Terms prepared for the exact-direction search (positions deduplicated)."""
+
+    def __init__(self, terms: Terms, wind_speeds, *, memory_budget: int = MEMORY_BUDGET_BYTES,
+                 max_source_candidates: int = MAX_SOURCE_CANDIDATES):
+        order = np.lexsort((terms.y, terms.x))
+        self.order = order
+        x, y = terms.x[order], terms.y[order]
+        key = np.round(np.column_stack([x, y]), 6)
+        new = np.ones(x.size, bool)
+        if x.size > 1:
+            new[1:] = np.any(key[1:] != key[:-1], axis=1)
+        self.starts = np.flatnonzero(new)                 # first term of each position
+        self.pos_of_term = (np.cumsum(new) - 1).astype(np.int64)
+        self.px, self.py = x[self.starts], y[self.starts]
+        self.n_pos = self.starts.size
+        self.T = x.size
+        self.gas = (terms.F[order] <= 1.5)[:, None]
+        self.h = terms.H[order][:, None].astype(float)
+        self.low_any = bool(np.any(self.h < 10.0))
+        self.gas1 = np.ascontiguousarray(self.gas[:, 0])
+        self.h1 = np.ascontiguousarray(self.h[:, 0])
+        self.gas_all, self.dust_all = bool(self.gas.all()), not bool(self.gas.any())
+        self.c_m = terms.c_m[order].astype(float)
+        self.x_m = terms.x_m[order].astype(float)
+        self.u_m = terms.u_m[order].astype(float)
+        self.k_max = max(1, int(max_source_candidates))
+        self.memory_budget = int(memory_budget)
+        self.speeds = []
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for u in wind_speeds:
+                q = float(u) / self.u_m
+                self.speeds.append(_SpeedTerms(float(u), min(float(u), 5.0),
+                                               fm.r_coefficient(q) * self.c_m,        # (2.18)-(2.19)
+                                               1.0 / (fm.p_coefficient(q) * self.x_m)))  # (2.20)-(2.21)
+
+    # ---------------------------------------------------------------- sizes
+    def chunk_nodes(self, block: int) -> int:
+        """Nodes per chunk: the (positions × nodes) arrays (dx, dy, r², axial values) stay
+        within the memory budget, whatever the number of sources."""
+        # dx, dy, r², unit vectors (5 arrays), the axial values, the stage-2 gathers of the
+        # same five and their axial values: about 12 float arrays of (sources × nodes).
+        per_node = 8 * 12 * max(self.n_pos, self.T)
+        return int(max(64, min(block, self.memory_budget // per_node)))
+
+    def term_block(self, ng: int) -> int:
+        return int(max(1, min(self.T, TERM_BLOCK_ELEMS // max(1, ng))))
+
+    # ---------------------------------------------------------------- evaluation
+    def geometry(self, gx, gy):
+        dxp = gx[None, :] - self.px[:, None]
+        dyp = gy[None, :] - self.py[:, None]
+        return dxp, dyp, dxp * dxp + dyp * dyp
+
+    def axial(self, r2p, sp: _SpeedTerms):
+        """(T, n) axial value of every term: the node on its plume axis (s2 = 1)."""
+        if USE_KERNEL:
+            from ecologis.core.dispersion import _kernel
+
+            return _kernel.axial_terms(np.ascontiguousarray(r2p), self.pos_of_term, sp.c_mu, sp.inv_x_mu,
+                                       self.gas1, self.h1, np.empty((self.T, r2p.shape[1])))
+        r = np.sqrt(r2p[self.pos_of_term])
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return sp.c_mu[:, None] * _s1_block(r * sp.inv_x_mu[:, None], self.gas, self.h,
+                                                self.low_any, self.gas_all, self.dust_all)
+
+    def evaluate(self, dxp, dyp, r2p, ex, ey, sp: _SpeedTerms, per_term: bool = False):
+        """Σ over terms (or, with per_term, the (T, n) values) for plume unit vectors ex, ey (n,).
+
+        The sum runs in the compiled loop :func:`ecologis.core.dispersion._kernel.sum_terms`;
+        per-term values (contributions) and :data:`USE_KERNEL` = False use numpy: terms in
+        blocks of about TERM_BLOCK_ELEMS values with scratch buffers reused in place."""
+        n = dxp.shape[1]
+        if USE_KERNEL and not per_term:
+            from ecologis.core.dispersion import _kernel     # numba is imported on first use only
+
+            out = np.empty(n)
+            ex = np.array(np.broadcast_to(np.asarray(ex, float), (n,)), order="C")
+            ey = np.array(np.broadcast_to(np.asarray(ey, float), (n,)), order="C")
+            dxp, dyp, r2p = (np.ascontiguousarray(a) for a in (dxp, dyp, r2p))
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                return _kernel.sum_terms(dxp, dyp, r2p, self.pos_of_term, ex, ey, sp.c_mu, sp.inv_x_mu,
+                                         self.gas1, self.h1, sp.u_eff, out)
+        acc = np.zeros((self.T, n)) if per_term else np.zeros(n)
+        tb = self.term_block(n)
+        buf = np.empty((6, tb, n))
+        one_per_pos = self.n_pos == self.T
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            for b0 in range(0, self.T, tb):
+                b1 = min(self.T, b0 + tb)
+                k = b1 - b0
+                if one_per_pos:
+                    dx, dy, r2 = dxp[b0:b1], dyp[b0:b1], r2p[b0:b1]
+                else:
+                    pi = self.pos_of_term[b0:b1]
+                    dx, dy, r2 = dxp[pi], dyp[pi], r2p[pi]
+                x, t, t2, s, w1, w2 = (bb[:k] for bb in buf)
+                np.multiply(dx, ex, out=x)
+                x += np.multiply(dy, ey, out=w1)                              # along the plume, m
+                np.multiply(x, sp.inv_x_mu[b0:b1, None], out=t)               # t = x / x_mu
+                np.multiply(t, t, out=t2)
+                np.multiply(t2, 3.0, out=s)                                   # (2.23а)
+                s -= np.multiply(t, 8.0, out=w1)
+                s += 6.0
+                s *= t2
+                h = self.h[b0:b1]
+                if self.low_any and np.any(h < 10.0):                          # (2.24) for t < 1
+                    np.multiply(s, 0.125 * (h - 2.0), out=w1)
+                    w1 += 0.125 * (10.0 - h)
+                    np.copyto(s, w1, where=(t < 1.0) & (h < 10.0))
+                tmax = float(t.max())
+                if tmax > 1.0:                                                # (2.23б)
+                    np.multiply(t2, 0.13, out=w1)
+                    w1 += 1.0
+                    np.divide(1.13, w1, out=w1)
+                    np.copyto(s, w1, where=t > 1.0)
+                if tmax > 8.0:
+                    g = self.gas[b0:b1]
+                    if self.gas_all or bool(g.all()):                          # (2.23в)
+                        _s1_far_into(w1, t, t2, True, w2)
+                    elif self.dust_all or not bool(g.any()):                   # (2.23г)
+                        _s1_far_into(w1, t, t2, False, w2)
+                    else:
+                        w1[...] = np.where(g, t / (3.58 * t2 - 35.2 * t + 120.0),
+                                           1.0 / (0.1 * t2 + 2.47 * t - 17.8))
+                    np.copyto(s, w1, where=t > 8.0)
+                ty = np.multiply(x, x, out=t2)                                # (2.26): u·(r²/x² − 1)
+                np.divide(r2, ty, out=ty)
+                ty -= 1.0
+                ty *= sp.u_eff
+                poly = np.multiply(ty, 45.1, out=w1)                          # (2.27)
+                poly += 17.0
+                poly *= ty
+                poly += 12.8
+                poly *= ty
+                poly += 5.0
+                poly *= ty
+                poly += 1.0
+                poly *= poly
+                s *= sp.c_mu[b0:b1, None]
+                s /= poly
+                np.copyto(s, 0.0, where=~(x > 0.0))                           # upwind: nothing
+                if per_term:
+                    acc[b0:b1] = s
+                else:
+                    acc += s.sum(axis=0)
+        return acc
+
+    def _source_dirs(self, ux, uy, axial, k):
+        """Plume unit vectors towards each node from the k sources with the largest axial value."""
+        if self.n_pos <= k:
+            return [(ux[i], uy[i]) for i in range(self.n_pos)]
+        apos = np.add.reduceat(axial, self.starts, axis=0)
+        top = np.argpartition(-apos, k - 1, axis=0)[:k]
+        return [(np.take_along_axis(ux, top[i:i + 1], 0)[0], np.take_along_axis(uy, top[i:i + 1], 0)[0])
+                for i in range(k)]
+
+    def _best_of(self, cands, dx, dy, r2, sp, n):
+        sb = np.full(n, -1.0)
+        sex = np.zeros(n)
+        sey = np.zeros(n)
+        for ex, ey in cands:
+            v = self.evaluate(dx, dy, r2, ex, ey, sp)
+            up = v > sb
+            sb = np.where(up, v, sb)
+            sex = np.where(up, ex, sex)
+            sey = np.where(up, ey, sey)
+        return sb, sex, sey
+
+    def max_at(self, gx, gy, coarse_deg, *, refine: bool = True, cancel=None):
+        """(cmax, dir_deg, speed) at the nodes gx, gy (1-D, one chunk).
+
+        Stage 1 screens every speed with the directions of the SCREEN_SOURCES sources of
+        largest axial value at each node (this alone guarantees c ≥ c_m,i at a point on
+        source i's axis at x_m,i when u_m,i is scanned: the strongest axial value there is
+        ≥ c_m,i).  Stage 2 searches the SECOND_STAGE_SPEEDS best speeds of each node with
+        the coarse scan and the directions of up to ``max_source_candidates`` sources;
+        speeds whose upper bound cannot beat the node's best are skipped.  Then the best
+        direction is refined at the node's best speed."""
+        n = gx.size
+        dxp, dyp, r2p = self.geometry(gx, gy)
+        best = np.zeros(n)
+        best_ex = np.zeros(n)
+        best_ey = -np.ones(n)
+        best_s = np.zeros(n, dtype=int)
+        coarse = np.radians(np.asarray(coarse_deg, float))
+        rp = np.sqrt(r2p)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            uxp = np.where(rp > 0, dxp / rp, 0.0)
+            uyp = np.where(rp > 0, dyp / rp, -1.0)
+        del rp
+        ns = len(self.speeds)
+        screen = np.zeros((ns, n))
+        ubs = np.zeros((ns, n))
+        for si, sp in enumerate(self.speeds):                       # stage 1
+            if cancel is not None and cancel():
+                raise Cancelled()
+            a = self.axial(r2p, sp)
+            ubs[si] = a.sum(axis=0) * UB_SAFETY
+            sb, sex, sey = self._best_of(self._source_dirs(uxp, uyp, a, SCREEN_SOURCES), dxp, dyp, r2p, sp, n)
+            screen[si] = sb
+            up = sb > best
+            best = np.where(up, sb, best)
+            best_ex = np.where(up, sex, best_ex)
+            best_ey = np.where(up, sey, best_ey)
+            best_s = np.where(up, si, best_s)
+        if ns > SECOND_STAGE_SPEEDS:
+            rank = np.argsort(-screen, axis=0)[:SECOND_STAGE_SPEEDS]
+            chosen = screen >= best * SECOND_STAGE_FRACTION
+            np.put_along_axis(chosen, rank, True, axis=0)
+        else:
+            chosen = np.ones((ns, n), bool)
+        # Per speed, the best value found and its direction (stage 1 values where stage 2 skipped).
+        sval = screen.copy()
+        sth = np.zeros((ns, n))
+        for si, sp in enumerate(self.speeds):                       # stage 2
+            if cancel is not None and cancel():
+                raise Cancelled()
+            act = np.flatnonzero(chosen[si] & (ubs[si] > best))
+            if act.size == 0:
+                continue
+            dx, dy, r2 = _cols(dxp, act), _cols(dyp, act), _cols(r2p, act)
+            ux, uy = _cols(uxp, act), _cols(uyp, act)
+            cands = [(np.full(act.size, -math.sin(a)), np.full(act.size, -math.cos(a))) for a in coarse]
+            cands += self._source_dirs(ux, uy, self.axial(r2, sp), self.k_max)
+            sb, sex, sey = self._best_of(cands, dx, dy, r2, sp, act.size)
+            sval[si, act] = sb
+            sth[si, act] = np.arctan2(-sex, -sey)
+            better = sb > best[act]
+            idx = act[better]
+            best[idx] = sb[better]
+            best_ex[idx] = sex[better]
+            best_ey[idx] = sey[better]
+            best_s[idx] = si
+        theta = np.arctan2(-best_ex, -best_ey)                     # wind FROM, radians
+        if refine and self.speeds:
+            # Refine at each node's REFINED_SPEEDS best speeds (stage 2 values), each from its
+            # own best direction: a speed whose unrefined best is a little lower can win.
+            if ns > REFINED_SPEEDS:
+                rank = np.argsort(-sval, axis=0)[:REFINED_SPEEDS]
+                torefine = np.zeros((ns, n), bool)
+                np.put_along_axis(torefine, rank, True, axis=0)
+            else:
+                torefine = np.ones((ns, n), bool)
+            step = math.radians(180.0 / max(1, len(coarse)))        # half the coarse spacing
+            for si in range(ns):
+                idx = np.flatnonzero(torefine[si] & (sval[si] > 0) & (ubs[si] > best))
+                if idx.size == 0:
+                    continue
+                sp = self.speeds[si]
+                dx, dy, r2 = _cols(dxp, idx), _cols(dyp, idx), _cols(r2p, idx)
+                th = np.where(best_s[idx] == si, theta[idx], sth[si, idx])
+                bv = np.where(best_s[idx] == si, best[idx], sval[si, idx])
+                h = step
+                while h >= math.radians(REFINE_MIN_DEG):
+                    for sgn in (-1.0, 1.0):
+                        tt = th + sgn * h
+                        v = self.evaluate(dx, dy, r2, -np.sin(tt), -np.cos(tt), sp)
+                        up = v > bv
+                        bv = np.where(up, v, bv)
+                        th = np.where(up, tt, th)
+                    h /= 2.0
+                better = bv > best[idx]
+                j = idx[better]
+                best[j], theta[j], best_s[j] = bv[better], th[better], si
+        speeds = np.array([sp.u for sp in self.speeds]) if self.speeds else np.zeros(1)
+        return best, np.degrees(theta) % 360.0, speeds[best_s]
+
+    def contributions(self, x, y, wind_from_deg, u):
+        """Per-term concentrations (in the input order of the terms) at one point for one wind."""
+        sp = next((s for s in self.speeds if abs(s.u - u) <= 1e-12 * max(1.0, u)), None)
+        if sp is None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                q = float(u) / self.u_m
+                sp = _SpeedTerms(float(u), min(float(u), 5.0), fm.r_coefficient(q) * self.c_m,
+                                 1.0 / (fm.p_coefficient(q) * self.x_m))
+        dxp, dyp, r2p = self.geometry(np.array([float(x)]), np.array([float(y)]))
+        a = math.radians(wind_from_deg)
+        vals = self.evaluate(dxp, dyp, r2p, np.array([-math.sin(a)]), np.array([-math.cos(a)]), sp,
+                             per_term=True)[:, 0]
+        out = np.empty(self.T)
+        out[self.order] = vals
+        return out
+
+
+def max_field_exact(px, py, terms: Terms, coarse_directions_deg, wind_speeds, *, refine: bool = True,
+                    block: int = 4096, progress: Callable[[float], None] | None = None,
+                    cancel: Callable[[], bool] | None = None,
+                    memory_budget: int = MEMORY_BUDGET_BYTES,
+                    max_source_candidates: int = MAX_SOURCE_CANDIDATES, engine: ExactField | None = None):
+    """Maximum over wind directions and speeds at points, directions searched exactly.
+
+    Candidate directions at each node: the coarse scan ``coarse_directions_deg``, the direction
+    from every source to the node (up to ``max_source_candidates`` sources with the largest
+    axial value there; every source when the plant has no more), then a local refinement by
+    step halving from half the coarse spacing down to :data:`REFINE_MIN_DEG` around the best.
+    Returns ``(cmax, dir_deg, speed)`` shaped like ``px``.  Memory is bounded by chunking the
+    nodes (``memory_budget`` for the per-chunk arrays), whatever the number of sources."""
+    eng = engine or ExactField(terms, wind_speeds, memory_budget=memory_budget,
+                               max_source_candidates=max_source_candidates)
+    px2 = np.asarray(px, float)
+    py2 = np.asarray(py, float)
+    shape = px2.shape
+    tile = max(1, int(math.isqrt(eng.chunk_nodes(block))))
+    order, bounds = _chunks(px2, py2, tile)
+    pxo, pyo = px2.ravel()[order], py2.ravel()[order]
+    best = np.zeros(pxo.size)
+    bdir = np.zeros(pxo.size)
+    bu = np.zeros(pxo.size)
+    for k, (g0, g1) in enumerate(bounds):
+        if cancel is not None and cancel():
+            raise Cancelled()
+        best[g0:g1], bdir[g0:g1], bu[g0:g1] = eng.max_at(pxo[g0:g1], pyo[g0:g1], coarse_directions_deg,
+                                                         refine=refine, cancel=cancel)
+        if progress is not None:
+            progress((k + 1) / len(bounds))
+    out, out_dir, out_u = np.empty(pxo.size), np.empty(pxo.size), np.empty(pxo.size)
+    out[order], out_dir[order], out_u[order] = best, bdir, bu
+    return out.reshape(shape), out_dir.reshape(shape), out_u.reshape(shape)

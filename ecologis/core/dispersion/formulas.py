@@ -51,6 +51,7 @@ UNVERIFIED: dict[str, str] = {
     "ond86.s7.background": "background added as c + c_ф (OND-86 section 7) [M]",
     "ond86.s4.terrain_extent": "6.2·x_m·√(η − 1): arithmetic printed in the ravine example, meaning (extent of the terrain correction) inferred",
     "ond86.pdv_hot": "ПДВ = (ПДК − c_ф)·H²·∛(V1·ΔT)/(A·F·m·n·η), the inverse of (2.1) [S][M]",
+    "ond86.pdv_plant": "plant ГДВ: proportional reduction of the sources above their emission share at the plant maximum, then uniform scaling (rule of this tool; OND-86 ПДВ section not found)",
     "ond86.2.5.F_by_cleaning": "F = 2 / 2.5 / 3 for dust by cleaning efficiency ≥90 / 75–90 / <75 % (OND-86 п. 2.5) [M]",
 }
 

@@ -92,6 +92,11 @@ class DispersionInput:
     grid_center: tuple[float, float] | None = None   # (lat, lon)
     wind_speeds: list[float] = field(default_factory=list)
     include_source_dangerous_speeds: bool = False
+    u_star_m_s: float | None = None                  # wind speed exceeded in 5 % of cases (climatic)
+    speed_scan: str = "full"                         # "full" (OND-86 scan) or "weighted" (u_mс only)
+    direction_search: str = "exact"                  # "exact" (per-node worst direction) or "scan"
+    default_summation_groups: bool = True
+    disabled_summation_groups: list[str] = field(default_factory=list)
     receptors: list[dict] = field(default_factory=list)
     isoline_levels: tuple[float, ...] = DEFAULT_ISOLINE_LEVELS
     warnings: list[InputProblem] = field(default_factory=list)
@@ -430,7 +435,11 @@ def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None)
         if missing:
             bad("disp.err.group_gdk", group=gid, substance=", ".join(missing))
             continue
-        groups.append({"id": str(gid), "substances": keys})
+        kkd = g.get("kkd", 1.0)
+        if not _num(kkd) or kkd <= 0:
+            bad("disp.err.group", group=gid)
+            continue
+        groups.append({"id": str(gid), "substances": keys, "kkd": float(kkd)})
 
     grid = data.get("grid") or {}
     if not isinstance(grid, dict):
@@ -465,6 +474,26 @@ def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None)
             continue
         receptors.append({"id": str(r.get("id", f"R{ri}")), "lat": float(r["lat"]), "lon": float(r["lon"]),
                           "name": r.get("name")})
+    u_star = data.get("u_star_m_s")
+    if u_star is not None and not (_num(u_star) and u_star >= 0.5):
+        bad("disp.err.top_field", field="u_star_m_s", value=u_star)
+        u_star = None
+    modes = {}
+    for fld, allowed, default in (("speed_scan", ("full", "weighted"), "full"),
+                                  ("direction_search", ("exact", "scan"), "exact")):
+        v = data.get(fld, default)
+        if v not in allowed:
+            bad("disp.err.top_field", field=fld, value=v)
+            v = default
+        modes[fld] = v
+    dflt_groups = data.get("default_summation_groups", True)
+    if not isinstance(dflt_groups, bool):
+        bad("disp.err.top_field", field="default_summation_groups", value=dflt_groups)
+        dflt_groups = True
+    disabled = data.get("disabled_summation_groups") or []
+    if not isinstance(disabled, list) or not all(isinstance(v, str) for v in disabled):
+        bad("disp.err.top_field", field="disabled_summation_groups", value="…")
+        disabled = []
     levels = data.get("isoline_levels") or DEFAULT_ISOLINE_LEVELS
     if not isinstance(levels, (list, tuple)) or not all(_num(v) and v > 0 for v in levels):
         bad("disp.err.top_field", field="isoline_levels", value=levels)
@@ -479,6 +508,9 @@ def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None)
         grid_half_extent_m=None if half is None else float(half), grid_center=c,
         wind_speeds=[float(u) for u in speeds],
         include_source_dangerous_speeds=bool(data.get("include_source_dangerous_speeds", False)),
+        u_star_m_s=None if u_star is None else float(u_star), speed_scan=modes["speed_scan"],
+        direction_search=modes["direction_search"], default_summation_groups=dflt_groups,
+        disabled_summation_groups=list(disabled),
         receptors=receptors, isoline_levels=tuple(sorted(float(v) for v in levels)), warnings=warns,
         background_provenance=provenance)
 

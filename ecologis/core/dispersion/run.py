@@ -15,7 +15,9 @@ import numpy as np
 
 from ecologis.core.dispersion import formulas as fm
 from ecologis.core.dispersion.contours import isolines_geojson, zone_geojson
-from ecologis.core.dispersion.field import Terms, direction_angles, max_field, weighted_dangerous_speed
+from ecologis.core.dispersion.field import (EXACT_COARSE, ExactField, Terms, direction_angles, max_field, max_field_exact,
+                                            weighted_dangerous_speed)
+from ecologis.core.dispersion.groups import automatic_groups
 from ecologis.core.dispersion.inputs import (DispersionInput, DispersionInputError, InputProblem,
                                              canonical_key, lookup_substance, parse_input,
                                              resolve_lookup)
@@ -76,20 +78,222 @@ def _fin(v) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def targets_of(inp: DispersionInput) -> list[dict]:
-    """Single substances, then summation groups: {id, kind, substances, weights, gdk}."""
+def targets_of(inp: DispersionInput, lookup=None, warnings: list | None = None) -> list[dict]:
+    """Single substances, then summation groups (the user's, then the shipped ones the plant
+    emits two or more members of): {id, kind, substances, weights, gdk, kkd, automatic}."""
     subs = []
     for s in inp.sources:
         for e in s.emissions:
             if e.substance not in subs:
                 subs.append(e.substance)
-    out = [{"id": s, "kind": "substance", "substances": [s], "weights": {s: 1.0}, "gdk": inp.gdk.get(s)}
-           for s in subs]
-    for g in inp.groups:
+    out = [{"id": s, "kind": "substance", "substances": [s], "weights": {s: 1.0}, "gdk": inp.gdk.get(s),
+            "kkd": 1.0, "automatic": False} for s in subs]
+    groups = [dict(g, automatic=False) for g in inp.groups]
+    if inp.default_summation_groups:
+        auto, skipped = automatic_groups(subs, inp.gdk, inp.groups, set(inp.disabled_summation_groups),
+                                         canon=lambda k: canonical_key(k, lookup))
+        groups += auto
+        for gid, sub in skipped:
+            if warnings is not None:
+                warnings.append(InputProblem("disp.warn.group_no_gdk", {"group": gid, "substance": sub}))
+    for g in groups:
         first = g["substances"][0]
         g1 = inp.gdk[first]
         out.append({"id": g["id"], "kind": "group", "substances": list(g["substances"]),
-                    "weights": {k: g1 / inp.gdk[k] for k in g["substances"]}, "gdk": g1})
+                    "weights": {k: g1 / inp.gdk[k] for k in g["substances"]}, "gdk": g1,
+                    "kkd": float(g.get("kkd", 1.0)), "automatic": bool(g.get("automatic")),
+                    "source": g.get("source"), "equivalent_groups": g.get("equivalent_groups", []), "name_uk": g.get("name_uk"), "name_en": g.get("name_en")})
+    return out
+
+
+# --------------------------------------------------------------------------- wind speeds
+SPEED_MIN = 0.5            # OND-86: the scan starts at 0.5 m/s
+SPEED_RATIO = 1.25         # consecutive scanned speeds differ by at most 25 %
+MAX_SOURCE_SPEEDS = 32     # beyond this many distinct u_m,i they are binned
+
+
+def speed_set(u_m, c_m, u_mc: float, u_star: float | None) -> list[float]:
+    """Wind speeds scanned by default: 0.5 m/s, every source's u_m,i, u_mс, u* and a grid
+    between them (ratio of neighbours ≤ SPEED_RATIO).  OND-86 scans 0.5 m/s … u* including
+    each u_m,i (reference §A.13, [M]); the grid between them is this tool's choice.  Without
+    u*, the scan ends at the largest dangerous speed.  With more than MAX_SOURCE_SPEEDS
+    distinct u_m,i, they are binned (MAX_SOURCE_SPEEDS bins of equal width in log u) and
+    the u_m of the largest c_m of a bin is kept."""
+    u_m = np.asarray(u_m, float)
+    c_m = np.asarray(c_m, float)
+    src = sorted(set(round(float(u), 9) for u in u_m))
+    if len(src) > MAX_SOURCE_SPEEDS:
+        # Bins of equal width in log(u), as many as MAX_SOURCE_SPEEDS over the range of u_m,i
+        # (about 3 % wide for 0.5 … 8 m/s); the u_m of the largest c_m of each bin is kept.
+        lo, hi = math.log(float(u_m.min())), math.log(float(u_m.max()))
+        width = max((hi - lo) / MAX_SOURCE_SPEEDS, 1e-12)
+        bins: dict[int, tuple[float, float]] = {}
+        for u, c in zip(u_m, c_m):
+            b = min(MAX_SOURCE_SPEEDS - 1, int((math.log(u) - lo) / width))
+            if b not in bins or c > bins[b][1]:
+                bins[b] = (float(u), float(c))
+        src = sorted(v[0] for v in bins.values())
+    top = max([u_star or 0.0, u_mc, SPEED_MIN] + src)
+    anchors = sorted(set([SPEED_MIN, round(u_mc, 9), round(top, 9)] + src))
+    out = []
+    for a, b in zip(anchors[:-1], anchors[1:]):
+        out.append(a)
+        k = int(math.ceil(math.log(b / a) / math.log(SPEED_RATIO) - 1e-9)) if b > a else 1
+        out += [a * (b / a) ** (j / k) for j in range(1, k)]
+    out.append(anchors[-1])
+    return sorted(set(round(u, 9) for u in out))
+
+
+# --------------------------------------------------------------------------- default extent
+EXTENT_LEVEL = 0.05        # the grid covers the whole area where c ≥ 0.05 ГДК
+MAX_HALF_EXTENT_M = 50_000.0
+MIN_HALF_EXTENT_M = 500.0
+
+
+def _s1_bound(t, F):
+    """max of s1 over t' ≥ t: 1 up to t = 1, then s1 itself (non-increasing beyond 1)."""
+    s = fm.s1_coefficient(np.maximum(t, 1.0), F)
+    return np.where(t <= 1.0, 1.0, s)
+
+
+def extent_radius(dist_from_centre, c_m, x_m, u_m, F, speeds, threshold) -> float:
+    """Smallest R (m, from the grid centre) beyond which the plant's concentration is below
+    ``threshold`` for any wind: the bound Σ_i max_u c_mu,i·s1(max(R − ρ_i, 0)/x_mu,i), with s1
+    replaced by 1 inside x_mu (so non-increasing in R), is below it.  Bisection-free: evaluated
+    on a fine geometric set of radii."""
+    rho = np.asarray(dist_from_centre, float)[:, None]
+    radii = np.concatenate([[0.0], np.geomspace(10.0, MAX_HALF_EXTENT_M, 400)])
+    tot = np.zeros(radii.size)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for i in range(rho.size):
+            best = np.zeros(radii.size)
+            for u in speeds:
+                q = u / u_m[i]
+                c_mu = float(fm.r_coefficient(q)) * c_m[i]
+                x_mu = float(fm.p_coefficient(q)) * x_m[i]
+                d = np.maximum(radii - rho[i, 0], 0.0)
+                best = np.maximum(best, c_mu * _s1_bound(d / x_mu, F[i]))
+            tot += best
+    ok = np.flatnonzero(tot < threshold)
+    if ok.size == 0:
+        return MAX_HALF_EXTENT_M
+    # tot is non-increasing: the first radius under the threshold and every larger one qualify.
+    return float(radii[ok[0]])
+
+
+# --------------------------------------------------------------------------- maximum search
+def _ring_points(terms: Terms, limit: int = 250) -> tuple[np.ndarray, np.ndarray]:
+    """Points at x_m,i from every term's source (8 directions; 1 beyond ``limit`` terms): at
+    u = u_m,i in the direction from the source, that term alone gives c_m,i there."""
+    n = len(terms)
+    k = 8 if n <= limit else 1
+    ang = np.arange(k) * (2 * math.pi / k) + 0.1
+    xs = (terms.x[:, None] + terms.x_m[:, None] * np.sin(ang)[None, :]).ravel()
+    ys = (terms.y[:, None] + terms.x_m[:, None] * np.cos(ang)[None, :]).ravel()
+    return xs, ys
+
+
+def refine_maximum(evaluate, x0: float, y0: float, v0: float, h0: float, h_min: float = 0.25,
+                   max_iter: int = 200):
+    """Pattern search of the field maximum from (x0, y0): the 8 neighbours at step h, move to
+    the best if it is higher, else halve h, down to ``h_min`` metres.  ``evaluate(xs, ys)``
+    returns (values, directions, speeds).  Returns (x, y, value, direction, speed)."""
+    ang = np.arange(8) * (math.pi / 4)
+    x, y, v = x0, y0, v0
+    d = u = None
+    h = h0
+    it = 0
+    while h >= h_min and it < max_iter:
+        it += 1
+        xs, ys = x + h * np.sin(ang), y + h * np.cos(ang)
+        vals, dirs, spd = evaluate(xs, ys)
+        k = int(np.argmax(vals))
+        if vals[k] > v * (1 + 1e-12):
+            x, y, v, d, u = float(xs[k]), float(ys[k]), float(vals[k]), float(dirs[k]), float(spd[k])
+        else:
+            h /= 2.0
+    return x, y, v, d, u
+
+
+def _target_terms(tg, rows, par, pos) -> tuple[list[int], np.ndarray, Terms]:
+    sel = [i for i, r in enumerate(rows) if r["substance"] in tg["weights"]]
+    w = np.array([tg["weights"][rows[i]["substance"]] for i in sel])
+    terms = Terms(
+        x=np.array([pos[rows[i]["id"]][0] for i in sel]), y=np.array([pos[rows[i]["id"]][1] for i in sel]),
+        c_m=par["c_m"][sel] * w if sel else np.zeros(0), x_m=par["x_m"][sel] if sel else np.zeros(0),
+        u_m=par["u_m"][sel] if sel else np.zeros(0),
+        F=np.array([rows[i]["F"] for i in sel]), H=np.array([rows[i]["height_m"] for i in sel]))
+    return sel, w, terms
+
+
+def _speeds_for(inp: DispersionInput, terms: Terms) -> list[float]:
+    u_mc = weighted_dangerous_speed(terms.c_m, terms.u_m)
+    if inp.wind_speeds:
+        speeds = list(inp.wind_speeds)
+    elif inp.speed_scan == "full":
+        speeds = speed_set(terms.u_m, terms.c_m, u_mc, inp.u_star_m_s)
+    else:
+        speeds = [u_mc]
+    if inp.include_source_dangerous_speeds:
+        speeds += [float(u) for u in terms.u_m]
+    return sorted(set(round(u, 9) for u in speeds))
+
+
+class _Evaluator:
+    """The field of one target's terms: grid nodes or points, plant maximum, contributions."""
+
+    def __init__(self, inp: DispersionInput, terms: Terms, speeds, dirs, max_chunk_elems: int):
+        self.inp, self.terms, self.speeds, self.dirs = inp, terms, speeds, dirs
+        self.exact = inp.direction_search == "exact"
+        self.block = max_chunk_elems
+        self.engine = ExactField(terms, speeds)
+        self.coarse = direction_angles(EXACT_COARSE.get(len(dirs), len(dirs))) if self.exact else dirs
+
+    def field(self, px, py, progress=None, cancel=None):
+        if self.exact:
+            return max_field_exact(px, py, self.terms, self.coarse, self.speeds, progress=progress, cancel=cancel,
+                                   engine=self.engine, block=min(self.block, 4096))
+        return max_field(px, py, self.terms, self.dirs, self.speeds, progress=progress, cancel=cancel,
+                         max_chunk_elems=self.block)
+
+    def points(self, xs, ys):
+        return self.field(np.asarray(xs, float), np.asarray(ys, float))
+
+    def plant_maximum(self, xs, ys, cmax, cdir, cu, step):
+        """The plant maximum: the best of the grid and of points at x_m,i from each source,
+        then refined by a pattern search (exact mode).  (x, y, value, direction, speed)."""
+        k = int(np.argmax(cmax))
+        iy, ix = np.unravel_index(k, cmax.shape)
+        best = (float(xs[ix]), float(ys[iy]), float(cmax[iy, ix]), float(cdir[iy, ix]), float(cu[iy, ix]))
+        if not self.exact or len(self.terms) == 0:
+            return best
+        rx, ry = _ring_points(self.terms)
+        rv, rd, ru = self.points(rx, ry)
+        j = int(np.argmax(rv))
+        if rv[j] > best[2]:
+            best = (float(rx[j]), float(ry[j]), float(rv[j]), float(rd[j]), float(ru[j]))
+        x, y, v, d, u = refine_maximum(self.points, best[0], best[1], best[2], step / 2.0)
+        if d is None:
+            return best
+        return x, y, v, d, u
+
+    def contributions(self, x, y, wind_from_deg, u):
+        """Per-term concentrations (reduced units of the target) at a point for one wind."""
+        return self.engine.contributions(x, y, wind_from_deg, u)
+
+
+def contributions_list(vals, sel, w, rows) -> list[dict]:
+    """[{source, substance, value_mg_m3, reduced_mg_m3, share}] sorted by value, largest first.
+
+    ``value_mg_m3`` is the substance's own concentration; ``reduced_mg_m3`` its part of the
+    target's (reduced, for a group) value; ``share`` the fraction of the target's total."""
+    total = float(np.sum(vals))
+    out = []
+    for j, i in enumerate(sel):
+        v = float(vals[j])
+        out.append({"source": rows[i]["id"], "substance": rows[i]["substance"], "value_mg_m3": v / float(w[j]),
+                    "reduced_mg_m3": v, "share": v / total if total > 0 else 0.0})
+    out.sort(key=lambda c: -c["reduced_mg_m3"])
     return out
 
 
@@ -97,15 +301,19 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
               directions: int | None = None, all_targets: bool = True,
               progress: Callable[[float], None] | None = None,
               cancel: Callable[[], bool] | None = None, lookup=lookup_substance,
-              lang: str | None = None, max_chunk_elems: int = 16384, field_only: bool = False) -> dict:
+              lang: str | None = None, max_chunk_elems: int = 16384, field_only: bool = False,
+              permissible: bool | None = None) -> dict:
     """Run the OND-86 calculation.  Raises DispersionInputError on invalid input.
 
-    ``field_only``: compute the fields and their maxima but no isolines, СЗЗ contour or
-    receptor values (``None`` / ``[]`` in the result) — for callers that only need
-    ``field_max``, such as the Order 286 §4 background."""
+    ``field_only``: compute the fields and their maxima but no isolines, СЗЗ contour,
+    receptor values or ГДВ (``None`` / ``[]`` in the result) — for callers
+    that only need ``field_max``, such as the Order 286 §4 background.  ``permissible``
+    (default: not ``field_only``) computes the ГДВ table ``gdv``."""
     lookup = resolve_lookup(lookup)
     inp = (dataclasses.replace(data) if isinstance(data, DispersionInput)
            else parse_input(data, lookup=lookup, lang=lang))
+    if permissible is None:
+        permissible = not field_only
     if directions is not None:
         if directions not in (8, 36, 360):
             raise DispersionInputError([InputProblem("disp.err.directions", {"value": directions})])
@@ -116,6 +324,7 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
                                                      {"field": "grid", "value": grid_step_m})])
         inp.grid_step_m = float(grid_step_m)
     rows, par = source_table(inp)
+    warnings = list(inp.warnings)
 
     # Site-centred projection and local coordinates of sources.
     lat0 = float(np.mean([s.lat for s in inp.sources]))
@@ -125,6 +334,20 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
     sx, sy = np.atleast_1d(sx), np.atleast_1d(sy)
     pos = {s.id: (sx[i], sy[i]) for i, s in enumerate(inp.sources)}
 
+    targets = targets_of(inp, lookup, warnings)
+    if substance is not None:
+        wanted = canonical_key(substance, lookup)
+        targets = [t for t in targets if t["id"] == wanted or t["id"] == substance]
+        if not targets:
+            raise DispersionInputError([InputProblem("disp.err.unknown_substance", {"substance": substance})])
+    elif not all_targets:
+        targets = targets[:1]
+    prepared = []
+    for tg in targets:
+        sel, w, terms = _target_terms(tg, rows, par, pos)
+        if sel:                     # a summation group none of whose substances is emitted is skipped
+            prepared.append((tg, sel, w, terms, _speeds_for(inp, terms)))
+
     # Grid.
     if inp.grid_center is not None:
         glat, glon = inp.grid_center
@@ -133,9 +356,12 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
         cx, cy = (sx.min() + sx.max()) / 2, (sy.min() + sy.max()) / 2
     spread = max(sx.max() - sx.min(), sy.max() - sy.min()) / 2
     hmax = max(s.height_m for s in inp.sources)
-    half = inp.grid_half_extent_m or (max(50.0 * hmax, 2000.0) + spread)
+    if inp.grid_half_extent_m:
+        half = inp.grid_half_extent_m
+    else:
+        half = _default_half_extent(prepared, cx, cy, spread, hmax)
     step = inp.grid_step_m or _nice_step(2 * half / DEFAULT_NODES_PER_SIDE)
-    nside = int(math.floor(half / step + 1e-9))
+    nside = int(math.ceil(half / step - 1e-9))
     if (2 * nside + 1) ** 2 > MAX_GRID_NODES:
         raise DispersionInputError([InputProblem("disp.err.grid_too_fine",
                                                  {"nodes": (2 * nside + 1) ** 2, "limit": MAX_GRID_NODES})])
@@ -147,32 +373,16 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
     if inp.receptors:
         rec_x, rec_y = proj.to_local_xy([r["lon"] for r in inp.receptors], [r["lat"] for r in inp.receptors])
         rec_x, rec_y = np.atleast_1d(rec_x), np.atleast_1d(rec_y)
-
-    targets = targets_of(inp)
-    if substance is not None:
-        wanted = canonical_key(substance, lookup)
-        targets = [t for t in targets if t["id"] == wanted or t["id"] == substance]
-        if not targets:
-            raise DispersionInputError([InputProblem("disp.err.unknown_substance", {"substance": substance})])
-    elif not all_targets:
-        targets = targets[:1]
+    if (inp.speed_scan == "full" and not inp.wind_speeds and inp.u_star_m_s is None):
+        warnings.append(InputProblem("disp.warn.no_u_star", {}))
 
     global_unv: set[str] = set()
     for r in rows:
         global_unv |= set(r["unverified"])
-    warnings = list(inp.warnings)
     results = []
-    n_targets = len(targets)
-    for ti, tg in enumerate(targets):
-        sel = [i for i, r in enumerate(rows) if r["substance"] in tg["weights"]]
-        if not sel:          # a summation group none of whose substances is emitted
-            continue
-        w = np.array([tg["weights"][rows[i]["substance"]] for i in sel])
-        terms = Terms(
-            x=np.array([pos[rows[i]["id"]][0] for i in sel]), y=np.array([pos[rows[i]["id"]][1] for i in sel]),
-            c_m=par["c_m"][sel] * w, x_m=par["x_m"][sel], u_m=par["u_m"][sel],
-            F=np.array([rows[i]["F"] for i in sel]),
-            H=np.array([rows[i]["height_m"] for i in sel]))
+    evaluators = []
+    n_targets = len(prepared)
+    for ti, (tg, sel, w, terms, speeds) in enumerate(prepared):
         unv: set[str] = set()
         for i in sel:
             unv |= set(rows[i]["unverified"])
@@ -183,15 +393,10 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
             unv.add("ond86.summation_group")
         if np.any(terms.H < 10):
             unv.add("ond86.2.24.s1_low")
-        if np.any(terms.F <= 1.5) and half * math.sqrt(2) > 8 * float(terms.x_m.min()):
+        if np.any(terms.F <= 1.5) and (nside * step) * math.sqrt(2) > 8 * float(terms.x_m.min()):
             unv.add("ond86.2.23c.s1")
-        u_mc = weighted_dangerous_speed(terms.c_m, terms.u_m)
-        if len(np.unique(np.round(terms.u_m, 9))) > 1:
+        if len(np.unique(np.round(terms.u_m, 9))) > 1 and u_mc_used(inp):
             unv.add("ond86.s3.u_m_weighted")
-        speeds = list(inp.wind_speeds) if inp.wind_speeds else [u_mc]
-        if inp.include_source_dangerous_speeds:
-            speeds += [float(u) for u in terms.u_m]
-        speeds = sorted(set(round(u, 9) for u in speeds))
         if any(abs(u / um - 1) > 1e-9 for u in speeds for um in terms.u_m):
             unv |= {"ond86.2.19.r", "ond86.2.21.p"}
 
@@ -199,9 +404,11 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
             if progress is not None:
                 progress((_ti + fr) / n_targets)
 
-        cmax, cdir, cu = max_field(gx, gy, terms, dirs, speeds, progress=prog, cancel=cancel,
-                                   max_chunk_elems=max_chunk_elems)
+        ev = _Evaluator(inp, terms, speeds, dirs, max_chunk_elems)
+        evaluators.append(ev)
+        cmax, cdir, cu = ev.field(gx, gy, progress=prog, cancel=cancel)
         gdk = tg["gdk"]
+        kkd = tg["kkd"]
         bg_share = None
         if tg["kind"] == "group":
             bg_share = sum(inp.background.get(k, 0.0) / inp.gdk[k] for k in tg["substances"])
@@ -212,17 +419,16 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
         if bg_mg > 0:
             unv.add("ond86.s7.background")
         bg_entries = background_entries(inp, tg["substances"])
-        k = int(np.argmax(cmax))
-        iy, ix = np.unravel_index(k, cmax.shape)
-        mlon, mlat = proj.to_lonlat(xs[ix], ys[iy])
-        vmax = float(cmax[iy, ix])
+        mx, my, vmax, mdir, mu = ev.plant_maximum(xs, ys, cmax, cdir, cu, step)
+        mlon, mlat = proj.to_lonlat(mx, my)
         fmax = {
             "value_mg_m3": vmax, "value_with_background_mg_m3": vmax + bg_mg,
             "share_gdk": vmax / gdk if gdk else None,
             "share_gdk_with_background": (vmax + bg_mg) / gdk if gdk else None,
             "lat": float(mlat), "lon": float(mlon),
-            "east_m": float(xs[ix] - cx), "north_m": float(ys[iy] - cy),   # from the grid centre
-            "wind_from_deg": float(cdir[iy, ix]), "wind_speed_m_s": float(cu[iy, ix]),
+            "east_m": float(mx - cx), "north_m": float(my - cy),   # from the grid centre
+            "wind_from_deg": mdir, "wind_speed_m_s": mu,
+            "contributions": contributions_list(ev.contributions(mx, my, mdir, mu), sel, w, rows),
         }
         iso = szz = None
         if field_only:
@@ -233,36 +439,49 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
             for ft in iso["features"]:
                 ft["properties"]["target"] = tg["id"]
                 ft["properties"]["background_included"] = bg_mg > 0
-            szz = zone_geojson(xs, ys, share, 1.0, proj, {
+            szz = zone_geojson(xs, ys, share, kkd, proj, {
                 "kind": "calculated_szz", "target": tg["id"], "background_mg_m3": bg_mg,
-                "gdk_mr_mg_m3": gdk})
+                "gdk_mr_mg_m3": gdk, "kkd": kkd})
             if szz["properties"]["touches_grid_edge"]:
                 warnings.append(InputProblem("disp.warn.szz_cut_by_grid", {"target": tg["id"]}))
         else:
             warnings.append(InputProblem("disp.warn.no_gdk", {"substance": tg["id"]}))
         recs = []
         if rec_x is not None and not field_only:
-            rc, rd, ru = max_field(rec_x, rec_y, terms, dirs, speeds, max_chunk_elems=max_chunk_elems)
+            rc, rd, ru = ev.points(rec_x, rec_y)
             for i, r in enumerate(inp.receptors):
                 v = float(rc[i])
                 recs.append({"id": r["id"], "name": r.get("name"), "lat": r["lat"], "lon": r["lon"],
                              "value_mg_m3": v, "value_with_background_mg_m3": v + bg_mg,
                              "share_gdk_with_background": (v + bg_mg) / gdk if gdk else None,
-                             "wind_from_deg": float(rd[i]), "wind_speed_m_s": float(ru[i])})
+                             "wind_from_deg": float(rd[i]), "wind_speed_m_s": float(ru[i]),
+                             "contributions": contributions_list(
+                                 ev.contributions(rec_x[i], rec_y[i], float(rd[i]), float(ru[i])), sel, w, rows)})
         global_unv |= unv
         results.append({
             "id": tg["id"], "kind": tg["kind"], "substances": tg["substances"],
-            "name": inp.names.get(tg["id"], tg["id"]), "gdk_mr_mg_m3": gdk,
+            "name": (inp.names.get(tg["id"], tg["id"]) if tg["kind"] == "substance"
+                     else tg.get("name_en" if lang == "en" else "name_uk") or tg["id"]),
+            "gdk_mr_mg_m3": gdk, "kkd": kkd, "automatic": tg["automatic"], "group_source": tg.get("source"),
+            "equivalent_groups": tg.get("equivalent_groups", []),
             "background_mg_m3": bg_mg, "background_share_gdk": bg_share, "background": bg_entries,
             "wind_speeds_m_s": speeds, "field_max": fmax, "szz_contour": szz, "isolines": iso,
             "receptors": recs, "unverified": sorted(unv),
         })
+    gdv = []
+    if permissible and not field_only:
+        from ecologis.core.dispersion.permissible import permissible_emissions
+
+        gdv = permissible_emissions(prepared, evaluators, results, rows, gx, gy, xs, ys, step, warnings)
+        if gdv:
+            global_unv.add("ond86.pdv_plant")
     if progress is not None:
         progress(1.0)
 
     main = _main_target(results)
     return {
         "A": inp.A, "eta": inp.eta, "ambient_temp_c": inp.ambient_temp_c, "directions": inp.directions,
+        "direction_search": inp.direction_search, "speed_scan": inp.speed_scan, "u_star_m_s": inp.u_star_m_s,
         "sources": rows,
         "grid": {"step_m": step, "nx": int(xs.size), "ny": int(ys.size), "half_extent_m": nside * step,
                  "center_lat": float(proj.to_lonlat(cx, cy)[1]), "center_lon": float(proj.to_lonlat(cx, cy)[0]),
@@ -273,11 +492,33 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
         "szz_contour": main["szz_contour"] if main else None,
         "isolines": main["isolines"] if main else None,
         "receptors": main["receptors"] if main else [],
+        "contributions": main["field_max"]["contributions"] if main else [],
+        "gdv": gdv,
         "background": main["background"] if main else [],
         "backgrounds_used": _backgrounds_used(results),
         "unverified": [{"id": k, "description": fm.UNVERIFIED[k]} for k in sorted(global_unv)],
         "warnings": [{"key": w.key, "params": w.params, "message": w.message(lang)} for w in warnings],
     }
+
+
+def u_mc_used(inp: DispersionInput) -> bool:
+    return not inp.wind_speeds
+
+
+def _default_half_extent(prepared, cx, cy, spread, hmax) -> float:
+    """Half side of the default grid: every source, and the whole area where the plant's
+    own concentration of any target can reach EXTENT_LEVEL·ГДК (see :func:`extent_radius`);
+    without any ГДК the previous rule max(50·H_max, 2000 m) + spread."""
+    radii = []
+    for tg, sel, w, terms, speeds in prepared:
+        if not tg["gdk"]:
+            continue
+        rho = np.hypot(terms.x - cx, terms.y - cy)
+        radii.append(extent_radius(rho, terms.c_m, terms.x_m, terms.u_m, terms.F, speeds,
+                                   EXTENT_LEVEL * tg["gdk"] * tg["kkd"]))
+    if not radii:
+        return max(50.0 * hmax, 2000.0) + spread
+    return float(min(MAX_HALF_EXTENT_M, max(max(radii) * 1.05, spread + MIN_HALF_EXTENT_M)))
 
 
 def background_entries(inp: DispersionInput, substances: list[str]) -> list[dict]:
@@ -307,9 +548,10 @@ def _backgrounds_used(results: list[dict]) -> list[dict]:
 
 
 def _main_target(results: list[dict]) -> dict | None:
-    """The target shown at top level: the one with the highest share of ГДК (with background)."""
+    """The target shown at top level: the one with the highest share of its criterion (ГДК, × Ккд for a
+    group; background included)."""
     if not results:
         return None
     if len(results) == 1:
         return results[0]
-    return max(results, key=lambda r: (r["field_max"]["share_gdk_with_background"] or -1.0))
+    return max(results, key=lambda r: (r["field_max"]["share_gdk_with_background"] or -1.0) / r.get("kkd", 1.0))

@@ -24,6 +24,10 @@ Signals
 
 ``runFailed(list)`` (translated messages) and ``runCancelled()``.
 
+Below the per-source table, two read-only tables: the contributions of each source and
+substance at the selected target's maximum for the worst wind (``contributions``) and the
+permissible emissions per source and substance with the required reduction (``gdv``).
+
 Project
 -------
 ``set_context(profile)`` shows the profile's sources (id, coordinates, height and
@@ -57,6 +61,8 @@ SOURCE_FIELDS = ["lat", "lon", "height_m", "diameter_m", "velocity_m_s", "temp_c
 EMISSION_FIELDS = ("substance", "rate_g_s", "F", "gdk_mr_mg_m3")
 PROFILE_GEOMETRY = ("lat", "lon", "height_m", "diameter_m")       # the profile's fields, read-only here
 DERIVED_KEYS = ("receptors", "background", "background_provenance", "unassigned_emissions")
+CONTRIB_COLUMNS = ("source", "substance", "value", "share")
+GDV_COLUMNS = ("source", "substance", "m", "gdv", "reduction", "reduction_pct")
 ORIGIN_ROLE = Qt.UserRole + 1          # original cell text of a value derived from the profile
 
 
@@ -173,6 +179,16 @@ class DispersionPanel(QWidget):
         self.results = QTableWidget(0, 7)
         self.results.setEditTriggers(QTableWidget.NoEditTriggers)
         self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        # Contributions of each source and substance at the selected target's maximum (worst wind).
+        self.contrib_label = QLabel()
+        self.contributions = QTableWidget(0, len(CONTRIB_COLUMNS))
+        self.contributions.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.contributions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        # Permissible emissions (ГДВ) per source and substance.
+        self.gdv_label = QLabel()
+        self.gdv = QTableWidget(0, len(GDV_COLUMNS))
+        self.gdv.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.gdv.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
 
         buttons = QHBoxLayout()
         for b in (self.add_btn, self.remove_btn):
@@ -191,6 +207,10 @@ class DispersionPanel(QWidget):
         lay.addWidget(self.status)
         lay.addWidget(self.notice)
         lay.addWidget(self.results, 1)
+        lay.addWidget(self.contrib_label)
+        lay.addWidget(self.contributions, 1)
+        lay.addWidget(self.gdv_label)
+        lay.addWidget(self.gdv, 1)
 
         self.retranslate()
         translator.subscribe(self._on_language)
@@ -215,6 +235,10 @@ class DispersionPanel(QWidget):
         self.cancel_btn.setText(t("disp.gui.cancel"))
         self.results.setHorizontalHeaderLabels([t(f"disp.gui.res.{c}") for c in
                                                 ("id", "substance", "c_m", "share", "x_m", "u_m", "regime")])
+        self.contributions.setHorizontalHeaderLabels([t(f"disp.gui.contrib.{c}") for c in CONTRIB_COLUMNS])
+        self.gdv.setHorizontalHeaderLabels([t(f"disp.gui.gdv.{c}") for c in GDV_COLUMNS])
+        self.gdv_label.setText(t("disp.gui.gdv.title"))
+        self.contrib_label.setText(t("disp.gui.contrib.title_empty"))
         if self.result is not None:
             self._show_result(self.result)
 
@@ -509,7 +533,26 @@ class DispersionPanel(QWidget):
                     _fmt(s["x_m_m"]), _fmt(s["u_m_m_s"], 3), t(f"disp.regime.{s['regime']}")]
             for j, v in enumerate(vals):
                 self.results.setItem(i, j, QTableWidgetItem(str(v)))
+        names = {s["substance"]: s["substance_name"] for s in rows}
         fmx = res["field_max"]
+        cons = (fmx or {}).get("contributions") or []
+        self.contributions.setRowCount(len(cons))
+        for i, c in enumerate(cons):
+            vals = [c["source"], names.get(c["substance"], c["substance"]), _fmt(c["value_mg_m3"]),
+                    _fmt(100.0 * c["share"], 3)]
+            for j, v in enumerate(vals):
+                self.contributions.setItem(i, j, QTableWidgetItem(str(v)))
+        if fmx is not None and fmx.get("wind_speed_m_s") is not None:
+            self.contrib_label.setText(t("disp.gui.contrib.title", target=res["selected_target"],
+                                         direction=_fmt(fmx["wind_from_deg"], 3),
+                                         speed=_fmt(fmx["wind_speed_m_s"], 3)))
+        gdv = res.get("gdv") or []
+        self.gdv.setRowCount(len(gdv))
+        for i, g in enumerate(gdv):
+            vals = [g["source"], g["substance_name"], _fmt(g["m_g_s"]), _fmt(g["gdv_g_s"]),
+                    _fmt(g["reduction_g_s"]), _fmt(g["reduction_pct"], 3)]
+            for j, v in enumerate(vals):
+                self.gdv.setItem(i, j, QTableWidgetItem(str(v)))
         if fmx is not None:
             share = fmx["share_gdk_with_background"]
             self.status.setText(t("disp.gui.field_max", target=res["selected_target"],

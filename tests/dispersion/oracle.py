@@ -1,8 +1,8 @@
-"""A straightforward per-point pure-Python implementation of the field formulas.
+"""Test oracle: a straightforward per-point pure-Python implementation of the field formulas.
 
-Used as the baseline of ``benchmarks/bench_dispersion.py`` and as an independent
-cross-check of the vectorised :func:`ecologis.core.dispersion.field.max_field` in
-the tests.  Same OND-86 formulas (2.18)–(2.27) written with ``math`` only, one
+An independent cross-check of the vectorised field code in the tests (not product
+code).  ``benchmarks/bench_dispersion.py`` also times it as the "naive" reference; its
+fair baseline is written there.  Same OND-86 formulas (2.18)–(2.27) written with ``math`` only, one
 point, one direction, one term at a time.
 """
 
