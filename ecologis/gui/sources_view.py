@@ -10,8 +10,8 @@ editor of the emissions table's "Source" column.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QLocale, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QAbstractTableModel, QEvent, QItemSelectionModel, QLocale, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
 
@@ -237,11 +237,9 @@ class SourcesView(QWidget):
         self.empty = QLabel()
         self.empty.setObjectName("sourcesEmpty")
         self.empty.setWordWrap(True)
-        self.delete_action = QAction(self)
-        self.delete_action.setShortcut(QKeySequence.Delete)
-        self.delete_action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
-        self.delete_action.triggered.connect(self.delete_selected)
-        self.table.addAction(self.delete_action)
+        # Delete in this table deletes sources; the key is taken before the window's
+        # Edit ▸ Delete rows shortcut (emission rows) can see it
+        self.table.installEventFilter(self)
 
         bar = QHBoxLayout()
         bar.addWidget(self.btn_add)
@@ -260,6 +258,15 @@ class SourcesView(QWidget):
         translator.subscribe(self._on_language)
         self.destroyed.connect(lambda *_: translator.unsubscribe(self._on_language))
         self.retranslate()
+
+    def eventFilter(self, obj, event):  # noqa: N802 (Qt name)
+        if obj is self.table and event.type() in (QEvent.ShortcutOverride, QEvent.KeyPress) \
+                and event.matches(QKeySequence.Delete) and self.table.state() != QAbstractItemView.EditingState:
+            event.accept()
+            if event.type() == QEvent.KeyPress:
+                self.delete_selected()
+            return True
+        return super().eventFilter(obj, event)
 
     # -- actions -------------------------------------------------------------------------
     def selected_ids(self) -> list[str]:
@@ -305,7 +312,6 @@ class SourcesView(QWidget):
         self.btn_add.setText(t("src.btn.add"))
         self.btn_delete.setText(t("src.btn.delete"))
         self.btn_delete.setToolTip(t("src.btn.delete_tip"))
-        self.delete_action.setText(t("src.btn.delete"))
         self.empty.setText(t("src.empty"))
         self.model.retranslate()
         self._update_state()
