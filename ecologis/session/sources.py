@@ -29,19 +29,23 @@ from ecologis.model import SOURCE_KINDS, Emission, Source
 #: Hours in a leap year: the upper bound of a source's operating hours.
 MAX_HOURS_PER_YEAR = 8784.0
 
-#: Numeric fields: (low, high, low_inclusive); ``None`` = unbounded.
-NUMERIC_FIELDS: dict[str, tuple[float | None, float | None, bool]] = {
+#: Numeric fields: (low, high, low_inclusive).  The bounds are those of the profile file
+#: (``docs/schemas/profile.schema.json``, a source), so that every accepted edit can be saved.
+NUMERIC_FIELDS: dict[str, tuple[float, float, bool]] = {
     "lat": (-90.0, 90.0, True),
     "lon": (-180.0, 180.0, True),
     "height_m": (0.0, 1000.0, True),
     "diameter_m": (0.0, 100.0, True),
     "velocity_m_s": (0.0, 1000.0, True),
-    "volume_m3_s": (0.0, None, True),
+    "volume_m3_s": (0.0, 100000.0, True),
     "temp_c": (-100.0, 2000.0, True),
     "cleaning_efficiency": (0.0, 100.0, True),     # per cent as typed; stored / 100
     "hours_per_year": (0.0, MAX_HOURS_PER_YEAR, False),
 }
 TEXT_FIELDS = ("name", "gas_cleaning")
+#: Longest id and texts the profile file holds.
+MAX_ID_LENGTH = 100
+MAX_TEXT_LENGTH = 2000
 #: Every field :meth:`SourceEditing.set_source_field` accepts.
 EDITABLE_FIELDS = ("id", "name", "kind", *NUMERIC_FIELDS, "gas_cleaning", "own")
 
@@ -79,14 +83,16 @@ def parse_source_value(source_id: str, field: str, value):
         if field == "hours_per_year" and not (0.0 < x <= MAX_HOURS_PER_YEAR):
             raise _problem("src.error.hours", source=source_id, field=fname, value=str(value),
                            high=_bound_text(MAX_HOURS_PER_YEAR))
-        if high is None and x < low:
-            raise _problem("src.error.negative", source=source_id, field=fname, value=str(value))
-        if (x < low or (x == low and not low_inclusive)) or (high is not None and x > high):
+        if (x < low or (x == low and not low_inclusive)) or x > high:
             raise _problem("src.error.range", source=source_id, field=fname, value=str(value),
                            low=_bound_text(low), high=_bound_text(high))
         return x / 100.0 if field == "cleaning_efficiency" else x
     if field in TEXT_FIELDS:
-        return "" if value is None else str(value).strip()
+        text = "" if value is None else str(value).strip()
+        if len(text) > MAX_TEXT_LENGTH:
+            raise _problem("src.error.too_long", source=source_id, field=_field_name(field),
+                           length=len(text), limit=MAX_TEXT_LENGTH)
+        return text
     if field == "kind":
         v = str(value or "").strip()
         if v not in SOURCE_KINDS:
@@ -98,7 +104,11 @@ def parse_source_value(source_id: str, field: str, value):
     if field == "own":
         return bool(value)
     if field == "id":
-        return "" if value is None else str(value).strip()
+        text = "" if value is None else str(value).strip()
+        if len(text) > MAX_ID_LENGTH:
+            raise _problem("src.error.too_long", source=source_id, field=_field_name(field),
+                           length=len(text), limit=MAX_ID_LENGTH)
+        return text
     raise KeyError(field)
 
 
@@ -154,15 +164,16 @@ class SourceEditing:
         """Add ``source`` (a new empty point source when None) to the inventory; an empty
         id gets :meth:`new_source_id`.  Returns its id.  Undoable."""
         src = copy.deepcopy(source) if source is not None else Source(id="")
-        src.id = str(src.id or "").strip() or self.new_source_id()
+        src.id = parse_source_value(src.id, "id", src.id) or self.new_source_id()
         if self.profile.source(src.id) is not None:
             raise _problem("src.error.id_taken", source=src.id)
         for f in NUMERIC_FIELDS:           # a given source is checked like typed values
             v = getattr(src, f)
             if v is not None:
                 parse_source_value(src.id, f, v * 100.0 if f == "cleaning_efficiency" else v)
-        if src.kind not in SOURCE_KINDS:
-            parse_source_value(src.id, "kind", src.kind)
+        for f in TEXT_FIELDS:
+            setattr(src, f, parse_source_value(src.id, f, getattr(src, f)))
+        src.kind = parse_source_value(src.id, "kind", src.kind)
         self._sources_command("src.cmd.add", [*self.profile.sources, src], {})
         return src.id
 

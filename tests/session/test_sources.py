@@ -75,11 +75,18 @@ def test_add_source_with_a_taken_id_is_refused():
     assert [x.id for x in s.profile.sources] == ["1"] and not s.can_undo()
 
 
-def test_add_source_with_values_out_of_range_is_refused():
+@pytest.mark.parametrize("src, key", [
+    (Source("1", height_m=1200.0), "src.error.range"),
+    (Source("1", cleaning_efficiency=1.5), "src.error.range"),       # stored as a fraction: 150 %
+    (Source("1", kind="tower"), "src.error.kind"),
+    (Source("x" * 101), "src.error.too_long"),
+    (Source("", name="н" * 2001), "src.error.too_long"),
+])
+def test_add_source_with_values_out_of_range_is_refused(src, key):
     s = session()
     with pytest.raises(InputProblem) as e:
-        s.add_source(Source("1", height_m=1200.0))
-    assert e.value.key == "src.error.range"
+        s.add_source(src)
+    assert e.value.key == key
     assert s.profile.sources == [] and not s.can_undo()
 
 
@@ -213,7 +220,8 @@ def test_field_edits_are_stored_and_undoable(field, text, stored):
     ("height_m", "inf", "src.error.not_number"),
     ("diameter_m", "100,1", "src.error.range"),
     ("velocity_m_s", "1001", "src.error.range"),
-    ("volume_m3_s", "-0,5", "src.error.negative"),
+    ("volume_m3_s", "-0,5", "src.error.range"),
+    ("volume_m3_s", "100000,5", "src.error.range"),
     ("temp_c", "-101", "src.error.range"),
     ("temp_c", "2001", "src.error.range"),
     ("cleaning_efficiency", "101", "src.error.range"),
@@ -289,3 +297,37 @@ def test_a_move_on_the_map_tells_the_inventory():
     s.undo()
     assert (s.profile.source("1").lat, s.profile.source("1").lon) == (49.0, 28.0)
     assert len(events) == 2
+
+
+# ------------------------------------------------------------------ what the profile file accepts
+def test_values_the_profile_file_refuses_are_refused_here(tmp_path):
+    """The profile schema (docs/schemas/profile.schema.json, sources) bounds the flow at
+    100000 m³/s, the id at 100 characters and texts at 2000: an edit the file could not
+    hold would make the saved project unopenable."""
+    s = session([Source("1")])
+    for field, text, key in (("volume_m3_s", "100001", "src.error.range"),
+                             ("id", "x" * 101, "src.error.too_long"),
+                             ("name", "н" * 2001, "src.error.too_long"),
+                             ("gas_cleaning", "г" * 2001, "src.error.too_long")):
+        with pytest.raises(InputProblem) as e:
+            s.set_source_field("1", field, text)
+        assert e.value.key == key, field
+    assert not s.can_undo()
+
+
+def test_edits_at_the_bounds_save_and_reopen(tmp_path):
+    from ecologis.io.profile import load_profile, save_profile
+
+    s = session([Source("1")], [no2(source_id="1")])
+    for field, text in (("volume_m3_s", "100000"), ("hours_per_year", "8784"), ("temp_c", "2000"),
+                        ("cleaning_efficiency", "100"), ("height_m", "1000"), ("diameter_m", "100"),
+                        ("velocity_m_s", "1000"), ("lat", "-90"), ("lon", "180"), ("kind", "volume"),
+                        ("name", "н" * 2000), ("id", "x" * 100)):
+        s.set_source_field(s.profile.sources[0].id, field, text)
+    path = tmp_path / "p.json"
+    save_profile(s.profile, path)
+    back = load_profile(path)
+    src = back.sources[0]
+    assert (src.id, src.volume_m3_s, src.hours_per_year, src.cleaning_efficiency, src.kind) == \
+        ("x" * 100, 100000.0, 8784.0, 1.0, "volume")
+    assert back.emissions[0].source_id == "x" * 100
