@@ -143,11 +143,8 @@ class SourceEditing:
         old_sources = copy.deepcopy(self.profile.sources)
         old_rows = {i: self.profile.emissions[i] for i in new_rows}
         new_sources = copy.deepcopy(new_sources)
-        before = [self.profile.hours_of(e) for e in self.profile.emissions]
-        trial = replace(self.profile, sources=new_sources,
-                        emissions=[new_rows.get(i, e) for i, e in enumerate(self.profile.emissions)])
-        after = [trial.hours_of(e) for e in trial.emissions]
-        recalc = bool(new_rows) or before != after
+        recalc = bool(new_rows) or _linked_hours(old_sources, self.profile.emissions) != \
+            _linked_hours(new_sources, self.profile.emissions)
 
         def apply(sources, rows):
             self.profile.sources = copy.deepcopy(sources)
@@ -229,6 +226,13 @@ class SourceEditing:
         if not changed:
             return
         self._sources_command("src.cmd.assign", copy.deepcopy(self.profile.sources), changed)
+
+
+def _linked_hours(sources: list[Source], rows: list[Emission]) -> list:
+    """The source hours each row without its own hours takes (None: no source hours);
+    what decides whether an inventory edit changes the КНП (``Project.hours_of``)."""
+    hours = {s.id: s.hours_per_year for s in sources}
+    return [hours.get(e.source_id) if e.hours_per_year in (None, "") and e.source_id else None for e in rows]
 
 
 def _command(key, redo, undo):

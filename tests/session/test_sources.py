@@ -107,6 +107,10 @@ def test_hours_of_the_source_change_the_knp_of_its_rows():
     assert math.isclose(s.result.knp, K_8760, rel_tol=1e-12)
     s.redo()
     assert math.isclose(s.result.knp, K_4000, rel_tol=1e-12)
+    # a field that no row's mass depends on: no recalculation
+    n = len(results)
+    s.set_source_field("1", "height_m", "30")
+    assert len(results) == n and len(events) == 4
 
 
 def test_own_hours_of_a_row_win_over_its_source():
