@@ -184,7 +184,9 @@ class KindDelegate(QStyledItemDelegate):
 
 class SourceDelegate(QStyledItemDelegate):
     """Combo editor of the emissions table's "Source" column: "—" (no source) and the
-    inventory's sources ("number — name"); the choice goes to the model as the id."""
+    inventory's sources ("number — name"); the choice goes to the model as the id.  When
+    the edited row is one of several selected rows, all of them get the source (one
+    undoable edit)."""
 
     def __init__(self, session: Session, parent=None):
         super().__init__(parent)
@@ -201,7 +203,26 @@ class SourceDelegate(QStyledItemDelegate):
         editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.EditRole) or "")))
 
     def setModelData(self, editor, model, index):
+        rows = self._selected_rows(index)
+        if len(rows) > 1:
+            try:
+                self.wb.set_emission_source(rows, editor.currentData() or None)
+            except InputProblem:
+                pass            # the combo offers only the inventory's sources
+            return
         model.setData(index, editor.currentData(), Qt.EditRole)
+
+    def _selected_rows(self, index) -> list[int]:
+        """Session rows of the table's selected rows when ``index`` is among them."""
+        view = self.parent()
+        sm = view.selectionModel() if isinstance(view, QAbstractItemView) else None
+        if sm is None:
+            return []
+        selected = sm.selectedRows()
+        if not any(ix.row() == index.row() for ix in selected):
+            return []
+        to_source = getattr(view.model(), "mapToSource", None)
+        return sorted({(to_source(ix) if to_source else ix).row() for ix in selected})
 
 
 class SourcesView(QWidget):

@@ -244,3 +244,25 @@ def test_drag_on_the_map_is_one_undoable_edit(make_window, qtbot, h):
     assert (w.wb.profile.source("1").lat, w.wb.profile.source("1").lon) == (LAT0 + 0.001, LON0)
     assert cell(w, 0, "lat") == "49,2341"
     qtbot.waitUntil(lambda: page_sources(h, w)[0]["lat"] == LAT0 + 0.001, timeout=10000)
+
+
+def test_assign_several_selected_rows_at_once(make_window, qtbot):
+    w = window(make_window)
+    w.tabs.setCurrentIndex(0)
+    sm = w.table.selectionModel()
+    sm.clearSelection()
+    for r in (0, 1):
+        sm.select(w.proxy.mapFromSource(w.model.index(r, 0)), QItemSelectionModel.Select | QItemSelectionModel.Rows)
+    ix = w.proxy.mapFromSource(w.model.index(0, ECOL["source"]))
+    w.table.edit(ix)
+    combo = [c for c in w.table.viewport().findChildren(QComboBox) if c.isVisible()][0]
+    combo.setCurrentIndex(combo.findData("1"))
+    qtbot.keyClick(combo, Qt.Key_Return)
+    qtbot.waitUntil(lambda: closed(combo))
+    QApplication.processEvents()
+    assert [e.source_id for e in w.wb.emissions] == ["1", "1"]
+    # both rows at source 1's 4000 h: 2 · 432.0
+    assert math.isclose(w.wb.result.knp, 2 * K_4000, rel_tol=1e-12)
+    assert cell(w, 0, "rows") == "2" and cell(w, 1, "rows") == "0"
+    w.act_undo.trigger()            # one edit
+    assert [e.source_id for e in w.wb.emissions] == [None, "2"]
