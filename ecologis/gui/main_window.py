@@ -23,6 +23,7 @@ from ecologis.gui.listeners import attach
 from ecologis.gui.map.map_view import DEFAULT_CENTER, MapView
 from ecologis.gui.models.journal_model import JournalModel
 from ecologis.gui.models.emissions_model import COL, EmissionsModel, EmissionsProxy, qlocale, unit_label
+from ecologis.gui.sources_view import SourceDelegate, SourcesView
 from ecologis.gui.theme import apply_theme
 from ecologis.i18n import LANGUAGES, t, translator
 from ecologis.io.profile import Project, ProfileError
@@ -197,6 +198,7 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
                                    | QAbstractItemView.AnyKeyPressed)
         self.table.setAlternatingRowColors(True)
         self.table.setItemDelegateForColumn(COL["unit"], UnitDelegate(self.table))
+        self.table.setItemDelegateForColumn(COL["source"], SourceDelegate(self.wb, self.table))
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.Interactive)
         hh.setStretchLastSection(True)
@@ -219,6 +221,9 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self.chart_holder = QWidget()
         QVBoxLayout(self.chart_holder).setContentsMargins(0, 0, 0, 0)
         self.tabs.addTab(self.chart_holder, "")
+        self.sources_view = SourcesView(self.wb, self)      # the sources inventory tab
+        self.sources_view.message.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
+        self.tabs.addTab(self.sources_view, "")
         self.tabs.currentChanged.connect(self._on_tab)
 
         # -- map ------------------------------------------------------------------------
@@ -231,6 +236,7 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self.map.geometryError.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
         self.map.pointPicked.connect(self._on_point_picked)
         self.map.pageReady.connect(self._push_map_state)
+        self.sources_view.sourceSelected.connect(self.map.highlight_source)
 
         # -- results & journal -------------------------------------------------------
         self.results = ResultsPanel()
@@ -310,6 +316,7 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self.lon.setToolTip(t("gui.coords.tip"))
         self.tabs.setTabText(0, t("gui.tab.table"))
         self.tabs.setTabText(1, t("gui.tab.chart"))
+        self.tabs.setTabText(self.tabs.indexOf(self.sources_view), t("src.tab"))
         self.journal_box.setTitle(t("gui.journal.title"))
         self.journal.setToolTip(t("gui.journal.tip"))
         self.menu_file.setTitle(t("gui.menu.file"))

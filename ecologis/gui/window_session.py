@@ -110,5 +110,6 @@ class WindowSessionMixin:
         for dlg in list(self._dialogs.values()) + list(self._panel_docks.values()):
             dlg.close()
         self.model.detach()
+        self.sources_view.model.detach()
         detach(self.wb, self._handlers, self._on_language)
         ev.accept()

@@ -36,6 +36,7 @@ from ecologis.core.presets import DEFAULT_PRESET_ID, Preset
 from ecologis.core.units import T_PER_YEAR, UNITS, convert
 from ecologis.io.profile import Project, project_from_json
 from ecologis.io.reference_data import load_dictionary, load_presets, recommendation_rules, save_user_dictionary, save_user_presets
+from ecologis.session.sources import SourceEditing
 
 class SessionEvents(SignalGroup):
     """What a view of the session listens to (psygnal, Qt-free).  Connect a handler to
@@ -120,8 +121,9 @@ class RowView:
     valid: bool
 
 
-class Session:
-    """Session state with undo/redo; see the module docstring."""
+class Session(SourceEditing):
+    """Session state with undo/redo; see the module docstring.  The sources inventory's
+    edits (add, delete, edit a field, link rows) come from :class:`SourceEditing`."""
 
     def __init__(self, profile: Project | None = None, dictionary: Dictionary | None = None,
                  presets: dict[str, Preset] | None = None, persist_dictionary: bool = True):
@@ -634,6 +636,7 @@ class Session:
             self.profile.site = site
             self.profile.receptors = list(receptors or [])
             self.profile.sources = sources
+            self._emit("sources")
         self._geo_command("gui.cmd.gis_import", apply, old, new)
 
     def receptors(self) -> list[dict]:
@@ -679,6 +682,7 @@ class Session:
 
         def apply(v):
             self.profile.sources = v
+            self._emit("sources")           # the inventory table follows a drag on the map
         self._geo_command("gui.cmd.sources", apply, old, new)
 
     # ------------------------------------------------------------------ whole state

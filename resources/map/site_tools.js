@@ -117,25 +117,65 @@
 
     // -------------------------------------------------------------- sources
     var sourceIcon = L.divIcon({className: 'eco-source-icon', html: '', iconSize: null, iconAnchor: [7, 9]});
+    var sourceIconSelected = L.divIcon({className: 'eco-source-icon eco-source-selected', html: '', iconSize: null,
+      iconAnchor: [7, 9]});
 
+    var selectedSource = null;     // id of the source selected in the sources table
+
+    function sourceIconFor(id) {
+      return id !== null && id === selectedSource ? sourceIconSelected : sourceIcon;
+    }
+
+    // Sources can be dragged with the mouse at any time (Leaflet's own marker dragging);
+    // the end of a drag sends the new list to Python like any other edit on the map.
     function adoptSource(layer, data) {
       layer.ecoData = {id: data.id || nextId('s'), name: data.name || ''};
       layer.ecoRole = 'source';
-      if (layer.setIcon) { layer.setIcon(sourceIcon); }
+      layer.options.draggable = true;
+      layer.options.autoPan = true;
+      if (layer.setIcon) { layer.setIcon(sourceIconFor(layer.ecoData.id)); }
       layer.bindPopup(function () { return sourcePopup(layer); });
       layer.bindTooltip(el('span', 'eco-label', layer.ecoData.name || layer.ecoData.id), {direction: 'top', offset: [0, -6]});
       layer.on('pm:edit pm:dragend', function () { emitSources(); updateSourceCircles(); });
+      layer.on('drag', updateSourceCircles);
+      layer.on('dragend', function () { emitSources(); updateSourceCircles(); });
       sourcesGroup.addLayer(layer);
+      if (layer.dragging) { layer.dragging.enable(); }
     }
+
+    // geoman turns a marker's own dragging off when its drag/edit modes end: turn it back on
+    function enableSourceDragging() {
+      sourcesGroup.eachLayer(function (l) { if (l.dragging && !l.dragging.enabled()) { l.dragging.enable(); } });
+    }
+    map.on('pm:globaldragmodetoggled pm:globaleditmodetoggled pm:globalremovalmodetoggled', function (e) {
+      if (!e.enabled) { enableSourceDragging(); }
+    });
 
     function setSources(list) {
       sourcesGroup.clearLayers();
       (list || []).forEach(function (s) {
         if (typeof s.lat !== 'number' || typeof s.lon !== 'number') { return; }
-        adoptSource(L.marker([s.lat, s.lon]), s);
+        adoptSource(L.marker([s.lat, s.lon], {draggable: true}), s);
       });
       updateSourceCircles();
       return sourcesGroup.getLayers().length;
+    }
+
+    // The source selected in the table: drawn highlighted, its label shown, the view
+    // panned to it when it is outside; null clears the highlight.
+    function highlightSource(id) {
+      selectedSource = id === null || id === undefined ? null : String(id);
+      var found = null;
+      sourcesGroup.eachLayer(function (l) {
+        var on = l.ecoData.id === selectedSource;
+        l.setIcon(sourceIconFor(l.ecoData.id));
+        if (on) { found = l; } else if (l.isTooltipOpen && l.isTooltipOpen()) { l.closeTooltip(); }
+      });
+      if (found) {
+        if (!map.getBounds().contains(found.getLatLng())) { map.panTo(found.getLatLng(), {animate: false}); }
+        found.openTooltip();
+      }
+      return !!found;
     }
 
     function updateSourceCircles() {
@@ -325,6 +365,8 @@
     api.getSite = currentSite;
     api.setSources = setSources;
     api.getSources = sourceList;
+    api.highlightSource = highlightSource;
+    api.highlightedSource = function () { return selectedSource; };
     api.setReceptors = setReceptors;
     // Results from Python (distance to the boundary, inside flag) for the receptors on
     // the map, matched by id, without re-creating the layers.

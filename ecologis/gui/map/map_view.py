@@ -453,6 +453,12 @@ class MapView(QWidget):
     def sources(self) -> list[dict]:
         return list(self._sources)
 
+    def highlight_source(self, source_id: str | None) -> None:
+        """Highlight the source ``source_id`` (selected in the sources table) and pan to
+        it when it is outside the view; ``None`` clears the highlight.  Kept across
+        redraws of the sources and page reloads."""
+        self._call("highlightSource", None if source_id in (None, "") else str(source_id), remember="highlight")
+
     def set_receptors(self, receptors: list) -> None:
         """Sensitive receptors: GeoJSON features or dicts (``name``, ``kind``, ``geometry``
         or ``lat``/``lon``, optional ``id``).  Invalid ones raise GeometryError."""

@@ -1,7 +1,7 @@
 """Table model of the emission rows: a Qt view of :class:`ecologis.session.Session`.
 
 No arithmetic here: values come from ``Session.row_view`` (core results); edits go to
-``Session.set_mass`` / ``set_unit`` (undoable commands).  Sorting uses a
+``Session.set_mass`` / ``set_unit`` / ``set_emission_source`` (undoable commands).  Sorting uses a
 :class:`QSortFilterProxyModel` over :data:`SORT_ROLE`.
 """
 
@@ -16,13 +16,14 @@ from ecologis.gui.theme import status_color
 from ecologis.i18n import t, translator
 from ecologis.session import EditRefused, Session
 
-COLUMNS = ("substance", "mass", "unit", "gdk", "gdk_kind", "class", "a", "contribution", "share")
+COLUMNS = ("substance", "mass", "unit", "gdk", "gdk_kind", "class", "a", "contribution", "share", "source")
 COL = {name: i for i, name in enumerate(COLUMNS)}
 HEADER_KEYS = {
     "substance": "col.substance", "mass": "gui.col.mass", "unit": "col.unit", "gdk": "col.gdk",
     "gdk_kind": "col.gdk_kind", "class": "col.class", "a": "col.a", "contribution": "col.contribution",
-    "share": "col.share",
+    "share": "col.share", "source": "src.col.emission_source",
 }
+TIP_KEYS = {"source": "src.tip.emission_source"}
 SORT_ROLE = Qt.UserRole + 1
 _SHORTEST = QLocale.FloatingPointShortest
 _DISPLAY = Qt.ItemDataRole.DisplayRole.value
@@ -33,7 +34,8 @@ _FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
 _ALIGN_LEFT = int((Qt.AlignLeft | Qt.AlignVCenter).value)
 _ALIGN_RIGHT = int((Qt.AlignRight | Qt.AlignVCenter).value)
 _HANDLED_ROLES = frozenset((_DISPLAY, _EDIT, _ALIGN, _TOOLTIP, _FOREGROUND, SORT_ROLE))
-_LEFT_COLUMNS = frozenset(i for i, c in enumerate(COLUMNS) if c in ("substance", "unit", "gdk_kind"))
+_LEFT_COLUMNS = frozenset(i for i, c in enumerate(COLUMNS) if c in ("substance", "unit", "gdk_kind", "source"))
+_SOURCE_COL = COLUMNS.index("source")
 
 
 def qlocale() -> QLocale:
@@ -77,6 +79,7 @@ class EmissionsModel(QAbstractTableModel):
             (ev.rows_about_to_insert, self._about_to_insert), (ev.rows_inserted, self._inserted),
             (ev.rows_about_to_reset, self._about_to_reset), (ev.rows_reset, self._reset),
             (ev.result, self._all_changed), (ev.display_unit, self._unit_changed),
+            (ev.sources, self._all_changed),           # a source renamed: its rows show the new name
         ]
         for signal, handler in self._handlers:     # "row_changed" always follows a "result"
             signal.connect(handler)
@@ -136,7 +139,7 @@ class EmissionsModel(QAbstractTableModel):
                 return t("gui.col.mass", unit=unit_label(self.wb.display_unit))
             return t(HEADER_KEYS[name])
         if orientation == Qt.Horizontal and role == Qt.ToolTipRole:
-            return t("gui.col.tip." + COLUMNS[section])
+            return t(TIP_KEYS.get(COLUMNS[section], "gui.col.tip." + COLUMNS[section]))
         if orientation == Qt.Vertical and role == Qt.DisplayRole:
             return str(section + 1)
         return None
@@ -145,7 +148,7 @@ class EmissionsModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.NoItemFlags
         f = Qt.ItemIsEnabled | Qt.ItemIsSelectable
-        if COLUMNS[index.column()] in ("mass", "unit"):
+        if COLUMNS[index.column()] in ("mass", "unit", "source"):
             f |= Qt.ItemIsEditable
         return f
 
@@ -162,7 +165,7 @@ class EmissionsModel(QAbstractTableModel):
         if c is None:
             v = self.view(row)
             loc = qlocale()
-            c = tuple(self._display(v, col, loc) for col in COLUMNS)
+            c = tuple(self._display(v, col, loc) if col != "source" else self._source_text(row) for col in COLUMNS)
             self._texts[row] = c
         return c
 
@@ -184,8 +187,12 @@ class EmissionsModel(QAbstractTableModel):
                 return edit_text(v.mass) if not math.isnan(v.mass) else v.mass_text
             if col == "unit":
                 return v.unit
+            if col == "source":
+                return self.wb.emissions[row].source_id or ""
             return self._row_texts(row)[index.column()]
         if r == SORT_ROLE:
+            if col == "source":
+                return self._row_texts(row)[_SOURCE_COL].casefold()
             return self._sort_value(v, col)
         if r == _TOOLTIP:
             if col == "gdk_kind":
@@ -198,6 +205,14 @@ class EmissionsModel(QAbstractTableModel):
         if r == _FOREGROUND and not v.valid:
             return QBrush(status_color("error"))     # the current theme's colour
         return None
+
+    def _source_text(self, row: int) -> str:
+        """The row's source as the table shows it: its name (else its number); "—" for none."""
+        sid = self.wb.emissions[row].source_id
+        if not sid:
+            return t("src.none")
+        src = self.wb.profile.source(sid)
+        return (src.name or src.id) if src is not None else str(sid)
 
     def _display(self, v, col, loc=None):
         if col == "substance":
@@ -240,6 +255,8 @@ class EmissionsModel(QAbstractTableModel):
                 self.wb.set_mass(index.row(), value)
             elif col == "unit":
                 self.wb.set_unit(index.row(), str(value))
+            elif col == "source":
+                self.wb.set_emission_source([index.row()], str(value or "") or None)
             else:
                 return False
         except EditRefused as p:
