@@ -94,7 +94,61 @@ class PreparedTable:
         return self._rows_array
 
 
-def _prepare_row(i: int, e: Emission, dictionary: Dictionary, journal: Journal, memo: dict):
+def _key(v):
+    """A memo key that tells apart values equal across types (``True == 1 == 1.0``)."""
+    return (type(v), v)
+
+
+def _memo_unit(raw, memo: dict):
+    """The canonical unit of a spelling, or the :class:`UnitError` it raises (memoised)."""
+    try:
+        return memo[_key(raw)]
+    except KeyError:
+        pass
+    except TypeError:  # unhashable: not memoised
+        try:
+            return parse_unit(raw)
+        except UnitError as u:
+            return u
+    try:
+        out = parse_unit(raw)
+    except UnitError as u:
+        out = u
+    memo[_key(raw)] = out
+    return out
+
+
+def _parse_hours(raw):
+    """Hours per year of a row (blank: 8760), or ``None`` when not a number in (0, 8784]."""
+    hours = raw
+    try:
+        if isinstance(hours, float) and hours == 8760.0:
+            pass
+        else:
+            hours = float(parse_number(hours)[0]) if not _blank(hours) else 8760.0
+        if not (0 < hours <= 8784):
+            raise NumberProblem("range")
+    except NumberProblem:
+        return None
+    return hours
+
+
+def _memo_hours(raw, memo: dict):
+    try:
+        return memo[_key(raw)]
+    except KeyError:
+        out = memo[_key(raw)] = _parse_hours(raw)
+        return out
+    except TypeError:
+        return _parse_hours(raw)
+
+
+def _prepare_row(i: int, e: Emission, dictionary: Dictionary, journal: Journal, memo: dict,
+                 units: dict | None = None, hours_memo: dict | None = None):
+    if units is None:
+        units = {}
+    if hours_memo is None:
+        hours_memo = {}
     row = e.row if e.row is not None else i + 1
     ok = True
     sub = None
@@ -109,7 +163,8 @@ def _prepare_row(i: int, e: Emission, dictionary: Dictionary, journal: Journal, 
             sub = memo[ref] = dictionary.lookup(ref)
     mass = math.nan
     try:
-        mass, comma = parse_number(e.mass)
+        raw = e.mass
+        mass, comma = (raw, False) if type(raw) is float else parse_number(raw)
         if comma:
             journal.add("W_MASS_DECIMAL_COMMA", row, "mass", value=str(e.mass), parsed=mass)
         if math.isnan(mass):
@@ -127,21 +182,13 @@ def _prepare_row(i: int, e: Emission, dictionary: Dictionary, journal: Journal, 
     except NumberProblem as p:
         journal.add("E_MASS_MISSING" if p.code == "missing" else "E_MASS_NOT_NUMBER", row, "mass", value=str(e.mass))
         ok = False
-    unit = None
-    try:
-        unit = parse_unit(e.unit)
-    except UnitError as u:
-        journal.add("E_UNIT_AMBIGUOUS" if u.kind == "ambiguous" else "E_UNIT_UNKNOWN", row, "unit", value=str(e.unit))
+    unit = _memo_unit(e.unit, units)
+    if isinstance(unit, UnitError):
+        journal.add("E_UNIT_AMBIGUOUS" if unit.kind == "ambiguous" else "E_UNIT_UNKNOWN", row, "unit", value=str(e.unit))
         ok = False
-    hours = e.hours_per_year
-    try:
-        if isinstance(hours, float) and hours == 8760.0:
-            pass
-        else:
-            hours = float(parse_number(hours)[0]) if not _blank(hours) else 8760.0
-        if not (0 < hours <= 8784):
-            raise NumberProblem("range")
-    except NumberProblem:
+        unit = None
+    hours = _memo_hours(e.hours_per_year, hours_memo)
+    if hours is None:
         journal.add("E_HOURS_INVALID", row, "hours_per_year", value=str(e.hours_per_year))
         ok = False
         hours = 8760.0
@@ -205,53 +252,75 @@ def row_substance(ref: str) -> Substance:
 
 
 def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTable:
-    """Resolve and validate every row once; see :class:`PreparedTable`."""
+    """Resolve and validate every row once; see :class:`PreparedTable`.
+
+    Substances, units and hours are resolved once per distinct value (memoised); the
+    per-row values are gathered in plain lists and turned into arrays at the end."""
     n = len(emissions)
     journal = Journal()
     rows: list[int] = []
     subs: list[Substance | None] = []
-    mass_t = np.full(n, np.nan)
-    sd = np.full(n, np.nan)
-    mr = np.full(n, np.nan)
-    ob = np.full(n, np.nan)
-    rz = np.full(n, np.nan)
-    in_sd = np.full(n, np.nan)
-    in_mr = np.full(n, np.nan)
-    hclass = np.zeros(n, dtype=np.int8)
-    row_values = np.zeros(n, dtype=bool)
-    valid = np.zeros(n, dtype=bool)
+    valid_l: list[bool] = []
+    mass_l: list[float] = []
+    unit_l: list[str] = []
+    hours_l: list[float] = []
+    class_l: list[int] = []
+    refs_l: list[tuple] = []     # (sd, mr, obrv, rz) of the row's substance
+    in_sd_l: list[float] = []
+    in_mr_l: list[float] = []
+    rv_l: list[bool] = []
     keys: list[tuple] = []
     memo: dict = {}
-    raw_mass = np.full(n, np.nan)
-    raw_unit = np.empty(n, dtype=object)
-    raw_hours = np.full(n, 8760.0)
+    units: dict = {}
+    hours_memo: dict = {}
+    sub_values: dict[int, tuple] = {}
+    nan = math.nan
+    no_values = (nan, nan, nan, nan)
     bad_given: dict[int, list[tuple[str, str]]] = {}
     for i, e in enumerate(emissions):
-        row, ok, sub, (m, u, h), over, klass, class_from_row, bad = _prepare_row(i, e, dictionary, journal, memo)
+        row, ok, sub, (m, u, h), over, klass, class_from_row, bad = _prepare_row(
+            i, e, dictionary, journal, memo, units, hours_memo)
         if bad:
             bad_given[i] = bad
         rows.append(row)
         subs.append(sub)
-        valid[i] = ok
-        raw_mass[i] = m
-        raw_unit[i] = u if ok else "t/yr"
-        raw_hours[i] = h
-        hclass[i] = klass
-        if sub is not None:
-            sd[i] = np.nan if sub.gdk_sd is None else sub.gdk_sd
-            mr[i] = np.nan if sub.gdk_mr is None else sub.gdk_mr
-            ob[i] = np.nan if sub.obrv is None else sub.obrv
-            rz[i] = np.nan if sub.gdk_rz is None else sub.gdk_rz
-        if "gdk_sd" in over:
-            in_sd[i] = over["gdk_sd"]
-        if "gdk_mr" in over:
-            in_mr[i] = over["gdk_mr"]
-        row_values[i] = bool(over) or class_from_row
-        if row_values[i] and ok:
+        valid_l.append(ok)
+        mass_l.append(m)
+        unit_l.append(u if ok else "t/yr")
+        hours_l.append(h)
+        class_l.append(klass)
+        if sub is None:
+            refs_l.append(no_values)
+        else:
+            vals = sub_values.get(id(sub))
+            if vals is None:
+                vals = sub_values[id(sub)] = tuple(nan if v is None else v
+                                                   for v in (sub.gdk_sd, sub.gdk_mr, sub.obrv, sub.gdk_rz))
+            refs_l.append(vals)
+        if over:
+            in_sd_l.append(over.get("gdk_sd", nan))
+            in_mr_l.append(over.get("gdk_mr", nan))
+        else:
+            in_sd_l.append(nan)
+            in_mr_l.append(nan)
+        rv = bool(over) or class_from_row
+        rv_l.append(rv)
+        if rv and ok:
             journal.add("I_ROW_VALUES", row, None, fields=Terms("field.", sorted([*over] + (["hazard_class"] if class_from_row else []))))
         keys.append((sub.id if sub else f"?{i}", over.get("gdk_sd"), over.get("gdk_mr"), klass if class_from_row else None))
+    valid = np.array(valid_l, dtype=bool)
+    hclass = np.array(class_l, dtype=np.int8)
+    row_values = np.array(rv_l, dtype=bool)
+    in_sd = np.array(in_sd_l, dtype=float)
+    in_mr = np.array(in_mr_l, dtype=float)
+    refs = np.array(refs_l, dtype=float).reshape(n, 4)
+    sd, mr, ob, rz = refs[:, 0], refs[:, 1], refs[:, 2], refs[:, 3]
+    mass_t = np.full(n, np.nan)
     if n:
-        conv = to_t_per_year(np.where(valid, raw_mass, 0.0), raw_unit, raw_hours)
+        raw_mass = np.array(mass_l, dtype=float)
+        raw_unit = np.empty(n, dtype=object)
+        raw_unit[:] = unit_l
+        conv = to_t_per_year(np.where(valid, raw_mass, 0.0), raw_unit, np.array(hours_l, dtype=float))
         mass_t = np.where(valid, conv, np.nan)
     # The row's own values replace the dictionary's field by field, then the chain runs.
     sd_eff = np.where(np.isnan(in_sd), sd, in_sd)
@@ -263,24 +332,28 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
     basis = kind.copy()
     from_input = ((kind == 0) & ~np.isnan(in_sd) & (in_sd > 0)) | ((kind == 1) & ~np.isnan(in_mr) & (in_mr > 0))
     kind = np.where(from_input, KIND_INPUT, kind).astype(np.int8)
-    for i in range(n):
+    # the rows that get a note on their ГДК, in row order
+    noted = valid & ((kind == KIND_NONE) | (kind == 1) | (kind == 2) | (kind == 3))
+    todo = np.flatnonzero(noted).tolist()
+    if bad_given:
+        todo = sorted(set(todo).union(bad_given))
+    for i in todo:
+        k = int(kind[i])
         if i in bad_given:
             # the row's own non-positive value is ignored: say what is used instead, or that
             # nothing usable is left and the substance is excluded
+            if not valid_l[i]:
+                continue
             for fld, text in bad_given[i]:
-                if not valid[i]:
-                    continue
-                if kind[i] == KIND_NONE:
+                if k == KIND_NONE:
                     journal.add("W_GDK_NONPOSITIVE_EXCLUDED", rows[i], fld, value=text)
                 else:
                     journal.add("W_GDK_NONPOSITIVE", rows[i], fld, value=text,
                                 kind=Terms("gdk_kind.", (GDK_KINDS[basis[i]],)), used=gdk[i])
             continue
-        if not valid[i]:
-            continue
-        if kind[i] == KIND_NONE:
+        if k == KIND_NONE:
             journal.add("W_GDK_MISSING", rows[i], "gdk", substance=subs[i].name_uk if subs[i] else "", substance_en=subs[i].name_en if subs[i] else "")
-        elif kind[i] in (1, 2, 3):
+        else:
             journal.add("I_GDK_FALLBACK", rows[i], "gdk", kind=Terms("gdk_kind.", (GDK_KINDS[kind[i]],)), value=gdk[i])
     uniq: dict[tuple, int] = {}
     dup_key = np.array([uniq.setdefault(k, len(uniq)) for k in keys], dtype=np.int64)
