@@ -395,6 +395,9 @@ class AssessmentResult:
     recommendation_rules: tuple = ()  # the rules of recommendations.json given to compute()
     _contributions: list | None = field(default=None, repr=False)
     _order: np.ndarray | None = field(default=None, repr=False)
+    _row_share: np.ndarray | None = field(default=None, repr=False)
+    _row_a: np.ndarray | None = field(default=None, repr=False)
+    _group_members: list | None = field(default=None, repr=False)
 
     @property
     def order(self) -> np.ndarray:
@@ -421,18 +424,31 @@ class AssessmentResult:
 
     @property
     def row_share(self) -> np.ndarray:
-        return self.row_contribution / self.knp if self.knp > 0 else np.zeros_like(self.row_contribution)
+        """Per row: its part of the КНП (0..1); computed once (callers index it per row)."""
+        if self._row_share is None:
+            self._row_share = (self.row_contribution / self.knp if self.knp > 0
+                               else np.zeros_like(self.row_contribution))
+        return self._row_share
 
     @property
     def row_a(self) -> np.ndarray:
         """Per row: the weight a(c) of the preset for :attr:`row_class` (nan without a class)."""
-        return self.preset.a_array()[self.row_class]
+        if self._row_a is None:
+            self._row_a = self.preset.a_array()[self.row_class]
+        return self._row_a
 
     def group_rows(self, g: int) -> list[int]:
         """The table row numbers counted in group ``g``."""
         if self.g_inverse is None:
             return [self.prepared.rows[int(self.g_first[g])]]
-        return [self.prepared.rows[int(i)] for i in self.included[self.g_inverse == g]]
+        if self._group_members is None:
+            # the included rows of every group at once (one stable sort instead of a mask per group)
+            order = np.argsort(self.g_inverse, kind="stable")
+            bounds = np.searchsorted(self.g_inverse[order], np.arange(len(self.g_first) + 1)).tolist()
+            members = self.included[order].tolist()
+            self._group_members = [members[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+        rows = self.prepared.rows
+        return [rows[i] for i in self._group_members[g]]
 
     def substance(self, g: int) -> Substance:
         return self.prepared.substances[int(self.g_first[g])]
