@@ -9,6 +9,7 @@ files.  :func:`assess` does both.
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -251,6 +252,10 @@ def row_substance(ref: str) -> Substance:
                      cas=ref if is_valid_cas(ref) else None, origin=ROW_ORIGIN)
 
 
+_ROW_FIELDS = operator.attrgetter("substance", "mass", "unit", "hours_per_year", "gdk_sd", "gdk_mr", "hazard_class",
+                                  "row")
+
+
 def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTable:
     """Resolve and validate every row once; see :class:`PreparedTable`.
 
@@ -277,7 +282,37 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
     nan = math.nan
     no_values = (nan, nan, nan, nan)
     bad_given: dict[int, list[tuple[str, str]]] = {}
+    inf = math.inf
+    fields = _ROW_FIELDS
     for i, e in enumerate(emissions):
+        ref, m, u, h, gs, gm, hc, r = fields(e)
+        if gs is None and gm is None and hc is None and type(m) is float and 0.0 < m < inf and type(ref) is str:
+            # the common row (a dictionary substance, a usable mass, no values of its own):
+            # nothing to note in the journal; each distinct substance, unit, hours resolved once
+            sub = memo.get(ref, memo)
+            if sub is memo:
+                sub = memo[ref] = dictionary.lookup(ref) if not _blank(ref) else None
+            unit = _memo_unit(u, units)
+            hours = _memo_hours(h, hours_memo)
+            if sub is not None and hours is not None and type(unit) is str:
+                vals = sub_values.get(id(sub))
+                if vals is None:
+                    vals = sub_values[id(sub)] = (
+                        tuple(nan if v is None else v for v in (sub.gdk_sd, sub.gdk_mr, sub.obrv, sub.gdk_rz)),
+                        0 if sub.hazard_class is None else int(sub.hazard_class), (sub.id, None, None, None))
+                rows.append(i + 1 if r is None else r)
+                subs.append(sub)
+                valid_l.append(True)
+                mass_l.append(m)
+                unit_l.append(unit)
+                hours_l.append(hours)
+                class_l.append(vals[1])
+                refs_l.append(vals[0])
+                in_sd_l.append(nan)
+                in_mr_l.append(nan)
+                rv_l.append(False)
+                keys.append(vals[2])
+                continue
         row, ok, sub, (m, u, h), over, klass, class_from_row, bad = _prepare_row(
             i, e, dictionary, journal, memo, units, hours_memo)
         if bad:
@@ -292,11 +327,7 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
         if sub is None:
             refs_l.append(no_values)
         else:
-            vals = sub_values.get(id(sub))
-            if vals is None:
-                vals = sub_values[id(sub)] = tuple(nan if v is None else v
-                                                   for v in (sub.gdk_sd, sub.gdk_mr, sub.obrv, sub.gdk_rz))
-            refs_l.append(vals)
+            refs_l.append(tuple(nan if v is None else v for v in (sub.gdk_sd, sub.gdk_mr, sub.obrv, sub.gdk_rz)))
         if over:
             in_sd_l.append(over.get("gdk_sd", nan))
             in_mr_l.append(over.get("gdk_mr", nan))
