@@ -259,100 +259,115 @@ _ROW_FIELDS = operator.attrgetter("substance", "mass", "unit", "hours_per_year",
 def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTable:
     """Resolve and validate every row once; see :class:`PreparedTable`.
 
-    Substances, units and hours are resolved once per distinct value (memoised); the
-    per-row values are gathered in plain lists and turned into arrays at the end."""
+    The common row (a dictionary substance, a usable float mass, no values of its own)
+    is kept as the number of its substance in a table of the distinct substances met,
+    its mass, unit and hours; each distinct substance, unit and hours value is resolved
+    once.  Other rows go through :func:`_prepare_row` and are patched in.  The arrays
+    are built once, at the end, from these lists."""
     n = len(emissions)
     journal = Journal()
-    rows: list[int] = []
-    subs: list[Substance | None] = []
-    valid_l: list[bool] = []
-    mass_l: list[float] = []
-    unit_l: list[str] = []
-    hours_l: list[float] = []
-    class_l: list[int] = []
-    refs_l: list[tuple] = []     # (sd, mr, obrv, rz) of the row's substance
-    in_sd_l: list[float] = []
-    in_mr_l: list[float] = []
-    rv_l: list[bool] = []
-    keys: list[tuple] = []
+    nan = math.nan
+    inf = math.inf
+    fields = _ROW_FIELDS
     memo: dict = {}
     units: dict = {}
     hours_memo: dict = {}
-    sub_values: dict[int, tuple] = {}
-    nan = math.nan
-    no_values = (nan, nan, nan, nan)
+    unit_text: dict[str, str] = {}
+    hours_float: dict = {}
+    table: list[Substance] = []                 # the distinct substances of common rows
+    table_index: dict[int, int] = {}            # id(substance) → its place in ``table``
+    codes: list[int] = []                       # per row: place in ``table``; −1: see ``other``
+    rows: list[int] = []
+    mass_l: list[float] = []
+    unit_l: list[str] = []
+    hours_l: list[float] = []
+    other: dict[int, tuple] = {}                # row index → (ok, substance, own values, class, class from row)
     bad_given: dict[int, list[tuple[str, str]]] = {}
-    inf = math.inf
-    fields = _ROW_FIELDS
     for i, e in enumerate(emissions):
         ref, m, u, h, gs, gm, hc, r = fields(e)
         if gs is None and gm is None and hc is None and type(m) is float and 0.0 < m < inf and type(ref) is str:
-            # the common row (a dictionary substance, a usable mass, no values of its own):
-            # nothing to note in the journal; each distinct substance, unit, hours resolved once
+            # nothing to note in the journal for such a row
             sub = memo.get(ref, memo)
             if sub is memo:
                 sub = memo[ref] = dictionary.lookup(ref) if not _blank(ref) else None
-            unit = _memo_unit(u, units)
-            hours = _memo_hours(h, hours_memo)
+            # (the common spellings looked up directly; _key tells True from 1 for the rest)
+            unit = unit_text.get(u) if type(u) is str else None
+            if unit is None:
+                unit = _memo_unit(u, units)
+                if type(u) is str and type(unit) is str:
+                    unit_text[u] = unit
+            hours = hours_float.get(h) if (h is None or type(h) is float) else None
+            if hours is None:
+                hours = _memo_hours(h, hours_memo)
+                if (h is None or type(h) is float) and hours is not None:
+                    hours_float[h] = hours
             if sub is not None and hours is not None and type(unit) is str:
-                vals = sub_values.get(id(sub))
-                if vals is None:
-                    vals = sub_values[id(sub)] = (
-                        tuple(nan if v is None else v for v in (sub.gdk_sd, sub.gdk_mr, sub.obrv, sub.gdk_rz)),
-                        0 if sub.hazard_class is None else int(sub.hazard_class), (sub.id, None, None, None))
+                k = table_index.get(id(sub))
+                if k is None:
+                    k = table_index[id(sub)] = len(table)
+                    table.append(sub)
+                codes.append(k)
                 rows.append(i + 1 if r is None else r)
-                subs.append(sub)
-                valid_l.append(True)
                 mass_l.append(m)
                 unit_l.append(unit)
                 hours_l.append(hours)
-                class_l.append(vals[1])
-                refs_l.append(vals[0])
-                in_sd_l.append(nan)
-                in_mr_l.append(nan)
-                rv_l.append(False)
-                keys.append(vals[2])
                 continue
         row, ok, sub, (m, u, h), over, klass, class_from_row, bad = _prepare_row(
             i, e, dictionary, journal, memo, units, hours_memo)
         if bad:
             bad_given[i] = bad
+        codes.append(-1)
         rows.append(row)
-        subs.append(sub)
-        valid_l.append(ok)
         mass_l.append(m)
         unit_l.append(u if ok else "t/yr")
         hours_l.append(h)
-        class_l.append(klass)
-        if sub is None:
-            refs_l.append(no_values)
-        else:
-            refs_l.append(tuple(nan if v is None else v for v in (sub.gdk_sd, sub.gdk_mr, sub.obrv, sub.gdk_rz)))
-        if over:
-            in_sd_l.append(over.get("gdk_sd", nan))
-            in_mr_l.append(over.get("gdk_mr", nan))
-        else:
-            in_sd_l.append(nan)
-            in_mr_l.append(nan)
-        rv = bool(over) or class_from_row
-        rv_l.append(rv)
-        if rv and ok:
+        other[i] = (ok, sub, over, klass, class_from_row)
+        if (over or class_from_row) and ok:
             journal.add("I_ROW_VALUES", row, None, fields=Terms("field.", sorted([*over] + (["hazard_class"] if class_from_row else []))))
-        keys.append((sub.id if sub else f"?{i}", over.get("gdk_sd"), over.get("gdk_mr"), klass if class_from_row else None))
-    valid = np.array(valid_l, dtype=bool)
-    hclass = np.array(class_l, dtype=np.int8)
-    row_values = np.array(rv_l, dtype=bool)
-    in_sd = np.array(in_sd_l, dtype=float)
-    in_mr = np.array(in_mr_l, dtype=float)
-    refs = np.array(refs_l, dtype=float).reshape(n, 4)
+    del memo
+    code = np.array(codes, dtype=np.int64).reshape(n)
+    # per distinct substance (the last line: none), taken per row by its number
+    t_values = np.array([[nan if v is None else v for v in (s.gdk_sd, s.gdk_mr, s.obrv, s.gdk_rz)] for s in table]
+                        + [[nan] * 4], dtype=float)
+    t_class = np.array([0 if s.hazard_class is None else int(s.hazard_class) for s in table] + [0], dtype=np.int8)
+    refs = t_values[code]
+    hclass = t_class[code]
+    valid = code >= 0
+    row_values = np.zeros(n, dtype=bool)
+    in_sd = np.full(n, np.nan)
+    in_mr = np.full(n, np.nan)
+    t_subs: list[Substance | None] = [*table, None]
+    subs: list[Substance | None] = [t_subs[k] for k in codes]
+    # rows with equal keys (substance, own ГДК values, own class) describe the same substance
+    key_id: dict[tuple, int] = {}
+    t_key = np.array([key_id.setdefault((s.id, None, None, None), len(key_id)) for s in table] + [-1], dtype=np.int64)
+    kid = t_key[code]
+    del codes, code
+    for i, (ok, sub, over, klass, class_from_row) in other.items():
+        valid[i] = ok
+        hclass[i] = klass
+        subs[i] = sub
+        if sub is not None:
+            refs[i] = [nan if v is None else v for v in (sub.gdk_sd, sub.gdk_mr, sub.obrv, sub.gdk_rz)]
+        if "gdk_sd" in over:
+            in_sd[i] = over["gdk_sd"]
+        if "gdk_mr" in over:
+            in_mr[i] = over["gdk_mr"]
+        row_values[i] = bool(over) or class_from_row
+        key = (sub.id if sub else f"?{i}", over.get("gdk_sd"), over.get("gdk_mr"), klass if class_from_row else None)
+        kid[i] = key_id.setdefault(key, len(key_id))
     sd, mr, ob, rz = refs[:, 0], refs[:, 1], refs[:, 2], refs[:, 3]
     mass_t = np.full(n, np.nan)
     if n:
         raw_mass = np.array(mass_l, dtype=float)
+        del mass_l
         raw_unit = np.empty(n, dtype=object)
         raw_unit[:] = unit_l
+        del unit_l
         conv = to_t_per_year(np.where(valid, raw_mass, 0.0), raw_unit, np.array(hours_l, dtype=float))
+        del raw_mass, raw_unit, hours_l
         mass_t = np.where(valid, conv, np.nan)
+        del conv
     # The row's own values replace the dictionary's field by field, then the chain runs.
     sd_eff = np.where(np.isnan(in_sd), sd, in_sd)
     mr_eff = np.where(np.isnan(in_mr), mr, in_mr)
@@ -373,7 +388,7 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
         if i in bad_given:
             # the row's own non-positive value is ignored: say what is used instead, or that
             # nothing usable is left and the substance is excluded
-            if not valid_l[i]:
+            if not valid[i]:
                 continue
             for fld, text in bad_given[i]:
                 if k == KIND_NONE:
@@ -386,8 +401,13 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
             journal.add("W_GDK_MISSING", rows[i], "gdk", substance=subs[i].name_uk if subs[i] else "", substance_en=subs[i].name_en if subs[i] else "")
         else:
             journal.add("I_GDK_FALLBACK", rows[i], "gdk", kind=Terms("gdk_kind.", (GDK_KINDS[kind[i]],)), value=gdk[i])
-    uniq: dict[tuple, int] = {}
-    dup_key = np.array([uniq.setdefault(k, len(uniq)) for k in keys], dtype=np.int64)
+    # keys numbered in order of first appearance
+    dup_key = np.zeros(n, dtype=np.int64)
+    if n:
+        _, first, inverse = np.unique(kid, return_index=True, return_inverse=True)
+        rank = np.empty(len(first), dtype=np.int64)
+        rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+        dup_key = rank[inverse.reshape(n)]
     return PreparedTable(rows, list(emissions), subs, mass_t, gdk, kind, basis.astype(np.int8), hclass,
                          row_values, valid, dup_key, journal, dictionary.version)
 
