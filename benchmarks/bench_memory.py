@@ -38,9 +38,12 @@ if stage != "fixed":
     subs = [s for s in d if s.gdk_sd and s.hazard_class]
     names = [s.name_uk for s in subs]
     units = ("t/yr", "kg/yr", "g/s")
-    rows = [Emission(names[i], m, units[u], row=k + 1) for k, (i, m, u) in
-            enumerate(zip(rng.integers(0, len(names), n).tolist(), rng.uniform(0.001, 50.0, n).round(6).tolist(),
-                          rng.integers(0, 3, n).tolist()))]
+    rows = []
+    for start in range(0, n, 50_000):          # in chunks: no large temporary lists
+        m = min(50_000, n - start)
+        rows.extend(Emission(names[i], x, units[u], row=start + k + 1) for k, (i, x, u) in
+                    enumerate(zip(rng.integers(0, len(names), m).tolist(), rng.uniform(0.001, 50.0, m).round(6).tolist(),
+                                  rng.integers(0, 3, m).tolist())))
     if stage == "assess":
         res = compute(prepare(rows, d), preset, "sum", rules=rules)
         knp = res.knp
