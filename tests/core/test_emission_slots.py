@@ -1,5 +1,5 @@
 """An emission row holds only its fields (no per-object attribute dictionary): a table of a
-million rows is held in about 130 MB less memory (see benchmarks/bench_memory.py)."""
+million rows is held in about 60 MB less memory (see benchmarks/bench_memory.py)."""
 
 import copy
 import dataclasses
