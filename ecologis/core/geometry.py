@@ -310,17 +310,48 @@ class ReceptorResult:
                 "inside": self.inside, "on_site": self.on_site, "id": self.id, "geometry": self.geometry}
 
 
+def _is_point_dict(r) -> bool:
+    """A receptor given as a plain dict with ``lat``/``lon`` (the form the CLI and GUI pass)."""
+    return type(r) is dict and "lat" in r and "lon" in r and not r.get("geometry") and r.get("type") != "Feature"
+
+
+def _receptors_from(items: Iterable[Any]) -> list[Receptor]:
+    """:meth:`Receptor.from_any` of each item (``#k`` names the k-th in messages).
+
+    Plain lat/lon dicts whose coordinates are all numbers in range are converted together
+    (one vectorised check); anything else, or any problem, goes item by item, so that the
+    first bad item is reported exactly as :meth:`Receptor.from_any` reports it."""
+    items = list(items)
+    if items and all(_is_point_dict(r) for r in items):
+        lat = [r["lat"] for r in items]
+        lon = [r["lon"] for r in items]
+        if all(type(v) in (float, int) for v in lat) and all(type(v) in (float, int) for v in lon):
+            la = np.array(lat, dtype=float)
+            lo = np.array(lon, dtype=float)
+            if np.all(np.isfinite(la) & np.isfinite(lo) & (np.abs(la) <= 90.0) & (np.abs(lo) <= 180.0)):
+                out = []
+                for r, a, b in zip(items, la.tolist(), lo.tolist()):
+                    name, kind = r.get("name"), r.get("kind")
+                    out.append(Receptor(name="" if name is None else str(name),
+                                        geometry={"type": "Point", "coordinates": [b, a]},
+                                        kind=kind if kind in RECEPTOR_KINDS else "other", id=str(r.get("id") or "")))
+                return out
+    return [r if isinstance(r, Receptor) else Receptor.from_any(r, where=f"#{i}")
+            for i, r in enumerate(items, start=1)]
+
+
 def _receptors_local(frame: LocalFrame, recs: Sequence[Receptor]) -> np.ndarray:
     """Receptor geometries in the local frame; points are projected in one vectorised call."""
     out = np.empty(len(recs), dtype=object)
-    pts = [i for i, r in enumerate(recs) if r.geometry.get("type") == "Point"]
+    pts, others = [], []
+    for i, r in enumerate(recs):
+        (pts if r.geometry.get("type") == "Point" else others).append(i)
     if pts:
         coords = np.array([recs[i].geometry["coordinates"][:2] for i in pts], dtype=float)
         x, y = frame.to_local_xy(coords[:, 0], coords[:, 1])
         out[pts] = shapely.points(np.column_stack([x, y]))
-    for i, r in enumerate(recs):
-        if out[i] is None:
-            out[i] = frame.to_local(shape(r.geometry))
+    for i in others:
+        out[i] = frame.to_local(shape(recs[i].geometry))
     return out
 
 
@@ -413,8 +444,7 @@ def analyse_site(radius_m: float, site: Any = None, receptors: Iterable[Any] = (
         raise GeometryError("geo.error.radius", radius=radius_m) from None
     if not math.isfinite(radius) or radius < 0:
         raise GeometryError("geo.error.radius", radius=radius_m)
-    recs = [r if isinstance(r, Receptor) else Receptor.from_any(r, where=f"#{i}")
-            for i, r in enumerate(receptors, start=1)]
+    recs = _receptors_from(receptors)
     if site:
         site_ll = validate_site(site)
         frame = LocalFrame.around(site_ll)
