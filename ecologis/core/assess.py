@@ -252,80 +252,117 @@ def row_substance(ref: str) -> Substance:
                      cas=ref if is_valid_cas(ref) else None, origin=ROW_ORIGIN)
 
 
-_ROW_FIELDS = operator.attrgetter("substance", "mass", "unit", "hours_per_year", "gdk_sd", "gdk_mr", "hazard_class",
-                                  "row")
+_COLUMN_GETTERS = tuple(operator.attrgetter(f) for f in ("substance", "mass", "unit", "hours_per_year", "gdk_sd",
+                                                         "gdk_mr", "hazard_class", "row"))
+
+
+def _columns(emissions: Sequence[Emission], n: int):
+    """The row fields as eight columns (a list each; no per-row objects are made)."""
+    return tuple(list(map(get, emissions)) for get in _COLUMN_GETTERS)
+
+
+def _distinct_codes(column, resolve) -> tuple[list, list]:
+    """``(values, codes)``: ``resolve(v)`` of each distinct value of ``column`` (``None``: not
+    usable in a common row) and per row the number of its value among them (−1: not usable).
+    Values equal across types (``True == 1``) may share an entry: only the type the caller
+    checks per row (:func:`prepare`) is ever taken from a shared entry as usable."""
+    values: list = []
+    number: dict = {}
+    try:
+        distinct = dict.fromkeys(column)
+    except TypeError:                            # an unhashable cell: no common rows here
+        return values, [-1] * len(column)
+    for v in distinct:
+        r = resolve(v)
+        if r is None:
+            number[v] = -1
+        else:
+            number[v] = len(values)
+            values.append(r)
+    return values, list(map(number.__getitem__, column))   # every cell is a key (by identity at least)
 
 
 def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTable:
     """Resolve and validate every row once; see :class:`PreparedTable`.
 
-    The common row (a dictionary substance, a usable float mass, no values of its own)
-    is kept as the number of its substance in a table of the distinct substances met,
-    its mass, unit and hours; each distinct substance, unit and hours value is resolved
-    once.  Other rows go through :func:`_prepare_row` and are patched in.  The arrays
-    are built once, at the end, from these lists."""
+    The fields are read as columns; each distinct substance, unit and hours value is
+    resolved once.  A common row (a dictionary substance, a usable float mass, a known
+    unit and hours, no values of its own) needs no journal entry and is handled in
+    arrays; every other row goes through :func:`_prepare_row`, in row order (so the
+    journal is the row-by-row one), and is patched in."""
     n = len(emissions)
     journal = Journal()
     nan = math.nan
-    inf = math.inf
-    fields = _ROW_FIELDS
     memo: dict = {}
     units: dict = {}
     hours_memo: dict = {}
-    unit_text: dict[str, str] = {}
-    hours_float: dict = {}
-    table: list[Substance] = []                 # the distinct substances of common rows
-    table_index: dict[int, int] = {}            # id(substance) → its place in ``table``
-    codes: list[int] = []                       # per row: place in ``table``; −1: see ``other``
-    rows: list[int] = []
-    mass_l: list[float] = []
-    unit_l: list[str] = []
-    hours_l: list[float] = []
+    ref_c, mass_c, unit_c, hours_c, sd_c, mr_c, class_c, row_c = _columns(emissions, n)
+
+    # substances: the distinct Substance objects met, numbered (names and ids of one share it)
+    table: list[Substance] = []
+    table_index: dict[int, int] = {}
+
+    def resolve_ref(v):
+        if type(v) is not str or _blank(v):
+            return None
+        sub = memo.get(v, memo)
+        if sub is memo:
+            sub = memo[v] = dictionary.lookup(v)
+        if sub is None:
+            return None
+        k = table_index.get(id(sub))
+        if k is None:
+            k = table_index[id(sub)] = len(table)
+            table.append(sub)
+        return k
+
+    ref_k, ref_code = _distinct_codes(ref_c, resolve_ref)
+    code = np.array(ref_k + [-1], dtype=np.int64)[np.array(ref_code, dtype=np.int64).reshape(n)]
+    t_units, unit_code = _distinct_codes(unit_c, lambda v: (lambda u: u if type(u) is str else None)(
+        _memo_unit(v, units)) if type(v) is str else None)
+    t_hours, hours_code = _distinct_codes(hours_c, lambda v: _memo_hours(v, hours_memo)
+                                          if (v is None or type(v) is float) else None)
+    ucode = np.array(unit_code, dtype=np.int64).reshape(n)
+    hcode = np.array(hours_code, dtype=np.int64).reshape(n)
+    raw_unit = np.array(t_units + ["t/yr"], dtype=object)[ucode]
+    raw_hours = np.array(t_hours + [8760.0], dtype=float)[hcode]
+    mass_types = set(map(type, mass_c))
+    if mass_types == {float}:
+        raw_mass = np.array(mass_c, dtype=float).reshape(n)
+        common = (raw_mass > 0.0) & (raw_mass < math.inf)
+    else:
+        raw_mass = np.array([m if type(m) is float else nan for m in mass_c], dtype=float).reshape(n)
+        common = (raw_mass > 0.0) & (raw_mass < math.inf)
+    common &= (code >= 0) & (ucode >= 0) & (hcode >= 0)
+    # the types a shared entry of equal values is usable for (see _distinct_codes)
+    if set(map(type, ref_c)) - {str}:
+        common &= np.array([type(v) is str for v in ref_c], dtype=bool).reshape(n)
+    if set(map(type, unit_c)) - {str}:
+        common &= np.array([type(v) is str for v in unit_c], dtype=bool).reshape(n)
+    if set(map(type, hours_c)) - {float, type(None)}:
+        common &= np.array([v is None or type(v) is float for v in hours_c], dtype=bool).reshape(n)
+    for col in (sd_c, mr_c, class_c):
+        if col.count(None) != n:
+            common &= np.array([v is None for v in col], dtype=bool).reshape(n)
+    del ref_k, ref_code, unit_code, hours_code, ucode, hcode
+    rows: list[int] = list(row_c) if row_c.count(None) == 0 else [
+        i + 1 if r is None else r for i, r in enumerate(row_c)]
+    code = np.where(common, code, -1)
     other: dict[int, tuple] = {}                # row index → (ok, substance, own values, class, class from row)
     bad_given: dict[int, list[tuple[str, str]]] = {}
-    for i, e in enumerate(emissions):
-        ref, m, u, h, gs, gm, hc, r = fields(e)
-        if gs is None and gm is None and hc is None and type(m) is float and 0.0 < m < inf and type(ref) is str:
-            # nothing to note in the journal for such a row
-            sub = memo.get(ref, memo)
-            if sub is memo:
-                sub = memo[ref] = dictionary.lookup(ref) if not _blank(ref) else None
-            # (the common spellings looked up directly; _key tells True from 1 for the rest)
-            unit = unit_text.get(u) if type(u) is str else None
-            if unit is None:
-                unit = _memo_unit(u, units)
-                if type(u) is str and type(unit) is str:
-                    unit_text[u] = unit
-            hours = hours_float.get(h) if (h is None or type(h) is float) else None
-            if hours is None:
-                hours = _memo_hours(h, hours_memo)
-                if (h is None or type(h) is float) and hours is not None:
-                    hours_float[h] = hours
-            if sub is not None and hours is not None and type(unit) is str:
-                k = table_index.get(id(sub))
-                if k is None:
-                    k = table_index[id(sub)] = len(table)
-                    table.append(sub)
-                codes.append(k)
-                rows.append(i + 1 if r is None else r)
-                mass_l.append(m)
-                unit_l.append(unit)
-                hours_l.append(hours)
-                continue
+    for i in np.flatnonzero(~common).tolist():
         row, ok, sub, (m, u, h), over, klass, class_from_row, bad = _prepare_row(
-            i, e, dictionary, journal, memo, units, hours_memo)
+            i, emissions[i], dictionary, journal, memo, units, hours_memo)
         if bad:
             bad_given[i] = bad
-        codes.append(-1)
-        rows.append(row)
-        mass_l.append(m)
-        unit_l.append(u if ok else "t/yr")
-        hours_l.append(h)
+        rows[i] = row
+        raw_mass[i] = m
+        raw_unit[i] = u if ok else "t/yr"
+        raw_hours[i] = h
         other[i] = (ok, sub, over, klass, class_from_row)
         if (over or class_from_row) and ok:
             journal.add("I_ROW_VALUES", row, None, fields=Terms("field.", sorted([*over] + (["hazard_class"] if class_from_row else []))))
-    del memo
-    code = np.array(codes, dtype=np.int64).reshape(n)
+    del memo, ref_c, mass_c, unit_c, hours_c, sd_c, mr_c, class_c, row_c
     # per distinct substance (the last line: none), taken per row by its number
     t_values = np.array([[nan if v is None else v for v in (s.gdk_sd, s.gdk_mr, s.obrv, s.gdk_rz)] for s in table]
                         + [[nan] * 4], dtype=float)
@@ -337,12 +374,12 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
     in_sd = np.full(n, np.nan)
     in_mr = np.full(n, np.nan)
     t_subs: list[Substance | None] = [*table, None]
-    subs: list[Substance | None] = [t_subs[k] for k in codes]
+    subs: list[Substance | None] = [t_subs[k] for k in code.tolist()]
     # rows with equal keys (substance, own ГДК values, own class) describe the same substance
     key_id: dict[tuple, int] = {}
     t_key = np.array([key_id.setdefault((s.id, None, None, None), len(key_id)) for s in table] + [-1], dtype=np.int64)
     kid = t_key[code]
-    del codes, code
+    del code
     for i, (ok, sub, over, klass, class_from_row) in other.items():
         valid[i] = ok
         hclass[i] = klass
@@ -359,13 +396,8 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
     sd, mr, ob, rz = refs[:, 0], refs[:, 1], refs[:, 2], refs[:, 3]
     mass_t = np.full(n, np.nan)
     if n:
-        raw_mass = np.array(mass_l, dtype=float)
-        del mass_l
-        raw_unit = np.empty(n, dtype=object)
-        raw_unit[:] = unit_l
-        del unit_l
-        conv = to_t_per_year(np.where(valid, raw_mass, 0.0), raw_unit, np.array(hours_l, dtype=float))
-        del raw_mass, raw_unit, hours_l
+        conv = to_t_per_year(np.where(valid, raw_mass, 0.0), raw_unit, raw_hours)
+        del raw_mass, raw_unit, raw_hours
         mass_t = np.where(valid, conv, np.nan)
         del conv
     # The row's own values replace the dictionary's field by field, then the chain runs.
