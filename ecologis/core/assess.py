@@ -327,11 +327,28 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
     raw_unit = np.array(t_units + ["t/yr"], dtype=object)[ucode]
     raw_hours = np.array(t_hours + [8760.0], dtype=float)[hcode]
     mass_types = set(map(type, mass_c))
+    comma_rows: dict[int, float] = {}           # row index → the mass read with a decimal comma
     if mass_types == {float}:
         raw_mass = np.array(mass_c, dtype=float).reshape(n)
         common = (raw_mass > 0.0) & (raw_mass < math.inf)
     else:
         raw_mass = np.array([m if type(m) is float else nan for m in mass_c], dtype=float).reshape(n)
+        if str in mass_types:
+            # masses typed as text ("12,5"): each distinct text parsed once; a decimal comma is
+            # noted in the journal (below, in row order), as the row-by-row path notes it
+            parsed: dict[str, tuple] = {}
+            for i in [i for i, m in enumerate(mass_c) if type(m) is str]:
+                text = mass_c[i]
+                p = parsed.get(text)
+                if p is None:
+                    try:
+                        p = parse_number(text)
+                    except NumberProblem:
+                        p = (nan, False)
+                    parsed[text] = p
+                raw_mass[i] = p[0]
+                if p[1]:
+                    comma_rows[i] = p[0]
         common = (raw_mass > 0.0) & (raw_mass < math.inf)
     common &= (code >= 0) & (ucode >= 0) & (hcode >= 0)
     # the types a shared entry of equal values is usable for (see _distinct_codes)
@@ -345,12 +362,20 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
         if col.count(None) != n:
             common &= np.array([v is None for v in col], dtype=bool).reshape(n)
     del ref_k, ref_code, unit_code, hours_code, ucode, hcode
-    rows: list[int] = list(row_c) if row_c.count(None) == 0 else [
-        i + 1 if r is None else r for i, r in enumerate(row_c)]
+    n_none = row_c.count(None)
+    rows: list[int] = (list(row_c) if n_none == 0 else np.arange(1, n + 1).tolist() if n_none == n
+                       else [i + 1 if r is None else r for i, r in enumerate(row_c)])
     code = np.where(common, code, -1)
     other: dict[int, tuple] = {}                # row index → (ok, substance, own values, class, class from row)
     bad_given: dict[int, list[tuple[str, str]]] = {}
-    for i in np.flatnonzero(~common).tolist():
+    todo_rows = np.flatnonzero(~common).tolist()
+    if comma_rows:
+        todo_rows = sorted(set(todo_rows).union(comma_rows))
+    for i in todo_rows:
+        if common[i]:
+            # a common row whose mass had a decimal comma: its only journal entry
+            journal.add("W_MASS_DECIMAL_COMMA", rows[i], "mass", value=str(mass_c[i]), parsed=comma_rows[i])
+            continue
         row, ok, sub, (m, u, h), over, klass, class_from_row, bad = _prepare_row(
             i, emissions[i], dictionary, journal, memo, units, hours_memo)
         if bad:
@@ -374,7 +399,7 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
     in_sd = np.full(n, np.nan)
     in_mr = np.full(n, np.nan)
     t_subs: list[Substance | None] = [*table, None]
-    subs: list[Substance | None] = [t_subs[k] for k in code.tolist()]
+    subs: list[Substance | None] = list(map(t_subs.__getitem__, code.tolist()))
     # rows with equal keys (substance, own ГДК values, own class) describe the same substance
     key_id: dict[tuple, int] = {}
     t_key = np.array([key_id.setdefault((s.id, None, None, None), len(key_id)) for s in table] + [-1], dtype=np.int64)
