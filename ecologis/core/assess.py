@@ -365,6 +365,8 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
     n_none = row_c.count(None)
     rows: list[int] = (list(row_c) if n_none == 0 else np.arange(1, n + 1).tolist() if n_none == n
                        else [i + 1 if r is None else r for i, r in enumerate(row_c)])
+    # the columns are not needed any more (a large table: tens of MB)
+    del ref_c, mass_c, unit_c, hours_c, sd_c, mr_c, class_c, row_c
     code = np.where(common, code, -1)
     other: dict[int, tuple] = {}                # row index → (ok, substance, own values, class, class from row)
     bad_given: dict[int, list[tuple[str, str]]] = {}
@@ -374,7 +376,7 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
     for i in todo_rows:
         if common[i]:
             # a common row whose mass had a decimal comma: its only journal entry
-            journal.add("W_MASS_DECIMAL_COMMA", rows[i], "mass", value=str(mass_c[i]), parsed=comma_rows[i])
+            journal.add("W_MASS_DECIMAL_COMMA", rows[i], "mass", value=str(emissions[i].mass), parsed=comma_rows[i])
             continue
         row, ok, sub, (m, u, h), over, klass, class_from_row, bad = _prepare_row(
             i, emissions[i], dictionary, journal, memo, units, hours_memo)
@@ -387,7 +389,7 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
         other[i] = (ok, sub, over, klass, class_from_row)
         if (over or class_from_row) and ok:
             journal.add("I_ROW_VALUES", row, None, fields=Terms("field.", sorted([*over] + (["hazard_class"] if class_from_row else []))))
-    del memo, ref_c, mass_c, unit_c, hours_c, sd_c, mr_c, class_c, row_c
+    del memo
     # per distinct substance (the last line: none), taken per row by its number
     t_values = np.array([[nan if v is None else v for v in (s.gdk_sd, s.gdk_mr, s.obrv, s.gdk_rz)] for s in table]
                         + [[nan] * 4], dtype=float)
