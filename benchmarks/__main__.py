@@ -1,5 +1,10 @@
-"""Run the benchmarks: each ``benchmarks/bench_<name>.py`` in its own process."""
+"""Run the benchmarks: each ``benchmarks/bench_<name>.py`` in its own process.
 
+``python -m benchmarks [--json] [name ...]``; with ``--json`` each benchmark also prints
+one JSON line per measured goal (see :mod:`benchmarks._common`).
+"""
+
+import os
 import pkgutil
 import subprocess
 import sys
@@ -16,10 +21,13 @@ def main(argv=None) -> int:
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}; available: {', '.join(names)}", file=sys.stderr)
         return 2
+    env = dict(os.environ)
+    if "--json" in argv:
+        env["ECOLOGIS_BENCH_JSON"] = "1"
     rc = 0
     for name in wanted:
         print(f"=== benchmark: {name} ===", flush=True)
-        r = subprocess.run([sys.executable, "-m", f"benchmarks.bench_{name}"], cwd=HERE.parent)
+        r = subprocess.run([sys.executable, "-m", f"benchmarks.bench_{name}"], cwd=HERE.parent, env=env)
         rc = rc or r.returncode
     return rc
 

@@ -16,7 +16,9 @@ Baseline, measured in the same run on the same file: a plain pandas
 Before timing, the per-gradation trimmed means of the measured code are cross-checked
 against an independent pandas computation (sort, cumcount, drop the top floor(5 %)).
 
-``python -m benchmarks background`` or ``python -m benchmarks.bench_background [--repeat R]``.
+Timing: medians of ``--repeat`` runs of each, alternated.  Goal: measured / baseline ≤ 1.5.
+
+``python -m benchmarks background`` or ``python -m benchmarks.bench_background [--repeat R] [--json]``.
 """
 
 from __future__ import annotations
@@ -93,9 +95,11 @@ def cross_check(path: Path, res) -> float:
 
 
 def main(argv=None) -> int:
+    from benchmarks._common import alternating, record, strip_json
+
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeat", type=int, default=2)
-    args = ap.parse_args(argv)
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args(strip_json(argv))
     os.environ.setdefault("ECOLOGIS_USER_DIR", tempfile.mkdtemp(prefix="ecologis_bench_"))
     from ecologis.io.reference_data import load_dictionary
 
@@ -111,24 +115,19 @@ def main(argv=None) -> int:
         if len(res.values) != len(POSTS) * len(SUBSTANCES) or worst > 1e-9:
             print(f"MISMATCH: {len(res.values)} post-substance rows, max |Δ mean| = {worst:g}", file=sys.stderr)
             return 1
-        tm, tb = [], []
-        for _ in range(args.repeat):
-            t = time.perf_counter()
-            measured(path, dictionary)
-            tm.append(time.perf_counter() - t)
-            t = time.perf_counter()
-            baseline(path)
-            tb.append(time.perf_counter() - t)
-    m, b = min(tm), min(tb)
+        m, b, _, _ = alternating(lambda: measured(path, dictionary), lambda: baseline(path), args.repeat,
+                                 warmup=False)
     print(f"series: {rows:,} rows ({len(POSTS)} posts × {len(SUBSTANCES)} substances × 3 years hourly), "
           f"CSV {size_mb:.1f} MB, generated in {t_gen:.1f} s")
     print(f"cross-check vs independent pandas trimmed means: max |Δ| = {worst:.2e} mg/m³ "
           f"({len(res.values)} post-substance pairs × 5 gradations)")
     print(f"measured  read_series + posts_background (validation, 5 gradations, top 5 % excluded, "
-          f"statistics, F(V), significance, sufficiency): {m:.3f} s (best of {args.repeat})")
+          f"statistics, F(V), significance, sufficiency): {m:.3f} s (median of {args.repeat})")
     print(f"baseline  pandas read_csv + groupby(post, substance).agg(count, mean, std): {b:.3f} s "
-          f"(best of {args.repeat})")
-    print(f"ratio measured / baseline: {m / b:.2f}")
+          f"(median of {args.repeat})")
+    r = record("background", "read_series + posts_background", rows, m,
+               "pandas read_csv + groupby(post, substance).agg(count, mean, std)", b, 1.5, "measured/baseline")
+    print(f"ratio measured / baseline: {m / b:.2f} (goal ≤ 1.5: {'met' if r['met'] else 'NOT met'})")
     return 0
 
 

@@ -215,6 +215,12 @@ def main(argv=None) -> int:
     print(f"   baseline  : {s['bare']:8.3f} s median  bare QWebEngineView loading resources/map/index.html "
           f"{['%.3f' % x for x in s['bare_all']]}")
     print(f"   ratio     : {s['window'] / s['bare']:8.2f} ×")
+    from benchmarks._common import record
+
+    record("gui", "edit to display", N_ROWS, e["edit"], "core prepare+compute alone", e["core_full"], None,
+           "measured/baseline")
+    record("gui", "start-up to window with map", 1, s["window"], "bare QWebEngineView loading the map", s["bare"], None,
+           "measured/baseline")
     heavy = [x for x in s["heavy"] if x]
     print(f"   heavy modules loaded at start-up (matplotlib/pandas/reportlab): {', '.join(heavy) if heavy else 'none'}")
     return 0 if not heavy else 1

@@ -116,7 +116,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="bench_hazard_identification")
     ap.add_argument("--n", type=int, default=10_000)
     ap.add_argument("--repeat", type=int, default=5)
-    a = ap.parse_args(argv)
+    from benchmarks._common import record, strip_json
+
+    a = ap.parse_args(strip_json(argv))
     tables = threshold_tables()
     items = make_inventory(a.n)
     identify(items[:10], tables)  # warm-up (imports, caches)
@@ -136,6 +138,7 @@ def main(argv=None) -> int:
     print(f"  baseline  per-row Python loop, same rules:    {t_loop * 1e3:9.2f} ms")
     print(f"  ratio     baseline / measured:                {t_loop / t_vec:9.2f} x")
     print(f"  (building the {a.n}-row calculation table as dicts: {t_table * 1e3:.2f} ms, not included above)")
+    record("hazard_identification", "identify", a.n, t_vec, "per-row Python loop, same rules", t_loop, None)
     return 0 if same else 1
 
 

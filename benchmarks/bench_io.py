@@ -37,7 +37,10 @@ def _best(fn, repeat: int = 3) -> float:
     return best
 
 
-def _line(label: str, t: float, base_label: str, tb: float) -> None:
+def _line(label: str, t: float, base_label: str, tb: float, name: str = "", size=None) -> None:
+    from benchmarks._common import record
+
+    record("io", name or label, size, t, base_label, tb, None, "measured/baseline")
     print(f"  {label:<52} {t * 1000:10.1f} ms")
     print(f"  {base_label:<52} {tb * 1000:10.1f} ms")
     print(f"  ratio (ours / baseline)                              {t / tb:10.2f}")
@@ -66,7 +69,8 @@ def bench_xlsx(tmp: Path, dictionary, rows: int) -> None:
     t_pd = _best(lambda: pd.read_excel(f, engine="openpyxl"))
     n = len(read_emissions(f, dictionary).emissions)
     print(f"[1] import of a {n:,}-row XLSX ({f.stat().st_size / 1024:.0f} KiB)")
-    _line("read_emissions (mapping, rows -> Emission)", t_read, "baseline pandas.read_excel(openpyxl)", t_pd)
+    _line("read_emissions (mapping, rows -> Emission)", t_read, "baseline pandas.read_excel(openpyxl)", t_pd,
+          "xlsx read_emissions", n)
     print(f"  plan_import (read + core validation journal)         {t_plan * 1000:10.1f} ms"
           f"   ratio to baseline {t_plan / t_pd:.2f}")
 
@@ -102,7 +106,8 @@ def bench_pdf(dictionary, n_subst: int) -> None:
     t_base = _best(baseline, repeat=2)
     size = len(build_report(assess_project(p), "uk"))
     print(f"[2] PDF report of {len(subs)} substances ({size / 1024:.0f} KiB)")
-    _line("build_report (all sections, chart, map)", t_rep, "baseline bare reportlab table of the same rows", t_base)
+    _line("build_report (all sections, chart, map)", t_rep, "baseline bare reportlab table of the same rows", t_base,
+          "pdf build_report", len(subs))
 
 
 def bench_batch(tmp: Path, dictionary, n_files: int) -> None:
@@ -149,7 +154,8 @@ def bench_batch(tmp: Path, dictionary, n_files: int) -> None:
     rows = ours()
     assert not any(r.failed for r in rows)
     print(f"[3] batch of {len(files):,} profiles")
-    _line("batch (validate, migrate, assess, XLSX summary)", t_ours, "baseline json.load + core assess", t_base)
+    _line("batch (validate, migrate, assess, XLSX summary)", t_ours, "baseline json.load + core assess", t_base,
+          "batch of profiles", len(files))
     print(f"  profiles per second: ours {len(files) / t_ours:,.0f}, baseline {len(files) / t_base:,.0f}")
 
 
@@ -203,7 +209,7 @@ def bench_profile_rows(tmp: Path, sizes: tuple[int, ...]) -> None:
         outcome = f"refused: {ours}" if isinstance(ours, str) else "opened"
         print(f"[4] profile of {n:,} emission rows ({f.stat().st_size / 1e6:.1f} MB), {outcome}")
         _line("load_profile (rows validated column-wise)", t_ours, "baseline: same, rows by jsonschema one by one",
-              t_base)
+              t_base, "load_profile rows", n)
 
 
 def main(argv=None) -> int:

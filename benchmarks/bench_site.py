@@ -15,14 +15,15 @@ already projected to metres — ``buffer`` + ``shapely.prepare`` + ``shapely.con
 Before timing, the inside flags of both are compared; they may differ only for
 receptors within the buffer's chord error (< 0.05 m) of the zone edge.
 
-``python -m benchmarks site`` or ``python -m benchmarks.bench_site [--repeat R]``.
+Timing: medians of ``--repeat`` runs of each, alternated.  Goal: measured / baseline ≤ 3.
+
+``python -m benchmarks site`` or ``python -m benchmarks.bench_site [--repeat R] [--json]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
 
 import numpy as np
 
@@ -78,17 +79,10 @@ def baseline(site_local, x, y):
     return shapely.contains_xy(buf, x, y)
 
 
-def _best(fn, repeat):
-    times = []
-    out = None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
-
-
 def main(argv=None) -> int:
+    from benchmarks._common import alternating, median_time, record, strip_json
+
+    argv = strip_json(argv)
     ap = argparse.ArgumentParser(prog="bench_site")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--vertices", type=int, default=1000)
@@ -108,22 +102,25 @@ def main(argv=None) -> int:
         print(f"MISMATCH: {differ.size} receptors differ away from the zone edge", file=sys.stderr)
         return 1
 
-    t_ours, _ = _best(lambda: measured(site, receptors), args.repeat)
-    t_base, _ = _best(lambda: baseline(site_local, x, y), args.repeat)
+    t_ours, t_base, _, _ = alternating(lambda: measured(site, receptors), lambda: baseline(site_local, x, y),
+                                       args.repeat)
     from ecologis.core.geometry import buffer_site, receptor_distances
     import shapely
 
     pts = shapely.points(np.column_stack([x, y]))
-    t_core, _ = _best(lambda: (buffer_site(site_local, RADIUS), receptor_distances(site_local, pts, RADIUS)),
+    t_core, _ = median_time(lambda: (buffer_site(site_local, RADIUS), receptor_distances(site_local, pts, RADIUS)),
                       args.repeat)
     print(f"site polygon: {args.vertices} vertices; receptors: {args.receptors}; radius {RADIUS:g} m; "
-          f"best of {args.repeat}")
+          f"medians of {args.repeat} alternating runs")
     print(f"inside the СЗЗ: {int(ours.sum())} (baseline {int(base.sum())}; {differ.size} differ, all within "
           f"0.05 m of the edge)")
+    r = record("site", "analyse_site", args.receptors, t_ours,
+               "shapely buffer + prepare + contains_xy (pre-projected, flags only)", t_base, 3.0, "measured/baseline",
+               extra={"vertices": args.vertices})
     print(f"measured  analyse_site (validate + project + buffer + distances + flags): {t_ours * 1000:9.2f} ms")
     print(f"baseline  shapely buffer + prepare + contains_xy (pre-projected, flags only): {t_base * 1000:9.2f} ms")
     print(f"  of which buffer + receptor_distances on pre-projected input (distances too): {t_core * 1000:9.2f} ms")
-    print(f"ratio measured / baseline: {t_ours / t_base:.2f}; "
+    print(f"ratio measured / baseline: {t_ours / t_base:.2f} (goal ≤ 3: {'met' if r['met'] else 'NOT met'}); "
           f"buffer + distances / baseline: {t_core / t_base:.2f}")
     return 0
 

@@ -1,8 +1,11 @@
 """``ecologis-cli``: the command line of EcologIS.
 
-Sub-commands are discovered automatically: every module ``ecologis/cli/cmd_<name>.py``
-exposes ``register(subparsers)`` which adds its parser and sets ``func=run`` where
-``run(args) -> int`` returns the exit code.
+Every module ``ecologis/cli/cmd_<name>.py`` exposes ``register(subparsers)`` which adds
+its parser(s) and sets ``func=run`` where ``run(args) -> int`` returns the exit code.
+:data:`COMMANDS` names each sub-command's module and one-line help: only the module of
+the sub-command being run is imported and its parser built; the others appear in the
+help as their one-line help (tests/cli/test_lazy_commands.py keeps the table and the
+modules in step).
 
 Errors have one path: a command raises :class:`ecologis.cli.errors.CliError` and
 :func:`main` prints it (stderr, or JSON on stdout with ``--json``) and returns its exit
@@ -15,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import importlib
-import pkgutil
 import sys
 import warnings
 
@@ -23,17 +25,53 @@ from ecologis import __version__
 from ecologis.i18n import LANGUAGES, apply_language_option, localize_argparse, t
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: sub-command → (its module ``ecologis.cli.cmd_<module>``, the key of its one-line help),
+#: in the order the help lists them (a module's commands together, as it registers them).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "assess": ("assess", "cli.assess.help"),
+    "background": ("background", "bg.cli.help"),
+    "batch": ("batch", "io.cli.batch.help"),
+    "dictionary": ("dictionary", "cli.dictionary.help"),
+    "dispersion": ("dispersion", "disp.cli.help"),
+    "export": ("export", "io.cli.export.help"),
+    "dict-export": ("export", "io.cli.dict_export.help"),
+    "dict-import": ("export", "io.cli.dict_import.help"),
+    "identify": ("identify", "opn.cli.help"),
+    "import": ("import", "io.cli.import.help"),
+    "report": ("report", "io.cli.report.help"),
+    "site": ("site", "geo.cli.help"),
+    "szz-classes": ("szz", "szz.cli.classes.help"),
+    "szz-zones": ("szz", "szz.cli.zones.help"),
+}
+
+
+def command_of(argv: list[str]) -> str | None:
+    """The sub-command ``argv`` runs (its first word that is not a global option)."""
+    it = iter(argv)
+    for a in it:
+        if a == "--lang":
+            next(it, None)
+        elif a == "--" or not a.startswith("-"):
+            return next(it, None) if a == "--" else a
+    return None
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``argv`` only the parser of the sub-command it runs is built (the
+    others are listed with their one-line help), without it every sub-command's."""
     parser = argparse.ArgumentParser(prog="ecologis-cli", description=t("cli.description"))
     parser.add_argument("--version", action="version", version=f"EcologIS {__version__}")
     parser.add_argument("--lang", choices=LANGUAGES, default=None, help=t("cli.help.lang"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    import ecologis.cli as pkg
-
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-        if info.name.startswith("cmd_"):
-            mod = importlib.import_module(f"ecologis.cli.{info.name}")
-            mod.register(sub)
+    wanted = None if argv is None else COMMANDS.get(command_of(argv), (None,))[0]
+    registered = set()
+    for name, (module, help_key) in COMMANDS.items():
+        if argv is None or module == wanted:
+            if module not in registered:
+                registered.add(module)
+                importlib.import_module(f"ecologis.cli.cmd_{module}").register(sub)
+        else:
+            sub.add_parser(name, help=t(help_key))
     return parser
 
 
@@ -46,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8")
         except (AttributeError, ValueError):
             pass
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

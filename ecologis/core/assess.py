@@ -9,6 +9,7 @@ files.  :func:`assess` does both.
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -94,7 +95,61 @@ class PreparedTable:
         return self._rows_array
 
 
-def _prepare_row(i: int, e: Emission, dictionary: Dictionary, journal: Journal, memo: dict):
+def _key(v):
+    """A memo key that tells apart values equal across types (``True == 1 == 1.0``)."""
+    return (type(v), v)
+
+
+def _memo_unit(raw, memo: dict):
+    """The canonical unit of a spelling, or the :class:`UnitError` it raises (memoised)."""
+    try:
+        return memo[_key(raw)]
+    except KeyError:
+        pass
+    except TypeError:  # unhashable: not memoised
+        try:
+            return parse_unit(raw)
+        except UnitError as u:
+            return u
+    try:
+        out = parse_unit(raw)
+    except UnitError as u:
+        out = u
+    memo[_key(raw)] = out
+    return out
+
+
+def _parse_hours(raw):
+    """Hours per year of a row (blank: 8760), or ``None`` when not a number in (0, 8784]."""
+    hours = raw
+    try:
+        if isinstance(hours, float) and hours == 8760.0:
+            pass
+        else:
+            hours = float(parse_number(hours)[0]) if not _blank(hours) else 8760.0
+        if not (0 < hours <= 8784):
+            raise NumberProblem("range")
+    except NumberProblem:
+        return None
+    return hours
+
+
+def _memo_hours(raw, memo: dict):
+    try:
+        return memo[_key(raw)]
+    except KeyError:
+        out = memo[_key(raw)] = _parse_hours(raw)
+        return out
+    except TypeError:
+        return _parse_hours(raw)
+
+
+def _prepare_row(i: int, e: Emission, dictionary: Dictionary, journal: Journal, memo: dict,
+                 units: dict | None = None, hours_memo: dict | None = None):
+    if units is None:
+        units = {}
+    if hours_memo is None:
+        hours_memo = {}
     row = e.row if e.row is not None else i + 1
     ok = True
     sub = None
@@ -109,7 +164,8 @@ def _prepare_row(i: int, e: Emission, dictionary: Dictionary, journal: Journal, 
             sub = memo[ref] = dictionary.lookup(ref)
     mass = math.nan
     try:
-        mass, comma = parse_number(e.mass)
+        raw = e.mass
+        mass, comma = (raw, False) if type(raw) is float else parse_number(raw)
         if comma:
             journal.add("W_MASS_DECIMAL_COMMA", row, "mass", value=str(e.mass), parsed=mass)
         if math.isnan(mass):
@@ -127,21 +183,13 @@ def _prepare_row(i: int, e: Emission, dictionary: Dictionary, journal: Journal, 
     except NumberProblem as p:
         journal.add("E_MASS_MISSING" if p.code == "missing" else "E_MASS_NOT_NUMBER", row, "mass", value=str(e.mass))
         ok = False
-    unit = None
-    try:
-        unit = parse_unit(e.unit)
-    except UnitError as u:
-        journal.add("E_UNIT_AMBIGUOUS" if u.kind == "ambiguous" else "E_UNIT_UNKNOWN", row, "unit", value=str(e.unit))
+    unit = _memo_unit(e.unit, units)
+    if isinstance(unit, UnitError):
+        journal.add("E_UNIT_AMBIGUOUS" if unit.kind == "ambiguous" else "E_UNIT_UNKNOWN", row, "unit", value=str(e.unit))
         ok = False
-    hours = e.hours_per_year
-    try:
-        if isinstance(hours, float) and hours == 8760.0:
-            pass
-        else:
-            hours = float(parse_number(hours)[0]) if not _blank(hours) else 8760.0
-        if not (0 < hours <= 8784):
-            raise NumberProblem("range")
-    except NumberProblem:
+        unit = None
+    hours = _memo_hours(e.hours_per_year, hours_memo)
+    if hours is None:
         journal.add("E_HOURS_INVALID", row, "hours_per_year", value=str(e.hours_per_year))
         ok = False
         hours = 8760.0
@@ -204,55 +252,181 @@ def row_substance(ref: str) -> Substance:
                      cas=ref if is_valid_cas(ref) else None, origin=ROW_ORIGIN)
 
 
+_COLUMN_GETTERS = tuple(operator.attrgetter(f) for f in ("substance", "mass", "unit", "hours_per_year", "gdk_sd",
+                                                         "gdk_mr", "hazard_class", "row"))
+
+
+def _columns(emissions: Sequence[Emission], n: int):
+    """The row fields as eight columns (a list each; no per-row objects are made)."""
+    return tuple(list(map(get, emissions)) for get in _COLUMN_GETTERS)
+
+
+def _distinct_codes(column, resolve) -> tuple[list, list]:
+    """``(values, codes)``: ``resolve(v)`` of each distinct value of ``column`` (``None``: not
+    usable in a common row) and per row the number of its value among them (−1: not usable).
+    Values equal across types (``True == 1``) may share an entry: only the type the caller
+    checks per row (:func:`prepare`) is ever taken from a shared entry as usable."""
+    values: list = []
+    number: dict = {}
+    try:
+        distinct = dict.fromkeys(column)
+    except TypeError:                            # an unhashable cell: no common rows here
+        return values, [-1] * len(column)
+    for v in distinct:
+        r = resolve(v)
+        if r is None:
+            number[v] = -1
+        else:
+            number[v] = len(values)
+            values.append(r)
+    return values, list(map(number.__getitem__, column))   # every cell is a key (by identity at least)
+
+
 def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTable:
-    """Resolve and validate every row once; see :class:`PreparedTable`."""
+    """Resolve and validate every row once; see :class:`PreparedTable`.
+
+    The fields are read as columns; each distinct substance, unit and hours value is
+    resolved once.  A common row (a dictionary substance, a usable float mass, a known
+    unit and hours, no values of its own) needs no journal entry and is handled in
+    arrays; every other row goes through :func:`_prepare_row`, in row order (so the
+    journal is the row-by-row one), and is patched in."""
     n = len(emissions)
     journal = Journal()
-    rows: list[int] = []
-    subs: list[Substance | None] = []
-    mass_t = np.full(n, np.nan)
-    sd = np.full(n, np.nan)
-    mr = np.full(n, np.nan)
-    ob = np.full(n, np.nan)
-    rz = np.full(n, np.nan)
-    in_sd = np.full(n, np.nan)
-    in_mr = np.full(n, np.nan)
-    hclass = np.zeros(n, dtype=np.int8)
-    row_values = np.zeros(n, dtype=bool)
-    valid = np.zeros(n, dtype=bool)
-    keys: list[tuple] = []
+    nan = math.nan
     memo: dict = {}
-    raw_mass = np.full(n, np.nan)
-    raw_unit = np.empty(n, dtype=object)
-    raw_hours = np.full(n, 8760.0)
+    units: dict = {}
+    hours_memo: dict = {}
+    ref_c, mass_c, unit_c, hours_c, sd_c, mr_c, class_c, row_c = _columns(emissions, n)
+
+    # substances: the distinct Substance objects met, numbered (names and ids of one share it)
+    table: list[Substance] = []
+    table_index: dict[int, int] = {}
+
+    def resolve_ref(v):
+        if type(v) is not str or _blank(v):
+            return None
+        sub = memo.get(v, memo)
+        if sub is memo:
+            sub = memo[v] = dictionary.lookup(v)
+        if sub is None:
+            return None
+        k = table_index.get(id(sub))
+        if k is None:
+            k = table_index[id(sub)] = len(table)
+            table.append(sub)
+        return k
+
+    ref_k, ref_code = _distinct_codes(ref_c, resolve_ref)
+    code = np.array(ref_k + [-1], dtype=np.int64)[np.array(ref_code, dtype=np.int64).reshape(n)]
+    t_units, unit_code = _distinct_codes(unit_c, lambda v: (lambda u: u if type(u) is str else None)(
+        _memo_unit(v, units)) if type(v) is str else None)
+    t_hours, hours_code = _distinct_codes(hours_c, lambda v: _memo_hours(v, hours_memo)
+                                          if (v is None or type(v) is float) else None)
+    ucode = np.array(unit_code, dtype=np.int64).reshape(n)
+    hcode = np.array(hours_code, dtype=np.int64).reshape(n)
+    raw_unit = np.array(t_units + ["t/yr"], dtype=object)[ucode]
+    raw_hours = np.array(t_hours + [8760.0], dtype=float)[hcode]
+    mass_types = set(map(type, mass_c))
+    comma_rows: dict[int, float] = {}           # row index → the mass read with a decimal comma
+    if mass_types == {float}:
+        raw_mass = np.array(mass_c, dtype=float).reshape(n)
+        common = (raw_mass > 0.0) & (raw_mass < math.inf)
+    else:
+        raw_mass = np.array([m if type(m) is float else nan for m in mass_c], dtype=float).reshape(n)
+        if str in mass_types:
+            # masses typed as text ("12,5"): each distinct text parsed once; a decimal comma is
+            # noted in the journal (below, in row order), as the row-by-row path notes it
+            parsed: dict[str, tuple] = {}
+            for i in [i for i, m in enumerate(mass_c) if type(m) is str]:
+                text = mass_c[i]
+                p = parsed.get(text)
+                if p is None:
+                    try:
+                        p = parse_number(text)
+                    except NumberProblem:
+                        p = (nan, False)
+                    parsed[text] = p
+                raw_mass[i] = p[0]
+                if p[1]:
+                    comma_rows[i] = p[0]
+        common = (raw_mass > 0.0) & (raw_mass < math.inf)
+    common &= (code >= 0) & (ucode >= 0) & (hcode >= 0)
+    # the types a shared entry of equal values is usable for (see _distinct_codes)
+    if set(map(type, ref_c)) - {str}:
+        common &= np.array([type(v) is str for v in ref_c], dtype=bool).reshape(n)
+    if set(map(type, unit_c)) - {str}:
+        common &= np.array([type(v) is str for v in unit_c], dtype=bool).reshape(n)
+    if set(map(type, hours_c)) - {float, type(None)}:
+        common &= np.array([v is None or type(v) is float for v in hours_c], dtype=bool).reshape(n)
+    for col in (sd_c, mr_c, class_c):
+        if col.count(None) != n:
+            common &= np.array([v is None for v in col], dtype=bool).reshape(n)
+    del ref_k, ref_code, unit_code, hours_code, ucode, hcode
+    n_none = row_c.count(None)
+    rows: list[int] = (list(row_c) if n_none == 0 else np.arange(1, n + 1).tolist() if n_none == n
+                       else [i + 1 if r is None else r for i, r in enumerate(row_c)])
+    # the columns are not needed any more (a large table: tens of MB)
+    del ref_c, mass_c, unit_c, hours_c, sd_c, mr_c, class_c, row_c
+    code = np.where(common, code, -1)
+    other: dict[int, tuple] = {}                # row index → (ok, substance, own values, class, class from row)
     bad_given: dict[int, list[tuple[str, str]]] = {}
-    for i, e in enumerate(emissions):
-        row, ok, sub, (m, u, h), over, klass, class_from_row, bad = _prepare_row(i, e, dictionary, journal, memo)
+    todo_rows = np.flatnonzero(~common).tolist()
+    if comma_rows:
+        todo_rows = sorted(set(todo_rows).union(comma_rows))
+    for i in todo_rows:
+        if common[i]:
+            # a common row whose mass had a decimal comma: its only journal entry
+            journal.add("W_MASS_DECIMAL_COMMA", rows[i], "mass", value=str(emissions[i].mass), parsed=comma_rows[i])
+            continue
+        row, ok, sub, (m, u, h), over, klass, class_from_row, bad = _prepare_row(
+            i, emissions[i], dictionary, journal, memo, units, hours_memo)
         if bad:
             bad_given[i] = bad
-        rows.append(row)
-        subs.append(sub)
-        valid[i] = ok
+        rows[i] = row
         raw_mass[i] = m
         raw_unit[i] = u if ok else "t/yr"
         raw_hours[i] = h
+        other[i] = (ok, sub, over, klass, class_from_row)
+        if (over or class_from_row) and ok:
+            journal.add("I_ROW_VALUES", row, None, fields=Terms("field.", sorted([*over] + (["hazard_class"] if class_from_row else []))))
+    del memo
+    # per distinct substance (the last line: none), taken per row by its number
+    t_values = np.array([[nan if v is None else v for v in (s.gdk_sd, s.gdk_mr, s.obrv, s.gdk_rz)] for s in table]
+                        + [[nan] * 4], dtype=float)
+    t_class = np.array([0 if s.hazard_class is None else int(s.hazard_class) for s in table] + [0], dtype=np.int8)
+    refs = t_values[code]
+    hclass = t_class[code]
+    valid = code >= 0
+    row_values = np.zeros(n, dtype=bool)
+    in_sd = np.full(n, np.nan)
+    in_mr = np.full(n, np.nan)
+    t_subs: list[Substance | None] = [*table, None]
+    subs: list[Substance | None] = list(map(t_subs.__getitem__, code.tolist()))
+    # rows with equal keys (substance, own ГДК values, own class) describe the same substance
+    key_id: dict[tuple, int] = {}
+    t_key = np.array([key_id.setdefault((s.id, None, None, None), len(key_id)) for s in table] + [-1], dtype=np.int64)
+    kid = t_key[code]
+    del code
+    for i, (ok, sub, over, klass, class_from_row) in other.items():
+        valid[i] = ok
         hclass[i] = klass
+        subs[i] = sub
         if sub is not None:
-            sd[i] = np.nan if sub.gdk_sd is None else sub.gdk_sd
-            mr[i] = np.nan if sub.gdk_mr is None else sub.gdk_mr
-            ob[i] = np.nan if sub.obrv is None else sub.obrv
-            rz[i] = np.nan if sub.gdk_rz is None else sub.gdk_rz
+            refs[i] = [nan if v is None else v for v in (sub.gdk_sd, sub.gdk_mr, sub.obrv, sub.gdk_rz)]
         if "gdk_sd" in over:
             in_sd[i] = over["gdk_sd"]
         if "gdk_mr" in over:
             in_mr[i] = over["gdk_mr"]
         row_values[i] = bool(over) or class_from_row
-        if row_values[i] and ok:
-            journal.add("I_ROW_VALUES", row, None, fields=Terms("field.", sorted([*over] + (["hazard_class"] if class_from_row else []))))
-        keys.append((sub.id if sub else f"?{i}", over.get("gdk_sd"), over.get("gdk_mr"), klass if class_from_row else None))
+        key = (sub.id if sub else f"?{i}", over.get("gdk_sd"), over.get("gdk_mr"), klass if class_from_row else None)
+        kid[i] = key_id.setdefault(key, len(key_id))
+    sd, mr, ob, rz = refs[:, 0], refs[:, 1], refs[:, 2], refs[:, 3]
+    mass_t = np.full(n, np.nan)
     if n:
         conv = to_t_per_year(np.where(valid, raw_mass, 0.0), raw_unit, raw_hours)
+        del raw_mass, raw_unit, raw_hours
         mass_t = np.where(valid, conv, np.nan)
+        del conv
     # The row's own values replace the dictionary's field by field, then the chain runs.
     sd_eff = np.where(np.isnan(in_sd), sd, in_sd)
     mr_eff = np.where(np.isnan(in_mr), mr, in_mr)
@@ -263,27 +437,36 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
     basis = kind.copy()
     from_input = ((kind == 0) & ~np.isnan(in_sd) & (in_sd > 0)) | ((kind == 1) & ~np.isnan(in_mr) & (in_mr > 0))
     kind = np.where(from_input, KIND_INPUT, kind).astype(np.int8)
-    for i in range(n):
+    # the rows that get a note on their ГДК, in row order
+    noted = valid & ((kind == KIND_NONE) | (kind == 1) | (kind == 2) | (kind == 3))
+    todo = np.flatnonzero(noted).tolist()
+    if bad_given:
+        todo = sorted(set(todo).union(bad_given))
+    for i in todo:
+        k = int(kind[i])
         if i in bad_given:
             # the row's own non-positive value is ignored: say what is used instead, or that
             # nothing usable is left and the substance is excluded
+            if not valid[i]:
+                continue
             for fld, text in bad_given[i]:
-                if not valid[i]:
-                    continue
-                if kind[i] == KIND_NONE:
+                if k == KIND_NONE:
                     journal.add("W_GDK_NONPOSITIVE_EXCLUDED", rows[i], fld, value=text)
                 else:
                     journal.add("W_GDK_NONPOSITIVE", rows[i], fld, value=text,
                                 kind=Terms("gdk_kind.", (GDK_KINDS[basis[i]],)), used=gdk[i])
             continue
-        if not valid[i]:
-            continue
-        if kind[i] == KIND_NONE:
+        if k == KIND_NONE:
             journal.add("W_GDK_MISSING", rows[i], "gdk", substance=subs[i].name_uk if subs[i] else "", substance_en=subs[i].name_en if subs[i] else "")
-        elif kind[i] in (1, 2, 3):
+        else:
             journal.add("I_GDK_FALLBACK", rows[i], "gdk", kind=Terms("gdk_kind.", (GDK_KINDS[kind[i]],)), value=gdk[i])
-    uniq: dict[tuple, int] = {}
-    dup_key = np.array([uniq.setdefault(k, len(uniq)) for k in keys], dtype=np.int64)
+    # keys numbered in order of first appearance
+    dup_key = np.zeros(n, dtype=np.int64)
+    if n:
+        _, first, inverse = np.unique(kid, return_index=True, return_inverse=True)
+        rank = np.empty(len(first), dtype=np.int64)
+        rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+        dup_key = rank[inverse.reshape(n)]
     return PreparedTable(rows, list(emissions), subs, mass_t, gdk, kind, basis.astype(np.int8), hclass,
                          row_values, valid, dup_key, journal, dictionary.version)
 
@@ -322,6 +505,9 @@ class AssessmentResult:
     recommendation_rules: tuple = ()  # the rules of recommendations.json given to compute()
     _contributions: list | None = field(default=None, repr=False)
     _order: np.ndarray | None = field(default=None, repr=False)
+    _row_share: np.ndarray | None = field(default=None, repr=False)
+    _row_a: np.ndarray | None = field(default=None, repr=False)
+    _group_members: list | None = field(default=None, repr=False)
 
     @property
     def order(self) -> np.ndarray:
@@ -348,18 +534,31 @@ class AssessmentResult:
 
     @property
     def row_share(self) -> np.ndarray:
-        return self.row_contribution / self.knp if self.knp > 0 else np.zeros_like(self.row_contribution)
+        """Per row: its part of the КНП (0..1); computed once (callers index it per row)."""
+        if self._row_share is None:
+            self._row_share = (self.row_contribution / self.knp if self.knp > 0
+                               else np.zeros_like(self.row_contribution))
+        return self._row_share
 
     @property
     def row_a(self) -> np.ndarray:
         """Per row: the weight a(c) of the preset for :attr:`row_class` (nan without a class)."""
-        return self.preset.a_array()[self.row_class]
+        if self._row_a is None:
+            self._row_a = self.preset.a_array()[self.row_class]
+        return self._row_a
 
     def group_rows(self, g: int) -> list[int]:
         """The table row numbers counted in group ``g``."""
         if self.g_inverse is None:
             return [self.prepared.rows[int(self.g_first[g])]]
-        return [self.prepared.rows[int(i)] for i in self.included[self.g_inverse == g]]
+        if self._group_members is None:
+            # the included rows of every group at once (one stable sort instead of a mask per group)
+            order = np.argsort(self.g_inverse, kind="stable")
+            bounds = np.searchsorted(self.g_inverse[order], np.arange(len(self.g_first) + 1)).tolist()
+            members = self.included[order].tolist()
+            self._group_members = [members[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+        rows = self.prepared.rows
+        return [rows[i] for i in self._group_members[g]]
 
     def substance(self, g: int) -> Substance:
         return self.prepared.substances[int(self.g_first[g])]

@@ -147,14 +147,22 @@ def _aeqd_proj4(lat0: float, lon0: float) -> str:
     return f"+proj=aeqd +lat_0={lat0!r} +lon_0={lon0!r} +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
 
 
+def _aeqd_pipelines(lat0: float, lon0: float) -> tuple[str, str]:
+    """The PROJ pipelines WGS84 lon/lat degrees → aeqd metres and back: the operations PROJ
+    itself chooses between EPSG:4326 (x = lon) and :func:`_aeqd_proj4` (one ellipsoid, no
+    datum shift), written out so that no CRS database is opened (~0.3 s at a first use)."""
+    aeqd = f"+proj=aeqd +lat_0={lat0!r} +lon_0={lon0!r} +x_0=0 +y_0=0 +ellps=WGS84"
+    fwd = f"+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad +step {aeqd}"
+    inv = f"+proj=pipeline +step +inv {aeqd} +step +proj=unitconvert +xy_in=rad +xy_out=deg"
+    return fwd, inv
+
+
 @lru_cache(maxsize=64)
 def _transformers(lat0: float, lon0: float):
-    from pyproj import CRS, Transformer
+    from pyproj import Transformer
 
-    local = CRS.from_proj4(_aeqd_proj4(lat0, lon0))
-    fwd = Transformer.from_crs("EPSG:4326", local, always_xy=True)
-    inv = Transformer.from_crs(local, "EPSG:4326", always_xy=True)
-    return fwd, inv
+    fwd, inv = _aeqd_pipelines(lat0, lon0)
+    return Transformer.from_pipeline(fwd), Transformer.from_pipeline(inv)
 
 
 @dataclass(frozen=True)
@@ -304,28 +312,49 @@ class ReceptorResult:
                 "inside": self.inside, "on_site": self.on_site, "id": self.id, "geometry": self.geometry}
 
 
+def _is_point_dict(r) -> bool:
+    """A receptor given as a plain dict with ``lat``/``lon`` (the form the CLI and GUI pass)."""
+    return type(r) is dict and "lat" in r and "lon" in r and not r.get("geometry") and r.get("type") != "Feature"
+
+
+def _receptors_from(items: Iterable[Any]) -> list[Receptor]:
+    """:meth:`Receptor.from_any` of each item (``#k`` names the k-th in messages).
+
+    Plain lat/lon dicts whose coordinates are all numbers in range are converted together
+    (one vectorised check); anything else, or any problem, goes item by item, so that the
+    first bad item is reported exactly as :meth:`Receptor.from_any` reports it."""
+    items = list(items)
+    if items and all(_is_point_dict(r) for r in items):
+        lat = [r["lat"] for r in items]
+        lon = [r["lon"] for r in items]
+        if all(type(v) in (float, int) for v in lat) and all(type(v) in (float, int) for v in lon):
+            la = np.array(lat, dtype=float)
+            lo = np.array(lon, dtype=float)
+            if np.all(np.isfinite(la) & np.isfinite(lo) & (np.abs(la) <= 90.0) & (np.abs(lo) <= 180.0)):
+                out = []
+                for r, a, b in zip(items, la.tolist(), lo.tolist()):
+                    name, kind = r.get("name"), r.get("kind")
+                    out.append(Receptor(name="" if name is None else str(name),
+                                        geometry={"type": "Point", "coordinates": [b, a]},
+                                        kind=kind if kind in RECEPTOR_KINDS else "other", id=str(r.get("id") or "")))
+                return out
+    return [r if isinstance(r, Receptor) else Receptor.from_any(r, where=f"#{i}")
+            for i, r in enumerate(items, start=1)]
+
+
 def _receptors_local(frame: LocalFrame, recs: Sequence[Receptor]) -> np.ndarray:
     """Receptor geometries in the local frame; points are projected in one vectorised call."""
     out = np.empty(len(recs), dtype=object)
-    pts = [i for i, r in enumerate(recs) if r.geometry.get("type") == "Point"]
+    pts, others = [], []
+    for i, r in enumerate(recs):
+        (pts if r.geometry.get("type") == "Point" else others).append(i)
     if pts:
         coords = np.array([recs[i].geometry["coordinates"][:2] for i in pts], dtype=float)
         x, y = frame.to_local_xy(coords[:, 0], coords[:, 1])
         out[pts] = shapely.points(np.column_stack([x, y]))
-    for i, r in enumerate(recs):
-        if out[i] is None:
-            out[i] = frame.to_local(shape(r.geometry))
+    for i in others:
+        out[i] = frame.to_local(shape(recs[i].geometry))
     return out
-
-
-def _boundary_segments(site_local) -> np.ndarray:
-    """Every edge of every ring of a (multi)polygon as a 2-point LineString array."""
-    segs = []
-    for ring in shapely.get_parts(shapely.boundary(site_local)):
-        c = shapely.get_coordinates(ring)
-        if len(c) >= 2:
-            segs.append(shapely.linestrings(np.stack([c[:-1], c[1:]], axis=1)))
-    return np.concatenate(segs) if segs else np.empty(0, dtype=object)
 
 
 def receptor_distances(site_local, receptors_local: Sequence, radius_m: float) -> tuple[np.ndarray, np.ndarray]:
@@ -334,11 +363,12 @@ def receptor_distances(site_local, receptors_local: Sequence, radius_m: float) -
     Method: minimum Euclidean distance in the local aeqd frame between the receptor and
     the site polygon (0 when they touch or overlap; the site "boundary" of the sanitary
     rules is the polygon, so a receptor on the site has distance 0).  Point receptors:
-    point-in-polygon test (prepared GEOS geometry) and, outside, the distance to the
-    nearest boundary edge found with an STR-tree of the edges — the same value as
-    GEOS ``distance`` without its O(vertices) scan per point.  Polygon receptors: GEOS
-    ``distance``.  Inside ⇔ distance ≤ radius — the exact test against the true buffer,
-    free of the buffer's segment approximation.  Vectorised over receptors.
+    point-in-polygon test (prepared GEOS geometry) and, outside, the length of the
+    shortest line to the site's boundary, prepared (GEOS indexes its edges once, so each
+    point is measured without a scan of every edge) — the same value as GEOS
+    ``distance``, which scans every edge for every point.  Polygon receptors: GEOS ``distance``.
+    Inside ⇔ distance ≤ radius — the exact test against the true buffer, free of the
+    buffer's segment approximation.
     """
     geoms = np.asarray(receptors_local, dtype=object)
     if geoms.size == 0:
@@ -349,14 +379,13 @@ def receptor_distances(site_local, receptors_local: Sequence, radius_m: float) -
     if site_local.geom_type in ("Polygon", "MultiPolygon") and is_point.any():
         pts = geoms[is_point]
         xy = shapely.get_coordinates(pts)
-        dp = np.zeros(pts.size)
+        dp = np.zeros(len(xy))
         out = ~shapely.contains_xy(site_local, xy[:, 0], xy[:, 1])
         if out.any():
-            tree = shapely.STRtree(_boundary_segments(site_local))
-            (idx_in, _), dist = tree.query_nearest(pts[out], return_distance=True, all_matches=False)
-            tmp = np.empty(int(out.sum()))
-            tmp[idx_in] = dist
-            dp[out] = tmp
+            boundary = shapely.boundary(site_local)
+            shapely.prepare(boundary)
+            ends = shapely.get_coordinates(shapely.shortest_line(boundary, pts[out])).reshape(-1, 2, 2)
+            dp[out] = np.hypot(ends[:, 1, 0] - ends[:, 0, 0], ends[:, 1, 1] - ends[:, 0, 1])
         d[is_point] = dp
         rest = ~is_point
     else:
@@ -417,8 +446,7 @@ def analyse_site(radius_m: float, site: Any = None, receptors: Iterable[Any] = (
         raise GeometryError("geo.error.radius", radius=radius_m) from None
     if not math.isfinite(radius) or radius < 0:
         raise GeometryError("geo.error.radius", radius=radius_m)
-    recs = [r if isinstance(r, Receptor) else Receptor.from_any(r, where=f"#{i}")
-            for i, r in enumerate(receptors, start=1)]
+    recs = _receptors_from(receptors)
     if site:
         site_ll = validate_site(site)
         frame = LocalFrame.around(site_ll)

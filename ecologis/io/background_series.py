@@ -19,18 +19,31 @@ from ecologis.io.emissions_table import decode_text, sniff_delimiter
 
 
 def _read_csv(path: Path) -> tuple[list[str], pd.DataFrame, int]:
+    data = path.read_bytes()
     try:
-        text, _encoding = decode_text(path.read_bytes())
+        text, encoding = decode_text(data)
     except UnicodeDecodeError:
         raise SeriesError(path.name, [SeriesIssue(path.name, None, None, "bg.err.encoding", {})]) from None
     delim = sniff_delimiter(text[:4096])
+
+    def source():
+        # UTF-8 (the text decoded above, so valid) goes to the C reader as the bytes it is,
+        # not re-encoded from the decoded text; other encodings as text
+        if encoding == "utf-8":
+            return io.BytesIO(data)
+        if encoding == "utf-8-sig":
+            return io.BytesIO(memoryview(data)[3:])
+        return io.StringIO(text)
+
+    if encoding in ("utf-8", "utf-8-sig"):
+        text = None                       # not kept: the file may be large
     try:
-        header = pd.read_csv(io.StringIO(text), sep=delim, nrows=0).columns
+        header = pd.read_csv(source(), sep=delim, nrows=0).columns
         text_cols = {h: str for h in header
                      if any(_norm_header(h) in SYNONYMS[c] for c in ("timestamp", "post", "substance"))}
         # numbers are parsed by the C reader when the column is clean; otherwise the column
         # stays text and is parsed per unique value (decimal commas, stray text)
-        df = pd.read_csv(io.StringIO(text), sep=delim, dtype=text_cols, na_values=[""], keep_default_na=False,
+        df = pd.read_csv(source(), sep=delim, dtype=text_cols, na_values=[""], keep_default_na=False,
                          skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c")
     except (pd.errors.ParserError, ValueError) as e:
         raise SeriesError(path.name, [SeriesIssue(path.name, None, None, "bg.err.unreadable", {"detail": str(e)})]) \

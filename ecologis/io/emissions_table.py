@@ -432,7 +432,7 @@ def read_profile_emissions(path: Path) -> TableData:
         data = Path(path).read_bytes()
     except OSError as e:
         raise TableReadError(file, "io.error.os", detail=e.strerror or str(e)) from None
-    from ecologis.io.profile import MAX_PROFILE_BYTES, ProfileError, parse_json_bytes
+    from ecologis.io.profile import MAX_PROFILE_BYTES, ProfileError, is_shipped_file, parse_json_bytes
 
     try:
         parsed = parse_json_bytes(data, file)            # parsed once, for both kinds
@@ -440,7 +440,7 @@ def read_profile_emissions(path: Path) -> TableData:
         if parsed.is_profile():
             if len(data) > MAX_PROFILE_BYTES:
                 raise ProfileError(file, "io.profile.too_large", limit_mb=MAX_PROFILE_BYTES // (1024 * 1024))
-            prof = parsed.profile(file)
+            prof = parsed.profile(file, shipped=is_shipped_file(path))
         else:
             prof = None
     except ProfileError as e:

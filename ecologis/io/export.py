@@ -61,6 +61,16 @@ def _num(v):
     return x if math.isfinite(x) else None
 
 
+def _finite_list(a: np.ndarray) -> list:
+    """An array as Python floats, ``None`` where not finite (as :func:`_num` per value)."""
+    a = np.asarray(a, dtype=float)
+    out = a.tolist()
+    bad = np.flatnonzero(~np.isfinite(a)).tolist()
+    for i in bad:
+        out[i] = None
+    return out
+
+
 def _as_entered(v):
     """A row's own value as entered: numbers stay numbers, text stays text, nothing is empty."""
     if v is None:
@@ -77,39 +87,50 @@ def export_rows(result, lang: str = "uk") -> tuple[list[str], list[list]]:
     from ecologis.core.gdk import GDK_KINDS
 
     prep = result.prepared
-    counted = np.zeros(prep.n, dtype=bool)
+    n = prep.n
+    counted = np.zeros(n, dtype=bool)
     counted[result.included] = True          # by row index: row numbers may repeat
-    row_a = result.row_a
     headers = [t_lang(lang, "io.col." + c) for c in ROW_COLUMNS]
+    # every per-row array read once as a list (indexing numpy arrays per row is slow)
+    status_text = (t_lang(lang, "io.status.error"), t_lang(lang, "io.status.excluded"), t_lang(lang, "io.status.ok"))
+    kind_text = [t_lang(lang, "gdk_kind." + k) for k in GDK_KINDS]
+    status_l = np.where(~prep.valid, 0, np.where(counted, 2, 1)).tolist()
+    valid_l = prep.valid.tolist()
+    klass_l = result.row_class.tolist()
+    kind_l = prep.gdk_kind.tolist()
+    mass_t = _finite_list(prep.mass_t)
+    gdk = _finite_list(prep.gdk)
+    row_a = _finite_list(result.row_a)
+    contribution = result.row_contribution.tolist()
+    share = result.row_share.tolist()
+    names: dict[int, tuple[str, str]] = {}
     out = []
-    for i in range(prep.n):
-        e = prep.emissions[i]
-        s = prep.substances[i]
-        row = prep.rows[i]
-        klass = int(result.row_class[i])
-        ok = bool(prep.valid[i])
-        kind = GDK_KINDS[int(prep.gdk_kind[i])]
-        if not ok:
-            status = t_lang(lang, "io.status.error")
-        elif not counted[i]:
-            status = t_lang(lang, "io.status.excluded")
+    for i, e, s, row in zip(range(n), prep.emissions, prep.substances, prep.rows):
+        klass = int(klass_l[i])
+        ok = valid_l[i]
+        if s is None:
+            name, cas = "", ""
         else:
-            status = t_lang(lang, "io.status.ok")
+            nc = names.get(id(s))
+            if nc is None:
+                nc = names[id(s)] = (s.name(lang), s.cas or "")
+            name, cas = nc
+        m = _num(e.mass)
         out.append([
             row,
             "" if e.substance is None else str(e.substance),
-            s.name(lang) if s else "",
-            (s.cas or "") if s else "",
-            _num(e.mass) if _num(e.mass) is not None else ("" if e.mass is None else str(e.mass)),
+            name,
+            cas,
+            m if m is not None else ("" if e.mass is None else str(e.mass)),
             str(e.unit or ""),
-            _num(prep.mass_t[i]),
-            _num(prep.gdk[i]),
-            t_lang(lang, "gdk_kind." + kind),
+            mass_t[i],
+            gdk[i],
+            kind_text[kind_l[i]],
             klass or None,
-            _num(row_a[i]) if klass else None,
-            float(result.row_contribution[i]) if ok else None,
-            float(result.row_share[i]) if ok else None,
-            status,
+            row_a[i] if klass else None,
+            contribution[i] if ok else None,
+            share[i] if ok else None,
+            status_text[status_l[i]],
             _as_entered(e.gdk_sd),
             _as_entered(e.gdk_mr),
             _as_entered(e.hazard_class),
@@ -158,9 +179,27 @@ def csv_bytes(result, lang: str = "uk", delimiter: str = ",") -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
     w.writerow([neutralize(h) for h in headers])
-    for r in rows:
-        w.writerow(["" if v is None else (repr(v) if isinstance(v, float) else neutralize(v)) for v in r])
+    if rows:
+        # column by column: texts repeat (names, units, statuses), each is neutralised once
+        w.writerows(zip(*(_csv_column(col) for col in zip(*rows))))
     return buf.getvalue().encode("utf-8-sig")
+
+
+def _csv_cell(v):
+    return "" if v is None else (repr(v) if isinstance(v, float) else neutralize(v))
+
+
+def _csv_column(col) -> list:
+    """The CSV cells of one column, as :func:`_csv_cell` of each value."""
+    texts: dict[str, str] = {}
+
+    def text(v: str) -> str:
+        out = texts.get(v)
+        if out is None:
+            out = texts[v] = neutralize(v)
+        return out
+
+    return [repr(v) if type(v) is float else text(v) if type(v) is str else _csv_cell(v) for v in col]
 
 
 _XLSX_FORMATS = {"mass": "0.00000", "mass_t": "0.00000", "gdk": "0.0000", "a": "0.0#",

@@ -63,21 +63,34 @@ class ProfileFieldError(ProfileError):
         return {"field": self.field, "reason": tr("io.profile.reason." + self.reason, **self.reason_params)}
 
 
-def project_from_json(d: dict, file: str = "?", strict: bool = True) -> Project:
+def is_shipped_file(path: str | Path) -> bool:
+    """Whether ``path`` is one of the files shipped with EcologIS (the demo profile …)."""
+    from ecologis.paths import RESOURCES_DIR
+
+    try:
+        return Path(path).resolve().is_relative_to(RESOURCES_DIR.resolve())
+    except OSError:
+        return False
+
+
+def project_from_json(d: dict, file: str = "?", strict: bool = True, shipped: bool = False) -> Project:
     """Validate (after migrating older versions) and build a project.
 
     Raises :class:`ProfileError` / :class:`ProfileFieldError`; ``d`` is not modified.
     ``strict=False`` (session restore of work in progress) checks the structure and
     types only, not the ЄДРПОУ control digit, coordinate pairs or closed rings.
+    ``shipped``: a file shipped with EcologIS (:func:`is_shipped_file`), checked against the
+    JSON schema by the tests (tests/io/test_shipped_profiles.py), so not again at every
+    opening (jsonschema costs ~100 ms of a command's start); the other checks still run.
     """
     try:
-        return _project_from_json(d, file, strict)
+        return _project_from_json(d, file, strict, shipped)
     except RecursionError:
         # free-form parts (history, extensions) nested deeper than copying allows
         raise ProfileError(file, "io.file.too_deep") from None
 
 
-def _project_from_json(d: dict, file: str, strict: bool) -> Project:
+def _project_from_json(d: dict, file: str, strict: bool, shipped: bool = False) -> Project:
     if not isinstance(d, dict):
         raise ProfileError(file, "profile.error.not_object")
     ver = d.get("schema_version")
@@ -93,7 +106,7 @@ def _project_from_json(d: dict, file: str, strict: bool) -> Project:
         migrated_from = ver
     else:
         doc = d                      # only read from here on
-    validate_profile_doc(doc, file, semantic=strict)
+    validate_profile_doc(doc, file, semantic=strict, schema=not shipped)
     p = Project.from_json(doc)
     p.migrated_from = migrated_from
     if migrated_from is not None:
@@ -461,13 +474,16 @@ def _check_schema(doc, file: str, per_row_schema: bool = False) -> None:
     raise ProfileFieldError(file, _required_field_path(err), reason, **params)
 
 
-def validate_profile_doc(doc: dict, file: str = "?", semantic: bool = True, per_row_schema: bool = False) -> None:
+def validate_profile_doc(doc: dict, file: str = "?", semantic: bool = True, per_row_schema: bool = False,
+                         schema: bool = True) -> None:
     """Check a current-version document; raise :class:`ProfileFieldError` at the first problem.
 
     The JSON schema first (types, ranges, required fields; the emission rows column-wise,
     see :func:`_check_schema`), then with ``semantic`` the rules a schema cannot express:
-    ЄДРПОУ control digit, lat/lon given together, closed polygon rings, unique source ids."""
-    _check_schema(doc, file, per_row_schema)
+    ЄДРПОУ control digit, lat/lon given together, closed polygon rings, unique source ids.
+    ``schema=False`` skips the JSON schema (shipped files only, see :func:`project_from_json`)."""
+    if schema:
+        _check_schema(doc, file, per_row_schema)
     if not semantic:
         return
     ent = doc["enterprise"]
@@ -562,11 +578,12 @@ class JsonDocument:
         d = self.profile_doc
         return isinstance(d, dict) and d.get("kind") == PROFILE_KIND
 
-    def profile(self, file: str = "?") -> Project:
-        """The validated profile (refused if it held a non-finite number)."""
+    def profile(self, file: str = "?", shipped: bool = False) -> Project:
+        """The validated profile (refused if it held a non-finite number); ``shipped``: see
+        :func:`project_from_json`."""
         if self.not_finite:
             raise ProfileError(file, "io.profile.not_finite", value=self.not_finite[0][:40])
-        return project_from_json(self.profile_doc, file)
+        return project_from_json(self.profile_doc, file, shipped=shipped)
 
 
 def parse_json_bytes(data: bytes, file: str = "?") -> JsonDocument:
@@ -621,8 +638,10 @@ def read_json_file_bytes(path: str | Path) -> bytes:
 
 
 def load_profile(path: str | Path) -> Project:
-    """Open a profile read-only from disk (the file is never modified by opening)."""
-    return parse_profile_bytes(read_json_file_bytes(path), Path(path).name)
+    """Open a profile read-only from disk (the file is never modified by opening); a file
+    shipped with EcologIS (the demo) is trusted to match the schema (checked by the tests)."""
+    p = Path(path)
+    return parse_json_bytes(read_json_file_bytes(p), p.name).profile(p.name, shipped=is_shipped_file(p))
 
 
 def json_default(o, lenient: bool = False):

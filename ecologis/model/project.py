@@ -31,7 +31,7 @@ def _known(cls) -> set[str]:
     return {f.name for f in fields(cls)}
 
 
-@dataclass
+@dataclass(slots=True)
 class Emission:
     """One row of the emissions table.
 

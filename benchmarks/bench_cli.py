@@ -1,0 +1,76 @@
+"""CLI start-up benchmark: ``ecologis-cli assess --demo --json``, the whole process.
+
+Measured: a fresh ``python -m ecologis.cli assess --demo --json`` (interpreter start,
+imports, the shipped reference data, the demo profile read and assessed — КНП and the
+СЗЗ circle around the enterprise — and the JSON printed), wall time until it exits.
+
+Baseline, same run: a fresh ``python -c "import numpy"`` — the interpreter start and the
+one library every calculation needs.  Both with compiled bytecode, as installed.
+
+Timing: medians of ``--repeat`` runs of each, alternated.  Goal: measured / baseline ≤ 1.5.
+Also printed: the modules the command imports beyond numpy that cost the most (``-X importtime``).
+
+``python -m benchmarks cli`` or ``python -m benchmarks.bench_cli [--repeat R] [--json]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+from ecologis.paths import REPO_ROOT
+
+
+# Both run as installed programs do: with compiled bytecode (kept in a temporary folder,
+# not in the checkout; the warm-up runs write it), whatever PYTHONDONTWRITEBYTECODE says.
+_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+_ENV["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="ecologis_bench_pyc_")
+
+
+def _run(cmd) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=REPO_ROOT, env=_ENV)
+    return time.perf_counter() - t0
+
+
+def _heaviest(cmd, k: int = 8) -> list[tuple[int, str]]:
+    r = subprocess.run([cmd[0], "-X", "importtime", *cmd[1:]], capture_output=True, text=True, cwd=REPO_ROOT,
+                       env=_ENV)
+    top = []
+    for line in r.stderr.splitlines():
+        parts = line.split("|")
+        if len(parts) == 3 and parts[2].startswith(" ") and not parts[2].startswith("  "):
+            try:
+                top.append((int(parts[1]), parts[2].strip()))
+            except ValueError:
+                pass
+    return sorted(top, reverse=True)[:k]
+
+
+def main(argv=None) -> int:
+    from benchmarks._common import alternating, record, strip_json
+
+    ap = argparse.ArgumentParser(prog="bench_cli")
+    ap.add_argument("--repeat", type=int, default=7)
+    args = ap.parse_args(strip_json(argv))
+    cmd = [sys.executable, "-m", "ecologis.cli", "assess", "--demo", "--json"]
+    base = [sys.executable, "-c", "import numpy"]
+    t, tb, _, _ = alternating(lambda: _run(cmd), lambda: _run(base), args.repeat)
+    r = record("cli", "assess --demo --json (whole process)", 1, t, 'python -c "import numpy"', tb, 1.5,
+               "measured/baseline")
+    print(__doc__.strip().splitlines()[0])
+    print(f"  measured  ecologis-cli assess --demo --json: {t * 1e3:8.1f} ms (median of {args.repeat})")
+    print(f"  baseline  python -c \"import numpy\":          {tb * 1e3:8.1f} ms (median of {args.repeat})")
+    print(f"  ratio measured / baseline: {r['ratio']:.2f} (goal ≤ 1.5: {'met' if r['met'] else 'NOT met'})")
+    print("  top-level imports of the command (cumulative µs, one run):")
+    for us, name in _heaviest(cmd):
+        print(f"    {us:>9,}  {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
