@@ -419,7 +419,9 @@ class SiteAnalysis:
         tr = translator_for(lang)
         out = []
         for r in self.conflicts:
-            key = "geo.conflict.on_site" if r.on_site else "geo.conflict.line"
+            # distances are to the site boundary, or to the enterprise point without one
+            key = ("geo.conflict.on_site" if r.on_site else
+                   "geo.conflict.line" if self.method == "buffer" else "geo.conflict.line_point")
             out.append(tr(key, name=r.name or tr("geo.unnamed"), kind=tr("geo.kind." + r.kind),
                           distance=f"{r.distance_m:.0f}", radius=f"{self.radius_m:.0f}"))
         return out

@@ -202,9 +202,11 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.Interactive)
         hh.setStretchLastSection(True)
-        # default widths so that contribution and share are visible without scrolling
-        for name, width in (("substance", 196), ("mass", 86), ("unit", 62), ("gdk", 78), ("gdk_kind", 72),
-                            ("class", 44), ("a", 34), ("contribution", 100), ("share", 66)):
+        # default widths so that contribution and share are visible without scrolling; a
+        # header never clipped (widened to its text in the current language, see _fit_headers)
+        self._column_widths = (("substance", 196), ("mass", 86), ("unit", 62), ("gdk", 78), ("gdk_kind", 72),
+                               ("class", 44), ("a", 34), ("contribution", 100), ("share", 66))
+        for name, width in self._column_widths:
             hh.resizeSection(COL[name], width)
         vh = self.table.verticalHeader()
         vh.setSectionResizeMode(QHeaderView.Fixed)   # no per-row size queries (1,000+ rows)
@@ -314,6 +316,7 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self.lbl_lon.setText(t("gui.coords.lon"))
         self.lat.setToolTip(t("gui.coords.tip"))
         self.lon.setToolTip(t("gui.coords.tip"))
+        self._fit_headers()
         self.tabs.setTabText(0, t("gui.tab.table"))
         self.tabs.setTabText(1, t("gui.tab.chart"))
         self.tabs.setTabText(self.tabs.indexOf(self.sources_view), t("src.tab"))
@@ -359,6 +362,17 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self._maybe_draw_chart()
         for title_key, dlg in self._panel_docks.items():
             dlg.setWindowTitle(t(title_key).rstrip("…."))
+
+    def _fit_headers(self) -> None:
+        """Widen the table's columns whose header text (this language) would be clipped."""
+        hh = self.table.horizontalHeader()
+        fm = hh.fontMetrics()
+        for name, width in self._column_widths:
+            col = COL[name]
+            text = str(self.model.headerData(col, Qt.Horizontal) or "")
+            need = max(fm.horizontalAdvance(line) for line in text.split("\n")) + 22 if text else 0
+            if hh.sectionSize(col) < need:
+                hh.resizeSection(col, max(width, need))
 
     # ================================================================== workbench events
     def _session_handlers(self) -> dict:

@@ -1,5 +1,6 @@
 """List model of the validation journal (core ``Issue`` objects); messages are
-translated lazily, only for the rows a view shows."""
+translated lazily, only for the rows a view shows.  The same message about several table
+rows is one entry naming the rows ("rows 1–10: the row uses its own values …")."""
 
 from __future__ import annotations
 
@@ -15,19 +16,42 @@ ROW_ROLE = Qt.UserRole + 1
 class JournalModel(QAbstractListModel):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.issues: list = []
+        self.issues: list = []              # one representative issue per entry
+        self.rows: list[list[int]] = []     # the table rows each entry concerns
+        self._all: list = []
         self._text: dict[int, str] = {}
 
     def set_issues(self, issues) -> None:
         self.beginResetModel()
-        self.issues = list(issues)
+        self._all = list(issues)
+        self._group()
         self._text.clear()
         self.endResetModel()
 
+    def _group(self) -> None:
+        """Entries in first-seen order: issues with the same severity, code, field and
+        message (in the current language) about different rows become one entry."""
+        entries: dict = {}
+        self.issues, self.rows = [], []
+        for issue in self._all:
+            if issue.row is None:
+                self.issues.append(issue)
+                self.rows.append([])
+                continue
+            key = (issue.severity, issue.code, issue.field, issue.file, issue.message())
+            k = entries.get(key)
+            if k is None:
+                entries[key] = len(self.issues)
+                self.issues.append(issue)
+                self.rows.append([int(issue.row)])
+            else:
+                self.rows[k].append(int(issue.row))
+
     def retranslate(self) -> None:
+        self.beginResetModel()
+        self._group()
         self._text.clear()
-        if self.issues:
-            self.dataChanged.emit(self.index(0), self.index(len(self.issues) - 1))
+        self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.issues)
@@ -35,8 +59,16 @@ class JournalModel(QAbstractListModel):
     def text(self, row: int) -> str:
         s = self._text.get(row)
         if s is None:
-            issue = self.issues[row]
-            s = f"{t('severity.' + issue.severity)} — {issue.located_message()}"
+            issue, rows = self.issues[row], self.rows[row]
+            if len(rows) > 1:
+                from ecologis.report.notes import row_ranges
+
+                place = t("val.loc.rows", rows=row_ranges(rows))
+                if issue.file:
+                    place = f"{issue.file}, {place}"
+                s = f"{t('severity.' + issue.severity)} — {place}: {issue.message()}"
+            else:
+                s = f"{t('severity.' + issue.severity)} — {issue.located_message()}"
             self._text[row] = s
         return s
 

@@ -1,0 +1,31 @@
+"""The journal shows one entry for the same message about several rows."""
+
+from ecologis.io.profile import load_profile
+from ecologis.paths import DEMO_PROFILE
+
+
+def test_same_note_on_ten_rows_is_one_entry(make_window):
+    w = make_window(restore=False)
+    w.wb.load(load_profile(DEMO_PROFILE))
+    # the demo's ten rows all carry their own ГДК and class (thesis table 4.2): one note, rows 1–10
+    texts = [w.journal_model.text(i) for i in range(w.journal_model.rowCount())]
+    own = [s for s in texts if "власні значення" in s]
+    assert len(own) == 1 and "рядки 1–10" in own[0]
+    assert w.journal_model.rows[texts.index(own[0])] == list(range(1, 11))
+    w.lang_actions["en"].trigger()
+    texts = [w.journal_model.text(i) for i in range(w.journal_model.rowCount())]
+    assert [s for s in texts if "own values" in s][0].count("rows 1–10") == 1
+
+
+def test_table_headers_are_not_clipped(make_window):
+    from PySide6.QtCore import Qt
+
+    w = make_window(restore=False)
+    for lang in ("uk", "en"):
+        w.lang_actions[lang].trigger()
+        hh = w.table.horizontalHeader()
+        fm = hh.fontMetrics()
+        for col in range(w.model.columnCount() - 1):          # the last column stretches
+            text = str(w.model.headerData(col, Qt.Horizontal) or "")
+            if text:
+                assert hh.sectionSize(col) >= fm.horizontalAdvance(text), (lang, text)
