@@ -105,6 +105,11 @@ def _print_human(result, lang: str) -> None:
         print(f"  • {r.text(lang)}")
     if result.warnings:
         print()
+        from ecologis.report.notes import group_lines
+
         print(t("cli.warnings_header", count=len(result.warnings)))
-        for i in result.warnings:
-            print(f"  [{t('severity.' + i.severity)}] {i.located_message()}")
+        # the same note about several rows is one line naming the rows
+        for sev in ("warning", "info"):
+            items = [i for i in result.warnings if i.severity == sev]
+            for line in group_lines(items, lang):
+                print(f"  [{t('severity.' + sev)}] {line}")

@@ -129,7 +129,7 @@ def format_calculated_zone(cz: dict) -> str:
     return "\n".join(lines)
 
 
-def format_zones(zones: dict) -> str:
+def format_zones(zones: dict, preset_name: str | None = None) -> str:
     """The four zones side by side, translated."""
     g = format_significant
     lines = []
@@ -144,9 +144,11 @@ def format_zones(zones: dict) -> str:
     else:
         lines.append(t("szz.out.no_class"))
     k = zones["knp_estimate"]
-    lines.append(t("szz.out.knp", size=g(k["size_m"]), preset=k["preset"]))
+    lines.append(t("szz.out.knp", size=g(k["size_m"]), preset=preset_name or k["preset"]))
     c = zones.get("calculated")
-    if c:
+    if c and not (c.get("max_distance_m") or 0) > 0:
+        lines.append(t("szz.out.calculated_none"))          # c + c_ф stays below 1 ГДК everywhere
+    elif c:
         lines.append(format_calculated_zone(dict(c, target=", ".join(c.get("targets") or []) or "—")))
     else:
         lines.append(t("szz.out.no_calculation"))
@@ -191,5 +193,6 @@ def run_zones(args) -> int:
     if args.json:
         print(json.dumps(zones, ensure_ascii=False, indent=1, allow_nan=False))
     else:
-        print(format_zones(zones))
+        p = assessment.result.preset
+        print(format_zones(zones, t(p.name_key) if p.name_key else (p.name or p.id)))
     return 0
