@@ -105,13 +105,13 @@ class TileCache:
         data = self.get(z, x, y)
         if data is not None:
             return data
-        import requests
+        import httpx
 
-        getter = session or requests
+        getter = session or httpx            # an httpx.Client keeps its connection between tiles
         try:
             resp = getter.get(url_template.format(z=z, x=x, y=y), timeout=timeout,
-                              headers={"User-Agent": USER_AGENT})
-        except requests.RequestException:
+                              headers={"User-Agent": USER_AGENT}, follow_redirects=True)
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError):
             return None
         ctype = resp.headers.get("Content-Type", "")
         if resp.status_code != 200 or not resp.content or not ctype.startswith("image/"):

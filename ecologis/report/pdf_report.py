@@ -410,7 +410,7 @@ def report_story(assessment, lang: str = "uk", when: datetime | None = None, til
         caption.append(T("report.map.isolines_of", target=target_namer(result, lang)(sel)))
     if base is None:
         caption.append(T("report.map.no_basemap_caption"))
-    story.append(KeepTogether([Paragraph(_e(T("report.h.map")), S["h"]), _image(map_png, 108),
+    story.append(KeepTogether([Paragraph(_e(T("report.h.map")), S["h"]), _image(map_png, 96),
                                Paragraph(_e(" ".join(caption)), S["small"])]))
     from ecologis.report.zones_section import zones_story    # the sanitary zones side by side
 
@@ -547,6 +547,40 @@ def target_namer(result, lang: str):
 SMALL_SHARE = 0.05
 
 
+def contributions_and_gdv_story(res: dict, tname, substance_label, T, S, lang: str) -> list:
+    """What «Эколог» calls the contribution table (each source's and substance's part of
+    the worst target's maximum, for the worst wind) and the permissible emissions (ГДВ):
+    the sources that must reduce, with how much, or one line that none must."""
+    out = []
+    sel = next((tg for tg in res["targets"] if tg["id"] == res.get("selected_target")), None)
+    contrib = res.get("contributions") or []
+    if sel is not None and contrib:
+        out.append(Paragraph(_e(T("report.disp.contrib_title", target=tname(sel))), S["small"]))
+        rows = [[Paragraph(_e(T(h)), S["cellb"]) for h in ("report.col.source_no", "report.col.substance",
+                                                            "report.disp.col.contribution", "report.col.share")]]
+        for c in sorted((c for c in contrib if (c.get("share") or 0.0) >= 0.01), key=lambda c: -c["share"]):
+            rows.append([Paragraph(_e(str(c["source"])), S["cell"]), Paragraph(_e(substance_label(c["substance"])), S["cell"]),
+                         _g(c["value_mg_m3"], lang), _fmt(100 * (c.get("share") or 0.0), 1, lang)])
+        out.append(_table(rows, [20 * mm, 90 * mm, 32 * mm, 25 * mm], align_right_from=2))
+    gdv = res.get("gdv") or []
+    if gdv:
+        cut = [g for g in gdv if (g.get("reduction_pct") or 0.0) > 0]
+        if not cut:
+            out.append(Paragraph(_e(T("report.disp.gdv_none")), S["small"]))
+        else:
+            out.append(Paragraph(_e(T("report.disp.gdv_title")), S["p"]))
+            rows = [[Paragraph(_e(T(h)), S["cellb"]) for h in ("report.col.source_no", "report.col.substance",
+                                                                "report.disp.col.m", "report.disp.col.gdv",
+                                                                "report.disp.col.reduction")]]
+            for g in sorted(cut, key=lambda g: -(g.get("reduction_pct") or 0.0)):
+                rows.append([Paragraph(_e(str(g["source"])), S["cell"]),
+                             Paragraph(_e(substance_label(g["substance"])), S["cell"]),
+                             _g(g["m_g_s"], lang), _g(g["gdv_g_s"], lang), _fmt(g["reduction_pct"], 1, lang)])
+            out.append(_table(rows, [20 * mm, 70 * mm, 26 * mm, 26 * mm, 25 * mm], align_right_from=2))
+            out.append(Paragraph(_e(T("report.disp.gdv_rule")), S["small"]))
+    return out
+
+
 def dispersion_story(profile, result, res: dict | None, T, S, lang: str) -> list:
     """6.2: per substance its source, rate, C_m, x_m and the field maximum with background;
     the receptors; the unverified OND-86 formulas by name (the isolines and the
@@ -605,13 +639,16 @@ def dispersion_story(profile, result, res: dict | None, T, S, lang: str) -> list
                      "", "", "", "", "", ""])
     out.append(_table(rows, [64 * mm, 12 * mm, 17 * mm, 20 * mm, 13 * mm, 23 * mm, 25 * mm], align_right_from=2))
     out.append(Paragraph(_e(T("report.disp.table_note")), S["small"]))
+    by_id = {tg["id"]: tg for tg in res["targets"]}
+    out += contributions_and_gdv_story(res, tname, lambda key: tname(by_id.get(key) or {"id": key, "name": key}),
+                                       T, S, lang)
     recs = [(tg, r) for tg in res["targets"] for r in tg["receptors"]
             if r.get("share_gdk_with_background") is not None]
     recs.sort(key=lambda p: -(p[1].get("share_gdk_with_background") or 0.0))
     if recs:
         hdr = ["report.rec.col.name", "report.col.substance", "report.disp.col.rec_value", "report.disp.col.share_bg"]
         rows = [[Paragraph(_e(T(h)), S["cellb"]) for h in hdr]]
-        for tg, r in recs[:3]:
+        for tg, r in recs[:2]:            # the two highest (the map and section 6.1 show the rest)
             rows.append([Paragraph(_e(r.get("name") or T("geo.unnamed")), S["cell"]), Paragraph(_e(tname(tg)), S["cell"]),
                          _g(r["value_with_background_mg_m3"], lang), _g(r["share_gdk_with_background"], lang)])
         out.append(Spacer(1, 2 * mm))

@@ -147,7 +147,7 @@ def test_gui_map_reads_tiles_through_the_cache(server, qtbot, monkeypatch):
     a tile fetched through it lands in the cache file the report reads."""
     from ecologis.gui.map.map_view import cached_tile_url
     from ecologis.io.tile_proxy import stop_shared
-    import requests
+    import httpx as requests        # the same get(url, timeout=) API
 
     upstream = f"http://127.0.0.1:{server.server_address[1]}/{{z}}/{{x}}/{{y}}.png"
     try:
