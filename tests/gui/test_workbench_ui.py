@@ -87,6 +87,8 @@ def user_data(w) -> list[str]:
     data += [s.name or "" for s in w.wb.profile.sources]
     # a preset's "source" citation is shipped data (resources/presets.json), not a UI string
     data += [p.to_json().get("source") or "" for p in w.wb.presets.values()]
+    # the language menu names each language in that language ("Українська", "English")
+    data += ["Українська"]
     return sorted({d for d in data if d}, key=len, reverse=True)
 
 
@@ -119,6 +121,7 @@ def test_language_switch_live(make_window, qtbot):
     assert translator.lang == "en"
     assert leftover_cyrillic(w, roots) == []
     assert w.menu_file.title() == "&File"
+    assert [w.lang_actions[l].text().replace("&", "") for l in ("uk", "en")] == ["Українська", "English"]
     assert w.results.knp_value.text() == "1,386.187"
     w.lang_actions["uk"].trigger()
     assert translator.lang == "uk"
