@@ -92,11 +92,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(format_text(result, lang))
     if getattr(args, "pdf", None):
-        from ecologis.core.hazard_identification.model import Enterprise, HazardObject
+        from ecologis.core.hazard_identification.model import RegisteredEnterprise, HazardObject
         from ecologis.report.hazard_identification_note import write_note
 
         try:
-            write_note(args.pdf, HazardObject(), Enterprise(), items, result, lang=lang, inventory_label=str(args.inventory))
+            write_note(args.pdf, HazardObject(), RegisteredEnterprise(), items, result, lang=lang, inventory_label=str(args.inventory))
         except OSError as exc:
             raise CliError(t_lang(lang, "opn.error.write_failed", file=args.pdf, value=str(exc)), file=args.pdf,
                            code="E_WRITE") from None

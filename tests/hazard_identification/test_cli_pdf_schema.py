@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 
 from ecologis.core.hazard_identification import (
-    Enterprise,
+    RegisteredEnterprise,
     HazardObject,
     HazardSource,
     RegisterEvent,
@@ -95,7 +95,7 @@ def test_pdf_escapes_user_text_english(tmp_path, inv):
     items = read_inventory(inv)
     res = identify(items, tables=threshold_tables())
     obj = HazardObject(name="Склад <№1> & Co", address="м. Київ")
-    out = write_note(tmp_path / "en.pdf", obj, Enterprise(name="ТОВ «Тест»"), items, res, lang="en")
+    out = write_note(tmp_path / "en.pdf", obj, RegisteredEnterprise(name="ТОВ «Тест»"), items, res, lang="en")
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(str(out)).pages)
     assert "Склад <№1> & Co" in text
     assert "class 2" in text and "Calculation note" in text
@@ -104,7 +104,7 @@ def test_pdf_escapes_user_text_english(tmp_path, inv):
 def _record(inv):
     items = read_inventory(inv)
     res = identify(items, tables=threshold_tables())
-    ent = Enterprise(name="ТОВ «Хімзавод»", legal_address="м. Київ", edrpou="12345678", kved=["20.13"])
+    ent = RegisteredEnterprise(name="ТОВ «Хімзавод»", legal_address="м. Київ", edrpou="12345678", kved=["20.13"])
     obj = HazardObject(
         name="Склад хлору", address="м. Київ, вул. Заводська, 1", commissioning_date="1975-06-01", area_m2=1200.0,
         hazard_sources=[HazardSource(name="Ємність Є-1", kind="резервуар", quantity=2, characteristics="25 м³")],

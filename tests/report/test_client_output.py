@@ -174,7 +174,7 @@ def test_no_signature_alone_on_the_last_page(outputs):
 def _other_pdfs(lang):
     """Every other PDF a client receives: the ОПН calculation note and the Order 286 forms."""
     from ecologis.core.background import calculated, default_background, posts_background
-    from ecologis.core.hazard_identification import Enterprise, HazardObject, identify
+    from ecologis.core.hazard_identification import RegisteredEnterprise, HazardObject, identify
     from ecologis.io.background_series import read_series
     from ecologis.io.inventory_table import read_inventory
     from ecologis.io.reference_data import threshold_tables
@@ -183,7 +183,7 @@ def _other_pdfs(lang):
     from ecologis.report.hazard_identification_note import build_note
 
     items = read_inventory(RESOURCES_DIR / "hazard_identification" / "example_inventory.csv")
-    note = build_note(HazardObject(name="Склад", address="Київ"), Enterprise(name="ТОВ Тест"), items,
+    note = build_note(HazardObject(name="Склад", address="Київ"), RegisteredEnterprise(name="ТОВ Тест"), items,
                       identify(items, threshold_tables()), lang=lang)
     posts = posts_background(read_series(DOCS_DIR / "background" / "example_series.csv"), refdata=background_reference()).to_json(lang)
     out = {"note": note,

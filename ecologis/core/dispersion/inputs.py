@@ -51,7 +51,7 @@ class DispersionInputError(ValueError):
 
 
 @dataclass
-class Emission:
+class SourceEmission:
     substance: str          # canonical key (CAS when the dictionary knows it)
     given_as: str           # what the input said
     rate_g_s: float
@@ -73,7 +73,7 @@ class Source:
     temp_c: float | None
     delta_t_c: float
     cold: bool
-    emissions: list[Emission]
+    emissions: list[SourceEmission]
 
 
 @dataclass
@@ -324,7 +324,7 @@ def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None)
                 sbad("disp.err.negative_delta_t", "temp_c", temp, ambient=ambient)
         hours_src = rs.get("hours_per_year")
 
-        emissions: list[Emission] = []
+        emissions: list[SourceEmission] = []
         raw_em = rs.get("emissions")
         if not isinstance(raw_em, list) or not raw_em:
             sbad("disp.err.no_emissions", "emissions")
@@ -399,7 +399,7 @@ def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None)
                 if key in background and abs(background[key] - bg) > 1e-12:
                     sbad("disp.err.conflict", f"{fldp}.background_mg_m3", bg, substance=sub)
                 background[key] = float(bg)
-            emissions.append(Emission(key, sub, rate, F, from_cleaning, None, None))
+            emissions.append(SourceEmission(key, sub, rate, F, from_cleaning, None, None))
         if len(probs) > n_before:
             continue
         if w0 is not None:

@@ -5,7 +5,7 @@ from ecologis.core.hazard_identification.data import ThresholdTables, tables_fro
 from ecologis.core.hazard_identification.engine import IdentificationResult, identify
 from ecologis.core.hazard_identification.model import (
     EVENT_TYPES,
-    Enterprise,
+    RegisteredEnterprise,
     HazardObject,
     HazardSource,
     InventoryItem,
@@ -15,7 +15,7 @@ from ecologis.core.hazard_identification.model import (
 
 __all__ = [
     "EVENT_TYPES",
-    "Enterprise",
+    "RegisteredEnterprise",
     "HazardObject",
     "HazardSource",
     "IdentificationResult",

@@ -75,8 +75,9 @@ class HazardSource:
 
 
 @dataclass
-class Enterprise:
-    """Business entity fields of resolution No. 690 p. 23."""
+class RegisteredEnterprise:
+    """Business entity fields of resolution No. 690 p. 23 (the register's record of an enterprise;
+    the project's own enterprise is :class:`ecologis.model.Enterprise`)."""
 
     name: str = ""  # найменування суб'єкта господарювання
     legal_address: str = ""  # юридична адреса
@@ -87,7 +88,7 @@ class Enterprise:
     other: str = ""  # інші реєстрові дані
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Enterprise":
+    def from_dict(cls, d: dict) -> "RegisteredEnterprise":
         kved = d.get("kved", [])
         if isinstance(kved, str):
             kved = [k.strip() for k in kved.replace(";", ",").split(",") if k.strip()]
@@ -183,7 +184,7 @@ def _section_letters(categories, tables) -> list[str]:
 
 
 def build_register_record(
-    enterprise: Enterprise,
+    enterprise: RegisteredEnterprise,
     obj: HazardObject,
     inventory: list[InventoryItem],
     result,

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from ecologis.core.hazard_identification import (
     EVENT_TYPES,
-    Enterprise,
+    RegisteredEnterprise,
     HazardObject,
     RegisterEvent,
     build_register_record,
@@ -342,9 +342,9 @@ class HazardIdentificationPanel(QWidget):
         self._render_message()
 
     # ------------------------------------------------------------------ model ↔ widgets
-    def _enterprise(self) -> Enterprise:
+    def _enterprise(self) -> RegisteredEnterprise:
         d = {f: self.enterprise_edits[f].text().strip() for f in ENTERPRISE_FIELDS}
-        return Enterprise.from_dict(d)
+        return RegisteredEnterprise.from_dict(d)
 
     def _check_fields(self) -> bool:
         """Parse the typed object fields; on a bad date or number show which field and stop."""
