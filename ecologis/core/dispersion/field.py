@@ -48,6 +48,21 @@ class Terms:
         return int(self.x.size)
 
 
+
+def _crosswind_denominator(ty: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """(1 + 5·t + 12.8·t² + 17·t³ + 45.1·t⁴)² of OND-86 formula (2.27), written into ``out``
+    (Horner's scheme, no temporary arrays); t = u·y²/x² (2.26), dimensionless."""
+    poly = np.multiply(ty, 45.1, out=out)
+    poly += 17.0
+    poly *= ty
+    poly += 12.8
+    poly *= ty
+    poly += 5.0
+    poly *= ty
+    poly += 1.0
+    poly *= poly
+    return poly
+
 def direction_angles(n: int) -> np.ndarray:
     """n equally spaced wind directions, degrees (0 = from the north)."""
     return np.arange(n, dtype=float) * (360.0 / n)
@@ -120,15 +135,7 @@ def _add_term(acc, dx, dy, r2, ex, ey, c_mu, inv_x_mu, gas, h, u_eff, buf, t_lo,
     ty = np.divide(r2, xx, out=buf[4])                               # (2.26): u·y²/x², y² = r² − x²
     ty -= 1.0
     ty *= u_eff
-    poly = np.multiply(ty, 45.1, out=buf[5])                         # (2.27)
-    poly += 17.0
-    poly *= ty
-    poly += 12.8
-    poly *= ty
-    poly += 5.0
-    poly *= ty
-    poly += 1.0
-    poly *= poly
+    poly = _crosswind_denominator(ty, buf[5])                        # (2.27)
     s1 *= c_mu
     s1 /= poly
     if all_down:
@@ -433,15 +440,7 @@ class ExactField:
                 np.divide(r2, ty, out=ty)
                 ty -= 1.0
                 ty *= sp.u_eff
-                poly = np.multiply(ty, 45.1, out=w1)                          # (2.27)
-                poly += 17.0
-                poly *= ty
-                poly += 12.8
-                poly *= ty
-                poly += 5.0
-                poly *= ty
-                poly += 1.0
-                poly *= poly
+                poly = _crosswind_denominator(ty, w1)                         # (2.27)
                 s *= sp.c_mu[b0:b1, None]
                 s /= poly
                 np.copyto(s, 0.0, where=~(x > 0.0))                           # upwind: nothing
