@@ -124,6 +124,7 @@ class MapLayersMixin:
         self.map.set_overlay("isolines", data.get("isolines") or None, OVERLAY_STYLES["isolines"])
         self.map.set_overlay("szz_contour", szz, OVERLAY_STYLES["szz_contour"])
         self.map.set_overlay("field_max", point, OVERLAY_STYLES["field_max"])
+        self.map.fit_all()          # the map zooms to the results (isolines, contour, maximum)
 
     def clear_dispersion_overlays(self) -> None:
         for lid in OVERLAY_STYLES:
