@@ -295,9 +295,10 @@ def szz_geometry(profile, result) -> dict:
 
 
 def gis_layers(profile, result, lang: str = "uk"):
-    """:class:`ecologis.io.gis.GisLayers` of the assessment: the site, the СЗЗ and, in
-    the ``source`` layer, the enterprise point (``id`` "enterprise", ``kind``
-    "enterprise") followed by the emission sources that have coordinates."""
+    """:class:`ecologis.io.gis.GisLayers` of the assessment: the site, the СЗЗ, in the
+    ``source`` layer the enterprise point (``id`` "enterprise", ``kind`` "enterprise")
+    followed by the emission sources that have coordinates, and the sensitive receptors."""
+    from ecologis.core.geometry import GeometryError, Receptor
     from ecologis.io.gis import GisLayers
 
     ent = profile.enterprise
@@ -310,8 +311,14 @@ def gis_layers(profile, result, lang: str = "uk"):
         if s.lat is not None and s.lon is not None:
             sources.append({"id": s.id, "kind": "emission_source", "name": s.name or s.id, "lat": float(s.lat),
                             "lon": float(s.lon), "height_m": s.height_m, "gas_cleaning": s.gas_cleaning or None})
+    receptors = []
+    for i, r in enumerate(profile.receptors or [], start=1):
+        try:
+            receptors.append(Receptor.from_any(r, where=f"#{i}").to_json())
+        except GeometryError:
+            continue                       # a receptor that cannot be placed is reported by the assessment
     return GisLayers(site=_ccw(profile.site) if profile.site else None, szz=szz_geometry(profile, result),
-                     sources=sources, name=ent.name)
+                     sources=sources, receptors=receptors, name=ent.name)
 
 
 def geojson_doc(profile, result, lang: str = "uk") -> dict:

@@ -81,8 +81,10 @@ def test_geojson_circle(demo):
     p, r = demo
     doc = geojson_doc(p, r)
     layers = [(f["properties"]["layer"], f["properties"].get("id")) for f in doc["features"]]
-    # the demo's two stacks (resources/demo/roshen_demo.json, sources "1" and "2") follow the enterprise point
-    assert layers == [("szz", None), ("source", "enterprise"), ("source", "1"), ("source", "2")]
+    # the demo's two stacks (resources/demo/roshen_demo.json, sources "1" and "2") follow the enterprise point,
+    # then its two sensitive receptors (R1, R2) for the planner's GIS
+    assert layers == [("szz", None), ("source", "enterprise"), ("source", "1"), ("source", "2"),
+                      ("receptor", "R1"), ("receptor", "R2")]
     szz = doc["features"][0]
     assert szz["properties"]["knp"] == pytest.approx(DEMO_KNP, rel=1e-12)
     assert szz["properties"]["category"] == "III" and szz["properties"]["basis"] == "circle"
@@ -108,7 +110,8 @@ def test_geojson_site_buffer_and_kml(demo, tmp_path):
                                                    [28.466, 49.2345], [28.466, 49.232]]]}
     p.enterprise.name = "Завод <b>&</b> «Ко»"
     doc = geojson_doc(p, r)
-    assert [f["properties"]["layer"] for f in doc["features"]] == ["site", "szz", "source", "source", "source"]
+    assert [f["properties"]["layer"] for f in doc["features"]] == ["site", "szz", "source", "source", "source",
+                                                                   "receptor", "receptor"]
     buf = doc["features"][1]["geometry"]["coordinates"][0]
     g = Geod(ellps="WGS84")
     # the buffer reaches ≈300 m beyond the site's west edge (lon 28.466) along the same latitude
