@@ -5,11 +5,13 @@
    model update → results panel text → map ``set_radius`` → a JavaScript round trip
    to the page confirming the circle (calls run in order, so the answer arrives after
    the circle was updated) and a repaint.
-   Baseline, same run: the core's recalculation alone on the same 1,000 rows
-   (``prepare`` + ``compute``, what the workbench runs per edit) and ``compute`` alone.
-2. Start-up to the main window shown with the map page loaded (``pageReady``),
-   each in a fresh process, against a bare ``QWebEngineView`` loading the same page
-   (``resources/map/index.html``) in a fresh process, alternated in the same run.
+   Baseline, same run: the core work of that same edit, as the session does it (the
+   edited row prepared alone, its t/yr put into the prepared arrays, ``compute`` on the
+   1,000 rows); a full ``prepare`` + ``compute`` is printed for context only.
+2. Start-up until the zone is drawn (the page's circle has the demo's 300 m radius),
+   each in a fresh process, against a bare ``QWebEngineView`` drawing the same map: the
+   same page with the same configuration and strings injected, waiting for the same
+   circle, alternated in the same run.
 
 ``python -m benchmarks gui`` (offscreen works: QT_QPA_PLATFORM=offscreen).
 """
@@ -50,28 +52,60 @@ def done():
           "PANDAS" if "pandas" in sys.modules else "", "REPORTLAB" if "reportlab" in sys.modules else "", flush=True)
     w._closing_done = True
     app.quit()
-w.map.pageReady.connect(done)
+def poll():
+    # the zone is drawn: the page's circle has the category radius (300 m for the demo)
+    w.map.run_js("JSON.stringify(window.ecologisMap && window.ecologisMap.getCircle())",
+                 lambda v: done() if v and '"radius":300' in str(v).replace(" ", "") else QTimer.singleShot(5, poll))
+from PySide6.QtCore import QTimer
+w.map.pageReady.connect(poll)
 app.exec()
 """
 
 _BARE_START = r"""
 import time; t0 = time.perf_counter()
-from PySide6.QtCore import QCoreApplication, Qt, QUrl
+import json
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl
 QCoreApplication.setAttribute(Qt.AA_ShareOpenGLContexts)
+from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from ecologis.paths import RESOURCES_DIR
+# the same page with the same configuration and strings the window gives it (the demo's
+# enterprise point and its 300 m zone), so that it draws the same map
+CONFIG = %s
+STRINGS = %s
 v = QWebEngineView()
 v.resize(640, 560)
-def done(ok):
+sc = QWebEngineScript()
+sc.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
+sc.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
+sc.setSourceCode("window.ECOLOGIS_CONFIG = %%s;\nwindow.ECOLOGIS_STRINGS = %%s;\n" %% (json.dumps(CONFIG), json.dumps(STRINGS)))
+v.page().scripts().insert(sc)
+def done():
     print("ELAPSED", time.perf_counter() - t0, flush=True)
     app.quit()
-v.loadFinished.connect(done)
-v.load(QUrl.fromLocalFile(str(RESOURCES_DIR / "map" / "index.html")))
+def poll(*_):
+    v.page().runJavaScript("JSON.stringify(window.ecologisMap && window.ecologisMap.getCircle())", 0,
+                           lambda r: done() if r and '"radius":300' in str(r).replace(" ", "") else QTimer.singleShot(5, poll))
+v.loadFinished.connect(poll)
+v.load(QUrl.fromLocalFile(%s))
 v.show()
 app.exec()
 """
+
+
+def _bare_code() -> str:
+    """The bare page's script with the demo's map configuration (computed once, here)."""
+    from ecologis.core.receptors import RECEPTOR_KINDS
+    from ecologis.gui.map.map_view import DEFAULT_CENTER, MAP_PAGE, map_strings
+    from ecologis.io.profile import load_profile
+    from ecologis.paths import DEMO_PROFILE
+
+    ent = load_profile(DEMO_PROFILE).enterprise
+    config = {"tileUrl": "", "lat": ent.lat, "lon": ent.lon, "name": ent.name, "radius": 300.0, "zoom": 14,
+              "noAnimation": True, "lang": "uk", "defaultCenter": list(DEFAULT_CENTER),
+              "receptorKinds": list(RECEPTOR_KINDS)}
+    return _BARE_START % (repr(config), repr(map_strings()), repr(str(MAP_PAGE)))
 
 
 def _run_start(code: str, user_dir: str) -> tuple[float, str]:
@@ -86,12 +120,13 @@ def _run_start(code: str, user_dir: str) -> tuple[float, str]:
 
 def bench_startup() -> dict:
     win, bare, flags = [], [], set()
+    bare_code = _bare_code()
     with tempfile.TemporaryDirectory() as d:
         for i in range(N_STARTS):
             tw, extra = _run_start(_WINDOW_START, os.path.join(d, f"w{i}"))
             win.append(tw)
             flags.update(extra.split())
-            bare.append(_run_start(_BARE_START, os.path.join(d, f"b{i}"))[0])
+            bare.append(_run_start(bare_code, os.path.join(d, f"b{i}"))[0])
     return {"window": statistics.median(win), "bare": statistics.median(bare), "heavy": sorted(flags),
             "window_all": win, "bare_all": bare}
 
@@ -107,6 +142,8 @@ def bench_edit() -> dict:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
+
+    from dataclasses import replace as dc_replace
 
     from ecologis.core.assess import compute, prepare
     from ecologis.io.reference_data import load_dictionary, recommendation_rules
@@ -179,9 +216,9 @@ def bench_edit() -> dict:
     js = [js_round_trip() for _ in range(N_EDITS)]
 
     rules = recommendation_rules()
-    core_full, core_compute = [], []
+    core_full, core_compute, core_edit = [], [], []
     ems = wb.emissions
-    for _ in range(N_EDITS):
+    for i in range(N_EDITS):
         t0 = time.perf_counter()
         prep = prepare(ems, d)
         res = compute(prep, wb.preset, rules=rules)
@@ -189,11 +226,21 @@ def bench_edit() -> dict:
         t0 = time.perf_counter()
         compute(prep, wb.preset, rules=rules)
         core_compute.append(time.perf_counter() - t0)
+        # the core work of one mass edit, as the session does it: the edited row prepared
+        # alone and its t/yr put into the prepared arrays, then compute on the whole table
+        row = (i * 37) % N_ROWS
+        t0 = time.perf_counter()
+        one = prepare([dc_replace(ems[row], mass=1.0 + i * 0.25)], d)
+        mass_t = prep.mass_t.copy()
+        mass_t[row] = one.mass_t[0]
+        compute(dc_replace(prep, mass_t=mass_t), wb.preset, rules=rules)
+        core_edit.append(time.perf_counter() - t0)
     assert abs(res.knp - wb.result.knp) <= 1e-9 * max(1.0, res.knp)
     w._closing_done = True
     w.close()
     return {"edit": statistics.median(edit), "edit_p90": sorted(edit)[int(0.9 * len(edit)) - 1],
             "core_full": statistics.median(core_full), "core_compute": statistics.median(core_compute),
+            "core_edit": statistics.median(core_edit),
             "shown": expected_text, "js": statistics.median(js), "sync": statistics.median(sync)}
 
 
@@ -204,23 +251,23 @@ def main(argv=None) -> int:
     print("\n1. Edit-to-display latency (table edit → results panel + map circle confirmed by JS + repaint)")
     print(f"   measured  : {e['edit'] * 1e3:8.2f} ms median  (p90 {e['edit_p90'] * 1e3:.2f} ms), КНП shown {e['shown']}")
     print(f"               {e['sync'] * 1e3:8.2f} ms median  of which synchronous: edit → workbench → table model → results panel")
-    print(f"   baseline  : {e['core_full'] * 1e3:8.2f} ms median  core prepare+compute alone (same rows, same run)")
-    print(f"               {e['core_compute'] * 1e3:8.2f} ms median  core compute alone")
+    print(f"   baseline  : {e['core_edit'] * 1e3:8.2f} ms median  the core work of the same edit (the row prepared,"
+          f" compute on the {N_ROWS} rows)")
+    print(f"               {e['core_full'] * 1e3:8.2f} ms median  (context) a full prepare+compute of the table")
     print(f"   context   : {e['js'] * 1e3:8.2f} ms median  map JS round trip + repaint with no edit (Chromium IPC floor)")
-    print(f"   ratio     : {e['edit'] / e['core_full']:8.2f} × core prepare+compute;"
-          f" GUI overhead {max(e['edit'] - e['core_full'], 0) * 1e3:.2f} ms")
+    print(f"   ratio     : {e['edit'] / e['core_edit']:8.2f} × the core work of the edit (goal ≤ 10×, and ≤ 16 ms)")
     s = bench_startup()
-    print("\n2. Start-up to window shown with the map loaded (fresh process each, demo profile)")
+    print("\n2. Start-up until the zone is drawn (fresh process each, demo profile)")
     print(f"   measured  : {s['window']:8.3f} s median  {['%.3f' % x for x in s['window_all']]}")
-    print(f"   baseline  : {s['bare']:8.3f} s median  bare QWebEngineView loading resources/map/index.html "
+    print(f"   baseline  : {s['bare']:8.3f} s median  bare QWebEngineView drawing the same map (same config) "
           f"{['%.3f' % x for x in s['bare_all']]}")
-    print(f"   ratio     : {s['window'] / s['bare']:8.2f} ×")
+    print(f"   ratio     : {s['window'] / s['bare']:8.2f} × (goal ≤ 1.2×)")
     from benchmarks._common import record
 
-    record("gui", "edit to display", N_ROWS, e["edit"], "core prepare+compute alone", e["core_full"], None,
+    record("gui", "edit to display", N_ROWS, e["edit"], "the core work of the same edit", e["core_edit"], 10.0,
            "measured/baseline")
-    record("gui", "start-up to window with map", 1, s["window"], "bare QWebEngineView loading the map", s["bare"], None,
-           "measured/baseline")
+    record("gui", "start-up until the zone is drawn", 1, s["window"], "bare QWebEngineView drawing the same map",
+           s["bare"], 1.2, "measured/baseline")
     heavy = [x for x in s["heavy"] if x]
     print(f"   heavy modules loaded at start-up (matplotlib/pandas/reportlab): {', '.join(heavy) if heavy else 'none'}")
     return 0 if not heavy else 1
