@@ -352,7 +352,13 @@ class Project:
         if key == "dispersion":
             return self.dispersion_input_state()
         if key == "hazard_identification":
-            return copy.deepcopy(self.hazard_identification)
+            state = copy.deepcopy(self.hazard_identification) or {}
+            if not any((state.get("enterprise") or {}).values()):
+                # the register's record of the enterprise starts from the project's enterprise
+                e = self.enterprise
+                state["enterprise"] = {"name": e.name, "legal_address": e.address, "edrpou": e.edrpou,
+                                       "kved": list(e.kved)}
+            return state
         if key == "sanitary":
             return self.sanitary.to_json() if self.sanitary is not None else None
         return copy.deepcopy(self.extensions.get(key))

@@ -29,3 +29,13 @@ def test_table_headers_are_not_clipped(make_window):
             text = str(w.model.headerData(col, Qt.Horizontal) or "")
             if text:
                 assert hh.sectionSize(col) >= fm.horizontalAdvance(text), (lang, text)
+
+
+def test_hazard_panel_starts_from_the_project_enterprise(make_window):
+    w = make_window(restore=False)
+    w.wb.load(load_profile(DEMO_PROFILE))
+    panel = w.open_panel("HazardIdentificationPanel")
+    ent = w.wb.profile.enterprise
+    assert panel.enterprise_edits["name"].text() == ent.name
+    assert panel.enterprise_edits["kved"].text() == ", ".join(ent.kved)
+    assert not w.panels_changed()              # a pre-filled form is not an edit
