@@ -39,6 +39,8 @@ def test_ukrainian_strings_are_ukrainian():
     # English texts use English terms (MPC, KNP, SPZ, ASEL); Cyrillic appears only where
     # a message quotes what users type (header names, the ambiguous unit «т/год»).
     allowed = re.compile("речовина|маса|масса|вещество|год")
-    leaks = [k for k, v in en.items() if cyr.search(allowed.sub("", v))]
+    # the language menu names each language in that language ("Українська")
+    own_names = {"gui.lang.uk"}
+    leaks = [k for k, v in en.items() if k not in own_names and cyr.search(allowed.sub("", v))]
     assert leaks == []
     assert sum(1 for k in uk if cyr.search(uk[k])) > 0.8 * len(uk)
