@@ -34,6 +34,10 @@ class ResultsPanel(QGroupBox):
         self.szz_value.setObjectName("knpValue")
         self.dominant = QLabel()
         self.dominant.setWordWrap(True)
+        # the legally binding size sits beside the КНП estimate (ДСП 173-96, annex 4)
+        self.normative = QLabel()
+        self.normative.setObjectName("normativeZone")
+        self.normative.setWordWrap(True)
         self.preset = QLabel()
         self.preset.setWordWrap(True)
         self.preset.setObjectName("note")
@@ -62,6 +66,7 @@ class ResultsPanel(QGroupBox):
         row.addStretch(1)
         lay = QVBoxLayout(self)
         lay.addLayout(row)
+        lay.addWidget(self.normative)
         lay.addWidget(self.dominant)
         lay.addWidget(self.preset)
         lay.addWidget(self.rec_caption)
@@ -82,6 +87,18 @@ class ResultsPanel(QGroupBox):
         self.conflicts_caption.setText(t("geo.conflicts.title") + ":")
         self.set_conflicts(self._conflict_lines)
 
+    @staticmethod
+    def normative_text(wb: Session) -> str:
+        """The normative zone of the project's sanitary class beside the КНП estimate, or
+        what to do when no class is given."""
+        from ecologis.core.sanitary_zone import normalize_class, normative_size_m
+
+        san = getattr(wb.profile, "sanitary", None)
+        cls = normalize_class(getattr(san, "sanitary_class", None)) if san is not None else None
+        if cls is None:
+            return t("gui.results.normative_none")
+        return t("gui.results.normative", cls=cls, m=qlocale().toString(normative_size_m(cls), "f", 0))
+
     def update_from(self, wb: Session) -> None:
         res = wb.result
         if res is None or res.knp <= 0:
@@ -101,6 +118,7 @@ class ResultsPanel(QGroupBox):
             f"QLabel#categoryBadge {{ background: {bg}; color: {fg}; border-radius: 8px; padding: 2px 10px; font-weight: bold; }}")
         self.category_badge.setToolTip(t("gui.results.category_tip", cat=res.category))
         self.szz_value.setText(t("gui.results.szz_value", m=qlocale().toString(float(res.szz_m), "f", 0)))
+        self.normative.setText(self.normative_text(wb))
         lang = translator.lang
         names = ", ".join(s.name(lang) for s in res.dominant_substances())
         self.dominant.setText(t("gui.results.dominant", names=names or "—"))

@@ -39,3 +39,16 @@ def test_hazard_panel_starts_from_the_project_enterprise(make_window):
     assert panel.enterprise_edits["name"].text() == ent.name
     assert panel.enterprise_edits["kved"].text() == ", ".join(ent.kved)
     assert not w.panels_changed()              # a pre-filled form is not an edit
+
+
+def test_results_show_the_normative_zone_beside_the_knp_estimate(make_window):
+    from ecologis.model import Project
+
+    w = make_window(restore=False)
+    w.wb.load(load_profile(DEMO_PROFILE))
+    w.lang_actions["en"].trigger()
+    # the ROSHEN dairy: ДСП 173-96 annex 4 class V → 50 m; the КНП category III radius 300 m is an estimate
+    assert "class V: 50 m" in w.results.normative.text()
+    assert w.results.szz_caption.text() == "SPZ by KNP (estimate):" and w.results.szz_value.text() == "300 m"
+    w.wb.load(Project(emissions=load_profile(DEMO_PROFILE).emissions))
+    assert "no sanitary class" in w.results.normative.text()
