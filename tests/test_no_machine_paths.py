@@ -9,7 +9,7 @@ import pytest
 
 from ecologis.paths import REPO_ROOT
 
-# Absolute paths of development machines: a work tree under /work, home folders on
+# Absolute paths of development machines: a top-level work-tree folder, home folders on
 # Linux/macOS/Windows, the root user's home.
 # (Written in pieces so that this file does not match itself.)
 _W, _H, _U, _R = "/" + "work/", "/" + "home/", "/" + "Users/", "/" + "root/"
@@ -37,7 +37,7 @@ def test_the_pattern_catches_machine_paths_and_spares_citations():
     for bad in ("see " + _W + "shared/reference/x.md", "C:" + "\\Users\\dev\\x", _H + "alice/ecologis",
                 "(" + _R + ".cache)"):
         assert MACHINE_PATH.search(bad), bad
-    for fine in ("Order No. 286, §2.3", "https://example.org/work/item", "resources/background/method.json",
+    for fine in ("Order No. 286, §2.3", "https://example.org" + _W + "item", "resources/background/method.json",
                  "the /tmp folder", "docs/schemas/profile.schema.json"):
         assert not MACHINE_PATH.search(fine), fine
 
