@@ -94,14 +94,6 @@ class Source:
     own: bool = True
     extra: dict = field(default_factory=dict)
 
-    #: Fields that are the source's dispersion parameters (OND-86 input).
-    STACK_FIELDS = ("height_m", "diameter_m", "velocity_m_s", "volume_m3_s", "temp_c")
-
-    def has_dispersion_parameters(self) -> bool:
-        """Enough to compute a ground-level field: position, height, and a gas flow."""
-        return (self.lat is not None and self.lon is not None and self.height_m is not None
-                and (self.velocity_m_s is not None or self.volume_m3_s is not None or "emissions" in self.extra))
-
     def to_json(self) -> dict:
         d = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}
         d = {k: v for k, v in d.items() if v not in (None, "") and not (k == "own" and v is True)

@@ -494,11 +494,6 @@ def build_report(assessment, lang: str = "uk", dictionary=None, when: datetime |
     return buf.getvalue()
 
 
-def _center(profile):
-    ent = profile.enterprise
-    return (ent.lat, ent.lon) if ent.lat is not None and ent.lon is not None else None
-
-
 def receptors_story(profile, result, an, T, S, lang: str) -> list:
     """6.1: receptors inside the СЗЗ as conflicts (issue 6), all receptors with distances."""
     if an is None:

@@ -29,8 +29,9 @@ class JournalModel(QAbstractListModel):
         self.endResetModel()
 
     def _group(self) -> None:
-        """Entries in first-seen order: issues with the same severity, code, field and
-        message (in the current language) about different rows become one entry."""
+        """Entries in first-seen order: issues with the same code, field, file and message
+        parameters (so the same text in every language) about different rows become one
+        entry.  Nothing is translated here: a text is made only when a view shows it."""
         entries: dict = {}
         self.issues, self.rows = [], []
         for issue in self._all:
@@ -38,7 +39,7 @@ class JournalModel(QAbstractListModel):
                 self.issues.append(issue)
                 self.rows.append([])
                 continue
-            key = (issue.severity, issue.code, issue.field, issue.file, issue.message())
+            key = (issue.code, issue.field, issue.file, repr(sorted(issue.params.items())))
             k = entries.get(key)
             if k is None:
                 entries[key] = len(self.issues)
@@ -48,10 +49,9 @@ class JournalModel(QAbstractListModel):
                 self.rows[k].append(int(issue.row))
 
     def retranslate(self) -> None:
-        self.beginResetModel()
-        self._group()
         self._text.clear()
-        self.endResetModel()
+        if self.issues:
+            self.dataChanged.emit(self.index(0), self.index(len(self.issues) - 1))
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.issues)
