@@ -96,6 +96,21 @@ def _is_own_export(headers: list) -> bool:
 
 
 MAX_TABLE_BYTES = 200 * 1024 * 1024
+
+
+def _check_table_size(path: Path, file: str) -> None:
+    """Refuse a table file larger than :data:`MAX_TABLE_BYTES` (a translated message)."""
+    if Path(path).stat().st_size > MAX_TABLE_BYTES:
+        raise TableReadError(file, "io.table.too_large", limit_mb=MAX_TABLE_BYTES // (1024 * 1024))
+
+
+def _read_table_bytes(path: Path, file: str) -> bytes:
+    """The bytes of a table file, size-checked; OS errors become a translated message."""
+    try:
+        _check_table_size(path, file)
+        return Path(path).read_bytes()
+    except OSError as e:
+        raise TableReadError(file, "io.error.os", detail=e.strerror or str(e)) from None
 MAX_ROWS = 1_000_000
 
 
@@ -330,12 +345,7 @@ def _choose_reference(name, cas, code, dictionary: Dictionary | None):
 
 def read_csv(path: Path, dictionary: Dictionary | None = None) -> TableData:
     file = Path(path).name
-    try:
-        if Path(path).stat().st_size > MAX_TABLE_BYTES:
-            raise TableReadError(file, "io.table.too_large", limit_mb=MAX_TABLE_BYTES // (1024 * 1024))
-        data = Path(path).read_bytes()
-    except OSError as e:
-        raise TableReadError(file, "io.error.os", detail=e.strerror or str(e)) from None
+    data = _read_table_bytes(path, file)
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise TableReadError(file, "io.error.binary")
     try:
@@ -359,8 +369,7 @@ def read_xlsx(path: Path, dictionary: Dictionary | None = None) -> TableData:
     try:
         import openpyxl
 
-        if Path(path).stat().st_size > MAX_TABLE_BYTES:
-            raise TableReadError(file, "io.table.too_large", limit_mb=MAX_TABLE_BYTES // (1024 * 1024))
+        _check_table_size(path, file)
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except TableReadError:
         raise
@@ -426,12 +435,7 @@ def read_profile_emissions(path: Path) -> TableData:
     """Emissions from an EcologIS profile (validated and migrated like
     :func:`ecologis.io.profile.load_profile`) or from a plain JSON list of rows."""
     file = Path(path).name
-    try:
-        if Path(path).stat().st_size > MAX_TABLE_BYTES:
-            raise TableReadError(file, "io.table.too_large", limit_mb=MAX_TABLE_BYTES // (1024 * 1024))
-        data = Path(path).read_bytes()
-    except OSError as e:
-        raise TableReadError(file, "io.error.os", detail=e.strerror or str(e)) from None
+    data = _read_table_bytes(path, file)
     from ecologis.io.profile import MAX_PROFILE_BYTES, ProfileError, is_shipped_file, parse_json_bytes
 
     try:
