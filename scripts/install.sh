@@ -35,7 +35,16 @@ if command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1; 
   done
   if (( ${#MISSING[@]} )); then
     SUDO=""
-    if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+    if [[ $(id -u) -ne 0 ]]; then
+      if ! command -v sudo >/dev/null 2>&1; then
+        echo "EcologIS needs these system packages: ${MISSING[*]}" >&2
+        echo "Install them as the administrator (root), for example:" >&2
+        echo "  su -c 'apt-get install --no-install-recommends ${MISSING[*]}'" >&2
+        echo "then run this command again." >&2
+        exit 1
+      fi
+      SUDO="sudo"
+    fi
     echo "Installing system packages: ${MISSING[*]}"
     $SUDO apt-get update -qq
     # libasound2 is libasound2t64 on newer distributions; install what exists.
