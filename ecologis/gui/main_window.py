@@ -94,6 +94,10 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
 
         self._build()
         self._build_menus()
+        from ecologis.gui.undo_keys import UndoKeys
+
+        # Ctrl+Z in the mass field or a cell editor with nothing of its own to undo: the session's undo
+        self._undo_keys = UndoKeys(self, self._undo_key_field, self.wb.can_undo)
         self._handlers = self._session_handlers()
         attach(self, self.wb, self._handlers, self._on_language)
 
@@ -470,6 +474,14 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
                              number_format=lambda x: qlocale().toString(float(x), "f", 3))
         self._chart_canvas.draw_idle()
         self._chart_stale = False
+
+    def _undo_key_field(self, widget) -> bool:
+        """The text fields whose Ctrl+Z falls back to Edit ▸ Undo (see :mod:`ecologis.gui.undo_keys`)."""
+        if not self._alive():
+            return False
+        if widget is self.mass or widget is self.search:
+            return True
+        return any(v.isAncestorOf(widget) for v in (self.table.viewport(), self.sources_view))
 
     # ================================================================== theme
     def set_theme(self, name: str) -> None:
