@@ -9,12 +9,12 @@ method, not normative" notice with the list of pieces.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QListWidget, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
 
 from ecologis.core.background.result import ref_text
+from ecologis.gui.theme import status_color
 from ecologis.i18n import format_significant, t, translator
 from ecologis.io.reference_data import background_reference, load_dictionary
 
@@ -301,7 +301,7 @@ class BackgroundPanel(QWidget):
                   out)
             for i, r in enumerate(self.result.values):
                 if not r["sufficiency"]["sufficient"]:
-                    self.table.item(i, self.table.columnCount() - 1).setForeground(QColor("#a00000"))
+                    self.table.item(i, self.table.columnCount() - 1).setForeground(status_color("error"))
         self._rows_fn = rows
         self._computed()
 
