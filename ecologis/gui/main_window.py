@@ -93,6 +93,7 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self._autosave_timer.timeout.connect(self.autosave)
 
         self._build()
+        self.map.set_theme(self.theme)
         self._build_menus()
         from ecologis.gui.undo_keys import UndoKeys
 
@@ -486,6 +487,7 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
     # ================================================================== theme
     def set_theme(self, name: str) -> None:
         self.theme = apply_theme(name)
+        self.map.set_theme(self.theme)
         for n, a in self.theme_actions.items():
             a.setChecked(n == self.theme)
         self._chart_stale = True

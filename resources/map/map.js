@@ -58,6 +58,7 @@
     radius: typeof CFG.radius === 'number' ? CFG.radius : 0,
     szz: null,
     base: 'none',
+    theme: CFG.theme === 'dark' ? 'dark' : 'light',
     offlineReason: '',
     tiles: {loaded: 0, errors: 0, consecutiveErrors: 0}
   };
@@ -274,10 +275,59 @@
     return box;
   }
 
+  // The enterprise's permanent label stays inside the map: the first side of the marker
+  // where it fits whole (right, left, below, above); when none does, it wraps to the
+  // map's width below the marker.  Re-placed after every move, zoom and resize.
+  var LABEL_GAP = 10;
+  function labelPlacements() {
+    var a = (marker.options.icon && marker.options.icon.options.tooltipAnchor) || [16, -28];
+    var ax = a[0], ay = a[1];
+    return [['right', [LABEL_GAP, -20]], ['left', [-LABEL_GAP - 2 * ax, -20]],
+      ['bottom', [-ax, 8 - ay]], ['top', [-ax, -41 - LABEL_GAP - ay]]];
+  }
+
+  function labelFits(elem) {
+    var r = elem.getBoundingClientRect(), box = map.getContainer().getBoundingClientRect();
+    return r.left >= box.left + 2 && r.right <= box.right - 2 && r.top >= box.top + 2 && r.bottom <= box.bottom - 2;
+  }
+
+  function placeLabel() {
+    var t = marker && marker.getTooltip();
+    var elem = t && t.getElement();
+    if (!elem || !map.hasLayer(marker)) { return ''; }
+    elem.style.whiteSpace = '';
+    elem.style.maxWidth = '';
+    var tries = labelPlacements();
+    for (var i = 0; i < tries.length; i++) {
+      t.options.direction = tries[i][0];
+      t.options.offset = L.point(tries[i][1]);
+      t.update();
+      if (labelFits(elem)) { return tries[i][0]; }
+    }
+    // too long for any side: wrap it into the wider side of the marker
+    var x = map.latLngToContainerPoint(marker.getLatLng()).x, w = map.getSize().x;
+    var right = w - x - (tries[0][1][0] + 16) - 6, left = x - (LABEL_GAP + 16) - 6;
+    var side = right >= left ? 0 : 1;
+    elem.style.whiteSpace = 'normal';
+    elem.style.maxWidth = Math.max(60, Math.floor(side === 0 ? right : left)) + 'px';
+    t.options.direction = tries[side][0];
+    t.options.offset = L.point(tries[side][1]);
+    t.update();
+    if (!labelFits(elem)) {     // wrapped text taller than the room above/below: below the marker
+      t.options.direction = tries[2][0];
+      t.options.offset = L.point(tries[2][1]);
+      elem.style.maxWidth = Math.max(60, w - 12) + 'px';
+      t.update();
+    }
+    return t.options.direction;
+  }
+
   function refreshLabel() {
     marker.unbindTooltip();
     if (state.name) {
-      marker.bindTooltip(el('span', 'eco-label', state.name), {permanent: true, direction: 'right', offset: [10, -20]});
+      marker.bindTooltip(el('span', 'eco-label', state.name), {permanent: true, direction: 'right', offset: [LABEL_GAP, -20],
+        className: 'eco-enterprise-label'});
+      placeLabel();
     }
     var icon = marker.getElement();
     if (icon) { icon.title = tr('map.popup.enterprise') + ': ' + (state.name || tr('map.popup.unnamed')); }
@@ -301,6 +351,7 @@
     });
     marker.on('dragend', function () {
       var ll = marker.getLatLng();
+      placeLabel();
       state.lat = ll.lat;
       state.lng = ll.lng;
       refreshCircle();
@@ -414,6 +465,21 @@
       var p = marker.getPopup() && marker.getPopup().getElement();
       return p ? p.querySelector('.leaflet-popup-content') : null;
     },
+    placeLabel: placeLabel,
+    labelBox: function () {
+      var t = marker.getTooltip(), elem = t && t.getElement();
+      if (!elem) { return null; }
+      var r = elem.getBoundingClientRect(), box = map.getContainer().getBoundingClientRect();
+      return {left: r.left - box.left, right: r.right - box.left, top: r.top - box.top, bottom: r.bottom - box.top,
+        width: box.width, height: box.height, direction: t.options.direction};
+    },
+    setTheme: function (name) {
+      state.theme = name === 'dark' ? 'dark' : 'light';
+      document.body.classList.toggle('eco-dark', state.theme === 'dark');
+      extensions.forEach(function (x) { if (x.onTheme) { x.onTheme(state.theme); } });
+      return state.theme;
+    },
+    getTheme: function () { return state.theme; },
     labelText: function () {
       var t = marker.getTooltip();
       return t && t.getElement() ? t.getElement().textContent : '';
@@ -477,6 +543,8 @@
       if (x) { extensions.push(x); }
     });
     buildLayersControl();
+    api.setTheme(state.theme);
+    map.on('moveend zoomend resize', placeLabel);
     map.on('baselayerchange', function (e) {
       if (switching) { return; }
       if (osmLayer && e.layer === osmLayer) {

@@ -183,6 +183,7 @@ class MapView(QWidget):
         self._receptors: list[dict] = []
         self._auto_analyse = auto_analyse
         self._analysis = None
+        self._theme = "light"
 
         self.view = QWebEngineView(self)
         self.page = _Page(self.view)
@@ -218,7 +219,7 @@ class MapView(QWidget):
     def _config(self) -> dict:
         return {"tileUrl": self._tile_url, "lat": self._lat, "lon": self._lon,
                 "name": self._name, "radius": self._radius, "zoom": 14,
-                "noAnimation": not self._animate, "lang": translator.lang,
+                "noAnimation": not self._animate, "lang": translator.lang, "theme": self._theme,
                 "defaultCenter": list(DEFAULT_CENTER), "receptorKinds": list(RECEPTOR_KINDS)}
 
     def _install_init_script(self) -> None:
@@ -251,9 +252,10 @@ class MapView(QWidget):
         self.pageReady.emit()
 
     def _state_js(self) -> str:
-        return ("(function(m){m.setStrings(%s,%s);m.setEnterprise(%s,%s,%s);m.setRadius(%s);m.setSzz(%s);"
-                "m.setSite(%s);m.setSources(%s);m.setReceptors(%s);})(window.ecologisMap);"
-                % (_js(map_strings()), _js(translator.lang), _js(self._lat), _js(self._lon), _js(self._name),
+        return ("(function(m){m.setTheme(%s);m.setStrings(%s,%s);m.setEnterprise(%s,%s,%s);m.setRadius(%s);"
+                "m.setSzz(%s);m.setSite(%s);m.setSources(%s);m.setReceptors(%s);})(window.ecologisMap);"
+                % (_js(self._theme), _js(map_strings()), _js(translator.lang), _js(self._lat), _js(self._lon),
+                   _js(self._name),
                    _js(self._radius), _js(self._szz), _js(self._site), _js(self._sources),
                    _js(self._receptors_for_page())))
 
@@ -409,6 +411,20 @@ class MapView(QWidget):
         self._szz = geojson
         if self._ready:
             self._call("setSzz", self._szz)
+
+    def set_theme(self, name: str) -> None:
+        """Draw the map in the application's ``"light"`` or ``"dark"`` theme: controls,
+        popups, labels, legend and the coordinate box in the theme's colours, the base map
+        through a darkening filter (kept across page reloads)."""
+        name = "dark" if name == "dark" else "light"
+        if name == self._theme:
+            return
+        self._theme = name
+        if self._ready:
+            self._call("setTheme", name)
+
+    def theme(self) -> str:
+        return self._theme
 
     def retranslate(self) -> None:
         """Send the current language's ``map.*`` strings to the page."""
