@@ -36,10 +36,11 @@ from ecologis.gui.tool_panels import PANELS, PanelSpec, ToolPanelsMixin  # noqa:
 from ecologis.gui.window_files import FilesMixin
 from ecologis.gui.window_menus import MenusMixin
 from ecologis.gui.window_session import WindowSessionMixin
+from ecologis.gui.window_underlay import UnderlayMixin
 
 
 class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, FilesMixin, WindowSessionMixin,
-                 QMainWindow):
+                 UnderlayMixin, QMainWindow):
     """The workbench window.
 
     ``prompt(kind, **kw)`` answers questions ("unsaved" → "save"/"discard"/"cancel",
@@ -339,6 +340,7 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self.act_report.setText(t("report.gui.menu"))
         self.act_gis_import.setText(t("gui.menu.gis_import"))
         self.act_gis_export.setText(t("gui.menu.gis_export"))
+        self._retranslate_underlay()
         self.act_quit.setText(t("gui.menu.quit"))
         self.menu_edit.setTitle(t("gui.menu.edit"))
         self.delete_action.setText(t("gui.menu.delete_rows"))
@@ -409,10 +411,12 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self._refresh_dispersion_context()
         self._update_enterprise(pan=False)      # an edit never moves the user's view
         self._push_geo()
+        self._push_underlay()
         self._schedule_save()
 
     def _on_project_loaded(self) -> None:
         self._load_panel_states()
+        self._push_underlay()
         prof = self.wb.profile
         if prof.site or prof.receptors:
             self.map.fit_all()          # show the whole site, zone and receptors
@@ -423,6 +427,7 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self.retranslate()
         self._update_enterprise()
         self._push_geo()
+        self._push_underlay()
         self._update_conflicts()
 
     def _update_results(self) -> None:

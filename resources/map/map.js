@@ -64,6 +64,8 @@
   };
 
   var map, osmLayer = null, offlineLayer, gridLayer, marker, circle, szzLayer;
+  var userBaseLayer = null, userBaseSpec = null;   // the project's offline base map (MBTiles via the local server)
+  var underlayLayer = null, underlaySpec = null;   // the project's site plan (a georeferenced picture)
   var layersControl = null, scaleControl, noticeControl, cursorControl;
   var extensions = [];   // functions(map, api) called once the map exists (site tools)
 
@@ -240,9 +242,11 @@
   function buildLayersControl() {
     if (layersControl) { map.removeControl(layersControl); }
     var bases = {};
+    if (userBaseLayer) { bases[escapeHtml(tr('map.layer.offline_basemap'))] = userBaseLayer; }
     if (osmLayer) { bases[escapeHtml(tr('map.layer.osm'))] = osmLayer; }
     bases[escapeHtml(tr('map.layer.offline'))] = offlineLayer;
     var overlays = {};
+    if (underlayLayer) { overlays[escapeHtml(tr('map.layer.site_plan'))] = underlayLayer; }
     overlays[escapeHtml(tr('map.layer.grid'))] = gridLayer;
     overlays[escapeHtml(tr('map.layer.szz'))] = szzGroup;
     extensions.forEach(function (x) {
@@ -425,6 +429,12 @@
       return true;
     },
     setBaseLayer: function (name) {
+      if (userBaseLayer && map.hasLayer(userBaseLayer) && name !== 'user') {
+        switching = true;
+        map.removeLayer(userBaseLayer);
+        switching = false;
+      }
+      if (name === 'user' && userBaseLayer) { return api.setUserBaseMap(userBaseSpec); }
       if (name === 'osm' && osmLayer) {
         switching = true;
         if (map.hasLayer(offlineLayer)) { map.removeLayer(offlineLayer); }
@@ -438,6 +448,61 @@
         goOffline('user');
       }
       return state.base;
+    },
+    // The project's offline base map: {url, attribution, minzoom, maxzoom} (tiles served
+    // by the local server from the MBTiles file) or null; shown as the base layer.
+    setUserBaseMap: function (spec) {
+      switching = true;
+      if (userBaseLayer) {
+        if (map.hasLayer(userBaseLayer)) { map.removeLayer(userBaseLayer); }
+        userBaseLayer = null;
+      }
+      userBaseSpec = spec || null;
+      if (spec && spec.url) {
+        var attribution = escapeHtml(spec.attribution || tr('map.layer.offline_basemap'));
+        userBaseLayer = L.tileLayer(spec.url, {maxZoom: 22, maxNativeZoom: spec.maxzoom || 19,
+          minNativeZoom: spec.minzoom || 0, attribution: attribution});
+        if (osmLayer && map.hasLayer(osmLayer)) { map.removeLayer(osmLayer); }
+        if (map.hasLayer(offlineLayer)) { map.removeLayer(offlineLayer); }
+        map.addLayer(userBaseLayer);
+        map.getContainer().classList.remove('eco-offline');
+        noticeControl.hide();
+        state.base = 'user';
+      }
+      switching = false;
+      if (!userBaseLayer && state.base === 'user') {
+        if (osmLayer) { api.setBaseLayer('osm'); } else { goOffline('config'); }
+      }
+      buildLayersControl();
+      return state.base;
+    },
+    // The project's site plan: {url (a data: URL of the picture), bounds: [w, s, e, n]} or null;
+    // drawn above the base map and below every other layer, in its own colours.
+    setUnderlay: function (spec) {
+      if (underlayLayer) { map.removeLayer(underlayLayer); underlayLayer = null; }
+      underlaySpec = spec || null;
+      if (spec && spec.url && spec.bounds) {
+        var b = spec.bounds;
+        underlayLayer = L.imageOverlay(spec.url, [[b[1], b[0]], [b[3], b[2]]],
+          {pane: 'ecoUnderlay', interactive: false, opacity: 0.9,
+            attribution: escapeHtml(tr('map.attribution.site_plan'))}).addTo(map);
+      }
+      buildLayersControl();
+      return !!underlayLayer;
+    },
+    getUnderlay: function () {
+      if (!underlayLayer) { return null; }
+      var b = underlayLayer.getBounds();
+      var img = underlayLayer.getElement();
+      return {bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], shown: map.hasLayer(underlayLayer),
+        loaded: !!(img && img.complete && img.naturalWidth > 0)};
+    },
+    getUserBaseMap: function () {
+      return userBaseLayer ? {url: userBaseSpec.url, shown: map.hasLayer(userBaseLayer)} : null;
+    },
+    fitUnderlay: function () {
+      if (underlayLayer) { map.fitBounds(underlayLayer.getBounds(), {animate: false, maxZoom: 19}); }
+      return !!underlayLayer;
     },
     getBaseLayer: function () { return state.base; },
     getOfflineReason: function () { return state.offlineReason; },
@@ -530,6 +595,8 @@
       zoomAnimation: !CFG.noAnimation, fadeAnimation: !CFG.noAnimation, markerZoomAnimation: !CFG.noAnimation});
     map.setView([state.lat, state.lng], typeof CFG.zoom === 'number' ? CFG.zoom : 14);
     api.map = map;
+    map.createPane('ecoUnderlay');
+    map.getPane('ecoUnderlay').style.zIndex = 250;     // above the tiles (200), below the zones (400)
     buildBaseLayers();
     gridLayer = new GridLayer();
     noticeControl = new NoticeControl().addTo(map);
@@ -547,7 +614,10 @@
     map.on('moveend zoomend resize', placeLabel);
     map.on('baselayerchange', function (e) {
       if (switching) { return; }
-      if (osmLayer && e.layer === osmLayer) {
+      if (userBaseLayer && e.layer === userBaseLayer) {
+        state.base = 'user';
+        map.getContainer().classList.remove('eco-offline');
+      } else if (osmLayer && e.layer === osmLayer) {
         state.base = 'osm';
         state.tiles.consecutiveErrors = 0;
         state.tiles.loaded = 0;

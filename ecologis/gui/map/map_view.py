@@ -528,6 +528,24 @@ class MapView(QWidget):
         self.run_js("JSON.stringify(window.ecologisMap.getOverlays())",
                     lambda v: callback(json.loads(v) if v else {}))
 
+    # ------------------------------------------------------------------ base map, site plan
+    def set_user_basemap(self, spec: dict | None) -> None:
+        """Show the project's offline base map as the base layer: ``{"url": tile URL of
+        the local server (``{z}/{x}/{y}``), "attribution", "minzoom", "maxzoom"}``; None
+        goes back to the usual base layer.  Kept across page reloads."""
+        spec = dict(spec) if spec else None
+        self._call("setUserBaseMap", spec, remember="basemap")
+        if spec is None:
+            self._extra_state.pop("basemap", None)
+
+    def set_underlay(self, spec: dict | None) -> None:
+        """Show the project's site plan: ``{"url": a data: URL of the picture, "bounds":
+        [west, south, east, north]}`` (WGS84 degrees) above the base map; None removes it."""
+        spec = dict(spec) if spec else None
+        self._call("setUnderlay", spec, remember="underlay")
+        if spec is None:
+            self._extra_state.pop("underlay", None)
+
     def start_pick(self) -> None:
         """The next click on the map emits :attr:`pointPicked` (lat, lon) instead of
         doing anything else; Esc cancels."""
