@@ -203,3 +203,24 @@ def test_enterprise_label_kept_visible_after_a_move(make_map):
     page.js("(function(){var m = window.ecologisMap.map; m.panBy([-250, 0], {animate: false}); return 1;})()")
     page.wait_js("(function(){var b = window.ecologisMap.labelBox();"
                  "return b.left >= 0 && b.right <= b.width && b.top >= 0 && b.bottom <= b.height;})()")
+
+
+# ------------------------------------------------------------ the coordinate box
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_coordinate_box_sans_serif_and_placeholder_not_clipped(make_map, lang):
+    from ecologis.i18n import translator
+
+    translator.set_language(lang)
+    view, page = make_map()
+    family = page.js("getComputedStyle(document.querySelector('.eco-search-input')).fontFamily")
+    # a generic sans-serif fallback: without it a machine lacking the named font draws serif
+    assert "sans-serif" in family.lower(), family
+    # the placeholder's width in the input's own font fits the input's text area
+    need, room = page.js("""(function(){
+      var i = document.querySelector('.eco-search-input'), cs = getComputedStyle(i);
+      var c = document.createElement('canvas').getContext('2d');
+      c.font = cs.fontStyle + ' ' + cs.fontWeight + ' ' + cs.fontSize + ' ' + cs.fontFamily;
+      var room = i.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      return [c.measureText(i.placeholder).width, room];
+    })()""")
+    assert need <= room, (need, room)
