@@ -120,3 +120,25 @@ def test_background_insufficient_mark_is_readable(qtbot, theme, tmp_path):
     fg = item.foreground().color() if item.foreground().style() else w.table.palette().text().color()
     bg = w.table.palette().base().color()
     assert contrast(fg, bg) >= 4.5, (theme, bg.name(), fg.name())
+
+
+def test_background_insufficient_mark_follows_a_theme_switch(qtbot, qapp, tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    from ecologis.gui.panels.background_panel import BackgroundPanel
+
+    spec = importlib.util.spec_from_file_location(
+        "_bg_helpers", Path(__file__).parents[1] / "background" / "_helpers.py")
+    helpers = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(helpers)
+    apply_theme("light")
+    w = _shown(qtbot, BackgroundPanel())
+    vals = {g: [0.1] * 20 for g in ("calm", "N", "E", "S", "W")}
+    w.compute_posts(str(helpers.write_rows(tmp_path / "s.csv", helpers.gradation_rows("A", "NO2", vals))))
+    apply_theme("dark")                        # switched after the table was filled
+    qapp.processEvents()
+    item = w.table.item(0, w.table.columnCount() - 1)
+    fg, bg = item.foreground().color(), w.table.palette().base().color()
+    assert contrast(fg, bg) >= 4.5, (bg.name(), fg.name())
+    apply_theme("light")

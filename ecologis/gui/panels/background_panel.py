@@ -8,7 +8,7 @@ method, not normative" notice with the list of pieces.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QListWidget, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
@@ -150,6 +150,12 @@ class BackgroundPanel(QWidget):
         return self._labels[key]
 
     # ------------------------------------------------------------------------------------
+    def changeEvent(self, event):  # noqa: N802 (Qt name)
+        # a theme switch (new application palette): the status colours of the table follow
+        if event.type() == QEvent.Type.PaletteChange and self._rows_fn is not None:
+            self._rows_fn()
+        super().changeEvent(event)
+
     def _on_language(self, _lang: str) -> None:
         try:
             self.retranslate()
