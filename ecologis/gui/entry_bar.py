@@ -79,7 +79,7 @@ class EntryBarMixin:
             return False
         self._set_message("")
         self.mass.setToolTip(t("gui.mass.tip"))
-        self.mass.clear()
+        self.mass.setText("")       # also forgets the typing: Ctrl+Z now undoes the addition
         self.select_rows([row])
         return True
 

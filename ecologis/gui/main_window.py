@@ -36,10 +36,11 @@ from ecologis.gui.tool_panels import PANELS, PanelSpec, ToolPanelsMixin  # noqa:
 from ecologis.gui.window_files import FilesMixin
 from ecologis.gui.window_menus import MenusMixin
 from ecologis.gui.window_session import WindowSessionMixin
+from ecologis.gui.window_underlay import UnderlayMixin
 
 
 class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, FilesMixin, WindowSessionMixin,
-                 QMainWindow):
+                 UnderlayMixin, QMainWindow):
     """The workbench window.
 
     ``prompt(kind, **kw)`` answers questions ("unsaved" → "save"/"discard"/"cancel",
@@ -93,7 +94,12 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self._autosave_timer.timeout.connect(self.autosave)
 
         self._build()
+        self.map.set_theme(self.theme)
         self._build_menus()
+        from ecologis.gui.undo_keys import UndoKeys
+
+        # Ctrl+Z in the mass field or a cell editor with nothing of its own to undo: the session's undo
+        self._undo_keys = UndoKeys(self, self._undo_key_field, self.wb.can_undo)
         self._handlers = self._session_handlers()
         attach(self, self.wb, self._handlers, self._on_language)
 
@@ -334,6 +340,7 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self.act_report.setText(t("report.gui.menu"))
         self.act_gis_import.setText(t("gui.menu.gis_import"))
         self.act_gis_export.setText(t("gui.menu.gis_export"))
+        self._retranslate_underlay()
         self.act_quit.setText(t("gui.menu.quit"))
         self.menu_edit.setTitle(t("gui.menu.edit"))
         self.delete_action.setText(t("gui.menu.delete_rows"))
@@ -404,10 +411,12 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self._refresh_dispersion_context()
         self._update_enterprise(pan=False)      # an edit never moves the user's view
         self._push_geo()
+        self._push_underlay()
         self._schedule_save()
 
     def _on_project_loaded(self) -> None:
         self._load_panel_states()
+        self._push_underlay()
         prof = self.wb.profile
         if prof.site or prof.receptors:
             self.map.fit_all()          # show the whole site, zone and receptors
@@ -418,6 +427,7 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self.retranslate()
         self._update_enterprise()
         self._push_geo()
+        self._push_underlay()
         self._update_conflicts()
 
     def _update_results(self) -> None:
@@ -471,9 +481,18 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self._chart_canvas.draw_idle()
         self._chart_stale = False
 
+    def _undo_key_field(self, widget) -> bool:
+        """The text fields whose Ctrl+Z falls back to Edit ▸ Undo (see :mod:`ecologis.gui.undo_keys`)."""
+        if not self._alive():
+            return False
+        if widget is self.mass or widget is self.search:
+            return True
+        return any(v.isAncestorOf(widget) for v in (self.table.viewport(), self.sources_view))
+
     # ================================================================== theme
     def set_theme(self, name: str) -> None:
         self.theme = apply_theme(name)
+        self.map.set_theme(self.theme)
         for n, a in self.theme_actions.items():
             a.setChecked(n == self.theme)
         self._chart_stale = True

@@ -9,10 +9,12 @@ from PySide6.QtWidgets import QApplication
 from ecologis.paths import RESOURCES_DIR
 
 THEMES = ("light", "dark")
-# text colours of problems, per theme (the same as QLabel#inlineError in the QSS files):
-# dark red on light backgrounds, light red / amber on dark ones (contrast ≥ 4.5:1)
+# text colours of problems, per theme (the same as QLabel#inlineError and QLabel[status=...]
+# in the QSS files): dark red / brown on light backgrounds, light red / amber on dark ones;
+# WCAG contrast ≥ 4.5:1 against the window and base colours of the theme
+# (tests/gui/test_status_contrast.py)
 STATUS_COLORS = {
-    "light": {"error": "#c42b1c", "warning": "#b26a00"},
+    "light": {"error": "#c42b1c", "warning": "#8a5100"},
     "dark": {"error": "#ff99a4", "warning": "#ffc66d"},
 }
 _current = "light"
@@ -45,6 +47,20 @@ def status_color(kind: str, name: str | None = None) -> QColor | None:
     default); ``None`` for other kinds (the palette's text colour applies)."""
     c = STATUS_COLORS.get(name or _current, STATUS_COLORS["light"]).get(kind)
     return QColor(c) if c else None
+
+
+def set_status(widget, kind: str | None) -> None:
+    """Colour ``widget`` (a QLabel) as a status text of ``kind`` ("error"/"warning"; None
+    or "" for plain text) in the theme's colours; it follows later theme switches (the
+    rule lives in the theme's style sheet, ``QLabel[status=...]``)."""
+    kind = kind if kind in ("error", "warning") else ""
+    if (widget.property("status") or "") == kind:
+        return
+    widget.setProperty("status", kind)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.update()
 
 
 def palette(name: str) -> QPalette:

@@ -36,6 +36,7 @@ class MenusMixin:
         self.act_report = self.menu_file.addAction("", self.report_to)
         self.act_gis_import = self.menu_file.addAction("", self.import_gis)
         self.act_gis_export = self.menu_file.addAction("", self.export_gis)
+        self._build_underlay_actions(self.menu_file)       # load/remove the base map and the site plan
         self.menu_file.addSeparator()
         self.act_quit = self.menu_file.addAction("", self.close)
         self.act_quit.setShortcut(QKeySequence.Quit)

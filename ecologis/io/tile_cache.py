@@ -157,3 +157,42 @@ class TileSources:
             if data is not None:
                 return data, s.attribution
         return None, ""
+
+
+def inspect_mbtiles(path) -> dict:
+    """What a user's offline base map holds: ``{"name", "attribution", "format", "tiles",
+    "minzoom", "maxzoom", "bounds"}`` (bounds west, south, east, north or None);
+    :class:`ecologis.io.underlay.UnderlayError` naming the file when it is no MBTiles file
+    with raster tiles."""
+    from ecologis.io.underlay import UnderlayError
+
+    p = Path(path)
+    if not p.is_file():
+        raise UnderlayError(str(p), "underlay.error.unreadable", detail="—")
+    try:
+        store = TileCache(p, readonly=True)
+    except sqlite3.Error:
+        raise UnderlayError(str(p), "underlay.error.not_mbtiles") from None
+    try:
+        meta = store.metadata()
+        count = store.count()
+        zooms = store.zooms()
+    except sqlite3.Error:
+        raise UnderlayError(str(p), "underlay.error.not_mbtiles") from None
+    finally:
+        store.close()
+    fmt = str(meta.get("format") or "png").lower()
+    if fmt not in ("png", "jpg", "jpeg", "webp"):
+        raise UnderlayError(str(p), "underlay.error.mbtiles_vector", format=fmt)
+    if count == 0:
+        raise UnderlayError(str(p), "underlay.error.mbtiles_empty")
+    bounds = None
+    try:
+        b = [float(v) for v in str(meta.get("bounds") or "").split(",")]
+        if len(b) == 4 and b[0] < b[2] and b[1] < b[3]:
+            bounds = tuple(b)
+    except ValueError:
+        bounds = None
+    return {"name": meta.get("name") or p.stem, "attribution": meta.get("attribution") or "", "format": fmt,
+            "tiles": count, "minzoom": min(zooms) if zooms else None, "maxzoom": max(zooms) if zooms else None,
+            "bounds": bounds}

@@ -85,6 +85,19 @@ def shared_proxy(upstream: str = DEFAULT_URL) -> TileProxy:
         return p
 
 
+def mbtiles_proxy(path) -> TileProxy:
+    """The process's server of a user's offline base map (an MBTiles file, read-only, no
+    upstream): the map page shows it as a tile layer."""
+    from pathlib import Path
+
+    key = "mbtiles:" + str(Path(path).resolve())
+    with _lock:
+        p = _shared.get(key)
+        if p is None:
+            p = _shared[key] = TileProxy("", cache=TileCache(path, readonly=True))
+        return p
+
+
 def stop_shared() -> None:
     """Stop every shared proxy (tests; the application lets the daemon threads end)."""
     with _lock:

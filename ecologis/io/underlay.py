@@ -52,3 +52,73 @@ def geotiff_bounds(image_bytes: bytes) -> tuple[float, float, float, float] | No
     if not all(math.isfinite(v) for v in (west, south, east, north)) or not (-180 <= west < east <= 180):
         return None
     return west, south, east, north
+
+
+# ---------------------------------------------------------------- checks for the GUI
+from ecologis.i18n import TranslatedError  # noqa: E402
+
+#: The longest side of the picture the map page receives (a site plan is shown, not analysed).
+PREVIEW_MAX_PX = 4096
+
+
+class UnderlayError(TranslatedError):
+    """A base map or site plan the user chose cannot be used: ``file`` names it."""
+
+    prefix_key = "underlay.error.prefix"
+
+
+def check_bounds(bounds, file: str = "") -> tuple[float, float, float, float]:
+    """(west, south, east, north) as floats, or :class:`UnderlayError` naming what is wrong."""
+    try:
+        w, s, e, n = (float(v) for v in bounds)
+    except (TypeError, ValueError):
+        raise UnderlayError(file, "underlay.error.corners_missing") from None
+    if not all(math.isfinite(v) for v in (w, s, e, n)):
+        raise UnderlayError(file, "underlay.error.corners_missing")
+    if not (-180 <= w <= 180 and -180 <= e <= 180 and -90 <= s <= 90 and -90 <= n <= 90):
+        raise UnderlayError(file, "underlay.error.corners_range")
+    if not (w < e and s < n):
+        raise UnderlayError(file, "underlay.error.corners_order")
+    return w, s, e, n
+
+
+def inspect_image(path) -> dict:
+    """What a site-plan file holds: ``{"format", "size": (w, h), "bounds": (w, s, e, n) or
+    None}`` (bounds from GeoTIFF tags); :class:`UnderlayError` when it is no image."""
+    from PIL import Image, UnidentifiedImageError
+
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise UnderlayError(str(p), "underlay.error.unreadable", detail=exc.strerror or str(exc)) from None
+    try:
+        img = Image.open(io.BytesIO(data))
+        img.verify()
+        img = Image.open(io.BytesIO(data))
+        fmt, size = img.format, img.size
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        raise UnderlayError(str(p), "underlay.error.not_image") from None
+    if fmt not in ("PNG", "JPEG", "TIFF"):
+        raise UnderlayError(str(p), "underlay.error.not_image")
+    bounds = None
+    if fmt == "TIFF":
+        try:
+            bounds = geotiff_bounds(data)
+        except Exception:  # noqa: BLE001 - tags Pillow cannot read: no place known
+            bounds = None
+    return {"format": fmt, "size": size, "bounds": bounds}
+
+
+def preview_png(path, max_px: int = PREVIEW_MAX_PX) -> bytes:
+    """The site plan as PNG bytes for the map page (GeoTIFF converted; at most ``max_px``
+    on its longer side)."""
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(Path(path).read_bytes()))
+    img = img.convert("RGBA")
+    if max(img.size) > max_px:
+        img.thumbnail((max_px, max_px))
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return out.getvalue()

@@ -89,6 +89,39 @@ def north_arrow(ax, fg: str, lang: str) -> None:
 
 _ISO_CMAP = "viridis"
 _CALC_SZZ = "#6a1b9a"
+# the zones side by side (the same colours as the GUI map, ecologis/gui/zones_view.py)
+_NORM_EDGE = "#b71c1c"
+_KNP_FACE = "#fde3c8"
+_KNP_EDGE = "#ef6c00"
+_CALC_ZONE = "#283593"
+
+
+def _draw_zones(ax, frame, zones: dict, handles: list, lang: str, calc_drawn: bool) -> list:
+    """The normative zone (ДСП 173-96 class, solid) and the calculated zone (dashed, when
+    the dispersion overlays did not draw it already) of :meth:`Assessment.zones`; returns
+    their local geometries for the extent."""
+    from matplotlib.lines import Line2D
+    from shapely.geometry import shape
+
+    from ecologis.i18n import t_lang
+
+    drawn = []
+    norm = zones.get("normative") or {}
+    if norm.get("geometry"):
+        g = frame.to_local(shape(norm["geometry"]))
+        _fill(ax, g, facecolor="none", edgecolor=_NORM_EDGE, linewidth=2.2, zorder=5)
+        drawn.append(g)
+        handles.append(Line2D([], [], color=_NORM_EDGE, linewidth=2.2,
+                              label=t_lang(lang, "report.map.szz_normative", cls=norm.get("class") or "—",
+                                           size=f"{float(norm.get('size_m') or 0):g}")))
+    calc = zones.get("calculated") or {}
+    if calc.get("geometry") and not calc_drawn:
+        g = frame.to_local(shape(calc["geometry"]))
+        _fill(ax, g, facecolor="none", edgecolor=_CALC_ZONE, linewidth=1.8, linestyle="--", zorder=5)
+        drawn.append(g)
+        handles.append(Line2D([], [], color=_CALC_ZONE, linestyle="--", linewidth=1.8,
+                              label=t_lang(lang, "report.map.calc_szz")))
+    return drawn
 
 
 def _draw_overlays(ax, frame, overlays: dict, handles: list, lang: str) -> list:
@@ -133,7 +166,8 @@ def _draw_overlays(ax, frame, overlays: dict, handles: list, lang: str) -> list:
 def site_map_figure(center_latlon: tuple[float, float], radius_m: float, site_geojson: Any = None,
                     szz_geojson: Any = None, receptors: Iterable[Any] | None = None,
                     sources: Iterable[Any] | None = None, lang: str = "uk", figure=None,
-                    overlays: dict | None = None, tiles=None, underlay: dict | None = None):
+                    overlays: dict | None = None, tiles=None, underlay: dict | None = None,
+                    zones: dict | None = None):
     """Draw the site map; return the :class:`matplotlib.figure.Figure`.
 
     ``center_latlon`` = (lat, lon) of the enterprise (WGS84 degrees); ``radius_m`` the
@@ -152,6 +186,10 @@ def site_map_figure(center_latlon: tuple[float, float], radius_m: float, site_ge
     or orthophoto) or else ``tiles`` (cached web-map tiles, see :mod:`ecologis.plots.basemap`)
     is drawn under the layers, with its attribution; without either the figure says that
     no base map is available.  ``fig.basemap`` tells which one was drawn (None: none).
+    ``zones`` (optional, :meth:`ecologis.pipeline.assess.Assessment.zones`): the zones side
+    by side — the normative zone of the project's sanitary class (ДСП 173-96, annex 4) as
+    a solid line and the calculated zone dashed, each with its legend entry; the
+    ``radius_m`` zone is then labelled as the КНП estimate.
     """
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
@@ -184,7 +222,13 @@ def site_map_figure(center_latlon: tuple[float, float], radius_m: float, site_ge
     handles = []
 
     szz_local = frame.to_local(szz) if not szz.is_empty else None
-    if szz_local is not None and szz_local.area > 0:
+    if szz_local is not None and szz_local.area > 0 and zones:
+        # beside the normative zone: the КНП radius is an estimate, drawn as such
+        _fill(ax, szz_local, facecolor=_KNP_FACE, edgecolor=_KNP_EDGE, linewidth=1.5, linestyle=(0, (2, 3)),
+              alpha=0.7, zorder=2)
+        handles.append(Patch(facecolor=_KNP_FACE, edgecolor=_KNP_EDGE, linestyle=(0, (2, 3)),
+                             label=t_lang(lang, "report.map.szz_knp", radius=f"{float(radius_m or 0):g}")))
+    elif szz_local is not None and szz_local.area > 0:
         _fill(ax, szz_local, facecolor=_SZZ_FACE, edgecolor=_SZZ_EDGE, linewidth=1.5, alpha=0.8, zorder=2)
         handles.append(Patch(facecolor=_SZZ_FACE, edgecolor=_SZZ_EDGE,
                              label=t_lang(lang, "geo.plot.szz", radius=f"{float(radius_m or 0):g}")))
@@ -235,6 +279,9 @@ def site_map_figure(center_latlon: tuple[float, float], radius_m: float, site_ge
         handles.append(Line2D([], [], marker="o", linestyle="", color=_OUT_COLOR, label=t_lang(lang, "geo.plot.receptor_out")))
 
     overlay_geoms = _draw_overlays(ax, frame, overlays, handles, lang) if overlays else []
+    if zones:
+        calc_drawn = bool(((overlays or {}).get("szz_contour") or {}).get("geometry"))
+        overlay_geoms += _draw_zones(ax, frame, zones, handles, lang, calc_drawn)
 
     # Extent: the СЗЗ and every drawn object, square, 12 % margin.
     pts = [Point(0, 0), *overlay_geoms]

@@ -147,7 +147,17 @@ def _ref(obj: dict, name: str, T, lang: str) -> str:
 
 
 def _name(r: dict, T) -> str:
-    return (r.get("name_uk") if T("bg.lang") == "uk" else r.get("name_en")) or r.get("substance") or ""
+    """The row's name in the form's language, else the dictionary's (a result between
+    posts stores only the name the posts document used)."""
+    lang = "uk" if T("bg.lang") == "uk" else "en"
+    own = r.get("name_uk") if lang == "uk" else r.get("name_en")
+    if own:
+        return own
+    if not r.get("substance"):
+        return ""
+    from ecologis.report.pdf_report import substance_name
+
+    return substance_name(r["substance"], lang)
 
 
 def _signatures(rows, st) -> list:

@@ -149,7 +149,7 @@ def _map_center(profile):
 
 
 def site_map_png(profile, result, lang: str = "uk", overlays: dict | None = None, tiles="default",
-                 with_info: bool = False):
+                 with_info: bool = False, zones: dict | None = None):
     """PNG bytes of the map and which renderer drew it ("site_map" or "fallback"); with
     ``with_info`` also the base map drawn under it (None: no tiles, no underlay).
 
@@ -157,7 +157,9 @@ def site_map_png(profile, result, lang: str = "uk", overlays: dict | None = None
     enterprise point, or the site centroid), over the project's underlay (a georeferenced
     image) or the cached tiles (``tiles``: default the user's offline base map and the
     tile cache, read offline; None: no base map); the schematic fallback without a centre,
-    or if the geometry cannot be drawn.  ``overlays``: a dispersion target (isolines)."""
+    or if the geometry cannot be drawn.  ``overlays``: a dispersion target (isolines).
+    ``zones``: the zones side by side (``Assessment.zones``), so the normative zone is
+    drawn beside the КНП and the calculated zones."""
     from ecologis.plots.site_map import site_map_figure
 
     if isinstance(tiles, str) and tiles == "default":
@@ -169,7 +171,7 @@ def site_map_png(profile, result, lang: str = "uk", overlays: dict | None = None
         try:
             fig = site_map_figure(center, float(result.szz_m), site_geojson=profile.site or None,
                                   sources=sources, lang=lang, receptors=profile.receptors or None,
-                                  overlays=overlays, tiles=tiles, underlay=underlay_of(profile))
+                                  overlays=overlays, tiles=tiles, underlay=underlay_of(profile), zones=zones)
             out = (_png(fig), "site_map")
             return out + (fig.basemap,) if with_info else out
         except Exception:  # noqa: BLE001 - a broken site geometry must not stop the report
@@ -404,8 +406,15 @@ def report_story(assessment, lang: str = "uk", when: datetime | None = None, til
     sel = None
     if dispersion and "targets" in dispersion:
         sel = next((tg for tg in dispersion["targets"] if tg["id"] == dispersion.get("selected_target")), None)
-    map_png, renderer, base = site_map_png(profile, result, lang, overlays=sel, tiles=tiles, with_info=True)
-    caption = [T("report.map.caption2", radius=_fmt(result.szz_m, 0, lang))]
+    zones = assessment.zones(lang)
+    map_png, renderer, base = site_map_png(profile, result, lang, overlays=sel, tiles=tiles, with_info=True,
+                                           zones=zones)
+    norm = zones.get("normative") or {}
+    if norm.get("geometry") and renderer == "site_map":
+        caption = [T("report.map.caption_zones", cls=norm.get("class") or "—",
+                     size=_fmt(float(norm.get("size_m") or 0), 0, lang), radius=_fmt(result.szz_m, 0, lang))]
+    else:
+        caption = [T("report.map.caption2", radius=_fmt(result.szz_m, 0, lang))]
     if sel is not None:
         caption.append(T("report.map.isolines_of", target=target_namer(result, lang)(sel)))
     if base is None:

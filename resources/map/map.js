@@ -58,11 +58,14 @@
     radius: typeof CFG.radius === 'number' ? CFG.radius : 0,
     szz: null,
     base: 'none',
+    theme: CFG.theme === 'dark' ? 'dark' : 'light',
     offlineReason: '',
     tiles: {loaded: 0, errors: 0, consecutiveErrors: 0}
   };
 
   var map, osmLayer = null, offlineLayer, gridLayer, marker, circle, szzLayer;
+  var userBaseLayer = null, userBaseSpec = null;   // the project's offline base map (MBTiles via the local server)
+  var underlayLayer = null, underlaySpec = null;   // the project's site plan (a georeferenced picture)
   var layersControl = null, scaleControl, noticeControl, cursorControl;
   var extensions = [];   // functions(map, api) called once the map exists (site tools)
 
@@ -239,9 +242,11 @@
   function buildLayersControl() {
     if (layersControl) { map.removeControl(layersControl); }
     var bases = {};
+    if (userBaseLayer) { bases[escapeHtml(tr('map.layer.offline_basemap'))] = userBaseLayer; }
     if (osmLayer) { bases[escapeHtml(tr('map.layer.osm'))] = osmLayer; }
     bases[escapeHtml(tr('map.layer.offline'))] = offlineLayer;
     var overlays = {};
+    if (underlayLayer) { overlays[escapeHtml(tr('map.layer.site_plan'))] = underlayLayer; }
     overlays[escapeHtml(tr('map.layer.grid'))] = gridLayer;
     overlays[escapeHtml(tr('map.layer.szz'))] = szzGroup;
     extensions.forEach(function (x) {
@@ -274,10 +279,59 @@
     return box;
   }
 
+  // The enterprise's permanent label stays inside the map: the first side of the marker
+  // where it fits whole (right, left, below, above); when none does, it wraps to the
+  // map's width below the marker.  Re-placed after every move, zoom and resize.
+  var LABEL_GAP = 10;
+  function labelPlacements() {
+    var a = (marker.options.icon && marker.options.icon.options.tooltipAnchor) || [16, -28];
+    var ax = a[0], ay = a[1];
+    return [['right', [LABEL_GAP, -20]], ['left', [-LABEL_GAP - 2 * ax, -20]],
+      ['bottom', [-ax, 8 - ay]], ['top', [-ax, -41 - LABEL_GAP - ay]]];
+  }
+
+  function labelFits(elem) {
+    var r = elem.getBoundingClientRect(), box = map.getContainer().getBoundingClientRect();
+    return r.left >= box.left + 2 && r.right <= box.right - 2 && r.top >= box.top + 2 && r.bottom <= box.bottom - 2;
+  }
+
+  function placeLabel() {
+    var t = marker && marker.getTooltip();
+    var elem = t && t.getElement();
+    if (!elem || !map.hasLayer(marker)) { return ''; }
+    elem.style.whiteSpace = '';
+    elem.style.maxWidth = '';
+    var tries = labelPlacements();
+    for (var i = 0; i < tries.length; i++) {
+      t.options.direction = tries[i][0];
+      t.options.offset = L.point(tries[i][1]);
+      t.update();
+      if (labelFits(elem)) { return tries[i][0]; }
+    }
+    // too long for any side: wrap it into the wider side of the marker
+    var x = map.latLngToContainerPoint(marker.getLatLng()).x, w = map.getSize().x;
+    var right = w - x - (tries[0][1][0] + 16) - 6, left = x - (LABEL_GAP + 16) - 6;
+    var side = right >= left ? 0 : 1;
+    elem.style.whiteSpace = 'normal';
+    elem.style.maxWidth = Math.max(60, Math.floor(side === 0 ? right : left)) + 'px';
+    t.options.direction = tries[side][0];
+    t.options.offset = L.point(tries[side][1]);
+    t.update();
+    if (!labelFits(elem)) {     // wrapped text taller than the room above/below: below the marker
+      t.options.direction = tries[2][0];
+      t.options.offset = L.point(tries[2][1]);
+      elem.style.maxWidth = Math.max(60, w - 12) + 'px';
+      t.update();
+    }
+    return t.options.direction;
+  }
+
   function refreshLabel() {
     marker.unbindTooltip();
     if (state.name) {
-      marker.bindTooltip(el('span', 'eco-label', state.name), {permanent: true, direction: 'right', offset: [10, -20]});
+      marker.bindTooltip(el('span', 'eco-label', state.name), {permanent: true, direction: 'right', offset: [LABEL_GAP, -20],
+        className: 'eco-enterprise-label'});
+      placeLabel();
     }
     var icon = marker.getElement();
     if (icon) { icon.title = tr('map.popup.enterprise') + ': ' + (state.name || tr('map.popup.unnamed')); }
@@ -301,6 +355,7 @@
     });
     marker.on('dragend', function () {
       var ll = marker.getLatLng();
+      placeLabel();
       state.lat = ll.lat;
       state.lng = ll.lng;
       refreshCircle();
@@ -374,6 +429,12 @@
       return true;
     },
     setBaseLayer: function (name) {
+      if (userBaseLayer && map.hasLayer(userBaseLayer) && name !== 'user') {
+        switching = true;
+        map.removeLayer(userBaseLayer);
+        switching = false;
+      }
+      if (name === 'user' && userBaseLayer) { return api.setUserBaseMap(userBaseSpec); }
       if (name === 'osm' && osmLayer) {
         switching = true;
         if (map.hasLayer(offlineLayer)) { map.removeLayer(offlineLayer); }
@@ -387,6 +448,61 @@
         goOffline('user');
       }
       return state.base;
+    },
+    // The project's offline base map: {url, attribution, minzoom, maxzoom} (tiles served
+    // by the local server from the MBTiles file) or null; shown as the base layer.
+    setUserBaseMap: function (spec) {
+      switching = true;
+      if (userBaseLayer) {
+        if (map.hasLayer(userBaseLayer)) { map.removeLayer(userBaseLayer); }
+        userBaseLayer = null;
+      }
+      userBaseSpec = spec || null;
+      if (spec && spec.url) {
+        var attribution = escapeHtml(spec.attribution || tr('map.layer.offline_basemap'));
+        userBaseLayer = L.tileLayer(spec.url, {maxZoom: 22, maxNativeZoom: spec.maxzoom || 19,
+          minNativeZoom: spec.minzoom || 0, attribution: attribution});
+        if (osmLayer && map.hasLayer(osmLayer)) { map.removeLayer(osmLayer); }
+        if (map.hasLayer(offlineLayer)) { map.removeLayer(offlineLayer); }
+        map.addLayer(userBaseLayer);
+        map.getContainer().classList.remove('eco-offline');
+        noticeControl.hide();
+        state.base = 'user';
+      }
+      switching = false;
+      if (!userBaseLayer && state.base === 'user') {
+        if (osmLayer) { api.setBaseLayer('osm'); } else { goOffline('config'); }
+      }
+      buildLayersControl();
+      return state.base;
+    },
+    // The project's site plan: {url (a data: URL of the picture), bounds: [w, s, e, n]} or null;
+    // drawn above the base map and below every other layer, in its own colours.
+    setUnderlay: function (spec) {
+      if (underlayLayer) { map.removeLayer(underlayLayer); underlayLayer = null; }
+      underlaySpec = spec || null;
+      if (spec && spec.url && spec.bounds) {
+        var b = spec.bounds;
+        underlayLayer = L.imageOverlay(spec.url, [[b[1], b[0]], [b[3], b[2]]],
+          {pane: 'ecoUnderlay', interactive: false, opacity: 0.9,
+            attribution: escapeHtml(tr('map.attribution.site_plan'))}).addTo(map);
+      }
+      buildLayersControl();
+      return !!underlayLayer;
+    },
+    getUnderlay: function () {
+      if (!underlayLayer) { return null; }
+      var b = underlayLayer.getBounds();
+      var img = underlayLayer.getElement();
+      return {bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], shown: map.hasLayer(underlayLayer),
+        loaded: !!(img && img.complete && img.naturalWidth > 0)};
+    },
+    getUserBaseMap: function () {
+      return userBaseLayer ? {url: userBaseSpec.url, shown: map.hasLayer(userBaseLayer)} : null;
+    },
+    fitUnderlay: function () {
+      if (underlayLayer) { map.fitBounds(underlayLayer.getBounds(), {animate: false, maxZoom: 19}); }
+      return !!underlayLayer;
     },
     getBaseLayer: function () { return state.base; },
     getOfflineReason: function () { return state.offlineReason; },
@@ -414,6 +530,21 @@
       var p = marker.getPopup() && marker.getPopup().getElement();
       return p ? p.querySelector('.leaflet-popup-content') : null;
     },
+    placeLabel: placeLabel,
+    labelBox: function () {
+      var t = marker.getTooltip(), elem = t && t.getElement();
+      if (!elem) { return null; }
+      var r = elem.getBoundingClientRect(), box = map.getContainer().getBoundingClientRect();
+      return {left: r.left - box.left, right: r.right - box.left, top: r.top - box.top, bottom: r.bottom - box.top,
+        width: box.width, height: box.height, direction: t.options.direction};
+    },
+    setTheme: function (name) {
+      state.theme = name === 'dark' ? 'dark' : 'light';
+      document.body.classList.toggle('eco-dark', state.theme === 'dark');
+      extensions.forEach(function (x) { if (x.onTheme) { x.onTheme(state.theme); } });
+      return state.theme;
+    },
+    getTheme: function () { return state.theme; },
     labelText: function () {
       var t = marker.getTooltip();
       return t && t.getElement() ? t.getElement().textContent : '';
@@ -464,6 +595,8 @@
       zoomAnimation: !CFG.noAnimation, fadeAnimation: !CFG.noAnimation, markerZoomAnimation: !CFG.noAnimation});
     map.setView([state.lat, state.lng], typeof CFG.zoom === 'number' ? CFG.zoom : 14);
     api.map = map;
+    map.createPane('ecoUnderlay');
+    map.getPane('ecoUnderlay').style.zIndex = 250;     // above the tiles (200), below the zones (400)
     buildBaseLayers();
     gridLayer = new GridLayer();
     noticeControl = new NoticeControl().addTo(map);
@@ -477,9 +610,14 @@
       if (x) { extensions.push(x); }
     });
     buildLayersControl();
+    api.setTheme(state.theme);
+    map.on('moveend zoomend resize', placeLabel);
     map.on('baselayerchange', function (e) {
       if (switching) { return; }
-      if (osmLayer && e.layer === osmLayer) {
+      if (userBaseLayer && e.layer === userBaseLayer) {
+        state.base = 'user';
+        map.getContainer().classList.remove('eco-offline');
+      } else if (osmLayer && e.layer === osmLayer) {
         state.base = 'osm';
         state.tiles.consecutiveErrors = 0;
         state.tiles.loaded = 0;

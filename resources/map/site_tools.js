@@ -273,6 +273,8 @@
       } else if (e.shape === 'EcoReceptor' || e.shape === 'EcoReceptorArea') {
         map.removeLayer(layer);
         adoptReceptor(layer, {kind: pending.kind, name: pending.name});
+        pending.name = '';
+        receptorControl.close();
         emitReceptors();
       }
     });
@@ -293,30 +295,92 @@
       if (l.ecoRole === 'receptor') { emitReceptors(); }
     });
 
-    // ------------------------------------------------ receptor kind control
+    // ------------------------------------------------ new receptor form
+    // Shown only while the user adds a receptor: with the receptor tools of the toolbar
+    // (the form says "click on the map"; it closes when the receptor is placed or the
+    // tool is left) or with "Add receptor here…" of the map's context menu (OK places the
+    // receptor at the clicked point).  OK / Cancel / Enter / Esc close it.
+    var RECEPTOR_SHAPES = ['EcoReceptor', 'EcoReceptorArea'];
     var ReceptorControl = L.Control.extend({
       options: {position: 'topleft'},
       onAdd: function () {
         var box = el('div', 'eco-search eco-receptor-control leaflet-bar');
         L.DomEvent.disableClickPropagation(box);
         L.DomEvent.disableScrollPropagation(box);
+        this._box = box;
         this._title = el('div', 'eco-receptor-title', '');
         this._select = el('select', 'eco-receptor-kind');
         this._name = el('input', 'eco-receptor-name');
         this._name.type = 'text';
+        this._hint = el('div', 'eco-receptor-hint', '');
+        var buttons = el('div', 'eco-receptor-buttons');
+        this._ok = el('button', 'eco-receptor-ok', '');
+        this._cancel = el('button', 'eco-receptor-cancel', '');
+        buttons.appendChild(this._ok);
+        buttons.appendChild(this._cancel);
         box.appendChild(this._title);
         box.appendChild(this._select);
         box.appendChild(this._name);
+        box.appendChild(this._hint);
+        box.appendChild(buttons);
         var self = this;
         this._select.addEventListener('change', function () { pending.kind = self._select.value; });
         this._name.addEventListener('input', function () { pending.name = self._name.value; });
+        this._ok.addEventListener('click', function () { self.ok(); });
+        this._cancel.addEventListener('click', function () { self.cancel(); });
+        box.addEventListener('keydown', function (ev) {
+          if (ev.key === 'Enter') { ev.preventDefault(); self.ok(); }
+          if (ev.key === 'Escape') { ev.preventDefault(); self.cancel(); }
+        });
+        this.mode = null;          // null (closed), 'place' (toolbar tool) or 'at' (context menu)
+        this.at = null;
+        box.style.display = 'none';
         this.retranslate();
         return box;
+      },
+      open: function (mode, latlng) {
+        this.mode = mode;
+        this.at = latlng || null;
+        this._select.value = pending.kind;
+        this._name.value = pending.name;
+        this._hint.textContent = mode === 'place' ? tr('map.receptor.hint_click') : '';
+        this._hint.style.display = mode === 'place' ? '' : 'none';
+        this._box.style.display = '';
+        this._name.focus();
+        return true;
+      },
+      close: function () {
+        this.mode = null;
+        this.at = null;
+        if (this._box) { this._box.style.display = 'none'; }
+      },
+      isOpen: function () { return !!(this._box && this._box.style.display !== 'none'); },
+      ok: function () {
+        pending.kind = this._select.value;
+        pending.name = this._name.value;
+        if (this.mode === 'at' && this.at) {
+          var ll = this.at;
+          this.close();
+          addReceptorAt(ll);
+        } else {
+          this.close();        // the receptor tool stays on: the next click places it
+        }
+      },
+      cancel: function () {
+        var placing = this.mode === 'place';
+        this.close();
+        if (placing && hasGeoman && map.pm.Draw.getActiveShape() &&
+            RECEPTOR_SHAPES.indexOf(map.pm.Draw.getActiveShape()) >= 0) {
+          map.pm.disableDraw();
+        }
       },
       retranslate: function () {
         if (!this._select) { return; }
         this._title.textContent = tr('map.receptor.new');
         this._name.placeholder = tr('map.receptor.name');
+        this._ok.textContent = tr('map.receptor.ok');
+        this._cancel.textContent = tr('map.receptor.cancel');
+        if (this.mode === 'place') { this._hint.textContent = tr('map.receptor.hint_click'); }
         while (this._select.firstChild) { this._select.removeChild(this._select.firstChild); }
         KINDS.forEach(function (k) {
           var o = el('option', '', tr('map.kind.' + k));
@@ -327,6 +391,38 @@
       }
     });
     var receptorControl = new ReceptorControl().addTo(map);
+
+    function addReceptorAt(latlng) {
+      adoptReceptor(L.circleMarker(latlng, receptorStyle({})), {kind: pending.kind, name: pending.name});
+      pending.name = '';
+      emitReceptors();
+    }
+
+    map.on('pm:drawstart', function (e) {
+      if (RECEPTOR_SHAPES.indexOf(e.shape) >= 0) { receptorControl.open('place'); }
+    });
+    map.on('pm:drawend', function (e) {
+      if (RECEPTOR_SHAPES.indexOf(e.shape) >= 0 && receptorControl.mode === 'place') { receptorControl.close(); }
+    });
+
+    // ------------------------------------------------ context menu
+    var contextPopup = null;
+    function openContextMenu(latlng) {
+      var box = el('div', 'eco-context-menu');
+      var add = el('button', 'eco-context-add-receptor', tr('map.menu.add_receptor'));
+      add.addEventListener('click', function () {
+        map.closePopup(contextPopup);
+        receptorControl.open('at', latlng);
+      });
+      box.appendChild(add);
+      contextPopup = L.popup({closeButton: false, autoPan: true, className: 'eco-context-popup', minWidth: 60})
+        .setLatLng(latlng).setContent(box).openOn(map);
+      return true;
+    }
+    map.on('contextmenu', function (e) {
+      if (hasGeoman && map.pm.Draw.getActiveShape()) { return; }     // right-click while drawing: geoman's
+      openContextMenu(e.latlng);
+    });
 
     // ------------------------------------------------- coordinate search
     var SearchControl = L.Control.extend({
@@ -390,6 +486,18 @@
       pending.kind = KINDS.indexOf(kind) >= 0 ? kind : 'other';
       pending.name = name || '';
       if (receptorControl._select) { receptorControl._select.value = pending.kind; receptorControl._name.value = pending.name; }
+    };
+    api.receptorForm = function () {
+      return {open: receptorControl.isOpen(), mode: receptorControl.mode, kind: receptorControl._select.value,
+        name: receptorControl._name.value};
+    };
+    api.openReceptorForm = function (lat, lng) {
+      return receptorControl.open(lat === undefined ? 'place' : 'at', lat === undefined ? null : L.latLng(lat, lng));
+    };
+    api.contextMenuAt = function (lat, lng) {
+      map.fire('contextmenu', {latlng: L.latLng(lat, lng), containerPoint: map.latLngToContainerPoint([lat, lng]),
+        originalEvent: {preventDefault: function () {}}});
+      return !!(contextPopup && map.hasLayer(contextPopup));
     };
     api.search = function (text) { searchControl._input.value = text; searchControl.search(text); };
     api.goTo = function (lat, lng) {

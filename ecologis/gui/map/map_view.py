@@ -183,6 +183,7 @@ class MapView(QWidget):
         self._receptors: list[dict] = []
         self._auto_analyse = auto_analyse
         self._analysis = None
+        self._theme = "light"
 
         self.view = QWebEngineView(self)
         self.page = _Page(self.view)
@@ -218,7 +219,7 @@ class MapView(QWidget):
     def _config(self) -> dict:
         return {"tileUrl": self._tile_url, "lat": self._lat, "lon": self._lon,
                 "name": self._name, "radius": self._radius, "zoom": 14,
-                "noAnimation": not self._animate, "lang": translator.lang,
+                "noAnimation": not self._animate, "lang": translator.lang, "theme": self._theme,
                 "defaultCenter": list(DEFAULT_CENTER), "receptorKinds": list(RECEPTOR_KINDS)}
 
     def _install_init_script(self) -> None:
@@ -251,9 +252,10 @@ class MapView(QWidget):
         self.pageReady.emit()
 
     def _state_js(self) -> str:
-        return ("(function(m){m.setStrings(%s,%s);m.setEnterprise(%s,%s,%s);m.setRadius(%s);m.setSzz(%s);"
-                "m.setSite(%s);m.setSources(%s);m.setReceptors(%s);})(window.ecologisMap);"
-                % (_js(map_strings()), _js(translator.lang), _js(self._lat), _js(self._lon), _js(self._name),
+        return ("(function(m){m.setTheme(%s);m.setStrings(%s,%s);m.setEnterprise(%s,%s,%s);m.setRadius(%s);"
+                "m.setSzz(%s);m.setSite(%s);m.setSources(%s);m.setReceptors(%s);})(window.ecologisMap);"
+                % (_js(self._theme), _js(map_strings()), _js(translator.lang), _js(self._lat), _js(self._lon),
+                   _js(self._name),
                    _js(self._radius), _js(self._szz), _js(self._site), _js(self._sources),
                    _js(self._receptors_for_page())))
 
@@ -410,6 +412,20 @@ class MapView(QWidget):
         if self._ready:
             self._call("setSzz", self._szz)
 
+    def set_theme(self, name: str) -> None:
+        """Draw the map in the application's ``"light"`` or ``"dark"`` theme: controls,
+        popups, labels, legend and the coordinate box in the theme's colours, the base map
+        through a darkening filter (kept across page reloads)."""
+        name = "dark" if name == "dark" else "light"
+        if name == self._theme:
+            return
+        self._theme = name
+        if self._ready:
+            self._call("setTheme", name)
+
+    def theme(self) -> str:
+        return self._theme
+
     def retranslate(self) -> None:
         """Send the current language's ``map.*`` strings to the page."""
         if self._ready:
@@ -511,6 +527,24 @@ class MapView(QWidget):
         "labels": [...], "legend": text}})`` (for tests and diagnostics)."""
         self.run_js("JSON.stringify(window.ecologisMap.getOverlays())",
                     lambda v: callback(json.loads(v) if v else {}))
+
+    # ------------------------------------------------------------------ base map, site plan
+    def set_user_basemap(self, spec: dict | None) -> None:
+        """Show the project's offline base map as the base layer: ``{"url": tile URL of
+        the local server (``{z}/{x}/{y}``), "attribution", "minzoom", "maxzoom"}``; None
+        goes back to the usual base layer.  Kept across page reloads."""
+        spec = dict(spec) if spec else None
+        self._call("setUserBaseMap", spec, remember="basemap")
+        if spec is None:
+            self._extra_state.pop("basemap", None)
+
+    def set_underlay(self, spec: dict | None) -> None:
+        """Show the project's site plan: ``{"url": a data: URL of the picture, "bounds":
+        [west, south, east, north]}`` (WGS84 degrees) above the base map; None removes it."""
+        spec = dict(spec) if spec else None
+        self._call("setUnderlay", spec, remember="underlay")
+        if spec is None:
+            self._extra_state.pop("underlay", None)
 
     def start_pick(self) -> None:
         """The next click on the map emits :attr:`pointPicked` (lat, lon) instead of

@@ -8,13 +8,13 @@ method, not normative" notice with the list of pieces.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QListWidget, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
 
 from ecologis.core.background.result import ref_text
+from ecologis.gui.theme import status_color
 from ecologis.i18n import format_significant, t, translator
 from ecologis.io.reference_data import background_reference, load_dictionary
 
@@ -46,6 +46,7 @@ class BackgroundPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.result = None            # last BackgroundResult
+        self._dictionary = None       # the substance dictionary, for names in the UI language
         self._labels: dict[str, QLabel] = {}
         self._rows_fn = None          # rebuilds the table rows in the current language
         self.tabs = QTabWidget()
@@ -149,6 +150,12 @@ class BackgroundPanel(QWidget):
         return self._labels[key]
 
     # ------------------------------------------------------------------------------------
+    def changeEvent(self, event):  # noqa: N802 (Qt name)
+        # a theme switch (new application palette): the status colours of the table follow
+        if event.type() == QEvent.Type.PaletteChange and self._rows_fn is not None:
+            self._rows_fn()
+        super().changeEvent(event)
+
     def _on_language(self, _lang: str) -> None:
         try:
             self.retranslate()
@@ -184,7 +191,8 @@ class BackgroundPanel(QWidget):
         self._stored_docs = list(docs or [])
         self.stored.clear()
         for d in self._stored_docs:
-            subs = ", ".join(str(v.get("substance") or "") for v in (d.get("values") or [])[:6])
+            names = list(dict.fromkeys(self._name(v) for v in (d.get("values") or [])))   # once each, in order
+            subs = ", ".join(names[:6]) + (", …" if len(names) > 6 else "")
             from ecologis.core.background.result import ref_text
 
             method = ref_text(d, "method_ref", translator.lang) or "?"     # the Order's clause, not the method id
@@ -233,7 +241,20 @@ class BackgroundPanel(QWidget):
             self._rows_fn()
 
     def _name(self, row: dict) -> str:
-        return row.get("name_en" if translator.lang == "en" else "name_uk") or row.get("substance") or ""
+        """The substance of a result row in the UI language: the row's own name in that
+        language (the Order's table), else the dictionary's name of the substance (a CAS
+        number or a name in the other language), else what the row says."""
+        lang = translator.lang
+        own = row.get("name_en" if lang == "en" else "name_uk")
+        if own:
+            return str(own)
+        if self._dictionary is None:
+            self._dictionary = load_dictionary()
+        for ref in (row.get("substance"), row.get("name_uk"), row.get("name_en")):
+            sub = self._dictionary.lookup(str(ref)) if ref else None
+            if sub is not None and sub.name(lang):
+                return sub.name(lang)
+        return str(row.get("substance") or "")
 
     # ------------------------------------------------------------------------------------
     def compute_default(self) -> None:
@@ -286,7 +307,7 @@ class BackgroundPanel(QWidget):
                   out)
             for i, r in enumerate(self.result.values):
                 if not r["sufficiency"]["sufficient"]:
-                    self.table.item(i, self.table.columnCount() - 1).setForeground(QColor("#a00000"))
+                    self.table.item(i, self.table.columnCount() - 1).setForeground(status_color("error"))
         self._rows_fn = rows
         self._computed()
 
@@ -303,7 +324,7 @@ class BackgroundPanel(QWidget):
 
         def rows():
             _fill(self.table, [t("bg.form.col.substance"), t("bg.form.col.gradation"), t("bg.form.col.value")],
-                  [[r["substance"], t("bg.grad." + r["gradation"]), _fmt(r["value_mg_m3"])]
+                  [[self._name(r), t("bg.grad." + r["gradation"]), _fmt(r["value_mg_m3"])]
                    for r in self.result.values])
         self._rows_fn = rows
         self._computed()

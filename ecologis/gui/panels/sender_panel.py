@@ -22,6 +22,13 @@ from ecologis.sender.outbox import STATES, Outbox, acquire_instance_lock
 from ecologis.sender.sender import Clock, Sender, deadline_message, deadline_status, inbox_message
 
 from ecologis.gui.panels.sender_widgets import _file_row, _Job, _StatusFields
+from ecologis.gui.theme import set_status
+
+
+def _bold(label: QLabel) -> None:
+    f = label.font()
+    f.setBold(True)
+    label.setFont(f)
 
 _LOCKED = object()      # a drain job's result when another process holds the queue
 
@@ -74,7 +81,8 @@ class SenderPanel(QWidget):
         self.tabs = QTabWidget()
         root.addWidget(self.tabs)
         self.verify_warning = QLabel()
-        self.verify_warning.setStyleSheet("color: #b00020; font-weight: bold;")
+        set_status(self.verify_warning, "error")      # the theme's colour (readable in both themes)
+        _bold(self.verify_warning)
         self.verify_warning.setWordWrap(True)
         root.addWidget(self.verify_warning)
         self.result_label = QLabel()
@@ -201,7 +209,7 @@ class SenderPanel(QWidget):
         self.last_error_label.setWordWrap(True)
         self.inbox_label = QLabel()       # inbox files rejected / quarantined
         self.inbox_label.setWordWrap(True)
-        self.inbox_label.setStyleSheet("color: #b36b00;")
+        set_status(self.inbox_label, "warning")
         ql.addWidget(self.counts_label)
         ql.addWidget(self.deadline_label)
         ql.addWidget(self.last_error_label)
@@ -346,8 +354,16 @@ class SenderPanel(QWidget):
 
     def _show(self, text: str, error: bool = False):
         self.last_result = text
-        self.result_label.setStyleSheet("color: #b00020;" if error else "")
+        set_status(self.result_label, "error" if error else None)
         self.result_label.setText(text)
+
+    def _set_deadline_style(self, state: str) -> None:
+        """The countdown in the theme's warning/error colour, bold, when it needs attention."""
+        kind = {"warning": "warning", "missed": "error", "paused": "warning"}.get(state)
+        set_status(self.deadline_label, kind)
+        f = self.deadline_label.font()
+        f.setBold(kind is not None)
+        self.deadline_label.setFont(f)
 
     def _set_busy(self, busy: bool):
         self._busy = busy
@@ -561,8 +577,7 @@ class SenderPanel(QWidget):
         self.counts_label.setText(t("sender.status.counts", pending=c["pending"], sent=c["sent"],
                                     acknowledged=c["acknowledged"], dead=c["dead_letter"]))
         self.deadline_label.setText(deadline_message(st))
-        color = {"warning": "#b36b00", "missed": "#b00020", "paused": "#b36b00"}.get(st["deadline_state"], "")
-        self.deadline_label.setStyleSheet(f"color: {color}; font-weight: bold;" if color else "")
+        self._set_deadline_style(st["deadline_state"])
         self.deadline_state = st["deadline_state"]
         le = st["last_error"]
         self.last_error_label.setText(t("sender.status.last_error", error=le["error"]) if le else "")
