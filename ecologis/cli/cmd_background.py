@@ -116,8 +116,8 @@ def _fail(exc):
     details = []
     if isinstance(exc, SeriesError):
         details = list(exc.messages())
-        if exc.total > len(exc.issues):
-            details.append(t("bg.err.more", count=exc.total - len(exc.issues)))
+        if exc.total > len(exc.problems):
+            details.append(t("bg.err.more", count=exc.total - len(exc.problems)))
     raise CliError.from_error(exc, details=details) from None
 
 

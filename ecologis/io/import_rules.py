@@ -23,7 +23,8 @@ from pathlib import Path
 from ecologis.core.assess import NumberProblem, parse_number, prepare
 from ecologis.core.dictionary import Dictionary, Substance, validate_substance_record
 from ecologis.model import Emission
-from ecologis.core.validation import Issue, Journal
+from ecologis.core.validation import Journal
+from ecologis.model.problems import Problem
 from ecologis.io.emissions_table import TableData, TableReadError, read_emissions
 
 DUPLICATE_CHOICES = ("sum", "keep")
@@ -33,7 +34,7 @@ class ImportRefused(Exception):
     """The table cannot be applied; ``reasons`` are (message key, params) pairs and
     ``issues`` the blocking journal entries."""
 
-    def __init__(self, file: str, reasons: list[tuple[str, dict]], issues: list[Issue] | None = None):
+    def __init__(self, file: str, reasons: list[tuple[str, dict]], issues: list[Problem] | None = None):
         super().__init__(f"{file}: {reasons}")
         self.file = file
         self.reasons = reasons
@@ -60,11 +61,11 @@ class ImportPlan:
     formulas_without_value: list[tuple[int, str]] = field(default_factory=list)
 
     @property
-    def errors(self) -> list[Issue]:
+    def errors(self) -> list[Problem]:
         return self.journal.errors
 
     @property
-    def warnings(self) -> list[Issue]:
+    def warnings(self) -> list[Problem]:
         return self.journal.warnings
 
     @property

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from ecologis.core.background.errors import BackgroundError
 from ecologis.core.background.data import BackgroundReference
-from ecologis.core.background.result import BackgroundResult, Warning_
+from ecologis.core.background.result import BackgroundResult
+from ecologis.model.problems import WARNING, Problem
 from ecologis.core.background.subplume import calculated
 from ecologis.pipeline.dispersion_input import input_from_profile
 
@@ -94,7 +95,7 @@ def calculated_from_profile(profile, substance: str, c_own: float | None = None,
     if own_where is not None:
         res.inputs["dispersion_own_field_max"] = own_where
     if only_own and own_from == "dispersion":
-        res.warnings.append(Warning_("bg.warn.only_own_sources", {"substance": substance}))
+        res.warnings.append(Problem("bg.warn.only_own_sources", {"substance": substance}, severity=WARNING))
     if unv:
         res.use("ond86_unverified")
     return res

@@ -117,7 +117,7 @@ class AddSubstanceDialog(QDialog):
             self.problems.setText(t("io.gui.add.exists", id=rec["id"]))
             return
         if probs:
-            self.problems.setText("\n".join(f"{t('field.' + p.field)}: {t(p.key, **p.params)}" for p in probs))
+            self.problems.setText("\n".join(f"{t('field.' + p.field)}: {p.message()}" for p in probs))
             return
         self.record = rec
         self.accept()
