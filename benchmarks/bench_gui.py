@@ -45,6 +45,7 @@ import PySide6.QtWebEngineWidgets
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from ecologis.gui.main_window import MainWindow
+from ecologis.model import Receptor
 w = MainWindow(demo=True, restore=False, prompt=lambda k, **kw: {"recover": False, "unsaved": "discard"}.get(k))
 w.show()
 def done():
@@ -164,8 +165,8 @@ def bench_edit() -> dict:
     prof.site = {"type": "Polygon", "coordinates": [[[lon0 - dlon, lat0 - dlat], [lon0 + dlon, lat0 - dlat],
                                                      [lon0 + dlon, lat0 + dlat], [lon0 - dlon, lat0 + dlat],
                                                      [lon0 - dlon, lat0 - dlat]]]}
-    prof.receptors = [{"id": "r1", "name": "School", "kind": "school",
-                                     "geometry": {"type": "Point", "coordinates": [lon0 + 0.005, lat0]}}]
+    prof.receptors = [Receptor.from_dict({"id": "r1", "name": "School", "kind": "school",
+                                          "geometry": {"type": "Point", "coordinates": [lon0 + 0.005, lat0]}})]
     wb = Session(prof, dictionary=d)
     w = MainWindow(wb, restore=False, prompt=lambda k, **kw: {"recover": False, "unsaved": "discard"}.get(k),
                    autosave_delay_ms=10_000)

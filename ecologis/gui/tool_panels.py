@@ -166,7 +166,7 @@ class ToolPanelsMixin:
         prof = self.wb.profile
         return json.dumps([[s.to_json() if hasattr(s, "to_json") else vars(s) for s in prof.sources],
                            [e.to_json() if hasattr(e, "to_json") else vars(e) for e in prof.emissions],
-                           prof.receptors], sort_keys=True, default=str)
+                           prof.receptor_dicts()], sort_keys=True, default=str)
 
     def _refresh_dispersion_context(self) -> None:
         """The dispersion panel follows the profile's geography (a source moved on the

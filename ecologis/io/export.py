@@ -312,9 +312,9 @@ def gis_layers(profile, result, lang: str = "uk"):
             sources.append({"id": s.id, "kind": "emission_source", "name": s.name or s.id, "lat": float(s.lat),
                             "lon": float(s.lon), "height_m": s.height_m, "gas_cleaning": s.gas_cleaning or None})
     receptors = []
-    for i, r in enumerate(profile.receptors or [], start=1):
+    for i, r in enumerate(profile.receptors, start=1):
         try:
-            receptors.append(Receptor.from_any(r, where=f"#{i}").to_json())
+            receptors.append(Receptor.from_any(r.to_dict(), where=f"#{i}").to_json())
         except GeometryError:
             continue                       # a receptor that cannot be placed is reported by the assessment
     return GisLayers(site=_ccw(profile.site) if profile.site else None, szz=szz_geometry(profile, result),

@@ -31,7 +31,7 @@ from psygnal import Signal, SignalGroup
 from ecologis.core.assess import AssessmentResult, NumberProblem, compute, parse_number, prepare
 from ecologis.core.dictionary import Dictionary, Substance, validate_substance_record
 from ecologis.core.gdk import GDK_KINDS
-from ecologis.model import Emission, Enterprise
+from ecologis.model import Emission, Enterprise, Receptor
 from ecologis.core.presets import DEFAULT_PRESET_ID, Preset
 from ecologis.core.units import T_PER_YEAR, UNITS, convert
 from ecologis.io.profile import Project, project_from_json
@@ -629,28 +629,30 @@ class Session(SourceEditing):
         trial = copy.deepcopy(self.profile)
         apply_layers_to_profile(trial, layers)          # raises GeometryError, nothing changed
         old = (copy.deepcopy(self.profile.site), self.receptors(), copy.deepcopy(self.profile.sources))
-        new = (trial.site, list(trial.receptors), trial.sources)
+        new = (trial.site, trial.receptor_dicts(), trial.sources)
 
         def apply(v):
             site, receptors, sources = v
             self.profile.site = site
-            self.profile.receptors = list(receptors or [])
+            self.profile.receptors = [Receptor.from_dict(r) for r in receptors or []]
             self.profile.sources = sources
             self._emit("sources")
         self._geo_command("gui.cmd.gis_import", apply, old, new)
 
     def receptors(self) -> list[dict]:
-        return list(self.profile.receptors)
+        """The receptors as the profile stores them (``Receptor.to_dict``), for the views."""
+        return self.profile.receptor_dicts()
 
-    def set_receptors(self, receptors: list[dict]) -> None:
-        """Sensitive receptors (``project.receptors``); undoable."""
-        new = [dict(r) for r in receptors or []]
+    def set_receptors(self, receptors: list) -> None:
+        """Sensitive receptors (``project.receptors``: :class:`~ecologis.model.Receptor` or
+        their stored form); undoable."""
+        new = [r.to_dict() if isinstance(r, Receptor) else dict(r) for r in receptors or []]
         old = self.receptors()
         if new == old:
             return
 
         def apply(v):
-            self.profile.receptors = list(v or [])
+            self.profile.receptors = [Receptor.from_dict(r) for r in v or []]
         self._geo_command("gui.cmd.receptors", apply, old, new)
 
     def set_source_points(self, points: list[dict]) -> None:

@@ -97,26 +97,13 @@ def _num(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def lookup_substance(name: str):
-    """The lead's substance dictionary, if present: object with .gdk_mr, .name_uk, .name_en, .cas.
-
-    Loads the dictionary on every call; an operation that looks up many names uses
-    :func:`substance_lookup` instead (one load, memoised per name).  Passing this
-    function as ``lookup`` to :func:`parse_input`, :func:`~.run.calculate` or
-    :func:`ecologis.pipeline.dispersion_input.input_from_profile` means "the default dictionary", loaded once."""
-    return substance_lookup()(name)
-
-
-def substance_lookup(dictionary=None):
-    """A lookup over one loaded dictionary (``load_dictionary()`` when not given), memoised
-    per name.  A missing or broken dictionary gives a lookup that knows nothing."""
+def substance_lookup(dictionary):
+    """A lookup over a loaded substance dictionary (an object with ``lookup(name)`` giving
+    entries with .gdk_mr, .name_uk, .name_en, .cas), memoised per name.  No dictionary
+    (``None``) gives a lookup that knows nothing.  The dictionary is loaded by the caller
+    (:func:`ecologis.io.reference_data.dispersion_references`); this module reads no file."""
     if dictionary is None:
-        try:
-            from ecologis.io.reference_data import load_dictionary
-
-            dictionary = load_dictionary()
-        except Exception:  # a broken dictionary must not break the dispersion input
-            return lambda name: None
+        return lambda name: None
     cache: dict = {}
 
     def lookup(name):
@@ -130,12 +117,6 @@ def substance_lookup(dictionary=None):
     return lookup
 
 
-def resolve_lookup(lookup):
-    """``lookup`` ready for one operation: the default :func:`lookup_substance` becomes a
-    lookup over a dictionary loaded once; anything else is returned as is."""
-    return substance_lookup() if lookup is lookup_substance else lookup
-
-
 def canonical_key(name: str, lookup=None) -> str:
     """The one key a substance is stored under in the dispersion input, result and stored
     backgrounds: its CAS number when the dictionary knows one, else the dictionary id
@@ -146,9 +127,10 @@ def canonical_key(name: str, lookup=None) -> str:
     return getattr(sub, "cas", None) or getattr(sub, "id", None) or name
 
 
-def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None) -> DispersionInput:
-    """Validate ``data`` and return a :class:`DispersionInput` or raise :class:`DispersionInputError`."""
-    lookup = resolve_lookup(lookup)
+def parse_input(data: dict, *, lookup=None, lang: str | None = None) -> DispersionInput:
+    """Validate ``data`` and return a :class:`DispersionInput` or raise :class:`DispersionInputError`.
+
+    ``lookup(name)`` resolves substance names (ГДК м.р., names, CAS); ``None``: no dictionary."""
     probs: list[Problem] = []
     warns: list[Problem] = []
 

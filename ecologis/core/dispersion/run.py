@@ -19,8 +19,7 @@ from ecologis.core.dispersion.field import (EXACT_COARSE, ExactField, Terms, dir
                                             weighted_dangerous_speed)
 from ecologis.core.dispersion.groups import automatic_groups
 from ecologis.core.dispersion.inputs import (DispersionInput, DispersionInputError,
-                                             canonical_key, lookup_substance, parse_input,
-                                             resolve_lookup)
+                                             canonical_key, parse_input)
 from ecologis.core.dispersion.params import source_parameters
 from ecologis.core.geometry import LocalFrame
 from ecologis.model.problems import WARNING, Problem
@@ -79,7 +78,8 @@ def _fin(v) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def targets_of(inp: DispersionInput, lookup=None, warnings: list | None = None) -> list[dict]:
+def targets_of(inp: DispersionInput, lookup=None, warnings: list | None = None,
+               shipped_groups: tuple = ()) -> list[dict]:
     """Single substances, then summation groups (the user's, then the shipped ones the plant
     emits two or more members of): {id, kind, substances, weights, gdk, kkd, automatic}."""
     subs = []
@@ -92,7 +92,7 @@ def targets_of(inp: DispersionInput, lookup=None, warnings: list | None = None) 
     groups = [dict(g, automatic=False) for g in inp.groups]
     if inp.default_summation_groups:
         auto, skipped = automatic_groups(subs, inp.gdk, inp.groups, set(inp.disabled_summation_groups),
-                                         canon=lambda k: canonical_key(k, lookup))
+                                         canon=lambda k: canonical_key(k, lookup), shipped=shipped_groups)
         groups += auto
         for gid, sub in skipped:
             if warnings is not None:
@@ -301,7 +301,7 @@ def contributions_list(vals, sel, w, rows) -> list[dict]:
 def calculate(data, *, substance: str | None = None, grid_step_m: float | None = None,
               directions: int | None = None, all_targets: bool = True,
               progress: Callable[[float], None] | None = None,
-              cancel: Callable[[], bool] | None = None, lookup=lookup_substance,
+              cancel: Callable[[], bool] | None = None, lookup=None, shipped_groups: tuple = (),
               lang: str | None = None, max_chunk_elems: int = 16384, field_only: bool = False,
               permissible: bool | None = None) -> dict:
     """Run the OND-86 calculation.  Raises DispersionInputError on invalid input.
@@ -309,8 +309,11 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
     ``field_only``: compute the fields and their maxima but no isolines, СЗЗ contour,
     receptor values or ГДВ (``None`` / ``[]`` in the result) — for callers
     that only need ``field_max``, such as the Order 286 §4 background.  ``permissible``
-    (default: not ``field_only``) computes the ГДВ table ``gdv``."""
-    lookup = resolve_lookup(lookup)
+    (default: not ``field_only``) computes the ГДВ table ``gdv``.
+
+    Reference data arrive as arguments: ``lookup(name)`` resolves substances (the
+    dictionary; ``None``: none) and ``shipped_groups`` are the shipped summation groups
+    (:func:`ecologis.io.reference_data.dispersion_references` gives both)."""
     inp = (dataclasses.replace(data) if isinstance(data, DispersionInput)
            else parse_input(data, lookup=lookup, lang=lang))
     if permissible is None:
@@ -335,7 +338,7 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
     sx, sy = np.atleast_1d(sx), np.atleast_1d(sy)
     pos = {s.id: (sx[i], sy[i]) for i, s in enumerate(inp.sources)}
 
-    targets = targets_of(inp, lookup, warnings)
+    targets = targets_of(inp, lookup, warnings, shipped_groups)
     if substance is not None:
         wanted = canonical_key(substance, lookup)
         targets = [t for t in targets if t["id"] == wanted or t["id"] == substance]

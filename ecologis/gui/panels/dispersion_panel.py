@@ -320,10 +320,10 @@ class DispersionPanel(QWidget):
         return canonical_key(str(name), self._lookup_fn())   # one dictionary load per operation
 
     def _lookup_fn(self):
-        from ecologis.core.dispersion.inputs import substance_lookup
+        from ecologis.io.reference_data import dispersion_lookup
 
         if self._lookup is None:
-            self._lookup = substance_lookup()
+            self._lookup = dispersion_lookup()
         return self._lookup
 
     def _fresh_lookup(self) -> None:
@@ -464,7 +464,9 @@ class DispersionPanel(QWidget):
         self.errors.hide()
         self.progress.setValue(0)
         self._stop = threading.Event()
-        opts = {}
+        from ecologis.io.reference_data import summation_groups
+
+        opts = {"lookup": self._lookup_fn(), "shipped_groups": summation_groups()}
         if self.substance.text().strip():
             opts["substance"] = self.substance.text().strip()
         self._thread = QThread(self)
