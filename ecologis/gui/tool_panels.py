@@ -37,8 +37,9 @@ PANELS = (
               args=lambda w: (w.wb.assessment_dict,)),
     PanelSpec("ecologis.gui.panels.hazard_identification_panel", "HazardIdentificationPanel", "gui.menu.panel.opn",
               state_key="hazard_identification", state_always=True),
+    # the dispersion panel edits the session's project itself (undoable commands): no state_key
     PanelSpec("ecologis.gui.panels.dispersion_panel", "DispersionPanel", "gui.menu.panel.dispersion",
-              state_key="dispersion", on_load="_give_dispersion_context",
+              args=lambda w: (w.wb,), on_load="_give_dispersion_context",
               signals=(("resultReady", "show_dispersion"), ("runFailed", "_on_dispersion_cleared"))),
     PanelSpec("ecologis.gui.panels.background_panel", "BackgroundPanel", "gui.menu.panel.background",
               on_load="_give_stored_backgrounds",

@@ -54,6 +54,7 @@ class SessionEvents(SignalGroup):
     display_unit = Signal(str)                # unit
     enterprise = Signal()                     # name, coordinates or geography changed
     sources = Signal()                        # the sources inventory changed
+    dispersion = Signal()                     # the dispersion settings or the sources' gas parameters changed
     stack = Signal()                          # undo/redo availability or dirty flag changed
     project_loaded = Signal()                 # another project was opened
 
@@ -614,6 +615,39 @@ class Session(SourceEditing):
         def apply(v):
             self.profile.site = v
         self._geo_command("gui.cmd.site", apply, self.profile.site, site)
+
+    # ------------------------------------------------------------------ dispersion
+    def dispersion_state(self) -> dict:
+        """The project's dispersion section as the dispersion editor shows it
+        (:meth:`ecologis.model.Project.dispersion_input_state`)."""
+        return self.profile.dispersion_input_state()
+
+    def set_dispersion_state(self, state: dict) -> bool:
+        """The dispersion editor's state (settings, the sources' gas parameters and typed
+        rates, a neighbour's stack) into the project, as one undoable command that emits
+        ``dispersion`` and ``sources``; False when nothing changes."""
+        trial = copy.deepcopy(self.profile)
+        trial.set_dispersion_input_state(copy.deepcopy(state or {}))
+        old = (copy.deepcopy(self.profile.sources), self.profile.dispersion.to_dict())
+        new = (trial.sources, trial.dispersion.to_dict())
+        if [s.to_json() for s in old[0]] == [s.to_json() for s in new[0]] and old[1] == new[1]:
+            return False
+        from ecologis.model import DispersionSettings
+        from ecologis.session.sources import _linked_hours
+
+        recalc = _linked_hours(old[0], self.profile.emissions) != _linked_hours(new[0], self.profile.emissions)
+
+        def apply(v):
+            sources, settings = copy.deepcopy(v)
+            self.profile.sources = sources
+            self.profile.dispersion = DispersionSettings.from_dict(settings)
+            if recalc:
+                self.recalculate()
+            self._emit("sources")
+            self._emit("dispersion")
+
+        self._push(Command("gui.cmd.dispersion", lambda: apply(new), lambda: apply(old)))
+        return True
 
     def mark_changed(self) -> None:
         """Something outside the undo stack changed the profile (e.g. a stored
