@@ -163,9 +163,8 @@ class MapLayersMixin:
                 return None
             if Path(path).suffix.lower() not in (".geojson", ".json", ".kml"):
                 path += ".geojson"
-        szz = None
-        if self.map.analysis() is not None:
-            szz = self.map.analysis().szz
+        site = self.wb.assessment(dispersion=False).site       # the pipeline's site analysis
+        szz = site.szz if site is not None else None
         try:
             write_layers(path, layers_from_profile(self.wb.profile, szz=szz), translator.lang)
         except (GisError, GeometryError) as e:

@@ -84,6 +84,7 @@ def export_rows(result, lang: str = "uk") -> tuple[list[str], list[list]]:
     """Headers and one row per input row: the entered values, the resolved substance,
     t/yr, the ГДК used and its kind, class, a(c), contribution and share (0..1).
     Numbers are Python floats/ints (``None`` where not applicable)."""
+    result = _core_result(result)
     from ecologis.core.gdk import GDK_KINDS
 
     prep = result.prepared
@@ -144,6 +145,7 @@ def export_rows(result, lang: str = "uk") -> tuple[list[str], list[list]]:
 
 def summary_pairs(profile, result, lang: str = "uk") -> list[tuple[str, object]]:
     """(label, value) pairs of the summary sheet; numbers stay numbers."""
+    result = _core_result(result)
     from ecologis import __version__
 
     ent = profile.enterprise
@@ -250,6 +252,7 @@ def xlsx_bytes(profile, result, lang: str = "uk") -> bytes:
 
 def json_bytes(profile, result, lang: str = "uk") -> bytes:
     """The profile and its results in one document; it opens again as that profile."""
+    result = _core_result(result)
     from ecologis.io.profile import ASSESSMENT_KIND
 
     doc = {
@@ -279,23 +282,35 @@ def _ccw(geom: dict) -> dict:
     return json.loads(json.dumps(mapping(g)))
 
 
-def szz_geometry(profile, result) -> dict:
-    """The СЗЗ polygon: the site boundary buffered by the СЗЗ radius when the profile has
-    a site polygon, otherwise the circle around the enterprise point
-    (:func:`ecologis.core.geometry.analyse_site`, local azimuthal equidistant metres)."""
-    from ecologis.core.geometry import GeometryError, analyse_site
+def _core_result(result):
+    """The КНП result (:class:`ecologis.core.assess.AssessmentResult`) of ``result``, which
+    is that result or the pipeline's :class:`~ecologis.pipeline.Assessment`."""
+    from ecologis.pipeline import Assessment
+
+    return result.result if isinstance(result, Assessment) else result
+
+
+def szz_geometry(profile, assessment) -> dict:
+    """The СЗЗ polygon of the assessment's site analysis (the pipeline's step 2,
+    :func:`ecologis.pipeline.assess`: the site boundary buffered by the СЗЗ radius when the
+    profile has a site polygon, otherwise the circle around the enterprise point).  The
+    export computes nothing: the same polygon as the map and the report."""
+    from ecologis.pipeline import Assessment
 
     ent = profile.enterprise
     if ent.lat is None or ent.lon is None:
         raise ExportError("io.export.no_coordinates")
-    try:
-        return _ccw(analyse_site(float(result.szz_m), profile.site or None, center=(ent.lat, ent.lon)).szz)
-    except GeometryError as e:
-        raise ExportError("io.export.geometry", detail=e.message()) from None
+    if not isinstance(assessment, Assessment):
+        raise TypeError("a geographic export takes the pipeline's Assessment (its site analysis)")
+    if assessment.site is None:
+        problem = assessment.site_problem
+        raise ExportError("io.export.geometry", detail=problem.message() if problem is not None else "—")
+    return _ccw(assessment.site.szz)
 
 
-def gis_layers(profile, result, lang: str = "uk"):
-    """:class:`ecologis.io.gis.GisLayers` of the assessment: the site, the СЗЗ, in the
+def gis_layers(profile, assessment, lang: str = "uk"):
+    """:class:`ecologis.io.gis.GisLayers` of the assessment (the pipeline's
+    :class:`~ecologis.pipeline.Assessment`): the site, the СЗЗ, in the
     ``source`` layer the enterprise point (``id`` "enterprise", ``kind`` "enterprise")
     followed by the emission sources that have coordinates, and the sensitive receptors."""
     from ecologis.core.geometry import GeometryError, Receptor
@@ -304,6 +319,8 @@ def gis_layers(profile, result, lang: str = "uk"):
     ent = profile.enterprise
     if ent.lat is None or ent.lon is None:
         raise ExportError("io.export.no_coordinates")
+    szz = szz_geometry(profile, assessment)
+    result = _core_result(assessment)
     sources = [{"id": "enterprise", "kind": "enterprise", "name": ent.name or t_lang(lang, "io.geo.enterprise"),
                 "lat": float(ent.lat), "lon": float(ent.lon), "edrpou": ent.edrpou, "knp": float(result.knp),
                 "category": result.category, "szz_m": float(result.szz_m)}]
@@ -317,16 +334,17 @@ def gis_layers(profile, result, lang: str = "uk"):
             receptors.append(Receptor.from_any(r.to_dict(), where=f"#{i}").to_json())
         except GeometryError:
             continue                       # a receptor that cannot be placed is reported by the assessment
-    return GisLayers(site=_ccw(profile.site) if profile.site else None, szz=szz_geometry(profile, result),
+    return GisLayers(site=_ccw(profile.site) if profile.site else None, szz=szz,
                      sources=sources, receptors=receptors, name=ent.name)
 
 
-def geojson_doc(profile, result, lang: str = "uk") -> dict:
+def geojson_doc(profile, assessment, lang: str = "uk") -> dict:
     """RFC 7946 FeatureCollection in the layered format of :mod:`ecologis.io.gis`; the
     СЗЗ feature also carries the result (КНП, category, radius, preset, basis)."""
     from ecologis.io.gis import to_geojson
 
-    doc = to_geojson(gis_layers(profile, result, lang))
+    doc = to_geojson(gis_layers(profile, assessment, lang))
+    result = _core_result(assessment)
     for f in doc["features"]:
         if f["properties"].get("layer") == "szz":
             f["properties"].update({"name": t_lang(lang, "io.geo.szz", radius=f"{result.szz_m:g}"),
@@ -348,6 +366,7 @@ def kml_bytes(profile, result, lang: str = "uk") -> bytes:
     from ecologis.io.gis import KML_NS, to_kml
 
     data = to_kml(gis_layers(profile, result, lang), lang)
+    result = _core_result(result)
     ET.register_namespace("", KML_NS)
     import defusedxml.ElementTree as DET
 
@@ -370,13 +389,15 @@ def kml_bytes(profile, result, lang: str = "uk") -> bytes:
 # one entry point for the CLI and the GUI
 # ---------------------------------------------------------------------------------
 def export_bytes(fmt: str, profile, result, lang: str = "uk", csv_delimiter: str = ",") -> bytes:
+    """``result``: the pipeline's :class:`~ecologis.pipeline.Assessment` (the geographic
+    formats take the СЗЗ from its site analysis) or, for the tables, the КНП result."""
     fmt = fmt.lower()
     if fmt == "csv":
-        return csv_bytes(result, lang, csv_delimiter)
+        return csv_bytes(_core_result(result), lang, csv_delimiter)
     if fmt == "xlsx":
-        return xlsx_bytes(profile, result, lang)
+        return xlsx_bytes(profile, _core_result(result), lang)
     if fmt == "json":
-        return json_bytes(profile, result, lang)
+        return json_bytes(profile, _core_result(result), lang)
     if fmt == "geojson":
         return geojson_bytes(profile, result, lang)
     if fmt == "kml":
