@@ -24,6 +24,7 @@ import csv
 import io
 import json
 import math
+from dataclasses import replace
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
@@ -34,6 +35,7 @@ from ecologis.i18n import KeyedError, t_lang, translator_for
 from ecologis.io.atomic import atomic_write_bytes
 from ecologis.io.cells import neutralize, xlsx_append_row
 from ecologis.io.profile import json_default
+from ecologis.model.problems import Problem
 
 FORMATS = ("csv", "xlsx", "json", "geojson", "kml")
 
@@ -422,26 +424,31 @@ def format_for_path(path: str | Path) -> str | None:
 # the user's substance dictionary
 # ---------------------------------------------------------------------------------
 class DictionaryImportError(Exception):
-    """Refused dictionary import: ``problems`` are (entry number, field, message key, params)."""
+    """Refused dictionary import: ``problems`` (:class:`~ecologis.model.problems.Problem`)
+    name the entry number (``row``, 1-based; ``None`` for the whole file) and the field."""
 
-    def __init__(self, file: str, problems: list[tuple[int | None, str | None, str, dict]]):
-        super().__init__(f"{file}: {problems[:3]}")
+    def __init__(self, file: str, problems: list[Problem]):
+        super().__init__(f"{file}: {[(p.row, p.field, p.key) for p in problems[:3]]}")
         self.file = file
-        self.problems = problems
+        self.problems = list(problems)
 
     def messages(self, lang: str | None = None) -> list[str]:
         tr = translator_for(lang)
         out = []
-        for n, fld, key, params in self.problems:
+        for p in self.problems:
             # a parameter may itself be a translated error (the JSON reader's position)
-            text = tr(key, **{k: v.message(lang) if callable(getattr(v, "message", None)) else v
-                              for k, v in params.items()})
-            if n is not None:
-                text = tr("io.dict.entry", file=self.file, n=n, field=fld or "—", message=text)
+            text = tr(p.key, **{k: v.message(lang) if callable(getattr(v, "message", None)) else v
+                                for k, v in p.params.items()})
+            if p.row is not None:
+                text = tr("io.dict.entry", file=self.file, n=p.row, field=p.field or "—", message=text)
             else:
                 text = tr("io.error.prefix", file=self.file) + " " + text
             out.append(text)
         return out
+
+
+def _dict_problem(file: str, n: int | None, field: str | None, key: str, params: dict) -> Problem:
+    return Problem(key, dict(params), file=file, row=n, field=field)
 
 
 def export_dictionary(dictionary, path: str | Path, everything: bool = False) -> int:
@@ -467,32 +474,33 @@ def read_dictionary_file(path: str | Path) -> list[dict]:
     try:
         data = p.read_bytes()
     except FileNotFoundError:
-        raise DictionaryImportError(p.name, [(None, None, "io.error.not_found", {})]) from None
+        raise DictionaryImportError(p.name, [_dict_problem(p.name, None, None, "io.error.not_found", {})]) from None
     except OSError as e:
-        raise DictionaryImportError(p.name, [(None, None, "io.error.os", {"detail": e.strerror or str(e)})]) from None
+        raise DictionaryImportError(p.name, [_dict_problem(p.name, None, None, "io.error.os",
+                                                           {"detail": e.strerror or str(e)})]) from None
     try:
         # the one JSON reader: not UTF-8, not JSON, nested too deeply — translated reasons
         parsed = parse_json_bytes(data, p.name)
     except ProfileError as e:
-        raise DictionaryImportError(p.name, [(None, None, e.key, dict(e.params))]) from None
+        raise DictionaryImportError(p.name, [_dict_problem(p.name, None, None, e.key, dict(e.params))]) from None
     if parsed.not_finite:
-        raise DictionaryImportError(p.name, [(None, None, "io.profile.not_finite",
-                                              {"value": parsed.not_finite[0][:40]})])
+        raise DictionaryImportError(p.name, [_dict_problem(p.name, None, None, "io.profile.not_finite",
+                                                           {"value": parsed.not_finite[0][:40]})])
     doc = parsed.doc
     items = doc.get("substances") if isinstance(doc, dict) else doc
     if not isinstance(items, list):
-        raise DictionaryImportError(p.name, [(None, None, "io.dict.no_list", {})])
+        raise DictionaryImportError(p.name, [_dict_problem(p.name, None, None, "io.dict.no_list", {})])
     problems = []
     ids = set()
     for n, d in enumerate(items, start=1):
         if not isinstance(d, dict):
-            problems.append((n, None, "io.dict.not_object", {}))
+            problems.append(_dict_problem(p.name, n, None, "io.dict.not_object", {}))
             continue
         for fp in validate_substance_record(d):
-            problems.append((n, fp.field, fp.key, dict(fp.params)))
+            problems.append(replace(fp, file=p.name, row=n))
         sid = str(d.get("id") or "")
         if sid in ids:
-            problems.append((n, "id", "io.dict.duplicate_id", {"value": sid}))
+            problems.append(_dict_problem(p.name, n, "id", "io.dict.duplicate_id", {"value": sid}))
         ids.add(sid)
     if problems:
         raise DictionaryImportError(p.name, problems)

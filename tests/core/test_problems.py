@@ -79,3 +79,20 @@ def test_no_other_problem_types_left(old):
 @pytest.mark.parametrize("name", ["Problem", "Enterprise", "Emission", "Source"])
 def test_one_class_per_concept(name):
     assert _classes()[name] <= 1
+
+
+def test_dictionary_import_problems_are_problems(tmp_path):
+    from ecologis.io.export import DictionaryImportError, read_dictionary_file
+
+    f = tmp_path / "bad.json"
+    f.write_text(json.dumps({"substances": [
+        {"id": "ok-1", "name_uk": "Добра", "name_en": "Good", "gdk_sd": 1.0},
+        {"id": "bad-1", "name_uk": "Погана", "name_en": "Bad", "hazard_class": 9},
+        {"id": "ok-1", "name_uk": "Знову", "name_en": "Again"},
+    ]}), "utf-8")
+    with pytest.raises(DictionaryImportError) as ei:
+        read_dictionary_file(f)
+    probs = ei.value.problems
+    assert all(isinstance(p, Problem) for p in probs)
+    assert [(p.file, p.row, p.field, p.key) for p in probs] == [("bad.json", 2, "hazard_class", "dict.err.class"),
+                                                                ("bad.json", 3, "id", "io.dict.duplicate_id")]
