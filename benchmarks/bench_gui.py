@@ -45,7 +45,6 @@ import PySide6.QtWebEngineWidgets
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from ecologis.gui.main_window import MainWindow
-from ecologis.model import Receptor
 w = MainWindow(demo=True, restore=False, prompt=lambda k, **kw: {"recover": False, "unsaved": "discard"}.get(k))
 w.show()
 def done():
@@ -148,7 +147,7 @@ def bench_edit() -> dict:
 
     from ecologis.core.assess import compute, prepare
     from ecologis.io.reference_data import load_dictionary, recommendation_rules
-    from ecologis.model import Emission, Enterprise
+    from ecologis.model import Emission, Enterprise, Receptor
     from ecologis.gui.main_window import MainWindow
     from ecologis.gui.models.emissions_model import COL
     from ecologis.io.profile import Project
