@@ -147,7 +147,7 @@ def bench_edit() -> dict:
 
     from ecologis.core.assess import compute, prepare
     from ecologis.io.reference_data import load_dictionary, recommendation_rules
-    from ecologis.model import Emission, Enterprise
+    from ecologis.model import Emission, Enterprise, Receptor
     from ecologis.gui.main_window import MainWindow
     from ecologis.gui.models.emissions_model import COL
     from ecologis.io.profile import Project
@@ -164,8 +164,8 @@ def bench_edit() -> dict:
     prof.site = {"type": "Polygon", "coordinates": [[[lon0 - dlon, lat0 - dlat], [lon0 + dlon, lat0 - dlat],
                                                      [lon0 + dlon, lat0 + dlat], [lon0 - dlon, lat0 + dlat],
                                                      [lon0 - dlon, lat0 - dlat]]]}
-    prof.receptors = [{"id": "r1", "name": "School", "kind": "school",
-                                     "geometry": {"type": "Point", "coordinates": [lon0 + 0.005, lat0]}}]
+    prof.receptors = [Receptor.from_dict({"id": "r1", "name": "School", "kind": "school",
+                                          "geometry": {"type": "Point", "coordinates": [lon0 + 0.005, lat0]}})]
     wb = Session(prof, dictionary=d)
     w = MainWindow(wb, restore=False, prompt=lambda k, **kw: {"recover": False, "unsaved": "discard"}.get(k),
                    autosave_delay_ms=10_000)

@@ -24,7 +24,7 @@ import re
 from ecologis.cli.errors import CliError
 from ecologis.core.numbers import NumberProblem, parse_number
 from ecologis.i18n import format_significant, t, translator
-from ecologis.io.reference_data import background_reference, load_dictionary
+from ecologis.io.reference_data import background_reference, dispersion_lookup, load_dictionary
 
 
 def register(subparsers) -> None:
@@ -116,8 +116,8 @@ def _fail(exc):
     details = []
     if isinstance(exc, SeriesError):
         details = list(exc.messages())
-        if exc.total > len(exc.issues):
-            details.append(t("bg.err.more", count=exc.total - len(exc.issues)))
+        if exc.total > len(exc.problems):
+            details.append(t("bg.err.more", count=exc.total - len(exc.problems)))
     raise CliError.from_error(exc, details=details) from None
 
 
@@ -234,7 +234,8 @@ def run_calculated(args) -> int:
             if not args.substance:
                 raise BackgroundError("bg.err.substance_required")
             doc = _read_json(args.sources)
-            res = calculated_from_dispersion(doc, args.substance, c_own=args.own, date=date, refdata=background_reference())
+            res = calculated_from_dispersion(doc, args.substance, c_own=args.own, date=date, refdata=background_reference(),
+                                             lookup=dispersion_lookup())
         else:
             res = calculated(args.cmax, substance=args.substance, c_own=args.own, date=date, refdata=background_reference())
     except BackgroundError as exc:
@@ -256,7 +257,8 @@ def _calculated_profile(args, date) -> int:
         profile = load_profile(args.profile)
     except ProfileError as exc:
         raise CliError.from_error(exc, lang=translator.lang) from None
-    res = calculated_from_profile(profile, args.substance, c_own=args.own, date=date, on=date, refdata=background_reference())
+    res = calculated_from_profile(profile, args.substance, c_own=args.own, date=date, on=date, refdata=background_reference(),
+                                  lookup=dispersion_lookup())
     if args.store:
         store_result(profile, res.to_json())
         try:

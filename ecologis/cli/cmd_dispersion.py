@@ -134,7 +134,7 @@ def _parse_user_background(items) -> dict | None:
     return out
 
 
-def load_input(path: str, date=None, user_background: dict | None = None) -> dict:
+def load_input(path: str, date=None, user_background: dict | None = None, lookup=None) -> dict:
     """The dispersion input of a SOURCES document or a saved profile.
 
     Raises ProfileError (unreadable file: not found, not UTF-8, not JSON, nested too
@@ -147,7 +147,7 @@ def load_input(path: str, date=None, user_background: dict | None = None) -> dic
     p = Path(path)
     data = parse_json_bytes(read_json_file_bytes(p), p.name).doc   # non-finite numbers are refused field by field
     if is_profile_document(data):
-        return input_from_profile(load_profile(path), on=date, user_background=user_background)
+        return input_from_profile(load_profile(path), on=date, user_background=user_background, lookup=lookup)
     if user_background and isinstance(data, dict) and isinstance(data.get("background") or {}, dict):
         # (a "background" that is not an object is left for the validation to name)
         data = dict(data, background=dict(data.get("background") or {}, **user_background))
@@ -159,6 +159,7 @@ def run(args) -> int:
 
     from ecologis.core.dispersion import DispersionInputError, calculate
     from ecologis.io.profile import ProfileError
+    from ecologis.io.reference_data import dispersion_references
 
     path = args.sources
     try:
@@ -174,8 +175,9 @@ def run(args) -> int:
 
         if not (math.isfinite(args.grid) and 0 < args.grid <= MAX_GRID_STEP_M):
             raise CliError(t("io.cli.disp.grid", value=_g(args.grid), limit=_g(MAX_GRID_STEP_M)), field="--grid")
+    refs = dispersion_references()              # the dictionary and the shipped summation groups
     try:
-        data = load_input(path, date, user_bg)
+        data = load_input(path, date, user_bg, lookup=refs["lookup"])
     except ProfileError as exc:
         raise CliError.from_error(exc, lang=translator.lang) from None
     half = (data.get("grid") or {}).get("half_extent_m") if isinstance(data, dict) and isinstance(data.get("grid"), dict) else None
@@ -189,7 +191,7 @@ def run(args) -> int:
                        file=name, field="--grid")
     try:
         res = calculate(data, substance=args.substance, grid_step_m=args.grid, directions=args.directions,
-                        lang=translator.lang)
+                        lang=translator.lang, **refs)
     except DispersionInputError as exc:
         raise CliError(t("disp.err.header", path=path), file=path, details=exc.messages(translator.lang)) from None
     if isinstance(data, dict) and data.get("wind_rose") is not None:     # the calculated СЗЗ per bearing

@@ -36,9 +36,8 @@ def run(args) -> int:
     if fmt is None:
         raise CliError(t("io.cli.export.no_format", path=args.out), field="--format")
     profile, assessment = load_and_assess(args.profile)
-    result = assessment.result
     try:
-        export_file(fmt, profile, result, args.out, lang, "\t" if args.delimiter == "tab" else args.delimiter)
+        export_file(fmt, profile, assessment, args.out, lang, "\t" if args.delimiter == "tab" else args.delimiter)
     except ExportError as e:
         raise CliError.from_error(e) from None
     except OSError as e:

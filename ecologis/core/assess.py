@@ -19,10 +19,11 @@ from ecologis.core.dictionary import Dictionary, Substance
 from ecologis.core.gdk import GDK_KINDS, KIND_INPUT, KIND_NONE, effective_gdk
 from ecologis.core.knp import FORMULA_TEXT, knp_total
 from ecologis.model import Emission
+from ecologis.model.problems import Problem
 from ecologis.core.numbers import NumberProblem, parse_number  # noqa: F401  (re-exported)
 from ecologis.core.presets import Preset
 from ecologis.core.units import UnitError, parse_unit, to_t_per_year
-from ecologis.core.validation import Issue, Journal, Terms
+from ecologis.core.validation import Journal, Terms, issue
 
 DUPLICATES_SUM = "sum"
 DUPLICATES_KEEP = "keep"
@@ -521,11 +522,11 @@ class AssessmentResult:
         return self.preset.id
 
     @property
-    def errors(self) -> list[Issue]:
+    def errors(self) -> list[Problem]:
         return self.journal.errors
 
     @property
-    def warnings(self) -> list[Issue]:
+    def warnings(self) -> list[Problem]:
         return self.journal.warnings
 
     @property
@@ -657,7 +658,7 @@ def _find_duplicate_groups(prep: PreparedTable, idx: np.ndarray) -> list[np.ndar
     return [idx[order[a:b]] for a, b in zip(starts.tolist(), ends.tolist()) if b - a > 1]
 
 
-def _duplicate_issues(prep: PreparedTable, groups: list[np.ndarray], duplicates: str) -> list[Issue]:
+def _duplicate_issues(prep: PreparedTable, groups: list[np.ndarray], duplicates: str) -> list[Problem]:
     """The journal entries for duplicate rows (built once per table and policy)."""
     code = "W_DUPLICATE_SUMMED" if duplicates == DUPLICATES_SUM else "W_DUPLICATE_KEPT"
     cache = prep._dup_issue_cache
@@ -667,8 +668,8 @@ def _duplicate_issues(prep: PreparedTable, groups: list[np.ndarray], duplicates:
     issues = []
     for members in groups:
         s = prep.substances[int(members[0])]
-        issues.append(Issue(code, int(rows_arr[members[0]]), "substance",
-                            {"substance": s.name_uk, "substance_en": s.name_en, "rows": RowList(rows_arr[members])}))
+        issues.append(issue(code, int(rows_arr[members[0]]), "substance",
+                            substance=s.name_uk, substance_en=s.name_en, rows=RowList(rows_arr[members])))
     prep._dup_issue_cache = (groups, code, issues)
     return issues
 

@@ -23,7 +23,8 @@ from typing import Iterable
 from ecologis.core.cas import is_valid_cas, looks_like_cas
 from ecologis.core.numbers import NumberProblem, parse_number
 from ecologis.core.validation import Terms
-from ecologis.i18n import KeyedError, TranslatedError
+from ecologis.i18n import TranslatedError
+from ecologis.model.problems import Problem
 
 APOSTROPHES = "'’ʼ`´‘ʹ"
 _APOS_RE = re.compile(f"[{re.escape(APOSTROPHES)}]")
@@ -107,33 +108,24 @@ class Substance:
         )
 
 
-@dataclass(frozen=True)
-class FieldProblem:
-    """A refused dictionary field: the field name and a message key with parameters."""
-
-    field: str
-    key: str
-    params: dict = field(default_factory=dict)
-
-
-def validate_substance_record(d: dict) -> list[FieldProblem]:
+def validate_substance_record(d: dict) -> list[Problem]:
     """Check one entry before it is accepted into the dictionary (editor, import).
 
     ГДК values must be positive finite numbers, the class 1–4, the CAS number must
     have a correct check digit, the names must not be empty.
     """
-    problems: list[FieldProblem] = []
+    problems: list[Problem] = []
     if not str(d.get("id") or "").strip():
-        problems.append(FieldProblem("id", "dict.err.empty"))
+        problems.append(Problem("dict.err.empty", field="id"))
     for name_field in ("name_uk", "name_en"):
         if not str(d.get(name_field) or "").strip():
-            problems.append(FieldProblem(name_field, "dict.err.empty"))
+            problems.append(Problem("dict.err.empty", field=name_field))
     cas = d.get("cas")
     if cas not in (None, ""):
         if not looks_like_cas(str(cas)):
-            problems.append(FieldProblem("cas", "dict.err.cas_format", {"value": cas}))
+            problems.append(Problem("dict.err.cas_format", {"value": cas}, field="cas"))
         elif not is_valid_cas(str(cas)):
-            problems.append(FieldProblem("cas", "dict.err.cas_check", {"value": cas}))
+            problems.append(Problem("dict.err.cas_check", {"value": cas}, field="cas"))
     hc = d.get("hazard_class")
     if hc not in (None, ""):
         try:
@@ -141,7 +133,7 @@ def validate_substance_record(d: dict) -> list[FieldProblem]:
             if hci != float(hc) or not 1 <= hci <= 4:
                 raise ValueError
         except (TypeError, ValueError):
-            problems.append(FieldProblem("hazard_class", "dict.err.class", {"value": hc}))
+            problems.append(Problem("dict.err.class", {"value": hc}, field="hazard_class"))
     for key in ("gdk_mr", "gdk_sd", "obrv", "gdk_rz"):
         v = d.get(key)
         if v in (None, ""):
@@ -149,13 +141,13 @@ def validate_substance_record(d: dict) -> list[FieldProblem]:
         try:
             x, _ = parse_number(v)
         except NumberProblem:
-            problems.append(FieldProblem(key, "dict.err.number", {"value": v}))
+            problems.append(Problem("dict.err.number", {"value": v}, field=key))
             continue
         if not math.isfinite(x) or x <= 0:
-            problems.append(FieldProblem(key, "dict.err.positive", {"value": v}))
+            problems.append(Problem("dict.err.positive", {"value": v}, field=key))
     group = d.get("group")
     if group not in (None, "") and group not in GROUPS:
-        problems.append(FieldProblem("group", "dict.err.group", {"value": group}))
+        problems.append(Problem("dict.err.group", {"value": group}, field="group"))
     return problems
 
 
@@ -293,7 +285,7 @@ def parse_entries(label, data: dict, origin: str) -> list[Substance]:
         if problems:
             p = problems[0]
             raise DictionaryError(label, "dict.error.entry", n=i, id=str(d.get("id") or "—"),
-                                  field=Terms("field.", [p.field]), reason=KeyedError(p.key, **p.params))
+                                  field=Terms("field.", [p.field]), reason=p)
         out.append(Substance.from_json(d, origin=origin))
     return out
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from ecologis.core.knp import FORMULAS, classify
 from ecologis.model import DEFAULT_PRESET_ID  # noqa: F401  (re-exported: the model names the default)
+from ecologis.model.problems import Problem
 
 CATEGORY_LABELS = ("I", "II", "III", "IV", "V")
 
@@ -31,15 +32,8 @@ class Category:
     radius_m: float
 
 
-@dataclass(frozen=True)
-class PresetProblem:
-    field: str
-    key: str
-    params: dict = field(default_factory=dict)
-
-
 class PresetError(ValueError):
-    def __init__(self, problems: list[PresetProblem]):
+    def __init__(self, problems: list[Problem]):
         super().__init__("; ".join(f"{p.field}: {p.key} {p.params}" for p in problems))
         self.problems = problems
 
@@ -96,15 +90,15 @@ class Preset:
         return d
 
 
-def validate_preset_dict(d: dict) -> list[PresetProblem]:
+def validate_preset_dict(d: dict) -> list[Problem]:
     """Problems of a preset definition: formula known, a(c) positive for 1–4,
     categories 2–5 with labels in order I, II, …, lower bounds strictly decreasing and
     positive, the last category open (no bound), radii positive."""
-    p: list[PresetProblem] = []
+    p: list[Problem] = []
     if not str(d.get("id") or "").strip():
-        p.append(PresetProblem("id", "preset.err.id"))
+        p.append(Problem("preset.err.id", field="id"))
     if d.get("formula") not in FORMULAS:
-        p.append(PresetProblem("formula", "preset.err.formula", {"value": d.get("formula")}))
+        p.append(Problem("preset.err.formula", {"value": d.get("formula")}, field="formula"))
     a = d.get("a") or {}
     for c in (1, 2, 3, 4):
         v = a.get(c, a.get(str(c)))
@@ -113,48 +107,48 @@ def validate_preset_dict(d: dict) -> list[PresetProblem]:
         except (TypeError, ValueError):
             ok = False
         if not ok:
-            p.append(PresetProblem(f"a[{c}]", "preset.err.a", {"cls": c, "value": v}))
+            p.append(Problem("preset.err.a", {"cls": c, "value": v}, field=f"a[{c}]"))
     cats = d.get("categories") or []
     if not 2 <= len(cats) <= 5:
-        p.append(PresetProblem("categories", "preset.err.count", {"n": len(cats)}))
+        p.append(Problem("preset.err.count", {"n": len(cats)}, field="categories"))
         return p
     prev = math.inf
     for i, c in enumerate(cats):
         label = c.get("label")
         if label != CATEGORY_LABELS[i]:
-            p.append(PresetProblem(f"categories[{i}].label", "preset.err.label", {"value": label, "expected": CATEGORY_LABELS[i]}))
+            p.append(Problem("preset.err.label", {"value": label, "expected": CATEGORY_LABELS[i]}, field=f"categories[{i}].label"))
         r = c.get("radius_m")
         try:
             rok = r is not None and math.isfinite(float(r)) and float(r) > 0
         except (TypeError, ValueError):
             rok = False
         if not rok:
-            p.append(PresetProblem(f"categories[{i}].radius_m", "preset.err.radius", {"label": label, "value": r}))
+            p.append(Problem("preset.err.radius", {"label": label, "value": r}, field=f"categories[{i}].radius_m"))
         lo = c.get("min")
         last = i == len(cats) - 1
         if last:
             if lo is not None:
-                p.append(PresetProblem(f"categories[{i}].min", "preset.err.last_open", {"label": label}))
+                p.append(Problem("preset.err.last_open", {"label": label}, field=f"categories[{i}].min"))
             continue
         try:
             lo = float(lo)
             if not math.isfinite(lo) or lo <= 0:
                 raise ValueError
         except (TypeError, ValueError):
-            p.append(PresetProblem(f"categories[{i}].min", "preset.err.threshold", {"label": label, "value": c.get("min")}))
+            p.append(Problem("preset.err.threshold", {"label": label, "value": c.get("min")}, field=f"categories[{i}].min"))
             continue
         if not lo < prev:
-            p.append(PresetProblem(f"categories[{i}].min", "preset.err.decreasing", {"label": label, "value": lo, "prev": prev}))
+            p.append(Problem("preset.err.decreasing", {"label": label, "value": lo, "prev": prev}, field=f"categories[{i}].min"))
         prev = lo
     acm = d.get("assumed_class_when_missing", 3)
     if acm is not None and acm not in (1, 2, 3, 4):
-        p.append(PresetProblem("assumed_class_when_missing", "preset.err.class", {"value": acm}))
+        p.append(Problem("preset.err.class", {"value": acm}, field="assumed_class_when_missing"))
     share = d.get("dominant_cumulative_share", 0.5)
     try:
         if not 0 < float(share) <= 1:
             raise ValueError
     except (TypeError, ValueError):
-        p.append(PresetProblem("dominant_cumulative_share", "preset.err.share", {"value": share}))
+        p.append(Problem("preset.err.share", {"value": share}, field="dominant_cumulative_share"))
     return p
 
 

@@ -7,9 +7,7 @@ translated in ``locales/*.json`` (``val.<code>``) with its parameters.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
-
-ERROR, WARNING, INFO = "error", "warning", "info"
+from ecologis.model.problems import ERROR, INFO, WARNING, Problem
 
 
 class Terms(tuple):
@@ -54,75 +52,28 @@ CODES = {
 }
 
 
-@dataclass(frozen=True)
-class Issue:
-    code: str
-    row: int | None = None
-    field: str | None = None
-    params: dict = dc_field(default_factory=dict, hash=False, compare=False)
-    file: str | None = None
-
-    @property
-    def severity(self) -> str:
-        return CODES[self.code]
-
-    @property
-    def is_error(self) -> bool:
-        return CODES[self.code] == ERROR
-
-    @property
-    def key(self) -> str:
-        return "val." + self.code
-
-    def message(self, lang: str | None = None) -> str:
-        from ecologis.i18n import translator_for
-
-        tr = translator_for(lang)
-        params = {k: (v.render(tr) if isinstance(v, Terms) else v) for k, v in self.params.items()}
-        return tr(self.key, **params)
-
-    def located_message(self, lang: str | None = None) -> str:
-        """The message prefixed with file, row and field ("roshen.csv, рядок 3, маса: …")."""
-        from ecologis.i18n import translator_for
-
-        tr = translator_for(lang)
-        parts = []
-        if self.file:
-            parts.append(self.file)
-        if self.row is not None:
-            parts.append(tr("val.loc.row", row=self.row))
-        if self.field:
-            parts.append(tr("val.loc.field", field=tr("field." + self.field)))
-        prefix = ", ".join(parts)
-        return f"{prefix}: {self.message(lang)}" if prefix else self.message(lang)
-
-    def to_json(self, lang: str | None = None) -> dict:
-        return {
-            "code": self.code,
-            "severity": self.severity,
-            "row": self.row,
-            "field": self.field,
-            "file": self.file,
-            "message": self.message(lang),
-        }
+def issue(code: str, row: int | None = None, field: str | None = None, file: str | None = None, **params) -> Problem:
+    """A journal entry: the :class:`~ecologis.model.problems.Problem` of ``code`` (its key is
+    ``val.<code>``, its severity from :data:`CODES`)."""
+    if code not in CODES:
+        raise KeyError(code)
+    return Problem("val." + code, params, file=file, row=row, field=field, severity=CODES[code], code=code)
 
 
 class Journal(list):
-    """A list of :class:`Issue` with helpers."""
+    """A list of journal :class:`~ecologis.model.problems.Problem` entries with helpers."""
 
-    def add(self, code: str, row: int | None = None, field: str | None = None, **params) -> Issue:
-        if code not in CODES:
-            raise KeyError(code)
-        issue = Issue(code, row, field, params)
-        self.append(issue)
-        return issue
+    def add(self, code: str, row: int | None = None, field: str | None = None, **params) -> Problem:
+        entry = issue(code, row, field, **params)
+        self.append(entry)
+        return entry
 
     @property
-    def errors(self) -> list[Issue]:
+    def errors(self) -> list[Problem]:
         return [i for i in self if i.is_error]
 
     @property
-    def warnings(self) -> list[Issue]:
+    def warnings(self) -> list[Problem]:
         return [i for i in self if not i.is_error]
 
     def with_file(self, file: str) -> "Journal":

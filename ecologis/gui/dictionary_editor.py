@@ -246,7 +246,7 @@ class DictionaryEditor(QDialog):
             for p in problems:
                 if p.field in self.fields:
                     self.fields[p.field].setProperty("invalid", True)
-                msgs.append(f"{t('field.' + p.field)}: {t(p.key, **p.params)}")
+                msgs.append(f"{t('field.' + p.field)}: {p.message()}")
             for e in self.fields.values():
                 e.style().polish(e)
             self.error.setText("\n".join(msgs))

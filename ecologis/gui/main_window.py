@@ -235,7 +235,7 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self.tabs.currentChanged.connect(self._on_tab)
 
         # -- map ------------------------------------------------------------------------
-        self.map = MapView(self)
+        self.map = MapView(self, session=self.wb)      # shows the session's project and its assessment
         self.map.markerMoved.connect(self._on_marker_moved)
         self.map.siteEdited.connect(self._on_site_edited)
         self.map.receptorsEdited.connect(self._on_receptors_edited)

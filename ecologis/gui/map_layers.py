@@ -35,7 +35,7 @@ class MapLayersMixin:
         """Send the profile's site, receptors and sources to the map when they differ
         from what it shows (edits made on the map come back here unchanged)."""
         prof = self.wb.profile
-        receptors = list(prof.receptors)
+        receptors = prof.receptor_dicts()
         sources = [{"id": s.id, "name": s.name, "lat": s.lat, "lon": s.lon}
                    for s in prof.sources if s.lat is not None and s.lon is not None]
         key = json.dumps([prof.site, receptors, sources], sort_keys=True, default=str)
@@ -163,9 +163,8 @@ class MapLayersMixin:
                 return None
             if Path(path).suffix.lower() not in (".geojson", ".json", ".kml"):
                 path += ".geojson"
-        szz = None
-        if self.map.analysis() is not None:
-            szz = self.map.analysis().szz
+        site = self.wb.assessment(dispersion=False).site       # the pipeline's site analysis
+        szz = site.szz if site is not None else None
         try:
             write_layers(path, layers_from_profile(self.wb.profile, szz=szz), translator.lang)
         except (GisError, GeometryError) as e:

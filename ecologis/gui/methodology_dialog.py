@@ -219,12 +219,12 @@ class MethodologyDialog(QDialog):
             self.error.setText(t("gui.method.builtin_id", id=d["id"]))
             return False
         if problems:
-            self.error.setText("\n".join(t(p.key, **p.params) for p in problems))
+            self.error.setText("\n".join(p.message() for p in problems))
             return False
         try:
             preset = preset_from_dict(d)
         except PresetError as e:  # pragma: no cover - validate_preset_dict already ran
-            self.error.setText("\n".join(t(p.key, **p.params) for p in e.problems))
+            self.error.setText("\n".join(p.message() for p in e.problems))
             return False
         self.error.clear()
         self.wb.put_preset(preset)

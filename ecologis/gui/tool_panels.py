@@ -37,8 +37,9 @@ PANELS = (
               args=lambda w: (w.wb.assessment_dict,)),
     PanelSpec("ecologis.gui.panels.hazard_identification_panel", "HazardIdentificationPanel", "gui.menu.panel.opn",
               state_key="hazard_identification", state_always=True),
+    # the dispersion panel edits the session's project itself (undoable commands): no state_key
     PanelSpec("ecologis.gui.panels.dispersion_panel", "DispersionPanel", "gui.menu.panel.dispersion",
-              state_key="dispersion", on_load="_give_dispersion_context",
+              args=lambda w: (w.wb,), on_load="_give_dispersion_context",
               signals=(("resultReady", "show_dispersion"), ("runFailed", "_on_dispersion_cleared"))),
     PanelSpec("ecologis.gui.panels.background_panel", "BackgroundPanel", "gui.menu.panel.background",
               on_load="_give_stored_backgrounds",
@@ -166,7 +167,7 @@ class ToolPanelsMixin:
         prof = self.wb.profile
         return json.dumps([[s.to_json() if hasattr(s, "to_json") else vars(s) for s in prof.sources],
                            [e.to_json() if hasattr(e, "to_json") else vars(e) for e in prof.emissions],
-                           prof.receptors], sort_keys=True, default=str)
+                           prof.receptor_dicts()], sort_keys=True, default=str)
 
     def _refresh_dispersion_context(self) -> None:
         """The dispersion panel follows the profile's geography (a source moved on the

@@ -166,7 +166,7 @@ class FilesMixin:
     def export_to(self, path: str | Path | None = None, fmt: str | None = None):
         if self.wb.result is None:
             return None
-        return file_actions.export_dialog(self, self.wb.profile, self.wb.result, path, fmt)
+        return file_actions.export_dialog(self, self.wb.profile, self.wb.assessment(dispersion=False), path, fmt)
 
     def report_to(self, path: str | Path | None = None):
         if self.wb.result is None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ecologis.core.background.errors import SeriesError, SeriesIssue
+from ecologis.core.background.errors import SeriesError, series_problem
 from ecologis.core.background.series import SYNONYMS, Series, _norm_header, series_from_table
 from ecologis.io.emissions_table import decode_text, sniff_delimiter
 
@@ -23,7 +23,7 @@ def _read_csv(path: Path) -> tuple[list[str], pd.DataFrame, int]:
     try:
         text, encoding = decode_text(data)
     except UnicodeDecodeError:
-        raise SeriesError(path.name, [SeriesIssue(path.name, None, None, "bg.err.encoding", {})]) from None
+        raise SeriesError(path.name, [series_problem(path.name, None, None, "bg.err.encoding", {})]) from None
     delim = sniff_delimiter(text[:4096])
 
     def source():
@@ -46,7 +46,7 @@ def _read_csv(path: Path) -> tuple[list[str], pd.DataFrame, int]:
         df = pd.read_csv(source(), sep=delim, dtype=text_cols, na_values=[""], keep_default_na=False,
                          skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c")
     except (pd.errors.ParserError, ValueError) as e:
-        raise SeriesError(path.name, [SeriesIssue(path.name, None, None, "bg.err.unreadable", {"detail": str(e)})]) \
+        raise SeriesError(path.name, [series_problem(path.name, None, None, "bg.err.unreadable", {"detail": str(e)})]) \
             from None
     return list(df.columns), df, 2
 
@@ -57,13 +57,13 @@ def _read_xlsx(path: Path) -> tuple[list[str], pd.DataFrame, int]:
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # noqa: BLE001 - openpyxl raises many types
-        raise SeriesError(path.name, [SeriesIssue(path.name, None, None, "bg.err.unreadable", {"detail": str(e)})]) \
+        raise SeriesError(path.name, [series_problem(path.name, None, None, "bg.err.unreadable", {"detail": str(e)})]) \
             from None
     ws = wb.worksheets[0]
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     wb.close()
     if not rows:
-        raise SeriesError(path.name, [SeriesIssue(path.name, None, None, "bg.err.empty")])
+        raise SeriesError(path.name, [series_problem(path.name, None, None, "bg.err.empty")])
     header = [str(h) if h is not None else "" for h in rows[0]]
     body = [[("" if v is None else (v.isoformat(sep=" ") if hasattr(v, "isoformat") else str(v)))
              for v in (r + [None] * (len(header) - len(r)))[:len(header)]] for r in rows[1:]]
@@ -83,7 +83,7 @@ def read_series(path: str | Path, dictionary=None, refdata=None) -> Series:
     if refdata is None:
         refdata = background_reference()
     if not p.exists():
-        raise SeriesError(name, [SeriesIssue(name, None, None, "bg.err.not_found")])
+        raise SeriesError(name, [series_problem(name, None, None, "bg.err.not_found")])
     if p.suffix.lower() in (".xlsx", ".xlsm"):
         header, df, first_row = _read_xlsx(p)
     else:

@@ -24,6 +24,7 @@ import csv
 import io
 import json
 import math
+from dataclasses import replace
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
@@ -34,6 +35,7 @@ from ecologis.i18n import KeyedError, t_lang, translator_for
 from ecologis.io.atomic import atomic_write_bytes
 from ecologis.io.cells import neutralize, xlsx_append_row
 from ecologis.io.profile import json_default
+from ecologis.model.problems import Problem
 
 FORMATS = ("csv", "xlsx", "json", "geojson", "kml")
 
@@ -84,6 +86,7 @@ def export_rows(result, lang: str = "uk") -> tuple[list[str], list[list]]:
     """Headers and one row per input row: the entered values, the resolved substance,
     t/yr, the ГДК used and its kind, class, a(c), contribution and share (0..1).
     Numbers are Python floats/ints (``None`` where not applicable)."""
+    result = _core_result(result)
     from ecologis.core.gdk import GDK_KINDS
 
     prep = result.prepared
@@ -144,6 +147,7 @@ def export_rows(result, lang: str = "uk") -> tuple[list[str], list[list]]:
 
 def summary_pairs(profile, result, lang: str = "uk") -> list[tuple[str, object]]:
     """(label, value) pairs of the summary sheet; numbers stay numbers."""
+    result = _core_result(result)
     from ecologis import __version__
 
     ent = profile.enterprise
@@ -250,6 +254,7 @@ def xlsx_bytes(profile, result, lang: str = "uk") -> bytes:
 
 def json_bytes(profile, result, lang: str = "uk") -> bytes:
     """The profile and its results in one document; it opens again as that profile."""
+    result = _core_result(result)
     from ecologis.io.profile import ASSESSMENT_KIND
 
     doc = {
@@ -279,23 +284,35 @@ def _ccw(geom: dict) -> dict:
     return json.loads(json.dumps(mapping(g)))
 
 
-def szz_geometry(profile, result) -> dict:
-    """The СЗЗ polygon: the site boundary buffered by the СЗЗ radius when the profile has
-    a site polygon, otherwise the circle around the enterprise point
-    (:func:`ecologis.core.geometry.analyse_site`, local azimuthal equidistant metres)."""
-    from ecologis.core.geometry import GeometryError, analyse_site
+def _core_result(result):
+    """The КНП result (:class:`ecologis.core.assess.AssessmentResult`) of ``result``, which
+    is that result or the pipeline's :class:`~ecologis.pipeline.Assessment`."""
+    from ecologis.pipeline import Assessment
+
+    return result.result if isinstance(result, Assessment) else result
+
+
+def szz_geometry(profile, assessment) -> dict:
+    """The СЗЗ polygon of the assessment's site analysis (the pipeline's step 2,
+    :func:`ecologis.pipeline.assess`: the site boundary buffered by the СЗЗ radius when the
+    profile has a site polygon, otherwise the circle around the enterprise point).  The
+    export computes nothing: the same polygon as the map and the report."""
+    from ecologis.pipeline import Assessment
 
     ent = profile.enterprise
     if ent.lat is None or ent.lon is None:
         raise ExportError("io.export.no_coordinates")
-    try:
-        return _ccw(analyse_site(float(result.szz_m), profile.site or None, center=(ent.lat, ent.lon)).szz)
-    except GeometryError as e:
-        raise ExportError("io.export.geometry", detail=e.message()) from None
+    if not isinstance(assessment, Assessment):
+        raise TypeError("a geographic export takes the pipeline's Assessment (its site analysis)")
+    if assessment.site is None:
+        problem = assessment.site_problem
+        raise ExportError("io.export.geometry", detail=problem.message() if problem is not None else "—")
+    return _ccw(assessment.site.szz)
 
 
-def gis_layers(profile, result, lang: str = "uk"):
-    """:class:`ecologis.io.gis.GisLayers` of the assessment: the site, the СЗЗ, in the
+def gis_layers(profile, assessment, lang: str = "uk"):
+    """:class:`ecologis.io.gis.GisLayers` of the assessment (the pipeline's
+    :class:`~ecologis.pipeline.Assessment`): the site, the СЗЗ, in the
     ``source`` layer the enterprise point (``id`` "enterprise", ``kind`` "enterprise")
     followed by the emission sources that have coordinates, and the sensitive receptors."""
     from ecologis.core.geometry import GeometryError, Receptor
@@ -304,6 +321,8 @@ def gis_layers(profile, result, lang: str = "uk"):
     ent = profile.enterprise
     if ent.lat is None or ent.lon is None:
         raise ExportError("io.export.no_coordinates")
+    szz = szz_geometry(profile, assessment)
+    result = _core_result(assessment)
     sources = [{"id": "enterprise", "kind": "enterprise", "name": ent.name or t_lang(lang, "io.geo.enterprise"),
                 "lat": float(ent.lat), "lon": float(ent.lon), "edrpou": ent.edrpou, "knp": float(result.knp),
                 "category": result.category, "szz_m": float(result.szz_m)}]
@@ -312,21 +331,22 @@ def gis_layers(profile, result, lang: str = "uk"):
             sources.append({"id": s.id, "kind": "emission_source", "name": s.name or s.id, "lat": float(s.lat),
                             "lon": float(s.lon), "height_m": s.height_m, "gas_cleaning": s.gas_cleaning or None})
     receptors = []
-    for i, r in enumerate(profile.receptors or [], start=1):
+    for i, r in enumerate(profile.receptors, start=1):
         try:
-            receptors.append(Receptor.from_any(r, where=f"#{i}").to_json())
+            receptors.append(Receptor.from_any(r.to_dict(), where=f"#{i}").to_json())
         except GeometryError:
             continue                       # a receptor that cannot be placed is reported by the assessment
-    return GisLayers(site=_ccw(profile.site) if profile.site else None, szz=szz_geometry(profile, result),
+    return GisLayers(site=_ccw(profile.site) if profile.site else None, szz=szz,
                      sources=sources, receptors=receptors, name=ent.name)
 
 
-def geojson_doc(profile, result, lang: str = "uk") -> dict:
+def geojson_doc(profile, assessment, lang: str = "uk") -> dict:
     """RFC 7946 FeatureCollection in the layered format of :mod:`ecologis.io.gis`; the
     СЗЗ feature also carries the result (КНП, category, radius, preset, basis)."""
     from ecologis.io.gis import to_geojson
 
-    doc = to_geojson(gis_layers(profile, result, lang))
+    doc = to_geojson(gis_layers(profile, assessment, lang))
+    result = _core_result(assessment)
     for f in doc["features"]:
         if f["properties"].get("layer") == "szz":
             f["properties"].update({"name": t_lang(lang, "io.geo.szz", radius=f"{result.szz_m:g}"),
@@ -348,6 +368,7 @@ def kml_bytes(profile, result, lang: str = "uk") -> bytes:
     from ecologis.io.gis import KML_NS, to_kml
 
     data = to_kml(gis_layers(profile, result, lang), lang)
+    result = _core_result(result)
     ET.register_namespace("", KML_NS)
     import defusedxml.ElementTree as DET
 
@@ -370,13 +391,15 @@ def kml_bytes(profile, result, lang: str = "uk") -> bytes:
 # one entry point for the CLI and the GUI
 # ---------------------------------------------------------------------------------
 def export_bytes(fmt: str, profile, result, lang: str = "uk", csv_delimiter: str = ",") -> bytes:
+    """``result``: the pipeline's :class:`~ecologis.pipeline.Assessment` (the geographic
+    formats take the СЗЗ from its site analysis) or, for the tables, the КНП result."""
     fmt = fmt.lower()
     if fmt == "csv":
-        return csv_bytes(result, lang, csv_delimiter)
+        return csv_bytes(_core_result(result), lang, csv_delimiter)
     if fmt == "xlsx":
-        return xlsx_bytes(profile, result, lang)
+        return xlsx_bytes(profile, _core_result(result), lang)
     if fmt == "json":
-        return json_bytes(profile, result, lang)
+        return json_bytes(profile, _core_result(result), lang)
     if fmt == "geojson":
         return geojson_bytes(profile, result, lang)
     if fmt == "kml":
@@ -401,26 +424,31 @@ def format_for_path(path: str | Path) -> str | None:
 # the user's substance dictionary
 # ---------------------------------------------------------------------------------
 class DictionaryImportError(Exception):
-    """Refused dictionary import: ``problems`` are (entry number, field, message key, params)."""
+    """Refused dictionary import: ``problems`` (:class:`~ecologis.model.problems.Problem`)
+    name the entry number (``row``, 1-based; ``None`` for the whole file) and the field."""
 
-    def __init__(self, file: str, problems: list[tuple[int | None, str | None, str, dict]]):
-        super().__init__(f"{file}: {problems[:3]}")
+    def __init__(self, file: str, problems: list[Problem]):
+        super().__init__(f"{file}: {[(p.row, p.field, p.key) for p in problems[:3]]}")
         self.file = file
-        self.problems = problems
+        self.problems = list(problems)
 
     def messages(self, lang: str | None = None) -> list[str]:
         tr = translator_for(lang)
         out = []
-        for n, fld, key, params in self.problems:
+        for p in self.problems:
             # a parameter may itself be a translated error (the JSON reader's position)
-            text = tr(key, **{k: v.message(lang) if callable(getattr(v, "message", None)) else v
-                              for k, v in params.items()})
-            if n is not None:
-                text = tr("io.dict.entry", file=self.file, n=n, field=fld or "—", message=text)
+            text = tr(p.key, **{k: v.message(lang) if callable(getattr(v, "message", None)) else v
+                                for k, v in p.params.items()})
+            if p.row is not None:
+                text = tr("io.dict.entry", file=self.file, n=p.row, field=p.field or "—", message=text)
             else:
                 text = tr("io.error.prefix", file=self.file) + " " + text
             out.append(text)
         return out
+
+
+def _dict_problem(file: str, n: int | None, field: str | None, key: str, params: dict) -> Problem:
+    return Problem(key, dict(params), file=file, row=n, field=field)
 
 
 def export_dictionary(dictionary, path: str | Path, everything: bool = False) -> int:
@@ -446,32 +474,33 @@ def read_dictionary_file(path: str | Path) -> list[dict]:
     try:
         data = p.read_bytes()
     except FileNotFoundError:
-        raise DictionaryImportError(p.name, [(None, None, "io.error.not_found", {})]) from None
+        raise DictionaryImportError(p.name, [_dict_problem(p.name, None, None, "io.error.not_found", {})]) from None
     except OSError as e:
-        raise DictionaryImportError(p.name, [(None, None, "io.error.os", {"detail": e.strerror or str(e)})]) from None
+        raise DictionaryImportError(p.name, [_dict_problem(p.name, None, None, "io.error.os",
+                                                           {"detail": e.strerror or str(e)})]) from None
     try:
         # the one JSON reader: not UTF-8, not JSON, nested too deeply — translated reasons
         parsed = parse_json_bytes(data, p.name)
     except ProfileError as e:
-        raise DictionaryImportError(p.name, [(None, None, e.key, dict(e.params))]) from None
+        raise DictionaryImportError(p.name, [_dict_problem(p.name, None, None, e.key, dict(e.params))]) from None
     if parsed.not_finite:
-        raise DictionaryImportError(p.name, [(None, None, "io.profile.not_finite",
-                                              {"value": parsed.not_finite[0][:40]})])
+        raise DictionaryImportError(p.name, [_dict_problem(p.name, None, None, "io.profile.not_finite",
+                                                           {"value": parsed.not_finite[0][:40]})])
     doc = parsed.doc
     items = doc.get("substances") if isinstance(doc, dict) else doc
     if not isinstance(items, list):
-        raise DictionaryImportError(p.name, [(None, None, "io.dict.no_list", {})])
+        raise DictionaryImportError(p.name, [_dict_problem(p.name, None, None, "io.dict.no_list", {})])
     problems = []
     ids = set()
     for n, d in enumerate(items, start=1):
         if not isinstance(d, dict):
-            problems.append((n, None, "io.dict.not_object", {}))
+            problems.append(_dict_problem(p.name, n, None, "io.dict.not_object", {}))
             continue
         for fp in validate_substance_record(d):
-            problems.append((n, fp.field, fp.key, dict(fp.params)))
+            problems.append(replace(fp, file=p.name, row=n))
         sid = str(d.get("id") or "")
         if sid in ids:
-            problems.append((n, "id", "io.dict.duplicate_id", {"value": sid}))
+            problems.append(_dict_problem(p.name, n, "id", "io.dict.duplicate_id", {"value": sid}))
         ids.add(sid)
     if problems:
         raise DictionaryImportError(p.name, problems)

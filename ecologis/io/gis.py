@@ -464,8 +464,8 @@ def layers_from_profile(profile, szz: dict | None = None) -> GisLayers:
     sources = [{"id": s.id, "name": s.name, "lat": s.lat, "lon": s.lon}
                for s in profile.sources if s.lat is not None and s.lon is not None]
     receptors = []
-    for i, r in enumerate(profile.receptors or [], start=1):
-        rec = Receptor.from_any(r, where=f"#{i}")
+    for i, r in enumerate(profile.receptors, start=1):
+        rec = Receptor.from_any(r.to_dict(), where=f"#{i}")
         receptors.append(rec.to_json())
     return GisLayers(site=profile.site or None, szz=szz, sources=sources, receptors=receptors,
                      name=profile.enterprise.name)
@@ -476,15 +476,16 @@ def apply_layers_to_profile(profile, layers: GisLayers) -> None:
     (replacing the list of ``receptors`` if the file has any), and source
     coordinates (matched by ``id``; unknown ids are added as new point sources).  The
     СЗЗ layer is not stored: it is always recomputed."""
-    from ecologis.model import Source
+    from ecologis.model import Receptor as ProjectReceptor, Source
 
     if layers.site:
         validate_site(layers.site)
         profile.site = layers.site
     if layers.receptors:
         # Results (distance, inside) in the file are not kept: they are recomputed.
-        profile.receptors = [{k: v for k, v in r.items() if k in ("id", "name", "kind", "geometry")}
-                                           for r in layers.receptors]
+        profile.receptors = [ProjectReceptor.from_dict({k: v for k, v in r.items()
+                                                        if k in ("id", "name", "kind", "geometry")})
+                             for r in layers.receptors]
     by_id = {s.id: s for s in profile.sources}
     for s in layers.sources:
         sid = str(s.get("id") or s.get("name") or f"S{len(profile.sources) + 1}")

@@ -23,27 +23,26 @@ from pathlib import Path
 from ecologis.core.assess import NumberProblem, parse_number, prepare
 from ecologis.core.dictionary import Dictionary, Substance, validate_substance_record
 from ecologis.model import Emission
-from ecologis.core.validation import Issue, Journal
+from ecologis.core.validation import Journal
+from ecologis.model.problems import Problem
 from ecologis.io.emissions_table import TableData, TableReadError, read_emissions
 
 DUPLICATE_CHOICES = ("sum", "keep")
 
 
 class ImportRefused(Exception):
-    """The table cannot be applied; ``reasons`` are (message key, params) pairs and
-    ``issues`` the blocking journal entries."""
+    """The table cannot be applied; ``reasons`` are the :class:`~ecologis.model.problems.Problem`s
+    of :meth:`ImportPlan.blocking` (their texts name the file) and ``issues`` the blocking
+    journal entries."""
 
-    def __init__(self, file: str, reasons: list[tuple[str, dict]], issues: list[Issue] | None = None):
-        super().__init__(f"{file}: {reasons}")
+    def __init__(self, file: str, reasons: list[Problem], issues: list[Problem] | None = None):
+        super().__init__(f"{file}: {[p.key for p in reasons]}")
         self.file = file
-        self.reasons = reasons
+        self.reasons = list(reasons)
         self.issues = list(issues or [])
 
     def messages(self, lang: str | None = None) -> list[str]:
-        from ecologis.i18n import translator_for
-
-        tr = translator_for(lang)
-        out = [tr(k, file=self.file, **p) for k, p in self.reasons]
+        out = [p.message(lang) for p in self.reasons]
         out += [i.located_message(lang) for i in self.issues]
         return out
 
@@ -60,33 +59,34 @@ class ImportPlan:
     formulas_without_value: list[tuple[int, str]] = field(default_factory=list)
 
     @property
-    def errors(self) -> list[Issue]:
+    def errors(self) -> list[Problem]:
         return self.journal.errors
 
     @property
-    def warnings(self) -> list[Issue]:
+    def warnings(self) -> list[Problem]:
         return self.journal.warnings
 
     @property
     def has_duplicates(self) -> bool:
         return bool(self.duplicate_groups)
 
-    def blocking(self, duplicates: str | None) -> list[tuple[str, dict]]:
+    def blocking(self, duplicates: str | None) -> list[Problem]:
         """Reasons the plan cannot be applied with this duplicates choice (empty = OK)."""
-        reasons: list[tuple[str, dict]] = []
+        f = self.file
+        reasons: list[Problem] = []
         if not self.emissions:
-            reasons.append(("io.import.refused.empty", {}))
+            reasons.append(Problem("io.import.refused.empty", file=f))
         if self.unknown:
-            reasons.append(("io.import.refused.unknown", {"count": len(self.unknown),
-                                                           "names": ", ".join(sorted(self.unknown))[:500]}))
+            reasons.append(Problem("io.import.refused.unknown", {"count": len(self.unknown),
+                                                                  "names": ", ".join(sorted(self.unknown))[:500]}, file=f))
         other = [i for i in self.errors if i.code != "E_SUBSTANCE_UNKNOWN"]
         if other:
-            reasons.append(("io.import.refused.errors", {"count": len(other)}))
+            reasons.append(Problem("io.import.refused.errors", {"count": len(other)}, file=f))
         for row, header in self.formulas_without_value:
-            reasons.append(("io.import.formula_without_value", {"row": row, "column": header}))
+            reasons.append(Problem("io.import.formula_without_value", {"row": row, "column": header}, file=f, row=row))
         if self.duplicate_groups and duplicates not in DUPLICATE_CHOICES:
-            reasons.append(("io.import.refused.duplicates", {
-                "groups": "; ".join(", ".join(str(r) for r in g) for g in self.duplicate_groups)}))
+            reasons.append(Problem("io.import.refused.duplicates", {
+                "groups": "; ".join(", ".join(str(r) for r in g) for g in self.duplicate_groups)}, file=f))
         return reasons
 
     def remap(self, mapping: dict[str, str], dictionary: Dictionary) -> "ImportPlan":

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ecologis.core.hazard_identification.data import ThresholdTables
-from ecologis.core.hazard_identification.inventory import (InventoryError, Problem, rows_from_json, rows_from_table,
+from ecologis.core.hazard_identification.inventory import (InventoryError, problem, rows_from_json, rows_from_table,
                                                            validate_rows)
 from ecologis.core.hazard_identification.model import InventoryItem
 from ecologis.io.emissions_table import decode_text, sniff_delimiter
@@ -30,7 +30,7 @@ def _read_csv(path: Path, label: str) -> list[tuple[int, dict[str, Any]]]:
         for r in reader:
             rows.append(r)
     except csv.Error:   # a field over the csv module's 128 KB limit, a NUL byte …
-        raise InventoryError([Problem("io.inv.bad_csv_row", label, reader.line_num)]) from None
+        raise InventoryError([problem("io.inv.bad_csv_row", label, reader.line_num)]) from None
     return rows_from_table(rows, label)
 
 
@@ -59,9 +59,9 @@ def _read_json(path: Path, label: str) -> list[tuple[int, dict[str, Any]]]:
     try:
         data = json.loads(text, parse_int=_huge_int)
     except json.JSONDecodeError as e:
-        raise InventoryError([Problem("io.inv.not_json", label, e.lineno, "", str(e.colno))]) from None
+        raise InventoryError([problem("io.inv.not_json", label, e.lineno, "", str(e.colno))]) from None
     except RecursionError:
-        raise InventoryError([Problem("io.inv.too_deep", label)]) from None
+        raise InventoryError([problem("io.inv.too_deep", label)]) from None
     return rows_from_json(data, label)
 
 
@@ -73,18 +73,18 @@ def read_inventory(path: str | Path, tables: ThresholdTables | None = None) -> l
     path = Path(path)
     label = path.name
     if not path.is_file():
-        raise InventoryError([Problem("opn.error.file_not_found", str(path))])
+        raise InventoryError([problem("opn.error.file_not_found", str(path))])
     ext = path.suffix.lower()
     readers = {".csv": _read_csv, ".xlsx": _read_xlsx, ".json": _read_json}
     if ext not in readers:
-        raise InventoryError([Problem("opn.error.unsupported_format", label, None, "", ext)])
+        raise InventoryError([problem("opn.error.unsupported_format", label, None, "", ext)])
     try:
         rows = readers[ext](path, label)
     except InventoryError:
         raise
     except UnicodeDecodeError:
-        raise InventoryError([Problem("io.inv.not_text", label)]) from None
+        raise InventoryError([problem("io.inv.not_text", label)]) from None
     except Exception:  # unreadable file of a known type: a damaged workbook, an unreadable file …
         key = "io.inv.not_xlsx" if ext == ".xlsx" else "io.inv.unreadable"
-        raise InventoryError([Problem(key, label)]) from None
+        raise InventoryError([problem(key, label)]) from None
     return validate_rows(rows, label, tables if tables is not None else threshold_tables())

@@ -801,7 +801,7 @@ def assessment_options(dictionary=None, presets: dict | None = None, **kw):
     """:class:`ecologis.pipeline.AssessOptions` with the loaded dictionary and presets
     (the user's overlays included) where none are given; ``kw``: ``on``, ``file``,
     ``dispersion``."""
-    from ecologis.io.reference_data import load_dictionary, load_presets, recommendation_rules
+    from ecologis.io.reference_data import load_dictionary, load_presets, recommendation_rules, summation_groups
     from ecologis.pipeline import AssessOptions
 
     if "szz_activities" not in kw:
@@ -811,6 +811,7 @@ def assessment_options(dictionary=None, presets: dict | None = None, **kw):
             kw["szz_activities"] = load_activities()
         except SzzClassesError:                  # a broken user list: the shipped one
             kw["szz_activities"] = load_activities(user_path=False)
+    kw.setdefault("summation_groups", summation_groups())
     return AssessOptions(dictionary if dictionary is not None else load_dictionary(),
                          presets if presets is not None else load_presets(), recommendation_rules(), **kw)
 

@@ -165,6 +165,26 @@ def summation_groups() -> tuple:
     return _summation_groups(str(f), f.stat().st_mtime_ns)
 
 
+def dispersion_lookup():
+    """The substance lookup the dispersion calculation takes (``lookup=``): the dictionary
+    with the user's overlay, loaded once, memoised per name; a missing or broken dictionary
+    gives a lookup that knows nothing (the calculation then names substances as given)."""
+    from ecologis.core.dispersion.inputs import substance_lookup
+
+    try:
+        dictionary = load_dictionary()
+    except Exception:  # noqa: BLE001 - a broken dictionary must not break the dispersion input
+        dictionary = None
+    return substance_lookup(dictionary)
+
+
+def dispersion_references() -> dict:
+    """The reference data of :func:`ecologis.core.dispersion.calculate`, as its keyword
+    arguments: ``lookup`` (:func:`dispersion_lookup`) and ``shipped_groups``
+    (:func:`summation_groups`)."""
+    return {"lookup": dispersion_lookup(), "shipped_groups": summation_groups()}
+
+
 # -- ОПН threshold tables ------------------------------------------------------------------
 
 

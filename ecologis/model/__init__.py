@@ -8,7 +8,8 @@ validating profile files is :mod:`ecologis.io.profile`; computing is :mod:`ecolo
 """
 
 from ecologis.model.project import (DEFAULT_HOURS_PER_YEAR, DEFAULT_PRESET_ID, ORIGINS, PROFILE_KIND, SCHEMA_VERSION,
-                                    SOURCE_KINDS, Emission, Enterprise, Project, Sanitary, Source)
+                                    SOURCE_KINDS, BackgroundSection, DispersionSettings, Emission, Enterprise,
+                                    Project, Receptor, Sanitary, Source)
 
-__all__ = ["Project", "Sanitary", "Enterprise", "Source", "Emission", "ORIGINS", "SOURCE_KINDS", "SCHEMA_VERSION", "PROFILE_KIND",
+__all__ = ["Project", "Sanitary", "Receptor", "DispersionSettings", "BackgroundSection", "Enterprise", "Source", "Emission", "ORIGINS", "SOURCE_KINDS", "SCHEMA_VERSION", "PROFILE_KIND",
            "DEFAULT_PRESET_ID", "DEFAULT_HOURS_PER_YEAR"]

@@ -176,15 +176,194 @@ class Sanitary:
                    extra=d)
 
 
+class _Section:
+    """A section of the profile typed by its known keys; ``extra`` keeps the keys it does not
+    know, and the keys' order is kept, so ``to_dict(from_dict(d)) == d`` and the saved JSON
+    does not change.  A known key that is absent is ``None`` (an explicit ``null`` stays)."""
+
+    _KNOWN: tuple[str, ...] = ()
+
+    @classmethod
+    def from_dict(cls, d: dict | None):
+        d = copy.deepcopy(dict(d or {}))
+        obj = cls(**{k: d[k] for k in cls._KNOWN if k in d},
+                  extra={k: v for k, v in d.items() if k not in cls._KNOWN})
+        obj._order = list(d)
+        return obj
+
+    def to_dict(self) -> dict:
+        present = {k: getattr(self, k) for k in self._KNOWN if getattr(self, k) is not None or k in self._order}
+        present.update(copy.deepcopy(self.extra))
+        order = [k for k in self._order if k in present] + [k for k in present if k not in self._order]
+        return {k: copy.deepcopy(present[k]) for k in order}
+
+
+@dataclass
+class DispersionSettings(_Section):
+    """OND-86 settings of the project (the top-level keys of the dispersion input,
+    ``docs/dispersion/sources.schema.json``): stratification coefficient A, relief η, air
+    temperature, wind directions and speeds, grid, summation groups, isoline levels and the
+    backgrounds the user typed (substance → mg/m³).  Absent settings are ``None`` (the
+    calculation's defaults apply).  The sources' parameters live in :attr:`Project.sources`."""
+
+    A: float | None = None
+    eta: float | None = None
+    ambient_temp_c: float | None = None
+    directions: int | None = None
+    wind_speeds: list | None = None
+    include_source_dangerous_speeds: bool | None = None
+    u_star_m_s: float | None = None
+    speed_scan: str | None = None
+    direction_search: str | None = None
+    default_summation_groups: bool | None = None
+    disabled_summation_groups: list | None = None
+    summation_groups: list | None = None
+    substances: dict | None = None
+    background: dict | None = None          # substance -> C_ф typed by the user, mg/m³
+    grid: dict | None = None                # {"step_m", "half_extent_m", "center": {"lat", "lon"}}
+    isoline_levels: list | None = None
+    extra: dict = field(default_factory=dict)
+    _order: list = field(default_factory=list, repr=False, compare=False)
+
+    _KNOWN = ("A", "eta", "ambient_temp_c", "directions", "wind_speeds", "include_source_dangerous_speeds",
+              "u_star_m_s", "speed_scan", "direction_search", "default_summation_groups",
+              "disabled_summation_groups", "summation_groups", "substances", "background", "grid",
+              "isoline_levels")
+
+
+@dataclass
+class BackgroundSection(_Section):
+    """The background results kept in the project (Order No. 286; the JSON of each
+    :class:`~ecologis.core.background.BackgroundResult`, see :mod:`ecologis.core.background.store`)."""
+
+    results: list | None = None
+    extra: dict = field(default_factory=dict)
+    _order: list = field(default_factory=list, repr=False, compare=False)
+
+    _KNOWN = ("results",)
+
+
+#: Kinds of sensitive receptor (houses, schools, hospitals …; ``other`` when not given).
+RECEPTOR_KINDS_DEFAULT = "other"
+
+
+@dataclass
+class Receptor:
+    """A sensitive receptor near the plant (a house, a school, a hospital …).
+
+    A point has ``lat``/``lon`` (WGS84); another shape (a Polygon of a housing estate) is
+    kept in ``geometry`` (GeoJSON, lon/lat) with ``lat``/``lon`` None.  ``form`` is how the
+    profile stores it — ``"feature"`` (a GeoJSON Feature), ``"geometry"`` (an object with
+    a ``geometry``) or ``"point"`` (an object with ``lat``/``lon``) — so it is written back
+    the same way; ``extra`` keeps unknown keys (of ``properties`` for a Feature) and
+    ``outer`` the unknown top-level keys of a Feature.  ``id``, ``name`` and ``kind`` are
+    ``None`` when the file does not give them.  Checking the geometry is
+    :meth:`ecologis.core.geometry.Receptor.from_any`'s job, on :meth:`to_dict`.
+    """
+
+    id: str | None = None
+    name: str | None = None
+    kind: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    geometry: dict | None = None
+    extra: dict = field(default_factory=dict)
+    form: str = "point"
+    outer: dict = field(default_factory=dict)
+    _order: list = field(default_factory=list, repr=False, compare=False)
+    _props_order: list = field(default_factory=list, repr=False, compare=False)
+
+    _PROPS = ("id", "name", "kind")
+
+    @staticmethod
+    def _simple_point(g) -> tuple[float, float] | None:
+        if (isinstance(g, dict) and set(g) == {"type", "coordinates"} and g["type"] == "Point"
+                and isinstance(g["coordinates"], list) and len(g["coordinates"]) == 2
+                and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in g["coordinates"])):
+            return g["coordinates"][1], g["coordinates"][0]
+        return None
+
+    @classmethod
+    def from_dict(cls, d) -> "Receptor":
+        if not isinstance(d, dict):
+            return cls(form="raw", extra={"value": copy.deepcopy(d)})
+        d = copy.deepcopy(d)
+        if d.get("type") == "Feature":
+            props = d.get("properties")
+            outer = {k: v for k, v in d.items() if k not in ("type", "properties", "geometry")}
+            obj = cls._from_flat(props if isinstance(props, dict) else {}, d.get("geometry"), "feature")
+            obj.outer = outer
+            if not isinstance(props, dict):
+                obj.outer["properties"] = props
+            obj._order = list(d)
+            return obj
+        if "geometry" in d:
+            geom = d.pop("geometry")
+            obj = cls._from_flat(d, geom, "geometry")
+        else:
+            obj = cls._from_flat(d, None, "point")
+        return obj
+
+    @classmethod
+    def _from_flat(cls, d: dict, geom, form: str) -> "Receptor":
+        typed = {k: d[k] for k in cls._PROPS if k in d}
+        rest = {k: v for k, v in d.items() if k not in cls._PROPS}
+        obj = cls(**typed, form=form)
+        if form == "point":
+            obj.lat, obj.lon = rest.pop("lat", None), rest.pop("lon", None)
+        else:
+            pt = cls._simple_point(geom)
+            if pt is not None:
+                obj.lat, obj.lon = pt
+            else:
+                obj.geometry = geom
+        obj.extra = rest
+        obj._props_order = list(d)
+        return obj
+
+    def _flat(self, with_latlon: bool) -> dict:
+        out = {k: getattr(self, k) for k in self._PROPS if getattr(self, k) is not None}
+        if with_latlon:
+            order = self._props_order
+            out.update({k: getattr(self, k) for k in ("lat", "lon") if getattr(self, k) is not None or k in order})
+        out.update(copy.deepcopy(self.extra))
+        order = self._props_order
+        keys = [k for k in order if k in out] + [k for k in out if k not in order]
+        return {k: out[k] for k in keys}
+
+    def geometry_json(self) -> dict | None:
+        """The GeoJSON geometry (lon/lat): a Point from ``lat``/``lon`` or the kept shape."""
+        if self.geometry is not None:
+            return copy.deepcopy(self.geometry)
+        if self.lat is None and self.lon is None:
+            return None
+        return {"type": "Point", "coordinates": [self.lon, self.lat]}
+
+    def to_dict(self):
+        if self.form == "raw":
+            return copy.deepcopy(self.extra.get("value"))
+        if self.form == "feature":
+            outer = copy.deepcopy(self.outer)
+            props = outer.pop("properties") if "properties" in outer else self._flat(False)
+            whole = {"type": "Feature", "properties": props, "geometry": self.geometry_json(), **outer}
+            order = [k for k in self._order if k in whole] + [k for k in whole if k not in self._order]
+            return {k: whole[k] for k in order}
+        if self.form == "geometry":
+            d = self._flat(False)
+            d["geometry"] = self.geometry_json()
+            return d
+        return self._flat(True)
+
+
 @dataclass
 class Project:
     """One plant: everything an assessment needs and what its history keeps.
 
     Sections: ``enterprise``; ``sources`` (the inventory); ``emissions`` (the КНП
     table, rows optionally linked to sources); ``site`` (GeoJSON Polygon/MultiPolygon,
-    WGS84); ``receptors`` (GeoJSON Features: houses, schools, hospitals …);
-    ``background`` (stored order-286 results, see :mod:`ecologis.core.background.store`);
-    ``dispersion`` (OND-86 settings and values entered for the calculation: A, η, grid,
+    WGS84); ``receptors`` (:class:`Receptor`: houses, schools, hospitals …);
+    ``background`` (:class:`BackgroundSection`: stored order-286 results, see
+    :mod:`ecologis.core.background.store`); ``dispersion`` (:class:`DispersionSettings`: OND-86 settings and values entered for the calculation: A, η, grid,
     directions, wind speeds, summation groups, backgrounds typed by the user);
     ``hazard_identification`` (the ОПН inventory and its form); ``sanitary`` (the
     sanitary class of ДСП 173-96 and the zone settings, :class:`Sanitary`); ``preset`` (methodology
@@ -197,9 +376,9 @@ class Project:
     emissions: list[Emission] = field(default_factory=list)
     preset: str = DEFAULT_PRESET_ID
     site: dict | None = None
-    receptors: list[dict] = field(default_factory=list)
-    background: dict = field(default_factory=dict)
-    dispersion: dict = field(default_factory=dict)
+    receptors: list[Receptor] = field(default_factory=list)
+    background: BackgroundSection = field(default_factory=BackgroundSection)
+    dispersion: DispersionSettings = field(default_factory=DispersionSettings)
     hazard_identification: dict | None = None
     sanitary: Sanitary | None = None
     history: list[dict] = field(default_factory=list)
@@ -210,6 +389,10 @@ class Project:
     read_only: bool = False             # opened from a newer schema version
     migrated_from: int | None = None    # schema version of the file before migration on open
     notice: tuple[str, dict] | None = None  # (message key, params) to show after opening
+
+    def receptor_dicts(self) -> list:
+        """The receptors as the profile stores them (what the geometry functions read)."""
+        return [r.to_dict() for r in self.receptors]
 
     def source(self, sid: str) -> Source | None:
         return next((s for s in self.sources if s.id == sid), None)
@@ -253,9 +436,9 @@ class Project:
             "site": copy.deepcopy(self.site),
             "sources": [s.to_json() for s in self.sources],
             "emissions": [{k: v for k, v in e.to_json().items() if k != "row"} for e in self.emissions],
-            "receptors": copy.deepcopy(self.receptors),
-            "background": copy.deepcopy(self.background),
-            "dispersion": copy.deepcopy(self.dispersion),
+            "receptors": self.receptor_dicts(),
+            "background": self.background.to_dict(),
+            "dispersion": self.dispersion.to_dict(),
             "hazard_identification": copy.deepcopy(self.hazard_identification),
             **({"sanitary": self.sanitary.to_json()} if self.sanitary is not None else {}),
             "preset": self.preset,
@@ -280,9 +463,9 @@ class Project:
             emissions=emissions,
             preset=doc.get("preset") or DEFAULT_PRESET_ID,
             site=copy.deepcopy(doc.get("site")),
-            receptors=copy.deepcopy(list(doc.get("receptors") or [])),
-            background=copy.deepcopy(dict(doc.get("background") or {})),
-            dispersion=copy.deepcopy(dict(doc.get("dispersion") or {})),
+            receptors=[Receptor.from_dict(r) for r in doc.get("receptors") or []],
+            background=BackgroundSection.from_dict(doc.get("background")),
+            dispersion=DispersionSettings.from_dict(doc.get("dispersion")),
             hazard_identification=copy.deepcopy(doc.get("hazard_identification")),
             sanitary=Sanitary.from_json(doc.get("sanitary")),
             history=copy.deepcopy(list(doc.get("history") or [])),
@@ -300,7 +483,7 @@ class Project:
         """The dispersion settings with the sources' OND-86 parameters as the dispersion
         input lists them (``sources``: id plus the gas parameters and per-substance rates;
         the geometry stays the inventory's)."""
-        state = copy.deepcopy(self.dispersion)
+        state = self.dispersion.to_dict()
         sources = []
         for s in self.sources:
             d = {k: getattr(s, k) for k in self.DISPERSION_SOURCE_FIELDS if getattr(s, k) is not None}
@@ -336,7 +519,7 @@ class Project:
                     src.own = bool(v)
                 else:
                     src.extra[k] = v
-        self.dispersion = state
+        self.dispersion = DispersionSettings.from_dict(state)
 
     def section(self, key: str):
         """A feature panel's saved state: ``"dispersion"``, ``"hazard_identification"`` or

@@ -43,7 +43,10 @@ class AssessOptions:
     :class:`ecologis.core.presets.Preset`) and ``rules`` (the recommendation rules) are
     required; ``on`` is the date on which stored
     backgrounds must be valid (default today); ``file`` names the input in the journal's
-    locations; ``dispersion`` False skips step 3 (a quick КНП-only run).
+    locations; ``dispersion`` False skips step 3 (a quick КНП-only run);
+    ``summation_groups`` are the shipped summation groups the dispersion assesses
+    (:func:`ecologis.io.reference_data.summation_groups`; the dispersion resolves substances
+    through ``dictionary``).
     """
 
     dictionary: object
@@ -53,6 +56,7 @@ class AssessOptions:
     file: str | None = None
     dispersion: bool = True
     szz_activities: object = None       # ecologis.io.szz_classes.ActivityList (names of annex-4 activities)
+    summation_groups: tuple = ()
 
 
 @dataclass
@@ -146,6 +150,7 @@ def input_key(project: Project, options: AssessOptions) -> str:
         "on": (options.on or _dt.date.today()).isoformat(),
         "file": options.file,
         "dispersion": options.dispersion,
+        "summation_groups": [g.get("id") for g in options.summation_groups],
         "szz_activities": (options.szz_activities.signature() if hasattr(options.szz_activities, "signature")
                            else None),
     }
@@ -187,21 +192,26 @@ def analyse(project: Project, radius_m: float):
     if not project.site and centre is None:
         return None, None
     try:
-        return analyse_site(float(radius_m), project.site or None, project.receptors or (), center=centre), None
+        return analyse_site(float(radius_m), project.site or None, project.receptor_dicts(), center=centre), None
     except GeometryError as e:
         return None, e
 
 
-def disperse(project: Project, on: _dt.date | None = None) -> dict | None:
+def disperse(project: Project, on: _dt.date | None = None, dictionary=None, summation_groups: tuple = ()) -> dict | None:
     """Step 3: the OND-86 result of the project's sources inventory, ``None`` without any
-    stack, ``{"error": [messages]}`` when the input is invalid."""
+    stack, ``{"error": [messages]}`` when the input is invalid.  Substances are resolved
+    through ``dictionary``; ``summation_groups`` are the shipped groups (both given by the
+    caller: the pipeline loads nothing)."""
     if not any(s.height_m for s in project.sources):
         return None
     from ecologis.core.dispersion import DispersionInputError, calculate
+    from ecologis.core.dispersion.inputs import substance_lookup
     from ecologis.pipeline.dispersion_input import input_from_profile
 
+    lookup = substance_lookup(dictionary)
     try:
-        return calculate(input_from_profile(project, on=on))
+        return calculate(input_from_profile(project, on=on, lookup=lookup), lookup=lookup,
+                         shipped_groups=summation_groups)
     except DispersionInputError as exc:
         return {"error": exc.messages()}
 
@@ -216,7 +226,8 @@ def assess(project: Project, options: AssessOptions) -> Assessment:
     on = options.on or _dt.date.today()
     result = assess_knp(project, options)
     site, problem = analyse(project, result.szz_m)
-    dispersion = disperse(project, on) if options.dispersion else None
+    dispersion = (disperse(project, on, options.dictionary, options.summation_groups)
+                  if options.dispersion else None)
     out = Assessment(project=project, result=result, site=site, site_problem=problem, dispersion=dispersion,
                      key=key, on=on, extras={"szz_activities": options.szz_activities})
     _cache[key] = out

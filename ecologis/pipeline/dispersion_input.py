@@ -90,18 +90,15 @@ def provenance_of(row: dict) -> dict:
 
 
 def input_from_profile(profile, on: _dt.date | None = None, user_background: dict | None = None,
-                       lookup="default") -> dict:
+                       lookup=None) -> dict:
     """The dispersion input document of ``profile`` (see the module docstring).
 
     Extra keys: ``background_provenance`` (per substance), ``unassigned_emissions``
     (profile emission rows, 1-based, not attached to any source)."""
     from ecologis.core.background.store import valid_backgrounds
-    from ecologis.core.dispersion.inputs import canonical_key, lookup_substance, resolve_lookup
+    from ecologis.core.dispersion.inputs import canonical_key
     from ecologis.core.geometry import GeometryError, Receptor
 
-    if lookup == "default":
-        lookup = lookup_substance
-    lookup = resolve_lookup(lookup)
 
     ext = profile.dispersion_input_state()
     ext_sources = {s.get("id"): s for s in ext.pop("sources", None) or [] if isinstance(s, dict)}
@@ -149,7 +146,9 @@ def input_from_profile(profile, on: _dt.date | None = None, user_background: dic
     # Background: the user's values first, then the stored results valid on the date.
     prov: dict[str, dict] = {}
     bg: dict[str, float] = {}
-    for sub, v in list((doc.get("background") or {}).items()) + list((user_background or {}).items()):
+    doc.pop("background", None)
+    typed = profile.dispersion.background or {}        # the values the user typed
+    for sub, v in list(typed.items()) + list((user_background or {}).items()):
         key = canonical_key(sub, lookup)
         bg[key] = v
         prov[key] = {"origin": "user", "method": "user", "date": None, "valid_until": None,
@@ -167,9 +166,9 @@ def input_from_profile(profile, on: _dt.date | None = None, user_background: dic
         doc.pop("background", None)
 
     receptors = []
-    for i, r in enumerate(profile.receptors or [], start=1):
+    for i, r in enumerate(profile.receptors, start=1):
         try:
-            rec = Receptor.from_any(r, where=f"#{i}")
+            rec = Receptor.from_any(r.to_dict(), where=f"#{i}")
         except GeometryError:
             continue                                   # the map panel reports broken receptors
         g = rec.geometry

@@ -82,9 +82,9 @@ def _receptors(project, frame, base_local, zone_local, where_from_local=None):
     from ecologis.core.geometry import Receptor, _receptors_local
 
     recs = []
-    for i, r in enumerate(project.receptors or (), start=1):
+    for i, r in enumerate(project.receptors, start=1):
         try:
-            recs.append(Receptor.from_any(r, where=f"#{i}"))
+            recs.append(Receptor.from_any(r.to_dict(), where=f"#{i}"))
         except ValueError:
             continue
     if not recs or zone_local is None or frame is None:

@@ -170,7 +170,7 @@ def site_map_png(profile, result, lang: str = "uk", overlays: dict | None = None
                    for s in profile.sources if s.lat is not None and s.lon is not None]
         try:
             fig = site_map_figure(center, float(result.szz_m), site_geojson=profile.site or None,
-                                  sources=sources, lang=lang, receptors=profile.receptors or None,
+                                  sources=sources, lang=lang, receptors=profile.receptor_dicts() or None,
                                   overlays=overlays, tiles=tiles, underlay=underlay_of(profile), zones=zones)
             out = (_png(fig), "site_map")
             return out + (fig.basemap,) if with_info else out
@@ -683,10 +683,10 @@ def _dispersion_sources(profile, res) -> list[dict]:
 def substance_name(key, lang: str) -> str:
     """A substance stored by its key (CAS number or dictionary id) by its name in ``lang``
     (the key itself when the dictionary does not know it)."""
-    from ecologis.core.dispersion.inputs import lookup_substance
+    from ecologis.io.reference_data import dispersion_lookup
 
     try:
-        sub = lookup_substance(str(key))
+        sub = dispersion_lookup()(str(key))
     except Exception:  # noqa: BLE001 - no dictionary: the stored key
         sub = None
     if sub is None:

@@ -31,7 +31,7 @@ from psygnal import Signal, SignalGroup
 from ecologis.core.assess import AssessmentResult, NumberProblem, compute, parse_number, prepare
 from ecologis.core.dictionary import Dictionary, Substance, validate_substance_record
 from ecologis.core.gdk import GDK_KINDS
-from ecologis.model import Emission, Enterprise
+from ecologis.model import Emission, Enterprise, Receptor
 from ecologis.core.presets import DEFAULT_PRESET_ID, Preset
 from ecologis.core.units import T_PER_YEAR, UNITS, convert
 from ecologis.io.profile import Project, project_from_json
@@ -54,6 +54,7 @@ class SessionEvents(SignalGroup):
     display_unit = Signal(str)                # unit
     enterprise = Signal()                     # name, coordinates or geography changed
     sources = Signal()                        # the sources inventory changed
+    dispersion = Signal()                     # the dispersion settings or the sources' gas parameters changed
     stack = Signal()                          # undo/redo availability or dirty flag changed
     project_loaded = Signal()                 # another project was opened
 
@@ -615,6 +616,39 @@ class Session(SourceEditing):
             self.profile.site = v
         self._geo_command("gui.cmd.site", apply, self.profile.site, site)
 
+    # ------------------------------------------------------------------ dispersion
+    def dispersion_state(self) -> dict:
+        """The project's dispersion section as the dispersion editor shows it
+        (:meth:`ecologis.model.Project.dispersion_input_state`)."""
+        return self.profile.dispersion_input_state()
+
+    def set_dispersion_state(self, state: dict) -> bool:
+        """The dispersion editor's state (settings, the sources' gas parameters and typed
+        rates, a neighbour's stack) into the project, as one undoable command that emits
+        ``dispersion`` and ``sources``; False when nothing changes."""
+        trial = copy.deepcopy(self.profile)
+        trial.set_dispersion_input_state(copy.deepcopy(state or {}))
+        old = (copy.deepcopy(self.profile.sources), self.profile.dispersion.to_dict())
+        new = (trial.sources, trial.dispersion.to_dict())
+        if [s.to_json() for s in old[0]] == [s.to_json() for s in new[0]] and old[1] == new[1]:
+            return False
+        from ecologis.model import DispersionSettings
+        from ecologis.session.sources import _linked_hours
+
+        recalc = _linked_hours(old[0], self.profile.emissions) != _linked_hours(new[0], self.profile.emissions)
+
+        def apply(v):
+            sources, settings = copy.deepcopy(v)
+            self.profile.sources = sources
+            self.profile.dispersion = DispersionSettings.from_dict(settings)
+            if recalc:
+                self.recalculate()
+            self._emit("sources")
+            self._emit("dispersion")
+
+        self._push(Command("gui.cmd.dispersion", lambda: apply(new), lambda: apply(old)))
+        return True
+
     def mark_changed(self) -> None:
         """Something outside the undo stack changed the profile (e.g. a stored
         background result): it now has unsaved changes."""
@@ -629,28 +663,30 @@ class Session(SourceEditing):
         trial = copy.deepcopy(self.profile)
         apply_layers_to_profile(trial, layers)          # raises GeometryError, nothing changed
         old = (copy.deepcopy(self.profile.site), self.receptors(), copy.deepcopy(self.profile.sources))
-        new = (trial.site, list(trial.receptors), trial.sources)
+        new = (trial.site, trial.receptor_dicts(), trial.sources)
 
         def apply(v):
             site, receptors, sources = v
             self.profile.site = site
-            self.profile.receptors = list(receptors or [])
+            self.profile.receptors = [Receptor.from_dict(r) for r in receptors or []]
             self.profile.sources = sources
             self._emit("sources")
         self._geo_command("gui.cmd.gis_import", apply, old, new)
 
     def receptors(self) -> list[dict]:
-        return list(self.profile.receptors)
+        """The receptors as the profile stores them (``Receptor.to_dict``), for the views."""
+        return self.profile.receptor_dicts()
 
-    def set_receptors(self, receptors: list[dict]) -> None:
-        """Sensitive receptors (``project.receptors``); undoable."""
-        new = [dict(r) for r in receptors or []]
+    def set_receptors(self, receptors: list) -> None:
+        """Sensitive receptors (``project.receptors``: :class:`~ecologis.model.Receptor` or
+        their stored form); undoable."""
+        new = [r.to_dict() if isinstance(r, Receptor) else dict(r) for r in receptors or []]
         old = self.receptors()
         if new == old:
             return
 
         def apply(v):
-            self.profile.receptors = list(v or [])
+            self.profile.receptors = [Receptor.from_dict(r) for r in v or []]
         self._geo_command("gui.cmd.receptors", apply, old, new)
 
     def set_source_points(self, points: list[dict]) -> None:

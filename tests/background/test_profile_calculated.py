@@ -69,7 +69,7 @@ def test_store_and_use_in_dispersion(tmp_path, capsys):
     path = _profile(tmp_path, neighbour=True)
     rc, res = _run(capsys, "--profile", str(path), "--substance", "7446-09-5", "--date", "2026-02-01", "--store")
     assert rc == 0
-    stored = load_profile(path).background["results"]
+    stored = load_profile(path).background.results
     assert len(stored) == 1 and stored[0]["method"] == "calculated"
     expected = next(x for x in res["values"] if x["quantity"] == "c_f_without_own")["value_mg_m3"]
     rc = main(["dispersion", str(path), "--json", "--date", "2026-03-01"])

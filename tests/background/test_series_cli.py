@@ -33,13 +33,13 @@ def test_invalid_series_rejected_with_rows_and_fields(tmp_path):
     p = h.write_rows(tmp_path / "bad.csv", BAD_ROWS)
     with pytest.raises(SeriesError) as e:
         read_series(p)
-    got = [(i.row, i.field, i.key) for i in e.value.issues]
+    got = [(i.row, i.field, i.key) for i in e.value.problems]
     assert got == [(3, "wind_speed", "bg.err.missing_wind"), (4, "concentration", "bg.err.negative"),
                    (5, "substance", "bg.err.unknown_substance"),
                    (6, "wind_direction", "bg.err.missing_wind_direction"), (7, "timestamp", "bg.err.bad_timestamp")]
-    uk = e.value.issues[2].message("uk")
+    uk = e.value.problems[2].message("uk")
     assert "bad.csv" in uk and "рядок 5" in uk and "речовина" in uk and "Унобтаній" in uk
-    en = e.value.issues[1].message("en")
+    en = e.value.problems[1].message("en")
     assert "bad.csv" in en and "row 4" in en and "concentration" in en
 
 
@@ -48,7 +48,7 @@ def test_missing_column_rejected(tmp_path):
     p.write_text("timestamp,post,substance,concentration,wind_speed\n2023-01-01 00:00,A,NO2,0.1,1\n", encoding="utf-8")
     with pytest.raises(SeriesError) as e:
         read_series(p)
-    assert [(i.row, i.field) for i in e.value.issues] == [(1, "wind_direction")]
+    assert [(i.row, i.field) for i in e.value.problems] == [(1, "wind_direction")]
 
 
 def test_semicolon_decimal_comma_and_ukrainian_headers(tmp_path):
@@ -63,7 +63,7 @@ def test_semicolon_decimal_comma_and_ukrainian_headers(tmp_path):
     p.write_text(p.read_text(encoding="utf-8").replace("0,08;0;", "0,08;х;"), encoding="utf-8")
     with pytest.raises(SeriesError) as e:
         read_series(p)
-    assert [(i.row, i.field, i.key) for i in e.value.issues] == [(4, "wind_speed", "bg.err.not_number")]
+    assert [(i.row, i.field, i.key) for i in e.value.problems] == [(4, "wind_speed", "bg.err.not_number")]
 
 
 def test_utf16_tab_separated_series(tmp_path):
@@ -94,7 +94,7 @@ def test_xlsx_series(tmp_path):
     wb.save(p)
     with pytest.raises(SeriesError) as e:
         read_series(p)
-    assert [(i.row, i.field) for i in e.value.issues] == [(3, "concentration")]
+    assert [(i.row, i.field) for i in e.value.problems] == [(3, "concentration")]
 
 
 def _run(capsys, *argv):

@@ -46,10 +46,10 @@ def test_the_same_problems_in_every_encoding(tmp_path, encoding, bom):
     f.write_bytes(bom + text.encode(encoding))
     with pytest.raises(SeriesError) as e:
         read_series(f)
-    issues = [(i.row, i.field, i.key) for i in e.value.issues]
+    issues = [(i.row, i.field, i.key) for i in e.value.problems]
     assert issues and all(i[2].startswith("bg.err.") for i in issues)
     ref = tmp_path / "ref.csv"
     ref.write_bytes(text.encode("utf-8"))
     with pytest.raises(SeriesError) as e2:
         read_series(ref)
-    assert issues == [(i.row, i.field, i.key) for i in e2.value.issues]
+    assert issues == [(i.row, i.field, i.key) for i in e2.value.problems]

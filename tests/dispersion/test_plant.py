@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from pyproj import Geod
 
 from ecologis.core.dispersion import calculate
+from ecologis.io.reference_data import summation_groups
 
 _spec = importlib.util.spec_from_file_location("_disp_helpers", Path(__file__).with_name("_helpers.py"))
 _h = importlib.util.module_from_spec(_spec)
@@ -53,6 +54,7 @@ def _at(lat, lon, az, dist):
 
 def _calc(doc, **kw):
     kw.setdefault("lookup", _h.no_lookup)
+    kw.setdefault("shipped_groups", summation_groups())     # the shipped groups, as the application gives them
     return calculate(doc, **kw)
 
 
@@ -358,3 +360,16 @@ def test_axial_values_match_the_oracle(compiled, monkeypatch):
             ref = [c_mu * _oracle.s1(math.hypot(px[j] - terms.x[i], py[j] - terms.y[i]) / x_mu,
                                      terms.F[i], terms.H[i]) for j in range(30)]
             assert np.allclose(a[k], ref, rtol=1e-12, atol=1e-15)
+
+
+def test_shipped_groups_are_data_given_by_the_caller():
+    # core.dispersion reads no file: the shipped groups arrive as an argument.  Without them
+    # no automatic group is formed; a given group of the two emitted substances is assessed
+    # as given (its Ккд 1.3 taken over unchanged).
+    none = calculate(_two_substances(), lookup=_h.no_lookup)
+    assert not [t for t in none["targets"] if t["kind"] == "group"]
+    mine = ({"id": "given", "kkd": 1.3, "members": [{"cas": SO2, "name_en": "SO2"}, {"cas": NO2, "name_en": "NO2"}],
+             "name_uk": "g", "source": "test", "source_url": ""},)
+    res = calculate(_two_substances(), lookup=_h.no_lookup, shipped_groups=mine)
+    (g,) = [t for t in res["targets"] if t["kind"] == "group"]
+    assert g["id"] == "given" and g["kkd"] == 1.3 and g["automatic"]

@@ -11,9 +11,23 @@ import pytest
 from ecologis.cli import main
 from ecologis.core.background import calculated, default_background
 from ecologis.core.background.store import store_result
-from ecologis.core.dispersion import calculate
-from ecologis.pipeline.dispersion_input import input_from_profile
-from ecologis.model import Emission, Source, Enterprise
+from ecologis.core.dispersion import calculate as _calculate
+from ecologis.io.reference_data import dispersion_references
+from ecologis.pipeline.dispersion_input import input_from_profile as _input_from_profile
+
+
+def input_from_profile(profile, **kw):
+    """The pipeline's input with the dictionary the application gives it."""
+    kw.setdefault("lookup", dispersion_references()["lookup"])
+    return _input_from_profile(profile, **kw)
+
+
+def calculate(doc, **kw):
+    """The core calculation with the reference data the application gives it."""
+    for k, v in dispersion_references().items():
+        kw.setdefault(k, v)
+    return _calculate(doc, **kw)
+from ecologis.model import Emission, Enterprise, Receptor, Source
 from ecologis.io.profile import Project, save_profile
 from ecologis.io.reference_data import background_reference, load_dictionary
 
@@ -33,9 +47,9 @@ def make_profile(**ext) -> Project:
                             gdk_mr=0.5)]
     p.set_section("dispersion", {"A": 200, "ambient_temp_c": 25, "directions": 8,
                                   "sources": [{"id": "S1", "velocity_m_s": 7, "temp_c": 125}], **ext})
-    p.receptors = [
+    p.receptors = [Receptor.from_dict(
         {"type": "Feature", "properties": {"name": "School <b>1</b>", "kind": "school"},
-         "geometry": {"type": "Point", "coordinates": [28.476, 49.23]}}]
+         "geometry": {"type": "Point", "coordinates": [28.476, 49.23]}})]
     return p
 
 
@@ -189,7 +203,7 @@ def test_stored_background_of_substance_without_cas_reaches_its_emission():
 
     from ecologis.core.dispersion.inputs import canonical_key, substance_lookup
 
-    lookup = substance_lookup()
+    lookup = substance_lookup(load_dictionary())
     for spelling in ("Тверді частинки PM10", "particulate-matter-pm10"):
         assert canonical_key(spelling, lookup) == "particulate-matter-pm10"
     assert canonical_key("Азоту діоксид", lookup) == "10102-44-0"      # CAS wins when known

@@ -7,6 +7,7 @@ import pytest
 
 from ecologis.cli import main
 from ecologis.io.profile import load_profile, save_profile
+from ecologis.model import Receptor
 from ecologis.paths import DEMO_PROFILE
 
 from .conftest import east_of_boundary, square_site
@@ -44,7 +45,7 @@ def test_site_profile_uses_its_assessment_radius(tmp_path, capsys):
     lat0, lon0 = prof.enterprise.lat, prof.enterprise.lon
     prof.site = square_site(lat0, lon0)
     lat, lon = east_of_boundary(250.0, lat0, lon0)
-    prof.receptors = [{"name": "Дитсадок", "kind": "kindergarten", "lat": lat, "lon": lon}]
+    prof.receptors = [Receptor.from_dict({"name": "Дитсадок", "kind": "kindergarten", "lat": lat, "lon": lon})]
     path = tmp_path / "p.json"
     save_profile(prof, path)
     assert main(["site", str(path), "--json"]) == 0

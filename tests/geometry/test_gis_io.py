@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from ecologis.core.geometry import analyse_site
+from ecologis.model import Receptor
 from ecologis.io.gis import (KML_NS, GisError, GisLayers, from_geojson, from_kml, read_layers, read_receptors,
                              read_site, to_geojson, to_kml, write_layers)
 
@@ -177,8 +178,8 @@ def test_profile_layers_export_and_import_back(tmp_path):
     lat1, lon1 = east_of_boundary(250.0)
     prof = Project(site=square_site(), sources=[Source(id="1", name="Труба", lat=LAT0, lon=LON0),
                                                 Source(id="2", name="без координат")])
-    prof.receptors = [{"name": "Школа", "kind": "school", "lat": lat1, "lon": lon1}]
-    a = analyse_site(RADIUS, prof.site, prof.receptors)
+    prof.receptors = [Receptor.from_dict({"name": "Школа", "kind": "school", "lat": lat1, "lon": lon1})]
+    a = analyse_site(RADIUS, prof.site, prof.receptor_dicts())
     write_layers(tmp_path / "plant.kml", layers_from_profile(prof, szz=a.szz))
     # Import into a fresh profile that knows source 1 without coordinates.
     other = Project(sources=[Source(id="1", name="Труба")])
@@ -188,5 +189,5 @@ def test_profile_layers_export_and_import_back(tmp_path):
     assert back.site["coordinates"][0][0] == pytest.approx(prof.site["coordinates"][0][0], abs=1e-8)
     assert [(s.id, s.lat, s.lon) for s in back.sources] == [("1", pytest.approx(LAT0), pytest.approx(LON0))]
     (r,) = back.receptors
-    assert (r["name"], r["kind"]) == ("Школа", "school")
-    assert analyse_site(RADIUS, back.site, back.receptors).receptors[0].inside is True
+    assert (r.name, r.kind) == ("Школа", "school")
+    assert analyse_site(RADIUS, back.site, back.receptor_dicts()).receptors[0].inside is True

@@ -8,6 +8,7 @@ import json
 from pyproj import Geod
 
 from ecologis.io.profile import load_profile, save_profile
+from ecologis.model import Receptor
 from ecologis.paths import DEMO_PROFILE
 
 GEOD = Geod(ellps="WGS84")
@@ -29,7 +30,8 @@ def _receptor(name, lon_edge, metres, kind="school"):
     """A point ``metres`` east of the middle of the site's east edge: its distance to the
     boundary is ``metres`` (the edge runs north-south, so east is perpendicular)."""
     lon, lat, _ = GEOD.fwd(lon_edge, LAT0, 90, metres)
-    return {"id": name, "name": name, "kind": kind, "geometry": {"type": "Point", "coordinates": [lon, lat]}}
+    return Receptor.from_dict({"id": name, "name": name, "kind": kind,
+                               "geometry": {"type": "Point", "coordinates": [lon, lat]}})
 
 
 def _same_polygon(a, b) -> bool:
@@ -103,7 +105,7 @@ def test_site_edit_undo_redo_and_save_reopen(make_window, tmp_path, h):
     assert w.wb.profile.site == new_site and w.map.site() == new_site
     # Receptors edited on the map also go through the stack.
     one = w.wb.profile.receptors[:1]
-    w.map.bridge.receptorsEdited(json.dumps(one))
+    w.map.bridge.receptorsEdited(json.dumps([r.to_dict() for r in one]))
     assert w.wb.profile.receptors == one
     w.wb.undo()
     assert len(w.wb.profile.receptors) == 2
@@ -158,7 +160,7 @@ def test_gis_export_import_round_trip(make_window, tmp_path):
         want = site["coordinates"][0]
         assert len(got) == len(want)
         assert all(abs(a - b) < tol for p, q in zip(got, want) for a, b in zip(p, q))
-        assert sorted(r["name"] for r in w2.wb.profile.receptors) == ["Будинок-350", "Школа-250"]
+        assert sorted(r.name for r in w2.wb.profile.receptors) == ["Будинок-350", "Школа-250"]
         assert len(w2.conflict_lines()) == 1
         # one undoable command
         w2.wb.undo()
@@ -215,8 +217,8 @@ def test_receptor_edit_does_not_move_the_map(make_window, tmp_path, h, qtbot):
     assert abs(before["lat"] - away[0]) < 1e-6 and abs(before["lng"] - away[1]) < 1e-6
     # edited from the profile side (a table/undo edit) and from the map side
     w.wb.set_receptors(w.wb.profile.receptors[:1])
-    w.map.bridge.receptorsEdited(json.dumps(w.wb.profile.receptors + [
-        _receptor("Лікарня", LON0, 900.0, "hospital")]))
+    w.map.bridge.receptorsEdited(json.dumps(w.wb.profile.receptor_dicts() + [
+        _receptor("Лікарня", LON0, 900.0, "hospital").to_dict()]))
     w.wb.undo()
     assert len(w.wb.profile.receptors) == 1
     # a JS round trip after the edits: every call they sent has run in the page

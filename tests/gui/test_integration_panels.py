@@ -110,7 +110,7 @@ def test_opn_events_and_background_results_kept_in_profile(make_window, tmp_path
     bg.population.setValue(40_000)          # < 50 thousand: table 4.1 first band
     bg.compute_default()
     assert bg.result is not None
-    stored = w.wb.profile.background["results"]
+    stored = w.wb.profile.background.results
     assert len(stored) == 1 and w.wb.dirty
     path = tmp_path / "p.json"
     assert w.save_to(path)

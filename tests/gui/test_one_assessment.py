@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from ecologis.cli import main as cli
 from ecologis.io.profile import load_profile, save_profile
-from ecologis.model import Source
+from ecologis.model import DispersionSettings, Receptor, Source
 from ecologis.paths import DEMO_PROFILE
 from ecologis.pipeline import clear_cache
 
@@ -19,8 +19,8 @@ M_PER_DEG_LAT = 111_250.0            # WGS84 meridian arc per degree near 49.2°
 
 
 def _receptor(name, north_m, kind="school"):
-    return {"type": "Feature", "properties": {"name": name, "kind": kind},
-            "geometry": {"type": "Point", "coordinates": [LON, LAT + north_m / M_PER_DEG_LAT]}}
+    return Receptor.from_dict({"type": "Feature", "properties": {"name": name, "kind": kind},
+                               "geometry": {"type": "Point", "coordinates": [LON, LAT + north_m / M_PER_DEG_LAT]}})
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def plant(tmp_path):
     p.receptors = [_receptor("Школа 250", 250), _receptor("Лікарня 350", 350, "hospital")]
     p.sources = [Source(id="T1", lat=LAT, lon=LON, height_m=35, diameter_m=1.4, velocity_m_s=7, temp_c=125,
                         extra={"emissions": [{"substance": "7446-09-5", "rate_g_s": 12, "gdk_mr_mg_m3": 0.5}]})]
-    p.dispersion = {"A": 200, "ambient_temp_c": 25, "directions": 8, "grid": {"step_m": 100}}
+    p.dispersion = DispersionSettings.from_dict({"A": 200, "ambient_temp_c": 25, "directions": 8, "grid": {"step_m": 100}})
     f = tmp_path / "plant.json"
     save_profile(p, f)
     return f

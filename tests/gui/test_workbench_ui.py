@@ -83,7 +83,7 @@ def user_data(w) -> list[str]:
         data += list(map(str, s.sources.values()))
     data += [e.substance for e in w.wb.emissions]
     # the names the user gave receptors and sources (the demo has both) are user data too
-    data += [(r.get("properties") or {}).get("name") or "" for r in w.wb.profile.receptors if isinstance(r, dict)]
+    data += [r.name or "" for r in w.wb.profile.receptors]
     data += [s.name or "" for s in w.wb.profile.sources]
     # a preset's "source" citation is shipped data (resources/presets.json), not a UI string
     data += [p.to_json().get("source") or "" for p in w.wb.presets.values()]

@@ -165,7 +165,7 @@ def test_malformed_cas_is_a_row_error(tmp_path):
                                     "Аміак;7664-41-7;;1\n")
     with pytest.raises(InventoryError) as ei:
         read_inventory(p)
-    probs = [(x.key, x.row, x.field, x.value) for x in ei.value.problems]
+    probs = [(x.key, x.row, x.field, x.params["value"]) for x in ei.value.problems]
     assert probs == [("opn.error.bad_cas", 2, "cas", "7664-41-8"), ("opn.error.bad_cas", 3, "cas", "7664417")]
     msg = ei.value.problems[0].message("en")
     assert "row 2" in msg and "7664-41-8" in msg and "not a CAS number" in msg

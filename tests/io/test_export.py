@@ -24,7 +24,7 @@ SO2 = 1.0 * 8.27394 / 0.05        # 165.4788
 @pytest.fixture
 def demo(demo_path):
     p = load_profile(demo_path)
-    return p, assess_project(p, dispersion=False).result
+    return p, assess_project(p, dispersion=False)          # the pipeline's Assessment
 
 
 def test_xlsx_numbers_are_numbers(demo, tmp_path):
@@ -109,6 +109,7 @@ def test_geojson_site_buffer_and_kml(demo, tmp_path):
     p.site = {"type": "Polygon", "coordinates": [[[28.466, 49.232], [28.470, 49.232], [28.470, 49.2345],
                                                    [28.466, 49.2345], [28.466, 49.232]]]}
     p.enterprise.name = "Завод <b>&</b> «Ко»"
+    r = assess_project(p, dispersion=False)                 # the project with its site, assessed
     doc = geojson_doc(p, r)
     assert [f["properties"]["layer"] for f in doc["features"]] == ["site", "szz", "source", "source", "source",
                                                                    "receptor", "receptor"]
@@ -225,3 +226,17 @@ def test_json_default_strict_for_profiles_lenient_for_exports():
     assert json_default(np.float64("nan"), lenient=True) is None
     assert json_default(np.float64(0.5), lenient=True) == 0.5
     assert isinstance(json_default(object(), lenient=True), str)
+
+
+def test_geo_export_takes_the_zone_from_the_assessment(demo, monkeypatch):
+    """The export computes no site analysis: the СЗЗ is the Assessment's (the same polygon
+    the map and the report show)."""
+    import ecologis.core.geometry as geometry
+
+    p, a = demo
+    assert a.site is not None
+    monkeypatch.setattr(geometry, "analyse_site", lambda *args, **kw: pytest.fail("the export analysed the site"))
+    doc = geojson_doc(p, a)
+    szz = next(f for f in doc["features"] if f["properties"]["layer"] == "szz")
+    ring = szz["geometry"]["coordinates"][0]
+    assert {tuple(c) for c in ring} == {tuple(c) for c in a.site.szz["coordinates"][0]}

@@ -30,7 +30,7 @@ def test_unknown_and_duplicates_block_until_resolved(table, dictionary):
     assert plan.duplicate_groups == [[2, 3]]
     with pytest.raises(ImportRefused) as ei:
         finalize(plan, None)
-    keys = [k for k, _ in ei.value.reasons]
+    keys = [p.key for p in ei.value.reasons]
     assert "io.import.refused.unknown" in keys and "io.import.refused.duplicates" in keys
     plan2 = plan.remap({"Щось невідоме": "Метан"}, dictionary)
     assert not plan2.unknown and not plan2.errors

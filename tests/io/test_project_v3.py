@@ -8,6 +8,7 @@ import pytest
 
 from ecologis.io.profile import load_profile, project_from_json, save_profile
 from ecologis.model import SCHEMA_VERSION, Emission, Enterprise, Project, Source
+from ecologis.io.reference_data import dispersion_lookup
 from ecologis.pipeline.dispersion_input import input_from_profile
 
 LAT, LON = 49.2331, 28.4682
@@ -49,7 +50,7 @@ def test_two_sources_round_trip(tmp_path):
 
 def test_dispersion_runs_from_the_inventory_without_re_entering_anything():
     p = _two_source_project()
-    doc = input_from_profile(p)
+    doc = input_from_profile(p, lookup=dispersion_lookup())
     by_id = {s["id"]: s for s in doc["sources"]}
     assert by_id["1"]["velocity_m_s"] == 7.0 and by_id["1"]["temp_c"] == 125.0 and by_id["1"]["height_m"] == 35.0
     assert by_id["2"]["volume_m3_s"] == 1.2
@@ -104,9 +105,9 @@ def test_v2_migrates_to_v3(tmp_path):
     assert s1.extra == {"cold": False} and s1.own
     # a neighbour's stack known only to the dispersion input joins the inventory as it was
     assert (n1.id, n1.own, n1.height_m, n1.extra["emissions"]) == ("N1", False, 40, [{"substance": "7446-09-5", "rate_g_s": 5}])
-    assert p.dispersion == {"A": 180, "directions": 36}
-    assert p.receptors == V2["extensions"]["receptors"]
-    assert p.background == {"results": [{"method": "default"}]}
+    assert p.dispersion.to_dict() == {"A": 180, "directions": 36}
+    assert p.receptor_dicts() == V2["extensions"]["receptors"]
+    assert p.background.to_dict() == {"results": [{"method": "default"}]}
     assert p.hazard_identification == {"rows": [1, 2]}
     assert p.extensions == {"a_future_feature": {"kept": True}}      # unknown keys are kept
     # saved as v3 and read back to the same project
@@ -119,7 +120,7 @@ def test_v2_migrates_to_v3(tmp_path):
     assert (q.dispersion, q.receptors, q.background, q.hazard_identification) == (
         p.dispersion, p.receptors, p.background, p.hazard_identification)
     # the dispersion input is the same as the old file's: the neighbour included, the own stack's gas
-    doc = input_from_profile(q)
+    doc = input_from_profile(q, lookup=dispersion_lookup())
     assert {s["id"] for s in doc["sources"]} == {"1", "N1"} and doc["A"] == 180
 
 

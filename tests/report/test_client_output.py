@@ -56,7 +56,7 @@ def _user_data(project) -> list[str]:
     out = [ent.name, ent.address, ent.activity]
     out += [s.name for s in project.sources]
     for r in project.receptors:
-        out.append(((r.get("properties") or {}) if isinstance(r, dict) else {}).get("name"))
+        out.append(r.name)
     return [x for x in out if x]
 
 

@@ -7,7 +7,7 @@ import re
 from pypdf import PdfReader
 
 from ecologis.io.profile import assess_project, load_profile
-from ecologis.model import Enterprise, Project, Source
+from ecologis.model import DispersionSettings, Enterprise, Project, Source
 from ecologis.paths import DEMO_PROFILE
 from ecologis.report.pdf_report import build_report
 
@@ -35,7 +35,7 @@ def test_a_stack_above_the_mpc_gets_its_reduction_in_the_report():
                 sources=[Source(id="S1", lat=LAT, lon=LON, height_m=35, diameter_m=1.4, velocity_m_s=7, temp_c=125,
                                 extra={"emissions": [{"substance": "7446-09-5", "rate_g_s": 12, "F": 1,
                                                       "gdk_mr_mg_m3": 0.09321}]})],
-                dispersion={"A": 200, "eta": 1, "ambient_temp_c": 25, "grid": {"step_m": 50}})
+                dispersion=DispersionSettings.from_dict({"A": 200, "eta": 1, "ambient_temp_c": 25, "grid": {"step_m": 50}}))
     a = assess_project(p)
     (g,) = a.dispersion["gdv"]
     assert abs(g["gdv_g_s"] - 6.0) < 6.0 * 2e-3 and abs(g["reduction_pct"] - 50.0) < 0.2

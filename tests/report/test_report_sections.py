@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from ecologis.core.background import calculated
 from ecologis.core.background.store import store_result
-from ecologis.model import Source
+from ecologis.model import Receptor, Source
 from ecologis.io.profile import assess_project, load_profile
 from ecologis.io.reference_data import background_reference
 from ecologis.paths import DEMO_PROFILE
@@ -29,8 +29,8 @@ def _squash(s: str) -> str:
 
 
 def _receptor(name, north_m, kind="school"):
-    return {"type": "Feature", "properties": {"name": name, "kind": kind},
-            "geometry": {"type": "Point", "coordinates": [LON, LAT + north_m / M_PER_DEG_LAT]}}
+    return Receptor.from_dict({"type": "Feature", "properties": {"name": name, "kind": kind},
+                               "geometry": {"type": "Point", "coordinates": [LON, LAT + north_m / M_PER_DEG_LAT]}})
 
 
 @pytest.fixture(scope="module")

@@ -100,7 +100,8 @@ def test_same_lists_share_the_assessment_cache():
     a, b = assessment_options(), assessment_options()
     assert a.szz_activities is not b.szz_activities
     assert a.szz_activities.signature() == b.szz_activities.signature()
-    assert input_key(p, a) == input_key(p, b.__class__(a.dictionary, a.presets, a.rules, szz_activities=b.szz_activities))
+    assert input_key(p, a) == input_key(p, b.__class__(a.dictionary, a.presets, a.rules, szz_activities=b.szz_activities,
+                                                       summation_groups=a.summation_groups))
 
 
 def test_wind_rose_csv(tmp_path):

@@ -13,7 +13,7 @@ from ecologis.core.geometry import LocalFrame
 from ecologis.core.sanitary_zone import RHUMBS_8
 from ecologis.io.profile import assess_project, load_profile, save_profile
 from ecologis.io.zones_gis import zones_geojson, zones_kml
-from ecologis.model import Emission, Enterprise, Project, Sanitary, Source
+from ecologis.model import DispersionSettings, Emission, Enterprise, Project, Receptor, Sanitary, Source
 from ecologis.paths import DEMO_PROFILE
 from ecologis.pipeline import clear_cache
 
@@ -33,14 +33,15 @@ def _w1_project(rose=True, justification="") -> Project:
                         extra={"emissions": [{"substance": "7446-09-5", "rate_g_s": 12, "F": 1,
                                               "gdk_mr_mg_m3": 0.09321}]})]
     p.emissions = [Emission(substance="7446-09-5", mass=12, unit="g/s", source_id="S1")]
-    p.dispersion = {"A": 200, "eta": 1, "ambient_temp_c": 25, "directions": 8, "wind_speeds": [2.2202],
-                    "grid": {"step_m": 10, "half_extent_m": 2600}}   # the corrected zone reaches 2144 m
-    p.receptors = [
+    p.dispersion = DispersionSettings.from_dict({"A": 200, "eta": 1, "ambient_temp_c": 25, "directions": 8,
+                                                 "wind_speeds": [2.2202],
+                                                 "grid": {"step_m": 10, "half_extent_m": 2600}})   # the corrected zone reaches 2144 m
+    p.receptors = [Receptor.from_dict(r) for r in [
         {"type": "Feature", "properties": {"name": "School 1", "kind": "school"},
          "geometry": {"type": "Point", "coordinates": _south(1000)}},
         {"type": "Feature", "properties": {"name": "House 7", "kind": "residential"},
          "geometry": {"type": "Point", "coordinates": _south(1800)}},
-    ]
+    ]]
     p.sanitary = Sanitary(activity_id="food-v-13", sanitary_class="V",
                           wind_rose={"N": 20.0, **{k: 80.0 / 7 for k in RHUMBS_8[1:]}} if rose else None,
                           justification=justification)
@@ -187,10 +188,11 @@ def test_normative_zone_is_measured_from_the_site_boundary():
     p = Project(enterprise=Enterprise(name="site plant", lat=LAT, lon=LON), site=_square_site(100),
                 emissions=[Emission(substance="7446-09-5", mass=1.0)],
                 sanitary=Sanitary(sanitary_class="IV"),
-                receptors=[{"type": "Feature", "properties": {"name": "Flat", "kind": "residential"},
-                            "geometry": {"type": "Point", "coordinates": _south(100 + 150)}},
-                           {"type": "Feature", "properties": {"name": "Nursery", "kind": "kindergarten"},
-                            "geometry": {"type": "Point", "coordinates": _south(100 + 80)}}])
+                receptors=[Receptor.from_dict(r) for r in [
+                    {"type": "Feature", "properties": {"name": "Flat", "kind": "residential"},
+                     "geometry": {"type": "Point", "coordinates": _south(100 + 150)}},
+                    {"type": "Feature", "properties": {"name": "Nursery", "kind": "kindergarten"},
+                     "geometry": {"type": "Point", "coordinates": _south(100 + 80)}}]])
     z = assess_project(p).zones("en")
     n = z["normative"]
     assert n["measured_from"] == "site" and n["size_m"] == 100

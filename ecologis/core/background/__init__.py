@@ -21,7 +21,7 @@ the method specification «OND-86 and Order No. 286 from public sources», part 
 
 from ecologis.core.background.data import BackgroundReference, find_offices
 from ecologis.core.background.default import default_background, population_band
-from ecologis.core.background.errors import BackgroundError, SeriesError, SeriesIssue
+from ecologis.core.background.errors import BackgroundError, SeriesError, series_problem
 from ecologis.core.background.formulas import RECONSTRUCTED
 from ecologis.core.background.posts import GRADATIONS, posts_background, summation_background
 from ecologis.core.background.result import BackgroundResult, validity_end
@@ -30,6 +30,6 @@ from ecologis.core.background.spatial import background_at, parse_posts
 from ecologis.core.background.subplume import calculated, exclude_own, subplume_background
 
 __all__ = ["BackgroundError", "BackgroundReference", "BackgroundResult", "GRADATIONS", "RECONSTRUCTED", "Series", "SeriesError",
-           "SeriesIssue", "background_at", "calculated", "default_background", "exclude_own", "find_offices",
+           "series_problem", "background_at", "calculated", "default_background", "exclude_own", "find_offices",
            "parse_posts", "population_band", "posts_background", "series_from_table",
            "subplume_background", "summation_background", "validity_end"]

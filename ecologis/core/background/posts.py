@@ -20,7 +20,8 @@ from ecologis.core.background.data import BackgroundReference
 from ecologis.core.background.errors import BackgroundError
 from ecologis.core.background.formulas import (background_from_mean, reduced_concentration,
                                                significance_relative_range, transition_function)
-from ecologis.core.background.result import BackgroundResult, Warning_, add_years
+from ecologis.core.background.result import BackgroundResult, add_years
+from ecologis.model.problems import WARNING, Problem
 from ecologis.core.background.series import Series
 
 GRADATIONS = ("calm", "N", "E", "S", "W")
@@ -125,7 +126,7 @@ def posts_background(series: Series, date=None, substances: list[str] | None = N
         fr = fr[fr["key"].isin(substances)]
     if len(fr) == 0:
         raise BackgroundError("bg.err.no_rows", file=series.file)
-    warnings: list[Warning_] = []
+    warnings: list[Problem] = []
 
     key_codes, key_names = pd.factorize(fr["key"], sort=True)
     post_codes, post_names = pd.factorize(fr["post"], sort=True)
@@ -184,8 +185,8 @@ def posts_background(series: Series, date=None, substances: list[str] | None = N
         ref_start = np.datetime64(int(np.median(starts.astype(np.int64))), "ns")
         ref_end = np.datetime64(int(np.median(ends.astype(np.int64))), "ns")
         if dropped[ki]:
-            warnings.append(Warning_("bg.warn.dropped_before_window", {
-                "substance": key, "count": int(dropped[ki]), "start": str(pd.Timestamp(t_start[ki]).date())}))
+            warnings.append(Problem("bg.warn.dropped_before_window", {
+                "substance": key, "count": int(dropped[ki]), "start": str(pd.Timestamp(t_start[ki]).date())}, severity=WARNING))
         for j in idx:
             pi = j - ki * npost
             same = bool(starts.size == 1 or (abs(p_first[j] - ref_start) <= tol and abs(p_last[j] - ref_end) <= tol))
@@ -195,12 +196,12 @@ def posts_background(series: Series, date=None, substances: list[str] | None = N
                     "window_years": cfg["window_years"], "same_period_as_other_posts": same,
                     "sufficient": enough and same, "not_in_any_gradation": int(no_grad[j])}
             if not enough:
-                warnings.append(Warning_("bg.warn.insufficient_samples", {
-                    "post": post_names[pi], "substance": key, "n": int(n_total[j]), "min": cfg["min_samples"]}))
+                warnings.append(Problem("bg.warn.insufficient_samples", {
+                    "post": post_names[pi], "substance": key, "n": int(n_total[j]), "min": cfg["min_samples"]}, severity=WARNING))
             if not same:
-                warnings.append(Warning_("bg.warn.different_period", {
+                warnings.append(Problem("bg.warn.different_period", {
                     "post": post_names[pi], "substance": key, "start": str(pd.Timestamp(p_first[j]).date()),
-                    "end": str(pd.Timestamp(p_last[j]).date())}))
+                    "end": str(pd.Timestamp(p_last[j]).date())}, severity=WARNING))
             any_insufficient |= not (enough and same)
             grads = []
             for g in range(5):
@@ -210,11 +211,11 @@ def posts_background(series: Series, date=None, substances: list[str] | None = N
                               "V": V[q], "F": F[q], "F_out_of_table": bool(F_out[q] and np.isfinite(V[q])),
                               "background_mg_m3": cf[q]})
                 if F_out[q] and np.isfinite(V[q]):
-                    warnings.append(Warning_("bg.warn.f_out_of_table", {
-                        "post": post_names[pi], "substance": key, "gradation": GRADATIONS[g], "V": round(float(V[q]), 3)}))
+                    warnings.append(Problem("bg.warn.f_out_of_table", {
+                        "post": post_names[pi], "substance": key, "gradation": GRADATIONS[g], "V": round(float(V[q]), 3)}, severity=WARNING))
             sig = significance([r["background_mg_m3"] for r in grads], cfg)
             if sig["outcome"] == "undetermined":
-                warnings.append(Warning_("bg.warn.empty_gradation", {"post": post_names[pi], "substance": key}))
+                warnings.append(Problem("bg.warn.empty_gradation", {"post": post_names[pi], "substance": key}, severity=WARNING))
             names = series.names.get(key, {})
             rows.append({"post": str(post_names[pi]), "substance": key, "name_uk": names.get("uk"),
                          "name_en": names.get("en"), "sufficiency": suff, "gradations": grads,

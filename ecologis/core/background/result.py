@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ecologis.core.background.formulas import RECONSTRUCTED
 from ecologis.i18n import translator_for
+from ecologis.model.problems import Problem
 
 
 def ref_text(obj: dict, name: str, lang: str | None = None) -> str | None:
@@ -38,20 +39,6 @@ def validity_end(d: _dt.date, years: int) -> _dt.date:
     """The end of validity of values issued on ``d`` for ``years`` years (three by
     ``method.json``: Order 286 §5.7, seed line 533)."""
     return add_years(d, int(years))
-
-
-@dataclass(frozen=True)
-class Warning_:
-    """A translated remark attached to a result (key + parameters)."""
-
-    key: str
-    params: dict = field(default_factory=dict)
-
-    def message(self, lang: str | None = None) -> str:
-        return translator_for(lang)(self.key, **self.params)
-
-    def to_json(self, lang: str | None = None) -> dict:
-        return {"code": self.key, "params": _clean(self.params), "message": self.message(lang)}
 
 
 def _clean(x):
@@ -79,7 +66,7 @@ class BackgroundResult:
     inputs: dict
     values: list[dict]                # rows with value_mg_m3 (and more per method)
     pieces: list[str] = field(default_factory=list)   # reconstructed pieces used
-    warnings: list[Warning_] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     details: dict = field(default_factory=dict)
     date: _dt.date = field(default_factory=_dt.date.today)
     method_ref_params: dict = field(default_factory=dict)

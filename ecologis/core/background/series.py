@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ecologis.core.background.data import BackgroundReference
-from ecologis.core.background.errors import SeriesError, SeriesIssue
+from ecologis.core.background.errors import SeriesError, series_problem
 from ecologis.core.numbers import NumberProblem, parse_number
 
 COLUMNS = ("timestamp", "post", "substance", "concentration", "wind_speed", "wind_direction")
@@ -158,14 +158,14 @@ def series_from_table(name: str, header: list[str], df: pd.DataFrame, first_row:
                 mapping[canon] = h
     missing_cols = [c for c in COLUMNS if c not in mapping]
     if missing_cols:
-        raise SeriesError(name, [SeriesIssue(name, 1, c, "bg.err.missing_column") for c in missing_cols])
+        raise SeriesError(name, [series_problem(name, 1, c, "bg.err.missing_column") for c in missing_cols])
     df = df[[mapping[c] for c in COLUMNS]]
     cols = {c: _Col(df.iloc[:, i]) for i, c in enumerate(COLUMNS)}
     rows = np.arange(len(df), dtype=np.int64) + first_row
     blank = np.logical_and.reduce([cols[c].empty for c in COLUMNS])
     keep = ~blank
     if not keep.any():
-        raise SeriesError(name, [SeriesIssue(name, None, None, "bg.err.empty")])
+        raise SeriesError(name, [series_problem(name, None, None, "bg.err.empty")])
 
     issues: list[tuple[int, str, str, dict]] = []
     total = 0
@@ -219,7 +219,7 @@ def series_from_table(name: str, header: list[str], df: pd.DataFrame, first_row:
 
     if total:
         issues.sort(key=lambda x: (x[0], COLUMNS.index(x[1])))
-        raise SeriesError(name, [SeriesIssue(name, r, f, k, prm) for r, f, k, prm in issues[:MAX_LISTED_ISSUES]],
+        raise SeriesError(name, [series_problem(name, r, f, k, prm) for r, f, k, prm in issues[:MAX_LISTED_ISSUES]],
                           total=total)
 
     keys = np.array([resolved[u][0] if resolved[u] else None for u in uniq], dtype=object)[inv]

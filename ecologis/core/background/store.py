@@ -1,8 +1,8 @@
-"""Keeping background results in a project (``project.background["results"]``)
+"""Keeping background results in a project (``project.background.results``)
 and reading back the values still valid on a date (Order 286 §5.7: three years).
 
-Pure functions over a :class:`ecologis.model.Project`-like object with a ``background``
-dict; saving the profile is the caller's business (atomic ``save_profile``).
+Pure functions over a :class:`ecologis.model.Project` (its ``background`` is a
+:class:`ecologis.model.BackgroundSection`); saving the profile is the caller's business (atomic ``save_profile``).
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ def store_result(profile, result) -> dict:
     """Append a result (a :class:`BackgroundResult` or its JSON) to the profile; return the
     stored JSON."""
     doc = result.to_json() if hasattr(result, "to_json") else dict(result)
-    profile.background.setdefault("results", []).append(doc)
+    if profile.background.results is None:
+        profile.background.results = []
+    profile.background.results.append(doc)
     return doc
 
 
 def stored_results(profile) -> list[dict]:
-    return list((profile.background or {}).get("results") or [])
+    return list(profile.background.results or [])
 
 
 def valid_backgrounds(profile, on: _dt.date | None = None) -> list[dict]:

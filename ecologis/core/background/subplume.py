@@ -20,7 +20,8 @@ from ecologis.core.background.errors import BackgroundError
 from ecologis.core.background.formulas import (background_by_rose, calculated_background,
                                                exclude_own_contribution, maximum_98, n_excluded,
                                                sigma_from_range, table_interp)
-from ecologis.core.background.result import BackgroundResult, Warning_
+from ecologis.core.background.result import BackgroundResult
+from ecologis.model.problems import WARNING, Problem
 
 
 def subplume_statistics(values, years: float | None = None, *, refdata: BackgroundReference) -> dict:
@@ -69,14 +70,14 @@ def subplume_background(values, repeatability: dict, rhumb: str, distance_m: flo
     warnings = []
     cfg = refdata.method["subplume"]
     if st["sufficient"] is None:
-        warnings.append(Warning_("bg.warn.subplume_period_unknown", {}))
+        warnings.append(Problem("bg.warn.subplume_period_unknown", {}, severity=WARNING))
     elif not st["sufficient"]:
-        warnings.append(Warning_("bg.warn.subplume_insufficient", {
+        warnings.append(Problem("bg.warn.subplume_insufficient", {
             "years": years, "per_year": round(st["per_year"], 1), "min_years": cfg["window_years"],
-            "min_per_year": cfg["min_per_year"]}))
+            "min_per_year": cfg["min_per_year"]}, severity=WARNING))
     for name, flag in (("K", st["K_out_of_table"]), ("a", st["a_out_of_table"])):
         if flag:
-            warnings.append(Warning_("bg.warn.coefficient_out_of_table", {"name": name}))
+            warnings.append(Problem("bg.warn.coefficient_out_of_table", {"name": name}, severity=WARNING))
     res = BackgroundResult(method="subplume", method_ref="bg.ref.subplume",
                            inputs={"substance": substance, "distance_m": distance_m, "n": st["n"], "years": years,
                                    "rhumb": rhumb, "repeatability": repeatability,

@@ -16,18 +16,14 @@ keys: ``default_summation_groups`` (false switches all shipped groups off),
 from __future__ import annotations
 
 
-def shipped_groups() -> tuple[dict, ...]:
-    """The shipped groups: dicts ``id, kkd, members [{cas, name_en}], name_uk, source, source_url``
-    (read once by :func:`ecologis.io.reference_data.summation_groups`; like the default
-    substance lookup, this default is to be given by the pipeline)."""
-    from ecologis.io.reference_data import summation_groups
-
-    return summation_groups()
-
-
 def automatic_groups(emitted: list[str], gdk: dict[str, float], user_groups: list[dict],
-                     disabled: set[str], canon=lambda s: s) -> tuple[list[dict], list[tuple[str, str]]]:
+                     disabled: set[str], canon=lambda s: s,
+                     shipped: tuple = ()) -> tuple[list[dict], list[tuple[str, str]]]:
     """Shipped groups with two or more emitted members: ``[{id, substances, kkd, source, automatic}]``.
+
+    ``shipped``: the shipped groups, dicts ``id, kkd, members [{cas, name_en}], name_uk,
+    source, source_url`` (read by :func:`ecologis.io.reference_data.summation_groups` and
+    given by the caller; this module reads no file).
 
     ``emitted``: canonical keys of the plant's substances; ``canon`` maps a member's CAS to
     that key.  A group identical to a user group (same member set) or switched off is left
@@ -40,7 +36,7 @@ def automatic_groups(emitted: list[str], gdk: dict[str, float], user_groups: lis
     kept: dict[frozenset, dict] = {}
     # Smaller groups first: when two shipped groups reduce to the same emitted members, the one
     # that names exactly those members (e.g. SO2 + NO2) is kept, the larger one listed as equivalent.
-    for g in sorted(shipped_groups(), key=lambda g: len(g["members"])):
+    for g in sorted(shipped, key=lambda g: len(g["members"])):
         if g["id"] in disabled:
             continue
         keys = []

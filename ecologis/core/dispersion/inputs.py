@@ -1,6 +1,6 @@
 """Reading and validating the dispersion input (``docs/dispersion/sources.schema.json``).
 
-Every problem found becomes an :class:`InputProblem` (translation key + fields such
+Every problem found becomes a :class:`~ecologis.model.problems.Problem` (translation key + fields such
 as the source id and the field name); :func:`parse_input` collects all of them and
 raises one :class:`DispersionInputError`.  Messages are translated only when shown
 (``disp.err.*`` keys in ``locales/*.disp.json``).
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ecologis.core.dispersion import formulas as fm
 from ecologis.core.units import G_PER_S, from_t_per_year
+from ecologis.model.problems import WARNING, Problem
 
 ALLOWED_DIRECTIONS = (8, 36, 360)
 # Upper bounds of the input that no real source reaches (the tallest stacks are ~420 m);
@@ -28,21 +29,10 @@ MAX_GRID_HALF_EXTENT_M = 1e6
 DEFAULT_ISOLINE_LEVELS = (0.05, 0.1, 0.5, 1.0, 2.0, 5.0, 10.0)
 
 
-@dataclass(frozen=True)
-class InputProblem:
-    key: str
-    params: dict
-
-    def message(self, lang: str | None = None) -> str:
-        from ecologis.i18n import translator_for
-
-        return translator_for(lang)(self.key, **self.params)
-
-
 class DispersionInputError(ValueError):
     """Invalid dispersion input; ``problems`` lists every problem found."""
 
-    def __init__(self, problems: list[InputProblem]):
+    def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__("; ".join(f"{p.key} {p.params}" for p in self.problems))
 
@@ -62,7 +52,7 @@ class SourceEmission:
 
 
 @dataclass
-class Source:
+class StackInput:
     id: str
     lat: float
     lon: float
@@ -81,7 +71,7 @@ class DispersionInput:
     A: float
     eta: float
     ambient_temp_c: float | None
-    sources: list[Source]
+    sources: list[StackInput]
     gdk: dict[str, float]                    # substance -> ГДК м.р., mg/m³
     names: dict[str, str]                    # substance -> display name
     background: dict[str, float]             # substance -> c_ф, mg/m³
@@ -99,7 +89,7 @@ class DispersionInput:
     disabled_summation_groups: list[str] = field(default_factory=list)
     receptors: list[dict] = field(default_factory=list)
     isoline_levels: tuple[float, ...] = DEFAULT_ISOLINE_LEVELS
-    warnings: list[InputProblem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     background_provenance: dict[str, dict] = field(default_factory=dict)   # substance -> origin, method …
 
 
@@ -107,26 +97,13 @@ def _num(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def lookup_substance(name: str):
-    """The lead's substance dictionary, if present: object with .gdk_mr, .name_uk, .name_en, .cas.
-
-    Loads the dictionary on every call; an operation that looks up many names uses
-    :func:`substance_lookup` instead (one load, memoised per name).  Passing this
-    function as ``lookup`` to :func:`parse_input`, :func:`~.run.calculate` or
-    :func:`ecologis.pipeline.dispersion_input.input_from_profile` means "the default dictionary", loaded once."""
-    return substance_lookup()(name)
-
-
-def substance_lookup(dictionary=None):
-    """A lookup over one loaded dictionary (``load_dictionary()`` when not given), memoised
-    per name.  A missing or broken dictionary gives a lookup that knows nothing."""
+def substance_lookup(dictionary):
+    """A lookup over a loaded substance dictionary (an object with ``lookup(name)`` giving
+    entries with .gdk_mr, .name_uk, .name_en, .cas), memoised per name.  No dictionary
+    (``None``) gives a lookup that knows nothing.  The dictionary is loaded by the caller
+    (:func:`ecologis.io.reference_data.dispersion_references`); this module reads no file."""
     if dictionary is None:
-        try:
-            from ecologis.io.reference_data import load_dictionary
-
-            dictionary = load_dictionary()
-        except Exception:  # a broken dictionary must not break the dispersion input
-            return lambda name: None
+        return lambda name: None
     cache: dict = {}
 
     def lookup(name):
@@ -140,12 +117,6 @@ def substance_lookup(dictionary=None):
     return lookup
 
 
-def resolve_lookup(lookup):
-    """``lookup`` ready for one operation: the default :func:`lookup_substance` becomes a
-    lookup over a dictionary loaded once; anything else is returned as is."""
-    return substance_lookup() if lookup is lookup_substance else lookup
-
-
 def canonical_key(name: str, lookup=None) -> str:
     """The one key a substance is stored under in the dispersion input, result and stored
     backgrounds: its CAS number when the dictionary knows one, else the dictionary id
@@ -156,17 +127,18 @@ def canonical_key(name: str, lookup=None) -> str:
     return getattr(sub, "cas", None) or getattr(sub, "id", None) or name
 
 
-def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None) -> DispersionInput:
-    """Validate ``data`` and return a :class:`DispersionInput` or raise :class:`DispersionInputError`."""
-    lookup = resolve_lookup(lookup)
-    probs: list[InputProblem] = []
-    warns: list[InputProblem] = []
+def parse_input(data: dict, *, lookup=None, lang: str | None = None) -> DispersionInput:
+    """Validate ``data`` and return a :class:`DispersionInput` or raise :class:`DispersionInputError`.
+
+    ``lookup(name)`` resolves substance names (ГДК м.р., names, CAS); ``None``: no dictionary."""
+    probs: list[Problem] = []
+    warns: list[Problem] = []
 
     def bad(key, **kw):
-        probs.append(InputProblem(key, kw))
+        probs.append(Problem(key, kw, field=kw.get("field")))
 
     if not isinstance(data, dict):
-        raise DispersionInputError([InputProblem("disp.err.not_object", {})])
+        raise DispersionInputError([Problem("disp.err.not_object", {})])
 
     def top_num(name, default, lo=None, lo_incl=True):
         v = data.get(name, default)
@@ -245,10 +217,10 @@ def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None)
                 provenance[canon(s)] = dict(pv, given_as=s)
     unassigned = data.get("unassigned_emissions") or []
     if isinstance(unassigned, list) and unassigned:
-        warns.append(InputProblem("disp.warn.unassigned_emissions",
-                                  {"rows": ", ".join(str(r) for r in unassigned)}))
+        warns.append(Problem("disp.warn.unassigned_emissions",
+                                  {"rows": ", ".join(str(r) for r in unassigned)}, severity=WARNING))
 
-    sources: list[Source] = []
+    sources: list[StackInput] = []
     raw_sources = data.get("sources")
     if not isinstance(raw_sources, list) or not raw_sources:
         bad("disp.err.no_sources")
@@ -406,13 +378,13 @@ def parse_input(data: dict, *, lookup=lookup_substance, lang: str | None = None)
             w0 = float(w0)
             v1_calc = float(fm.volume_flow(dia, w0))
             if v1 is not None and v1_calc > 0 and abs(v1 - v1_calc) / v1_calc > 0.05:
-                warns.append(InputProblem("disp.warn.velocity_volume_mismatch",
-                                          {"source": sid, "v1": v1, "v1_calc": round(v1_calc, 3)}))
+                warns.append(Problem("disp.warn.velocity_volume_mismatch",
+                                          {"source": sid, "v1": v1, "v1_calc": round(v1_calc, 3)}, severity=WARNING))
             v1 = float(v1) if v1 is not None else v1_calc
         else:
             v1 = float(v1)
             w0 = float(fm.exit_velocity(dia, v1))
-        sources.append(Source(sid, lat, lon, h, dia, w0, v1, None if temp is None else float(temp),
+        sources.append(StackInput(sid, lat, lon, h, dia, w0, v1, None if temp is None else float(temp),
                               max(dt, 0.0) if cold else dt, bool(cold) or temp is None, emissions))
 
     for key in {e.substance for s in sources for e in s.emissions}:

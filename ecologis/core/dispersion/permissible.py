@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 
 from ecologis.core.dispersion.field import Terms
-from ecologis.core.dispersion.inputs import InputProblem
+from ecologis.model.problems import WARNING, Problem
 
 MAX_ITER = 4
 
@@ -92,7 +92,7 @@ def permissible_emissions(prepared, evaluators, results, rows, gx, gy, xs, ys, s
             continue
         scale, impossible = target_scales(tg, sel, w, terms, rows, ev, res_by_id[tg["id"]], gx, gy, xs, ys, step)
         if impossible:
-            warnings.append(InputProblem("disp.warn.gdv_background", {"target": tg["id"]}))
+            warnings.append(Problem("disp.warn.gdv_background", {"target": tg["id"]}, severity=WARNING))
         for j, i in enumerate(sel):
             val = rows[i]["rate_g_s"] * float(scale[j])
             if i not in gdv or val < gdv[i][0]:

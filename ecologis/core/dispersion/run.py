@@ -18,11 +18,11 @@ from ecologis.core.dispersion.contours import isolines_geojson, zone_geojson
 from ecologis.core.dispersion.field import (EXACT_COARSE, ExactField, Terms, direction_angles, max_field, max_field_exact,
                                             weighted_dangerous_speed)
 from ecologis.core.dispersion.groups import automatic_groups
-from ecologis.core.dispersion.inputs import (DispersionInput, DispersionInputError, InputProblem,
-                                             canonical_key, lookup_substance, parse_input,
-                                             resolve_lookup)
+from ecologis.core.dispersion.inputs import (DispersionInput, DispersionInputError,
+                                             canonical_key, parse_input)
 from ecologis.core.dispersion.params import source_parameters
 from ecologis.core.geometry import LocalFrame
+from ecologis.model.problems import WARNING, Problem
 
 MAX_GRID_NODES = 2_000_000
 DEFAULT_NODES_PER_SIDE = 200
@@ -78,7 +78,8 @@ def _fin(v) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def targets_of(inp: DispersionInput, lookup=None, warnings: list | None = None) -> list[dict]:
+def targets_of(inp: DispersionInput, lookup=None, warnings: list | None = None,
+               shipped_groups: tuple = ()) -> list[dict]:
     """Single substances, then summation groups (the user's, then the shipped ones the plant
     emits two or more members of): {id, kind, substances, weights, gdk, kkd, automatic}."""
     subs = []
@@ -91,11 +92,11 @@ def targets_of(inp: DispersionInput, lookup=None, warnings: list | None = None) 
     groups = [dict(g, automatic=False) for g in inp.groups]
     if inp.default_summation_groups:
         auto, skipped = automatic_groups(subs, inp.gdk, inp.groups, set(inp.disabled_summation_groups),
-                                         canon=lambda k: canonical_key(k, lookup))
+                                         canon=lambda k: canonical_key(k, lookup), shipped=shipped_groups)
         groups += auto
         for gid, sub in skipped:
             if warnings is not None:
-                warnings.append(InputProblem("disp.warn.group_no_gdk", {"group": gid, "substance": sub}))
+                warnings.append(Problem("disp.warn.group_no_gdk", {"group": gid, "substance": sub}, severity=WARNING))
     for g in groups:
         first = g["substances"][0]
         g1 = inp.gdk[first]
@@ -300,7 +301,7 @@ def contributions_list(vals, sel, w, rows) -> list[dict]:
 def calculate(data, *, substance: str | None = None, grid_step_m: float | None = None,
               directions: int | None = None, all_targets: bool = True,
               progress: Callable[[float], None] | None = None,
-              cancel: Callable[[], bool] | None = None, lookup=lookup_substance,
+              cancel: Callable[[], bool] | None = None, lookup=None, shipped_groups: tuple = (),
               lang: str | None = None, max_chunk_elems: int = 16384, field_only: bool = False,
               permissible: bool | None = None) -> dict:
     """Run the OND-86 calculation.  Raises DispersionInputError on invalid input.
@@ -308,19 +309,22 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
     ``field_only``: compute the fields and their maxima but no isolines, СЗЗ contour,
     receptor values or ГДВ (``None`` / ``[]`` in the result) — for callers
     that only need ``field_max``, such as the Order 286 §4 background.  ``permissible``
-    (default: not ``field_only``) computes the ГДВ table ``gdv``."""
-    lookup = resolve_lookup(lookup)
+    (default: not ``field_only``) computes the ГДВ table ``gdv``.
+
+    Reference data arrive as arguments: ``lookup(name)`` resolves substances (the
+    dictionary; ``None``: none) and ``shipped_groups`` are the shipped summation groups
+    (:func:`ecologis.io.reference_data.dispersion_references` gives both)."""
     inp = (dataclasses.replace(data) if isinstance(data, DispersionInput)
            else parse_input(data, lookup=lookup, lang=lang))
     if permissible is None:
         permissible = not field_only
     if directions is not None:
         if directions not in (8, 36, 360):
-            raise DispersionInputError([InputProblem("disp.err.directions", {"value": directions})])
+            raise DispersionInputError([Problem("disp.err.directions", {"value": directions})])
         inp.directions = directions
     if grid_step_m is not None:
         if not (grid_step_m > 0):
-            raise DispersionInputError([InputProblem("disp.err.top_field",
+            raise DispersionInputError([Problem("disp.err.top_field",
                                                      {"field": "grid", "value": grid_step_m})])
         inp.grid_step_m = float(grid_step_m)
     rows, par = source_table(inp)
@@ -334,12 +338,12 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
     sx, sy = np.atleast_1d(sx), np.atleast_1d(sy)
     pos = {s.id: (sx[i], sy[i]) for i, s in enumerate(inp.sources)}
 
-    targets = targets_of(inp, lookup, warnings)
+    targets = targets_of(inp, lookup, warnings, shipped_groups)
     if substance is not None:
         wanted = canonical_key(substance, lookup)
         targets = [t for t in targets if t["id"] == wanted or t["id"] == substance]
         if not targets:
-            raise DispersionInputError([InputProblem("disp.err.unknown_substance", {"substance": substance})])
+            raise DispersionInputError([Problem("disp.err.unknown_substance", {"substance": substance})])
     elif not all_targets:
         targets = targets[:1]
     prepared = []
@@ -363,7 +367,7 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
     step = inp.grid_step_m or _nice_step(2 * half / DEFAULT_NODES_PER_SIDE)
     nside = int(math.ceil(half / step - 1e-9))
     if (2 * nside + 1) ** 2 > MAX_GRID_NODES:
-        raise DispersionInputError([InputProblem("disp.err.grid_too_fine",
+        raise DispersionInputError([Problem("disp.err.grid_too_fine",
                                                  {"nodes": (2 * nside + 1) ** 2, "limit": MAX_GRID_NODES})])
     xs = cx + step * np.arange(-nside, nside + 1)
     ys = cy + step * np.arange(-nside, nside + 1)
@@ -374,7 +378,7 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
         rec_x, rec_y = proj.to_local_xy([r["lon"] for r in inp.receptors], [r["lat"] for r in inp.receptors])
         rec_x, rec_y = np.atleast_1d(rec_x), np.atleast_1d(rec_y)
     if (inp.speed_scan == "full" and not inp.wind_speeds and inp.u_star_m_s is None):
-        warnings.append(InputProblem("disp.warn.no_u_star", {}))
+        warnings.append(Problem("disp.warn.no_u_star", {}, severity=WARNING))
 
     global_unv: set[str] = set()
     for r in rows:
@@ -443,9 +447,9 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
                 "kind": "calculated_szz", "target": tg["id"], "background_mg_m3": bg_mg,
                 "gdk_mr_mg_m3": gdk, "kkd": kkd})
             if szz["properties"]["touches_grid_edge"]:
-                warnings.append(InputProblem("disp.warn.szz_cut_by_grid", {"target": tg["id"]}))
+                warnings.append(Problem("disp.warn.szz_cut_by_grid", {"target": tg["id"]}, severity=WARNING))
         else:
-            warnings.append(InputProblem("disp.warn.no_gdk", {"substance": tg["id"]}))
+            warnings.append(Problem("disp.warn.no_gdk", {"substance": tg["id"]}, severity=WARNING))
         recs = []
         if rec_x is not None and not field_only:
             rc, rd, ru = ev.points(rec_x, rec_y)
@@ -497,7 +501,7 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
         "background": main["background"] if main else [],
         "backgrounds_used": _backgrounds_used(results),
         "unverified": [{"id": k, "description": fm.UNVERIFIED[k]} for k in sorted(global_unv)],
-        "warnings": [{"key": w.key, "params": w.params, "message": w.message(lang)} for w in warnings],
+        "warnings": [w.to_json(lang) for w in warnings],
     }
 
 

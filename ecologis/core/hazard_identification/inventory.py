@@ -17,34 +17,23 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from typing import Any, Iterable
 
 from ecologis.core.hazard_identification.data import ThresholdTables, normalise_cas, normalise_category
 from ecologis.core.hazard_identification.model import InventoryItem
 from ecologis.core.cas import is_valid_cas
 from ecologis.core.numbers import parse_number
+from ecologis.model.problems import Problem
 
 REQUIRED = ("name", "quantity_t")
 KNOWN = ("name", "cas", "categories", "quantity_t", "named_entry")
 _SPLIT = re.compile(r"[;,/+\s]+")
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One validation problem; ``key`` is a translation key of ``locales/*.opn.json``."""
-
-    key: str
-    file: str
-    row: int | None = None
-    field: str = ""
-    value: str = ""
-
-    def message(self, lang: str | None = None) -> str:
-        from ecologis.i18n import translator_for
-
-        kw = {"file": self.file, "row": self.row if self.row is not None else "-", "field": self.field, "value": self.value}
-        return translator_for(lang)(self.key, **kw)
+def problem(key: str, file: str, row: int | None = None, field: str = "", value: str = "") -> Problem:
+    """One validation problem; ``key`` is a translation key of ``locales/*.opn.json`` whose text
+    names the file, row, field and the refused value itself."""
+    return Problem(key, {"value": value}, file=file, row=row, field=field)
 
 
 class InventoryError(ValueError):
@@ -68,11 +57,11 @@ def _norm_header(h: Any) -> str:
 def rows_from_table(rows: list[list[Any]], label: str) -> list[tuple[int, dict[str, Any]]]:
     """Numbered rows (from 2) of a table whose first row is the header; ``label`` names the file."""
     if not rows:
-        raise InventoryError([Problem("opn.error.empty_inventory", label)])
+        raise InventoryError([problem("opn.error.empty_inventory", label)])
     header = [_norm_header(h) for h in rows[0]]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise InventoryError([Problem("opn.error.missing_column", label, 1, c) for c in missing])
+        raise InventoryError([problem("opn.error.missing_column", label, 1, c) for c in missing])
     out = []
     for n, r in enumerate(rows[1:], start=2):
         if all(v is None or str(v).strip() == "" for v in r):
@@ -87,11 +76,11 @@ def rows_from_json(data: Any, label: str) -> list[tuple[int, dict[str, Any]]]:
     if isinstance(data, dict):
         data = data.get("inventory")
     if not isinstance(data, list):
-        raise InventoryError([Problem("opn.error.json_structure", label)])
+        raise InventoryError([problem("opn.error.json_structure", label)])
     out = []
     for n, r in enumerate(data, start=1):
         if not isinstance(r, dict):
-            raise InventoryError([Problem("opn.error.json_structure", label, n)])
+            raise InventoryError([problem("opn.error.json_structure", label, n)])
         out.append((n, {_norm_header(k): v for k, v in r.items()}))
     return out
 
@@ -128,33 +117,33 @@ def validate_rows(rows: Iterable[tuple[int, dict[str, Any]]], label: str, tables
         qraw = d.get("quantity_t")
         row_problems: list[Problem] = []
         if not name:
-            row_problems.append(Problem("opn.error.missing_name", label, n, "name"))
+            row_problems.append(problem("opn.error.missing_name", label, n, "name"))
         qty = math.nan
         if qraw is None or _text(qraw) == "":
-            row_problems.append(Problem("opn.error.missing_quantity", label, n, "quantity_t"))
+            row_problems.append(problem("opn.error.missing_quantity", label, n, "quantity_t"))
         else:
             try:
                 qty = parse_quantity(qraw)
             except (TypeError, ValueError):
-                row_problems.append(Problem("opn.error.not_numeric", label, n, "quantity_t", _text(qraw)))
+                row_problems.append(problem("opn.error.not_numeric", label, n, "quantity_t", _text(qraw)))
             else:
                 if not math.isfinite(qty):
-                    row_problems.append(Problem("opn.error.not_numeric", label, n, "quantity_t", _text(qraw)))
+                    row_problems.append(problem("opn.error.not_numeric", label, n, "quantity_t", _text(qraw)))
                 elif qty < 0:
-                    row_problems.append(Problem("opn.error.negative_quantity", label, n, "quantity_t", _text(qraw)))
+                    row_problems.append(problem("opn.error.negative_quantity", label, n, "quantity_t", _text(qraw)))
         cats: list[str] = []
         for code in (c for c in _SPLIT.split(cats_raw) if c):
             cat = tables.category(code)
             if cat is None:
-                row_problems.append(Problem("opn.error.unknown_category", label, n, "categories", code))
+                row_problems.append(problem("opn.error.unknown_category", label, n, "categories", code))
             elif cat.code not in cats:
                 cats.append(cat.code)
         resolved = ""
         if cas and not is_valid_cas(cas):
-            row_problems.append(Problem("opn.error.bad_cas", label, n, "cas", cas))
+            row_problems.append(problem("opn.error.bad_cas", label, n, "cas", cas))
         if named_id:
             if tables.named_by_id(named_id) is None:
-                row_problems.append(Problem("opn.error.unknown_named_entry", label, n, "named_entry", named_id))
+                row_problems.append(problem("opn.error.unknown_named_entry", label, n, "named_entry", named_id))
             else:
                 resolved = named_id
         elif cas and is_valid_cas(cas):
@@ -163,15 +152,15 @@ def validate_rows(rows: Iterable[tuple[int, dict[str, Any]]], label: str, tables
                 resolved = matches[0].id
             elif len(matches) > 1:
                 row_problems.append(
-                    Problem("opn.error.ambiguous_cas", label, n, "cas", f"{cas} → {', '.join(m.id for m in matches)}")
+                    problem("opn.error.ambiguous_cas", label, n, "cas", f"{cas} → {', '.join(m.id for m in matches)}")
                 )
         if not resolved and not cats_raw and not any(p.field in ("cas", "named_entry") for p in row_problems):
-            row_problems.append(Problem("opn.error.unknown_named", label, n, "cas" if cas else "categories", cas or name))
+            row_problems.append(problem("opn.error.unknown_named", label, n, "cas" if cas else "categories", cas or name))
         problems.extend(row_problems)
         if not row_problems:
             items.append(InventoryItem(name=name, quantity_t=qty, cas=cas, categories=tuple(cats), named_entry=resolved, row=n))
     if not problems and seen_rows == 0:
-        problems.append(Problem("opn.error.empty_inventory", label))
+        problems.append(problem("opn.error.empty_inventory", label))
     if problems:
         raise InventoryError(problems)
     return items

@@ -153,6 +153,15 @@ class MapView(QWidget):
     queued and replayed); ``siteEdited(dict)`` with the GeoJSON geometry of the site
     polygon drawn/edited on the map (``{}`` when deleted); ``receptorsEdited(list)``
     and ``sourcesEdited(list)`` with the lists placed on the map.
+
+    With a ``session`` (the main window's), the map shows the session's project and keeps
+    no copy of it: :meth:`site`, :meth:`receptors` and :meth:`sources` are the project's,
+    the page is given them again after a reload, and the site analysis it shows (the СЗЗ
+    polygon, receptors inside or outside) is the pipeline's
+    (``session.assessment(dispersion=False).site``) — the map runs no analysis of its own.
+    Edits made on the page are only emitted (the window turns them into undoable session
+    commands).  Without a session the map is a plain display of what it is given, with no
+    analysis (:meth:`set_analysis` shows one computed elsewhere).
     """
 
     markerMoved = Signal(float, float)
@@ -165,8 +174,9 @@ class MapView(QWidget):
     pointPicked = Signal(float, float)
 
     def __init__(self, parent: QWidget | None = None, tile_url: str | None = None,
-                 animate: bool = True, auto_analyse: bool = True):
+                 animate: bool = True, session=None):
         super().__init__(parent)
+        self.session = session
         if tile_url is None:
             tile_url = cached_tile_url(os.environ.get("ECOLOGIS_TILE_URL", OSM_TILE_URL))
         self._tile_url = tile_url
@@ -178,11 +188,9 @@ class MapView(QWidget):
         self._radius = 0.0
         self._szz: dict | None = None
         self._extra_state: dict[str, str] = {}   # name -> JS call replayed on reload
-        self._site: dict | None = None
-        self._sources: list[dict] = []
-        self._receptors: list[dict] = []
-        self._auto_analyse = auto_analyse
-        self._analysis = None
+        # what the page shows (its cache, for no-op detection; with a session the project is the session's)
+        self._shown: dict[str, Any] = {"site": None, "sources": [], "receptors": []}
+        self._analysis = None                    # the site analysis shown (the pipeline's)
         self._theme = "light"
 
         self.view = QWebEngineView(self)
@@ -252,11 +260,10 @@ class MapView(QWidget):
         self.pageReady.emit()
 
     def _state_js(self) -> str:
-        return ("(function(m){m.setTheme(%s);m.setStrings(%s,%s);m.setEnterprise(%s,%s,%s);m.setRadius(%s);"
-                "m.setSzz(%s);m.setSite(%s);m.setSources(%s);m.setReceptors(%s);})(window.ecologisMap);"
-                % (_js(self._theme), _js(map_strings()), _js(translator.lang), _js(self._lat), _js(self._lon),
-                   _js(self._name),
-                   _js(self._radius), _js(self._szz), _js(self._site), _js(self._sources),
+        return ("(function(m){m.setTheme(%s);m.setStrings(%s,%s);m.setEnterprise(%s,%s,%s);m.setRadius(%s);m.setSzz(%s);"
+                "m.setSite(%s);m.setSources(%s);m.setReceptors(%s);})(window.ecologisMap);"
+                % (_js(self._theme), _js(map_strings()), _js(translator.lang), _js(self._lat), _js(self._lon), _js(self._name),
+                   _js(self._radius), _js(self._szz), _js(self.site()), _js(self.sources()),
                    _js(self._receptors_for_page())))
 
     def _run_now(self, code: str, callback: Callable | None) -> None:
@@ -268,7 +275,7 @@ class MapView(QWidget):
     def _on_marker_moved(self, lat: float, lon: float) -> None:
         self._lat, self._lon = lat, lon
         self.markerMoved.emit(lat, lon)
-        if self._site is None:
+        if self.site() is None:
             self._analyse()
 
     def _on_site_edited(self, text: str) -> None:
@@ -277,7 +284,7 @@ class MapView(QWidget):
         except json.JSONDecodeError:
             log.warning("map page sent invalid site JSON")
             return
-        self._site = geom or None
+        self._shown["site"] = geom or None
         self.siteEdited.emit(geom or {})
         self._analyse()
 
@@ -287,9 +294,9 @@ class MapView(QWidget):
         except json.JSONDecodeError:
             log.warning("map page sent invalid receptors JSON")
             return
-        self._receptors = [dict(r) for r in items]
+        self._shown["receptors"] = [dict(r) for r in items]
         self.receptorsEdited.emit(list(items))
-        self._analyse(update_receptors=True)
+        self._analyse()
 
     def _on_sources_edited(self, text: str) -> None:
         try:
@@ -297,7 +304,7 @@ class MapView(QWidget):
         except json.JSONDecodeError:
             log.warning("map page sent invalid sources JSON")
             return
-        self._sources = [dict(s) for s in items]
+        self._shown["sources"] = [dict(s) for s in items]
         self.sourcesEdited.emit(list(items))
 
     def _on_search(self, text: str) -> None:
@@ -310,42 +317,75 @@ class MapView(QWidget):
             return
         self._call("goTo", lat, lon)
 
-    def _receptors_for_page(self) -> list[dict]:
-        """Receptors with the analysis results (distance, inside) merged in by id."""
-        results = {}
-        if self._analysis is not None:
-            results = {r.id: r for r in self._analysis.receptors}
+    @staticmethod
+    def _page_receptors(receptors) -> list[dict]:
+        """Receptors in the page's form (GeoJSON ``geometry``, an ``id`` for each: ``r<k>``
+        when it has none).  Invalid ones raise GeometryError."""
+        from ecologis.core.geometry import Receptor
+
         out = []
-        for r in self._receptors:
-            d = dict(r)
-            res = results.get(d.get("id"))
-            if res is not None:
-                d["distance_m"], d["inside"] = res.distance_m, res.inside
+        for i, r in enumerate(receptors or [], start=1):
+            rec = r if isinstance(r, Receptor) else Receptor.from_any(r, where=f"#{i}")
+            d = rec.to_json()
+            d["id"] = rec.id or f"r{i}"
             out.append(d)
         return out
 
-    def _analyse(self, update_receptors: bool = False) -> None:
-        """Recompute the СЗЗ and the receptors' status with the core (no arithmetic here)."""
-        if not self._auto_analyse:
+    @staticmethod
+    def _page_sources(sources=None) -> list[dict]:
+        out = []
+        for s in sources or []:
+            get = s.get if isinstance(s, dict) else (lambda k, _s=s: getattr(_s, k, None))
+            if get("lat") is None or get("lon") is None:
+                continue
+            out.append({"id": str(get("id") or ""), "name": str(get("name") or ""),
+                        "lat": float(get("lat")), "lon": float(get("lon"))})
+        return out
+
+    def _receptors_for_page(self) -> list[dict]:
+        """Receptors with the analysis results (distance, inside) merged in, in order (the
+        analysis lists the receptors it was given in the same order)."""
+        shown = self.receptors()
+        results = list(self._analysis.receptors) if self._analysis is not None else []
+        out = []
+        for k, r in enumerate(shown):
+            d = dict(r)
+            if len(results) == len(shown):
+                d["distance_m"], d["inside"] = results[k].distance_m, results[k].inside
+            out.append(d)
+        return out
+
+    def _analyse(self) -> None:
+        """Show the site analysis of the session's project: the pipeline's
+        (:meth:`ecologis.session.Session.assessment`, cached by its inputs).  The map computes
+        nothing; without a session there is nothing to show."""
+        if self.session is None:
             return
-        if self._site is None and not self._receptors:
+        if self.site() is None and not self.session.profile.receptors:
+            self.set_analysis(None)
+            return
+        a = self.session.assessment(dispersion=False)
+        if a.site_problem is not None:
+            self.geometryError.emit(a.site_problem.message())
+            return
+        self.set_analysis(a.site)
+
+    def set_analysis(self, analysis) -> None:
+        """Show a :class:`ecologis.core.geometry.SiteAnalysis` (the pipeline's): the СЗЗ
+        polygon of a site and the receptors' distances; ``None`` clears it."""
+        if analysis is None:
             if self._analysis is not None:
                 self._analysis = None
                 self.set_szz_geojson(None)
                 self.analysisChanged.emit(None)
             return
-        from ecologis.core.geometry import GeometryError, analyse_site
-
-        try:
-            analysis = analyse_site(self._radius, self._site, self._receptors, center=(self._lat, self._lon))
-        except GeometryError as e:
-            self.geometryError.emit(e.message())
-            return
         self._analysis = analysis
         self.set_szz_geojson(analysis.szz if analysis.method == "buffer" else None)
-        if self._ready:
+        shown = self.receptors()
+        if self._ready and len(shown) == len(analysis.receptors):
             self._call("updateReceptorResults",
-                       [{"id": r.id, "distance_m": r.distance_m, "inside": r.inside} for r in analysis.receptors])
+                       [{"id": d.get("id"), "distance_m": r.distance_m, "inside": r.inside}
+                        for d, r in zip(shown, analysis.receptors)])
         self.analysisChanged.emit(analysis)
 
     def _on_language(self, lang: str) -> None:
@@ -382,7 +422,7 @@ class MapView(QWidget):
         self._lat, self._lon, self._name = lat, lon, name
         if self._ready:
             self._call("setEnterprise", self._lat, self._lon, self._name, bool(pan))
-        if moved and self._site is None:
+        if moved and self.site() is None:
             self._analyse()
 
     def center_on_enterprise(self) -> None:
@@ -436,38 +476,38 @@ class MapView(QWidget):
 
         Raises :class:`ecologis.core.geometry.GeometryError` for an invalid polygon."""
         geojson = geojson or None
-        if geojson == self._site:
+        if geojson == self._shown["site"]:
             return
         if geojson:
             from ecologis.core.geometry import validate_site
 
             validate_site(geojson)
-        self._site = geojson
+        self._shown["site"] = geojson
         if self._ready:
-            self._call("setSite", self._site)
+            self._call("setSite", geojson)
         self._analyse()
 
     def site(self) -> dict | None:
-        return self._site
+        """The site polygon shown: the session's project's (else the one given)."""
+        if self.session is not None:
+            return self.session.profile.site or None
+        return self._shown["site"]
 
     def set_sources(self, sources: list) -> None:
         """Emission sources as points: dicts (or Source objects) with ``id``,
         ``name``, ``lat``, ``lon``; those without coordinates are skipped."""
-        out = []
-        for s in sources or []:
-            get = s.get if isinstance(s, dict) else (lambda k, _s=s: getattr(_s, k, None))
-            if get("lat") is None or get("lon") is None:
-                continue
-            out.append({"id": str(get("id") or ""), "name": str(get("name") or ""),
-                        "lat": float(get("lat")), "lon": float(get("lon"))})
-        if out == self._sources:
+        out = self._page_sources(sources)
+        if out == self._shown["sources"]:
             return
-        self._sources = out
+        self._shown["sources"] = out
         if self._ready:
-            self._call("setSources", self._sources)
+            self._call("setSources", out)
 
     def sources(self) -> list[dict]:
-        return list(self._sources)
+        """The sources shown: the session's project's (else the ones given)."""
+        if self.session is not None:
+            return self._page_sources(self.session.profile.sources)
+        return list(self._shown["sources"])
 
     def highlight_source(self, source_id: str | None) -> None:
         """Highlight the source ``source_id`` (selected in the sources table) and pan to
@@ -478,24 +518,23 @@ class MapView(QWidget):
     def set_receptors(self, receptors: list) -> None:
         """Sensitive receptors: GeoJSON features or dicts (``name``, ``kind``, ``geometry``
         or ``lat``/``lon``, optional ``id``).  Invalid ones raise GeometryError."""
-        from ecologis.core.geometry import Receptor
-
-        out = []
-        for i, r in enumerate(receptors or [], start=1):
-            rec = r if isinstance(r, Receptor) else Receptor.from_any(r, where=f"#{i}")
-            d = rec.to_json()
-            d["id"] = rec.id or f"r{i}"
-            out.append(d)
-        if out == self._receptors:
+        out = self._page_receptors(receptors)
+        if out == self._shown["receptors"]:
             return
-        self._receptors = out
+        self._shown["receptors"] = out
         self._analysis = None
         self._analyse()
         if self._ready:
             self._call("setReceptors", self._receptors_for_page())
 
     def receptors(self) -> list[dict]:
-        return list(self._receptors)
+        """The receptors shown (the page's form): the session's project's (else the ones given)."""
+        if self.session is not None:
+            try:
+                return self._page_receptors(self.session.profile.receptor_dicts())
+            except Exception:  # noqa: BLE001 - a broken receptor: the window reports it
+                return list(self._shown["receptors"])
+        return list(self._shown["receptors"])
 
     def analysis(self):
         """The last :class:`ecologis.core.geometry.SiteAnalysis` (None without site/receptors)."""

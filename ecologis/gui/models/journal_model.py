@@ -1,4 +1,4 @@
-"""List model of the validation journal (core ``Issue`` objects); messages are
+"""List model of the validation journal (core journal ``Problem`` entries); messages are
 translated lazily, only for the rows a view shows.  The same message about several table
 rows is one entry naming the rows ("rows 1–10: the row uses its own values …")."""
 

@@ -216,8 +216,8 @@ class BackgroundPanel(QWidget):
         lines = [exc.message()]
         if isinstance(exc, SeriesError):
             lines += exc.messages()
-            if exc.total > len(exc.issues):
-                lines.append(t("bg.err.more", count=exc.total - len(exc.issues)))
+            if exc.total > len(exc.problems):
+                lines.append(t("bg.err.more", count=exc.total - len(exc.problems)))
         self.notice.hide()
         self.info.setText("\n".join(lines))
         self.table.setRowCount(0)

@@ -38,6 +38,16 @@ backgrounds valid today (column "C_ф", tooltip: method, date, validity,
 the project's dispersion section (``Project.section("dispersion")``: stack parameters, per-substance rates typed here, the
 backgrounds the user entered; never the values derived from the profile);
 ``load_state(dict)`` shows such a state.
+
+Session
+-------
+Given a :class:`ecologis.session.Session` (``DispersionPanel(session)``, as the main
+window does), the panel shows the session's project and keeps no state of its own: every
+edit (a setting, a table cell, a removed row) becomes the undoable session command
+:meth:`~ecologis.session.Session.set_dispersion_state` (it marks the project dirty and
+emits ``session.events.dispersion``), and the panel shows the project again when the
+session says it changed (undo, redo, another view's edit).  Without a session the panel
+is a stand-alone editor of a dispersion input.
 """
 
 from __future__ import annotations
@@ -112,8 +122,11 @@ class DispersionPanel(QWidget):
     runFailed = Signal(list)
     runCancelled = Signal()
 
-    def __init__(self, parent=None):
+    def __init__(self, session=None, parent=None):
         super().__init__(parent)
+        self.session = session
+        self._showing = False           # the panel is showing data: its widgets' signals are not edits
+        self._pushing = False           # an edit of this panel is being applied by the session
         self.result: dict | None = None
         self._thread: QThread | None = None
         self._worker: _Worker | None = None
@@ -215,6 +228,42 @@ class DispersionPanel(QWidget):
         self.retranslate()
         translator.subscribe(self._on_language)
         self.destroyed.connect(lambda *_: translator.unsubscribe(self._on_language))
+        for w in (self.A, self.eta, self.ambient, self.grid_step):
+            w.setKeyboardTracking(False)            # one edit per value typed, not per key
+            w.valueChanged.connect(self._edited)
+        self.directions.currentIndexChanged.connect(self._edited)
+        self.table.itemChanged.connect(self._edited)
+        if session is not None:
+            session.events.dispersion.connect(self._follow_session)
+            session.events.sources.connect(self._follow_session)
+            self.destroyed.connect(lambda *_: self._disconnect_session())
+
+    # ------------------------------------------------------------------ session
+    def _disconnect_session(self) -> None:
+        for sig in (self.session.events.dispersion, self.session.events.sources):
+            try:
+                sig.disconnect(self._follow_session)
+            except (ValueError, RuntimeError):
+                pass
+
+    def _edited(self, *_) -> None:
+        """A user edit: with a session, the panel's state goes to the project as one command."""
+        if self._showing or self.session is None:
+            return
+        self._pushing = True
+        try:
+            self.session.set_dispersion_state(self.state())
+        finally:
+            self._pushing = False
+
+    def _follow_session(self) -> None:
+        """The session's project changed (undo, redo, another view): show it."""
+        if self._pushing:
+            return
+        try:
+            self.set_context(self.session.profile)
+        except RuntimeError:            # the C++ widget is gone
+            self._disconnect_session()
 
     # ------------------------------------------------------------------ translation
     def _on_language(self, _lang: str) -> None:
@@ -278,9 +327,17 @@ class DispersionPanel(QWidget):
     def remove_selected_rows(self) -> None:
         for r in sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True):
             self.table.removeRow(r)
+        self._edited()
 
     def set_input(self, data: dict) -> None:
         """Show an input dict (schema ``sources.schema.json``) in the editor."""
+        showing, self._showing = self._showing, True
+        try:
+            self._set_input(data)
+        finally:
+            self._showing = showing
+
+    def _set_input(self, data: dict) -> None:
         from ecologis.core.units import G_PER_S, from_t_per_year
 
         self.A.setValue(float(data.get("A", 200)))
@@ -320,10 +377,10 @@ class DispersionPanel(QWidget):
         return canonical_key(str(name), self._lookup_fn())   # one dictionary load per operation
 
     def _lookup_fn(self):
-        from ecologis.core.dispersion.inputs import substance_lookup
+        from ecologis.io.reference_data import dispersion_lookup
 
         if self._lookup is None:
-            self._lookup = substance_lookup()
+            self._lookup = dispersion_lookup()
         return self._lookup
 
     def _fresh_lookup(self) -> None:
@@ -344,8 +401,13 @@ class DispersionPanel(QWidget):
             self._profile_ids = set()
             self._stored_bg = {}
             return
+        if self._pushing:
+            return                      # the panel already shows its own edit
         self._fresh_lookup()
-        current = self.state() if self.table.rowCount() else profile.section("dispersion") or {}
+        if self.session is not None:    # the project holds every edit: show it
+            current = profile.section("dispersion") or {}
+        else:
+            current = self.state() if self.table.rowCount() else profile.section("dispersion") or {}
         doc = input_from_profile(_profile_with_dispersion(profile, current), lookup=self._lookup_fn())
         self._profile_ids = {s.id for s in profile.sources}
         prov = doc.get("background_provenance") or {}
@@ -464,7 +526,9 @@ class DispersionPanel(QWidget):
         self.errors.hide()
         self.progress.setValue(0)
         self._stop = threading.Event()
-        opts = {}
+        from ecologis.io.reference_data import summation_groups
+
+        opts = {"lookup": self._lookup_fn(), "shipped_groups": summation_groups()}
         if self.substance.text().strip():
             opts["substance"] = self.substance.text().strip()
         self._thread = QThread(self)

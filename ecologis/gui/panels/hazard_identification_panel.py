@@ -41,7 +41,8 @@ from ecologis.core.hazard_identification import (
     identify,
 )
 from ecologis.core.hazard_identification.display import fmt
-from ecologis.core.hazard_identification.inventory import InventoryError, Problem, inventory_from_records
+from ecologis.core.hazard_identification.inventory import InventoryError, inventory_from_records
+from ecologis.model.problems import Problem
 from ecologis.core.hazard_identification.model import RegisterEventError
 from ecologis.core.numbers import parse_number
 from ecologis.i18n import t, translator

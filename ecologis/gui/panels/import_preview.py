@@ -117,7 +117,7 @@ class AddSubstanceDialog(QDialog):
             self.problems.setText(t("io.gui.add.exists", id=rec["id"]))
             return
         if probs:
-            self.problems.setText("\n".join(f"{t('field.' + p.field)}: {t(p.key, **p.params)}" for p in probs))
+            self.problems.setText("\n".join(f"{t('field.' + p.field)}: {p.message()}" for p in probs))
             return
         self.record = rec
         self.accept()
@@ -292,7 +292,7 @@ class ImportPreviewDialog(QDialog):
     def _update_buttons(self, *_):
         reasons = self.plan.blocking(self.duplicates_choice() if self.plan.has_duplicates else "sum")
         self.apply_btn.setEnabled(not reasons)
-        self.blocking.setText("\n".join(t(k, file=self.plan.file, **p) for k, p in reasons))
+        self.blocking.setText("\n".join(p.message() for p in reasons))
 
     def _combo_chosen(self, ref: str, combo: QComboBox) -> None:
         sid = combo.currentData()

@@ -1,0 +1,52 @@
+"""The map shows the session's project and the pipeline's site analysis: it keeps no copy
+of the site or the receptors and computes no analysis of its own; edits made on the map
+are undoable session commands."""
+
+import ast
+import json
+from pathlib import Path
+
+import ecologis.gui.map.map_view as map_view_module
+
+
+def _square(lat, lon, d=0.001):
+    return {"type": "Polygon", "coordinates": [[[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d],
+                                                [lon - d, lat + d], [lon - d, lat - d]]]}
+
+
+def test_map_view_module_runs_no_site_analysis():
+    tree = ast.parse(Path(map_view_module.__file__).read_text(encoding="utf-8"))
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | \
+            {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)} | \
+            {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
+    assert "analyse_site" not in names
+
+
+def test_the_map_shows_the_session_project_and_its_assessment(make_window):
+    w = make_window(demo=True, restore=False)
+    wb = w.wb
+    assert not hasattr(w.map, "_site") and not hasattr(w.map, "_receptors")
+    e = wb.profile.enterprise
+    assert w.map.analysis() is wb.assessment(dispersion=False).site        # the pipeline's, cached
+    wb.set_site(_square(e.lat, e.lon))                                    # a session command
+    assert w.map.site() == wb.profile.site
+    assert w.map.analysis() is wb.assessment(dispersion=False).site
+    assert w.map.analysis().method == "buffer"
+    wb.undo()
+    assert w.map.site() is None and w.map.analysis().method == "circle"
+    # the map's receptors are the project's
+    assert [r["name"] for r in w.map.receptors()] == [r.name for r in wb.profile.receptors]
+
+
+def test_a_receptor_added_on_the_map_is_an_undoable_command(make_window):
+    w = make_window(demo=True, restore=False)
+    wb = w.wb
+    e = wb.profile.enterprise
+    before = len(wb.profile.receptors)
+    placed = w.map.receptors() + [{"name": "Лікарня", "kind": "hospital",
+                                   "geometry": {"type": "Point", "coordinates": [e.lon + 0.002, e.lat]}}]
+    w.map.bridge.receptorsEdited(json.dumps(placed))
+    assert [r.name for r in wb.profile.receptors][-1] == "Лікарня" and wb.dirty
+    assert len(w.map.analysis().receptors) == before + 1                   # analysed by the pipeline
+    wb.undo()
+    assert len(wb.profile.receptors) == before and len(w.map.receptors()) == before
