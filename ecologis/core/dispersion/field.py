@@ -295,6 +295,14 @@ class _SpeedTerms:
     def per_node(self) -> bool:
         return self.c_mu.ndim == 2
 
+    def tile(self, reps: int) -> _SpeedTerms:
+        """The coefficients of ``reps`` copies of the nodes side by side."""
+        if not self.per_node or reps == 1:
+            return self
+        return _SpeedTerms(np.tile(self.u, reps), np.tile(self.u_eff, reps), np.tile(self.c_mu, (1, reps)),
+                           np.tile(self.inv_x_mu, (1, reps)), np.tile(self.gas, (1, reps)),
+                           np.tile(self.h, (1, reps)))
+
     def take(self, idx) -> _SpeedTerms:
         """The coefficients of the nodes ``idx`` (itself when they do not depend on the node)."""
         if not self.per_node:
@@ -489,10 +497,33 @@ class ExactField:
         return [(np.take_along_axis(ux, top[i:i + 1], 0)[0], np.take_along_axis(uy, top[i:i + 1], 0)[0])
                 for i in range(k)]
 
+    #: Candidates evaluated in one call (side by side) when their values fit in this many
+    #: elements (BatchField only; 0: one call per candidate).
+    STACK_ELEMS = 0
+
     def _best_of(self, cands, dx, dy, r2, sp, n):
+        """The best candidate direction at each node: (value, ex, ey); the first candidate wins
+        a tie (strictly greater values replace)."""
         sb = np.full(n, -1.0)
         sex = np.zeros(n)
         sey = np.zeros(n)
+        per = max(1, self.STACK_ELEMS // max(1, n * max(self.T, self.n_pos)))
+        if self.STACK_ELEMS and per > 1 and len(cands) > 1:
+            cols = np.arange(n)
+            for c0 in range(0, len(cands), per):
+                grp = cands[c0:c0 + per]
+                C = len(grp)
+                EX = np.concatenate([np.broadcast_to(np.asarray(ex, float), (n,)) for ex, _ in grp])
+                EY = np.concatenate([np.broadcast_to(np.asarray(ey, float), (n,)) for _, ey in grp])
+                v = self.evaluate(np.tile(dx, (1, C)), np.tile(dy, (1, C)), np.tile(r2, (1, C)), EX, EY,
+                                  sp.tile(C)).reshape(C, n)
+                k = np.argmax(v, axis=0)                 # the first of equal maxima, as the loop below
+                gv = v[k, cols]
+                up = gv > sb
+                sb = np.where(up, gv, sb)
+                sex = np.where(up, EX.reshape(C, n)[k, cols], sex)
+                sey = np.where(up, EY.reshape(C, n)[k, cols], sey)
+            return sb, sex, sey
         for ex, ey in cands:
             v = self.evaluate(dx, dy, r2, ex, ey, sp)
             up = v > sb
@@ -639,6 +670,7 @@ class BatchField(ExactField):
 
     FILL_INV_X_MU = 1.0     # a slot a target does not use: c_mu = 0, finite shape factors
     FILL_H = 20.0
+    STACK_ELEMS = 1 << 18
 
     def __init__(self, engines: list[ExactField]):
         first = engines[0]

@@ -330,12 +330,14 @@ def _batched(evaluators, gx, gy, xs, ys, step, rec_x, rec_y, with_receptors: boo
         if not ev.exact or len(ev.terms) == 0:
             continue
         for g in groups:
-            if batchable(g[0].engine, ev.engine):
+            # Same number of terms at each position too: no slot is computed for a target
+            # without a term there (a summation group is not batched with single substances).
+            if batchable(g[0].engine, ev.engine) and np.array_equal(g[0].engine.starts, ev.engine.starts) \
+                    and g[0].engine.T == ev.engine.T:
                 g.append(ev)
                 break
         else:
             groups.append([ev])
-    groups = [g for g in groups if len(g) > 1]
     total = sum(len(g) for g in groups)
     done = 0
     for g in groups:
