@@ -82,7 +82,8 @@ def _png(fig, dpi: int = 150) -> io.BytesIO:
     A figure laid out by ``tight_layout`` keeps a placeholder layout engine, for which
     ``savefig`` lays the text out once more before drawing; the layout is already done, so
     it is dropped (same picture).  An opaque figure (every report figure) is stored without
-    its alpha channel: the same pixels, and no transparency mask for the PDF to carry."""
+    its alpha channel: the same pixels, and no transparency mask for the PDF to carry.  The
+    PNG is compressed lightly: reportlab unpacks it and compresses the pixels itself."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.layout_engine import PlaceHolderLayoutEngine
     from PIL import Image as PILImage
@@ -100,7 +101,7 @@ def _png(fig, dpi: int = 150) -> io.BytesIO:
     opaque = bool((rgba[..., 3] == 255).all())
     img = PILImage.fromarray(np.ascontiguousarray(rgba[..., :3]) if opaque else np.array(rgba))
     buf = io.BytesIO()
-    img.save(buf, format="png", dpi=(dpi, dpi))
+    img.save(buf, format="png", dpi=(dpi, dpi), compress_level=1)   # lossless; the PDF compresses it again
     buf.seek(0)
     return buf
 
