@@ -327,7 +327,7 @@ def _batched(evaluators, gx, gy, xs, ys, step, rec_x, rec_y, with_receptors: boo
     :class:`BatchField`); a plant of many sources is left to the per-target search."""
     groups: list[list[_Evaluator]] = []
     for ev in evaluators:
-        if not ev.exact or len(ev.terms) == 0:
+        if not ev.exact or len(ev.terms) == 0 or ev.engine.T > BATCH_MAX_TERMS:
             continue
         for g in groups:
             # Same number of terms at each position too: no slot is computed for a target
