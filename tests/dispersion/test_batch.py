@@ -151,3 +151,20 @@ def test_the_demo_report_numbers_are_unchanged_by_the_batched_search(monkeypatch
     assert len(a.dispersion["targets"]) >= 10
     text_b = _pdf_text(build_report(b, "en", when=when, tiles=None))
     assert re.search(r"\d", text) and text == text_b
+
+
+def test_batched_fields_are_bounded_in_memory(monkeypatch):
+    # Only as many targets are searched together as BATCH_MAX_NODES grid nodes × targets allow
+    # (their fields are kept until the per-target loop uses them); the others go one by one,
+    # with the same result.
+    doc = _doc(np.random.default_rng(7))
+    n_nodes = (2 * 25 + 1) ** 2                            # grid of _doc: half extent 2500 m, step 100 m
+    monkeypatch.setattr(run, "BATCH_MAX_NODES", 2 * n_nodes)
+    seen = []
+    orig = BatchField.max_at_targets
+    monkeypatch.setattr(BatchField, "max_at_targets",
+                        lambda self, gx, *a, **k: seen.append(len(gx)) or orig(self, gx, *a, **k))
+    limited = calculate(copy.deepcopy(doc))
+    assert len(limited["targets"]) > 2 and seen and max(seen) <= 2 * n_nodes
+    monkeypatch.setattr(run, "BATCH_MAX_NODES", 0)
+    _close(limited, calculate(copy.deepcopy(doc)))

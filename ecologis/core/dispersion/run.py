@@ -317,6 +317,9 @@ class _Evaluator:
 
 #: Targets are searched together (:class:`BatchField`) when their union has at most this many terms.
 BATCH_MAX_TERMS = 32
+#: At most this many grid nodes × batched targets: the batched targets' fields are kept until the
+#: per-target loop uses them (24 bytes per node and target; the rest go target by target).
+BATCH_MAX_NODES = 1_000_000
 
 
 def _batched(evaluators, gx, gy, xs, ys, step, rec_x, rec_y, with_receptors: bool, progress=None, cancel=None):
@@ -326,9 +329,11 @@ def _batched(evaluators, gx, gy, xs, ys, step, rec_x, rec_y, with_receptors: boo
     stored in each evaluator's ``pre_*``.  The numbers are those of each target alone (see
     :class:`BatchField`); a plant of many sources is left to the per-target search."""
     groups: list[list[_Evaluator]] = []
+    room = BATCH_MAX_NODES
     for ev in evaluators:
-        if not ev.exact or len(ev.terms) == 0 or ev.engine.T > BATCH_MAX_TERMS:
+        if not ev.exact or len(ev.terms) == 0 or ev.engine.T > BATCH_MAX_TERMS or gx.size > room:
             continue
+        room -= gx.size
         for g in groups:
             # Same number of terms at each position too: no slot is computed for a target
             # without a term there (a summation group is not batched with single substances).
