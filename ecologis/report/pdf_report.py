@@ -22,6 +22,9 @@ import io
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
+
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -74,11 +77,31 @@ def _g(x, lang: str = "uk") -> str:
 
 
 def _png(fig, dpi: int = 150) -> io.BytesIO:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    """The figure as an RGB PNG at ``dpi``, drawn once on an Agg canvas.
 
-    FigureCanvasAgg(fig)
+    A figure laid out by ``tight_layout`` keeps a placeholder layout engine, for which
+    ``savefig`` lays the text out once more before drawing; the layout is already done, so
+    it is dropped (same picture).  An opaque figure (every report figure) is stored without
+    its alpha channel: the same pixels, and no transparency mask for the PDF to carry.  The
+    PNG is compressed lightly: reportlab unpacks it and compresses the pixels itself."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+    from PIL import Image as PILImage
+
+    if isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
+        fig.set_layout_engine(None)
+    canvas = FigureCanvasAgg(fig)
+    old_dpi = fig.dpi
+    fig.set_dpi(dpi)
+    try:
+        canvas.draw()
+        rgba = np.asarray(canvas.buffer_rgba())
+    finally:
+        fig.set_dpi(old_dpi)
+    opaque = bool((rgba[..., 3] == 255).all())
+    img = PILImage.fromarray(np.ascontiguousarray(rgba[..., :3]) if opaque else np.array(rgba))
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, facecolor=fig.get_facecolor())
+    img.save(buf, format="png", dpi=(dpi, dpi), compress_level=1)   # lossless; the PDF compresses it again
     buf.seek(0)
     return buf
 
@@ -495,6 +518,9 @@ def build_report(assessment, lang: str = "uk", dictionary=None, when: datetime |
     def T(key, **kw):
         return t_lang(lang, key, **kw)
 
+    # Image streams in binary (Flate) form, as PDF allows, instead of reportlab's default ASCII85
+    # text form (done in pure Python here, and a quarter larger): the same images and pages.
+    rl_config.useA85 = 0
     buf = io.BytesIO()
     doc = _Doc(buf, title=T("report.title") + " — " + (ent.name or ""), author="EcologIS",
                subject=T("report.title"), lang=lang)

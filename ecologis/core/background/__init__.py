@@ -19,17 +19,33 @@ Sources: the Order's text (seed document 002, without its formula images) and
 the method specification «OND-86 and Order No. 286 from public sources», part B.
 """
 
-from ecologis.core.background.data import BackgroundReference, find_offices
-from ecologis.core.background.default import default_background, population_band
-from ecologis.core.background.errors import BackgroundError, SeriesError, series_problem
-from ecologis.core.background.formulas import RECONSTRUCTED
-from ecologis.core.background.posts import GRADATIONS, posts_background, summation_background
-from ecologis.core.background.result import BackgroundResult, validity_end
-from ecologis.core.background.series import Series, series_from_table
-from ecologis.core.background.spatial import background_at, parse_posts
-from ecologis.core.background.subplume import calculated, exclude_own, subplume_background
+import importlib
 
-__all__ = ["BackgroundError", "BackgroundReference", "BackgroundResult", "GRADATIONS", "RECONSTRUCTED", "Series", "SeriesError",
-           "series_problem", "background_at", "calculated", "default_background", "exclude_own", "find_offices",
-           "parse_posts", "population_band", "posts_background", "series_from_table",
-           "subplume_background", "summation_background", "validity_end"]
+#: Public name → submodule.  Loaded on first use (PEP 562): reading stored backgrounds
+#: (:mod:`.store`) must not import pandas, which :mod:`.posts` and :mod:`.series` need.
+_WHERE = {
+    "BackgroundReference": "data", "find_offices": "data",
+    "default_background": "default", "population_band": "default",
+    "BackgroundError": "errors", "SeriesError": "errors", "series_problem": "errors",
+    "RECONSTRUCTED": "formulas",
+    "GRADATIONS": "posts", "posts_background": "posts", "summation_background": "posts",
+    "BackgroundResult": "result", "validity_end": "result",
+    "Series": "series", "series_from_table": "series",
+    "background_at": "spatial", "parse_posts": "spatial",
+    "calculated": "subplume", "exclude_own": "subplume", "subplume_background": "subplume",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    mod = _WHERE.get(name)
+    if mod is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{mod}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_WHERE))

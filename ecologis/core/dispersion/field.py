@@ -256,8 +256,12 @@ def max_field(px, py, terms: Terms, directions_deg, wind_speeds, *, block: int =
 # times UB_SAFETY) cannot beat the node's best so far are skipped: exact pruning.
 
 REFINE_MIN_DEG = 0.05
-#: The sums of the exact search run in the compiled loop (:mod:`._kernel`); False: numpy blocks.
-USE_KERNEL = True
+#: The sums of the exact search run in the compiled loop (:mod:`._kernel`) when True, in numpy
+#: blocks when False; None (default): by size — the compiled loop for an engine of at least
+#: KERNEL_MIN_TERMS terms, numpy below (a small plant then never imports numba: loading numba
+#: and its cached code costs ~0.4 s per process, more than numpy needs for the whole demo).
+USE_KERNEL: bool | None = None
+KERNEL_MIN_TERMS = 16
 #: Numerical check [C]: over t = x/x_m in 0.01…200, F = 1 and 3, H = 3, 8, 30 m, u = 0.5…12 m/s,
 #: the largest value of one term over directions exceeds its axial value by 0.21 % at most
 #: (the (2.23б)/(2.23в) step at t = 8).  The pruning bound is multiplied by this safety factor.
@@ -276,10 +280,35 @@ TERM_BLOCK_ELEMS = 16384
 
 @dataclass
 class _SpeedTerms:
-    u: float
-    u_eff: float
-    c_mu: np.ndarray     # (T,)
-    inv_x_mu: np.ndarray  # (T,)
+    """One wind speed's per-term coefficients: (T,) for one target; for a :class:`BatchField`
+    (several targets searched together) (T, n) per node, with ``u``, ``u_eff`` (n,) and the
+    per-node ``gas`` and ``h`` of each term."""
+
+    u: float | np.ndarray
+    u_eff: float | np.ndarray
+    c_mu: np.ndarray     # (T,) or (T, n)
+    inv_x_mu: np.ndarray  # (T,) or (T, n)
+    gas: np.ndarray | None = None   # (T, n) bool, per node only
+    h: np.ndarray | None = None     # (T, n), per node only
+
+    @property
+    def per_node(self) -> bool:
+        return self.c_mu.ndim == 2
+
+    def tile(self, reps: int) -> _SpeedTerms:
+        """The coefficients of ``reps`` copies of the nodes side by side."""
+        if not self.per_node or reps == 1:
+            return self
+        return _SpeedTerms(np.tile(self.u, reps), np.tile(self.u_eff, reps), np.tile(self.c_mu, (1, reps)),
+                           np.tile(self.inv_x_mu, (1, reps)), np.tile(self.gas, (1, reps)),
+                           np.tile(self.h, (1, reps)))
+
+    def take(self, idx) -> _SpeedTerms:
+        """The coefficients of the nodes ``idx`` (itself when they do not depend on the node)."""
+        if not self.per_node:
+            return self
+        return _SpeedTerms(self.u[idx], self.u_eff[idx], _cols(self.c_mu, idx), _cols(self.inv_x_mu, idx),
+                           _cols(self.gas, idx), _cols(self.h, idx))
 
 
 def _s1_block(t, gas, h, low_any, gas_all, dust_all):
@@ -355,6 +384,9 @@ class ExactField:
         per_node = 8 * 12 * max(self.n_pos, self.T)
         return int(max(64, min(block, self.memory_budget // per_node)))
 
+    def use_kernel(self) -> bool:
+        return bool(USE_KERNEL) if USE_KERNEL is not None else self.T >= KERNEL_MIN_TERMS
+
     def term_block(self, ng: int) -> int:
         return int(max(1, min(self.T, TERM_BLOCK_ELEMS // max(1, ng))))
 
@@ -366,7 +398,12 @@ class ExactField:
 
     def axial(self, r2p, sp: _SpeedTerms):
         """(T, n) axial value of every term: the node on its plume axis (s2 = 1)."""
-        if USE_KERNEL:
+        if sp.per_node:
+            r = np.sqrt(r2p[self.pos_of_term])
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                return sp.c_mu * _s1_block(r * sp.inv_x_mu, sp.gas, sp.h, self.low_any, self.gas_all,
+                                           self.dust_all)
+        if self.use_kernel():
             from ecologis.core.dispersion import _kernel
 
             return _kernel.axial_terms(np.ascontiguousarray(r2p), self.pos_of_term, sp.c_mu, sp.inv_x_mu,
@@ -383,7 +420,7 @@ class ExactField:
         per-term values (contributions) and :data:`USE_KERNEL` = False use numpy: terms in
         blocks of about TERM_BLOCK_ELEMS values with scratch buffers reused in place."""
         n = dxp.shape[1]
-        if USE_KERNEL and not per_term:
+        if not per_term and not sp.per_node and self.use_kernel():
             from ecologis.core.dispersion import _kernel     # numba is imported on first use only
 
             out = np.empty(n)
@@ -397,6 +434,7 @@ class ExactField:
         tb = self.term_block(n)
         buf = np.empty((6, tb, n))
         one_per_pos = self.n_pos == self.T
+        pn = sp.per_node
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             for b0 in range(0, self.T, tb):
                 b1 = min(self.T, b0 + tb)
@@ -409,13 +447,13 @@ class ExactField:
                 x, t, t2, s, w1, w2 = (bb[:k] for bb in buf)
                 np.multiply(dx, ex, out=x)
                 x += np.multiply(dy, ey, out=w1)                              # along the plume, m
-                np.multiply(x, sp.inv_x_mu[b0:b1, None], out=t)               # t = x / x_mu
+                np.multiply(x, sp.inv_x_mu[b0:b1] if pn else sp.inv_x_mu[b0:b1, None], out=t)   # t = x / x_mu
                 np.multiply(t, t, out=t2)
                 np.multiply(t2, 3.0, out=s)                                   # (2.23а)
                 s -= np.multiply(t, 8.0, out=w1)
                 s += 6.0
                 s *= t2
-                h = self.h[b0:b1]
+                h = sp.h[b0:b1] if pn else self.h[b0:b1]
                 if self.low_any and np.any(h < 10.0):                          # (2.24) for t < 1
                     np.multiply(s, 0.125 * (h - 2.0), out=w1)
                     w1 += 0.125 * (10.0 - h)
@@ -427,7 +465,7 @@ class ExactField:
                     np.divide(1.13, w1, out=w1)
                     np.copyto(s, w1, where=t > 1.0)
                 if tmax > 8.0:
-                    g = self.gas[b0:b1]
+                    g = sp.gas[b0:b1] if pn else self.gas[b0:b1]
                     if self.gas_all or bool(g.all()):                          # (2.23в)
                         _s1_far_into(w1, t, t2, True, w2)
                     elif self.dust_all or not bool(g.any()):                   # (2.23г)
@@ -441,7 +479,7 @@ class ExactField:
                 ty -= 1.0
                 ty *= sp.u_eff
                 poly = _crosswind_denominator(ty, w1)                         # (2.27)
-                s *= sp.c_mu[b0:b1, None]
+                s *= sp.c_mu[b0:b1] if pn else sp.c_mu[b0:b1, None]
                 s /= poly
                 np.copyto(s, 0.0, where=~(x > 0.0))                           # upwind: nothing
                 if per_term:
@@ -459,10 +497,33 @@ class ExactField:
         return [(np.take_along_axis(ux, top[i:i + 1], 0)[0], np.take_along_axis(uy, top[i:i + 1], 0)[0])
                 for i in range(k)]
 
+    #: Candidates evaluated in one call (side by side) when their values fit in this many
+    #: elements (BatchField only; 0: one call per candidate).
+    STACK_ELEMS = 0
+
     def _best_of(self, cands, dx, dy, r2, sp, n):
+        """The best candidate direction at each node: (value, ex, ey); the first candidate wins
+        a tie (strictly greater values replace)."""
         sb = np.full(n, -1.0)
         sex = np.zeros(n)
         sey = np.zeros(n)
+        per = max(1, self.STACK_ELEMS // max(1, n * max(self.T, self.n_pos)))
+        if self.STACK_ELEMS and per > 1 and len(cands) > 1:
+            cols = np.arange(n)
+            for c0 in range(0, len(cands), per):
+                grp = cands[c0:c0 + per]
+                C = len(grp)
+                EX = np.concatenate([np.broadcast_to(np.asarray(ex, float), (n,)) for ex, _ in grp])
+                EY = np.concatenate([np.broadcast_to(np.asarray(ey, float), (n,)) for _, ey in grp])
+                v = self.evaluate(np.tile(dx, (1, C)), np.tile(dy, (1, C)), np.tile(r2, (1, C)), EX, EY,
+                                  sp.tile(C)).reshape(C, n)
+                k = np.argmax(v, axis=0)                 # the first of equal maxima, as the loop below
+                gv = v[k, cols]
+                up = gv > sb
+                sb = np.where(up, gv, sb)
+                sex = np.where(up, EX.reshape(C, n)[k, cols], sex)
+                sey = np.where(up, EY.reshape(C, n)[k, cols], sey)
+            return sb, sex, sey
         for ex, ey in cands:
             v = self.evaluate(dx, dy, r2, ex, ey, sp)
             up = v > sb
@@ -471,7 +532,7 @@ class ExactField:
             sey = np.where(up, ey, sey)
         return sb, sex, sey
 
-    def max_at(self, gx, gy, coarse_deg, *, refine: bool = True, cancel=None):
+    def max_at(self, gx, gy, coarse_deg, *, refine: bool = True, cancel=None, speeds=None):
         """(cmax, dir_deg, speed) at the nodes gx, gy (1-D, one chunk).
 
         Stage 1 screens every speed with the directions of the SCREEN_SOURCES sources of
@@ -480,7 +541,11 @@ class ExactField:
         ≥ c_m,i).  Stage 2 searches the SECOND_STAGE_SPEEDS best speeds of each node with
         the coarse scan and the directions of up to ``max_source_candidates`` sources;
         speeds whose upper bound cannot beat the node's best are skipped.  Then the best
-        direction is refined at the node's best speed."""
+        direction is refined at the node's best speed.
+
+        ``speeds``: the per-speed coefficients (default: this engine's); a :class:`BatchField`
+        passes per-node ones (each node computed exactly as for its own target alone)."""
+        sps = self.speeds if speeds is None else speeds
         n = gx.size
         dxp, dyp, r2p = self.geometry(gx, gy)
         best = np.zeros(n)
@@ -493,10 +558,10 @@ class ExactField:
             uxp = np.where(rp > 0, dxp / rp, 0.0)
             uyp = np.where(rp > 0, dyp / rp, -1.0)
         del rp
-        ns = len(self.speeds)
+        ns = len(sps)
         screen = np.zeros((ns, n))
         ubs = np.zeros((ns, n))
-        for si, sp in enumerate(self.speeds):                       # stage 1
+        for si, sp in enumerate(sps):                               # stage 1
             if cancel is not None and cancel():
                 raise Cancelled()
             a = self.axial(r2p, sp)
@@ -517,7 +582,7 @@ class ExactField:
         # Per speed, the best value found and its direction (stage 1 values where stage 2 skipped).
         sval = screen.copy()
         sth = np.zeros((ns, n))
-        for si, sp in enumerate(self.speeds):                       # stage 2
+        for si, sp in enumerate(sps):                               # stage 2
             if cancel is not None and cancel():
                 raise Cancelled()
             act = np.flatnonzero(chosen[si] & (ubs[si] > best))
@@ -525,6 +590,7 @@ class ExactField:
                 continue
             dx, dy, r2 = _cols(dxp, act), _cols(dyp, act), _cols(r2p, act)
             ux, uy = _cols(uxp, act), _cols(uyp, act)
+            sp = sp.take(act)
             cands = [(np.full(act.size, -math.sin(a)), np.full(act.size, -math.cos(a))) for a in coarse]
             cands += self._source_dirs(ux, uy, self.axial(r2, sp), self.k_max)
             sb, sex, sey = self._best_of(cands, dx, dy, r2, sp, act.size)
@@ -537,7 +603,7 @@ class ExactField:
             best_ey[idx] = sey[better]
             best_s[idx] = si
         theta = np.arctan2(-best_ex, -best_ey)                     # wind FROM, radians
-        if refine and self.speeds:
+        if refine and sps:
             # Refine at each node's REFINED_SPEEDS best speeds (stage 2 values), each from its
             # own best direction: a speed whose unrefined best is a little lower can win.
             if ns > REFINED_SPEEDS:
@@ -551,7 +617,7 @@ class ExactField:
                 idx = np.flatnonzero(torefine[si] & (sval[si] > 0) & (ubs[si] > best))
                 if idx.size == 0:
                     continue
-                sp = self.speeds[si]
+                sp = sps[si].take(idx)
                 dx, dy, r2 = _cols(dxp, idx), _cols(dyp, idx), _cols(r2p, idx)
                 th = np.where(best_s[idx] == si, theta[idx], sth[si, idx])
                 bv = np.where(best_s[idx] == si, best[idx], sval[si, idx])
@@ -567,8 +633,11 @@ class ExactField:
                 better = bv > best[idx]
                 j = idx[better]
                 best[j], theta[j], best_s[j] = bv[better], th[better], si
-        speeds = np.array([sp.u for sp in self.speeds]) if self.speeds else np.zeros(1)
-        return best, np.degrees(theta) % 360.0, speeds[best_s]
+        if sps and sps[0].per_node:
+            u_best = np.stack([sp.u for sp in sps])[best_s, np.arange(n)]
+        else:
+            u_best = (np.array([sp.u for sp in sps]) if sps else np.zeros(1))[best_s]
+        return best, np.degrees(theta) % 360.0, u_best
 
     def contributions(self, x, y, wind_from_deg, u):
         """Per-term concentrations (in the input order of the terms) at one point for one wind."""
@@ -585,6 +654,100 @@ class ExactField:
         out = np.empty(self.T)
         out[self.order] = vals
         return out
+
+
+class BatchField(ExactField):
+    """Several targets (substances, summation groups) of one plant searched together.
+
+    Every target must have its terms at the same source positions and the same number of
+    wind speeds.  The nodes of all targets form one set ("virtual nodes": a node and its
+    target); each term slot (a position and the rank of the term there) carries, per node,
+    its target's coefficients (zero where the target has no such term, which adds exactly
+    0.0).  Every node then goes through the same arithmetic, in the same order, and the same
+    per-node decisions of :meth:`ExactField.max_at` as its target's own :class:`ExactField`
+    would: the results are the same; only the Python work per call is shared (one call for
+    all the substances of a small plant instead of one per substance)."""
+
+    FILL_INV_X_MU = 1.0     # a slot a target does not use: c_mu = 0, finite shape factors
+    FILL_H = 20.0
+    STACK_ELEMS = 1 << 18
+
+    def __init__(self, engines: list[ExactField]):
+        first = engines[0]
+        if not all(batchable(first, e) for e in engines[1:]):
+            raise ValueError("targets of a batch need the same source positions and number of speeds")
+        self.engines = engines
+        self.K = len(engines)
+        self.px, self.py, self.n_pos = first.px, first.py, first.n_pos
+        self.k_max, self.memory_budget = first.k_max, first.memory_budget
+        counts = np.zeros(self.n_pos, dtype=np.int64)
+        for e in engines:
+            counts = np.maximum(counts, np.bincount(e.pos_of_term, minlength=self.n_pos))
+        ustart = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        self.starts = ustart
+        self.T = int(counts.sum())
+        self.pos_of_term = np.repeat(np.arange(self.n_pos, dtype=np.int64), counts)
+        ns = len(first.speeds)
+        K, T = self.K, self.T
+        self._u = np.array([[e.speeds[si].u for e in engines] for si in range(ns)]).reshape(ns, K)
+        self._u_eff = np.array([[e.speeds[si].u_eff for e in engines] for si in range(ns)]).reshape(ns, K)
+        self._c_mu = np.zeros((ns, T, K))
+        self._inv = np.full((ns, T, K), self.FILL_INV_X_MU)
+        self._gas = np.ones((T, K), bool)
+        self._h = np.full((T, K), self.FILL_H)
+        real = np.zeros((T, K), bool)
+        for k, e in enumerate(engines):
+            slot = ustart[e.pos_of_term] + (np.arange(e.T) - e.starts[e.pos_of_term])
+            real[slot, k] = True
+            self._gas[slot, k] = e.gas1
+            self._h[slot, k] = e.h1
+            for si, sp in enumerate(e.speeds):
+                self._c_mu[si, slot, k] = sp.c_mu
+                self._inv[si, slot, k] = sp.inv_x_mu
+        self.low_any = bool(np.any(self._h[real] < 10.0))
+        self.gas_all, self.dust_all = bool(self._gas[real].all()), not bool(self._gas[real].any())
+        self.gas = self.h = None           # per node only (see speeds_for)
+        self.speeds = []
+
+    def use_kernel(self) -> bool:
+        return False
+
+    def term_block(self, ng: int) -> int:
+        return max(1, self.T)      # one block: each node's terms are added one after another
+
+    def speeds_for(self, tgt: np.ndarray) -> list[_SpeedTerms]:
+        """Per-node coefficients of the nodes whose targets (indices into the batch) are ``tgt``."""
+        gas, h = _cols(self._gas, tgt), _cols(self._h, tgt)
+        return [_SpeedTerms(self._u[si][tgt], self._u_eff[si][tgt], _cols(self._c_mu[si], tgt),
+                            _cols(self._inv[si], tgt), gas, h) for si in range(self._u.shape[0])]
+
+    def max_at_targets(self, gx, gy, tgt, coarse_deg, *, block: int = 4096, refine: bool = True, cancel=None,
+                       progress: Callable[[float], None] | None = None):
+        """(cmax, dir_deg, speed) at nodes gx, gy (1-D) of targets ``tgt`` (1-D ints), in chunks
+        bounded like :func:`max_field_exact`'s."""
+        gx, gy = np.asarray(gx, float).ravel(), np.asarray(gy, float).ravel()
+        tgt = np.asarray(tgt, np.int64).ravel()
+        n = gx.size
+        chunk = max(1, self.chunk_nodes(block))
+        out = np.zeros(n), np.zeros(n), np.zeros(n)
+        for a in range(0, n, chunk):
+            if cancel is not None and cancel():
+                raise Cancelled()
+            b = min(n, a + chunk)
+            res = self.max_at(gx[a:b], gy[a:b], coarse_deg, refine=refine, cancel=cancel,
+                              speeds=self.speeds_for(tgt[a:b]))
+            for o, r in zip(out, res):
+                o[a:b] = r
+            if progress is not None:
+                progress(b / n)
+        return out
+
+
+def batchable(a: ExactField, b: ExactField) -> bool:
+    """Whether two targets' engines can be searched together by a :class:`BatchField`: the
+    same source positions (so the same candidate directions) and the same number of speeds."""
+    return (a.n_pos == b.n_pos and np.array_equal(a.px, b.px) and np.array_equal(a.py, b.py)
+            and len(a.speeds) == len(b.speeds) and a.k_max == b.k_max and a.memory_budget == b.memory_budget)
 
 
 def max_field_exact(px, py, terms: Terms, coarse_directions_deg, wind_speeds, *, refine: bool = True,

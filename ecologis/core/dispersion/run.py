@@ -15,8 +15,8 @@ import numpy as np
 
 from ecologis.core.dispersion import formulas as fm
 from ecologis.core.dispersion.contours import isolines_geojson, zone_geojson
-from ecologis.core.dispersion.field import (EXACT_COARSE, ExactField, Terms, direction_angles, max_field, max_field_exact,
-                                            weighted_dangerous_speed)
+from ecologis.core.dispersion.field import (EXACT_COARSE, BatchField, ExactField, Terms, batchable, direction_angles,
+                                            max_field, max_field_exact, weighted_dangerous_speed)
 from ecologis.core.dispersion.groups import automatic_groups
 from ecologis.core.dispersion.inputs import (DispersionInput, DispersionInputError,
                                              canonical_key, parse_input)
@@ -216,6 +216,34 @@ def refine_maximum(evaluate, x0: float, y0: float, v0: float, h0: float, h_min: 
     return x, y, v, d, u
 
 
+def refine_maxima(evaluate_many, starts, h0: float, h_min: float = 0.25, max_iter: int = 200):
+    """:func:`refine_maximum` of several targets at once, step by step in lockstep (each target's
+    search is exactly its own; only the evaluation of the neighbours is shared).
+    ``starts``: [(x0, y0, v0)]; ``evaluate_many(xs, ys, which)`` gives (values, directions,
+    speeds) at points xs, ys of targets ``which``.  Returns [(x, y, value, direction, speed)]."""
+    ang = np.arange(8) * (math.pi / 4)
+    st = [[float(x), float(y), float(v), None, None, h0, 0] for x, y, v in starts]
+    while True:
+        act = [k for k, s in enumerate(st) if s[5] >= h_min and s[6] < max_iter]
+        if not act:
+            break
+        xs = np.concatenate([st[k][0] + st[k][5] * np.sin(ang) for k in act])
+        ys = np.concatenate([st[k][1] + st[k][5] * np.cos(ang) for k in act])
+        vals, dirs, spd = evaluate_many(xs, ys, np.repeat(np.asarray(act, np.int64), 8))
+        for j, k in enumerate(act):
+            s = st[k]
+            s[6] += 1
+            sl = slice(8 * j, 8 * j + 8)
+            v8 = vals[sl]
+            i = int(np.argmax(v8))
+            if v8[i] > s[2] * (1 + 1e-12):
+                s[0], s[1], s[2] = float(xs[sl][i]), float(ys[sl][i]), float(v8[i])
+                s[3], s[4] = float(dirs[sl][i]), float(spd[sl][i])
+            else:
+                s[5] /= 2.0
+    return [tuple(s[:5]) for s in st]
+
+
 def _target_terms(tg, rows, par, pos) -> tuple[list[int], np.ndarray, Terms]:
     sel = [i for i, r in enumerate(rows) if r["substance"] in tg["weights"]]
     w = np.array([tg["weights"][rows[i]["substance"]] for i in sel])
@@ -249,6 +277,8 @@ class _Evaluator:
         self.block = max_chunk_elems
         self.engine = ExactField(terms, speeds)
         self.coarse = direction_angles(EXACT_COARSE.get(len(dirs), len(dirs))) if self.exact else dirs
+        # Results computed together with other targets (see _batched): grid field, plant maximum, receptors.
+        self.pre_field = self.pre_max = self.pre_receptors = None
 
     def field(self, px, py, progress=None, cancel=None):
         if self.exact:
@@ -260,12 +290,15 @@ class _Evaluator:
     def points(self, xs, ys):
         return self.field(np.asarray(xs, float), np.asarray(ys, float))
 
+    def grid_best(self, xs, ys, cmax, cdir, cu):
+        k = int(np.argmax(cmax))
+        iy, ix = np.unravel_index(k, cmax.shape)
+        return float(xs[ix]), float(ys[iy]), float(cmax[iy, ix]), float(cdir[iy, ix]), float(cu[iy, ix])
+
     def plant_maximum(self, xs, ys, cmax, cdir, cu, step):
         """The plant maximum: the best of the grid and of points at x_m,i from each source,
         then refined by a pattern search (exact mode).  (x, y, value, direction, speed)."""
-        k = int(np.argmax(cmax))
-        iy, ix = np.unravel_index(k, cmax.shape)
-        best = (float(xs[ix]), float(ys[iy]), float(cmax[iy, ix]), float(cdir[iy, ix]), float(cu[iy, ix]))
+        best = self.grid_best(xs, ys, cmax, cdir, cu)
         if not self.exact or len(self.terms) == 0:
             return best
         rx, ry = _ring_points(self.terms)
@@ -281,6 +314,85 @@ class _Evaluator:
     def contributions(self, x, y, wind_from_deg, u):
         """Per-term concentrations (reduced units of the target) at a point for one wind."""
         return self.engine.contributions(x, y, wind_from_deg, u)
+
+
+#: Targets are searched together (:class:`BatchField`) when their union has at most this many terms.
+BATCH_MAX_TERMS = 32
+#: At most this many grid nodes × batched targets: the batched targets' fields are kept until the
+#: per-target loop uses them (24 bytes per node and target; the rest go target by target).
+BATCH_MAX_NODES = 1_000_000
+
+
+def _batched(evaluators, gx, gy, xs, ys, step, rec_x, rec_y, with_receptors: bool, progress=None, cancel=None):
+    """Compute together, for the exact-direction targets that share their source positions and
+    number of speeds (every substance of one stack, the summation groups of one stack…), what
+    the per-target loop needs: the grid field, the plant maximum and the receptor values,
+    stored in each evaluator's ``pre_*``.  The numbers are those of each target alone (see
+    :class:`BatchField`); a plant of many sources is left to the per-target search."""
+    groups: list[list[_Evaluator]] = []
+    room = BATCH_MAX_NODES
+    for ev in evaluators:
+        if not ev.exact or len(ev.terms) == 0 or ev.engine.T > BATCH_MAX_TERMS or gx.size > room:
+            continue
+        room -= gx.size
+        for g in groups:
+            # Same number of terms at each position too: no slot is computed for a target
+            # without a term there (a summation group is not batched with single substances).
+            if batchable(g[0].engine, ev.engine) and np.array_equal(g[0].engine.starts, ev.engine.starts) \
+                    and g[0].engine.T == ev.engine.T:
+                g.append(ev)
+                break
+        else:
+            groups.append([ev])
+    total = sum(len(g) for g in groups)
+    done = 0
+    for g in groups:
+        try:
+            bf = BatchField([ev.engine for ev in g])
+        except ValueError:
+            continue
+        if bf.T > BATCH_MAX_TERMS:
+            continue
+        K, n = len(g), gx.size
+        coarse = g[0].coarse
+        block = min(g[0].block, 4096)
+
+        def prog(fr, _d=done, _k=K):
+            if progress is not None:
+                progress((_d + _k * fr) / max(1, total))
+
+        c, d, u = bf.max_at_targets(np.tile(gx.ravel(), K), np.tile(gy.ravel(), K), np.repeat(np.arange(K), n),
+                                    coarse, block=block, cancel=cancel, progress=prog)
+        for k, ev in enumerate(g):
+            sl = slice(k * n, (k + 1) * n)
+            ev.pre_field = (c[sl].reshape(gx.shape), d[sl].reshape(gx.shape), u[sl].reshape(gx.shape))
+
+        def many(px, py, which, _bf=bf, _coarse=coarse, _block=block):
+            return _bf.max_at_targets(px, py, which, _coarse, block=_block, cancel=cancel)
+
+        # The plant maximum (as _Evaluator.plant_maximum): the grid's best, the ring points, then
+        # the pattern searches of all the targets in lockstep.
+        best = [ev.grid_best(xs, ys, *ev.pre_field) for ev in g]
+        rings = [_ring_points(ev.terms) for ev in g]
+        rv, rd, ru = many(np.concatenate([r[0] for r in rings]), np.concatenate([r[1] for r in rings]),
+                          np.repeat(np.arange(K), [r[0].size for r in rings]))
+        a = 0
+        for k, (rx, ry) in enumerate(rings):
+            b = a + rx.size
+            j = int(np.argmax(rv[a:b]))
+            if rv[a + j] > best[k][2]:
+                best[k] = (float(rx[j]), float(ry[j]), float(rv[a + j]), float(rd[a + j]), float(ru[a + j]))
+            a = b
+        found = refine_maxima(many, [(b[0], b[1], b[2]) for b in best], step / 2.0)
+        for ev, b, f in zip(g, best, found):
+            ev.pre_max = b if f[3] is None else f
+        if with_receptors and rec_x is not None:
+            m = rec_x.size
+            rc, rd2, ru2 = many(np.tile(rec_x, K), np.tile(rec_y, K), np.repeat(np.arange(K), m))
+            for k, ev in enumerate(g):
+                sl = slice(k * m, (k + 1) * m)
+                ev.pre_receptors = (rc[sl], rd2[sl], ru2[sl])
+        done += K
 
 
 def contributions_list(vals, sel, w, rows) -> list[dict]:
@@ -384,8 +496,11 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
     for r in rows:
         global_unv |= set(r["unverified"])
     results = []
-    evaluators = []
+    evaluators = [_Evaluator(inp, terms, speeds, dirs, max_chunk_elems) for _tg, _sel, _w, terms, speeds in prepared]
     n_targets = len(prepared)
+    _batched(evaluators, gx, gy, xs, ys, step, rec_x, rec_y, not field_only,
+             progress=None if progress is None else (lambda fr: progress(0.5 * fr)), cancel=cancel)
+    p0 = 0.5 if any(ev.pre_field is not None for ev in evaluators) else 0.0
     for ti, (tg, sel, w, terms, speeds) in enumerate(prepared):
         unv: set[str] = set()
         for i in sel:
@@ -406,11 +521,14 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
 
         def prog(fr, _ti=ti):
             if progress is not None:
-                progress((_ti + fr) / n_targets)
+                progress(p0 + (1.0 - p0) * (_ti + fr) / n_targets)
 
-        ev = _Evaluator(inp, terms, speeds, dirs, max_chunk_elems)
-        evaluators.append(ev)
-        cmax, cdir, cu = ev.field(gx, gy, progress=prog, cancel=cancel)
+        ev = evaluators[ti]
+        if ev.pre_field is not None:
+            cmax, cdir, cu = ev.pre_field
+            prog(1.0)
+        else:
+            cmax, cdir, cu = ev.field(gx, gy, progress=prog, cancel=cancel)
         gdk = tg["gdk"]
         kkd = tg["kkd"]
         bg_share = None
@@ -423,7 +541,7 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
         if bg_mg > 0:
             unv.add("ond86.s7.background")
         bg_entries = background_entries(inp, tg["substances"])
-        mx, my, vmax, mdir, mu = ev.plant_maximum(xs, ys, cmax, cdir, cu, step)
+        mx, my, vmax, mdir, mu = ev.pre_max or ev.plant_maximum(xs, ys, cmax, cdir, cu, step)
         mlon, mlat = proj.to_lonlat(mx, my)
         fmax = {
             "value_mg_m3": vmax, "value_with_background_mg_m3": vmax + bg_mg,
@@ -452,7 +570,7 @@ def calculate(data, *, substance: str | None = None, grid_step_m: float | None =
             warnings.append(Problem("disp.warn.no_gdk", {"substance": tg["id"]}, severity=WARNING))
         recs = []
         if rec_x is not None and not field_only:
-            rc, rd, ru = ev.points(rec_x, rec_y)
+            rc, rd, ru = ev.pre_receptors if ev.pre_receptors is not None else ev.points(rec_x, rec_y)
             for i, r in enumerate(inp.receptors):
                 v = float(rc[i])
                 recs.append({"id": r["id"], "name": r.get("name"), "lat": r["lat"], "lon": r["lon"],
