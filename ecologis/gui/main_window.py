@@ -24,6 +24,7 @@ from ecologis.gui.map.map_view import DEFAULT_CENTER, MapView
 from ecologis.gui.models.journal_model import JournalModel
 from ecologis.gui.models.emissions_model import COL, EmissionsModel, EmissionsProxy, qlocale, unit_label
 from ecologis.gui.sources_view import SourceDelegate, SourcesView
+from ecologis.gui.table_view import PartialUpdateTableView
 from ecologis.gui.theme import apply_theme
 from ecologis.i18n import LANGUAGES, t, translator
 from ecologis.io.profile import Project, ProfileError
@@ -187,7 +188,7 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self.model.editRefused.connect(lambda row, msg: self._set_message(t("gui.msg.row_refused", row=row + 1, msg=msg)))
         self.proxy = EmissionsProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
+        self.table = PartialUpdateTableView()
         self.table.setObjectName("emissionsTable")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -354,6 +355,7 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self._update_stack()
         self._fill_recent()
         self.model.retranslate()
+        self.journal_model.retranslate()        # the same entries, texts in the new language
         self._fill_combo()
         self.results.retranslate()
         self._update_results()

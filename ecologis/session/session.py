@@ -164,6 +164,12 @@ class Session(SourceEditing):
         return len(self.profile.emissions)
 
     @property
+    def prepared(self):
+        """The core's prepared rows (:class:`~ecologis.core.assess.PreparedTable`) behind
+        :attr:`result` (read-only: views compare them to redraw only what changed)."""
+        return self._prepared
+
+    @property
     def preset(self) -> Preset:
         return self.presets[self.preset_id]
 
