@@ -45,13 +45,15 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
 
     ``prompt(kind, **kw)`` answers questions ("unsaved" → "save"/"discard"/"cancel",
     "recover" → True/False); by default a message box asks the user (tests pass a
-    function).  ``restore`` reads the last session from the user folder.
+    function).  ``restore`` reads the last session from the user folder.  ``map_view``
+    is a map created earlier (its page already loading, see :mod:`ecologis.gui.app`).
     """
 
     resultShown = Signal()
 
     def __init__(self, workbench: Session | None = None, *, restore: bool = True, demo: bool = False,
-                 open_file: str | None = None, prompt=None, autosave_delay_ms: int = 400):
+                 open_file: str | None = None, prompt=None, autosave_delay_ms: int = 400,
+                 map_view: MapView | None = None):
         super().__init__()
         self.setObjectName("EcologISMainWindow")
         self.setAcceptDrops(True)
@@ -64,6 +66,7 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self.theme = "light"
         self._geo_pushed = None
         self._pick_target = None
+        self._early_map = map_view
         session = read_session() if restore else None
         if session:
             if session.get("language") in LANGUAGES:
@@ -230,7 +233,8 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self.tabs.currentChanged.connect(self._on_tab)
 
         # -- map ------------------------------------------------------------------------
-        self.map = MapView(self)
+        self.map = self._early_map if self._early_map is not None else MapView(self)
+        self._early_map = None
         self.map.markerMoved.connect(self._on_marker_moved)
         self.map.siteEdited.connect(self._on_site_edited)
         self.map.receptorsEdited.connect(self._on_receptors_edited)
