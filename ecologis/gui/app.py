@@ -92,12 +92,14 @@ def start(argv=None):
     args = _parser(argv).parse_args(argv)
     from ecologis.gui.qt_env import NoDisplayError, prepare_qt_environment
     from ecologis.i18n import t
+    from ecologis.paths import use_user_compile_cache
 
     try:
         prepare_qt_environment(offscreen_ok=bool(args.screenshot), log=_note)
     except NoDisplayError:
         _note(t("gui.launch.no_display"))
         return None, None, 2
+    use_user_compile_cache()
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication
 

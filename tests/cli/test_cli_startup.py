@@ -1,0 +1,44 @@
+"""What ``ecologis-cli assess --demo --json`` loads: no pandas (the background package
+imports it on first use only), no matplotlib, no jsonschema; the compiled dispersion
+loop is cached in the user's cache folder, never beside the package."""
+
+import json
+import os
+import subprocess
+import sys
+
+from ecologis import paths
+
+
+def test_assess_demo_imports_no_pandas_matplotlib_or_jsonschema(tmp_path):
+    code = ("import sys\nfrom ecologis.cli import main\nrc = main(['assess', '--demo', '--json'])\n"
+            "print(json.dumps({'rc': rc, 'heavy': sorted(m for m in ('pandas', 'matplotlib', 'jsonschema')"
+            " if m in sys.modules)}))\n")
+    env = dict(os.environ, ECOLOGIS_USER_DIR=str(tmp_path))
+    env.pop("NUMBA_CACHE_DIR", None)
+    out = subprocess.run([sys.executable, "-c", "import json\n" + code], capture_output=True, text=True,
+                         check=True, env=env).stdout
+    doc = json.loads(out.strip().splitlines()[-1])
+    assert doc == {"rc": 0, "heavy": []}
+    # the compiled loop went to the user's cache folder
+    cached = list((tmp_path / "cache" / "numba").rglob("*.nbi"))
+    assert cached
+
+
+def test_background_functions_still_reach_pandas():
+    """The lazy module reads pandas' attributes on first use (a series statistic works)."""
+    from ecologis.core.background._lazy import pd
+
+    import pandas
+
+    assert pd.Series is pandas.Series and pd.NA is pandas.NA
+
+
+def test_compile_cache_goes_to_the_user_folder_unless_set(tmp_path, monkeypatch):
+    monkeypatch.setenv("ECOLOGIS_USER_DIR", str(tmp_path))
+    monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
+    paths.use_user_compile_cache()
+    assert os.environ["NUMBA_CACHE_DIR"] == str(tmp_path / "cache" / "numba")
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "mine"))
+    paths.use_user_compile_cache()
+    assert os.environ["NUMBA_CACHE_DIR"] == str(tmp_path / "mine")
