@@ -58,6 +58,8 @@ class ResultsPanel(QGroupBox):
         self.conflicts.setMaximumHeight(52)
         self._conflict_lines: list[str] = []
         self._badge_style: str | None = None
+        self._trace_key: tuple | None = None
+        self._trace_text = ""
         self._recommendation_texts: list[str] = []
         row = QHBoxLayout()
         for cap, val in ((self.knp_caption, self.knp_value), (self.cat_caption, self.category_badge),
@@ -126,13 +128,25 @@ class ResultsPanel(QGroupBox):
         self.dominant.setText(t("gui.results.dominant", names=names or "—"))
         self.preset.setText(t("gui.results.preset", name=wb.preset_name()))
         self._set_recommendations([r.text(lang) for r in res.recommendations()])
+        self.trace.setText(self._trace(wb, lang))
+
+    def _trace(self, wb: Session, lang: str) -> str:
+        """The traceability note; rebuilt only when the prepared rows' ГДК kinds, validity
+        or own values changed (a mass edit keeps those arrays)."""
+        prep = wb.prepared
+        parts_of = (prep.gdk_kind, prep.valid, prep.row_values) if prep is not None else (None, None, None)
+        key = self._trace_key
+        if key is not None and key[0] == lang and all(a is b for a, b in zip(key[1:], parts_of)):
+            return self._trace_text
         usage = wb.gdk_usage()
         parts = [t("gui.results.trace_kind", kind=t("gdk_kind." + k), rows=_rows_text(v)) for k, v in usage.items()]
         own = wb.rows_with_own_values()
         text = t("gui.results.trace", parts="; ".join(parts)) if parts else ""
         if own:
             text += " " + t("gui.results.trace_own", rows=_rows_text(own))
-        self.trace.setText(text)
+        self._trace_key = (lang, *parts_of)
+        self._trace_text = text
+        return text
 
     def _set_badge_style(self, sheet: str) -> None:
         """A style sheet re-polishes the widget even when unchanged: set it only when new."""

@@ -8,6 +8,7 @@ No arithmetic here: values come from ``Session.row_view`` (core results); edits 
 from __future__ import annotations
 
 import math
+import operator
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QSortFilterProxyModel, Qt, Signal
@@ -67,7 +68,7 @@ class _Snapshot:
         if not ok:
             self.substances = self.row_arrays = self.contribution = self.share = None
             return
-        self.substances = list(prep.substances)
+        self.substances = prep.substances      # replaced, never changed in place, by a new preparation
         self.row_arrays = (prep.gdk, prep.gdk_kind, prep.hazard_class, prep.row_values, prep.valid,
                            res.row_class, res.row_a)
         self.contribution = res.row_contribution
@@ -80,8 +81,9 @@ class _Snapshot:
         if (old is None or old.n != self.n or old.unit != self.unit or self.row_arrays is None
                 or old.row_arrays is None):
             return None
-        rows = np.fromiter((a is not b for a, b in zip(self.emissions, old.emissions)), bool, self.n)
-        rows |= np.fromiter((a is not b for a, b in zip(self.substances, old.substances)), bool, self.n)
+        rows = np.fromiter(map(operator.is_not, self.emissions, old.emissions), bool, self.n)
+        if self.substances is not old.substances:
+            rows |= np.fromiter(map(operator.is_not, self.substances, old.substances), bool, self.n)
         for new, prev in zip(self.row_arrays, old.row_arrays):
             rows |= _differs(new, prev)
         return rows, _differs(self.contribution, old.contribution), _differs(self.share, old.share)
