@@ -39,6 +39,16 @@ from ecologis.gui.window_menus import MenusMixin
 from ecologis.gui.window_session import WindowSessionMixin
 
 
+#: JavaScript: wait until the page's map has the size of its view in the window (a page
+#: loaded while its view was hidden was laid out at another size), let Leaflet measure it
+#: again, then run the framing code given.  Arguments: width, height, framing code.
+_FRAME_WHEN_SIZED = ("(function () { var api = window.ecologisMap; if (!api || !api.map) { return; } var n = 0;"
+                     " function go() { var m = api.map, c = m.getContainer();"
+                     " if ((Math.abs(c.clientWidth - %d) > 2 || Math.abs(c.clientHeight - %d) > 2) && n++ < 100) {"
+                     " setTimeout(go, 20); return; } m.invalidateSize(false); %s }"
+                     " go(); })();")
+
+
 class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, FilesMixin, WindowSessionMixin,
                  QMainWindow):
     """The workbench window.
@@ -415,10 +425,29 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
     def _on_project_loaded(self) -> None:
         self._load_panel_states()
         prof = self.wb.profile
-        if prof.site or prof.receptors:
-            self.map.fit_all()          # show the whole site, zone and receptors
+        fit = bool(prof.site or prof.receptors)
+        if self.map.isVisible():
+            if fit:
+                self.map.fit_all()          # show the whole site, zone and receptors
+            else:
+                self.map.center_on_enterprise()
         else:
-            self.map.center_on_enterprise()
+            # a map created before the window (its page loaded meanwhile) had no size: frame
+            # the project once the window is shown and the page has measured its view
+            self._pending_frame = fit
+
+    def showEvent(self, ev):
+        super().showEvent(ev)
+        fit, self._pending_frame = getattr(self, "_pending_frame", None), None
+        if fit is not None:
+            QTimer.singleShot(0, lambda: self._frame_when_sized(fit))
+
+    def _frame_when_sized(self, fit: bool) -> None:
+        if not self._alive():
+            return
+        size = self.map.view.size()
+        code = "api.fitAll();" if fit else "m.setView(api.marker.getLatLng(), m.getZoom(), {animate: false});"
+        self.map.run_js(_FRAME_WHEN_SIZED % (size.width(), size.height(), code))
 
     def _refresh_all(self) -> None:
         self.retranslate()

@@ -15,6 +15,13 @@ DEMO = [(16.23192, 1.0, 3), (8.27394, 0.05, 3), (34.7849, 0.04, 2), (27.2772, 3.
         (1.9689, 50.0, 4), (1.0283, 0.15, 3), (0.10829, 0.2, 2), (0.0112, 0.6, 3), (0.687, 1.5, 4)]
 
 
+#: the zone's circle lies wholly in the map's view and is at least 60 px across
+FRAMED_JS = ("(function () { var a = window.ecologisMap, m = a.map, ci = a.circle;"
+             " if (!m.hasLayer(ci)) { return false; } var b = ci.getBounds();"
+             " var px = m.latLngToContainerPoint(b.getNorthEast()).x - m.latLngToContainerPoint(b.getSouthWest()).x;"
+             " return m.getBounds().contains(b) && px >= 60; })()")
+
+
 def test_start_uses_the_early_map_and_shows_the_demo(qtbot, monkeypatch, h):
     order = []
     real_map, real_imports = gui_app._early_map, gui_app._import_while_loading
@@ -41,6 +48,9 @@ def test_start_uses_the_early_map_and_shows_the_demo(qtbot, monkeypatch, h):
         h.wait_map(w)
         circle = json.loads(h.run_js(w, "JSON.stringify(window.ecologisMap.getCircle())"))
         assert round(float(circle["radius"])) == round(w.wb.result.szz_m)
+        # the page was laid out while its view was hidden: once shown, the map is framed on
+        # the project (the whole zone in view, not the world or a stale size)
+        qtbot.waitUntil(lambda: h.run_js(w, FRAMED_JS) is True, timeout=10000)
     finally:
         w._prompt = h.answer
         w._closing_done = True
