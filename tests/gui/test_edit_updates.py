@@ -157,3 +157,24 @@ def test_journal_model_resets_when_an_entry_changes():
     assert len(resets) == 2
     assert model.issues[0].row == 2
     assert translator.lang in ("uk", "en")
+
+
+def test_headers_follow_the_display_unit_and_the_language(make_window, h):
+    """Header texts are cached per language: a unit or language switch shows the new text."""
+    from PySide6.QtCore import Qt
+
+    from ecologis.i18n import t, t_lang
+
+    w = make_window(demo=True, restore=False)
+    mass = COL["mass"]
+    assert w.model.headerData(mass, Qt.Horizontal) == t("gui.col.mass", unit=t("gui.unit.t/yr"))
+    w.wb.set_display_unit("g/s")
+    assert w.model.headerData(mass, Qt.Horizontal) == t("gui.col.mass", unit=t("gui.unit.g/s"))
+    assert w.model.headerData(3, Qt.Vertical) == "4"
+    try:
+        w.set_language("en")
+        assert w.model.headerData(COL["substance"], Qt.Horizontal) == t_lang("en", "col.substance")
+        assert w.model.headerData(mass, Qt.Horizontal) == t_lang("en", "gui.col.mass", unit=t_lang("en", "gui.unit.g/s"))
+    finally:
+        w.set_language("uk")
+    assert w.model.headerData(COL["substance"], Qt.Horizontal) == t_lang("uk", "col.substance")

@@ -41,6 +41,8 @@ _SOURCE_COL = COLUMNS.index("source")
 _ALIGNS = tuple(_ALIGN_LEFT if i in _LEFT_COLUMNS else _ALIGN_RIGHT for i in range(len(COLUMNS)))
 _VALID = len(COLUMNS)          # in a row's cached texts: whether the row is valid
 _NCOLS = len(COLUMNS)
+_HORIZONTAL = Qt.Orientation.Horizontal
+_VERTICAL = Qt.Orientation.Vertical
 _EDITABLE_COLUMNS = ("mass", "unit", "source")
 #: flags() per column, built once (painting asks for every visible cell)
 _FLAGS = tuple((Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsEditable) if c in _EDITABLE_COLUMNS
@@ -146,6 +148,7 @@ class EmissionsModel(QAbstractTableModel):
         self.wb = workbench
         self._views: dict[int, object] = {}
         self._texts: dict[int, tuple] = {}
+        self._headers: dict[tuple, str] = {}     # (section, role, language) → header text
         self._snap: _Snapshot | None = _Snapshot(workbench)
         ev = workbench.events
         self._handlers = [
@@ -218,12 +221,14 @@ class EmissionsModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(first, col), self.index(end, col))
 
     def _unit_changed(self, _unit: str) -> None:
+        self._headers.clear()
         self._all_changed()
         self.headerDataChanged.emit(Qt.Horizontal, COL["mass"], COL["mass"])
 
     def retranslate(self) -> None:
         self._views.clear()
         self._texts.clear()
+        self._headers.clear()
         self.headerDataChanged.emit(Qt.Horizontal, 0, len(COLUMNS) - 1)
         n = self.rowCount()
         if n:
@@ -237,16 +242,23 @@ class EmissionsModel(QAbstractTableModel):
         return 0 if parent.isValid() else _NCOLS
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+        r = role if type(role) is int else role.value
+        if r != _DISPLAY and r != _TOOLTIP:
+            return None   # painting asks each header section for many roles
+        if orientation is _VERTICAL or (orientation is not _HORIZONTAL and orientation == _VERTICAL):
+            return str(section + 1) if r == _DISPLAY else None
+        key = (section, r, translator.lang)
+        text = self._headers.get(key)
+        if text is None:
             name = COLUMNS[section]
-            if name == "mass":
-                return t("gui.col.mass", unit=unit_label(self.wb.display_unit))
-            return t(HEADER_KEYS[name])
-        if orientation == Qt.Horizontal and role == Qt.ToolTipRole:
-            return t(TIP_KEYS.get(COLUMNS[section], "gui.col.tip." + COLUMNS[section]))
-        if orientation == Qt.Vertical and role == Qt.DisplayRole:
-            return str(section + 1)
-        return None
+            if r == _TOOLTIP:
+                text = t(TIP_KEYS.get(name, "gui.col.tip." + name))
+            elif name == "mass":
+                text = t("gui.col.mass", unit=unit_label(self.wb.display_unit))
+            else:
+                text = t(HEADER_KEYS[name])
+            self._headers[key] = text
+        return text
 
     def flags(self, index):
         return _FLAGS[index.column()] if index.isValid() else _NO_FLAGS
