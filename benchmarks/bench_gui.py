@@ -7,7 +7,8 @@
    the circle was updated) and a repaint.
    Baseline, same run: the core work of that same edit, as the session does it (the
    edited row prepared alone, its t/yr put into the prepared arrays, ``compute`` on the
-   1,000 rows); a full ``prepare`` + ``compute`` is printed for context only.
+   1,000 rows), alternated with the edits and taken warm (the second of two runs); a full
+   ``prepare`` + ``compute`` is printed for context only.  Goals: ≤ 10× and ≤ 16 ms.
 2. Start-up until the zone is drawn (the page's circle has the demo's 300 m radius),
    each in a fresh process running what ``ecologis --demo`` runs (``ecologis.gui.app.start``), against a bare ``QWebEngineView`` drawing the same map: the
    same page with the same configuration and strings injected, waiting for the same
@@ -215,10 +216,32 @@ def bench_edit() -> dict:
         w.repaint()
         return time.perf_counter() - t0
 
+    rules = recommendation_rules()
+    ems = wb.emissions
+    prep = prepare(ems, d)
+
+    def core_edit_once(i: int) -> float:
+        # the core work of one mass edit, as the session does it: the edited row prepared
+        # alone and its t/yr put into the prepared arrays, then compute on the whole table
+        row = (i * 37) % N_ROWS
+        t0 = time.perf_counter()
+        one = prepare([dc_replace(ems[row], mass=1.0 + i * 0.25)], d)
+        mass_t = prep.mass_t.copy()
+        mass_t[row] = one.mass_t[0]
+        compute(dc_replace(prep, mass_t=mass_t), wb.preset, rules=rules)
+        return time.perf_counter() - t0
+
     for i in range(3):
         edit_once(i)  # warm-up
+        core_edit_once(i)
     sync.clear()
-    edit = [edit_once(i) for i in range(3, 3 + N_EDITS)]
+    # alternated (the machine is shared): the GUI edit, then the core work of the same edit
+    # run twice, the second (warm) run kept, so the GUI's cache traffic does not slow the baseline
+    edit, core_edit = [], []
+    for i in range(3, 3 + N_EDITS):
+        edit.append(edit_once(i))
+        core_edit_once(i)
+        core_edit.append(core_edit_once(i))
     expected_text = w.results.knp_value.text()
 
     def js_round_trip() -> float:
@@ -232,26 +255,15 @@ def bench_edit() -> dict:
 
     js = [js_round_trip() for _ in range(N_EDITS)]
 
-    rules = recommendation_rules()
-    core_full, core_compute, core_edit = [], [], []
-    ems = wb.emissions
+    core_full, core_compute = [], []
     for i in range(N_EDITS):
         t0 = time.perf_counter()
-        prep = prepare(ems, d)
-        res = compute(prep, wb.preset, rules=rules)
+        prep_all = prepare(ems, d)
+        res = compute(prep_all, wb.preset, rules=rules)
         core_full.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        compute(prep, wb.preset, rules=rules)
+        compute(prep_all, wb.preset, rules=rules)
         core_compute.append(time.perf_counter() - t0)
-        # the core work of one mass edit, as the session does it: the edited row prepared
-        # alone and its t/yr put into the prepared arrays, then compute on the whole table
-        row = (i * 37) % N_ROWS
-        t0 = time.perf_counter()
-        one = prepare([dc_replace(ems[row], mass=1.0 + i * 0.25)], d)
-        mass_t = prep.mass_t.copy()
-        mass_t[row] = one.mass_t[0]
-        compute(dc_replace(prep, mass_t=mass_t), wb.preset, rules=rules)
-        core_edit.append(time.perf_counter() - t0)
     assert abs(res.knp - wb.result.knp) <= 1e-9 * max(1.0, res.knp)
     w._closing_done = True
     w.close()
@@ -272,7 +284,8 @@ def main(argv=None) -> int:
           f" compute on the {N_ROWS} rows)")
     print(f"               {e['core_full'] * 1e3:8.2f} ms median  (context) a full prepare+compute of the table")
     print(f"   context   : {e['js'] * 1e3:8.2f} ms median  map JS round trip + repaint with no edit (Chromium IPC floor)")
-    print(f"   ratio     : {e['edit'] / e['core_edit']:8.2f} × the core work of the edit (goal ≤ 10×, and ≤ 16 ms)")
+    print(f"   ratio     : {e['edit'] / e['core_edit']:8.2f} × the core work of the edit (goal ≤ 10×, and ≤ 16 ms: "
+          f"{'met' if e['edit'] <= 0.016 else 'NOT met'} absolute)")
     s = bench_startup()
     print("\n2. Start-up until the zone is drawn (fresh process each, demo profile)")
     print(f"   measured  : {s['window']:8.3f} s median  {['%.3f' % x for x in s['window_all']]}")
@@ -281,8 +294,9 @@ def main(argv=None) -> int:
     print(f"   ratio     : {s['window'] / s['bare']:8.2f} × (goal ≤ 1.2×)")
     from benchmarks._common import record
 
+    # two goals: ≤ 10× the core work and ≤ 16 ms absolute; "met" only when both hold
     record("gui", "edit to display", N_ROWS, e["edit"], "the core work of the same edit", e["core_edit"], 10.0,
-           "measured/baseline")
+           "measured/baseline", max_seconds=0.016)
     record("gui", "start-up until the zone is drawn", 1, s["window"], "bare QWebEngineView drawing the same map",
            s["bare"], 1.2, "measured/baseline")
     heavy = [x for x in s["heavy"] if x]

@@ -193,6 +193,17 @@ class Session(SourceEditing):
             return value
         return convert(value, e.unit, unit, float(self.profile.hours_of(e)))
 
+    def row_result(self, view: RowView, row: int) -> RowView:
+        """``view`` with the row's contribution and share in the current result (what an
+        edit of another row changes)."""
+        res = self.result
+        if res is not None and row < len(res.row_contribution):
+            contribution = float(res.row_contribution[row])
+            share = float(res.row_share[row])
+        else:
+            contribution = share = 0.0
+        return replace(view, contribution=contribution, share=share, share_percent=share * 100.0)
+
     def row_view(self, row: int) -> RowView:
         e = self.profile.emissions[row]
         res = self.result

@@ -49,8 +49,10 @@ def test_mass_edit_signals_only_the_cells_it_changed(make_window, h):
 
 def test_edited_table_shows_what_a_fresh_model_shows(make_window, h):
     w = make_window(demo=True, restore=False)
+    QApplication.processEvents()                 # painted: the rows' texts are cached
     for row, mass in ((2, "40"), (0, "20,5"), (2, "35")):
         assert w.model.setData(w.model.index(row, COL["mass"]), mass)
+        QApplication.processEvents()
     fresh = EmissionsModel(w.wb)
     try:
         for r in range(w.model.rowCount()):

@@ -149,6 +149,7 @@ class EmissionsModel(QAbstractTableModel):
         self._views: dict[int, object] = {}
         self._texts: dict[int, tuple] = {}
         self._headers: dict[tuple, str] = {}     # (section, role, language) → header text
+        self._numbers_stale: set[int] = set()    # cached rows whose contribution/share changed
         self._snap: _Snapshot | None = _Snapshot(workbench)
         ev = workbench.events
         self._handlers = [
@@ -168,6 +169,7 @@ class EmissionsModel(QAbstractTableModel):
     def _clear(self) -> None:
         self._views.clear()
         self._texts.clear()
+        self._numbers_stale.clear()
 
     def _about_to_insert(self, first: int, last: int) -> None:
         self.beginInsertRows(QModelIndex(), first, last)
@@ -202,17 +204,19 @@ class EmissionsModel(QAbstractTableModel):
             return
         self._snap = new
         rows, contribution, share = changes
-        stale = rows | contribution | share
-        if not stale.any():
+        numbers = (contribution | share) & ~rows
+        if not (rows.any() or numbers.any()):
             return
         views, texts = self._views, self._texts
-        if stale.all():
-            views.clear()
-            texts.clear()
+        if rows.all():
+            self._clear()
         else:
-            for row in np.flatnonzero(stale).tolist():
+            for row in np.flatnonzero(rows).tolist():
                 views.pop(row, None)
                 texts.pop(row, None)
+            # rows whose only change is their contribution/share keep their other texts:
+            # those two are refreshed when the row is next shown
+            self._numbers_stale.update(r for r in texts if numbers[r])
         last = len(COLUMNS) - 1
         for first, end in _ranges(rows):
             self.dataChanged.emit(self.index(first, 0), self.index(end, last))
@@ -228,6 +232,7 @@ class EmissionsModel(QAbstractTableModel):
     def retranslate(self) -> None:
         self._views.clear()
         self._texts.clear()
+        self._numbers_stale.clear()
         self._headers.clear()
         self.headerDataChanged.emit(Qt.Horizontal, 0, len(COLUMNS) - 1)
         n = self.rowCount()
@@ -264,15 +269,35 @@ class EmissionsModel(QAbstractTableModel):
         return _FLAGS[index.column()] if index.isValid() else _NO_FLAGS
 
     def view(self, row: int):
+        if self._numbers_stale and row in self._numbers_stale:
+            self._refresh_numbers(row)
         v = self._views.get(row)
         if v is None:
             v = self.wb.row_view(row)
             self._views[row] = v
         return v
 
+    def _refresh_numbers(self, row: int) -> None:
+        """A cached row whose contribution/share changed: those two texts anew."""
+        self._numbers_stale.discard(row)
+        v, c = self._views.get(row), self._texts.get(row)
+        if v is None or c is None:
+            self._views.pop(row, None)
+            self._texts.pop(row, None)
+            return
+        v = self.wb.row_result(v, row)
+        self._views[row] = v
+        loc = qlocale()
+        c = list(c)
+        c[_CONTRIBUTION_COL] = self._display(v, "contribution", loc)
+        c[_SHARE_COL] = self._display(v, "share", loc)
+        self._texts[row] = tuple(c)
+
     def _row_texts(self, row: int) -> tuple:
         """Display strings of one row and (last) whether it is valid, built once per
         result (painting asks for every visible cell, several roles each)."""
+        if self._numbers_stale and row in self._numbers_stale:
+            self._refresh_numbers(row)
         c = self._texts.get(row)
         if c is None:
             v = self.view(row)
@@ -288,7 +313,7 @@ class EmissionsModel(QAbstractTableModel):
             # what painting asks for every visible cell: from the row's cached texts
             row = index.row()
             c = self._texts.get(row)
-            if c is None:
+            if c is None or (self._numbers_stale and row in self._numbers_stale):
                 if not index.isValid() or row >= len(self.wb.profile.emissions):
                     return None
                 c = self._row_texts(row)
