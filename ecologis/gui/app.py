@@ -49,20 +49,23 @@ def _early_map(app):
 
 #: what building the window needs, imported in a thread while the event loop lets the map
 #: page load (QtWebEngine works in the main thread's event loop and in its own processes)
-_WINDOW_MODULES = ("numpy", "ecologis.session", "ecologis.gui.main_window", "shapely", "ecologis.core.geometry",
-                   "pyproj")
+_WINDOW_MODULES = ("numpy", "ecologis.session", "ecologis.gui.main_window")
+#: what the window needs a little later (the site and receptor analysis): imported by the
+#: same thread while the window is being built
+_LATER_MODULES = ("shapely", "pyproj", "ecologis.core.geometry")
 
 
 def _import_while_loading(app) -> None:
     """Import :data:`_WINDOW_MODULES` in a thread and keep the event loop running until
-    done, so the map page loads meanwhile.  A module that fails to import here is left
-    to the ordinary import after it, which reports the error."""
+    they are in, so the map page loads meanwhile; the thread goes on with
+    :data:`_LATER_MODULES` while the caller builds the window.  A module that fails to
+    import here is left to the ordinary import after it, which reports the error."""
     import importlib
     import threading
 
     from PySide6.QtCore import QEventLoop, QTimer
 
-    finished = threading.Event()
+    ready = threading.Event()
 
     def work():
         try:
@@ -71,18 +74,22 @@ def _import_while_loading(app) -> None:
         except Exception:  # noqa: BLE001 — re-raised by the import that follows
             pass
         finally:
-            finished.set()
+            ready.set()
+        for name in _LATER_MODULES:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 — the window imports it again when needed
+                pass
 
     thread = threading.Thread(target=work, name="ecologis-imports", daemon=True)
     thread.start()
     loop = QEventLoop()
     timer = QTimer()
-    timer.timeout.connect(lambda: loop.quit() if finished.is_set() else None)
+    timer.timeout.connect(lambda: loop.quit() if ready.is_set() else None)
     timer.start(5)
-    if not finished.is_set():
+    if not ready.is_set():
         loop.exec()
     timer.stop()
-    thread.join()
 
 
 def start(argv=None):

@@ -63,4 +63,5 @@ def test_imports_while_loading_reports_nothing_and_returns(qtbot, monkeypatch):
     from PySide6.QtWidgets import QApplication
 
     monkeypatch.setattr(gui_app, "_WINDOW_MODULES", ("ecologis.no_such_module", "json"))
+    monkeypatch.setattr(gui_app, "_LATER_MODULES", ("ecologis.no_such_module_either",))
     gui_app._import_while_loading(QApplication.instance())
