@@ -1,8 +1,10 @@
 """CLI start-up benchmark: ``ecologis-cli assess --demo --json``, the whole process.
 
 Measured: a fresh ``python -m ecologis.cli assess --demo --json`` (interpreter start,
-imports, the shipped reference data, the demo profile read and assessed — КНП and the
-СЗЗ circle around the enterprise — and the JSON printed), wall time until it exits.
+imports, the shipped reference data, the demo profile read and assessed — КНП, the zones,
+the receptors around the enterprise and the OND-86 dispersion of the demo's two stacks,
+whose compiled loop is loaded from the user's numba cache after the first run — and the
+JSON printed), wall time until it exits.
 
 Baseline, same run: a fresh ``python -c "import numpy"`` — the interpreter start and the
 one library every calculation needs.  Both with compiled bytecode, as installed.
