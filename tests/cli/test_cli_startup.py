@@ -42,3 +42,15 @@ def test_compile_cache_goes_to_the_user_folder_unless_set(tmp_path, monkeypatch)
     monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "mine"))
     paths.use_user_compile_cache()
     assert os.environ["NUMBA_CACHE_DIR"] == str(tmp_path / "mine")
+
+
+def test_the_compiled_loop_is_cached_only_where_the_entry_points_say(tmp_path):
+    """Without ``NUMBA_CACHE_DIR`` (the core used as a library, the tests) nothing is
+    cached, so nothing is written beside the package; with it, machine code is cached."""
+    code = "import ecologis.core.dispersion._kernel as k; print(k._CACHE)"
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+    assert out.strip() == "False"
+    env["NUMBA_CACHE_DIR"] = str(tmp_path / "numba")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+    assert out.strip() == "True"
