@@ -71,9 +71,10 @@ def median_time(fn, repeats: int = 5) -> tuple[float, object]:
 
 def record(bench: str, name: str, size, seconds: float, baseline: str, baseline_seconds: float | None,
            goal: float | None, ratio_def: str = SPEEDUP, *, unit: str = "s", extra: dict | None = None,
-           argv=None, ratio: float | None = None) -> dict:
+           argv=None, ratio: float | None = None, max_seconds: float | None = None) -> dict:
     """Build one result; print it as a JSON line when JSON output is wanted. ``met`` is
-    ``None`` when the result has no goal."""
+    ``None`` when the result has no goal.  ``max_seconds``: a second, absolute goal
+    (``seconds`` ≤ it) that must hold too for ``met``."""
     if ratio is None and baseline_seconds:
         ratio = baseline_seconds / seconds if ratio_def == SPEEDUP else seconds / baseline_seconds
     if goal is None or ratio is None:
@@ -82,6 +83,9 @@ def record(bench: str, name: str, size, seconds: float, baseline: str, baseline_
     else:
         met = ratio >= goal if ratio_def == SPEEDUP else ratio <= goal
         goal_text = (">= " if ratio_def == SPEEDUP else "<= ") + f"{goal:g}"
+        if max_seconds is not None:
+            met = met and seconds <= max_seconds
+            goal_text += f" and <= {max_seconds:g} s"
     out = {"bench": bench, "name": name, "size": size, "seconds": round(seconds, 6), "unit": unit,
            "baseline": baseline, "baseline_seconds": None if baseline_seconds is None else round(baseline_seconds, 6),
            "ratio": None if ratio is None else round(ratio, 4), "ratio_def": ratio_def, "goal": goal_text,

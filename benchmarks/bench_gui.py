@@ -7,9 +7,10 @@
    the circle was updated) and a repaint.
    Baseline, same run: the core work of that same edit, as the session does it (the
    edited row prepared alone, its t/yr put into the prepared arrays, ``compute`` on the
-   1,000 rows); a full ``prepare`` + ``compute`` is printed for context only.
+   1,000 rows), alternated with the edits and taken warm (the second of two runs); a full
+   ``prepare`` + ``compute`` is printed for context only.  Goals: ≤ 10× and ≤ 16 ms.
 2. Start-up until the zone is drawn (the page's circle has the demo's 300 m radius),
-   each in a fresh process, against a bare ``QWebEngineView`` drawing the same map: the
+   each in a fresh process running what ``ecologis --demo`` runs (``ecologis.gui.app.start``), against a bare ``QWebEngineView`` drawing the same map: the
    same page with the same configuration and strings injected, waiting for the same
    circle, alternated in the same run.
 
@@ -34,36 +35,48 @@ os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = _flags
 
 N_ROWS = 1000
 N_EDITS = 30
-N_STARTS = 3
+N_STARTS = 5          # medians of ≥ 5 alternating runs (the machine is shared and noisy)
+
+#: the page's circle and whether the map shows it whole and at least 60 px across (a map
+#: zoomed out to the world, or framed at a wrong size, does not count as the zone drawn)
+ZONE_DRAWN_JS = ("JSON.stringify((function () { var a = window.ecologisMap; if (!a || !a.map) { return null; }"
+                 " var c = a.getCircle(), m = a.map, ci = a.circle; c.framed = false;"
+                 " if (m.hasLayer(ci)) { var b = ci.getBounds();"
+                 " var px = m.latLngToContainerPoint(b.getNorthEast()).x - m.latLngToContainerPoint(b.getSouthWest()).x;"
+                 " c.framed = m.getBounds().contains(b) && px >= 60; }"
+                 " return c; })())")
 
 _WINDOW_START = r"""
 import time; t0 = time.perf_counter()
 import sys
-from PySide6.QtCore import QCoreApplication, Qt
-QCoreApplication.setAttribute(Qt.AA_ShareOpenGLContexts)
-import PySide6.QtWebEngineWidgets
-from PySide6.QtWidgets import QApplication
-app = QApplication([])
-from ecologis.gui.main_window import MainWindow
-w = MainWindow(demo=True, restore=False, prompt=lambda k, **kw: {"recover": False, "unsaved": "discard"}.get(k))
-w.show()
+ZONE_DRAWN_JS = %r
+# what `ecologis --demo` runs (ecologis.gui.app.main without its event loop)
+from ecologis.gui.app import start
+app, w, _ = start(["--demo"])
+w._prompt = lambda k, **kw: {"recover": False, "unsaved": "discard"}.get(k)
 def done():
     print("ELAPSED", time.perf_counter() - t0, "MPL" if "matplotlib" in sys.modules else "",
           "PANDAS" if "pandas" in sys.modules else "", "REPORTLAB" if "reportlab" in sys.modules else "", flush=True)
     w._closing_done = True
     app.quit()
 def poll():
-    # the zone is drawn: the page's circle has the category radius (300 m for the demo)
-    w.map.run_js("JSON.stringify(window.ecologisMap && window.ecologisMap.getCircle())",
-                 lambda v: done() if v and '"radius":300' in str(v).replace(" ", "") else QTimer.singleShot(5, poll))
+    # the zone is drawn: the page's circle has the category radius (300 m for the demo) and
+    # the map shows it whole, at least 60 px across
+    w.map.run_js(ZONE_DRAWN_JS,
+                 lambda v: done() if v and '"radius":300' in str(v).replace(" ", "") and '"framed":true' in str(v)
+                 else QTimer.singleShot(5, poll))
 from PySide6.QtCore import QTimer
-w.map.pageReady.connect(poll)
+if w.map.is_ready():
+    poll()
+else:
+    w.map.pageReady.connect(poll)
 app.exec()
 """
 
 _BARE_START = r"""
 import time; t0 = time.perf_counter()
 import json
+ZONE_DRAWN_JS = %r
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl
 QCoreApplication.setAttribute(Qt.AA_ShareOpenGLContexts)
 from PySide6.QtWebEngineCore import QWebEngineScript
@@ -85,8 +98,9 @@ def done():
     print("ELAPSED", time.perf_counter() - t0, flush=True)
     app.quit()
 def poll(*_):
-    v.page().runJavaScript("JSON.stringify(window.ecologisMap && window.ecologisMap.getCircle())", 0,
-                           lambda r: done() if r and '"radius":300' in str(r).replace(" ", "") else QTimer.singleShot(5, poll))
+    v.page().runJavaScript(ZONE_DRAWN_JS, 0,
+                           lambda r: done() if r and '"radius":300' in str(r).replace(" ", "") and '"framed":true' in str(r)
+                           else QTimer.singleShot(5, poll))
 v.loadFinished.connect(poll)
 v.load(QUrl.fromLocalFile(%s))
 v.show()
@@ -105,7 +119,11 @@ def _bare_code() -> str:
     config = {"tileUrl": "", "lat": ent.lat, "lon": ent.lon, "name": ent.name, "radius": 300.0, "zoom": 14,
               "noAnimation": True, "lang": "uk", "defaultCenter": list(DEFAULT_CENTER),
               "receptorKinds": list(RECEPTOR_KINDS)}
-    return _BARE_START % (repr(config), repr(map_strings()), repr(str(MAP_PAGE)))
+    return _BARE_START % (ZONE_DRAWN_JS, repr(config), repr(map_strings()), repr(str(MAP_PAGE)))
+
+
+def _window_code() -> str:
+    return _WINDOW_START % ZONE_DRAWN_JS
 
 
 def _run_start(code: str, user_dir: str) -> tuple[float, str]:
@@ -123,7 +141,7 @@ def bench_startup() -> dict:
     bare_code = _bare_code()
     with tempfile.TemporaryDirectory() as d:
         for i in range(N_STARTS):
-            tw, extra = _run_start(_WINDOW_START, os.path.join(d, f"w{i}"))
+            tw, extra = _run_start(_window_code(), os.path.join(d, f"w{i}"))
             win.append(tw)
             flags.update(extra.split())
             bare.append(_run_start(bare_code, os.path.join(d, f"b{i}"))[0])
@@ -198,10 +216,32 @@ def bench_edit() -> dict:
         w.repaint()
         return time.perf_counter() - t0
 
+    rules = recommendation_rules()
+    ems = wb.emissions
+    prep = prepare(ems, d)
+
+    def core_edit_once(i: int) -> float:
+        # the core work of one mass edit, as the session does it: the edited row prepared
+        # alone and its t/yr put into the prepared arrays, then compute on the whole table
+        row = (i * 37) % N_ROWS
+        t0 = time.perf_counter()
+        one = prepare([dc_replace(ems[row], mass=1.0 + i * 0.25)], d)
+        mass_t = prep.mass_t.copy()
+        mass_t[row] = one.mass_t[0]
+        compute(dc_replace(prep, mass_t=mass_t), wb.preset, rules=rules)
+        return time.perf_counter() - t0
+
     for i in range(3):
         edit_once(i)  # warm-up
+        core_edit_once(i)
     sync.clear()
-    edit = [edit_once(i) for i in range(3, 3 + N_EDITS)]
+    # alternated (the machine is shared): the GUI edit, then the core work of the same edit
+    # run twice, the second (warm) run kept, so the GUI's cache traffic does not slow the baseline
+    edit, core_edit = [], []
+    for i in range(3, 3 + N_EDITS):
+        edit.append(edit_once(i))
+        core_edit_once(i)
+        core_edit.append(core_edit_once(i))
     expected_text = w.results.knp_value.text()
 
     def js_round_trip() -> float:
@@ -215,26 +255,15 @@ def bench_edit() -> dict:
 
     js = [js_round_trip() for _ in range(N_EDITS)]
 
-    rules = recommendation_rules()
-    core_full, core_compute, core_edit = [], [], []
-    ems = wb.emissions
+    core_full, core_compute = [], []
     for i in range(N_EDITS):
         t0 = time.perf_counter()
-        prep = prepare(ems, d)
-        res = compute(prep, wb.preset, rules=rules)
+        prep_all = prepare(ems, d)
+        res = compute(prep_all, wb.preset, rules=rules)
         core_full.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        compute(prep, wb.preset, rules=rules)
+        compute(prep_all, wb.preset, rules=rules)
         core_compute.append(time.perf_counter() - t0)
-        # the core work of one mass edit, as the session does it: the edited row prepared
-        # alone and its t/yr put into the prepared arrays, then compute on the whole table
-        row = (i * 37) % N_ROWS
-        t0 = time.perf_counter()
-        one = prepare([dc_replace(ems[row], mass=1.0 + i * 0.25)], d)
-        mass_t = prep.mass_t.copy()
-        mass_t[row] = one.mass_t[0]
-        compute(dc_replace(prep, mass_t=mass_t), wb.preset, rules=rules)
-        core_edit.append(time.perf_counter() - t0)
     assert abs(res.knp - wb.result.knp) <= 1e-9 * max(1.0, res.knp)
     w._closing_done = True
     w.close()
@@ -255,7 +284,8 @@ def main(argv=None) -> int:
           f" compute on the {N_ROWS} rows)")
     print(f"               {e['core_full'] * 1e3:8.2f} ms median  (context) a full prepare+compute of the table")
     print(f"   context   : {e['js'] * 1e3:8.2f} ms median  map JS round trip + repaint with no edit (Chromium IPC floor)")
-    print(f"   ratio     : {e['edit'] / e['core_edit']:8.2f} × the core work of the edit (goal ≤ 10×, and ≤ 16 ms)")
+    print(f"   ratio     : {e['edit'] / e['core_edit']:8.2f} × the core work of the edit (goal ≤ 10×, and ≤ 16 ms: "
+          f"{'met' if e['edit'] <= 0.016 else 'NOT met'} absolute)")
     s = bench_startup()
     print("\n2. Start-up until the zone is drawn (fresh process each, demo profile)")
     print(f"   measured  : {s['window']:8.3f} s median  {['%.3f' % x for x in s['window_all']]}")
@@ -264,8 +294,9 @@ def main(argv=None) -> int:
     print(f"   ratio     : {s['window'] / s['bare']:8.2f} × (goal ≤ 1.2×)")
     from benchmarks._common import record
 
+    # two goals: ≤ 10× the core work and ≤ 16 ms absolute; "met" only when both hold
     record("gui", "edit to display", N_ROWS, e["edit"], "the core work of the same edit", e["core_edit"], 10.0,
-           "measured/baseline")
+           "measured/baseline", max_seconds=0.016)
     record("gui", "start-up until the zone is drawn", 1, s["window"], "bare QWebEngineView drawing the same map",
            s["bare"], 1.2, "measured/baseline")
     heavy = [x for x in s["heavy"] if x]

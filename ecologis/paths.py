@@ -84,6 +84,27 @@ def user_config_dir() -> Path:
     return _ensure(Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR)))
 
 
+def user_cache_dir() -> Path:
+    """Folder for caches that can be rebuilt (created on first use)."""
+    env = os.environ.get("ECOLOGIS_USER_DIR")
+    if env:
+        return _ensure(Path(env) / "cache")
+    import platformdirs
+
+    return _ensure(Path(platformdirs.user_cache_dir(APP_NAME, APP_AUTHOR)))
+
+
+def use_user_compile_cache() -> None:
+    """Keep the compiled dispersion loop (numba, ``cache=True``) in the user's cache folder,
+    never beside the installed package; call before the dispersion is imported.  An
+    explicit ``NUMBA_CACHE_DIR`` is kept."""
+    if not os.environ.get("NUMBA_CACHE_DIR"):
+        try:
+            os.environ["NUMBA_CACHE_DIR"] = str(user_cache_dir() / "numba")
+        except OSError:     # no writable user folder: numba compiles in memory each run
+            pass
+
+
 def user_dictionary_file() -> Path:
     """The user's dictionary overlay, merged over the shipped ``pollutants.json``."""
     return user_data_dir() / "user_pollutants.json"

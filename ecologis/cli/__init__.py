@@ -77,6 +77,9 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    from ecologis.paths import use_user_compile_cache
+
+    use_user_compile_cache()
     apply_language_option(argv)  # before the parsers' help texts are built
     localize_argparse()
     for stream in (sys.stdout, sys.stderr):

@@ -34,17 +34,80 @@ def _note(text: str) -> None:
     print(f"ecologis: {text}", file=sys.stderr)
 
 
-def main(argv=None) -> int:
+def _early_map(app):
+    """The map view, created as soon as the application exists: its page (QtWebEngine's
+    own processes) loads while the rest of EcologIS is imported and the window built."""
+    try:
+        from ecologis.gui.map.map_view import MapView
+
+        view = MapView()
+    except ImportError:      # no QtWebEngine: the window copes without a map
+        return None
+    app.processEvents()      # let Chromium start the navigation now
+    return view
+
+
+#: what building the window needs, imported in a thread while the event loop lets the map
+#: page load (QtWebEngine works in the main thread's event loop and in its own processes)
+_WINDOW_MODULES = ("numpy", "ecologis.session", "ecologis.gui.main_window")
+#: what the window needs a little later (the site and receptor analysis): imported by the
+#: same thread while the window is being built
+_LATER_MODULES = ("shapely", "pyproj", "ecologis.core.geometry")
+
+
+def _import_while_loading(app) -> None:
+    """Import :data:`_WINDOW_MODULES` in a thread and keep the event loop running until
+    they are in, so the map page loads meanwhile; the thread goes on with
+    :data:`_LATER_MODULES` while the caller builds the window.  A module that fails to
+    import here is left to the ordinary import after it, which reports the error."""
+    import importlib
+    import threading
+
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    ready = threading.Event()
+
+    def work():
+        try:
+            for name in _WINDOW_MODULES:
+                importlib.import_module(name)
+        except Exception:  # noqa: BLE001 — re-raised by the import that follows
+            pass
+        finally:
+            ready.set()
+        for name in _LATER_MODULES:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 — the window imports it again when needed
+                pass
+
+    thread = threading.Thread(target=work, name="ecologis-imports", daemon=True)
+    thread.start()
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.timeout.connect(lambda: loop.quit() if ready.is_set() else None)
+    timer.start(5)
+    if not ready.is_set():
+        loop.exec()
+    timer.stop()
+
+
+def start(argv=None):
+    """Parse ``argv``, create the application and the main window and show it (without
+    running the event loop).  Returns ``(app, window, args)``, or ``(None, None, code)``
+    when the window cannot be shown."""
     args = _parser(argv).parse_args(argv)
     from ecologis.gui.qt_env import NoDisplayError, prepare_qt_environment
     from ecologis.i18n import t
+    from ecologis.paths import use_user_compile_cache
 
     try:
         prepare_qt_environment(offscreen_ok=bool(args.screenshot), log=_note)
     except NoDisplayError:
         _note(t("gui.launch.no_display"))
-        return 2
-    from PySide6.QtCore import QCoreApplication, Qt, QTimer
+        return None, None, 2
+    use_user_compile_cache()
+    from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication
 
     QCoreApplication.setAttribute(Qt.AA_ShareOpenGLContexts)
@@ -55,7 +118,9 @@ def main(argv=None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("EcologIS")
     app.setOrganizationName("EcologIS")
+    early_map = _early_map(app)
 
+    _import_while_loading(app)
     from ecologis.gui.main_window import MainWindow
     from ecologis.i18n import translator
 
@@ -63,12 +128,21 @@ def main(argv=None) -> int:
     if args.screenshot:
         # never block on a question when taking a documentation screenshot
         prompt = lambda kind, **kw: {"recover": False, "unsaved": "discard"}.get(kind)  # noqa: E731
-    win = MainWindow(demo=args.demo, open_file=args.file, prompt=prompt, restore=not args.demo)
+    win = MainWindow(demo=args.demo, open_file=args.file, prompt=prompt, restore=not args.demo, map_view=early_map)
     if args.lang:
         translator.set_language(args.lang)
     if args.theme:
         win.set_theme(args.theme)
     win.show()
+    return app, win, args
+
+
+def main(argv=None) -> int:
+    app, win, args = start(argv)
+    if app is None:
+        return args
+    from PySide6.QtCore import QTimer
+
     if not args.screenshot:
         return app.exec()
 

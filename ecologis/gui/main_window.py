@@ -24,6 +24,7 @@ from ecologis.gui.map.map_view import DEFAULT_CENTER, MapView
 from ecologis.gui.models.journal_model import JournalModel
 from ecologis.gui.models.emissions_model import COL, EmissionsModel, EmissionsProxy, qlocale, unit_label
 from ecologis.gui.sources_view import SourceDelegate, SourcesView
+from ecologis.gui.table_view import PartialUpdateTableView
 from ecologis.gui.theme import apply_theme
 from ecologis.i18n import LANGUAGES, t, translator
 from ecologis.io.profile import Project, ProfileError
@@ -39,19 +40,31 @@ from ecologis.gui.window_session import WindowSessionMixin
 from ecologis.gui.window_underlay import UnderlayMixin
 
 
+#: JavaScript: wait until the page's map has the size of its view in the window (a page
+#: loaded while its view was hidden was laid out at another size), let Leaflet measure it
+#: again, then run the framing code given.  Arguments: width, height, framing code.
+_FRAME_WHEN_SIZED = ("(function () { var api = window.ecologisMap; if (!api || !api.map) { return; } var n = 0;"
+                     " function go() { var m = api.map, c = m.getContainer();"
+                     " if ((Math.abs(c.clientWidth - %d) > 2 || Math.abs(c.clientHeight - %d) > 2) && n++ < 100) {"
+                     " setTimeout(go, 20); return; } m.invalidateSize(false); %s }"
+                     " go(); })();")
+
+
 class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, FilesMixin, WindowSessionMixin,
                  UnderlayMixin, QMainWindow):
     """The workbench window.
 
     ``prompt(kind, **kw)`` answers questions ("unsaved" → "save"/"discard"/"cancel",
     "recover" → True/False); by default a message box asks the user (tests pass a
-    function).  ``restore`` reads the last session from the user folder.
+    function).  ``restore`` reads the last session from the user folder.  ``map_view``
+    is a map created earlier (its page already loading, see :mod:`ecologis.gui.app`).
     """
 
     resultShown = Signal()
 
     def __init__(self, workbench: Session | None = None, *, restore: bool = True, demo: bool = False,
-                 open_file: str | None = None, prompt=None, autosave_delay_ms: int = 400):
+                 open_file: str | None = None, prompt=None, autosave_delay_ms: int = 400,
+                 map_view: MapView | None = None):
         super().__init__()
         self.setObjectName("EcologISMainWindow")
         self.setAcceptDrops(True)
@@ -64,6 +77,7 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self.theme = "light"
         self._geo_pushed = None
         self._pick_target = None
+        self._early_map = map_view
         session = read_session() if restore else None
         if session:
             if session.get("language") in LANGUAGES:
@@ -193,7 +207,7 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self.model.editRefused.connect(lambda row, msg: self._set_message(t("gui.msg.row_refused", row=row + 1, msg=msg)))
         self.proxy = EmissionsProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
+        self.table = PartialUpdateTableView()
         self.table.setObjectName("emissionsTable")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -235,7 +249,12 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self.tabs.currentChanged.connect(self._on_tab)
 
         # -- map ------------------------------------------------------------------------
-        self.map = MapView(self, session=self.wb)      # shows the session's project and its assessment
+        if self._early_map is not None:             # created before the window (start-up): adopt it
+            self.map, self._early_map = self._early_map, None
+            self.map.session = self.wb
+        else:
+            self.map = MapView(self, session=self.wb)
+        # the map shows the session's project and its assessment
         self.map.markerMoved.connect(self._on_marker_moved)
         self.map.siteEdited.connect(self._on_site_edited)
         self.map.receptorsEdited.connect(self._on_receptors_edited)
@@ -361,6 +380,7 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self._update_stack()
         self._fill_recent()
         self.model.retranslate()
+        self.journal_model.retranslate()        # the same entries, texts in the new language
         self._fill_combo()
         self.results.retranslate()
         self._update_results()
@@ -418,10 +438,29 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self._load_panel_states()
         self._push_underlay()
         prof = self.wb.profile
-        if prof.site or prof.receptors:
-            self.map.fit_all()          # show the whole site, zone and receptors
+        fit = bool(prof.site or prof.receptors)
+        if self.map.isVisible():
+            if fit:
+                self.map.fit_all()          # show the whole site, zone and receptors
+            else:
+                self.map.center_on_enterprise()
         else:
-            self.map.center_on_enterprise()
+            # a map created before the window (its page loaded meanwhile) had no size: frame
+            # the project once the window is shown and the page has measured its view
+            self._pending_frame = fit
+
+    def showEvent(self, ev):
+        super().showEvent(ev)
+        fit, self._pending_frame = getattr(self, "_pending_frame", None), None
+        if fit is not None:
+            QTimer.singleShot(0, lambda: self._frame_when_sized(fit))
+
+    def _frame_when_sized(self, fit: bool) -> None:
+        if not self._alive():
+            return
+        size = self.map.view.size()
+        code = "api.fitAll();" if fit else "m.setView(api.marker.getLatLng(), m.getZoom(), {animate: false});"
+        self.map.run_js(_FRAME_WHEN_SIZED % (size.width(), size.height(), code))
 
     def _refresh_all(self) -> None:
         self.retranslate()

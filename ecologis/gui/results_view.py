@@ -57,6 +57,10 @@ class ResultsPanel(QGroupBox):
         self.conflicts.setWordWrap(True)
         self.conflicts.setMaximumHeight(52)
         self._conflict_lines: list[str] = []
+        self._badge_style: str | None = None
+        self._trace_key: tuple | None = None
+        self._trace_text = ""
+        self._recommendation_texts: list[str] = []
         row = QHBoxLayout()
         for cap, val in ((self.knp_caption, self.knp_value), (self.cat_caption, self.category_badge),
                          (self.szz_caption, self.szz_value)):
@@ -104,17 +108,17 @@ class ResultsPanel(QGroupBox):
         if res is None or res.knp <= 0:
             self.knp_value.setText("—")
             self.category_badge.setText("—")
-            self.category_badge.setStyleSheet("")
+            self._set_badge_style("")
             self.szz_value.setText("—")
             self.dominant.setText(t("gui.results.no_data"))
-            self.recommendations.clear()
+            self._set_recommendations([])
             self.trace.setText("")
             self.preset.setText(t("gui.results.preset", name=wb.preset_name()))
             return
         self.knp_value.setText(qlocale().toString(float(res.knp), "f", 3))
         bg, fg = CATEGORY_COLORS.get(res.category, ("#607d8b", "#ffffff"))
         self.category_badge.setText(res.category)
-        self.category_badge.setStyleSheet(
+        self._set_badge_style(
             f"QLabel#categoryBadge {{ background: {bg}; color: {fg}; border-radius: 8px; padding: 2px 10px; font-weight: bold; }}")
         self.category_badge.setToolTip(t("gui.results.category_tip", cat=res.category))
         self.szz_value.setText(t("gui.results.szz_value", m=qlocale().toString(float(res.szz_m), "f", 0)))
@@ -123,16 +127,41 @@ class ResultsPanel(QGroupBox):
         names = ", ".join(s.name(lang) for s in res.dominant_substances())
         self.dominant.setText(t("gui.results.dominant", names=names or "—"))
         self.preset.setText(t("gui.results.preset", name=wb.preset_name()))
-        self.recommendations.clear()
-        for r in res.recommendations():
-            self.recommendations.addItem(r.text(lang))
+        self._set_recommendations([r.text(lang) for r in res.recommendations()])
+        self.trace.setText(self._trace(wb, lang))
+
+    def _trace(self, wb: Session, lang: str) -> str:
+        """The traceability note; rebuilt only when the prepared rows' ГДК kinds, validity
+        or own values changed (a mass edit keeps those arrays)."""
+        prep = wb.prepared
+        parts_of = (prep.gdk_kind, prep.valid, prep.row_values) if prep is not None else (None, None, None)
+        key = self._trace_key
+        if key is not None and key[0] == lang and all(a is b for a, b in zip(key[1:], parts_of)):
+            return self._trace_text
         usage = wb.gdk_usage()
         parts = [t("gui.results.trace_kind", kind=t("gdk_kind." + k), rows=_rows_text(v)) for k, v in usage.items()]
         own = wb.rows_with_own_values()
         text = t("gui.results.trace", parts="; ".join(parts)) if parts else ""
         if own:
             text += " " + t("gui.results.trace_own", rows=_rows_text(own))
-        self.trace.setText(text)
+        self._trace_key = (lang, *parts_of)
+        self._trace_text = text
+        return text
+
+    def _set_badge_style(self, sheet: str) -> None:
+        """A style sheet re-polishes the widget even when unchanged: set it only when new."""
+        if sheet != self._badge_style:
+            self._badge_style = sheet
+            self.category_badge.setStyleSheet(sheet)
+
+    def _set_recommendations(self, texts: list[str]) -> None:
+        """Refill the list only when its texts changed (an edit usually changes none)."""
+        if texts == self._recommendation_texts and self.recommendations.count() == len(texts):
+            return
+        self._recommendation_texts = list(texts)
+        self.recommendations.clear()
+        for text in texts:
+            self.recommendations.addItem(text)
 
     def set_conflicts(self, lines: list[str]) -> None:
         """Receptors inside the СЗЗ (lines from the map's site analysis)."""

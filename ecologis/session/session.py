@@ -165,6 +165,12 @@ class Session(SourceEditing):
         return len(self.profile.emissions)
 
     @property
+    def prepared(self):
+        """The core's prepared rows (:class:`~ecologis.core.assess.PreparedTable`) behind
+        :attr:`result` (read-only: views compare them to redraw only what changed)."""
+        return self._prepared
+
+    @property
     def preset(self) -> Preset:
         return self.presets[self.preset_id]
 
@@ -187,6 +193,17 @@ class Session(SourceEditing):
         if e.unit not in UNITS or not math.isfinite(value):
             return value
         return convert(value, e.unit, unit, float(self.profile.hours_of(e)))
+
+    def row_result(self, view: RowView, row: int) -> RowView:
+        """``view`` with the row's contribution and share in the current result (what an
+        edit of another row changes)."""
+        res = self.result
+        if res is not None and row < len(res.row_contribution):
+            contribution = float(res.row_contribution[row])
+            share = float(res.row_share[row])
+        else:
+            contribution = share = 0.0
+        return replace(view, contribution=contribution, share=share, share_percent=share * 100.0)
 
     def row_view(self, row: int) -> RowView:
         e = self.profile.emissions[row]

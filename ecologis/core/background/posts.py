@@ -14,7 +14,8 @@ the result carries a warning.  Summation groups (§2.5) via the reduced concentr
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
+
+from ecologis.core.background._lazy import pd
 
 from ecologis.core.background.data import BackgroundReference
 from ecologis.core.background.errors import BackgroundError

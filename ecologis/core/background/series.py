@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
+from ecologis.core.background._lazy import pd
 
 from ecologis.core.background.data import BackgroundReference
 from ecologis.core.background.errors import SeriesError, series_problem

@@ -3,20 +3,26 @@
 :func:`sum_terms` is the same arithmetic as :meth:`ecologis.core.dispersion.field.ExactField.evaluate`
 (OND-86 (2.22)–(2.27), term by term, node by node) compiled to machine code: upwind terms
 (x ≤ 0) and unused s1 branches are skipped per element, which numpy's whole-array operations
-cannot do.  Compiled on first use (a few seconds) and kept by numba's own cache of compiled
-code (beside this module, or in the user's cache folder when that is read-only), so later
-processes load it instead of compiling again; numba checks the cache against this file.
+cannot do.  Compiled on first use (a few seconds) and, when ``NUMBA_CACHE_DIR`` names a
+folder, cached there: later processes load the machine code.  The entry points set it to
+the user's cache folder (:func:`ecologis.paths.use_user_compile_cache`); without it
+nothing is written (never beside the package).
 """
 
 from __future__ import annotations
 
 import math
+import os
 
 import numba
 import numpy as np
 
+#: Cache the machine code only where the entry points said (``NUMBA_CACHE_DIR``, the
+#: user's cache folder): without it numba would write beside this file, into the package.
+_CACHE = bool(os.environ.get("NUMBA_CACHE_DIR"))
 
-@numba.njit(cache=True, nogil=True)
+
+@numba.njit(cache=_CACHE, nogil=True)
 def _s1(t, gas, h):
     if t <= 0.0:
         return 0.0
@@ -33,7 +39,7 @@ def _s1(t, gas, h):
     return 1.0 / (0.1 * t2 + 2.47 * t - 17.8)                     # (2.23г)
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy")
+@numba.njit(cache=_CACHE, nogil=True, error_model="numpy")
 def _add_term(out, dx, dy, r2, ex, ey, cm, inv, gas, low, h, u_eff):
     """out += one term's concentration at every node (branch-free inner loop: vectorisable)."""
     ka = 0.125 * (10.0 - h)
@@ -59,7 +65,7 @@ def _add_term(out, dx, dy, r2, ex, ey, cm, inv, gas, low, h, u_eff):
         out[j] += c if down else 0.0
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=_CACHE, nogil=True)
 def sum_terms(dxp, dyp, r2p, pos_of_term, ex, ey, c_mu, inv_x_mu, gas, h, u_eff, out):
     """out[j] = Σ_i c_i at node j for the plume unit vector (ex[j], ey[j])."""
     out[:] = 0.0
@@ -69,7 +75,7 @@ def sum_terms(dxp, dyp, r2p, pos_of_term, ex, ey, c_mu, inv_x_mu, gas, h, u_eff,
     return out
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy")
+@numba.njit(cache=_CACHE, nogil=True, error_model="numpy")
 def _axial_row(out, r2, cm, inv, gas, low, h):
     ka = 0.125 * (10.0 - h)
     kb = 0.125 * (h - 2.0)
@@ -88,7 +94,7 @@ def _axial_row(out, r2, cm, inv, gas, low, h):
         out[j] = cm * s if t > 0.0 else 0.0
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=_CACHE, nogil=True)
 def axial_terms(r2p, pos_of_term, c_mu, inv_x_mu, gas, h, out):
     """out[i, j] = c_mu,i·s1(r_ij/x_mu,i): term i's value at node j on its plume axis (s2 = 1)."""
     for i in range(pos_of_term.shape[0]):

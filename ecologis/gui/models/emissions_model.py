@@ -8,7 +8,9 @@ No arithmetic here: values come from ``Session.row_view`` (core results); edits 
 from __future__ import annotations
 
 import math
+import operator
 
+import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush
 
@@ -36,6 +38,78 @@ _ALIGN_RIGHT = int((Qt.AlignRight | Qt.AlignVCenter).value)
 _HANDLED_ROLES = frozenset((_DISPLAY, _EDIT, _ALIGN, _TOOLTIP, _FOREGROUND, SORT_ROLE))
 _LEFT_COLUMNS = frozenset(i for i, c in enumerate(COLUMNS) if c in ("substance", "unit", "gdk_kind", "source"))
 _SOURCE_COL = COLUMNS.index("source")
+_ALIGNS = tuple(_ALIGN_LEFT if i in _LEFT_COLUMNS else _ALIGN_RIGHT for i in range(len(COLUMNS)))
+_VALID = len(COLUMNS)          # in a row's cached texts: whether the row is valid
+_NCOLS = len(COLUMNS)
+_HORIZONTAL = Qt.Orientation.Horizontal
+_VERTICAL = Qt.Orientation.Vertical
+_EDITABLE_COLUMNS = ("mass", "unit", "source")
+#: flags() per column, built once (painting asks for every visible cell)
+_FLAGS = tuple((Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsEditable) if c in _EDITABLE_COLUMNS
+               else (Qt.ItemIsEnabled | Qt.ItemIsSelectable) for c in COLUMNS)
+_NO_FLAGS = Qt.NoItemFlags
+#: the columns a row's share of the КНП and its contribution fill
+_CONTRIBUTION_COL = COLUMNS.index("contribution")
+_SHARE_COL = COLUMNS.index("share")
+
+
+class _Snapshot:
+    """What the table showed after one result, to tell which cells a new result changes.
+
+    Identity of each row's emission and substance object (an edit replaces the emission,
+    a dictionary change the substance) and the core's per-row arrays."""
+
+    __slots__ = ("n", "emissions", "substances", "row_arrays", "contribution", "share", "unit")
+
+    def __init__(self, wb: Session):
+        prep, res = wb.prepared, wb.result
+        self.n = wb.row_count()
+        self.unit = wb.display_unit
+        self.emissions = list(wb.emissions)
+        ok = prep is not None and res is not None and prep.n == self.n and len(res.row_contribution) == self.n
+        if not ok:
+            self.substances = self.row_arrays = self.contribution = self.share = None
+            return
+        self.substances = prep.substances      # replaced, never changed in place, by a new preparation
+        self.row_arrays = (prep.gdk, prep.gdk_kind, prep.hazard_class, prep.row_values, prep.valid,
+                           res.row_class, res.row_a)
+        self.contribution = res.row_contribution
+        self.share = res.row_share
+
+    def changes(self, old: "_Snapshot"):
+        """``(rows, contribution_rows, share_rows)``: boolean masks of the rows whose every
+        cell may have changed, and of those whose contribution / share changed; ``None``
+        when everything must be redrawn."""
+        if (old is None or old.n != self.n or old.unit != self.unit or self.row_arrays is None
+                or old.row_arrays is None):
+            return None
+        rows = np.fromiter(map(operator.is_not, self.emissions, old.emissions), bool, self.n)
+        if self.substances is not old.substances:
+            rows |= np.fromiter(map(operator.is_not, self.substances, old.substances), bool, self.n)
+        for new, prev in zip(self.row_arrays, old.row_arrays):
+            rows |= _differs(new, prev)
+        return rows, _differs(self.contribution, old.contribution), _differs(self.share, old.share)
+
+
+def _differs(a, b) -> np.ndarray:
+    """Element-wise "not the same value" (nan equals nan)."""
+    if a is b:
+        return np.zeros(len(a), dtype=bool)
+    a, b = np.asarray(a), np.asarray(b)
+    if a.dtype.kind == "f" or b.dtype.kind == "f":
+        return ~((a == b) | (np.isnan(a) & np.isnan(b)))
+    return a != b
+
+
+def _ranges(mask: np.ndarray):
+    """(first, last) of each run of True in ``mask``."""
+    idx = np.flatnonzero(mask)
+    if not len(idx):
+        return []
+    breaks = np.flatnonzero(np.diff(idx) > 1)
+    starts = np.concatenate(([idx[0]], idx[breaks + 1]))
+    ends = np.concatenate((idx[breaks], [idx[-1]]))
+    return list(zip(starts.tolist(), ends.tolist()))
 
 
 def qlocale() -> QLocale:
@@ -74,11 +148,14 @@ class EmissionsModel(QAbstractTableModel):
         self.wb = workbench
         self._views: dict[int, object] = {}
         self._texts: dict[int, tuple] = {}
+        self._headers: dict[tuple, str] = {}     # (section, role, language) → header text
+        self._numbers_stale: set[int] = set()    # cached rows whose contribution/share changed
+        self._snap: _Snapshot | None = _Snapshot(workbench)
         ev = workbench.events
         self._handlers = [
             (ev.rows_about_to_insert, self._about_to_insert), (ev.rows_inserted, self._inserted),
             (ev.rows_about_to_reset, self._about_to_reset), (ev.rows_reset, self._reset),
-            (ev.result, self._all_changed), (ev.display_unit, self._unit_changed),
+            (ev.result, self._result_changed), (ev.display_unit, self._unit_changed),
             (ev.sources, self._all_changed),           # a source renamed: its rows show the new name
         ]
         for signal, handler in self._handlers:     # "row_changed" always follows a "result"
@@ -92,12 +169,14 @@ class EmissionsModel(QAbstractTableModel):
     def _clear(self) -> None:
         self._views.clear()
         self._texts.clear()
+        self._numbers_stale.clear()
 
     def _about_to_insert(self, first: int, last: int) -> None:
         self.beginInsertRows(QModelIndex(), first, last)
 
     def _inserted(self, *_) -> None:
         self._clear()
+        self._snap = None
         self.endInsertRows()
 
     def _about_to_reset(self) -> None:
@@ -105,21 +184,56 @@ class EmissionsModel(QAbstractTableModel):
 
     def _reset(self) -> None:
         self._clear()
+        self._snap = None
         self.endResetModel()
 
     def _all_changed(self) -> None:
         self._clear()
+        self._snap = _Snapshot(self.wb)
         n = self.rowCount()
         if n:
             self.dataChanged.emit(self.index(0, 0), self.index(n - 1, len(COLUMNS) - 1))
 
+    def _result_changed(self) -> None:
+        """A new result: ``dataChanged`` only for the cells it changed (an edited mass
+        changes its row and the share column; nothing else needs a repaint)."""
+        new = _Snapshot(self.wb)
+        changes = new.changes(self._snap)
+        if changes is None:
+            self._all_changed()
+            return
+        self._snap = new
+        rows, contribution, share = changes
+        numbers = (contribution | share) & ~rows
+        if not (rows.any() or numbers.any()):
+            return
+        views, texts = self._views, self._texts
+        if rows.all():
+            self._clear()
+        else:
+            for row in np.flatnonzero(rows).tolist():
+                views.pop(row, None)
+                texts.pop(row, None)
+            # rows whose only change is their contribution/share keep their other texts:
+            # those two are refreshed when the row is next shown
+            self._numbers_stale.update(r for r in texts if numbers[r])
+        last = len(COLUMNS) - 1
+        for first, end in _ranges(rows):
+            self.dataChanged.emit(self.index(first, 0), self.index(end, last))
+        for col, mask in ((_CONTRIBUTION_COL, contribution & ~rows), (_SHARE_COL, share & ~rows)):
+            for first, end in _ranges(mask):
+                self.dataChanged.emit(self.index(first, col), self.index(end, col))
+
     def _unit_changed(self, _unit: str) -> None:
+        self._headers.clear()
         self._all_changed()
         self.headerDataChanged.emit(Qt.Horizontal, COL["mass"], COL["mass"])
 
     def retranslate(self) -> None:
         self._views.clear()
         self._texts.clear()
+        self._numbers_stale.clear()
+        self._headers.clear()
         self.headerDataChanged.emit(Qt.Horizontal, 0, len(COLUMNS) - 1)
         n = self.rowCount()
         if n:
@@ -127,59 +241,92 @@ class EmissionsModel(QAbstractTableModel):
 
     # -- Qt model API ---------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else self.wb.row_count()
+        return 0 if parent.isValid() else len(self.wb.profile.emissions)
 
     def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else _NCOLS
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+        r = role if type(role) is int else role.value
+        if r != _DISPLAY and r != _TOOLTIP:
+            return None   # painting asks each header section for many roles
+        if orientation is _VERTICAL or (orientation is not _HORIZONTAL and orientation == _VERTICAL):
+            return str(section + 1) if r == _DISPLAY else None
+        key = (section, r, translator.lang)
+        text = self._headers.get(key)
+        if text is None:
             name = COLUMNS[section]
-            if name == "mass":
-                return t("gui.col.mass", unit=unit_label(self.wb.display_unit))
-            return t(HEADER_KEYS[name])
-        if orientation == Qt.Horizontal and role == Qt.ToolTipRole:
-            return t(TIP_KEYS.get(COLUMNS[section], "gui.col.tip." + COLUMNS[section]))
-        if orientation == Qt.Vertical and role == Qt.DisplayRole:
-            return str(section + 1)
-        return None
+            if r == _TOOLTIP:
+                text = t(TIP_KEYS.get(name, "gui.col.tip." + name))
+            elif name == "mass":
+                text = t("gui.col.mass", unit=unit_label(self.wb.display_unit))
+            else:
+                text = t(HEADER_KEYS[name])
+            self._headers[key] = text
+        return text
 
     def flags(self, index):
-        if not index.isValid():
-            return Qt.NoItemFlags
-        f = Qt.ItemIsEnabled | Qt.ItemIsSelectable
-        if COLUMNS[index.column()] in ("mass", "unit", "source"):
-            f |= Qt.ItemIsEditable
-        return f
+        return _FLAGS[index.column()] if index.isValid() else _NO_FLAGS
 
     def view(self, row: int):
+        if self._numbers_stale and row in self._numbers_stale:
+            self._refresh_numbers(row)
         v = self._views.get(row)
         if v is None:
             v = self.wb.row_view(row)
             self._views[row] = v
         return v
 
+    def _refresh_numbers(self, row: int) -> None:
+        """A cached row whose contribution/share changed: those two texts anew."""
+        self._numbers_stale.discard(row)
+        v, c = self._views.get(row), self._texts.get(row)
+        if v is None or c is None:
+            self._views.pop(row, None)
+            self._texts.pop(row, None)
+            return
+        v = self.wb.row_result(v, row)
+        self._views[row] = v
+        loc = qlocale()
+        c = list(c)
+        c[_CONTRIBUTION_COL] = self._display(v, "contribution", loc)
+        c[_SHARE_COL] = self._display(v, "share", loc)
+        self._texts[row] = tuple(c)
+
     def _row_texts(self, row: int) -> tuple:
-        """Display strings of one row, built once per result (views ask many times)."""
+        """Display strings of one row and (last) whether it is valid, built once per
+        result (painting asks for every visible cell, several roles each)."""
+        if self._numbers_stale and row in self._numbers_stale:
+            self._refresh_numbers(row)
         c = self._texts.get(row)
         if c is None:
             v = self.view(row)
             loc = qlocale()
             c = tuple(self._display(v, col, loc) if col != "source" else self._source_text(row) for col in COLUMNS)
+            c += (v.valid,)
             self._texts[row] = c
         return c
 
     def data(self, index, role=Qt.DisplayRole):
         r = role if type(role) is int else role.value
+        if r == _DISPLAY or r == _ALIGN or r == _FOREGROUND:
+            # what painting asks for every visible cell: from the row's cached texts
+            row = index.row()
+            c = self._texts.get(row)
+            if c is None or (self._numbers_stale and row in self._numbers_stale):
+                if not index.isValid() or row >= len(self.wb.profile.emissions):
+                    return None
+                c = self._row_texts(row)
+            if r == _DISPLAY:
+                return c[index.column()]
+            if r == _ALIGN:
+                return _ALIGNS[index.column()]
+            return None if c[_VALID] else QBrush(status_color("error"))     # the current theme's colour
         if r not in _HANDLED_ROLES or not index.isValid():
             return None   # painting asks ~10 roles per cell: leave the unused ones fast
         row = index.row()
         if row >= self.wb.row_count():
             return None
-        if r == _DISPLAY:
-            return self._row_texts(row)[index.column()]
-        if r == _ALIGN:
-            return _ALIGN_LEFT if index.column() in _LEFT_COLUMNS else _ALIGN_RIGHT
         v = self.view(row)
         col = COLUMNS[index.column()]
         if r == _EDIT:
@@ -202,8 +349,6 @@ class EmissionsModel(QAbstractTableModel):
             if not v.valid:
                 return t("gui.row_invalid")
             return None
-        if r == _FOREGROUND and not v.valid:
-            return QBrush(status_color("error"))     # the current theme's colour
         return None
 
     def _source_text(self, row: int) -> str:

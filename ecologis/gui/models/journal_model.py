@@ -11,6 +11,16 @@ from ecologis.gui.theme import status_color
 from ecologis.i18n import t
 
 ROW_ROLE = Qt.UserRole + 1
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_ROW = int(ROW_ROLE)
+
+
+def _signature(issues) -> list[tuple]:
+    """What an entry's text and place depend on (two journals with equal signatures show
+    the same entries)."""
+    return [(i.code, i.row, i.field, i.file, i.params) for i in issues]
 
 
 class JournalModel(QAbstractListModel):
@@ -19,11 +29,19 @@ class JournalModel(QAbstractListModel):
         self.issues: list = []              # one representative issue per entry
         self.rows: list[list[int]] = []     # the table rows each entry concerns
         self._all: list = []
+        self._sig: list[tuple] = []
         self._text: dict[int, str] = {}
 
     def set_issues(self, issues) -> None:
+        """Show ``issues``; the same entries as shown (an edit that changed no message)
+        keep the view as it is: no reset, no new texts."""
+        issues = list(issues)
+        sig = _signature(issues)
+        if sig == self._sig:
+            return
         self.beginResetModel()
-        self._all = list(issues)
+        self._all = issues
+        self._sig = sig
         self._group()
         self._text.clear()
         self.endResetModel()
@@ -73,14 +91,16 @@ class JournalModel(QAbstractListModel):
         return s
 
     def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid() or index.row() >= len(self.issues):
+        r = role if type(role) is int else role.value
+        if r != _DISPLAY and r != _TOOLTIP and r != _FOREGROUND and r != _ROW:
+            return None   # painting asks many roles: leave the unused ones fast
+        row = index.row()
+        if not index.isValid() or row >= len(self.issues):
             return None
-        issue = self.issues[index.row()]
-        if role in (Qt.DisplayRole, Qt.ToolTipRole):
-            return self.text(index.row())
-        if role == ROW_ROLE:
+        if r == _DISPLAY or r == _TOOLTIP:
+            return self.text(row)
+        issue = self.issues[row]
+        if r == _ROW:
             return -1 if issue.row is None else int(issue.row)
-        if role == Qt.ForegroundRole:
-            color = status_color(issue.severity)       # the current theme's colour
-            return QBrush(color) if color is not None else None
-        return None
+        color = status_color(issue.severity)       # the current theme's colour
+        return QBrush(color) if color is not None else None
