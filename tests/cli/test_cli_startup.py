@@ -1,6 +1,6 @@
 """What ``ecologis-cli assess --demo --json`` loads: no pandas (the background package
-imports it on first use only), no matplotlib, no jsonschema; the compiled dispersion
-loop is cached in the user's cache folder, never beside the package."""
+imports it on first use only), no matplotlib, no jsonschema, no numba; the compiled dispersion
+loop, when used, is cached in the user's cache folder, never beside the package."""
 
 import json
 import os
@@ -10,19 +10,31 @@ import sys
 from ecologis import paths
 
 
-def test_assess_demo_imports_no_pandas_matplotlib_or_jsonschema(tmp_path):
-    code = ("import sys\nfrom ecologis.cli import main\nrc = main(['assess', '--demo', '--json'])\n"
-            "print(json.dumps({'rc': rc, 'heavy': sorted(m for m in ('pandas', 'matplotlib', 'jsonschema')"
-            " if m in sys.modules)}))\n")
+def _run_cli(code: str, tmp_path) -> dict:
     env = dict(os.environ, ECOLOGIS_USER_DIR=str(tmp_path))
     env.pop("NUMBA_CACHE_DIR", None)
     out = subprocess.run([sys.executable, "-c", "import json\n" + code], capture_output=True, text=True,
                          check=True, env=env).stdout
-    doc = json.loads(out.strip().splitlines()[-1])
-    assert doc == {"rc": 0, "heavy": []}
-    # the compiled loop went to the user's cache folder
-    cached = list((tmp_path / "cache" / "numba").rglob("*.nbi"))
-    assert cached
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_assess_demo_imports_no_pandas_matplotlib_jsonschema_or_numba(tmp_path):
+    # The demo's two stacks are a small plant: its dispersion runs in numpy (no compiled loop).
+    code = ("import sys\nfrom ecologis.cli import main\nrc = main(['assess', '--demo', '--json'])\n"
+            "print(json.dumps({'rc': rc, 'heavy': sorted(m for m in ('pandas', 'matplotlib', 'jsonschema', 'numba')"
+            " if m in sys.modules)}))\n")
+    assert _run_cli(code, tmp_path) == {"rc": 0, "heavy": []}
+
+
+def test_the_command_caches_the_compiled_loop_in_the_user_folder(tmp_path):
+    # The compiled loop forced on (as for a large plant): the entry point sends its cache
+    # to the user's cache folder.
+    code = ("import ecologis.core.dispersion.field as f, ecologis.core.dispersion.run as r\n"
+            "f.USE_KERNEL = True\nr.BATCH_MAX_TERMS = 0\n"
+            "from ecologis.cli import main\nrc = main(['assess', '--demo', '--json'])\n"
+            "print(json.dumps({'rc': rc}))\n")
+    assert _run_cli(code, tmp_path) == {"rc": 0}
+    assert list((tmp_path / "cache" / "numba").rglob("*.nbi"))
 
 
 def test_background_functions_still_reach_pandas():

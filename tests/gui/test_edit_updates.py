@@ -148,7 +148,7 @@ def test_unchanged_journal_is_not_reset_and_a_language_switch_retranslates_it(ma
 
 
 def test_journal_model_resets_when_an_entry_changes():
-    from ecologis.core.validation import Issue
+    from ecologis.core.validation import issue as Issue
 
     model = JournalModel()
     resets = []
