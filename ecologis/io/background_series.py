@@ -39,12 +39,15 @@ def _read_csv(path: Path) -> tuple[list[str], pd.DataFrame, int]:
         text = None                       # not kept: the file may be large
     try:
         header = pd.read_csv(source(), sep=delim, nrows=0).columns
-        text_cols = {h: str for h in header
+        # the text columns repeat a few values (timestamps, posts, substances): read as categories,
+        # the C reader numbers the distinct texts itself (no Python string per cell to hash later)
+        text_cols = {h: "category" for h in header
                      if any(_norm_header(h) in SYNONYMS[c] for c in ("timestamp", "post", "substance"))}
         # numbers are parsed by the C reader when the column is clean; otherwise the column
         # stays text and is parsed per unique value (decimal commas, stray text)
         df = pd.read_csv(source(), sep=delim, dtype=text_cols, na_values=[""], keep_default_na=False,
-                         skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c")
+                         skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c",
+                         low_memory=False)
     except (pd.errors.ParserError, ValueError) as e:
         raise SeriesError(path.name, [SeriesIssue(path.name, None, None, "bg.err.unreadable", {"detail": str(e)})]) \
             from None
