@@ -42,12 +42,21 @@ def _blank(v) -> bool:
 
 
 class RowList:
-    """Row numbers kept as an array and formatted only when a message is shown."""
+    """Row numbers formatted only when a message is shown: ``rows`` itself, or with
+    ``members`` (row indices) the numbers ``rows[i]`` of those (no copy is made: a
+    prepared table's row list is never changed in place)."""
 
-    __slots__ = ("rows",)
+    __slots__ = ("_rows", "_members")
 
-    def __init__(self, rows):
-        self.rows = rows
+    def __init__(self, rows, members=None):
+        self._rows = rows
+        self._members = members
+
+    @property
+    def rows(self):
+        if self._members is None:
+            return self._rows
+        return [self._rows[i] for i in self._members.tolist()]
 
     def __str__(self) -> str:
         return ", ".join(str(int(r)) for r in self.rows)
@@ -267,7 +276,7 @@ def _column(emissions: Sequence[Emission], name: str) -> list:
 def _distinct_codes(column, resolve) -> tuple[list, np.ndarray]:
     """``(values, codes)``: ``resolve(v)`` of each distinct value of ``column`` (``None``: not
     usable in a common row) and per row the number of its value among them (−1: not usable),
-    as an int64 array.  Values equal across types (``True == 1``) may share an entry: only
+    as an int32 array.  Values equal across types (``True == 1``) may share an entry: only
     the type the caller checks per row (:func:`prepare`) is ever taken from a shared entry as
     usable."""
     values: list = []
@@ -276,7 +285,7 @@ def _distinct_codes(column, resolve) -> tuple[list, np.ndarray]:
     try:
         distinct = dict.fromkeys(column)
     except TypeError:                            # an unhashable cell: no common rows here
-        return values, np.full(n, -1, dtype=np.int64)
+        return values, np.full(n, -1, dtype=np.int32)
     for v in distinct:
         r = resolve(v)
         if r is None:
@@ -285,9 +294,9 @@ def _distinct_codes(column, resolve) -> tuple[list, np.ndarray]:
             number[v] = len(values)
             values.append(r)
     if len(number) == 1:
-        return values, np.full(n, number[next(iter(number))], dtype=np.int64)
+        return values, np.full(n, number[next(iter(number))], dtype=np.int32)
     # every cell is a key (by identity at least)
-    return values, np.fromiter(map(number.__getitem__, column), dtype=np.int64, count=n)
+    return values, np.fromiter(map(number.__getitem__, column), dtype=np.int32, count=n)
 
 
 def _only_type(column, types: tuple, n: int) -> np.ndarray | None:
@@ -368,7 +377,7 @@ def _prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedT
     # one column at a time: the distinct values resolved, then per row a code (−1: not common)
     col = _column(emissions, "substance")
     ref_k, ref_code = _distinct_codes(col, resolve_ref)
-    code = np.array(ref_k + [-1], dtype=np.int64)[ref_code]
+    code = np.array(ref_k + [-1], dtype=np.int32)[ref_code]
     # the types a shared entry of equal values is usable for (see _distinct_codes)
     type_ok = [_only_type(col, (str,), n)]
     col = _column(emissions, "unit")
@@ -482,10 +491,12 @@ def _prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedT
         kid[i] = key_id.setdefault(key, len(key_id))
     mass_t = np.full(n, np.nan)
     if n:
-        conv = unit_index_to_t_per_year(np.where(valid, raw_mass, 0.0), raw_unit, raw_hours)
+        invalid = ~valid
+        raw_mass[invalid] = 0.0                # in place (a large table: one array less at a time)
+        mass_t = unit_index_to_t_per_year(raw_mass, raw_unit, raw_hours)
         del raw_mass, raw_unit, raw_hours
-        mass_t = np.where(valid, conv, np.nan)
-        del conv
+        mass_t[invalid] = np.nan
+        del invalid
     basis = kind.copy()
     if o_rows:
         sd, mr, ob, rz = o_refs[:, 0], o_refs[:, 1], o_refs[:, 2], o_refs[:, 3]
@@ -708,12 +719,12 @@ class AssessmentResult:
         }
 
 
-def _duplicate_groups(prep: PreparedTable, include: np.ndarray) -> list[np.ndarray]:
-    """Row indices of each substance that occurs in more than one included row."""
+def _duplicate_groups(prep: PreparedTable, include: np.ndarray, idx: np.ndarray) -> list[np.ndarray]:
+    """Row indices of each substance that occurs in more than one included row (``idx``:
+    the included rows)."""
     key = include.tobytes()
     if prep._dup_cache is not None and prep._dup_cache[0] == key:
         return prep._dup_cache[1]
-    idx = np.flatnonzero(include)
     groups = _find_duplicate_groups(prep, idx)
     prep._dup_cache = (key, groups)
     return groups
@@ -728,10 +739,11 @@ def _find_duplicate_groups(prep: PreparedTable, idx: np.ndarray) -> list[np.ndar
         return []
     # keys are small numbers: a stable sort of them as 16-bit numbers is a radix sort (same order)
     order = np.argsort(keys.astype(np.int16) if len(counts) <= np.iinfo(np.int16).max else keys, kind="stable")
-    sorted_keys = keys[order]
-    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-    ends = np.r_[starts[1:], len(sorted_keys)]
-    return [idx[order[a:b]] for a, b in zip(starts.tolist(), ends.tolist()) if b - a > 1]
+    # the sorted keys run in blocks of their counts, ascending
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    dup = counts > 1
+    return [idx[order[a:b]] for a, b in zip(starts[dup].tolist(), ends[dup].tolist())]
 
 
 def _duplicate_issues(prep: PreparedTable, groups: list[np.ndarray], duplicates: str) -> list[Issue]:
@@ -740,12 +752,12 @@ def _duplicate_issues(prep: PreparedTable, groups: list[np.ndarray], duplicates:
     cache = prep._dup_issue_cache
     if cache is not None and cache[0] is groups and cache[1] == code:
         return cache[2]
-    rows_arr = prep.rows_array
+    rows = prep.rows
     issues = []
     for members in groups:
         s = prep.substances[int(members[0])]
-        issues.append(Issue(code, int(rows_arr[members[0]]), "substance",
-                            {"substance": s.name_uk, "substance_en": s.name_en, "rows": RowList(rows_arr[members])}))
+        issues.append(Issue(code, int(rows[int(members[0])]), "substance",
+                            {"substance": s.name_uk, "substance_en": s.name_en, "rows": RowList(rows, members)}))
     prep._dup_issue_cache = (groups, code, issues)
     return issues
 
@@ -775,18 +787,25 @@ def compute(prep: PreparedTable, preset: Preset, duplicates: str = DUPLICATES_SU
         code = "W_CLASS_ASSUMED" if preset.assumed_class_when_missing is not None else "W_CLASS_MISSING"
         for i in np.flatnonzero(missing_class).tolist():
             journal.add(code, prep.rows[i], "hazard_class", cls=preset.assumed_class_when_missing)
-    dup_groups = _duplicate_groups(prep, include)
     idx = np.flatnonzero(include)
+    dup_groups = _duplicate_groups(prep, include, idx)
     if duplicates == DUPLICATES_SUM and dup_groups:
-        uniq, first_pos, inv = np.unique(prep.dup_key[idx], return_index=True, return_inverse=True)
-        # keep groups in order of first appearance
+        # the keys are small numbers (0 … max): each key's first position by a minimum and the
+        # groups numbered in order of first appearance, without sorting the rows
+        keys = prep.dup_key[idx]
+        m = len(idx)
+        first_of_key = np.full(int(keys.max()) + 1, m, dtype=np.int64)
+        np.minimum.at(first_of_key, keys, np.arange(m, dtype=np.int64))
+        present = np.flatnonzero(first_of_key < m)          # the keys met, ascending
+        first_pos = first_of_key[present]
         appearance = np.argsort(first_pos, kind="stable")
-        rank = np.empty_like(appearance)
-        rank[appearance] = np.arange(len(appearance))
-        inv = rank[inv]
+        rank = np.empty(len(first_of_key), dtype=np.int64)
+        rank[present[appearance]] = np.arange(len(appearance))
+        inv = rank[keys]
+        del keys, first_of_key, rank
         first_pos = first_pos[appearance]
         g_first = idx[first_pos]
-        g_mass = np.bincount(inv, weights=prep.mass_t[idx], minlength=len(uniq))
+        g_mass = np.bincount(inv, weights=prep.mass_t[idx], minlength=len(present))
     else:
         inv = None
         g_first = idx
@@ -807,7 +826,11 @@ def compute(prep: PreparedTable, preset: Preset, duplicates: str = DUPLICATES_SU
     if inv is None:
         row_contrib[idx] = g_contrib
     else:
-        row_contrib[idx] = g_contrib[inv] * (prep.mass_t[idx] / g_mass[inv])
+        # in blocks: a large table's temporaries stay small (the same arithmetic per row)
+        step = 1 << 18
+        for a in range(0, len(idx), step):
+            ii, rr = inv[a:a + step], idx[a:a + step]
+            row_contrib[rr] = g_contrib[ii] * (prep.mass_t[rr] / g_mass[ii])
     # dominant: the fewest top contributors whose cumulative share reaches the preset's
     dominant: list[int] = []
     if knp > 0 and len(g_contrib):
