@@ -71,6 +71,7 @@ class _Col:
     """One column as (codes, unique stripped texts) so that checks run per unique value."""
 
     def __init__(self, col: pd.Series):
+        self._empty = None
         self.numeric = col.dtype.kind in "fiu"
         if self.numeric:
             self.values = col.to_numpy(dtype=float)
@@ -97,7 +98,9 @@ class _Col:
     def empty(self) -> np.ndarray:
         if self.numeric:
             return self.missing
-        return (self.texts == "")[self.codes]
+        if self._empty is None:                 # asked for several times: made once
+            self._empty = (self.texts == "")[self.codes]
+        return self._empty
 
     def as_numbers(self) -> np.ndarray:
         """Float per row (NaN where empty or not a number); decimal comma accepted."""
