@@ -283,7 +283,9 @@ def _distinct_codes(column, resolve) -> tuple[list, np.ndarray]:
     number: dict = {}
     n = len(column)
     try:
-        distinct = dict.fromkeys(column)
+        # one value in every row (the usual hours, often the unit): no table of values to build
+        distinct = (dict.fromkeys(column[:1]) if n and column.count(column[0]) == n
+                    else dict.fromkeys(column))
     except TypeError:                            # an unhashable cell: no common rows here
         return values, np.full(n, -1, dtype=np.int32)
     for v in distinct:
@@ -427,7 +429,7 @@ def _prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedT
     del ref_k, ref_code, ucode, hcode
     row_c = _column(emissions, "row")
     n_none = row_c.count(None)
-    rows: list[int] = (row_c if n_none == 0 else np.arange(1, n + 1).tolist() if n_none == n
+    rows: list[int] = (row_c if n_none == 0 else list(range(1, n + 1)) if n_none == n
                        else [i + 1 if r is None else r for i, r in enumerate(row_c)])
     del row_c
     code = np.where(common, code, -1)
@@ -465,7 +467,10 @@ def _prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedT
     valid = code >= 0
     row_values = np.zeros(n, dtype=bool)
     t_subs: list[Substance | None] = [*table, None]
-    subs: list[Substance | None] = list(map(t_subs.__getitem__, code.tolist()))
+    t_subs_arr = np.empty(len(t_subs), dtype=object)
+    t_subs_arr[:] = t_subs
+    subs: list[Substance | None] = t_subs_arr[code].tolist()
+    del t_subs_arr
     # rows with equal keys (substance, own ГДК values, own class) describe the same substance
     key_id: dict[tuple, int] = {}
     t_key = np.array([key_id.setdefault((s.id, None, None, None), len(key_id)) for s in table] + [-1], dtype=np.int64)
