@@ -253,6 +253,6 @@ def series_from_table(name: str, header: list[str], df: pd.DataFrame, first_row:
         "wind_speed": spd[keep],
         "wind_direction": np.where(dr == 360, 0.0, dr)[keep],
         "row": rows[keep],
-    })
+    }, copy=False)                 # the columns are new arrays made here: kept as they are, not copied
     return Series(name, frame, names)
 
