@@ -422,36 +422,45 @@ def _plain_points(items: list) -> tuple[np.ndarray, np.ndarray] | None:
 
 class ReceptorResults(Sequence):
     """The receptors of a :class:`SiteAnalysis` as a read-only list of :class:`ReceptorResult`,
-    kept as arrays (distance, inside, on site) and made into objects only when read."""
+    kept as arrays (distance, inside, on site) and made into objects when first read (all of
+    them at once when iterated)."""
 
-    def __init__(self, receptor, distance: np.ndarray, inside: np.ndarray, on_site: np.ndarray):
-        self._receptor = receptor               # i -> Receptor
+    def __init__(self, fields, distance: np.ndarray, inside: np.ndarray, on_site: np.ndarray):
+        self._fields = fields                   # i -> (name, kind, geometry, id)
         self.distance_m = distance
         self.inside = inside
         self.on_site = on_site
         self._items: list = [None] * len(distance)
+        self._made = 0
 
     def __len__(self) -> int:
         return len(self._items)
 
-    def _make(self, i: int) -> ReceptorResult:
-        r = self._receptor(i)
-        out = self._items[i] = ReceptorResult(name=r.name, kind=r.kind, distance_m=float(self.distance_m[i]),
-                                              inside=bool(self.inside[i]), on_site=bool(self.on_site[i]),
-                                              geometry=r.geometry, id=r.id)
-        return out
+    def _make_all(self) -> None:
+        items, fields = self._items, self._fields
+        d, ins, on = self.distance_m.tolist(), self.inside.tolist(), self.on_site.tolist()
+        for i in range(len(items)):
+            if items[i] is None:
+                name, kind, geometry, rid = fields(i)
+                items[i] = ReceptorResult(name, kind, d[i], ins[i], on[i], geometry, rid)
+        self._made = len(items)
 
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
         item = self._items[i]
         if item is None:
-            item = self._make(range(len(self))[i])
+            k = range(len(self))[i]
+            name, kind, geometry, rid = self._fields(k)
+            item = self._items[k] = ReceptorResult(name, kind, float(self.distance_m[k]), bool(self.inside[k]),
+                                                   bool(self.on_site[k]), geometry, rid)
+            self._made += 1
         return item
 
     def __iter__(self):
-        for i in range(len(self)):
-            yield self[i]
+        if self._made < len(self._items):
+            self._make_all()
+        return iter(self._items)
 
     def __eq__(self, other) -> bool:
         if isinstance(other, (ReceptorResults, list, tuple)):
@@ -556,22 +565,24 @@ def analyse_site(radius_m: float, site: Any = None, receptors: Iterable[Any] = (
     szz_ll = frame.to_wgs84(szz_local)
     if points is None:
         dist, inside = receptor_distances(site_local, _receptors_local(frame, recs), radius)
-        receptor = recs.__getitem__
+
+        def fields(i: int) -> tuple:
+            r = recs[i]
+            return r.name, r.kind, r.geometry, r.id
     else:
         lon, lat = points
         dist, inside = _point_distances(site_local, *frame.to_local_xy(lon, lat), radius)
-        # what the receptor objects are made of, taken now (the items may change later)
+        # what the results are made of, taken now (the items may change later); as Receptor.from_any
         meta = [(r.get("name"), r.get("kind"), r.get("id")) for r in items]
         lon_l, lat_l = lon.tolist(), lat.tolist()
 
-        def receptor(i: int) -> Receptor:
+        def fields(i: int) -> tuple:
             name, kind, rid = meta[i]
-            return Receptor(name="" if name is None else str(name),
-                            geometry={"type": "Point", "coordinates": [lon_l[i], lat_l[i]]},
-                            kind=kind if kind in RECEPTOR_KINDS else "other", id=str(rid or ""))
+            return ("" if name is None else str(name), kind if kind in RECEPTOR_KINDS else "other",
+                    {"type": "Point", "coordinates": [lon_l[i], lat_l[i]]}, str(rid or ""))
     on_site = (dist == 0.0) if method == "buffer" else np.zeros(len(dist), dtype=bool)
     return SiteAnalysis(szz=_to_geojson(szz_ll), szz_area_m2=float(szz_local.area), radius_m=radius, method=method,
-                        center=(frame.lat0, frame.lon0), receptors=ReceptorResults(receptor, dist, inside, on_site),
+                        center=(frame.lat0, frame.lon0), receptors=ReceptorResults(fields, dist, inside, on_site),
                         site_area_m2=float(site_local.area) if method == "buffer" else 0.0)
 
 
