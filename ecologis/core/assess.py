@@ -8,6 +8,8 @@ files.  :func:`assess` does both.
 
 from __future__ import annotations
 
+import gc
+import itertools
 import math
 import operator
 from dataclasses import dataclass, field
@@ -22,7 +24,7 @@ from ecologis.model import Emission
 from ecologis.model.problems import Problem
 from ecologis.core.numbers import NumberProblem, parse_number  # noqa: F401  (re-exported)
 from ecologis.core.presets import Preset
-from ecologis.core.units import UnitError, parse_unit, to_t_per_year
+from ecologis.core.units import UNITS, UnitError, parse_unit, unit_index_to_t_per_year
 from ecologis.core.validation import Journal, Terms, issue
 
 DUPLICATES_SUM = "sum"
@@ -41,12 +43,21 @@ def _blank(v) -> bool:
 
 
 class RowList:
-    """Row numbers kept as an array and formatted only when a message is shown."""
+    """Row numbers formatted only when a message is shown: ``rows`` itself, or with
+    ``members`` (row indices) the numbers ``rows[i]`` of those (no copy is made: a
+    prepared table's row list is never changed in place)."""
 
-    __slots__ = ("rows",)
+    __slots__ = ("_rows", "_members")
 
-    def __init__(self, rows):
-        self.rows = rows
+    def __init__(self, rows, members=None):
+        self._rows = rows
+        self._members = members
+
+    @property
+    def rows(self):
+        if self._members is None:
+            return self._rows
+        return [self._rows[i] for i in self._members.tolist()]
 
     def __str__(self) -> str:
         return ", ".join(str(int(r)) for r in self.rows)
@@ -253,26 +264,31 @@ def row_substance(ref: str) -> Substance:
                      cas=ref if is_valid_cas(ref) else None, origin=ROW_ORIGIN)
 
 
-_COLUMN_GETTERS = tuple(operator.attrgetter(f) for f in ("substance", "mass", "unit", "hours_per_year", "gdk_sd",
-                                                         "gdk_mr", "hazard_class", "row"))
+_GETTERS = {f: operator.attrgetter(f) for f in ("substance", "mass", "unit", "hours_per_year", "gdk_sd", "gdk_mr",
+                                                 "hazard_class", "row")}
 
 
-def _columns(emissions: Sequence[Emission], n: int):
-    """The row fields as eight columns (a list each; no per-row objects are made)."""
-    return tuple(list(map(get, emissions)) for get in _COLUMN_GETTERS)
+def _column(emissions: Sequence[Emission], name: str) -> list:
+    """One row field as a list (the columns are read one at a time and dropped when done:
+    a large table's column is 8 bytes a row)."""
+    return list(map(_GETTERS[name], emissions))
 
 
-def _distinct_codes(column, resolve) -> tuple[list, list]:
+def _distinct_codes(column, resolve) -> tuple[list, np.ndarray]:
     """``(values, codes)``: ``resolve(v)`` of each distinct value of ``column`` (``None``: not
-    usable in a common row) and per row the number of its value among them (−1: not usable).
-    Values equal across types (``True == 1``) may share an entry: only the type the caller
-    checks per row (:func:`prepare`) is ever taken from a shared entry as usable."""
+    usable in a common row) and per row the number of its value among them (−1: not usable),
+    as an int32 array.  Values equal across types (``True == 1``) may share an entry: only
+    the type the caller checks per row (:func:`prepare`) is ever taken from a shared entry as
+    usable."""
     values: list = []
     number: dict = {}
+    n = len(column)
     try:
-        distinct = dict.fromkeys(column)
+        # one value in every row (the usual hours, often the unit): no table of values to build
+        distinct = (dict.fromkeys(column[:1]) if n and column.count(column[0]) == n
+                    else dict.fromkeys(column))
     except TypeError:                            # an unhashable cell: no common rows here
-        return values, [-1] * len(column)
+        return values, np.full(n, -1, dtype=np.int32)
     for v in distinct:
         r = resolve(v)
         if r is None:
@@ -280,10 +296,55 @@ def _distinct_codes(column, resolve) -> tuple[list, list]:
         else:
             number[v] = len(values)
             values.append(r)
-    return values, list(map(number.__getitem__, column))   # every cell is a key (by identity at least)
+    if len(number) == 1:
+        return values, np.full(n, number[next(iter(number))], dtype=np.int32)
+    # every cell is a key (by identity at least)
+    return values, np.fromiter(map(number.__getitem__, column), dtype=np.int32, count=n)
+
+
+def _only_type(column, types: tuple, n: int) -> np.ndarray | None:
+    """Per row whether the cell's type is one of ``types`` (``None``: all are)."""
+    if set(map(type, column)) <= set(types):
+        return None
+    return np.fromiter((type(v) in types for v in column), dtype=bool, count=n)
+
+
+def _parse_mass_text(text: str) -> tuple[float, bool]:
+    """:func:`parse_number` of a mass typed as text, ``(nan, False)`` when not a number.  The
+    plain spellings ("12.5", "12,5") are read directly (what ``parse_number`` makes of them:
+    ``float`` of the text with its one decimal comma replaced); the rest go through it."""
+    try:
+        if "," in text:
+            if "." not in text and text.count(",") == 1:
+                return float(text.replace(",", ".")), True
+        else:
+            return float(text), False
+    except ValueError:
+        pass
+    try:
+        return parse_number(text)
+    except NumberProblem:
+        return math.nan, False
 
 
 def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTable:
+    """Resolve and validate every row once; see :class:`PreparedTable` and :func:`_prepare`.
+
+    The cyclic garbage collector is paused meanwhile: a large table allocates many small
+    objects (journal entries, per-row results) that make no reference cycles, and each pass
+    of the collector would walk every object the program holds (the rows themselves) for
+    nothing — a third of the time of a 100,000-row import.  Reference counting frees
+    everything as usual; the collector runs again afterwards as it was."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _prepare(emissions, dictionary)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTable:
     """Resolve and validate every row once; see :class:`PreparedTable`.
 
     The fields are read as columns; each distinct substance, unit and hours value is
@@ -297,7 +358,6 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
     memo: dict = {}
     units: dict = {}
     hours_memo: dict = {}
-    ref_c, mass_c, unit_c, hours_c, sd_c, mr_c, class_c, row_c = _columns(emissions, n)
 
     # substances: the distinct Substance objects met, numbered (names and ids of one share it)
     table: list[Substance] = []
@@ -317,57 +377,62 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
             table.append(sub)
         return k
 
-    ref_k, ref_code = _distinct_codes(ref_c, resolve_ref)
-    code = np.array(ref_k + [-1], dtype=np.int64)[np.array(ref_code, dtype=np.int64).reshape(n)]
-    t_units, unit_code = _distinct_codes(unit_c, lambda v: (lambda u: u if type(u) is str else None)(
+    # one column at a time: the distinct values resolved, then per row a code (−1: not common)
+    col = _column(emissions, "substance")
+    ref_k, ref_code = _distinct_codes(col, resolve_ref)
+    code = np.array(ref_k + [-1], dtype=np.int32)[ref_code]
+    # the types a shared entry of equal values is usable for (see _distinct_codes)
+    type_ok = [_only_type(col, (str,), n)]
+    col = _column(emissions, "unit")
+    t_units, ucode = _distinct_codes(col, lambda v: (lambda u: u if type(u) is str else None)(
         _memo_unit(v, units)) if type(v) is str else None)
-    t_hours, hours_code = _distinct_codes(hours_c, lambda v: _memo_hours(v, hours_memo)
-                                          if (v is None or type(v) is float) else None)
-    ucode = np.array(unit_code, dtype=np.int64).reshape(n)
-    hcode = np.array(hours_code, dtype=np.int64).reshape(n)
-    raw_unit = np.array(t_units + ["t/yr"], dtype=object)[ucode]
+    type_ok.append(_only_type(col, (str,), n))
+    col = _column(emissions, "hours_per_year")
+    t_hours, hcode = _distinct_codes(col, lambda v: _memo_hours(v, hours_memo)
+                                     if (v is None or type(v) is float) else None)
+    type_ok.append(_only_type(col, (float, type(None)), n))
+    # units as their number in UNITS (t/yr where not usable: those rows are not converted)
+    raw_unit = np.array([UNITS.index(u) for u in t_units] + [0], dtype=np.int8)[ucode]
     raw_hours = np.array(t_hours + [8760.0], dtype=float)[hcode]
-    mass_types = set(map(type, mass_c))
+    mass_c = col = _column(emissions, "mass")
+    types = list(map(type, mass_c))
+    mass_types = set(types)
     comma_rows: dict[int, float] = {}           # row index → the mass read with a decimal comma
     if mass_types == {float}:
         raw_mass = np.array(mass_c, dtype=float).reshape(n)
-        common = (raw_mass > 0.0) & (raw_mass < math.inf)
     else:
         raw_mass = np.array([m if type(m) is float else nan for m in mass_c], dtype=float).reshape(n)
         if str in mass_types:
             # masses typed as text ("12,5"): each distinct text parsed once; a decimal comma is
             # noted in the journal (below, in row order), as the row-by-row path notes it
+            is_str = np.fromiter(map(operator.is_, types, itertools.repeat(str)), dtype=bool, count=n)
             parsed: dict[str, tuple] = {}
-            for i in [i for i, m in enumerate(mass_c) if type(m) is str]:
+            for i in np.flatnonzero(is_str).tolist():
                 text = mass_c[i]
                 p = parsed.get(text)
                 if p is None:
-                    try:
-                        p = parse_number(text)
-                    except NumberProblem:
-                        p = (nan, False)
-                    parsed[text] = p
+                    p = parsed[text] = _parse_mass_text(text)
                 raw_mass[i] = p[0]
                 if p[1]:
                     comma_rows[i] = p[0]
-        common = (raw_mass > 0.0) & (raw_mass < math.inf)
+    del types, col, mass_c
+    common = (raw_mass > 0.0) & (raw_mass < math.inf)
     common &= (code >= 0) & (ucode >= 0) & (hcode >= 0)
-    # the types a shared entry of equal values is usable for (see _distinct_codes)
-    if set(map(type, ref_c)) - {str}:
-        common &= np.array([type(v) is str for v in ref_c], dtype=bool).reshape(n)
-    if set(map(type, unit_c)) - {str}:
-        common &= np.array([type(v) is str for v in unit_c], dtype=bool).reshape(n)
-    if set(map(type, hours_c)) - {float, type(None)}:
-        common &= np.array([v is None or type(v) is float for v in hours_c], dtype=bool).reshape(n)
-    for col in (sd_c, mr_c, class_c):
+    for ok in type_ok:
+        if ok is not None:
+            common &= ok
+    del type_ok
+    for name in ("gdk_sd", "gdk_mr", "hazard_class"):
+        col = _column(emissions, name)
         if col.count(None) != n:
-            common &= np.array([v is None for v in col], dtype=bool).reshape(n)
-    del ref_k, ref_code, unit_code, hours_code, ucode, hcode
+            common &= np.fromiter(map(operator.is_, col, itertools.repeat(None)), dtype=bool, count=n)
+    del col
+    del ref_k, ref_code, ucode, hcode
+    row_c = _column(emissions, "row")
     n_none = row_c.count(None)
-    rows: list[int] = (list(row_c) if n_none == 0 else np.arange(1, n + 1).tolist() if n_none == n
+    rows: list[int] = (row_c if n_none == 0 else list(range(1, n + 1)) if n_none == n
                        else [i + 1 if r is None else r for i, r in enumerate(row_c)])
-    # the columns are not needed any more (a large table: tens of MB)
-    del ref_c, mass_c, unit_c, hours_c, sd_c, mr_c, class_c, row_c
+    del row_c
     code = np.where(common, code, -1)
     other: dict[int, tuple] = {}                # row index → (ok, substance, own values, class, class from row)
     bad_given: dict[int, list[tuple[str, str]]] = {}
@@ -385,7 +450,7 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
             bad_given[i] = bad
         rows[i] = row
         raw_mass[i] = m
-        raw_unit[i] = u if ok else "t/yr"
+        raw_unit[i] = UNITS.index(u) if ok else 0
         raw_hours[i] = h
         other[i] = (ok, sub, over, klass, class_from_row)
         if (over or class_from_row) and ok:
@@ -395,49 +460,66 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
     t_values = np.array([[nan if v is None else v for v in (s.gdk_sd, s.gdk_mr, s.obrv, s.gdk_rz)] for s in table]
                         + [[nan] * 4], dtype=float)
     t_class = np.array([0 if s.hazard_class is None else int(s.hazard_class) for s in table] + [0], dtype=np.int8)
-    refs = t_values[code]
+    # the ГДК chain runs once per distinct substance; rows with values of their own below
+    t_gdk, t_kind = effective_gdk(t_values[:, 0], t_values[:, 1], t_values[:, 2], t_values[:, 3])
+    gdk = t_gdk[code]
+    kind = t_kind[code].astype(np.int8)
     hclass = t_class[code]
     valid = code >= 0
     row_values = np.zeros(n, dtype=bool)
-    in_sd = np.full(n, np.nan)
-    in_mr = np.full(n, np.nan)
     t_subs: list[Substance | None] = [*table, None]
-    subs: list[Substance | None] = list(map(t_subs.__getitem__, code.tolist()))
+    t_subs_arr = np.empty(len(t_subs), dtype=object)
+    t_subs_arr[:] = t_subs
+    subs: list[Substance | None] = t_subs_arr[code].tolist()
+    del t_subs_arr
     # rows with equal keys (substance, own ГДК values, own class) describe the same substance
     key_id: dict[tuple, int] = {}
     t_key = np.array([key_id.setdefault((s.id, None, None, None), len(key_id)) for s in table] + [-1], dtype=np.int64)
     kid = t_key[code]
     del code
-    for i, (ok, sub, over, klass, class_from_row) in other.items():
+    o_rows = list(other)
+    o_refs = np.full((len(o_rows), 4), nan)
+    in_sd = np.full(len(o_rows), nan)
+    in_mr = np.full(len(o_rows), nan)
+    for j, i in enumerate(o_rows):
+        ok, sub, over, klass, class_from_row = other[i]
         valid[i] = ok
         hclass[i] = klass
         subs[i] = sub
         if sub is not None:
-            refs[i] = [nan if v is None else v for v in (sub.gdk_sd, sub.gdk_mr, sub.obrv, sub.gdk_rz)]
+            o_refs[j] = [nan if v is None else v for v in (sub.gdk_sd, sub.gdk_mr, sub.obrv, sub.gdk_rz)]
         if "gdk_sd" in over:
-            in_sd[i] = over["gdk_sd"]
+            in_sd[j] = over["gdk_sd"]
         if "gdk_mr" in over:
-            in_mr[i] = over["gdk_mr"]
+            in_mr[j] = over["gdk_mr"]
         row_values[i] = bool(over) or class_from_row
         key = (sub.id if sub else f"?{i}", over.get("gdk_sd"), over.get("gdk_mr"), klass if class_from_row else None)
         kid[i] = key_id.setdefault(key, len(key_id))
-    sd, mr, ob, rz = refs[:, 0], refs[:, 1], refs[:, 2], refs[:, 3]
     mass_t = np.full(n, np.nan)
     if n:
-        conv = to_t_per_year(np.where(valid, raw_mass, 0.0), raw_unit, raw_hours)
+        invalid = ~valid
+        raw_mass[invalid] = 0.0                # in place (a large table: one array less at a time)
+        mass_t = unit_index_to_t_per_year(raw_mass, raw_unit, raw_hours)
         del raw_mass, raw_unit, raw_hours
-        mass_t = np.where(valid, conv, np.nan)
-        del conv
-    # The row's own values replace the dictionary's field by field, then the chain runs.
-    sd_eff = np.where(np.isnan(in_sd), sd, in_sd)
-    mr_eff = np.where(np.isnan(in_mr), mr, in_mr)
-    # A row value given but not positive makes that level unusable (nan) and is warned.
-    sd_eff = np.where(in_sd == -1.0, np.nan, sd_eff)
-    mr_eff = np.where(in_mr == -1.0, np.nan, mr_eff)
-    gdk, kind = effective_gdk(sd_eff, mr_eff, ob, rz)
+        mass_t[invalid] = np.nan
+        del invalid
     basis = kind.copy()
-    from_input = ((kind == 0) & ~np.isnan(in_sd) & (in_sd > 0)) | ((kind == 1) & ~np.isnan(in_mr) & (in_mr > 0))
-    kind = np.where(from_input, KIND_INPUT, kind).astype(np.int8)
+    if o_rows:
+        sd, mr, ob, rz = o_refs[:, 0], o_refs[:, 1], o_refs[:, 2], o_refs[:, 3]
+        # The row's own values replace the dictionary's field by field, then the chain runs.
+        sd_eff = np.where(np.isnan(in_sd), sd, in_sd)
+        mr_eff = np.where(np.isnan(in_mr), mr, in_mr)
+        # A row value given but not positive makes that level unusable (nan) and is warned.
+        sd_eff = np.where(in_sd == -1.0, np.nan, sd_eff)
+        mr_eff = np.where(in_mr == -1.0, np.nan, mr_eff)
+        o_gdk, o_kind = effective_gdk(sd_eff, mr_eff, ob, rz)
+        o_basis = o_kind.copy()
+        from_input = (((o_kind == 0) & ~np.isnan(in_sd) & (in_sd > 0))
+                      | ((o_kind == 1) & ~np.isnan(in_mr) & (in_mr > 0)))
+        o_kind = np.where(from_input, KIND_INPUT, o_kind).astype(np.int8)
+        gdk[o_rows] = o_gdk
+        kind[o_rows] = o_kind
+        basis[o_rows] = o_basis
     # the rows that get a note on their ГДК, in row order
     noted = valid & ((kind == KIND_NONE) | (kind == 1) | (kind == 2) | (kind == 3))
     todo = np.flatnonzero(noted).tolist()
@@ -464,10 +546,20 @@ def prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedTa
     # keys numbered in order of first appearance
     dup_key = np.zeros(n, dtype=np.int64)
     if n:
-        _, first, inverse = np.unique(kid, return_index=True, return_inverse=True)
-        rank = np.empty(len(first), dtype=np.int64)
-        rank[np.argsort(first, kind="stable")] = np.arange(len(first))
-        dup_key = rank[inverse.reshape(n)]
+        n_keys = len(key_id)
+        if kid.min() >= 0 and n_keys:
+            # keys are small numbers: the first row of each by a minimum, no sort of the rows
+            first = np.full(n_keys, n, dtype=np.int64)
+            np.minimum.at(first, kid, np.arange(n, dtype=np.int64))
+            used = first < n
+            rank = np.full(n_keys, -1, dtype=np.int64)
+            rank[np.flatnonzero(used)[np.argsort(first[used], kind="stable")]] = np.arange(int(used.sum()))
+            dup_key = rank[kid]
+        else:
+            _, first, inverse = np.unique(kid, return_index=True, return_inverse=True)
+            rank = np.empty(len(first), dtype=np.int64)
+            rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+            dup_key = rank[inverse.reshape(n)]
     return PreparedTable(rows, list(emissions), subs, mass_t, gdk, kind, basis.astype(np.int8), hclass,
                          row_values, valid, dup_key, journal, dictionary.version)
 
@@ -633,12 +725,12 @@ class AssessmentResult:
         }
 
 
-def _duplicate_groups(prep: PreparedTable, include: np.ndarray) -> list[np.ndarray]:
-    """Row indices of each substance that occurs in more than one included row."""
+def _duplicate_groups(prep: PreparedTable, include: np.ndarray, idx: np.ndarray) -> list[np.ndarray]:
+    """Row indices of each substance that occurs in more than one included row (``idx``:
+    the included rows)."""
     key = include.tobytes()
     if prep._dup_cache is not None and prep._dup_cache[0] == key:
         return prep._dup_cache[1]
-    idx = np.flatnonzero(include)
     groups = _find_duplicate_groups(prep, idx)
     prep._dup_cache = (key, groups)
     return groups
@@ -651,11 +743,13 @@ def _find_duplicate_groups(prep: PreparedTable, idx: np.ndarray) -> list[np.ndar
     counts = np.bincount(keys)
     if counts.max(initial=0) < 2:
         return []
-    order = np.argsort(keys, kind="stable")
-    sorted_keys = keys[order]
-    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-    ends = np.r_[starts[1:], len(sorted_keys)]
-    return [idx[order[a:b]] for a, b in zip(starts.tolist(), ends.tolist()) if b - a > 1]
+    # keys are small numbers: a stable sort of them as 16-bit numbers is a radix sort (same order)
+    order = np.argsort(keys.astype(np.int16) if len(counts) <= np.iinfo(np.int16).max else keys, kind="stable")
+    # the sorted keys run in blocks of their counts, ascending
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    dup = counts > 1
+    return [idx[order[a:b]] for a, b in zip(starts[dup].tolist(), ends[dup].tolist())]
 
 
 def _duplicate_issues(prep: PreparedTable, groups: list[np.ndarray], duplicates: str) -> list[Problem]:
@@ -664,12 +758,12 @@ def _duplicate_issues(prep: PreparedTable, groups: list[np.ndarray], duplicates:
     cache = prep._dup_issue_cache
     if cache is not None and cache[0] is groups and cache[1] == code:
         return cache[2]
-    rows_arr = prep.rows_array
+    rows = prep.rows
     issues = []
     for members in groups:
         s = prep.substances[int(members[0])]
-        issues.append(issue(code, int(rows_arr[members[0]]), "substance",
-                            substance=s.name_uk, substance_en=s.name_en, rows=RowList(rows_arr[members])))
+        issues.append(issue(code, int(rows[int(members[0])]), "substance",
+                            substance=s.name_uk, substance_en=s.name_en, rows=RowList(rows, members)))
     prep._dup_issue_cache = (groups, code, issues)
     return issues
 
@@ -699,18 +793,25 @@ def compute(prep: PreparedTable, preset: Preset, duplicates: str = DUPLICATES_SU
         code = "W_CLASS_ASSUMED" if preset.assumed_class_when_missing is not None else "W_CLASS_MISSING"
         for i in np.flatnonzero(missing_class).tolist():
             journal.add(code, prep.rows[i], "hazard_class", cls=preset.assumed_class_when_missing)
-    dup_groups = _duplicate_groups(prep, include)
     idx = np.flatnonzero(include)
+    dup_groups = _duplicate_groups(prep, include, idx)
     if duplicates == DUPLICATES_SUM and dup_groups:
-        uniq, first_pos, inv = np.unique(prep.dup_key[idx], return_index=True, return_inverse=True)
-        # keep groups in order of first appearance
+        # the keys are small numbers (0 … max): each key's first position by a minimum and the
+        # groups numbered in order of first appearance, without sorting the rows
+        keys = prep.dup_key[idx]
+        m = len(idx)
+        first_of_key = np.full(int(keys.max()) + 1, m, dtype=np.int64)
+        np.minimum.at(first_of_key, keys, np.arange(m, dtype=np.int64))
+        present = np.flatnonzero(first_of_key < m)          # the keys met, ascending
+        first_pos = first_of_key[present]
         appearance = np.argsort(first_pos, kind="stable")
-        rank = np.empty_like(appearance)
-        rank[appearance] = np.arange(len(appearance))
-        inv = rank[inv]
+        rank = np.empty(len(first_of_key), dtype=np.int64)
+        rank[present[appearance]] = np.arange(len(appearance))
+        inv = rank[keys]
+        del keys, first_of_key, rank
         first_pos = first_pos[appearance]
         g_first = idx[first_pos]
-        g_mass = np.bincount(inv, weights=prep.mass_t[idx], minlength=len(uniq))
+        g_mass = np.bincount(inv, weights=prep.mass_t[idx], minlength=len(present))
     else:
         inv = None
         g_first = idx
@@ -731,7 +832,11 @@ def compute(prep: PreparedTable, preset: Preset, duplicates: str = DUPLICATES_SU
     if inv is None:
         row_contrib[idx] = g_contrib
     else:
-        row_contrib[idx] = g_contrib[inv] * (prep.mass_t[idx] / g_mass[inv])
+        # in blocks: a large table's temporaries stay small (the same arithmetic per row)
+        step = 1 << 18
+        for a in range(0, len(idx), step):
+            ii, rr = inv[a:a + step], idx[a:a + step]
+            row_contrib[rr] = g_contrib[ii] * (prep.mass_t[rr] / g_mass[ii])
     # dominant: the fewest top contributors whose cumulative share reaches the preset's
     dominant: list[int] = []
     if knp > 0 and len(g_contrib):

@@ -18,10 +18,12 @@ No Qt here.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from collections.abc import Sequence
+from typing import Any, Iterable
 
 import numpy as np
 import shapely
@@ -395,6 +397,98 @@ def receptor_distances(site_local, receptors_local: Sequence, radius_m: float) -
     return d, d <= float(radius_m)
 
 
+def _plain_points(items: list) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(lon, lat)`` arrays when every item is a plain lat/lon dict (:func:`_is_point_dict`)
+    whose coordinates are numbers in range — checked column-wise, no per-item objects;
+    ``None`` otherwise (then :func:`_receptors_from` reads them item by item)."""
+    if not items or set(map(type, items)) != {dict}:
+        return None
+    try:
+        lat = [r["lat"] for r in items]
+        lon = [r["lon"] for r in items]
+    except KeyError:
+        return None
+    if any(map(operator.methodcaller("get", "geometry"), items)) or \
+            "Feature" in map(operator.methodcaller("get", "type"), items):
+        return None
+    if not (set(map(type, lat)) <= {float, int} and set(map(type, lon)) <= {float, int}):
+        return None
+    la = np.array(lat, dtype=float)
+    lo = np.array(lon, dtype=float)
+    if not np.all(np.isfinite(la) & np.isfinite(lo) & (np.abs(la) <= 90.0) & (np.abs(lo) <= 180.0)):
+        return None
+    return lo, la
+
+
+class ReceptorResults(Sequence):
+    """The receptors of a :class:`SiteAnalysis` as a read-only list of :class:`ReceptorResult`,
+    kept as arrays (distance, inside, on site) and made into objects when first read (all of
+    them at once when iterated)."""
+
+    def __init__(self, fields, distance: np.ndarray, inside: np.ndarray, on_site: np.ndarray):
+        self._fields = fields                   # i -> (name, kind, geometry, id)
+        self.distance_m = distance
+        self.inside = inside
+        self.on_site = on_site
+        self._items: list = [None] * len(distance)
+        self._made = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def _make_all(self) -> None:
+        items, fields = self._items, self._fields
+        d, ins, on = self.distance_m.tolist(), self.inside.tolist(), self.on_site.tolist()
+        for i in range(len(items)):
+            if items[i] is None:
+                name, kind, geometry, rid = fields(i)
+                items[i] = ReceptorResult(name, kind, d[i], ins[i], on[i], geometry, rid)
+        self._made = len(items)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        item = self._items[i]
+        if item is None:
+            k = range(len(self))[i]
+            name, kind, geometry, rid = self._fields(k)
+            item = self._items[k] = ReceptorResult(name, kind, float(self.distance_m[k]), bool(self.inside[k]),
+                                                   bool(self.on_site[k]), geometry, rid)
+            self._made += 1
+        return item
+
+    def __iter__(self):
+        if self._made < len(self._items):
+            self._make_all()
+        return iter(self._items)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (ReceptorResults, list, tuple)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"ReceptorResults({list(self)!r})"
+
+
+def _point_distances(site_local, x: np.ndarray, y: np.ndarray, radius_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`receptor_distances` of point receptors given as local coordinates: the same
+    values, with point geometries made only for the points outside a polygonal site."""
+    if site_local.geom_type not in ("Polygon", "MultiPolygon"):
+        return receptor_distances(site_local, shapely.points(x, y), radius_m)
+    d = np.zeros(len(x))
+    if len(x):
+        shapely.prepare(site_local)
+        out = ~shapely.contains_xy(site_local, x, y)
+        if out.any():
+            boundary = shapely.boundary(site_local)
+            shapely.prepare(boundary)
+            ends = shapely.get_coordinates(shapely.shortest_line(boundary, shapely.points(x[out], y[out])))
+            ends = ends.reshape(-1, 2, 2)
+            d[out] = np.hypot(ends[:, 1, 0] - ends[:, 0, 0], ends[:, 1, 1] - ends[:, 0, 1])
+    return d, d <= float(radius_m)
+
+
 @dataclass
 class SiteAnalysis:
     """Result of :func:`analyse_site`: the СЗЗ polygon and the receptors' status."""
@@ -404,13 +498,17 @@ class SiteAnalysis:
     radius_m: float
     method: str                     # "buffer" (site polygon) or "circle" (enterprise point)
     center: tuple[float, float]     # (lat, lon) of the local frame
-    receptors: list[ReceptorResult] = field(default_factory=list)
+    receptors: Sequence[ReceptorResult] = field(default_factory=list)   # ReceptorResults from analyse_site
     site_area_m2: float = 0.0
 
     @property
     def conflicts(self) -> list[ReceptorResult]:
         """Receptors inside the СЗЗ, nearest first."""
-        return sorted((r for r in self.receptors if r.inside), key=lambda r: r.distance_m)
+        recs = self.receptors
+        if isinstance(recs, ReceptorResults):
+            idx = np.flatnonzero(recs.inside)
+            return [recs[int(i)] for i in idx[np.argsort(recs.distance_m[idx], kind="stable")]]
+        return sorted((r for r in recs if r.inside), key=lambda r: r.distance_m)
 
     def conflict_lines(self, lang: str | None = None) -> list[str]:
         """One translated line per conflict for the results panel / report."""
@@ -448,7 +546,9 @@ def analyse_site(radius_m: float, site: Any = None, receptors: Iterable[Any] = (
         raise GeometryError("geo.error.radius", radius=radius_m) from None
     if not math.isfinite(radius) or radius < 0:
         raise GeometryError("geo.error.radius", radius=radius_m)
-    recs = _receptors_from(receptors)
+    items = receptors if isinstance(receptors, list) else list(receptors)
+    points = _plain_points(items)
+    recs = _receptors_from(items) if points is None else None
     if site:
         site_ll = validate_site(site)
         frame = LocalFrame.around(site_ll)
@@ -463,14 +563,26 @@ def analyse_site(radius_m: float, site: Any = None, receptors: Iterable[Any] = (
         raise GeometryError("geo.error.no_site")
     szz_local = buffer_site(site_local, radius, quad_segs)
     szz_ll = frame.to_wgs84(szz_local)
-    rec_local = _receptors_local(frame, recs)
-    dist, inside = receptor_distances(site_local, rec_local, radius)
-    buffered = method == "buffer"
-    results = [ReceptorResult(name=r.name, kind=r.kind, distance_m=d, inside=ins,
-                              on_site=buffered and d == 0.0, geometry=r.geometry, id=r.id)
-               for r, d, ins in zip(recs, dist.tolist(), inside.tolist())]
+    if points is None:
+        dist, inside = receptor_distances(site_local, _receptors_local(frame, recs), radius)
+
+        def fields(i: int) -> tuple:
+            r = recs[i]
+            return r.name, r.kind, r.geometry, r.id
+    else:
+        lon, lat = points
+        dist, inside = _point_distances(site_local, *frame.to_local_xy(lon, lat), radius)
+        # what the results are made of, taken now (the items may change later); as Receptor.from_any
+        meta = [(r.get("name"), r.get("kind"), r.get("id")) for r in items]
+        lon_l, lat_l = lon.tolist(), lat.tolist()
+
+        def fields(i: int) -> tuple:
+            name, kind, rid = meta[i]
+            return ("" if name is None else str(name), kind if kind in RECEPTOR_KINDS else "other",
+                    {"type": "Point", "coordinates": [lon_l[i], lat_l[i]]}, str(rid or ""))
+    on_site = (dist == 0.0) if method == "buffer" else np.zeros(len(dist), dtype=bool)
     return SiteAnalysis(szz=_to_geojson(szz_ll), szz_area_m2=float(szz_local.area), radius_m=radius, method=method,
-                        center=(frame.lat0, frame.lon0), receptors=results,
+                        center=(frame.lat0, frame.lon0), receptors=ReceptorResults(fields, dist, inside, on_site),
                         site_area_m2=float(site_local.area) if method == "buffer" else 0.0)
 
 

@@ -86,6 +86,23 @@ def to_t_per_year(mass, unit, hours_per_year=DEFAULT_HOURS_PER_YEAR):
     return out
 
 
+def unit_index_to_t_per_year(mass, unit_index, hours_per_year):
+    """:func:`to_t_per_year` with each row's unit given as its position in :data:`UNITS` (an
+    integer array): the same arithmetic, bit for bit, without comparing unit strings."""
+    m = np.asarray(mass, dtype=float)
+    h = np.broadcast_to(np.asarray(hours_per_year, dtype=float), m.shape)
+    u = np.asarray(unit_index)
+    if u.size and (u.min() < 0 or u.max() >= len(UNITS)):
+        bad = u[(u < 0) | (u >= len(UNITS))][0]
+        raise UnitError(str(bad), "unknown")
+    out = m.copy()
+    kg = u == UNITS.index(KG_PER_YEAR)
+    gs = u == UNITS.index(G_PER_S)
+    out[kg] = m[kg] / 1000.0
+    out[gs] = m[gs] * 3600.0 * h[gs] / 1e6
+    return out
+
+
 def from_t_per_year(mass_t, unit, hours_per_year=DEFAULT_HOURS_PER_YEAR):
     """Convert t/yr to ``unit`` (display only; stored values are never replaced)."""
     m = np.asarray(mass_t, dtype=float)

@@ -7,6 +7,7 @@ CSV text is decoded and its delimiter found exactly as for emissions tables
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from pathlib import Path
@@ -18,8 +19,45 @@ from ecologis.core.background.series import SYNONYMS, Series, _norm_header, seri
 from ecologis.io.emissions_table import decode_text, sniff_delimiter
 
 
+def _read_frame(name: str, source, delim: str) -> pd.DataFrame:
+    """The C reader on ``source()`` (a fresh file object per call)."""
+    try:
+        header = pd.read_csv(source(), sep=delim, nrows=0).columns
+        # the text columns repeat a few values (timestamps, posts, substances): read as categories,
+        # the C reader numbers the distinct texts itself (no Python string per cell to hash later)
+        text_cols = {h: "category" for h in header
+                     if any(_norm_header(h) in SYNONYMS[c] for c in ("timestamp", "post", "substance"))}
+        # numbers are parsed by the C reader when the column is clean; otherwise the column
+        # stays text and is parsed per unique value (decimal commas, stray text)
+        return pd.read_csv(source(), sep=delim, dtype=text_cols, na_values=[""], keep_default_na=False,
+                           skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c", low_memory=False)
+    except UnicodeDecodeError:
+        raise
+    except (pd.errors.ParserError, ValueError) as e:
+        raise SeriesError(name, [series_problem(name, None, None, "bg.err.unreadable", {"detail": str(e)})]) \
+            from None
+
+
+#: How much of a file without a byte-order mark is decoded to find its delimiter.
+_HEAD_BYTES = 16384
+
+
 def _read_csv(path: Path) -> tuple[list[str], pd.DataFrame, int]:
     data = path.read_bytes()
+    if not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        # No byte-order mark: UTF-8 when it decodes as UTF-8 (decode_text's rule).  The head is
+        # decoded here; the C reader decodes the rest as it reads the bytes, and a byte that is
+        # not UTF-8 anywhere stops it: then the file is decoded whole as below (Windows-1251).
+        try:
+            head = codecs.getincrementaldecoder("utf-8")().decode(data[:_HEAD_BYTES], final=False)
+        except UnicodeDecodeError:
+            head = None
+        if head is not None:
+            try:
+                df = _read_frame(path.name, lambda: io.BytesIO(data), sniff_delimiter(head[:4096]))
+                return list(df.columns), df, 2
+            except UnicodeDecodeError:
+                pass
     try:
         text, encoding = decode_text(data)
     except UnicodeDecodeError:
@@ -38,14 +76,8 @@ def _read_csv(path: Path) -> tuple[list[str], pd.DataFrame, int]:
     if encoding in ("utf-8", "utf-8-sig"):
         text = None                       # not kept: the file may be large
     try:
-        header = pd.read_csv(source(), sep=delim, nrows=0).columns
-        text_cols = {h: str for h in header
-                     if any(_norm_header(h) in SYNONYMS[c] for c in ("timestamp", "post", "substance"))}
-        # numbers are parsed by the C reader when the column is clean; otherwise the column
-        # stays text and is parsed per unique value (decimal commas, stray text)
-        df = pd.read_csv(source(), sep=delim, dtype=text_cols, na_values=[""], keep_default_na=False,
-                         skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c")
-    except (pd.errors.ParserError, ValueError) as e:
+        df = _read_frame(path.name, source, delim)
+    except UnicodeDecodeError as e:       # not expected: the text was decoded above
         raise SeriesError(path.name, [series_problem(path.name, None, None, "bg.err.unreadable", {"detail": str(e)})]) \
             from None
     return list(df.columns), df, 2

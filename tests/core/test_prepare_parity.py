@@ -95,3 +95,47 @@ def test_the_random_tables_reach_every_branch():
     kinds = {str(i.params.get("kind")) for seed in range(12)
              for i in old_prepare(_table(random.Random(seed), d, 300), d).journal if i.code == "I_GDK_FALLBACK"}
     assert len(kinds) == 3, kinds      # ОБРВ, one-time and working-zone fallbacks all occur
+
+
+def _mostly_common_table(rng: random.Random, dictionary, n: int) -> list[Emission]:
+    """Tables as imported: mostly plain rows (float masses, known units, no values of their
+    own), with masses typed as text with a decimal comma or a point, a few bad cells, and
+    substances repeated (so that the duplicate keys and their first rows matter)."""
+    subs = [s for s in dictionary][:40]
+    out = []
+    for i in range(n):
+        s = rng.choice(subs)
+        m = round(rng.uniform(0.001, 50.0), 6)
+        r = rng.random()
+        mass = (f"{m}".replace(".", ",") if r < 0.05 else f"{m}" if r < 0.07 else " 1 234,5 " if r < 0.075
+                else "x" if r < 0.08 else m)
+        out.append(Emission(rng.choice([s.name_uk, s.id]), mass, rng.choice(["t/yr", "kg/yr", "g/s", "т/рік"]),
+                            hours_per_year=rng.choice([None, 8760.0, 4000.0]),
+                            gdk_sd=0.2 if rng.random() < 0.01 else None,
+                            row=None if rng.random() < 0.5 else i + 1))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_prepare_matches_the_former_one_on_mostly_common_tables(seed):
+    d = _dictionary()
+    rng = random.Random(100 + seed)
+    rows = _mostly_common_table(rng, d, 3000)
+    new, old = prepare(rows, d), old_prepare(rows, d)
+    assert new.rows == old.rows
+    assert [s.id if s else None for s in new.substances] == [s.id if s else None for s in old.substances]
+    for name in ("mass_t", "gdk", "gdk_kind", "gdk_basis", "hazard_class", "row_values", "valid", "dup_key"):
+        assert _same(getattr(new, name), getattr(old, name)), name
+    assert _journal(new.journal) == _journal(old.journal)
+    assert {"W_MASS_DECIMAL_COMMA", "E_MASS_NOT_NUMBER", "I_ROW_VALUES"} <= set(new.journal.codes())
+
+
+def test_unit_numbers_convert_as_the_unit_names_do():
+    from ecologis.core.units import UNITS, to_t_per_year, unit_index_to_t_per_year
+
+    rng = np.random.default_rng(3)
+    mass = rng.uniform(0.001, 100.0, 500)
+    hours = rng.uniform(1.0, 8784.0, 500)
+    idx = rng.integers(0, len(UNITS), 500)
+    names = np.array(UNITS, dtype=object)[idx]
+    assert np.array_equal(unit_index_to_t_per_year(mass, idx, hours), to_t_per_year(mass, names, hours))

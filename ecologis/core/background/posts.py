@@ -68,9 +68,20 @@ def _group_stats(gid: np.ndarray, x: np.ndarray, ngroups: int, share: float, rou
     from ecologis.core.background.formulas import n_excluded
 
     n = np.bincount(gid, minlength=ngroups)
-    order = _group_value_order(gid, x, n)
-    g_sorted = gid[order]
-    x_sorted = x[order]
+    if 0 < ngroups < 2 ** 15 and ngroups * 256 <= gid.size:
+        # Only the values in (group, value) order are needed, not the permutation: equal values
+        # are interchangeable, so each group's values are sorted in place (an unstable sort is
+        # as good as the stable lexsort here) after a stable radix sort of the group numbers.
+        x_sorted = x[np.argsort(gid.astype(np.int16), kind="stable")]
+        bounds = np.concatenate(([0], np.cumsum(n))).tolist()
+        for a, b in zip(bounds[:-1], bounds[1:]):
+            if b - a > 1:
+                x_sorted[a:b].sort()
+        g_sorted = np.repeat(np.arange(ngroups, dtype=gid.dtype), n)
+    else:
+        order = _group_value_order(gid, x, n)
+        g_sorted = gid[order]
+        x_sorted = x[order]
     k = n_excluded(n, share, rounding)
     starts = np.concatenate(([0], np.cumsum(n)[:-1]))
     rank = np.arange(g_sorted.size) - starts[g_sorted]
@@ -153,12 +164,17 @@ def posts_background(series: Series, date=None, substances: list[str] | None = N
     ps = kc.astype(np.int64) * npost + pc          # post-substance index
     nps = nk * npost
     n_total = np.bincount(ps, minlength=nps)
-    first = pd.Series(tsw).groupby(ps).min()
-    last = pd.Series(tsw).groupby(ps).max()
+    # first and last observation of each post-substance (the times are all valid: no NaT)
+    t_ns = tsw.astype("datetime64[ns]").view(np.int64)
+    lo = np.full(nps, np.iinfo(np.int64).max, dtype=np.int64)
+    hi = np.full(nps, np.iinfo(np.int64).min, dtype=np.int64)
+    np.minimum.at(lo, ps, t_ns)
+    np.maximum.at(hi, ps, t_ns)
+    met = n_total > 0
     p_first = np.full(nps, np.datetime64("NaT"), dtype="datetime64[ns]")
     p_last = p_first.copy()
-    p_first[first.index.to_numpy()] = first.to_numpy(dtype="datetime64[ns]")
-    p_last[last.index.to_numpy()] = last.to_numpy(dtype="datetime64[ns]")
+    p_first[met] = lo[met].view("datetime64[ns]")
+    p_last[met] = hi[met].view("datetime64[ns]")
     no_grad = np.bincount(ps[grad < 0], minlength=nps)
 
     sel = grad >= 0

@@ -71,13 +71,18 @@ class _Col:
     """One column as (codes, unique stripped texts) so that checks run per unique value."""
 
     def __init__(self, col: pd.Series):
+        self._empty = None
         self.numeric = col.dtype.kind in "fiu"
         if self.numeric:
             self.values = col.to_numpy(dtype=float)
             self.missing = np.isnan(self.values)
             self.bad = np.zeros(len(col), dtype=bool)
             return
-        codes, uniq = pd.factorize(col, use_na_sentinel=True)
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            # already numbered by the reader (missing cells: −1)
+            codes, uniq = col.cat.codes.to_numpy(), col.cat.categories
+        else:
+            codes, uniq = pd.factorize(col, use_na_sentinel=True)
         uniq = np.asarray(uniq, dtype=object)
         texts = np.array(["" if u is None or u is pd.NA else str(u).strip() for u in uniq.tolist()] + [""],
                          dtype=object)
@@ -93,7 +98,9 @@ class _Col:
     def empty(self) -> np.ndarray:
         if self.numeric:
             return self.missing
-        return (self.texts == "")[self.codes]
+        if self._empty is None:                 # asked for several times: made once
+            self._empty = (self.texts == "")[self.codes]
+        return self._empty
 
     def as_numbers(self) -> np.ndarray:
         """Float per row (NaN where empty or not a number); decimal comma accepted."""
@@ -101,10 +108,24 @@ class _Col:
             return self.values
         return np.array([_number_or_nan(t) for t in self.texts], dtype=float)[self.codes]
 
+    def as_codes(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(texts, codes)``: :meth:`as_texts` is ``texts[codes]``."""
+        if self.numeric:
+            texts = self.as_texts()
+            return texts, np.arange(len(texts))
+        return self.texts, self.codes
+
     def as_texts(self) -> np.ndarray:
         if self.numeric:
             return np.array([self.text(i) for i in range(len(self.values))], dtype=object)
         return self.texts[self.codes]
+
+
+def _categorical(texts_codes: tuple[np.ndarray, np.ndarray], keep: np.ndarray) -> pd.Categorical:
+    """The rows ``keep`` of the column ``texts[codes]`` as a categorical of its distinct texts."""
+    texts, codes = texts_codes
+    cats, inv = np.unique(np.asarray(texts, dtype=str), return_inverse=True)
+    return pd.Categorical.from_codes(inv.reshape(-1)[codes[keep]], categories=pd.Index(cats, dtype=object))
 
 
 def _number_or_nan(text) -> float:
@@ -189,16 +210,14 @@ def series_from_table(name: str, header: list[str], df: pd.DataFrame, first_row:
 
     sc = cols["substance"]
     if sc.numeric:
-        subs_txt = sc.as_texts()
-        uniq, inv = np.unique(subs_txt.astype(str), return_inverse=True)
+        uniq, inv = np.unique(sc.as_texts().astype(str), return_inverse=True)
     else:
         uniq, inv = sc.texts, sc.codes
-        subs_txt = uniq[inv]
     resolved = _resolve_substances(uniq, dictionary, refdata)
     known = np.array([resolved[u] is not None for u in uniq], dtype=bool)[inv]
     s_missing = sc.empty
     flag(s_missing, "substance", "bg.err.missing_value")
-    flag(~known & ~s_missing, "substance", "bg.err.unknown_substance", lambda i: {"substance": subs_txt[i]})
+    flag(~known & ~s_missing, "substance", "bg.err.unknown_substance", lambda i: {"substance": uniq[inv[i]]})
 
     numbers = {}
     for c in ("concentration", "wind_speed", "wind_direction"):
@@ -222,17 +241,18 @@ def series_from_table(name: str, header: list[str], df: pd.DataFrame, first_row:
         raise SeriesError(name, [series_problem(name, r, f, k, prm) for r, f, k, prm in issues[:MAX_LISTED_ISSUES]],
                           total=total)
 
-    keys = np.array([resolved[u][0] if resolved[u] else None for u in uniq], dtype=object)[inv]
     names = {resolved[u][0]: resolved[u][1] for u in uniq if resolved[u]}
+    u_keys = [resolved[u][0] if resolved[u] else "" for u in uniq]
     frame = pd.DataFrame({
         "timestamp": ts[keep],
-        "post": cols["post"].as_texts()[keep],
-        "substance": subs_txt[keep],
-        "key": keys[keep],
+        # the text columns as categories: a few distinct values, a small number per row
+        "post": _categorical(cols["post"].as_codes(), keep),
+        "substance": _categorical((np.asarray(uniq, dtype=object), inv), keep),
+        "key": _categorical((np.asarray(u_keys, dtype=object), inv), keep),
         "concentration": conc[keep],
         "wind_speed": spd[keep],
         "wind_direction": np.where(dr == 360, 0.0, dr)[keep],
         "row": rows[keep],
-    })
+    }, copy=False)                 # the columns are new arrays made here: kept as they are, not copied
     return Series(name, frame, names)
 
