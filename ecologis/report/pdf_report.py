@@ -391,7 +391,7 @@ def report_story(assessment, lang: str = "uk", when: datetime | None = None, til
             as_entered(float(prep.mass_t[i]), lang), _g(prep.gdk[i], lang), Paragraph(_e(kind_text), S["cell"]),
             str(klass) if klass else "—", Paragraph(_e(sid or "—"), S["cell"]),
         ])
-    story.append(_table(data, [10 * mm, 49 * mm, 17 * mm, 24 * mm, 17 * mm, 14 * mm, 17 * mm, 11 * mm, 15 * mm],
+    story.append(_table(data, [10 * mm, 46 * mm, 20 * mm, 24 * mm, 17 * mm, 14 * mm, 17 * mm, 11 * mm, 15 * mm],
                         align_right_from=None))
     story.append(Paragraph(_e(T("report.inputs.note")), S["small"]))
 
@@ -446,12 +446,16 @@ def report_story(assessment, lang: str = "uk", when: datetime | None = None, til
                                Paragraph(_e(" ".join(caption)), S["small"])]))
     from ecologis.report.zones_section import zones_story    # the sanitary zones side by side
 
-    story += zones_story(assessment, T, S, lang)
-
-    # -- 6.1–6.3 receptors, dispersion, backgrounds (only when the data exist) --------
-    story += receptors_story(profile, result, assessment.site if profile.receptors else None, T, S, lang)
-    story += dispersion_story(profile, result, dispersion, T, S, lang)
-    story += backgrounds_story(profile, dispersion, on, T, S, lang)
+    # -- 6.1–6.4 zones, receptors, dispersion, backgrounds (the last three only when the data
+    # exist), numbered in the order they are printed ------------------------------------
+    parts = [zones_story(assessment, T, S, lang),
+             receptors_story(profile, result, assessment.site if profile.receptors else None, T, S, lang),
+             dispersion_story(profile, result, dispersion, T, S, lang),
+             backgrounds_story(profile, dispersion, on, T, S, lang)]
+    for no, part in enumerate((p for p in parts if p), start=1):
+        head = part[0]                          # each part starts with its heading
+        part[0] = Paragraph(f"6.{no}. " + head.text, head.style)
+        story += part
 
     # -- 7. recommendations ----------------------------------------------------------
     story.append(Paragraph(_e(T("report.h.recommendations")), S["h"]))
@@ -667,7 +671,7 @@ def dispersion_story(profile, result, res: dict | None, T, S, lang: str) -> list
     if small:
         rows.append([Paragraph(_e(T("report.disp.others", n=len(small), share=_g(SMALL_SHARE, lang))), S["cell"]),
                      "", "", "", "", "", ""])
-    out.append(_table(rows, [64 * mm, 12 * mm, 17 * mm, 20 * mm, 13 * mm, 23 * mm, 25 * mm], align_right_from=2))
+    out.append(_table(rows, [60 * mm, 16 * mm, 17 * mm, 20 * mm, 13 * mm, 23 * mm, 25 * mm], align_right_from=2))
     out.append(Paragraph(_e(T("report.disp.table_note")), S["small"]))
     by_id = {tg["id"]: tg for tg in res["targets"]}
     out += contributions_and_gdv_story(res, tname, lambda key: tname(by_id.get(key) or {"id": key, "name": key}),

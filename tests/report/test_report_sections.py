@@ -55,7 +55,9 @@ def test_sections_present_with_data(full):
     pdf = build_report(assess_project(p, on=dt.date(2026, 1, 1)), lang="uk")
     text = _text(pdf)
     flat = _squash(text)
-    for h in ("6.1. Чутливі об'єкти та СЗЗ", "6.2. Розсіювання викидів за ОНД-86", "6.3. Фонові концентрації"):
+    # numbered in print order after the sanitary zones (6.1)
+    for h in ("6.1. Санітарно-захисні зони", "6.2. Чутливі об'єкти та СЗЗ", "6.3. Розсіювання викидів за ОНД-86",
+              "6.4. Фонові концентрації"):
         assert _squash(h) in flat, h
     # conflicts: the school (250 m) is inside the 300 m zone, the hospital (350 m) is not
     assert _squash("Конфлікти: 1 об'єкт(ів) у межах СЗЗ 300 м") in flat
@@ -79,7 +81,8 @@ def test_sections_absent_without_data():
     for e in p.emissions:
         e.source_id = None
     text = _squash(_text(build_report(assess_project(p), lang="en")))
-    for h in ("6.1.", "6.2.", "6.3."):
+    assert "6.1.Sanitaryprotectionzones" in text          # the zones are always shown
+    for h in ("6.2.", "6.3.", "6.4."):
         assert h not in text
 
 

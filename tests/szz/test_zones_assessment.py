@@ -168,7 +168,7 @@ def test_pdf_report_has_the_zones_section(tmp_path):
     path = tmp_path / "r.pdf"
     path.write_bytes(data)
     text = " ".join(p.extract_text() for p in PdfReader(str(path)).pages)
-    assert "4.1. Sanitary protection zones" in text
+    assert "6.1. Sanitary protection zones" in text      # the first part of section 6 (location and zones)
     assert "DSP 173-96, annex 4, class V" in text and "Binding zone: calculated" in text
     assert "School 1" in text
 
