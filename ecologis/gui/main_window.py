@@ -272,7 +272,13 @@ class MainWindow(EntryBarMixin, MenusMixin, MapLayersMixin, ToolPanelsMixin, Fil
         self.journal = QListView()
         self.journal.setObjectName("journal")
         self.journal.setModel(self.journal_model)
-        self.journal.setUniformItemSizes(True)
+        # an entry is read whole: long notes wrap within the journal's width (entries are
+        # grouped, so there are few of them; items differ in height)
+        self.journal.setWordWrap(True)
+        self.journal.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.journal.setResizeMode(QListView.Adjust)
+        self.journal.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
+        self.journal.setLayoutMode(QListView.Batched)     # many entries: laid out in batches
         self.journal.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.journal.clicked.connect(self._on_journal_click)
         self.journal.activated.connect(self._on_journal_click)

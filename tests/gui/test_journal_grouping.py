@@ -52,3 +52,21 @@ def test_results_show_the_normative_zone_beside_the_knp_estimate(make_window):
     assert w.results.szz_caption.text() == "SPZ by KNP (estimate):" and w.results.szz_value.text() == "300 m"
     w.wb.load(Project(emissions=load_profile(DEMO_PROFILE).emissions))
     assert "no sanitary class" in w.results.normative.text()
+
+
+def test_a_long_journal_entry_wraps_inside_the_journal(make_window, qtbot):
+    """The demo's note (about 100 characters) is read whole in the journal's width: it wraps
+    onto further lines instead of running off to the right behind a scroll bar."""
+    w = make_window(restore=False)
+    w.resize(1400, 880)
+    w.wb.load(load_profile(DEMO_PROFILE))
+    qtbot.wait(50)
+    view = w.journal
+    idx = w.journal_model.index(0)
+    fm = view.fontMetrics()
+    text = w.journal_model.text(0)
+    assert fm.horizontalAdvance(text) > view.viewport().width()      # longer than the journal is wide
+    rect = view.visualRect(idx)
+    assert rect.width() <= view.viewport().width()
+    assert rect.height() >= 2 * fm.lineSpacing()                      # shown on two lines or more
+    assert view.horizontalScrollBar().maximum() == 0
