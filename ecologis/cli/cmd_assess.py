@@ -72,7 +72,7 @@ def _print_human(result, lang: str) -> None:
 
     p = result.preset
     name = t(p.name_key) if p.name_key else (p.name or p.id)
-    print(f"{t('cli.result.method')}: {p.id} — {name}")
+    print(f"{t('cli.result.method')}: {name}")          # the methodology's name (its id is for --method)
     cols = [t("col.substance"), t("col.mass_t"), t("col.gdk"), t("col.gdk_kind"), t("col.class"), t("col.a"),
             t("col.contribution"), t("col.share")]
     rows = []

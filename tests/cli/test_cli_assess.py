@@ -143,3 +143,13 @@ def test_human_output_numbers_as_in_the_pdf(lang, knp, no2_share):
     assert knp in r.stdout.splitlines()
     no2 = next(ln for ln in r.stdout.splitlines() if ln.startswith(("Азоту діоксид", "Nitrogen dioxide")))
     assert no2.rstrip().endswith(no2_share)
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_assess_human_output_names_the_methodology_not_its_id(lang):
+    r = cli("--lang", lang, "assess", str(DEMO_PROFILE))
+    assert r.returncode == 0, r.stderr
+    first = r.stdout.splitlines()[0]
+    # the shipped preset's name (resources/presets.json, locales/*.json) and no internal id
+    assert {"uk": "EcologIS 2025 (дипломна робота)", "en": "EcologIS 2025 (thesis)"}[lang] in first
+    assert "ecologis-2025" not in r.stdout
