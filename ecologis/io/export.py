@@ -315,7 +315,7 @@ def gis_layers(profile, assessment, lang: str = "uk"):
     :class:`~ecologis.pipeline.Assessment`): the site, the СЗЗ, in the
     ``source`` layer the enterprise point (``id`` "enterprise", ``kind`` "enterprise")
     followed by the emission sources that have coordinates, and the sensitive receptors."""
-    from ecologis.core.geometry import GeometryError, Receptor
+    from ecologis.core.geometry import GeometryError, ParsedReceptor
     from ecologis.io.gis import GisLayers
 
     ent = profile.enterprise
@@ -333,7 +333,7 @@ def gis_layers(profile, assessment, lang: str = "uk"):
     receptors = []
     for i, r in enumerate(profile.receptors, start=1):
         try:
-            receptors.append(Receptor.from_any(r.to_dict(), where=f"#{i}").to_json())
+            receptors.append(ParsedReceptor.from_any(r.to_dict(), where=f"#{i}").to_json())
         except GeometryError:
             continue                       # a receptor that cannot be placed is reported by the assessment
     return GisLayers(site=_ccw(profile.site) if profile.site else None, szz=szz,

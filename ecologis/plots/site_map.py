@@ -196,13 +196,13 @@ def site_map_figure(center_latlon: tuple[float, float], radius_m: float, site_ge
     from matplotlib.patches import Patch
     from shapely.geometry import Point, shape
 
-    from ecologis.core.geometry import LocalFrame, Receptor, analyse_site, check_latlon
+    from ecologis.core.geometry import LocalFrame, ParsedReceptor, analyse_site, check_latlon
     from ecologis.i18n import t_lang
 
     lat0, lon0 = check_latlon(*center_latlon)
     frame = LocalFrame(lat0, lon0)
     receptors = list(receptors or [])
-    recs = [r if isinstance(r, Receptor) else Receptor.from_any(r, where=f"#{i}")
+    recs = [r if isinstance(r, ParsedReceptor) else ParsedReceptor.from_any(r, where=f"#{i}")
             for i, r in enumerate(receptors, start=1)]
     analysis = None
     if szz_geojson is None or any(not (isinstance(r, dict) and "inside" in r) for r in receptors):
