@@ -11,7 +11,7 @@
   :mod:`ecologis.io.gis` (the map engineer's; re-readable with ``read_layers``): the
   enterprise point, the site polygon and the СЗЗ as a polygon — the site boundary
   buffered by the СЗЗ radius when a site polygon exists, otherwise the circle around
-  the enterprise point (:func:`ecologis.core.geometry.analyse_site`).
+  the enterprise point (the assessment's site analysis, ``Assessment.site``).
 * The user's substance dictionary: export of the overlay (or of all entries) and an
   all-or-nothing import validated with ``validate_substance_record``.
 
