@@ -37,9 +37,10 @@ def register(subparsers) -> None:
 MAX_RADIUS_M = 100_000.0     # 100 km: far beyond any СЗЗ (the largest are 3 km); a larger buffer is not a site
 
 
-def _profile_radius(profile) -> float | None:
-    """The СЗЗ radius of the profile's own КНП assessment, or None if it has no valid
-    result.  Raises :class:`CliError` for a broken dictionary or an unknown preset."""
+def _profile_assessment(profile):
+    """The profile's own :class:`ecologis.pipeline.Assessment` (without dispersion), or None
+    if it has no valid КНП result (no emissions, rows with errors, no zone radius).
+    Raises :class:`CliError` for a broken dictionary or an unknown preset."""
     from ecologis.cli.common import check_preset, load_reference_data
     from ecologis.io.profile import assess_project
 
@@ -47,20 +48,22 @@ def _profile_radius(profile) -> float | None:
         return None
     dictionary, presets = load_reference_data()
     check_preset(profile.preset, presets)
-    res = assess_project(profile, dictionary, presets, dispersion=False).result
-    if res.errors or res.szz_m is None:
+    assessment = assess_project(profile, dictionary, presets, dispersion=False)
+    if assessment.result.errors or assessment.result.szz_m is None:
         return None
-    return float(res.szz_m)
+    return assessment
 
 
 def run(args) -> int:
-    from ecologis.core.geometry import GeometryError, analyse_site
+    from ecologis.core.geometry import GeometryError
     from ecologis.io.gis import GisError, GisLayers, layers_from_profile, read_receptors, read_site, write_layers
     from ecologis.io.profile import ProfileError, load_profile
+    from ecologis.pipeline import site_analysis
 
     lang = translator.lang
     layers = GisLayers()
     center = None
+    assessment = None
     radius = args.radius
     if radius is not None and not (math.isfinite(radius) and 0 < radius <= MAX_RADIUS_M):
         raise CliError(t("io.cli.site.radius", value=format_significant_lang(radius, 6, lang),
@@ -72,7 +75,8 @@ def run(args) -> int:
             if prof.enterprise.lat is not None and prof.enterprise.lon is not None:
                 center = (prof.enterprise.lat, prof.enterprise.lon)
             if radius is None:
-                radius = _profile_radius(prof)
+                assessment = _profile_assessment(prof)
+                radius = float(assessment.result.szz_m) if assessment is not None else None
         if args.site:
             layers.site = read_site(args.site)
         if args.receptors:
@@ -81,7 +85,14 @@ def run(args) -> int:
             raise CliError(t("geo.cli.need_input"), field="--site")
         if radius is None:
             raise CliError(t("geo.cli.need_radius"), field="--radius")
-        analysis = analyse_site(radius, layers.site, layers.receptors, center=center)
+        if assessment is not None and assessment.site is not None and not args.site and not args.receptors:
+            # the project as it is: its assessment's site analysis (the same the report shows)
+            analysis = assessment.site
+        elif assessment is not None and assessment.site_problem is not None and not args.site:
+            raise assessment.site_problem
+        else:
+            # layers given on the command line (alone or over the project's): the same rule
+            analysis = site_analysis(radius, layers.site, layers.receptors, center=center)
     except (ProfileError, GisError, GeometryError) as e:
         raise CliError.from_error(e) from None
 

@@ -247,8 +247,10 @@ def circle_szz(lat: float, lon: float, radius_m: float, quad_segs: int = QUAD_SE
 
 # ------------------------------------------------------------------ receptors
 @dataclass
-class Receptor:
-    """A sensitive object: ``geometry`` is a GeoJSON Point or Polygon (lon/lat)."""
+class ParsedReceptor:
+    """A sensitive object as the geometry parser validated it: ``geometry`` is a GeoJSON
+    Point or Polygon (lon/lat).  The project's receptor (the model's section) is
+    :class:`ecologis.model.project.Receptor`; this is what the site analysis works on."""
 
     name: str
     geometry: dict
@@ -256,7 +258,7 @@ class Receptor:
     id: str = ""
 
     @classmethod
-    def from_any(cls, obj: Any, where: str = "") -> "Receptor":
+    def from_any(cls, obj: Any, where: str = "") -> "ParsedReceptor":
         """From a GeoJSON Feature (properties ``name``, ``kind``) or a dict with
         ``name``/``kind`` and either ``geometry`` or ``lat``/``lon``."""
         if not isinstance(obj, dict):
@@ -319,12 +321,12 @@ def _is_point_dict(r) -> bool:
     return type(r) is dict and "lat" in r and "lon" in r and not r.get("geometry") and r.get("type") != "Feature"
 
 
-def _receptors_from(items: Iterable[Any]) -> list[Receptor]:
-    """:meth:`Receptor.from_any` of each item (``#k`` names the k-th in messages).
+def _receptors_from(items: Iterable[Any]) -> list[ParsedReceptor]:
+    """:meth:`ParsedReceptor.from_any` of each item (``#k`` names the k-th in messages).
 
     Plain lat/lon dicts whose coordinates are all numbers in range are converted together
     (one vectorised check); anything else, or any problem, goes item by item, so that the
-    first bad item is reported exactly as :meth:`Receptor.from_any` reports it."""
+    first bad item is reported exactly as :meth:`ParsedReceptor.from_any` reports it."""
     items = list(items)
     if items and all(_is_point_dict(r) for r in items):
         lat = [r["lat"] for r in items]
@@ -336,16 +338,16 @@ def _receptors_from(items: Iterable[Any]) -> list[Receptor]:
                 out = []
                 for r, a, b in zip(items, la.tolist(), lo.tolist()):
                     name, kind = r.get("name"), r.get("kind")
-                    out.append(Receptor(name="" if name is None else str(name),
+                    out.append(ParsedReceptor(name="" if name is None else str(name),
                                         geometry={"type": "Point", "coordinates": [b, a]},
                                         kind=kind if kind in RECEPTOR_KINDS else "other", id=str(r.get("id") or "")))
                 return out
-    return [r if isinstance(r, Receptor) else Receptor.from_any(r, where=f"#{i}")
+    return [r if isinstance(r, ParsedReceptor) else ParsedReceptor.from_any(r, where=f"#{i}")
             for i, r in enumerate(items, start=1)]
 
 
-def _receptors_local(frame: LocalFrame, recs: Sequence[Receptor]) -> np.ndarray:
-    """Receptor geometries in the local frame; points are projected in one vectorised call."""
+def _receptors_local(frame: LocalFrame, recs: Sequence[ParsedReceptor]) -> np.ndarray:
+    """ParsedReceptor geometries in the local frame; points are projected in one vectorised call."""
     out = np.empty(len(recs), dtype=object)
     pts, others = [], []
     for i, r in enumerate(recs):
@@ -572,7 +574,7 @@ def analyse_site(radius_m: float, site: Any = None, receptors: Iterable[Any] = (
     else:
         lon, lat = points
         dist, inside = _point_distances(site_local, *frame.to_local_xy(lon, lat), radius)
-        # what the results are made of, taken now (the items may change later); as Receptor.from_any
+        # what the results are made of, taken now (the items may change later); as ParsedReceptor.from_any
         meta = [(r.get("name"), r.get("kind"), r.get("id")) for r in items]
         lon_l, lat_l = lon.tolist(), lat.tolist()
 

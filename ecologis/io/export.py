@@ -11,7 +11,7 @@
   :mod:`ecologis.io.gis` (the map engineer's; re-readable with ``read_layers``): the
   enterprise point, the site polygon and the СЗЗ as a polygon — the site boundary
   buffered by the СЗЗ radius when a site polygon exists, otherwise the circle around
-  the enterprise point (:func:`ecologis.core.geometry.analyse_site`).
+  the enterprise point (the assessment's site analysis, ``Assessment.site``).
 * The user's substance dictionary: export of the overlay (or of all entries) and an
   all-or-nothing import validated with ``validate_substance_record``.
 
@@ -315,7 +315,7 @@ def gis_layers(profile, assessment, lang: str = "uk"):
     :class:`~ecologis.pipeline.Assessment`): the site, the СЗЗ, in the
     ``source`` layer the enterprise point (``id`` "enterprise", ``kind`` "enterprise")
     followed by the emission sources that have coordinates, and the sensitive receptors."""
-    from ecologis.core.geometry import GeometryError, Receptor
+    from ecologis.core.geometry import GeometryError, ParsedReceptor
     from ecologis.io.gis import GisLayers
 
     ent = profile.enterprise
@@ -333,7 +333,7 @@ def gis_layers(profile, assessment, lang: str = "uk"):
     receptors = []
     for i, r in enumerate(profile.receptors, start=1):
         try:
-            receptors.append(Receptor.from_any(r.to_dict(), where=f"#{i}").to_json())
+            receptors.append(ParsedReceptor.from_any(r.to_dict(), where=f"#{i}").to_json())
         except GeometryError:
             continue                       # a receptor that cannot be placed is reported by the assessment
     return GisLayers(site=_ccw(profile.site) if profile.site else None, szz=szz,

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ecologis.core.geometry import RECEPTOR_KINDS, GeometryError, Receptor, check_latlon, validate_site
+from ecologis.core.geometry import RECEPTOR_KINDS, GeometryError, ParsedReceptor, check_latlon, validate_site
 from ecologis.i18n import KeyedError, TranslatedError
 from ecologis.io.atomic import atomic_write_bytes, atomic_write_text
 
@@ -91,7 +91,7 @@ def _source_from_point(props: dict, geom: dict, where: str) -> dict:
 
 
 def _receptor_dict(props: dict, geom: dict, where: str) -> dict:
-    r = Receptor.from_any({"type": "Feature", "properties": props, "geometry": geom}, where=where)
+    r = ParsedReceptor.from_any({"type": "Feature", "properties": props, "geometry": geom}, where=where)
     out = r.to_json()
     for k in ("distance_m", "inside"):
         if k in props:
@@ -465,7 +465,7 @@ def layers_from_profile(profile, szz: dict | None = None) -> GisLayers:
                for s in profile.sources if s.lat is not None and s.lon is not None]
     receptors = []
     for i, r in enumerate(profile.receptors, start=1):
-        rec = Receptor.from_any(r.to_dict(), where=f"#{i}")
+        rec = ParsedReceptor.from_any(r.to_dict(), where=f"#{i}")
         receptors.append(rec.to_json())
     return GisLayers(site=profile.site or None, szz=szz, sources=sources, receptors=receptors,
                      name=profile.enterprise.name)
@@ -476,15 +476,15 @@ def apply_layers_to_profile(profile, layers: GisLayers) -> None:
     (replacing the list of ``receptors`` if the file has any), and source
     coordinates (matched by ``id``; unknown ids are added as new point sources).  The
     СЗЗ layer is not stored: it is always recomputed."""
-    from ecologis.model import Receptor as ProjectReceptor, Source
+    from ecologis.model import Receptor, Source
 
     if layers.site:
         validate_site(layers.site)
         profile.site = layers.site
     if layers.receptors:
         # Results (distance, inside) in the file are not kept: they are recomputed.
-        profile.receptors = [ProjectReceptor.from_dict({k: v for k, v in r.items()
-                                                        if k in ("id", "name", "kind", "geometry")})
+        profile.receptors = [Receptor.from_dict({k: v for k, v in r.items()
+                                                 if k in ("id", "name", "kind", "geometry")})
                              for r in layers.receptors]
     by_id = {s.id: s for s in profile.sources}
     for s in layers.sources:

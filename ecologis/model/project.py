@@ -258,7 +258,7 @@ class Receptor:
     the same way; ``extra`` keeps unknown keys (of ``properties`` for a Feature) and
     ``outer`` the unknown top-level keys of a Feature.  ``id``, ``name`` and ``kind`` are
     ``None`` when the file does not give them.  Checking the geometry is
-    :meth:`ecologis.core.geometry.Receptor.from_any`'s job, on :meth:`to_dict`.
+    :meth:`ecologis.core.geometry.ParsedReceptor.from_any`'s job, on :meth:`to_dict`.
     """
 
     id: str | None = None

@@ -7,6 +7,6 @@ packages that must not know each other (dispersion ↔ background by calculation
 """
 
 from ecologis.pipeline.assess import (AssessOptions, Assessment, analyse, assess, assess_knp, centre_of,
-                                      clear_cache, disperse)
+                                      clear_cache, disperse, site_analysis)
 
-__all__ = ["AssessOptions", "Assessment", "assess", "assess_knp", "analyse", "disperse", "centre_of", "clear_cache"]
+__all__ = ["AssessOptions", "Assessment", "assess", "assess_knp", "analyse", "site_analysis", "disperse", "centre_of", "clear_cache"]

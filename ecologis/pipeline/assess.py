@@ -7,7 +7,8 @@ needs:
 
 1. ГДК resolution and КНП (:func:`ecologis.core.assess.prepare`/``compute``), category and
    the КНП zone of the methodology preset;
-2. site and receptor analysis (:func:`ecologis.core.geometry.analyse_site`): the zone
+2. site and receptor analysis (:func:`site_analysis`, the only caller of
+   :func:`ecologis.core.geometry.analyse_site`): the zone
    polygon around the site boundary (else around the enterprise point) and the receptors
    inside it;
 3. OND-86 dispersion of the sources inventory (:func:`ecologis.core.dispersion.calculate`
@@ -184,15 +185,27 @@ def assess_knp(project: Project, options: AssessOptions):
     return result
 
 
+def site_analysis(radius_m: float, site=None, receptors=(), center: tuple[float, float] | None = None):
+    """The site and receptor analysis (:class:`ecologis.core.geometry.SiteAnalysis`) of
+    given layers: the zone of ``radius_m`` around the ``site`` polygon (GeoJSON, lon/lat),
+    else the circle around ``center`` = (lat, lon), and the ``receptors`` (GeoJSON features
+    or dicts) with their distance and whether they lie inside.  The one place the rule
+    runs: :func:`assess` uses it for a project (step 2), ``ecologis-cli site`` for GIS
+    layers given without a project.  Raises :class:`ecologis.core.geometry.GeometryError`."""
+    from ecologis.core.geometry import analyse_site
+
+    return analyse_site(radius_m, site or None, receptors, center=center)
+
+
 def analyse(project: Project, radius_m: float):
     """Step 2: (SiteAnalysis or None, GeometryError or None)."""
-    from ecologis.core.geometry import GeometryError, analyse_site
+    from ecologis.core.geometry import GeometryError
 
     centre = centre_of(project)
     if not project.site and centre is None:
         return None, None
     try:
-        return analyse_site(float(radius_m), project.site or None, project.receptor_dicts(), center=centre), None
+        return site_analysis(float(radius_m), project.site or None, project.receptor_dicts(), center=centre), None
     except GeometryError as e:
         return None, e
 

@@ -22,7 +22,7 @@ from a :class:`ecologis.model.Project` (no Qt, no file access):
   Each value's provenance (method, date, validity end, reconstructed + pieces) goes into
   ``background_provenance`` and from there into every target of the result.
 * **Receptors** — ``project.receptors`` (GeoJSON Features or dicts, see
-  :class:`ecologis.core.geometry.Receptor`): points as they are; a polygon receptor is
+  :class:`ecologis.core.geometry.ParsedReceptor`): points as they are; a polygon receptor is
   evaluated at its representative point (inside the polygon).
 """
 
@@ -97,7 +97,7 @@ def input_from_profile(profile, on: _dt.date | None = None, user_background: dic
     (profile emission rows, 1-based, not attached to any source)."""
     from ecologis.core.background.store import valid_backgrounds
     from ecologis.core.dispersion.inputs import canonical_key
-    from ecologis.core.geometry import GeometryError, Receptor
+    from ecologis.core.geometry import GeometryError, ParsedReceptor
 
 
     ext = profile.dispersion_input_state()
@@ -168,7 +168,7 @@ def input_from_profile(profile, on: _dt.date | None = None, user_background: dic
     receptors = []
     for i, r in enumerate(profile.receptors, start=1):
         try:
-            rec = Receptor.from_any(r.to_dict(), where=f"#{i}")
+            rec = ParsedReceptor.from_any(r.to_dict(), where=f"#{i}")
         except GeometryError:
             continue                                   # the map panel reports broken receptors
         g = rec.geometry

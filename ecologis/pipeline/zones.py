@@ -79,12 +79,12 @@ def _receptors(project, frame, base_local, zone_local, where_from_local=None):
     point ``where_from_local``), nearest first."""
     from shapely.geometry import Point
 
-    from ecologis.core.geometry import Receptor, _receptors_local
+    from ecologis.core.geometry import ParsedReceptor, _receptors_local
 
     recs = []
     for i, r in enumerate(project.receptors, start=1):
         try:
-            recs.append(Receptor.from_any(r.to_dict(), where=f"#{i}"))
+            recs.append(ParsedReceptor.from_any(r.to_dict(), where=f"#{i}"))
         except ValueError:
             continue
     if not recs or zone_local is None or frame is None:

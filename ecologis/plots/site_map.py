@@ -167,16 +167,19 @@ def site_map_figure(center_latlon: tuple[float, float], radius_m: float, site_ge
                     szz_geojson: Any = None, receptors: Iterable[Any] | None = None,
                     sources: Iterable[Any] | None = None, lang: str = "uk", figure=None,
                     overlays: dict | None = None, tiles=None, underlay: dict | None = None,
-                    zones: dict | None = None):
+                    zones: dict | None = None, analysis=None):
     """Draw the site map; return the :class:`matplotlib.figure.Figure`.
 
     ``center_latlon`` = (lat, lon) of the enterprise (WGS84 degrees); ``radius_m`` the
     category radius in metres.  ``site_geojson``: the site polygon (GeoJSON, lon/lat);
-    ``szz_geojson``: the СЗЗ polygon — computed with
-    :func:`ecologis.core.geometry.analyse_site` when omitted (buffer of the site, or the
-    circle around the centre).  ``receptors``: GeoJSON features or dicts (``name``,
-    ``kind``, ``geometry`` or ``lat``/``lon``, optionally ``inside``); their inside flag
-    is computed when missing.  ``sources``: dicts with ``lat``/``lon`` (and ``name``/``id``)
+    ``analysis``: the site analysis of the pipeline
+    (:class:`ecologis.core.geometry.SiteAnalysis`, ``Assessment.site``): its zone and its
+    receptors with their inside flags are drawn — the figure analyses nothing itself.
+    Without it: ``szz_geojson`` is the СЗЗ polygon (none drawn when omitted) and
+    ``receptors`` are GeoJSON features or dicts (``name``, ``kind``, ``geometry`` or
+    ``lat``/``lon``) that each carry their ``inside`` flag (``ValueError`` otherwise).
+    ``szz_geojson`` given beside ``analysis`` replaces the analysis' zone.
+    ``sources``: dicts with ``lat``/``lon`` (and ``name``/``id``)
     or GeoJSON point features.  ``figure``: an existing Figure to draw into.
     ``overlays`` (optional, an OND-86 dispersion result or the part of it with these keys):
     ``isolines`` (FeatureCollection of MultiLineStrings with ``properties.level`` in shares
@@ -196,22 +199,24 @@ def site_map_figure(center_latlon: tuple[float, float], radius_m: float, site_ge
     from matplotlib.patches import Patch
     from shapely.geometry import Point, shape
 
-    from ecologis.core.geometry import LocalFrame, Receptor, analyse_site, check_latlon
+    from ecologis.core.geometry import LocalFrame, ParsedReceptor, check_latlon
     from ecologis.i18n import t_lang
 
     lat0, lon0 = check_latlon(*center_latlon)
     frame = LocalFrame(lat0, lon0)
-    receptors = list(receptors or [])
-    recs = [r if isinstance(r, Receptor) else Receptor.from_any(r, where=f"#{i}")
-            for i, r in enumerate(receptors, start=1)]
-    analysis = None
-    if szz_geojson is None or any(not (isinstance(r, dict) and "inside" in r) for r in receptors):
-        analysis = analyse_site(radius_m or 0.0, site_geojson, recs, center=(lat0, lon0))
-    szz = shape(szz_geojson if szz_geojson is not None else analysis.szz)
+    if analysis is not None:
+        recs = list(analysis.receptors)            # ReceptorResult: name, geometry, inside
+        inside = [bool(r.inside) for r in recs]
+    else:
+        receptors = list(receptors or [])
+        if any(not (isinstance(r, dict) and "inside" in r) for r in receptors):
+            raise ValueError("site_map_figure: receptors without their 'inside' flag need the site analysis")
+        recs = [ParsedReceptor.from_any(r, where=f"#{i}") for i, r in enumerate(receptors, start=1)]
+        inside = [bool(r["inside"]) for r in receptors]
+    zone = szz_geojson if szz_geojson is not None else (analysis.szz if analysis is not None else None)
+    szz = shape(zone) if zone is not None else None
     if szz_geojson is not None and szz.geom_type not in ("Polygon", "MultiPolygon"):
         szz = shape(szz_geojson.get("geometry")) if isinstance(szz_geojson, dict) else szz
-    inside = ([bool(r.get("inside")) for r in receptors] if analysis is None
-              else [r.inside for r in analysis.receptors])
 
     fig = figure if figure is not None else Figure(figsize=(6.5, 6.0), dpi=100)
     fig.clear()
@@ -221,7 +226,7 @@ def site_map_figure(center_latlon: tuple[float, float], radius_m: float, site_ge
     ax.set_facecolor(_BG)
     handles = []
 
-    szz_local = frame.to_local(szz) if not szz.is_empty else None
+    szz_local = frame.to_local(szz) if szz is not None and not szz.is_empty else None
     if szz_local is not None and szz_local.area > 0 and zones:
         # beside the normative zone: the КНП radius is an estimate, drawn as such
         _fill(ax, szz_local, facecolor=_KNP_FACE, edgecolor=_KNP_EDGE, linewidth=1.5, linestyle=(0, (2, 3)),

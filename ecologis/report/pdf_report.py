@@ -172,7 +172,7 @@ def _map_center(profile):
 
 
 def site_map_png(profile, result, lang: str = "uk", overlays: dict | None = None, tiles="default",
-                 with_info: bool = False, zones: dict | None = None):
+                 with_info: bool = False, zones: dict | None = None, *, site):
     """PNG bytes of the map and which renderer drew it ("site_map" or "fallback"); with
     ``with_info`` also the base map drawn under it (None: no tiles, no underlay).
 
@@ -182,18 +182,20 @@ def site_map_png(profile, result, lang: str = "uk", overlays: dict | None = None
     tile cache, read offline; None: no base map); the schematic fallback without a centre,
     or if the geometry cannot be drawn.  ``overlays``: a dispersion target (isolines).
     ``zones``: the zones side by side (``Assessment.zones``), so the normative zone is
-    drawn beside the КНП and the calculated zones."""
+    drawn beside the КНП and the calculated zones.  ``site``: the pipeline's site analysis
+    (``Assessment.site``, the zone and the receptors inside it); None (the site could not
+    be analysed) draws the schematic fallback."""
     from ecologis.plots.site_map import site_map_figure
 
     if isinstance(tiles, str) and tiles == "default":
         tiles = default_tiles(profile)
     center = _map_center(profile)
-    if center is not None:
+    if center is not None and site is not None:
         sources = [{"id": s.id, "name": s.name or s.id, "lat": s.lat, "lon": s.lon}
                    for s in profile.sources if s.lat is not None and s.lon is not None]
         try:
             fig = site_map_figure(center, float(result.szz_m), site_geojson=profile.site or None,
-                                  sources=sources, lang=lang, receptors=profile.receptor_dicts() or None,
+                                  sources=sources, lang=lang, analysis=site,
                                   overlays=overlays, tiles=tiles, underlay=underlay_of(profile), zones=zones)
             out = (_png(fig), "site_map")
             return out + (fig.basemap,) if with_info else out
@@ -431,7 +433,7 @@ def report_story(assessment, lang: str = "uk", when: datetime | None = None, til
         sel = next((tg for tg in dispersion["targets"] if tg["id"] == dispersion.get("selected_target")), None)
     zones = assessment.zones(lang)
     map_png, renderer, base = site_map_png(profile, result, lang, overlays=sel, tiles=tiles, with_info=True,
-                                           zones=zones)
+                                           zones=zones, site=assessment.site)
     norm = zones.get("normative") or {}
     if norm.get("geometry") and renderer == "site_map":
         caption = [T("report.map.caption_zones", cls=norm.get("class") or "—",

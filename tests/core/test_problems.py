@@ -76,7 +76,7 @@ def test_no_other_problem_types_left(old):
     assert _classes()[old] == 0
 
 
-@pytest.mark.parametrize("name", ["Problem", "Enterprise", "Emission", "Source"])
+@pytest.mark.parametrize("name", ["Problem", "Enterprise", "Emission", "Source", "Receptor"])
 def test_one_class_per_concept(name):
     assert _classes()[name] <= 1
 

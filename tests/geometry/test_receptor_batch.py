@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from ecologis.core.geometry import GeometryError, Receptor, _receptors_from, analyse_site
+from ecologis.core.geometry import GeometryError, ParsedReceptor, _receptors_from, analyse_site
 
 SITE = {"type": "Polygon", "coordinates": [[[30.50, 50.44], [30.54, 50.44], [30.54, 50.46], [30.50, 50.46],
                                             [30.50, 50.44]]]}
@@ -27,7 +27,7 @@ def _dicts(seed: int, n: int = 300) -> list[dict]:
 
 
 def _one_by_one(items):
-    return [Receptor.from_any(r, where=f"#{i}") for i, r in enumerate(items, start=1)]
+    return [ParsedReceptor.from_any(r, where=f"#{i}") for i, r in enumerate(items, start=1)]
 
 
 @pytest.mark.parametrize("seed", range(5))

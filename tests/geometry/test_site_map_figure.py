@@ -4,6 +4,7 @@ import io
 
 import pytest
 
+from ecologis.pipeline import site_analysis
 from ecologis.plots.site_map import _nice_length, site_map_figure
 
 from .conftest import LAT0, LON0, east_of_boundary, square_site
@@ -20,7 +21,8 @@ def test_site_map_figure_draws_everything():
     lat2, lon2 = east_of_boundary(350.0)
     recs = [{"name": "$x$ <b>", "kind": "school", "lat": lat, "lon": lon},
             {"name": "Дім", "kind": "residential", "lat": lat2, "lon": lon2}]
-    fig = site_map_figure((LAT0, LON0), 300, site_geojson=square_site(), receptors=recs,
+    analysis = site_analysis(300, square_site(), recs, center=(LAT0, LON0))   # the figure analyses nothing
+    fig = site_map_figure((LAT0, LON0), 300, site_geojson=square_site(), analysis=analysis,
                           sources=[{"id": "1", "name": "ДВ-1", "lat": LAT0, "lon": LON0}], lang="en")
     ax = fig.axes[0]
     texts = [t.get_text() for t in ax.texts]
@@ -39,7 +41,7 @@ def test_site_map_figure_draws_everything():
 
 
 def test_site_map_figure_circle_only_uk():
-    fig = site_map_figure((LAT0, LON0), 1000, lang="uk")
+    fig = site_map_figure((LAT0, LON0), 1000, lang="uk", analysis=site_analysis(1000, center=(LAT0, LON0)))
     ax = fig.axes[0]
     texts = [t.get_text() for t in ax.texts]
     assert "Пн" in texts and any(t.endswith(" км") or t.endswith(" м") for t in texts)

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from ecologis.core.geometry import Receptor, ReceptorResults, analyse_site
+from ecologis.core.geometry import ParsedReceptor, ReceptorResults, analyse_site
 
 SITE = {"type": "Polygon", "coordinates": [[[30.50, 50.44], [30.54, 50.44], [30.545, 50.452], [30.54, 50.46],
                                             [30.50, 50.46], [30.505, 50.45], [30.50, 50.44]]]}
@@ -32,7 +32,7 @@ def _dicts(seed: int, n: int = 400) -> list[dict]:
 
 
 def _objects(items):
-    return [Receptor.from_any(r, where=f"#{i}") for i, r in enumerate(items, start=1)]
+    return [ParsedReceptor.from_any(r, where=f"#{i}") for i, r in enumerate(items, start=1)]
 
 
 @pytest.mark.parametrize("seed", range(4))

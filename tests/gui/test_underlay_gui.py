@@ -103,7 +103,7 @@ def test_site_plan_saved_with_the_project_and_drawn_in_the_report(make_window, q
     prof = load_profile(out)
     assert prof.extensions["basemap"]["bounds"] == BOUNDS
     a = assess_project(prof)
-    png, who, base = site_map_png(prof, a.result, "en", tiles=None, with_info=True)
+    png, who, base = site_map_png(prof, a.result, "en", tiles=None, with_info=True, site=a.site)
     assert base == {"kind": "underlay"}
     img = np.asarray(Image.open(io.BytesIO(png) if isinstance(png, bytes) else png).convert("RGB"))
     assert np.all(img == CYAN, axis=-1).mean() > 0.05

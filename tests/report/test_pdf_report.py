@@ -142,18 +142,18 @@ def test_map_uses_the_map_engineers_figure_or_the_fallback(demo):
     from ecologis.report.pdf_report import site_map_png
 
     p, r = demo
-    _, who = site_map_png(p, r)
+    _, who = site_map_png(p, r, site=assess_project(p, dispersion=False).site)
     assert who == "site_map"                          # ecologis.plots.site_map (map engineer)
     from dataclasses import replace
 
     from ecologis.io.profile import Project
 
     q = Project(enterprise=replace(p.enterprise, lat=None, lon=None), emissions=p.emissions)
-    buf, who = site_map_png(q, r)
+    buf, who = site_map_png(q, r, site=assess_project(q, dispersion=False).site)
     assert who == "fallback" and buf.getvalue().startswith(b"\x89PNG")
     # no enterprise point but a site polygon: the site map centred on the site
     site = {"type": "Polygon", "coordinates": [[[28.46, 49.23], [28.47, 49.23], [28.47, 49.235], [28.46, 49.235],
                                                 [28.46, 49.23]]]}
     q2 = Project(enterprise=replace(p.enterprise, lat=None, lon=None), emissions=p.emissions, site=site)
-    _, who = site_map_png(q2, r)
+    _, who = site_map_png(q2, r, site=assess_project(q2, dispersion=False).site)
     assert who == "site_map"

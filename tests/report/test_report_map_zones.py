@@ -80,7 +80,7 @@ def test_site_map_figure_draws_normative_and_calculated_zones(demo):
                                                               [28.4692, 49.2336], [28.4672, 49.2336],
                                                               [28.4672, 49.2326]]]}}
     fig = site_map_figure((prof.enterprise.lat, prof.enterprise.lon), 300.0, site_geojson=prof.site or None,
-                          lang="en", zones=dict(zones, calculated=calc))
+                          lang="en", zones=dict(zones, calculated=calc), analysis=demo.site)
     legend = _legend(fig)
     assert "Normative SPZ (DSP 173-96), class V: 50 m" in legend
     assert "Calculated SPZ" in legend
@@ -91,3 +91,17 @@ def test_site_map_figure_draws_normative_and_calculated_zones(demo):
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     assert buf.getvalue()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".docx"])
+def test_report_map_takes_the_site_analysis_from_the_assessment(demo, figures, monkeypatch, tmp_path, suffix):
+    """The report's map analyses no site itself: the zone and the receptors' status are the
+    Assessment's (the same ones the CLI, the export and the screen show)."""
+    import ecologis.core.geometry as geometry
+    from ecologis.report.pdf_report import write_report
+
+    assert demo.site is not None and len(demo.site.receptors) > 0     # the demo: a zone and receptors
+    monkeypatch.setattr(geometry, "analyse_site", lambda *args, **kw: pytest.fail("the report analysed the site"))
+    write_report(tmp_path / ("r" + suffix), demo, "en", tiles=None)
+    ((kw, fig),) = figures
+    assert kw["analysis"] is demo.site

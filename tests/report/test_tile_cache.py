@@ -91,7 +91,7 @@ def test_fetched_tiles_are_cached_and_the_report_map_uses_them_offline(server):
 
     p = load_profile(DEMO_PROFILE)
     a = assess_project(p)
-    png, who, base = site_map_png(p, a.result, "en", with_info=True)
+    png, who, base = site_map_png(p, a.result, "en", with_info=True, site=a.site)
     assert who == "site_map" and base is not None and base["kind"] == "tiles"
     assert base["attribution"] == "© OpenStreetMap contributors"
     img = np.asarray(Image.open(png).convert("RGB"))
@@ -112,7 +112,7 @@ def test_without_tiles_the_map_says_so_and_still_draws_the_layers(tmp_path):
     p = load_profile(DEMO_PROFILE)
     a = assess_project(p)
     empty = TileSources([TileCache(tmp_path / "empty.mbtiles")])
-    png, who, base = site_map_png(p, a.result, "en", tiles=empty, with_info=True)
+    png, who, base = site_map_png(p, a.result, "en", tiles=empty, with_info=True, site=a.site)
     assert who == "site_map" and base is None
     text = " ".join(pg.extract_text() for pg in PdfReader(io.BytesIO(build_report(a, "en", tiles=empty))).pages)
     assert "No base map was available offline" in " ".join(text.split())
@@ -136,7 +136,7 @@ def test_underlay_image_is_drawn(tmp_path):
     p.extensions["basemap"] = {"image": str(plan), "bounds": [28.4582, 49.2231, 28.4782, 49.2431]}
     assert read_underlay(plan, p.extensions["basemap"]["bounds"]) is not None
     a = assess_project(p)
-    png, who, base = site_map_png(p, a.result, "uk", tiles=None, with_info=True)
+    png, who, base = site_map_png(p, a.result, "uk", tiles=None, with_info=True, site=a.site)
     assert base == {"kind": "underlay"}
     img = np.asarray(Image.open(png).convert("RGB"))
     assert np.all(img == (0, 255, 255), axis=-1).mean() > 0.05

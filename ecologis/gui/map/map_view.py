@@ -321,11 +321,11 @@ class MapView(QWidget):
     def _page_receptors(receptors) -> list[dict]:
         """Receptors in the page's form (GeoJSON ``geometry``, an ``id`` for each: ``r<k>``
         when it has none).  Invalid ones raise GeometryError."""
-        from ecologis.core.geometry import Receptor
+        from ecologis.core.geometry import ParsedReceptor
 
         out = []
         for i, r in enumerate(receptors or [], start=1):
-            rec = r if isinstance(r, Receptor) else Receptor.from_any(r, where=f"#{i}")
+            rec = r if isinstance(r, ParsedReceptor) else ParsedReceptor.from_any(r, where=f"#{i}")
             d = rec.to_json()
             d["id"] = rec.id or f"r{i}"
             out.append(d)
