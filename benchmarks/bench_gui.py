@@ -225,7 +225,9 @@ def bench_edit() -> dict:
 
     def flush_paint() -> None:
         # paint what the edit made dirty, as the event loop does (Qt paints only the
-        # regions that were invalidated; no forced full-window repaint)
+        # regions that were invalidated; no forced full-window repaint); two turns, as item
+        # views (the recommendations list) lay out changed items in the turn after the change
+        app.processEvents()
         app.processEvents()
 
     sync: list[float] = []

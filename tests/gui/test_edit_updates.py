@@ -4,9 +4,11 @@ The demo profile is the thesis example (tables 4.1/4.2); expected numbers come f
 hand formula K = a·M/ГДК (thesis formula 3.1) written out here, never from the GUI.
 """
 
+import json
 import math
 
 from PySide6.QtCore import QEvent, QObject, QPoint
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from ecologis.gui.models.emissions_model import COL, COLUMNS, EmissionsModel
@@ -180,3 +182,36 @@ def test_headers_follow_the_display_unit_and_the_language(make_window, h):
     finally:
         w.set_language("uk")
     assert w.model.headerData(COL["substance"], Qt.Horizontal) == t_lang("uk", "col.substance")
+
+
+def _on_screen(w, widget):
+    """What the window's backing store shows of ``widget`` (no repaint forced: the offscreen
+    platform grabs the pixels painted so far)."""
+    top_left = widget.mapTo(w, QPoint(0, 0))
+    return w.screen().grabWindow(w.winId(), top_left.x(), top_left.y(), widget.width(), widget.height()).toImage()
+
+
+def test_edits_painted_by_the_event_loop_leave_nothing_stale(make_window, h):
+    """After edits painted only as the event loop paints (partial repaints of what changed),
+    the table and the results panel show exactly what rendering them anew shows, and the
+    map's zone is the one of the new result: no stale cell, label or circle.  (Fails when
+    the table view leaves a changed cell unpainted.)"""
+    w = make_window(demo=True, restore=False)
+    w.resize(1400, 880)
+    h.wait_map(w)
+    QApplication.processEvents()
+    targets = (w.table.viewport(), w.results)
+    for row, mass in ((2, "40"), (0, "20,5"), (1, "0,001"), (2, "0,5")):
+        assert w.model.setData(w.model.index(row, COL["mass"]), mass)
+        # two event-loop turns: item views (the recommendations list) lay out new items
+        # in the turn after the change, then paint them
+        QApplication.processEvents()
+        QApplication.processEvents()
+        for widget in targets:
+            # what is on screen == the widget rendered anew in full (QWidget.grab)
+            fresh = widget.grab().toImage().convertToFormat(QImage.Format_RGB32)
+            assert _on_screen(w, widget).convertToFormat(QImage.Format_RGB32) == fresh, (row, type(widget).__name__)
+    # the map's circle has the zone of the current result (the page confirms it)
+    res = w.wb.result
+    circle = json.loads(h.run_js(w, "JSON.stringify(window.ecologisMap.getCircle())"))
+    assert circle["radius"] == (res.szz_m if res.knp > 0 else 0)
