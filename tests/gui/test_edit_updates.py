@@ -215,3 +215,32 @@ def test_edits_painted_by_the_event_loop_leave_nothing_stale(make_window, h):
     res = w.wb.result
     circle = json.loads(h.run_js(w, "JSON.stringify(window.ecologisMap.getCircle())"))
     assert circle["radius"] == (res.szz_m if res.knp > 0 else 0)
+
+
+def test_an_edit_that_keeps_the_zone_sends_nothing_to_the_map(make_window, h):
+    """The map page is called only when the zone changes: an edit that keeps the СЗЗ
+    radius costs no JavaScript call; one that changes it moves the page's circle."""
+    w = make_window(demo=True, restore=False)
+    h.wait_map(w)
+    calls = []
+    page = w.map.page
+    real = page.runJavaScript
+    page.runJavaScript = lambda *a: (calls.append(a[0]), real(*a))
+    try:
+        radius = w.wb.result.szz_m
+        # row 1: 16.23192 → 20.5 t/yr adds 1.0·(20.5 − 16.23192)/1.0 ≈ 4.3 to a КНП of ≈ 1386
+        # (Σ a·M/ГДК over DEMO): the same category, the same zone
+        assert w.model.setData(w.model.index(0, COL["mass"]), "20,5")
+        QApplication.processEvents()
+        assert w.wb.result.szz_m == radius
+        assert calls == []
+        # row 3 (34.7849 t/yr, class 2, ГДК 0.04: 1.3·34.7849/0.04 ≈ 1130 of the ≈ 1390) down
+        # to 0.001 t/yr: the КНП falls to ≈ 260, another category and zone
+        assert w.model.setData(w.model.index(2, COL["mass"]), "0,001")
+        QApplication.processEvents()
+        assert w.wb.result.szz_m != radius
+        assert calls, "the new zone was not sent to the map"
+    finally:
+        del page.runJavaScript
+    circle = json.loads(h.run_js(w, "JSON.stringify(window.ecologisMap.getCircle())"))
+    assert circle["radius"] == w.wb.result.szz_m
