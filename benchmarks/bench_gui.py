@@ -4,7 +4,10 @@
    (``setData``, as the in-place editor commits) → workbench recalculation → table
    model update → results panel text → map ``set_radius`` → a JavaScript round trip
    to the page confirming the circle (calls run in order, so the answer arrives after
-   the circle was updated) and a repaint.
+   the circle was updated) and the paint of what the edit invalidated, as the event loop
+   does it (an edit counts only if the table viewport and the results panel's КНП label
+   received a paint event; no forced full-window ``repaint()``, which the application
+   never does).
    Baseline, same run: the core work of that same edit, as the session does it (the
    edited row prepared alone, its t/yr put into the prepared arrays, ``compute`` on the
    1,000 rows), alternated with the edits and taken warm (the second of two runs); a full
@@ -200,6 +203,33 @@ def bench_edit() -> dict:
         raise RuntimeError("map page did not load")
     loop = QEventLoop()
 
+    from PySide6.QtCore import QEvent, QObject
+
+    class _PaintCounter(QObject):
+        """Counts the paint events of the widgets an edit must repaint."""
+
+        def __init__(self):
+            super().__init__()
+            self.n: dict[int, int] = {}
+
+        def eventFilter(self, obj, ev):
+            if ev.type() == QEvent.Type.Paint:
+                self.n[id(obj)] = self.n.get(id(obj), 0) + 1
+            return False
+
+    painted = _PaintCounter()
+    # what an edit changes on screen: the edited table cells, the results panel's КНП label
+    must_paint = (w.table.viewport(), w.results.knp_value)
+    for widget in must_paint:
+        widget.installEventFilter(painted)
+
+    def flush_paint() -> None:
+        # paint what the edit made dirty, as the event loop does (Qt paints only the
+        # regions that were invalidated; no forced full-window repaint); two turns, as item
+        # views (the recommendations list) lay out changed items in the turn after the change
+        app.processEvents()
+        app.processEvents()
+
     sync: list[float] = []
 
     def edit_once(i: int) -> float:
@@ -207,14 +237,20 @@ def bench_edit() -> dict:
         value = f"{1.0 + i * 0.25:.2f}"
         got = {}
         t0 = time.perf_counter()
+        before = [painted.n.get(id(x), 0) for x in must_paint]
+        t0 = time.perf_counter()
         ok = w.model.setData(w.model.index(row, COL["mass"]), value)
         assert ok
         sync.append(time.perf_counter() - t0)   # results panel text and table model updated
         w.map.run_js("JSON.stringify(window.ecologisMap.getCircle())", lambda v: (got.setdefault("v", v), loop.quit()))
         if "v" not in got:
             loop.exec()
-        w.repaint()
-        return time.perf_counter() - t0
+        flush_paint()
+        elapsed = time.perf_counter() - t0
+        # an edit counts only when the table and the results panel were painted anew
+        if any(painted.n.get(id(x), 0) == b for x, b in zip(must_paint, before)):
+            raise RuntimeError("an edit was not painted (table or results panel)")
+        return elapsed
 
     rules = recommendation_rules()
     ems = wb.emissions
@@ -250,10 +286,18 @@ def bench_edit() -> dict:
         w.map.run_js("JSON.stringify(window.ecologisMap.getCircle())", lambda v: (got.setdefault("v", v), loop.quit()))
         if "v" not in got:
             loop.exec()
-        w.repaint()
+        flush_paint()
         return time.perf_counter() - t0
 
     js = [js_round_trip() for _ in range(N_EDITS)]
+
+    def forced_repaint() -> float:
+        t0 = time.perf_counter()
+        w.repaint()
+        return time.perf_counter() - t0
+
+    # context only (what an earlier version of this benchmark added to every edit)
+    full_repaint = [forced_repaint() for _ in range(N_EDITS)]
 
     core_full, core_compute = [], []
     for i in range(N_EDITS):
@@ -270,20 +314,23 @@ def bench_edit() -> dict:
     return {"edit": statistics.median(edit), "edit_p90": sorted(edit)[int(0.9 * len(edit)) - 1],
             "core_full": statistics.median(core_full), "core_compute": statistics.median(core_compute),
             "core_edit": statistics.median(core_edit),
-            "shown": expected_text, "js": statistics.median(js), "sync": statistics.median(sync)}
+            "shown": expected_text, "js": statistics.median(js), "sync": statistics.median(sync),
+            "full_repaint": statistics.median(full_repaint)}
 
 
 def main(argv=None) -> int:
     print(f"GUI benchmark — {N_ROWS} rows, {N_EDITS} edits; start-up × {N_STARTS} (offscreen: "
           f"{os.environ.get('QT_QPA_PLATFORM')})")
     e = bench_edit()
-    print("\n1. Edit-to-display latency (table edit → results panel + map circle confirmed by JS + repaint)")
+    print("\n1. Edit-to-display latency (table edit → results panel + map circle confirmed by JS + paint of the changed regions)")
     print(f"   measured  : {e['edit'] * 1e3:8.2f} ms median  (p90 {e['edit_p90'] * 1e3:.2f} ms), КНП shown {e['shown']}")
     print(f"               {e['sync'] * 1e3:8.2f} ms median  of which synchronous: edit → workbench → table model → results panel")
     print(f"   baseline  : {e['core_edit'] * 1e3:8.2f} ms median  the core work of the same edit (the row prepared,"
           f" compute on the {N_ROWS} rows)")
     print(f"               {e['core_full'] * 1e3:8.2f} ms median  (context) a full prepare+compute of the table")
-    print(f"   context   : {e['js'] * 1e3:8.2f} ms median  map JS round trip + repaint with no edit (Chromium IPC floor)")
+    print(f"   context   : {e['js'] * 1e3:8.2f} ms median  map JS round trip + pending paints with no edit (Chromium IPC floor)")
+    print(f"               {e['full_repaint'] * 1e3:8.2f} ms median  a forced full-window repaint() (not part of an edit;"
+          f" earlier versions of this benchmark added it)")
     print(f"   ratio     : {e['edit'] / e['core_edit']:8.2f} × the core work of the edit (goal ≤ 10×, and ≤ 16 ms: "
           f"{'met' if e['edit'] <= 0.016 else 'NOT met'} absolute)")
     s = bench_startup()

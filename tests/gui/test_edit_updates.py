@@ -4,9 +4,11 @@ The demo profile is the thesis example (tables 4.1/4.2); expected numbers come f
 hand formula K = a·M/ГДК (thesis formula 3.1) written out here, never from the GUI.
 """
 
+import json
 import math
 
 from PySide6.QtCore import QEvent, QObject, QPoint
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from ecologis.gui.models.emissions_model import COL, COLUMNS, EmissionsModel
@@ -180,3 +182,65 @@ def test_headers_follow_the_display_unit_and_the_language(make_window, h):
     finally:
         w.set_language("uk")
     assert w.model.headerData(COL["substance"], Qt.Horizontal) == t_lang("uk", "col.substance")
+
+
+def _on_screen(w, widget):
+    """What the window's backing store shows of ``widget`` (no repaint forced: the offscreen
+    platform grabs the pixels painted so far)."""
+    top_left = widget.mapTo(w, QPoint(0, 0))
+    return w.screen().grabWindow(w.winId(), top_left.x(), top_left.y(), widget.width(), widget.height()).toImage()
+
+
+def test_edits_painted_by_the_event_loop_leave_nothing_stale(make_window, h):
+    """After edits painted only as the event loop paints (partial repaints of what changed),
+    the table and the results panel show exactly what rendering them anew shows, and the
+    map's zone is the one of the new result: no stale cell, label or circle.  (Fails when
+    the table view leaves a changed cell unpainted.)"""
+    w = make_window(demo=True, restore=False)
+    w.resize(1400, 880)
+    h.wait_map(w)
+    QApplication.processEvents()
+    targets = (w.table.viewport(), w.results)
+    for row, mass in ((2, "40"), (0, "20,5"), (1, "0,001"), (2, "0,5")):
+        assert w.model.setData(w.model.index(row, COL["mass"]), mass)
+        # two event-loop turns: item views (the recommendations list) lay out new items
+        # in the turn after the change, then paint them
+        QApplication.processEvents()
+        QApplication.processEvents()
+        for widget in targets:
+            # what is on screen == the widget rendered anew in full (QWidget.grab)
+            fresh = widget.grab().toImage().convertToFormat(QImage.Format_RGB32)
+            assert _on_screen(w, widget).convertToFormat(QImage.Format_RGB32) == fresh, (row, type(widget).__name__)
+    # the map's circle has the zone of the current result (the page confirms it)
+    res = w.wb.result
+    circle = json.loads(h.run_js(w, "JSON.stringify(window.ecologisMap.getCircle())"))
+    assert circle["radius"] == (res.szz_m if res.knp > 0 else 0)
+
+
+def test_an_edit_that_keeps_the_zone_sends_nothing_to_the_map(make_window, h):
+    """The map page is called only when the zone changes: an edit that keeps the СЗЗ
+    radius costs no JavaScript call; one that changes it moves the page's circle."""
+    w = make_window(demo=True, restore=False)
+    h.wait_map(w)
+    calls = []
+    page = w.map.page
+    real = page.runJavaScript
+    page.runJavaScript = lambda *a: (calls.append(a[0]), real(*a))
+    try:
+        radius = w.wb.result.szz_m
+        # row 1: 16.23192 → 20.5 t/yr adds 1.0·(20.5 − 16.23192)/1.0 ≈ 4.3 to a КНП of ≈ 1386
+        # (Σ a·M/ГДК over DEMO): the same category, the same zone
+        assert w.model.setData(w.model.index(0, COL["mass"]), "20,5")
+        QApplication.processEvents()
+        assert w.wb.result.szz_m == radius
+        assert calls == []
+        # row 3 (34.7849 t/yr, class 2, ГДК 0.04: 1.3·34.7849/0.04 ≈ 1130 of the ≈ 1390) down
+        # to 0.001 t/yr: the КНП falls to ≈ 260, another category and zone
+        assert w.model.setData(w.model.index(2, COL["mass"]), "0,001")
+        QApplication.processEvents()
+        assert w.wb.result.szz_m != radius
+        assert calls, "the new zone was not sent to the map"
+    finally:
+        del page.runJavaScript
+    circle = json.loads(h.run_js(w, "JSON.stringify(window.ecologisMap.getCircle())"))
+    assert circle["radius"] == w.wb.result.szz_m
