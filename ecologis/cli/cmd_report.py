@@ -2,7 +2,7 @@
 report, as PDF or (for a ``.docx`` name) as a Word document with the same content.
 
 ``--date`` is the day on which stored background concentrations must be valid (default
-today); it changes only the sections 6.2/6.3 (dispersion and backgrounds)."""
+today); it changes only the dispersion and background parts of section 6."""
 
 from __future__ import annotations
 
