@@ -95,3 +95,42 @@ def record(bench: str, name: str, size, seconds: float, baseline: str, baseline_
     if wants_json(argv):
         print(json.dumps(out, ensure_ascii=False), flush=True)
     return out
+
+
+def installed_env(**extra: str) -> dict:
+    """The environment of a child process run as an installed program: compiled bytecode
+    (kept in a temporary folder, not in the checkout; the warm-up runs write it), whatever
+    ``PYTHONDONTWRITEBYTECODE`` says; ``extra`` variables set if not already set."""
+    import tempfile
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="ecologis_bench_pyc_")
+    for k, v in extra.items():
+        env.setdefault(k, v)
+    return env
+
+
+def run_process(cmd, env: dict, cwd) -> float:
+    """Wall seconds of one child process ``cmd`` (its output discarded)."""
+    import subprocess
+
+    t0 = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=cwd, env=env)
+    return time.perf_counter() - t0
+
+
+def heaviest_imports(cmd, env: dict, cwd, k: int = 8) -> list[tuple[int, str]]:
+    """The ``k`` top-level imports of ``cmd`` that cost the most (cumulative µs, one run of
+    ``python -X importtime``)."""
+    import subprocess
+
+    r = subprocess.run([cmd[0], "-X", "importtime", *cmd[1:]], capture_output=True, text=True, cwd=cwd, env=env)
+    top = []
+    for line in r.stderr.splitlines():
+        parts = line.split("|")
+        if len(parts) == 3 and parts[2].startswith(" ") and not parts[2].startswith("  "):
+            try:
+                top.append((int(parts[1]), parts[2].strip()))
+            except ValueError:
+                pass
+    return sorted(top, reverse=True)[:k]

@@ -25,8 +25,8 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 
+from benchmarks._common import heaviest_imports, installed_env, run_process
 from ecologis.paths import REPO_ROOT
 
 LIMIT_S = 1.5
@@ -34,9 +34,7 @@ DEMO = "resources/demo/roshen_demo.json"
 
 # As installed programs run: with compiled bytecode (kept in a temporary folder, not in the
 # checkout; the warm-up runs write it), whatever PYTHONDONTWRITEBYTECODE says.
-_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-_ENV["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="ecologis_bench_pyc_")
-_ENV.setdefault("MPLBACKEND", "Agg")
+_ENV = installed_env(MPLBACKEND="Agg")
 
 BASELINE_CODE = """
 import io, sys
@@ -97,23 +95,11 @@ for k, v in sorted(T.items(), key=lambda kv: -kv[1]):
 
 
 def _run(cmd) -> float:
-    t0 = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=REPO_ROOT, env=_ENV)
-    return time.perf_counter() - t0
+    return run_process(cmd, _ENV, REPO_ROOT)
 
 
 def _heaviest_imports(cmd, k: int = 8) -> list[tuple[int, str]]:
-    r = subprocess.run([cmd[0], "-X", "importtime", *cmd[1:]], capture_output=True, text=True, cwd=REPO_ROOT,
-                       env=_ENV)
-    top = []
-    for line in r.stderr.splitlines():
-        parts = line.split("|")
-        if len(parts) == 3 and parts[2].startswith(" ") and not parts[2].startswith("  "):
-            try:
-                top.append((int(parts[1]), parts[2].strip()))
-            except ValueError:
-                pass
-    return sorted(top, reverse=True)[:k]
+    return heaviest_imports(cmd, _ENV, REPO_ROOT, k)
 
 
 def main(argv=None) -> int:

@@ -10,12 +10,11 @@ reconstructed value is never the normative value: the JSON says so and every vie
 from __future__ import annotations
 
 import datetime as _dt
-import math
 from dataclasses import dataclass, field
 
 from ecologis.core.background.formulas import RECONSTRUCTED
 from ecologis.i18n import translator_for
-from ecologis.model.problems import Problem
+from ecologis.model.problems import Problem, json_safe
 
 
 def ref_text(obj: dict, name: str, lang: str | None = None) -> str | None:
@@ -39,24 +38,6 @@ def validity_end(d: _dt.date, years: int) -> _dt.date:
     """The end of validity of values issued on ``d`` for ``years`` years (three by
     ``method.json``: Order 286 §5.7, seed line 533)."""
     return add_years(d, int(years))
-
-
-def _clean(x):
-    """JSON-safe copy: NaN/inf -> None, numpy scalars -> Python."""
-    if isinstance(x, dict):
-        return {str(k): _clean(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_clean(v) for v in x]
-    if hasattr(x, "item") and not isinstance(x, (str, bytes)):
-        try:
-            x = x.item()
-        except (ValueError, AttributeError):
-            pass
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    if isinstance(x, (_dt.date, _dt.datetime)):
-        return x.isoformat()
-    return x
 
 
 @dataclass
@@ -99,7 +80,7 @@ class BackgroundResult:
 
     def to_json(self, lang: str | None = None) -> dict:
         tr = translator_for(lang)
-        return _clean({
+        return json_safe({
             "method": self.method,
             "method_ref": self.method_ref_text(lang),
             "method_ref_key": self.method_ref,
