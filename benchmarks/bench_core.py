@@ -1,7 +1,7 @@
 """Recalculation benchmark (issue 2).
 
 Measured: ``ecologis.core.assess.compute`` (vectorised) on N prepared emission rows.
-Baseline, same run: the thesis's own per-row Python loop (seed 004 fig. 3.2–3.3,
+Baseline, same run: the thesis's own per-row Python loop (fig. 3.2–3.3,
 reconstructed): for each entry a dict look-up of a(class) and a float division, a
 result dict appended, then a sort by contribution; categories as fig. 3.5.
 Both see the same already-parsed rows (the thesis loop its Pollutant/Entry objects,

@@ -1,5 +1,5 @@
-"""Sources, data and tests cite documents and sections ("Order No. 286, §2.3", "seed
-thesis §4.2"), never a file-system path of a development machine: such a path means
+"""Sources, data and tests cite documents and sections ("Order No. 286, §2.3", "the
+thesis (VNTU, 2025), §4.2"), never a file-system path of a development machine: such a path means
 nothing to a reader elsewhere and leaks where the project was built."""
 
 import re

@@ -37,10 +37,10 @@ SOURCES = {
         "note": "Only the first rows of the table were readable.",
     },
     "thesis-table-4.2": {
-        "title": "Seed thesis (VNTU, 2025), table 4.2",
+        "title": "Master's thesis (VNTU, 2025), table 4.2",
         "url": "",
         "jurisdiction": "",
-        "note": "No official standard found; value from seed thesis table 4.2.",
+        "note": "No official standard found; value from the master's thesis (VNTU, 2025), table 4.2.",
     },
     "inventory-codes-minpryrody": {
         "title": "Перелік забруднюючих речовин … державний облік (annex 1, Мінприроди): inventory group codes 01001–01008",
@@ -75,7 +75,7 @@ INORGANIC_DUST_CAS = {"1309-48-4", "1305-78-8", "497-19-8", "7647-14-5"}
 
 NOTES = {
     "10102-44-0": ("Клас небезпеки дискусійний: 3 у ГН 2.1.6.3492-17 і СанПіН 2021, 2 у ГОСТ Р 55978-2014 та в дипломній роботі.",
-                   "Hazard class disputed: 3 in GN 2.1.6.3492-17 and SanPiN 2021, 2 in GOST R 55978-2014 and in the seed thesis."),
+                   "Hazard class disputed: 3 in GN 2.1.6.3492-17 and SanPiN 2021, 2 in GOST R 55978-2014 and in the master's thesis (VNTU, 2025)."),
     "10028-15-6": ("ГДК с.д. 0,1 — це 8-годинне середнє за СанПіН.", "ГДК с.д. 0.1 is an 8-hour average in SanPiN."),
     "75-08-1": ("ГДК м.р. з тексту «5 · 10⁻⁵».", "ГДК м.р. read from the raw text \"5 · 10^-5\"."),
     "74-82-8": ("ОБУВ (РФ) — тимчасовий норматив; українське ОБРВ не перевірено.", "ОБУВ (RU) is provisional; the Ukrainian ОБРВ is not verified."),
@@ -180,7 +180,7 @@ def main(csv_path: str) -> None:
         "group": "voc",
         "sources": {"hazard_class": "thesis-table-4.2", "gdk_sd": "thesis-table-4.2"},
         "note_uk": "Офіційного нормативу не знайдено; значення з таблиці 4.2 дипломної роботи.",
-        "note_en": "No official standard found; value from seed thesis table 4.2.",
+        "note_en": "No official standard found; value from the master's thesis (VNTU, 2025), table 4.2.",
     })
     doc = {
         "schema_version": 1,

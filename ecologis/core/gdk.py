@@ -1,6 +1,6 @@
 """The effective ГДК of a substance and which standard it came from.
 
-Source: seed thesis (VNTU 2025) §3.4 UI note "За відсутності ГДКсд: макс. разова ГДК
+Source: the thesis (VNTU, 2025), §3.4 UI note "За відсутності ГДКсд: макс. разова ГДК
 або 1/10 ГДК роб. зони", and the 1987 recommendations on enterprise hazard categories:
 when the average daily ГДК (с.д.) is missing, use the one-time ГДК (м.р.), else the
 approximate safe exposure level ОБРВ, else one tenth of the working-zone ГДК (р.з.).

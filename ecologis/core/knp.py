@@ -3,7 +3,7 @@
 Formulas (all vectorised over numpy arrays; masses in t/yr, ГДК in mg/m³; the result
 is dimensionless by convention of the methods):
 
-* :func:`contribution_linear` — seed thesis (VNTU 2025) formula (2.1)/(3.1)/(4.1):
+* :func:`contribution_linear` — the thesis (VNTU, 2025), formula (2.1)/(3.1)/(4.1):
   K_i = a(c_i) · M_i / ГДК_i.
 * :func:`contribution_power` — normative method (1987 recommendations on enterprise
   hazard categories; Ukrainian textbooks): K_i = (M_i / ГДК_i)^a(c_i).
@@ -18,7 +18,7 @@ import numpy as np
 
 
 def contribution_linear(mass_t_per_year, gdk_mg_m3, a):
-    """K = a · M / ГДК.  Seed thesis formula (3.1).  M in t/yr, ГДК in mg/m³."""
+    """K = a · M / ГДК.  The thesis (VNTU, 2025), formula (3.1).  M in t/yr, ГДК in mg/m³."""
     m = np.asarray(mass_t_per_year, dtype=float)
     g = np.asarray(gdk_mg_m3, dtype=float)
     return np.asarray(a, dtype=float) * (m / g)

@@ -5,7 +5,7 @@ Rules are data (``resources/recommendations.json``, read by
 (``rec.*``).  A rule applies when every condition it names holds: ``categories`` (the
 enterprise's category is listed), ``groups`` (a dominant substance belongs to a listed
 group), ``classes`` (a dominant substance has a listed hazard class).  A rule with
-``per_dominant`` yields one line per dominant substance.  Seed thesis §2.3 and §4.2.
+``per_dominant`` yields one line per dominant substance.  The thesis (VNTU, 2025), §2.3 and §4.2.
 """
 
 from __future__ import annotations

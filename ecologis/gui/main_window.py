@@ -1,4 +1,4 @@
-"""The EcologIS main window (seed thesis §3.4, table 3.1, fig. 4.4).
+"""The EcologIS main window (the thesis, §3.4, table 3.1, fig. 4.4).
 
 Top bar (search, substance combo, mass, unit, Add, Delete), the emissions table and
 the contributions chart in tabs, the Leaflet map, the results panel and the validation

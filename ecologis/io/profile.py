@@ -7,7 +7,7 @@ address, coordinates, activity, contacts), the optional site boundary polygon, t
 sources inventory (stack parameters, gas cleaning, operating hours), the emissions (with
 source, data origin, date and note), the receptors, the stored backgrounds, the
 dispersion settings, the hazard-identification inventory, the methodology preset, the
-duplicate rule and the history of assessments (seed thesis §2.3).
+duplicate rule and the history of assessments (the thesis, §2.3).
 
 * Opening never modifies the file.  A profile that fails validation is refused with a
   :class:`ProfileFieldError` naming the field (``emissions[3].mass``, 1-based).

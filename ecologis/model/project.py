@@ -1,4 +1,4 @@
-"""Typed dataclasses of one plant (seed thesis §2.3: enterprise, sources, emissions).
+"""Typed dataclasses of one plant (the thesis, §2.3: enterprise, sources, emissions).
 
 Masses are kept exactly as entered (value and unit); the t/yr value used by the
 calculation is derived, never stored rounded.  Every ``from_dict`` keeps the keys it does
@@ -20,7 +20,7 @@ SOURCE_KINDS = ("point", "area", "volume")
 DEFAULT_UNIT = "t/yr"
 #: Operating hours per year when neither the emission nor its source gives them.
 DEFAULT_HOURS_PER_YEAR = 8760.0
-#: The methodology preset of a new project (seed thesis §3.3, K = a·M/ГДК).
+#: The methodology preset of a new project (the thesis, §3.3, K = a·M/ГДК).
 DEFAULT_PRESET_ID = "ecologis-2025"
 #: Version of the profile file layout that :meth:`Project.to_json` writes.
 SCHEMA_VERSION = 3

@@ -1,13 +1,13 @@
 """PDF forms of Order No. 286: the request for background values (annex 4) prefilled from a
 profile, and the issued values (annexes 2, 3, 5, 6) from a background result.
 
-The published Order gives the titles of annexes 2, 3, 5 and 6 but not their tables
-(seed lines 565-666); the table columns here are ours and say so in a footnote.  Each form
+The published Order gives the titles of annexes 2, 3, 5 and 6 but not their tables;
+the table columns here are ours and say so in a footnote.  Each form
 follows its own clause (:data:`FORM_METHODS`): annex 2 establishes observed values per post
 and gradation with the data sufficiency, annex 5 issues only the values given out, annex 3
 establishes values set by calculation or taken from table 4.1 with the basis of each, annex
 6 issues calculated values; a result is refused on a form not meant for it.  Annex 4 follows its six printed items
-and signature block (seed lines 604-630).  A result that used a reconstructed piece
+and signature block.  A result that used a reconstructed piece
 prints the "reconstructed method, not normative" notice and the list of pieces.
 
 Fonts: DejaVu Sans (Cyrillic), embedded.  All user text is XML-escaped.

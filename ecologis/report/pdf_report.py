@@ -1,6 +1,6 @@
 """The assessment report (PDF, reportlab) a consultant hands to a client.
 
-Contents (seed thesis §2.1 item 6: the methodology parameters, the input data, the
+Contents (the thesis, §2.1 item 6: the methodology parameters, the input data, the
 contributions table, the category, the recommendations and the date of analysis):
 title page with the enterprise details and the date; the methodology (preset, formula,
 a(c), category thresholds and СЗЗ radii, the preset's source, the ГДК fallback rule);

@@ -46,7 +46,7 @@ class SenderConfig:
     connect_timeout_s: float = 10.0
     read_timeout_s: float = 30.0
     batch_size: int = 100               # 1 = one request per record
-    deadline_hours: float = 24.0        # seed 000 p. 13
+    deadline_hours: float = 24.0        # the draft transfer procedure (2025), p. 13
     outage_minutes: float = 15.0        # no successful exchange for this long = an outage (p. 13)
     retention_days: float = 90.0        # delivered records and their audit rows are kept this long
     warn_hours: float = 2.0             # warn when less than this is left

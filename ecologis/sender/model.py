@@ -1,4 +1,4 @@
-"""Sender data model: АСВ registration (seed 000 p. 6.1), measuring equipment with
+"""Sender data model: АСВ registration (the draft transfer procedure (2025), p. 6.1), measuring equipment with
 verification records (p. 6.2), monitoring results (p. 6.3) and EcologIS assessment
 results, plus the measurement-file reader used by the inbox and ``enqueue``.
 

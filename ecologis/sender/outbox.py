@@ -5,7 +5,7 @@ permanent rejections go to ``dead_letter``.  A record left in ``sent`` by a cras
 simply sent again: its idempotency key lets the receiver drop the duplicate.
 
 The outbox also keeps the audit journal of every attempt, the link state used for the
-24-hour back-fill window (seed 000 p. 13), the outage log and the hashes of inbox files
+24-hour back-fill window (the draft transfer procedure (2025), p. 13), the outage log and the hashes of inbox files
 already enqueued.
 
 Link failures: the first failed attempt after a successful exchange opens a row in

@@ -1,6 +1,6 @@
 """Reference receiver: the EcologIS contract served over HTTPS with mandatory client
-certificates, for tests, demos and the operator's 10-working-day test period (seed 000
-p. 8).  It validates payloads against ``docs/sender/*.schema.json`` (measurements and
+certificates, for tests, demos and the operator's 10-working-day test period (the draft
+transfer procedure (2025), p. 8).  It validates payloads against ``docs/sender/*.schema.json`` (measurements and
 batches through the fast path of :mod:`ecologis.sender.schemas`, with the same verdicts
 and the same reasons), stores records in
 SQLite, drops duplicates by idempotency key and offers fault injection switchable at

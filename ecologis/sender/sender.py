@@ -28,7 +28,7 @@ from ecologis.sender.tls import HttpResponse, TransportError
 
 
 MAX_BATCH = 1000   # batch.schema.json maxItems
-# no successful exchange in the sense of seed 000 p. 13 (a TLS refusal is an answer)
+# no successful exchange in the sense of the draft transfer procedure (2025), p. 13 (a TLS refusal is an answer)
 LINK_DOWN_KINDS = ("unreachable", "timeout", "connection_closed")
 
 
@@ -348,7 +348,7 @@ def outage_seconds(cfg: SenderConfig) -> float:
 
 
 def record_deadline(outbox: Outbox, cfg: SenderConfig, created_at: float, now: float):
-    """(state, deadline) of one record's 24-hour window (seed 000 p. 13).
+    """(state, deadline) of one record's 24-hour window (the draft transfer procedure (2025), p. 13).
 
     A record created while the link was up is due ``created_at + 24 h``; one created
     during an outage [s, e) is due ``e + 24 h``; while that outage is still open its
@@ -373,7 +373,7 @@ def record_deadline(outbox: Outbox, cfg: SenderConfig, created_at: float, now: f
 
 
 def deadline_status(outbox: Outbox, cfg: SenderConfig, now: float) -> dict:
-    """The 24-hour window of the oldest unsent record (seed 000 p. 13), see
+    """The 24-hour window of the oldest unsent record (the draft transfer procedure (2025), p. 13), see
     :func:`record_deadline`.  Windows never end earlier for a newer record, so the
     oldest unsent record is the one due first.  state: none | ok | warning | missed | paused.
 

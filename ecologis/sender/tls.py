@@ -1,4 +1,4 @@
-"""Mutual-TLS HTTPS transport (seed 000 p. 9, 10, 12).
+"""Mutual-TLS HTTPS transport (the draft transfer procedure (2025), p. 9, 10, 12).
 
 * TLS 1.2 or newer; the server is verified against the system store or a configured
   CA bundle; verification can be turned off only with a visible warning.

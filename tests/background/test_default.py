@@ -1,4 +1,4 @@
-"""§4.8 default background: table 4.1 values typed from the seed text, bands, 0.4 × ГДК м.р.,
+"""§4.8 default background: table 4.1 values typed from the Order's text, bands, 0.4 × ГДК м.р.,
 validity dates (§5.7)."""
 
 import datetime as dt
@@ -9,11 +9,11 @@ from ecologis.core.background import BackgroundError, default_background, popula
 from ecologis.core.background.result import validity_end
 from ecologis.io.reference_data import background_reference, load_dictionary
 
-# Table 4.1 typed by hand from Order No. 286 §4.8 (seed document 002) (not from the
+# Table 4.1 typed by hand from Order No. 286 §4.8 (not from the
 # resource file under test): band -> substance -> (mg/m³, share of ГДК м.р.)
-#   "125-250": seed lines 447-463: 0,2 0,4 | 0,03 0,35 | 1,5 0,3 | 0,1 0,2
-#   "50-125":  seed lines 465-481: 0,1 0,2 | 0,015 0,17 | 0,8 0,16 | 0,05 0,1
-#   "< 50":    seed lines 483-499: 0,05 0,1 | 0,008 0,09 | 0,4 0,08 | 0,02 0,04
+#   "125-250": 0,2 0,4 | 0,03 0,35 | 1,5 0,3 | 0,1 0,2
+#   "50-125":  0,1 0,2 | 0,015 0,17 | 0,8 0,16 | 0,05 0,1
+#   "< 50":    0,05 0,1 | 0,008 0,09 | 0,4 0,08 | 0,02 0,04
 SEED_TABLE = {
     "<50": {"Пил": (0.05, 0.1), "Діоксид азоту": (0.008, 0.09), "Оксид вуглецю": (0.4, 0.08),
             "Діоксид сірки": (0.02, 0.04)},
@@ -63,7 +63,7 @@ def test_other_substance_is_0_4_gdk_mr_with_source():
     res = default_background(100_000, ["Аміак"], dictionary=d, refdata=background_reference())
     row = res.values[0]
     assert row["source"] == "gdk_mr"
-    # §4.8 (seed line 415): 0.4 × ГДК м.р.
+    # §4.8: 0.4 × ГДК м.р.
     assert row["value_mg_m3"] == pytest.approx(0.4 * ammonia.gdk_mr)
     assert row["gdk_source_id"] == ammonia.sources["gdk_mr"]
     assert row["gdk_source_title"]
@@ -79,7 +79,7 @@ def test_substance_without_gdk_or_unknown_is_refused():
 
 
 def test_validity_three_years():
-    # §5.7 (seed line 533): issued for three years
+    # §5.7: issued for three years
     assert validity_end(dt.date(2026, 11, 21), background_reference().validity_years) == dt.date(2029, 11, 21)
     assert validity_end(dt.date(2028, 2, 29), background_reference().validity_years) == dt.date(2031, 2, 28)
     res = default_background(10_000, ["CO"], date=dt.date(2025, 3, 1), refdata=background_reference(), dictionary=load_dictionary())

@@ -30,7 +30,7 @@ def test_default_tab_and_language_switch(qtbot):
     w.population.setValue(30_000)
     w.substances.setText("CO")
     w.compute_default()
-    # table 4.1, < 50 thousand, CO: 0,4 mg/m³ and 0,08 ГДК (seed lines 493-495)
+    # table 4.1, < 50 thousand, CO: 0,4 mg/m³ and 0,08 ГДК
     assert _cells(w.table)[0][:3] == ["Оксид вуглецю", "0.4", "0.08"]
     assert w.notice.isHidden()
     assert w.tabs.tabText(0) == "Без спостережень (п. 4.8)"
@@ -60,7 +60,7 @@ def test_offices_search(qtbot):
     w = BackgroundPanel()
     qtbot.addWidget(w)
     w.city.setText("Харків")
-    # annex 7, seed lines 899-908: Харків, 10 posts
+    # annex 7: Харків, 10 posts
     assert _cells(w.table)[0][:2] == ["Харків", "10"]
 
 
@@ -72,7 +72,7 @@ def test_default_tab_source_reference_is_translated(qtbot):
     w.population.setValue(30_000)
     w.substances.setText("CO")
     w.compute_default()
-    # < 50 thousand inhabitants: table 4.1 band "<50", seed lines 483-499 (resources/background/table_4_1.json)
+    # < 50 thousand inhabitants: table 4.1 band "<50" (resources/background/table_4_1.json)
     # Correction: the line numbers of our copy of the Order ("рядки джерела 483-499") are no
     # citation for a user; the cell cites the Order, the table and the band only.
     assert _cells(w.table)[0][3] == "Наказ 286 §4.8, таблиця 4.1, діапазон <50 тис. жителів"

@@ -107,7 +107,7 @@ def test_cli_default_json(capsys):
     code, out, _ = _run(capsys, "background", "default", "--population", "200000", "--substance", "CO", "--json")
     assert code == 0
     j = json.loads(out)
-    # table 4.1, 125-250 thousand, CO: 1,5 mg/m³ (seed line 457), 0,3 ГДК (seed line 459)
+    # table 4.1, 125-250 thousand, CO: 1,5 mg/m³, 0,3 ГДК
     assert j["values"][0]["value_mg_m3"] == 1.5 and j["values"][0]["share_gdk_mr"] == 0.3
     assert j["method"] == "default" and j["reconstructed"] is False and j["units"] == "mg/m3"
 
@@ -158,13 +158,13 @@ def test_cli_calculated_and_offices(capsys):
     assert code == 0 and json.loads(out)["values"][0]["value_mg_m3"] == pytest.approx(0.2)
     code, out, _ = _run(capsys, "background", "offices", "київ", "--json")
     hits = json.loads(out)["offices"]
-    # annex 7 (seed lines 768-775): Київ, 16 posts, ЦГО
+    # annex 7: Київ, 16 posts, ЦГО
     assert hits == [{"no": 8, "city": "Київ", "posts": 16, "organisation": "Центральна геофізична обсерваторія (ЦГО)",
                      "address": "03028, м. Київ, просп. Науки, 39, корп. 2"}]
 
 
 def test_annex_7_search():
-    # apostrophe-insensitive; seed lines 1017-1019: м. Слов’янськ, 2 posts (Краматорськ ЛСЗА)
+    # apostrophe-insensitive; annex 7: м. Слов’янськ, 2 posts (Краматорськ ЛСЗА)
     hits = find_offices("Слов'янськ", refdata=background_reference())
     assert [(x["city"], x["posts"], x["no"]) for x in hits] == [("Слов’янськ", 2, 28)]
     assert find_offices("м. Біла", refdata=background_reference()) [0]["posts"] == 2

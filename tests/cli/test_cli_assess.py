@@ -95,7 +95,7 @@ def test_broken_user_dictionary_is_reported_not_overwritten(tmp_path, _isolated_
 
 def test_assess_bundled_demo(tmp_path):
     # --demo assesses the shipped ROSHEN example: КНП 1386.1866552, category III, 300 m
-    # (seed thesis §4.2–4.3); the journal names the demo file, not a folder of ours.
+    # (the thesis, §4.2–4.3); the journal names the demo file, not a folder of ours.
     r = cli("assess", "--demo", "--json", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
@@ -130,7 +130,7 @@ def test_site_refuses_an_unknown_preset(tmp_path):
 
 
 @pytest.mark.parametrize("lang,knp,no2_share", [
-    # Seed README / thesis §4.2-4.3: КНП = 1386.1866552 → 3 decimals 1386.187;
+    # The thesis's worked example (§4.2–4.3): КНП = 1386.1866552 → 3 decimals 1386.187;
     # NO2 share 1.3·34.7849/0.04 / 1386.1866552 = 1130.50925 / 1386.1866552 = 81.557 % → 81.56
     ("uk", "КНП: 1\u202f386,187", "81,56"),
     ("en", "Hazard index (KNP): 1,386.187", "81.56"),

@@ -9,7 +9,7 @@ from ecologis.model import Emission
 from ecologis.core.presets import PresetError, preset_from_dict
 from ecologis.io.reference_data import get_preset, load_dictionary, recommendation_rules
 
-# Scale of seed 004 §3.3 fig. 3.4: I ≥ 1e8 → 1000 m, II [1e4, 1e8) → 500, III [1e3, 1e4) → 300, IV < 1e3 → 100.
+# Scale of the thesis, §3.3 fig. 3.4: I ≥ 1e8 → 1000 m, II [1e4, 1e8) → 500, III [1e3, 1e4) → 300, IV < 1e3 → 100.
 CASES = [
     (999.999, "IV", 100), (1000.0, "III", 300), (9999.999, "III", 300), (10000.0, "II", 500),
     (99999999.99, "II", 500), (1e8, "I", 1000), (0.0, "IV", 100),

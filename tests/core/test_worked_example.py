@@ -1,4 +1,4 @@
-"""The thesis worked example (seed 004 §4.2–4.3; seed README).
+"""The worked example of the thesis (VNTU, 2025), §4.2–4.3.
 
 Expected numbers are computed by hand from the thesis's tables 4.1/4.2, not by the code:
 
@@ -15,7 +15,10 @@ ecologis-2025, K = a·M/ГДК with a = 1.7/1.3/1.0/0.9:
   freon   0.9 ·  0.6870  / 1.5   =    0.4122
   Σ = 1386.1866552  → category III (10^3 ≤ КНП < 10^4), СЗЗ 300 m.
 
-knp-power, K = (M/ГДК)^a: Σ = 6878.782 (seed README), category III, 300 m.
+knp-power, K = (M/ГДК)^a: Σ = 6878.782, category III, 300 m
+  (by hand, same rows: NO2 (34.78490/0.04)^1.3 = 6624.148, SO2 165.479, TSP 57.758,
+  NMVOC 16.232, CO (27.27720/3.0)^0.9 = 7.291, soot 6.855, freon 0.495, HNO3 0.450,
+  CH4 0.054, ether 0.019).
 """
 
 import json
@@ -85,7 +88,7 @@ def test_demo_profile_reproduces_thesis_and_says_rows_use_own_values():
 
 
 def test_thesis_recommendations_for_category_iii_no2():
-    # Seed 004 fig. 4.4 and the §4.2 text that follows it.
+    # The thesis, fig. 4.4 and the §4.2 text that follows it.
     r = assess(thesis_emissions())
     keys = [x.key for x in r.recommendations()]
     for k in ("rec.dominant", "rec.filters_maintenance", "rec.local_aspiration", "rec.inventory_update",

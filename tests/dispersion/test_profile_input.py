@@ -89,7 +89,7 @@ def test_particulate_gets_F_from_cleaning_efficiency():
 
 def test_stored_background_added_with_provenance():
     p = make_profile()
-    # Table 4.1, band 50–125 thousand: SO2 0.05 mg/m³ (seed 002, as in tests/background/test_default.py)
+    # Table 4.1, band 50–125 thousand: SO2 0.05 mg/m³ (Order No. 286 §4.8, as in tests/background/test_default.py)
     store_result(p, default_background(100_000, ["SO2"], date=dt.date(2025, 5, 1), refdata=background_reference(), dictionary=load_dictionary()))
     res = calculate(input_from_profile(p, on=DAY), grid_step_m=100)
     (tg,) = res["targets"]

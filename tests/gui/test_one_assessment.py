@@ -41,7 +41,7 @@ def test_cli_gui_and_report_agree(plant, make_window, capsys):
     # -- the command line
     assert cli(["assess", str(plant), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["knp"] == pytest.approx(1386.1866552, rel=1e-12)     # seed README, thesis §4.2–4.3
+    assert doc["knp"] == pytest.approx(1386.1866552, rel=1e-12)     # the thesis's worked example (§4.2–4.3)
     assert doc["category"] == "III" and doc["zones"]["knp_estimate"]["size_m"] == 300.0
     assert [r["name"] for r in doc["receptors_inside"]] == ["Школа 250"]
     maxima = doc["dispersion"]["maxima"]

@@ -2,7 +2,7 @@
 cell, refused input, add, delete, assign a row, undo; the map follows the table and a
 drag on the real map page is one undoable edit.
 
-Hand calculation (seed thesis formula (3.1), K = a·M/ГДК, preset "ecologis-2025", a = 1.0
+Hand calculation (the thesis, formula (3.1), K = a·M/ГДК, preset "ecologis-2025", a = 1.0
 for class 3; nitrogen dioxide ГДК с.д. 0.04 mg/m³, class 3 — substance dictionary):
   1.2 g/s at 4000 h/yr: M = 1.2 · 3600 · 4000 / 10⁶ = 17.28 t/yr, K = 17.28 / 0.04 = 432.0
   1.2 g/s at 8760 h/yr: M = 1.2 · 3600 · 8760 / 10⁶ = 37.8432 t/yr, K = 37.8432 / 0.04 = 946.08

@@ -101,7 +101,8 @@ def test_methodology_dialog(make_window, qtbot, h):
     qtbot.mouseClick(dlg.btn_use, Qt.LeftButton)
     assert w.wb.preset_id == "knp-power"
     assert t("preset.knp-power.name") in w.results.preset.text()
-    # seed README: normative power method on the thesis example → КНП = 6878.782, III
+    # normative power method on the thesis example → КНП = 6878.782, III (hand sum in
+    # tests/core/test_worked_example.py)
     assert h.number(w.results.knp_value.text(), "uk") == 6878.782
     # invalid preset refused with the translated message
     dlg.id_edit.setText("mine")

@@ -1,4 +1,4 @@
-"""The thesis worked example (seed 004 §4.2, tables 4.1 and 4.2) entered through the
+"""The thesis's worked example (§4.2, tables 4.1 and 4.2) entered through the
 widgets, as the thesis does: ГДК с.д. and classes of table 4.2 put into the dictionary
 with the dictionary editor (fig. 4.2), then the ten masses of table 4.1 added with the
 top bar (fig. 4.4)."""

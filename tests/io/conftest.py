@@ -7,7 +7,7 @@ import pytest
 
 from ecologis.paths import DEMO_PROFILE
 
-# Seed thesis §4.2-4.3 worked example (shared/seeds/README.md): КНП = 1386.1866552 in
+# The thesis (VNTU, 2025), worked example §4.2-4.3: КНП = 1386.1866552 in
 # double precision (hand check: 1.3·34.7849/0.04 = 1130.50925; 1.0·8.27394/0.05 = 165.4788;
 # 1.0·8.6637/0.15 = 57.758; 0.9·27.2772/3 = 8.18316; 1.0·16.23192/1 = 16.23192;
 # 1.0·1.0283/0.15 = 6.85533…; 0.9·0.687/1.5 = 0.4122; 1.3·0.10829/0.2 = 0.703885;

@@ -8,7 +8,7 @@ import pytest
 from ecologis.cli import main as cli
 from ecologis.paths import DEMO_PROFILE
 
-DEMO_KNP = 1386.1866552   # seed README, thesis §4.2-4.3
+DEMO_KNP = 1386.1866552   # the thesis's worked example (§4.2–4.3)
 
 
 def _folder(tmp_path, bad: bool):

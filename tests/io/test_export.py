@@ -15,7 +15,7 @@ from ecologis.io.export import (DictionaryImportError, ExportError, csv_bytes, e
                                 geojson_doc, import_dictionary, kml_bytes)
 from ecologis.io.profile import assess_project, load_profile
 
-DEMO_KNP = 1386.1866552   # seed README, thesis §4.2-4.3
+DEMO_KNP = 1386.1866552   # the thesis's worked example (§4.2–4.3)
 # per-row contributions of the demo, hand-computed a·M/ГДК (thesis formula 2.1)
 NO2 = 1.3 * 34.7849 / 0.04        # 1130.50925
 SO2 = 1.0 * 8.27394 / 0.05        # 165.4788

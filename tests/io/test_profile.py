@@ -15,7 +15,7 @@ from ecologis.io.profile import (Project, ProfileError, ProfileFieldError, load_
                                  project_from_json, save_profile)
 from ecologis.paths import DEMO_PROFILE, DOCS_DIR
 
-# Seed README / thesis §4.2-4.3 worked example (hand sum in tests/io/conftest.py).
+# The thesis's worked example (§4.2–4.3) (hand sum in tests/io/conftest.py).
 DEMO_KNP, DEMO_CATEGORY, DEMO_SZZ = 1386.1866552, "III", 300.0
 
 

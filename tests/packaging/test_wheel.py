@@ -1,7 +1,7 @@
 """The built wheel carries its data: installed into a fresh virtual environment and run
 from an unrelated folder, ``ecologis-cli assess --demo --json`` gives the thesis result.
 
-Expected КНП of the bundled demo (the ROSHEN example): 1386.1866552, seed thesis
+Expected КНП of the bundled demo (the ROSHEN example): 1386.1866552, the thesis
 §4.2–4.3 (the worked example's table total, printed there as 1386.187).
 """
 
@@ -19,7 +19,7 @@ import pytest
 
 from ecologis.paths import REPO_ROOT
 
-THESIS_KNP = 1386.1866552  # seed thesis §4.2–4.3
+THESIS_KNP = 1386.1866552  # the thesis (VNTU, 2025), §4.2–4.3
 
 _SKIP = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache",
                                ".hypothesis", "tests", "benchmarks", "tools")
@@ -72,5 +72,5 @@ def test_wheel_installs_with_its_data_and_assesses_the_demo(tmp_path):
     r = _run([str(bindir / "ecologis-cli"), "assess", "--demo", "--json"], cwd=work, env=env)
     doc = json.loads(r.stdout)
     assert doc["knp"] == pytest.approx(THESIS_KNP, rel=1e-9)
-    # Category III with a 300 m sanitary zone: seed thesis §4.3.
+    # Category III with a 300 m sanitary zone: the thesis, §4.3.
     assert (doc["category"], doc["szz_m"]) == ("III", 300)

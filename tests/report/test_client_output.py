@@ -83,7 +83,7 @@ def _texts(outputs, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_demo_report_has_the_results_in_pdf_and_word(outputs, lang):
-    # Seed README: КНП 1386.1866552 → 1386.187 (3 decimals), category III, КНП zone 300 m.
+    # The thesis's worked example (§4.2–4.3): КНП 1386.1866552 → 1386.187 (3 decimals), category III, КНП zone 300 m.
     # Receptors of the demo (no site boundary: the zone is the 300 m circle around the enterprise
     # point): the house 260 m north, 40 m east is √(260² + 40²) ≈ 263 m away (inside), the school
     # 150 m south, 480 m west is √(150² + 480²) ≈ 503 m away (outside) → one conflict.

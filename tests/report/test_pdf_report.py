@@ -12,7 +12,7 @@ from ecologis.paths import DEMO_PROFILE
 from ecologis.report.pdf_report import build_report, fallback_site_map_figure
 
 
-# Seed README / thesis §4.2-4.3: КНП = 1386.1866552 → printed 1386.187 (3 decimals), category III,
+# The thesis's worked example (§4.2–4.3): КНП = 1386.1866552 → printed 1386.187 (3 decimals), category III,
 # СЗЗ 300 m (implemented scale: III for [10^3, 10^4)).
 
 

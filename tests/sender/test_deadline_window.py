@@ -1,4 +1,4 @@
-"""The 24-hour window per record (seed 000 p. 13): "протягом 24 годин після відновлення
+"""The 24-hour window per record (the draft transfer procedure (2025), p. 13): "протягом 24 годин після відновлення
 зв'язку передає ... результати ..., отримані у період відсутності зв'язку".
 
 * a record created while the link is up keeps its own clock: created_at + 24 h;

@@ -1,5 +1,5 @@
 """Outage: receiver down → records accumulate → receiver up → every record delivered
-once; the 24-hour window (seed 000 p. 13) is tracked with an injectable clock."""
+once; the 24-hour window (the draft transfer procedure (2025), p. 13) is tracked with an injectable clock."""
 
 
 from ecologis.i18n import t

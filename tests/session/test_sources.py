@@ -1,7 +1,7 @@
 """The sources inventory edited through the session (no Qt): add, delete, edit a field,
 link emission rows; undo/redo of each; refused input with translated messages.
 
-Hand calculation used throughout (seed thesis formula (3.1), K = a·M/ГДК, preset
+Hand calculation used throughout (the thesis, formula (3.1), K = a·M/ГДК, preset
 "ecologis-2025": a = 1.0 for class 3).  Nitrogen dioxide: ГДК с.д. 0.04 mg/m³, class 3
 (substance dictionary, ГН 2.1.6.3492-17).  A row of 1.2 g/s:
   at 4000 h/yr:  M = 1.2 g/s · 3600 s/h · 4000 h/yr / 10⁶ g/t = 17.28 t/yr,

@@ -15,7 +15,7 @@ Pure Python + numpy/pandas (never Qt).  Modules:
   OND-86 field comes in through :mod:`ecologis.pipeline.background_by_calculation`);
 * :mod:`.result` – :class:`BackgroundResult` (method, inputs, date, validity, provenance).
 
-Sources: the Order's text (seed document 002, without its formula images) and
+Sources: the Order's text (without its formula images) and
 the method specification «OND-86 and Order No. 286 from public sources», part B.
 """
 

@@ -5,7 +5,7 @@ returns a :class:`BackgroundReference`, which every calculation receives as
 ``refdata``.  The files:
 
 * ``method.json`` – methodology choices (thresholds, shares, gradations, candidates);
-* ``table_4_1.json`` – §4.8 table 4.1 typed from the seed;
+* ``table_4_1.json`` – §4.8 table 4.1 typed from the Order's text;
 * ``transition_function.csv`` (F(V), figure 1), ``range_coefficient.csv`` (K(n),
   figure 2), ``maximum_coefficient.csv`` (a(V), figure 3) – curve tables.  A file of the
   same name in ``<user data>/background/`` replaces the shipped one (an administrator's
@@ -103,7 +103,7 @@ class BackgroundReference:
 
     @property
     def validity_years(self) -> int:
-        """Values are issued for this many years (Order 286 §5.7, seed line 533)."""
+        """Values are issued for this many years (Order 286 §5.7)."""
         return int(self.method["validity_years"])
 
 

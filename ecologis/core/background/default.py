@@ -50,7 +50,7 @@ def default_background(population: float, substances: list[str], dictionary, dat
     """§4.8: table 4.1 values for dust, NO2, CO, SO2 (mg/m³ and share of ГДК м.р. as
     printed), 0.4 · ГДК м.р. from the dictionary for the other substances.
 
-    Each value row has ``source``: ``table_4_1`` (with the band and seed lines) or
+    Each value row has ``source``: ``table_4_1`` (with the band) or
     ``gdk_mr`` (with the dictionary id, the ГДК м.р. and its source id/title).
     A substance without a ГДК м.р. or not in the dictionary raises
     :class:`BackgroundError`."""

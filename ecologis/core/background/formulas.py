@@ -1,6 +1,6 @@
 """One function per formula of Order No. 286 (background concentrations).
 
-Source texts: the Order as published (seed document 002; its formula images are
+Source texts: the Order as published (its formula images are
 missing) and the reconstruction in the method specification «OND-86 and Order No. 286 from public sources»,
 part B.  Every function whose formula is
 not printed in a source we could read says **"reconstructed, not confirmed"** in its
@@ -54,7 +54,7 @@ def n_excluded(n, share: float, rounding: str = "floor"):
 def mean_concentration(values):
     """Mean multi-year concentration q̄ = Σq / n, mg/m³.  Order 286 (2.1), (3.1).
 
-    The text (seed lines 103-134) describes a mean of one-time concentrations; the
+    The text (§2.3) describes a mean of one-time concentrations; the
     pooled arithmetic mean is used [T] (the per-year weighting hinted by N_m is not
     printed).
     """
@@ -80,26 +80,26 @@ def variation(sigma, mean):
 
 
 def calculated_background(c_max, factor: float = 0.4):
-    """Background by calculation C_ф = 0.4 · C_max, mg/m³.  Order 286 §1.3 (seed line 65)
-    and §4.4 (seed line 389); C_max is the maximum calculated (OND-86) concentration."""
+    """Background by calculation C_ф = 0.4 · C_max, mg/m³.  Order 286 §1.3
+    and §4.4; C_max is the maximum calculated (OND-86) concentration."""
     return np.asarray(c_max, dtype=float) * factor
 
 
 def default_other_substance(gdk_mr, factor: float = 0.4):
     """Default background of a substance not in table 4.1: 0.4 · ГДК м.р., mg/m³.
-    Order 286 §4.8 (seed line 415)."""
+    Order 286 §4.8."""
     return np.asarray(gdk_mr, dtype=float) * factor
 
 
 def centre_of_gravity(x, y):
     """Centre of gravity of the post network: arithmetic mean of the post coordinates.
-    Order 286 §2.6 (seed line 192)."""
+    Order 286 §2.6."""
     return float(np.mean(x)), float(np.mean(y))
 
 
 def circle_radius(x, y, factor: float = 1.1):
     """Radius 1.1·R of the interpolation circle, R = distance from the centre of gravity
-    to the farthest post, m.  Order 286 §2.6 (seed line 192)."""
+    to the farthest post, m.  Order 286 §2.6."""
     cx, cy = centre_of_gravity(x, y)
     r = np.hypot(np.asarray(x, float) - cx, np.asarray(y, float) - cy)
     return factor * float(r.max())
@@ -157,8 +157,8 @@ def reduced_concentration(concentrations, gdk_mr, reference_index: int = 0):
     """Reduced concentration of a summation group q = q1 + Σ q_k · ГДК1 / ГДК_k, mg/m³ of
     substance 1.  Order 286 (2.10).
 
-    **Reconstructed, not confirmed**: the formula image is missing; the text (seed lines
-    176-188) says the concentrations are reduced by ОНД-86 to the most widespread
+    **Reconstructed, not confirmed**: the formula image is missing; the text (§2.5)
+    says the concentrations are reduced by ОНД-86 to the most widespread
     substance using the ГДК м.р.; the form is the OND-86 rule of
     the method specification, parts B.4 and A.14.
     ``concentrations``: array (n_substances, n_times).
@@ -190,7 +190,7 @@ def extrapolate(c_circle, suburban, r, r_circle, power: float = 1.0):
 
     **Reconstructed, not confirmed**: (2.12) not found and the reference
     (the method specification, part B.5) offers no candidate.  Own
-    construction from the symbols the seed names (lines 211-228): C_0 is (2.11) at the
+    construction from the symbols §2.6 names: C_0 is (2.11) at the
     point where the line from the centre of gravity meets the circle (distances r_0k),
     r is the distance to the centre of gravity, C_s the "suburban background".  It is
     continuous on the circle (r = R1) and tends to C_s far away.
@@ -220,7 +220,7 @@ def maximum_98(mean, a):
 def background_by_rose(repeatability, q_m):
     """Background at a distance C_ф = P_d · q_m, mg/m³ (P_d wind repeatability of the
     rhumb carrying the plume to the point, fraction).  Order 286 (3.5); other rhumbs 0
-    (§3.5, seed line 353).
+    (§3.5).
 
     **Reconstructed, not confirmed**: (3.5) not found (reference part B.6); the product
     form is a candidate.

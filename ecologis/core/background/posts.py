@@ -30,7 +30,7 @@ GRADATIONS = ("calm", "N", "E", "S", "W")
 
 def gradation_codes(speed, direction, cfg: dict) -> np.ndarray:
     """Gradation index per observation: 0 calm, 1 N, 2 E, 3 S, 4 W, -1 none (speeds
-    between the calm maximum and the wind minimum).  Order 286 §2.1 (seed line 95);
+    between the calm maximum and the wind minimum).  Order 286 §2.1;
     ``cfg`` is the ``posts`` part of ``method.json`` (sector bounds, speeds)."""
     spd = np.asarray(speed, float)
     d = np.mod(np.asarray(direction, float), 360.0)

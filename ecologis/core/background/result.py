@@ -36,7 +36,7 @@ def add_years(d: _dt.date, years: int) -> _dt.date:
 
 def validity_end(d: _dt.date, years: int) -> _dt.date:
     """The end of validity of values issued on ``d`` for ``years`` years (three by
-    ``method.json``: Order 286 §5.7, seed line 533)."""
+    ``method.json``: Order 286 §5.7)."""
     return add_years(d, int(years))
 
 

@@ -4,7 +4,7 @@
 
 Coordinates are WGS84 degrees, projected to a local plane (equirectangular about the
 mean latitude of the posts, metres) – adequate over a city.  The centre of gravity is the
-arithmetic mean of the projected post coordinates (seed line 192).
+arithmetic mean of the projected post coordinates (Order 286 §2.6).
 
 POSTS document (JSON)::
 

@@ -2,7 +2,7 @@
 
 Sources are cited per function.  "Resolution 1030" is the Порядок ідентифікації об'єктів
 підвищеної небезпеки та ведення їх обліку (CMU resolution No. 1030 of 13.09.2022) as
-amended by CMU resolution No. 690 of 07.07.2023 (seed 003, «Зміни», item 8).  Where the
+amended by CMU resolution No. 690 of 07.07.2023 («Зміни», item 8).  Where the
 Ukrainian tables could not be read, the Seveso III Directive 2012/18/EU Annex I is used
 (see ``resources/hazard_identification/rules.json``).
 

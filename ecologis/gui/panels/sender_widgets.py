@@ -47,7 +47,7 @@ def _file_row(edit: QLineEdit, button: QPushButton) -> QWidget:
 
 
 class _StatusFields:
-    """Status combo + date + reason + basis (seed 000 p. 6.1/6.2)."""
+    """Status combo + date + reason + basis (the draft transfer procedure (2025), p. 6.1/6.2)."""
 
     def __init__(self):
         self.status = QComboBox()
