@@ -133,10 +133,10 @@ def _batch_ok(d) -> bool:
 
 # the schema files each check was written for (SHA-256 of the canonical JSON)
 _FAST = {
-    "measurement": (_measurement_ok, {"measurement": "f8d78056cb53750c3d75df48dee3d6dbeec032ac092330d1c7b6ac37e33000d2",
-                                      "common": "69d162471df49745cb89721a2a0e2b9a21a361e379de33e0bcf38016c7ab66f8"}),
+    "measurement": (_measurement_ok, {"measurement": "962b092f72168c303b5a1a703501c504bcc419cda4571c910c853e8a85795a7d",
+                                      "common": "01b8ddbb7b42e375db6b6628bcb6208f85ed05aedd467ef3242d9f2e731adfa5"}),
     "batch": (_batch_ok, {"batch": "2a329b0ca70e26043d4c50f36bc85f449e30ad3bde370e62c08dfdafc9db99aa",
-                          "common": "69d162471df49745cb89721a2a0e2b9a21a361e379de33e0bcf38016c7ab66f8"}),
+                          "common": "01b8ddbb7b42e375db6b6628bcb6208f85ed05aedd467ef3242d9f2e731adfa5"}),
 }
 
 
