@@ -21,7 +21,8 @@ WORKING_WORD = re.compile(r"\b" + _WORD + r"\b(?!\s*=)", re.I)
 # parameter or argument ("seed: int", "f(seed)", "seed + 1", "seed % 2"), a loop
 # or a parametrised name ("for seed in", '"seed"').
 RANDOM_CONTEXT = re.compile(r"\b(?:rng|random|Random|default_rng|hypothesis)\b|"
-                            r"\b" + _WORD + r"\s*(?:[:%+,)\]]|\bin\b)|\"" + _WORD + r"\"|\bfixed " + _WORD + r"\b", re.I)
+                            r"\b" + _WORD + r"\s*(?:[:%+,)\]]|\bin\b)|"
+                            r"\"" + _WORD + r"\"|\bfixed " + _WORD + r"\b", re.I)
 # Checks that the word never reaches a user (the forbidden word is the point of the line).
 FORBIDDEN_WORD_CHECKS = {
     ("tests/report/test_client_output.py", '"internal_word": re.compile('),
