@@ -3,11 +3,8 @@ thesis (VNTU, 2025), §4.2"), never a file-system path of a development machine:
 nothing to a reader elsewhere and leaks where the project was built."""
 
 import re
-import subprocess
 
-import pytest
-
-from ecologis.paths import REPO_ROOT
+from ._repository import tracked_text_files
 
 # Absolute paths of development machines: a top-level work-tree folder, home folders on
 # Linux/macOS/Windows, the root user's home.
@@ -15,23 +12,6 @@ from ecologis.paths import REPO_ROOT
 _W, _H, _U, _R = "/" + "work/", "/" + "home/", "/" + "Users/", "/" + "root/"
 MACHINE_PATH = re.compile(r"(?<![\w.:/])(" + _W + "|" + _H + r"[A-Za-z_][\w.-]*/|" + _U + r"[\w.-]+/|" + _R
                           + r"|[A-Za-z]:\\Users\\)")
-
-
-def _tracked_text_files():
-    try:
-        out = subprocess.run(["git", "ls-files", "-z"], cwd=REPO_ROOT, capture_output=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        pytest.skip("not a git checkout")
-    for name in filter(None, out.decode("utf-8").split("\0")):
-        path = REPO_ROOT / name
-        try:
-            data = path.read_bytes()
-        except OSError:  # listed but not present (e.g. deleted in the work tree)
-            continue
-        if b"\0" in data[:8192]:
-            continue  # binary (fonts, images)
-        yield name, data.decode("utf-8", errors="replace")
-
 
 def test_the_pattern_catches_machine_paths_and_spares_citations():
     for bad in ("see " + _W + "shared/reference/x.md", "C:" + "\\Users\\dev\\x", _H + "alice/ecologis",
@@ -44,7 +24,7 @@ def test_the_pattern_catches_machine_paths_and_spares_citations():
 
 def test_no_tracked_file_names_a_development_machine_path():
     found = []
-    for name, text in _tracked_text_files():
+    for name, text in tracked_text_files():
         for n, line in enumerate(text.splitlines(), start=1):
             if MACHINE_PATH.search(line):
                 found.append(f"{name}:{n}: {line.strip()[:120]}")

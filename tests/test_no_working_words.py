@@ -8,11 +8,8 @@ keyword argument, a parametrised test argument); those uses are code, not citati
 are spared."""
 
 import re
-import subprocess
 
-import pytest
-
-from ecologis.paths import REPO_ROOT
+from ._repository import tracked_text_files
 
 # (Written in pieces so that this file does not match itself.)
 _WORD = "se" + "ed"
@@ -27,23 +24,6 @@ RANDOM_CONTEXT = re.compile(r"\b(?:rng|random|Random|default_rng|hypothesis)\b|"
 FORBIDDEN_WORD_CHECKS = {
     ("tests/report/test_client_output.py", '"internal_word": re.compile('),
 }
-
-
-def _tracked_text_files():
-    try:
-        out = subprocess.run(["git", "ls-files", "-z"], cwd=REPO_ROOT, capture_output=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        pytest.skip("not a git checkout")
-    for name in filter(None, out.decode("utf-8").split("\0")):
-        path = REPO_ROOT / name
-        try:
-            data = path.read_bytes()
-        except OSError:  # listed but not present (e.g. deleted in the work tree)
-            continue
-        if b"\0" in data[:8192]:
-            continue  # binary (fonts, images)
-        yield name, data.decode("utf-8", errors="replace")
-
 
 def _offends(name: str, line: str) -> bool:
     if not WORKING_WORD.search(line) or RANDOM_CONTEXT.search(line):
@@ -66,7 +46,7 @@ def test_the_pattern_catches_working_names_and_spares_random_generators():
 
 def test_no_tracked_file_cites_a_document_by_its_working_name():
     found = []
-    for name, text in _tracked_text_files():
+    for name, text in tracked_text_files():
         for n, line in enumerate(text.splitlines(), start=1):
             if _offends(name, line):
                 found.append(f"{name}:{n}: {line.strip()[:120]}")
