@@ -22,21 +22,21 @@ import numpy as np
 _CACHE = bool(os.environ.get("NUMBA_CACHE_DIR"))
 
 
-@numba.njit(cache=_CACHE, nogil=True)
-def _s1(t, gas, h):
-    if t <= 0.0:
-        return 0.0
+@numba.njit(cache=_CACHE, nogil=True, error_model="numpy", inline="always")
+def _s1(t, gas, low, ka, kb):
+    """s1(t) of OND-86 (2.23а–г) with the (2.24) correction of a low source (``low``,
+    ka = 0.125·(10 − H), kb = 0.125·(H − 2)), every branch computed and one chosen
+    (branch-free: the calling loops vectorise)."""
     t2 = t * t
-    if t <= 1.0:
-        s = t2 * (3.0 * t2 - 8.0 * t + 6.0)                       # (2.23а)
-        if t < 1.0 and h < 10.0:
-            s = 0.125 * (10.0 - h) + 0.125 * (h - 2.0) * s        # (2.24)
-        return s
-    if t <= 8.0:
-        return 1.13 / (0.13 * t2 + 1.0)                           # (2.23б)
+    near = t2 * (3.0 * t2 - 8.0 * t + 6.0)                       # (2.23а)
+    if low:
+        near = ka + kb * near if t < 1.0 else near                # (2.24)
+    mid = 1.13 / (0.13 * t2 + 1.0)                                 # (2.23б)
     if gas:
-        return t / (3.58 * t2 - 35.2 * t + 120.0)                 # (2.23в)
-    return 1.0 / (0.1 * t2 + 2.47 * t - 17.8)                     # (2.23г)
+        far = t / (3.58 * t2 - 35.2 * t + 120.0)                   # (2.23в)
+    else:
+        far = 1.0 / (0.1 * t2 + 2.47 * t - 17.8)                  # (2.23г)
+    return near if t <= 1.0 else (mid if t <= 8.0 else far)
 
 
 @numba.njit(cache=_CACHE, nogil=True, error_model="numpy")
@@ -48,17 +48,7 @@ def _add_term(out, dx, dy, r2, ex, ey, cm, inv, gas, low, h, u_eff):
         x = dx[j] * ex[j] + dy[j] * ey[j]
         down = x > 0.0
         xs = x if down else 1.0
-        t = xs * inv
-        t2 = t * t
-        near = t2 * (3.0 * t2 - 8.0 * t + 6.0)                   # (2.23а)
-        if low:
-            near = ka + kb * near if t < 1.0 else near            # (2.24)
-        mid = 1.13 / (0.13 * t2 + 1.0)                             # (2.23б)
-        if gas:
-            far = t / (3.58 * t2 - 35.2 * t + 120.0)               # (2.23в)
-        else:
-            far = 1.0 / (0.1 * t2 + 2.47 * t - 17.8)              # (2.23г)
-        s = near if t <= 1.0 else (mid if t <= 8.0 else far)
+        s = _s1(xs * inv, gas, low, ka, kb)
         ty = (r2[j] / (xs * xs) - 1.0) * u_eff                     # (2.26)
         poly = 1.0 + ty * (5.0 + ty * (12.8 + ty * (17.0 + 45.1 * ty)))   # (2.27)
         c = s * cm / (poly * poly)
@@ -81,16 +71,7 @@ def _axial_row(out, r2, cm, inv, gas, low, h):
     kb = 0.125 * (h - 2.0)
     for j in range(out.shape[0]):
         t = math.sqrt(r2[j]) * inv
-        t2 = t * t
-        near = t2 * (3.0 * t2 - 8.0 * t + 6.0)                   # (2.23а)
-        if low:
-            near = ka + kb * near if t < 1.0 else near            # (2.24)
-        mid = 1.13 / (0.13 * t2 + 1.0)                             # (2.23б)
-        if gas:
-            far = t / (3.58 * t2 - 35.2 * t + 120.0)               # (2.23в)
-        else:
-            far = 1.0 / (0.1 * t2 + 2.47 * t - 17.8)              # (2.23г)
-        s = near if t <= 1.0 else (mid if t <= 8.0 else far)
+        s = _s1(t, gas, low, ka, kb)
         out[j] = cm * s if t > 0.0 else 0.0
 
 
