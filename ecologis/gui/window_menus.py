@@ -51,23 +51,9 @@ class MenusMixin:
 
         self.menu_view = mb.addMenu("")
         self.menu_theme = self.menu_view.addMenu("")
-        self.theme_group = QActionGroup(self)
-        self.theme_actions = {}
-        for name in THEMES:
-            a = self.menu_theme.addAction("")
-            a.setCheckable(True)
-            a.triggered.connect(lambda _=False, n=name: self.set_theme(n))
-            self.theme_group.addAction(a)
-            self.theme_actions[name] = a
+        self.theme_group, self.theme_actions = self._choice_menu(self.menu_theme, THEMES, self.set_theme)
         self.menu_lang = self.menu_view.addMenu("")
-        self.lang_group = QActionGroup(self)
-        self.lang_actions = {}
-        for lang in LANGUAGES:
-            a = self.menu_lang.addAction("")
-            a.setCheckable(True)
-            a.triggered.connect(lambda _=False, lg=lang: self.set_language(lg))
-            self.lang_group.addAction(a)
-            self.lang_actions[lang] = a
+        self.lang_group, self.lang_actions = self._choice_menu(self.menu_lang, LANGUAGES, self.set_language)
 
         self.menu_tools = mb.addMenu("")
         self.act_dictionary = self.menu_tools.addAction("", self.open_dictionary_editor)
@@ -79,3 +65,15 @@ class MenusMixin:
             a.triggered.connect(lambda _=False, sp=spec: self._open_panel(sp))
             self.panel_actions[spec.key] = a
 
+    def _choice_menu(self, menu, choices, choose):
+        """Checkable, mutually exclusive actions in ``menu``, one per choice (texts set on
+        retranslation); triggering one calls ``choose(choice)``.  (group, {choice: action})."""
+        group = QActionGroup(self)
+        actions = {}
+        for choice in choices:
+            a = menu.addAction("")
+            a.setCheckable(True)
+            a.triggered.connect(lambda _=False, c=choice: choose(c))
+            group.addAction(a)
+            actions[choice] = a
+        return group, actions
