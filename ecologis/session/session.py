@@ -764,6 +764,18 @@ class Session(SourceEditing):
 
         return assess(self.profile, assessment_options(self.dictionary, self.presets, on=on, dispersion=dispersion))
 
+    def site_analysis(self):
+        """(SiteAnalysis or None, GeometryError or None) of the open project: the pipeline's
+        site step (:func:`ecologis.pipeline.assess.analyse`) on the zone of the КНП result the
+        session already holds, so showing the site on the map does not calculate the КНП of
+        every row again (a whole :meth:`assessment` only when there is no result yet)."""
+        if self.result is None:
+            a = self.assessment(dispersion=False)
+            return a.site, a.site_problem
+        from ecologis.pipeline.assess import analyse
+
+        return analyse(self.profile, self.result.szz_m)
+
     def assessment_dict(self, lang: str | None = None) -> dict | None:
         """The current assessment as a JSON-ready dict (sender panel, reports)."""
         if self.result is None:

@@ -14,6 +14,12 @@ def _square(lat, lon, d=0.001):
                                                 [lon - d, lat + d], [lon - d, lat - d]]]}
 
 
+def _same(a, b) -> bool:
+    """Two site analyses agree: method, radius, zone and every receptor's distance and flag."""
+    return (a.method, a.radius_m, a.szz) == (b.method, b.radius_m, b.szz) and \
+        [(r.distance_m, r.inside) for r in a.receptors] == [(r.distance_m, r.inside) for r in b.receptors]
+
+
 def test_map_view_module_runs_no_site_analysis():
     tree = ast.parse(Path(map_view_module.__file__).read_text(encoding="utf-8"))
     names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | \
@@ -27,10 +33,10 @@ def test_the_map_shows_the_session_project_and_its_assessment(make_window):
     wb = w.wb
     assert not hasattr(w.map, "_site") and not hasattr(w.map, "_receptors")
     e = wb.profile.enterprise
-    assert w.map.analysis() is wb.assessment(dispersion=False).site        # the pipeline's, cached
+    assert _same(w.map.analysis(), wb.assessment(dispersion=False).site)     # the pipeline's site step
     wb.set_site(_square(e.lat, e.lon))                                    # a session command
     assert w.map.site() == wb.profile.site
-    assert w.map.analysis() is wb.assessment(dispersion=False).site
+    assert _same(w.map.analysis(), wb.assessment(dispersion=False).site)
     assert w.map.analysis().method == "buffer"
     wb.undo()
     assert w.map.site() is None and w.map.analysis().method == "circle"
@@ -50,3 +56,23 @@ def test_a_receptor_added_on_the_map_is_an_undoable_command(make_window):
     assert len(w.map.analysis().receptors) == before + 1                   # analysed by the pipeline
     wb.undo()
     assert len(wb.profile.receptors) == before and len(w.map.receptors()) == before
+
+
+def test_showing_the_site_does_not_calculate_the_knp_again(make_window, monkeypatch):
+    """The map takes the zone of the КНП result the session holds: loading a project and
+    editing its site run the pipeline's site step only, not the КНП of every row twice."""
+    import importlib
+
+    pipeline_assess = importlib.import_module("ecologis.pipeline.assess")     # the module, not the function
+    from ecologis.io.profile import load_profile
+    from ecologis.paths import DEMO_PROFILE
+
+    w = make_window(restore=False)
+    calls = []
+    real = pipeline_assess.assess_knp
+    monkeypatch.setattr(pipeline_assess, "assess_knp", lambda *a, **k: calls.append(1) or real(*a, **k))
+    w.wb.load(load_profile(DEMO_PROFILE))
+    e = w.wb.profile.enterprise
+    w.wb.set_site(_square(e.lat, e.lon))
+    assert w.map.analysis().method == "buffer" and w.map.analysis().radius_m == w.wb.result.szz_m
+    assert calls == []

@@ -92,15 +92,12 @@ class MapSession:
 
         view.set_site, view.set_receptors, view.set_sources = set_site, set_receptors, set_sources
 
-    def assessment(self, dispersion: bool = False):
-        from types import SimpleNamespace
-
+    def site_analysis(self):
         from ecologis.pipeline.assess import analyse
 
         lat, lon, _name = self.view.enterprise()
         self.profile.enterprise.lat, self.profile.enterprise.lon = lat, lon
-        site, problem = analyse(self.profile, self.view.radius())
-        return SimpleNamespace(site=site, site_problem=problem)
+        return analyse(self.profile, self.view.radius())
 
 
 @pytest.fixture

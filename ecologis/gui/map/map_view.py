@@ -158,7 +158,7 @@ class MapView(QWidget):
     no copy of it: :meth:`site`, :meth:`receptors` and :meth:`sources` are the project's,
     the page is given them again after a reload, and the site analysis it shows (the СЗЗ
     polygon, receptors inside or outside) is the pipeline's
-    (``session.assessment(dispersion=False).site``) — the map runs no analysis of its own.
+    (``session.site_analysis()``, the pipeline's site step) — the map runs no analysis of its own.
     Edits made on the page are only emitted (the window turns them into undoable session
     commands).  Without a session the map is a plain display of what it is given, with no
     analysis (:meth:`set_analysis` shows one computed elsewhere).
@@ -356,19 +356,19 @@ class MapView(QWidget):
         return out
 
     def _analyse(self) -> None:
-        """Show the site analysis of the session's project: the pipeline's
-        (:meth:`ecologis.session.Session.assessment`, cached by its inputs).  The map computes
-        nothing; without a session there is nothing to show."""
+        """Show the site analysis of the session's project: the pipeline's site step
+        (:meth:`ecologis.session.Session.site_analysis`).  The map computes nothing; without a
+        session there is nothing to show."""
         if self.session is None:
             return
         if self.site() is None and not self.session.profile.receptors:
             self.set_analysis(None)
             return
-        a = self.session.assessment(dispersion=False)
-        if a.site_problem is not None:
-            self.geometryError.emit(a.site_problem.message())
+        site, problem = self.session.site_analysis()
+        if problem is not None:
+            self.geometryError.emit(problem.message())
             return
-        self.set_analysis(a.site)
+        self.set_analysis(site)
 
     def set_analysis(self, analysis) -> None:
         """Show a :class:`ecologis.core.geometry.SiteAnalysis` (the pipeline's): the СЗЗ
