@@ -40,7 +40,8 @@ PANELS = (
     # the dispersion panel edits the session's project itself (undoable commands): no state_key
     PanelSpec("ecologis.gui.panels.dispersion_panel", "DispersionPanel", "gui.menu.panel.dispersion",
               args=lambda w: (w.wb,), on_load="_give_dispersion_context",
-              signals=(("resultReady", "show_dispersion"), ("runFailed", "_on_dispersion_cleared"))),
+              signals=(("resultReady", "show_dispersion"), ("runFailed", "_on_dispersion_cleared"),
+                       ("resultCleared", "_on_dispersion_cleared"))),
     PanelSpec("ecologis.gui.panels.background_panel", "BackgroundPanel", "gui.menu.panel.background",
               on_load="_give_stored_backgrounds",
               signals=(("resultComputed", "_store_background"), ("pickRequested", "_pick_background"))),

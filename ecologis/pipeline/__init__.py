@@ -6,7 +6,7 @@ dispersion of the sources inventory, the stored backgrounds, and connects the co
 packages that must not know each other (dispersion ↔ background by calculation).
 """
 
-from ecologis.pipeline.assess import (AssessOptions, Assessment, analyse, assess, assess_knp, centre_of,
+from ecologis.pipeline.assess import (AssessOptions, Assessment, analyse, assess, assess_knp, cached, centre_of,
                                       clear_cache, disperse, site_analysis)
 
-__all__ = ["AssessOptions", "Assessment", "assess", "assess_knp", "analyse", "site_analysis", "disperse", "centre_of", "clear_cache"]
+__all__ = ["AssessOptions", "Assessment", "assess", "cached", "assess_knp", "analyse", "site_analysis", "disperse", "centre_of", "clear_cache"]

@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -34,6 +35,7 @@ from ecologis.model import Project
 #: How many assessments the cache keeps (one per recently seen state).
 CACHE_SIZE = 16
 _cache: "OrderedDict[str, Assessment]" = OrderedDict()
+_cache_lock = threading.Lock()          # a view may assess in a worker thread
 
 
 @dataclass(frozen=True)
@@ -210,11 +212,14 @@ def analyse(project: Project, radius_m: float):
         return None, e
 
 
-def disperse(project: Project, on: _dt.date | None = None, dictionary=None, summation_groups: tuple = ()) -> dict | None:
+def disperse(project: Project, on: _dt.date | None = None, dictionary=None, summation_groups: tuple = (),
+             progress=None, cancel=None) -> dict | None:
     """Step 3: the OND-86 result of the project's sources inventory, ``None`` without any
     stack, ``{"error": [messages]}`` when the input is invalid.  Substances are resolved
     through ``dictionary``; ``summation_groups`` are the shipped groups (both given by the
-    caller: the pipeline loads nothing)."""
+    caller: the pipeline loads nothing).  ``progress(fraction)`` and ``cancel() -> bool``
+    go to the calculation (a cancelled one raises
+    :class:`ecologis.core.dispersion.Cancelled`)."""
     if not any(s.height_m for s in project.sources):
         return None
     from ecologis.core.dispersion import DispersionInputError, calculate
@@ -224,30 +229,45 @@ def disperse(project: Project, on: _dt.date | None = None, dictionary=None, summ
     lookup = substance_lookup(dictionary)
     try:
         return calculate(input_from_profile(project, on=on, lookup=lookup), lookup=lookup,
-                         shipped_groups=summation_groups)
+                         shipped_groups=summation_groups, progress=progress, cancel=cancel)
     except DispersionInputError as exc:
         return {"error": exc.messages()}
 
 
-def assess(project: Project, options: AssessOptions) -> Assessment:
-    """The :class:`Assessment` of ``project`` (from the cache when its inputs are unchanged)."""
+def cached(project: Project, options: AssessOptions) -> Assessment | None:
+    """The :class:`Assessment` of this state of ``project`` if one was already made, else
+    ``None``: nothing is calculated (a view asks whether it can show results)."""
+    with _cache_lock:
+        return _cache.get(input_key(project, options))
+
+
+def assess(project: Project, options: AssessOptions, progress=None, cancel=None) -> Assessment:
+    """The :class:`Assessment` of ``project`` (from the cache when its inputs are unchanged).
+
+    ``progress`` and ``cancel`` follow the dispersion step (the long one), e.g. when a view
+    runs the assessment in a worker thread; the project must then be one the other threads
+    do not change (a copy).  A cancelled run raises :class:`ecologis.core.dispersion.Cancelled`
+    and caches nothing."""
     key = input_key(project, options)
-    hit = _cache.get(key)
-    if hit is not None:
-        _cache.move_to_end(key)
-        return hit
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None:
+            _cache.move_to_end(key)
+            return hit
     on = options.on or _dt.date.today()
     result = assess_knp(project, options)
     site, problem = analyse(project, result.szz_m)
-    dispersion = (disperse(project, on, options.dictionary, options.summation_groups)
+    dispersion = (disperse(project, on, options.dictionary, options.summation_groups, progress, cancel)
                   if options.dispersion else None)
     out = Assessment(project=project, result=result, site=site, site_problem=problem, dispersion=dispersion,
                      key=key, on=on, extras={"szz_activities": options.szz_activities})
-    _cache[key] = out
-    while len(_cache) > CACHE_SIZE:
-        _cache.popitem(last=False)
+    with _cache_lock:
+        _cache[key] = out
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
     return out
 
 
 def clear_cache() -> None:
-    _cache.clear()
+    with _cache_lock:
+        _cache.clear()

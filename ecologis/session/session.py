@@ -764,6 +764,30 @@ class Session(SourceEditing):
 
         return assess(self.profile, assessment_options(self.dictionary, self.presets, on=on, dispersion=dispersion))
 
+    def cached_assessment(self, dispersion: bool = True, on=None):
+        """The :meth:`assessment` of the project as it is now if it was already made (by any
+        view, the report or a worker), else ``None``: nothing is calculated."""
+        from ecologis.io.profile import assessment_options
+        from ecologis.pipeline import cached
+
+        return cached(self.profile, assessment_options(self.dictionary, self.presets, on=on, dispersion=dispersion))
+
+    def assessment_job(self, on=None):
+        """``job(progress=None, cancel=None) -> Assessment``: the whole :meth:`assessment` of a
+        copy of the project as it is now, for a worker thread (edits made meanwhile do not
+        reach it; the result lands in the pipeline's cache, so the report and the exports of
+        that state do not calculate it again)."""
+        from ecologis.io.profile import assessment_options
+        from ecologis.pipeline import assess
+
+        snapshot = copy.deepcopy(self.profile)
+        options = assessment_options(self.dictionary, self.presets, on=on, dispersion=True)
+
+        def job(progress=None, cancel=None):
+            return assess(snapshot, options, progress, cancel)
+
+        return job
+
     def site_analysis(self):
         """(SiteAnalysis or None, GeometryError or None) of the open project: the pipeline's
         site step (:func:`ecologis.pipeline.assess.analyse`) on the zone of the КНП result the

@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
@@ -89,22 +89,23 @@ def _profile_with_dispersion(profile, dispersion: dict):
 
 
 class _Worker(QObject):
+    """Runs ``job(progress, cancel) -> dict`` (a dispersion result) in a thread."""
+
     progress = Signal(float)
-    finished = Signal(dict)
+    finished = Signal(object)           # the result itself (a dict signal would carry a converted copy)
     failed = Signal(list)
     cancelled = Signal()
 
-    def __init__(self, data: dict, options: dict, stop: threading.Event):
+    def __init__(self, job, stop: threading.Event):
         super().__init__()
-        self.data, self.options, self.stop = data, options, stop
+        self.job, self.stop = job, stop
 
     @Slot()
     def run(self) -> None:
-        from ecologis.core.dispersion import Cancelled, DispersionInputError, calculate
+        from ecologis.core.dispersion import Cancelled, DispersionInputError
 
         try:
-            res = calculate(self.data, progress=self.progress.emit, cancel=self.stop.is_set,
-                            lang=translator.lang, **self.options)
+            res = self.job(self.progress.emit, self.stop.is_set)
         except Cancelled:
             self.cancelled.emit()
         except DispersionInputError as exc:
@@ -112,15 +113,38 @@ class _Worker(QObject):
         except Exception as exc:  # noqa: BLE001 - shown to the user, never swallowed silently
             self.failed.emit([t("disp.gui.error.unexpected", error=str(exc))])
         else:
-            self.finished.emit(res)
+            if res is None:                 # the project has no stack to calculate
+                self.failed.emit([t("disp.gui.no_stacks")])
+            elif "error" in res:            # the pipeline's invalid input, already translated
+                self.failed.emit(list(res["error"]))
+            else:
+                self.finished.emit(res)
+
+
+def _calculation(data: dict, options: dict):
+    """The job of a calculation of the editor's own input (no project, or one substance)."""
+    from ecologis.core.dispersion import calculate
+
+    return lambda progress, cancel: calculate(data, progress=progress, cancel=cancel, lang=translator.lang,
+                                              **options)
+
+
+def _pipeline_job(session):
+    """The job of the project's whole assessment (the pipeline's, cached for the report)."""
+    job = session.assessment_job()
+    return lambda progress, cancel: job(progress, cancel).dispersion
 
 
 class DispersionPanel(QWidget):
     """Sources editor and OND-86 calculation; ``resultReady(dict)`` carries the map layers."""
 
     resultReady = Signal(dict)
+    resultCleared = Signal()            # the result shown is no longer that of the project's data
     runFailed = Signal(list)
     runCancelled = Signal()
+
+    #: how long the panel waits after an edit before it looks for the result of the new data (ms)
+    CHECK_DELAY_MS = 150
 
     def __init__(self, session=None, parent=None):
         super().__init__(parent)
@@ -128,6 +152,11 @@ class DispersionPanel(QWidget):
         self._showing = False           # the panel is showing data: its widgets' signals are not edits
         self._pushing = False           # an edit of this panel is being applied by the session
         self.result: dict | None = None
+        self._check_pending = session is not None   # look for the project's result when shown
+        self._check_timer = QTimer(self)
+        self._check_timer.setSingleShot(True)
+        self._check_timer.setInterval(self.CHECK_DELAY_MS)
+        self._check_timer.timeout.connect(self.show_project_result)
         self._thread: QThread | None = None
         self._worker: _Worker | None = None
         self._stop = threading.Event()
@@ -236,15 +265,69 @@ class DispersionPanel(QWidget):
         if session is not None:
             session.events.dispersion.connect(self._follow_session)
             session.events.sources.connect(self._follow_session)
+            for sig in self._change_signals():
+                sig.connect(self._project_changed)
             self.destroyed.connect(lambda *_: self._disconnect_session())
 
     # ------------------------------------------------------------------ session
+    def _change_signals(self) -> tuple:
+        """The session's events after which the project's data may differ (every edit,
+        undo and redo, a stored background, another project, another dictionary)."""
+        ev = self.session.events
+        return ev.stack, ev.project_loaded, ev.dictionary
+
     def _disconnect_session(self) -> None:
-        for sig in (self.session.events.dispersion, self.session.events.sources):
+        pairs = [(self.session.events.dispersion, self._follow_session), (self.session.events.sources, self._follow_session)]
+        pairs += [(sig, self._project_changed) for sig in self._change_signals()]
+        for sig, slot in pairs:
             try:
-                sig.disconnect(self._follow_session)
+                sig.disconnect(slot)
             except (ValueError, RuntimeError):
                 pass
+
+    # ------------------------------------------------------------------ the project's result
+    def _project_changed(self, *_) -> None:
+        """The project's data may have changed: look for their result a moment later (once
+        for a burst of edits), or when the panel is next shown."""
+        self._check_pending = True
+        try:
+            if self.isVisible():
+                self._check_timer.start()
+        except RuntimeError:            # the C++ widget is gone
+            self._disconnect_session()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._check_pending:
+            self._check_timer.start()
+
+    def show_project_result(self) -> None:
+        """Show the dispersion result of the project's data as they are now when one was
+        already calculated (by this panel, the report or an export: the pipeline keeps it);
+        otherwise show no numbers that belong to other data, and say so."""
+        if self.session is None or self._thread is not None:
+            return                      # a running calculation looks when it finishes
+        self._check_pending = False
+        try:
+            a = self.session.cached_assessment()
+        except Exception:  # noqa: BLE001 - an invalid project: the results panel says why
+            a = None
+        disp = a.dispersion if a is not None else None
+        if isinstance(disp, dict) and "error" not in disp:
+            if disp is not self.result:
+                self._accept(disp)
+        elif self.result is not None:
+            self._clear_result(t("disp.gui.outdated"))
+
+    def _clear_result(self, status: str = "") -> None:
+        self.result = None
+        for table in (self.results, self.contributions, self.gdv):
+            table.setRowCount(0)
+        self.contrib_label.setText(t("disp.gui.contrib.title_empty"))
+        self.notice.hide()
+        self.progress.setValue(0)
+        self.status.setText(status)
+        self.resultCleared.emit()
 
     def _edited(self, *_) -> None:
         """A user edit: with a session, the panel's state goes to the project as one command."""
@@ -528,11 +611,15 @@ class DispersionPanel(QWidget):
         self._stop = threading.Event()
         from ecologis.io.reference_data import summation_groups
 
-        opts = {"lookup": self._lookup_fn(), "shipped_groups": summation_groups()}
-        if self.substance.text().strip():
-            opts["substance"] = self.substance.text().strip()
+        if self.session is not None and not self.substance.text().strip():
+            job = _pipeline_job(self.session)       # the project's own result: the report reuses it
+        else:
+            opts = {"lookup": self._lookup_fn(), "shipped_groups": summation_groups()}
+            if self.substance.text().strip():
+                opts["substance"] = self.substance.text().strip()
+            job = _calculation(self.input_data(), opts)
         self._thread = QThread(self)
-        self._worker = _Worker(self.input_data(), opts, self._stop)
+        self._worker = _Worker(job, self._stop)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         self._worker.progress.connect(self._on_progress)
@@ -544,6 +631,7 @@ class DispersionPanel(QWidget):
         self._thread.finished.connect(self._cleanup)
         self.run_btn.setEnabled(False)
         self.cancel_btn.setEnabled(True)
+        self._check_pending = False     # the result that comes is that of the data as they are now
         self.status.setText(t("disp.gui.running"))
         self._thread.start()
 
@@ -566,12 +654,18 @@ class DispersionPanel(QWidget):
         self.run_btn.setEnabled(True)
         self.cancel_btn.setEnabled(False)
 
-    @Slot(dict)
+    @Slot(object)
     def _on_finished(self, res: dict) -> None:
+        self._accept(res)
+        if self._check_pending and self.session is not None:
+            self._check_timer.start()   # the data changed while it ran: is this still theirs?
+
+    def _accept(self, res: dict) -> None:
+        """Show a result and send its layers to the map."""
         self.result = res
         self.progress.setValue(1000)
         self._show_result(res)
-        self.resultReady.emit({"target": res["selected_target"], "isolines": res["isolines"],
+        self.resultReady.emit({"target": self._target_name(res, res["selected_target"]), "isolines": res["isolines"],
                                "szz_contour": res["szz_contour"], "field_max": res["field_max"],
                                "receptors": res["receptors"], "background": res.get("background") or [],
                                "result": res})
@@ -589,16 +683,38 @@ class DispersionPanel(QWidget):
         self.status.setText(t("disp.gui.cancelled"))
         self.runCancelled.emit()
 
+    def _display_name(self, key, given) -> str:
+        """A substance's name in the language of the interface (the result names it in the
+        language of the run that made it), else the name the result gives."""
+        try:
+            sub = self._lookup_fn()(key) if key else None
+        except Exception:  # noqa: BLE001 - no dictionary: the result's own name
+            sub = None
+        name = getattr(sub, "name_en" if translator.lang == "en" else "name_uk", None) if sub is not None else None
+        return name or given or key
+
+    def _target_name(self, res: dict, target_id) -> str:
+        """A target of the result (a substance or a summation group) by its name in the
+        language of the interface, as the report names it."""
+        tg = next((x for x in res.get("targets") or [] if x.get("id") == target_id), None)
+        if tg is None:
+            return "" if target_id is None else str(target_id)
+        if tg.get("kind") == "group":
+            members = " + ".join(self._display_name(k, k) for k in tg.get("substances") or [])
+            return t("disp.gui.group_name", members=members)
+        return self._display_name(tg.get("id"), tg.get("name"))
+
     def _show_result(self, res: dict) -> None:
         rows = res["sources"]
         self.results.setRowCount(len(rows))
+        names = {s["substance"]: self._display_name(s["substance"], s["substance_name"]) for s in rows}
         for i, s in enumerate(rows):
-            vals = [s["id"], s["substance_name"], _fmt(s["c_m_mg_m3"]), _fmt(s["c_m_share_gdk"], 3),
+            vals = [s["id"], names[s["substance"]], _fmt(s["c_m_mg_m3"]), _fmt(s["c_m_share_gdk"], 3),
                     _fmt(s["x_m_m"]), _fmt(s["u_m_m_s"], 3), t(f"disp.regime.{s['regime']}")]
             for j, v in enumerate(vals):
                 self.results.setItem(i, j, QTableWidgetItem(str(v)))
-        names = {s["substance"]: s["substance_name"] for s in rows}
         fmx = res["field_max"]
+        target = self._target_name(res, res["selected_target"])
         cons = (fmx or {}).get("contributions") or []
         self.contributions.setRowCount(len(cons))
         for i, c in enumerate(cons):
@@ -607,19 +723,19 @@ class DispersionPanel(QWidget):
             for j, v in enumerate(vals):
                 self.contributions.setItem(i, j, QTableWidgetItem(str(v)))
         if fmx is not None and fmx.get("wind_speed_m_s") is not None:
-            self.contrib_label.setText(t("disp.gui.contrib.title", target=res["selected_target"],
+            self.contrib_label.setText(t("disp.gui.contrib.title", target=target,
                                          direction=_fmt(fmx["wind_from_deg"], 3),
                                          speed=_fmt(fmx["wind_speed_m_s"], 3)))
         gdv = res.get("gdv") or []
         self.gdv.setRowCount(len(gdv))
         for i, g in enumerate(gdv):
-            vals = [g["source"], g["substance_name"], _fmt(g["m_g_s"]), _fmt(g["gdv_g_s"]),
+            vals = [g["source"], self._display_name(g["substance"], g["substance_name"]), _fmt(g["m_g_s"]), _fmt(g["gdv_g_s"]),
                     _fmt(g["reduction_g_s"]), _fmt(g["reduction_pct"], 3)]
             for j, v in enumerate(vals):
                 self.gdv.setItem(i, j, QTableWidgetItem(str(v)))
         if fmx is not None:
             share = fmx["share_gdk_with_background"]
-            self.status.setText(t("disp.gui.field_max", target=res["selected_target"],
+            self.status.setText(t("disp.gui.field_max", target=target,
                                   value=_fmt(fmx["value_with_background_mg_m3"]),
                                   share=_fmt(share, 3) if share is not None else "—",
                                   lat=f"{fmx['lat']:.5f}", lon=f"{fmx['lon']:.5f}"))
@@ -631,7 +747,7 @@ class DispersionPanel(QWidget):
                 lines.append(t("disp.gui.receptor_line", name=r.get("name") or r.get("id") or "—",
                                value=_fmt(r["value_with_background_mg_m3"]),
                                share=_fmt(share, 3) if share is not None else "—"))
-            notes.append(t("disp.gui.receptors", target=res["selected_target"]) + "\n" + "\n".join(lines))
+            notes.append(t("disp.gui.receptors", target=target) + "\n" + "\n".join(lines))
         if res.get("backgrounds_used"):
             items = []
             for b in res["backgrounds_used"]:
