@@ -15,7 +15,8 @@
 2. Start-up until the zone is drawn (the page's circle has the demo's 300 m radius),
    each in a fresh process running what ``ecologis --demo`` runs (``ecologis.gui.app.start``), against a bare ``QWebEngineView`` drawing the same map: the
    same page with the same configuration and strings injected, waiting for the same
-   circle, alternated in the same run.
+   circle, alternated in the same run.  Both run as an installed program does, with
+   compiled bytecode (one warm-up run of each writes it first).
 
 ``python -m benchmarks gui`` (offscreen works: QT_QPA_PLATFORM=offscreen).
 """
@@ -129,8 +130,8 @@ def _window_code() -> str:
     return _WINDOW_START % ZONE_DRAWN_JS
 
 
-def _run_start(code: str, user_dir: str) -> tuple[float, str]:
-    env = dict(os.environ, ECOLOGIS_USER_DIR=user_dir, ECOLOGIS_TILE_URL="")
+def _run_start(code: str, user_dir: str, base_env: dict) -> tuple[float, str]:
+    env = dict(base_env, ECOLOGIS_USER_DIR=user_dir, ECOLOGIS_TILE_URL="")
     r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=180)
     for line in r.stdout.splitlines():
         if line.startswith("ELAPSED"):
@@ -140,14 +141,21 @@ def _run_start(code: str, user_dir: str) -> tuple[float, str]:
 
 
 def bench_startup() -> dict:
+    from benchmarks._common import installed_env
+
     win, bare, flags = [], [], set()
     bare_code = _bare_code()
+    # both run as an installed program does: with compiled bytecode (written by the
+    # warm-up runs into a temporary folder), whatever PYTHONDONTWRITEBYTECODE says
+    env = installed_env()
     with tempfile.TemporaryDirectory() as d:
+        _run_start(_window_code(), os.path.join(d, "warm-w"), env)
+        _run_start(bare_code, os.path.join(d, "warm-b"), env)
         for i in range(N_STARTS):
-            tw, extra = _run_start(_window_code(), os.path.join(d, f"w{i}"))
+            tw, extra = _run_start(_window_code(), os.path.join(d, f"w{i}"), env)
             win.append(tw)
             flags.update(extra.split())
-            bare.append(_run_start(bare_code, os.path.join(d, f"b{i}"))[0])
+            bare.append(_run_start(bare_code, os.path.join(d, f"b{i}"), env)[0])
     return {"window": statistics.median(win), "bare": statistics.median(bare), "heavy": sorted(flags),
             "window_all": win, "bare_all": bare}
 
