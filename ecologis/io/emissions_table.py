@@ -444,7 +444,7 @@ def read_profile_emissions(path: Path) -> TableData:
         if parsed.is_profile():
             if len(data) > MAX_PROFILE_BYTES:
                 raise ProfileError(file, "io.profile.too_large", limit_mb=MAX_PROFILE_BYTES // (1024 * 1024))
-            prof = parsed.profile(file, shipped=is_shipped_file(path))
+            prof = parsed.profile(file, shipped=is_shipped_file(path), folder=Path(path).parent)
         else:
             prof = None
     except ProfileError as e:

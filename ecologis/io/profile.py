@@ -578,12 +578,62 @@ class JsonDocument:
         d = self.profile_doc
         return isinstance(d, dict) and d.get("kind") == PROFILE_KIND
 
-    def profile(self, file: str = "?", shipped: bool = False) -> Project:
+    def profile(self, file: str = "?", shipped: bool = False, folder: str | Path | None = None) -> Project:
         """The validated profile (refused if it held a non-finite number); ``shipped``: see
-        :func:`project_from_json`."""
+        :func:`project_from_json`; ``folder``: the profile file's folder, against which the
+        paths of its linked files are read (:func:`linked_files_absolute`)."""
         if self.not_finite:
             raise ProfileError(file, "io.profile.not_finite", value=self.not_finite[0][:40])
-        return project_from_json(self.profile_doc, file, shipped=shipped)
+        project = project_from_json(self.profile_doc, file, shipped=shipped)
+        if folder is not None:
+            linked_files_absolute(project, folder)
+        return project
+
+
+# ---------------------------------------------------------------------------------
+# files a project links to (its offline base map and site plan)
+# ---------------------------------------------------------------------------------
+#: ``extensions["basemap"]`` keys that name a file (:mod:`ecologis.session.underlay`)
+LINKED_FILE_KEYS = ("mbtiles", "image")
+
+
+def _linked_files(doc_extensions: dict | None, convert) -> None:
+    section = (doc_extensions or {}).get("basemap")
+    if isinstance(section, dict):
+        for key in LINKED_FILE_KEYS:
+            value = section.get(key)
+            if isinstance(value, str) and value:
+                section[key] = convert(value)
+
+
+def linked_files_relative(doc: dict, folder: str | Path) -> None:
+    """In a profile document about to be written into ``folder``: the linked files that lie
+    in that folder or below it are named relative to it (with ``/``), so the project folder
+    can be moved or handed over whole; files elsewhere keep their absolute path."""
+    base = Path(folder).resolve()
+
+    def convert(value: str) -> str:
+        p = Path(value)
+        if not p.is_absolute():
+            return value
+        try:
+            return p.resolve().relative_to(base).as_posix()
+        except ValueError:              # elsewhere, or on another drive
+            return value
+
+    _linked_files(doc.get("extensions"), convert)
+
+
+def linked_files_absolute(project: Project, folder: str | Path) -> None:
+    """In a project read from a file in ``folder``: relative paths of linked files made
+    absolute against that folder (the program works with absolute paths only)."""
+    base = Path(folder).resolve()
+
+    def convert(value: str) -> str:
+        p = Path(value)
+        return value if p.is_absolute() else str((base / p).resolve())
+
+    _linked_files(project.extensions, convert)
 
 
 def parse_json_bytes(data: bytes, file: str = "?") -> JsonDocument:
@@ -641,7 +691,8 @@ def load_profile(path: str | Path) -> Project:
     """Open a profile read-only from disk (the file is never modified by opening); a file
     shipped with EcologIS (the demo) is trusted to match the schema (checked by the tests)."""
     p = Path(path)
-    return parse_json_bytes(read_json_file_bytes(p), p.name).profile(p.name, shipped=is_shipped_file(p))
+    return parse_json_bytes(read_json_file_bytes(p), p.name).profile(p.name, shipped=is_shipped_file(p),
+                                                                     folder=p.parent)
 
 
 def json_default(o, lenient: bool = False):
@@ -663,9 +714,12 @@ def json_default(o, lenient: bool = False):
     raise TypeError(type(o).__name__)
 
 
-def profile_bytes(profile: Project, file: str = "?") -> bytes:
-    """The bytes :func:`save_profile` writes, after validating the document."""
+def profile_bytes(profile: Project, file: str = "?", folder: str | Path | None = None) -> bytes:
+    """The bytes :func:`save_profile` writes, after validating the document; written into
+    ``folder``, linked files in it are named relative to it (:func:`linked_files_relative`)."""
     doc = profile.to_json()
+    if folder is not None:
+        linked_files_relative(doc, folder)
     doc["saved_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     try:
         text = json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False, default=json_default)
@@ -685,7 +739,7 @@ def save_profile(profile: Project, path: str | Path) -> None:
     path = Path(path)
     if profile.read_only:
         raise ProfileError(path.name, "profile.error.read_only")
-    data = profile_bytes(profile, path.name)
+    data = profile_bytes(profile, path.name, folder=path.parent)
     try:
         atomic_write_bytes(path, data, backup=True)
     except BackupReadError as e:

@@ -10,8 +10,9 @@ and :func:`~ecologis.report.pdf_report.underlay_of`)::
 Each change is one undoable command of the session that emits ``events.enterprise`` (the
 map follows the project's geography on that event); the file is checked first, and a
 file that cannot be used raises :class:`ecologis.io.underlay.UnderlayError` (translated,
-naming the file) with nothing changed.  Paths are stored absolute: the files stay where
-the user keeps them.
+naming the file) with nothing changed.  The project holds absolute paths; a saved
+profile names the files in its own folder (or below) relative to it, so a project folder
+handed over whole still finds them (:func:`ecologis.io.profile.linked_files_relative`).
 """
 
 from __future__ import annotations
