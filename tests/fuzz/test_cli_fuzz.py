@@ -23,7 +23,6 @@ import io
 import json
 import random
 import re
-import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -32,6 +31,8 @@ import pytest
 from ecologis.cli import errors as cli_errors
 from ecologis.cli import main
 from ecologis.paths import DEMO_PROFILE
+
+from .._fuzzing import bytes_flipped, truncated, zip_rewritten
 
 SEED = 20261206
 N_CASES = 2200
@@ -219,27 +220,21 @@ def mutate_text(rng: random.Random, text: str) -> bytes:
 def mutate_xlsx(rng: random.Random, base: bytes) -> bytes:
     kind = rng.randrange(5)
     if kind == 0:
-        return base[: rng.randrange(0, len(base))]
+        return truncated(rng, base)
     if kind == 1:
-        b = bytearray(base)
-        for _ in range(rng.randrange(1, 30)):
-            b[rng.randrange(len(b))] = rng.randrange(256)
-        return bytes(b)
-    zin = zipfile.ZipFile(io.BytesIO(base))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml" or (kind == 4 and item.filename.endswith(".xml")):
-                if kind == 2:
-                    data = data[: rng.randrange(len(data))]
-                elif kind == 3:
-                    data = re.sub(rb"<v>[^<]*</v>", lambda m: b"<v>" + rng.choice(
-                        [b"NaN", b"1e999", b"-", b"x" * 40000, b"9" * 5000]) + b"</v>", data, count=3)
-                else:
-                    data = rng.choice([b"", b"<x/>", b"<!DOCTYPE x [<!ENTITY a 'aaaa'>]><x>&a;</x>", data[::-1]])
-            zout.writestr(item, data)
-    return out.getvalue()
+        return bytes_flipped(rng, base)
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name == "xl/worksheets/sheet1.xml" or (kind == 4 and name.endswith(".xml")):
+            if kind == 2:
+                return data[: rng.randrange(len(data))]
+            if kind == 3:
+                return re.sub(rb"<v>[^<]*</v>", lambda m: b"<v>" + rng.choice(
+                    [b"NaN", b"1e999", b"-", b"x" * 40000, b"9" * 5000]) + b"</v>", data, count=3)
+            return rng.choice([b"", b"<x/>", b"<!DOCTYPE x [<!ENTITY a 'aaaa'>]><x>&a;</x>", data[::-1]])
+        return data
+
+    return zip_rewritten(base, edit)
 
 
 def mutate_kml(rng: random.Random, base: bytes) -> bytes:

@@ -1,33 +1,21 @@
 """Receptors given as lat/lon dicts, converted together, are the receptors the one-by-one
 conversion makes; a bad one among them is reported exactly as before (same message, same #k)."""
 
-import random
-
 import pytest
 
-from ecologis.core.geometry import GeometryError, ParsedReceptor, _receptors_from, analyse_site
+from ecologis.core.geometry import GeometryError, _receptors_from, analyse_site
+
+from ._receptors import one_by_one as _one_by_one
+from ._receptors import receptor_dicts
 
 SITE = {"type": "Polygon", "coordinates": [[[30.50, 50.44], [30.54, 50.44], [30.54, 50.46], [30.50, 50.46],
                                             [30.50, 50.44]]]}
 
 
 def _dicts(seed: int, n: int = 300) -> list[dict]:
-    rng = random.Random(seed)
-    out = []
-    for i in range(n):
-        d = {"lat": rng.choice([50.45 + rng.uniform(-0.05, 0.05), 50]), "lon": rng.choice([30.52 + rng.uniform(-0.05, 0.05), 30])}
-        if rng.random() < 0.7:
-            d["name"] = rng.choice([f"Будинок {i}", None, 17, ""])
-        if rng.random() < 0.7:
-            d["kind"] = rng.choice(["residential", "school", "hospital", "factory", None])
-        if rng.random() < 0.3:
-            d["id"] = rng.choice(["r1", 5, None, ""])
-        out.append(d)
-    return out
-
-
-def _one_by_one(items):
-    return [ParsedReceptor.from_any(r, where=f"#{i}") for i, r in enumerate(items, start=1)]
+    # the same point, or one of two exact coordinates (50 / 30: repeated values)
+    return receptor_dicts(seed, n, lambda rng, _: {"lat": rng.choice([50.45 + rng.uniform(-0.05, 0.05), 50]),
+                                                   "lon": rng.choice([30.52 + rng.uniform(-0.05, 0.05), 30])})
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -3,36 +3,26 @@ demand (:class:`ReceptorResults`); they are the results of the item-by-item path
 objects, point geometries, a list of results): same distances to the bit, flags, order of the
 conflicts and their lines, for a site polygon and for the circle around the enterprise point."""
 
-import random
-
 import pytest
 
-from ecologis.core.geometry import ParsedReceptor, ReceptorResults, analyse_site
+from ecologis.core.geometry import ReceptorResults, analyse_site
+
+from ._receptors import one_by_one as _objects
+from ._receptors import receptor_dicts
 
 SITE = {"type": "Polygon", "coordinates": [[[30.50, 50.44], [30.54, 50.44], [30.545, 50.452], [30.54, 50.46],
                                             [30.50, 50.46], [30.505, 50.45], [30.50, 50.44]]]}
 
 
+def _place(rng, made: list) -> dict:
+    # around the site: inside it (distance 0), near its edge, further away; a few repeated
+    if rng.random() < 0.05 and made:
+        return {"lat": made[-1]["lat"], "lon": made[-1]["lon"]}
+    return {"lat": 50.45 + rng.uniform(-0.03, 0.03), "lon": 30.52 + rng.uniform(-0.05, 0.05)}
+
+
 def _dicts(seed: int, n: int = 400) -> list[dict]:
-    rng = random.Random(seed)
-    out = []
-    for i in range(n):
-        # around the site: inside it (distance 0), near its edge, further away; a few repeated
-        d = {"lat": 50.45 + rng.uniform(-0.03, 0.03), "lon": 30.52 + rng.uniform(-0.05, 0.05)}
-        if rng.random() < 0.05 and out:
-            d = {"lat": out[-1]["lat"], "lon": out[-1]["lon"]}
-        if rng.random() < 0.7:
-            d["name"] = rng.choice([f"Будинок {i}", None, 17, ""])
-        if rng.random() < 0.7:
-            d["kind"] = rng.choice(["residential", "school", "hospital", "factory", None])
-        if rng.random() < 0.3:
-            d["id"] = rng.choice(["r1", 5, None, ""])
-        out.append(d)
-    return out
-
-
-def _objects(items):
-    return [ParsedReceptor.from_any(r, where=f"#{i}") for i, r in enumerate(items, start=1)]
+    return receptor_dicts(seed, n, _place)
 
 
 @pytest.mark.parametrize("seed", range(4))

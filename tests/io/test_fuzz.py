@@ -10,7 +10,6 @@ import hashlib
 import io
 import json
 import random
-import zipfile
 
 import openpyxl
 import pytest
@@ -18,6 +17,8 @@ import pytest
 from ecologis.io.emissions_table import TableReadError, read_emissions
 from ecologis.io.import_rules import ImportRefused, import_into_profile, plan_import
 from ecologis.io.profile import ProfileError, load_profile, save_profile
+
+from .._fuzzing import bytes_flipped, truncated, zip_rewritten
 
 SEED = 20250421
 N_TABLES = 700
@@ -98,24 +99,18 @@ def _xlsx_base() -> bytes:
 def _mutate_xlsx(rng: random.Random, base: bytes) -> bytes:
     kind = rng.randrange(4)
     if kind == 0:
-        return base[: rng.randrange(0, len(base))]
+        return truncated(rng, base)
     if kind == 1:
-        b = bytearray(base)
-        for _ in range(rng.randrange(1, 30)):
-            b[rng.randrange(len(b))] = rng.randrange(256)
-        return bytes(b)
-    zin = zipfile.ZipFile(io.BytesIO(base))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                if kind == 2:
-                    data = data[: rng.randrange(len(data))]
-                else:
-                    data = data.replace(b"34,7849", rng.choice(WEIRD_VALUES).encode("utf-8"))
-            zout.writestr(item, data)
-    return out.getvalue()
+        return bytes_flipped(rng, base)
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name != "xl/worksheets/sheet1.xml":
+            return data
+        if kind == 2:
+            return data[: rng.randrange(len(data))]
+        return data.replace(b"34,7849", rng.choice(WEIRD_VALUES).encode("utf-8"))
+
+    return zip_rewritten(base, edit)
 
 
 def _json_table(rng: random.Random) -> bytes:
