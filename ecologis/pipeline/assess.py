@@ -113,7 +113,7 @@ class Assessment:
             from ecologis.pipeline.zones import zones_of
 
             self.extras[key] = zones_of(self.project, self.result, self.dispersion,
-                                        self.extras.get("szz_activities"), lang)
+                                        self.extras.get("szz_activities"), lang, site=self.site)
         return self.extras[key]
 
     def to_json(self, lang: str = "uk") -> dict:

@@ -4,7 +4,10 @@
    (picked directly or through its activity) → 1000 / 500 / 300 / 100 / 50 m, measured from
    the site boundary when there is one, else from the sources (buffer of their points),
    else from the enterprise point;
-2. ``knp_estimate`` — the methodology preset's radius for the КНП category (an estimate);
+2. ``knp_estimate`` — the methodology preset's radius for the КНП category (an estimate): the
+   zone of the assessment's site analysis (:func:`ecologis.pipeline.assess.analyse`), the one
+   the map draws and the receptors table measures — around the site boundary when there is
+   one, else around the enterprise point (else the sources' centre);
 3. ``calculated`` — where c + c_ф ≥ 1 ГДК м.р. for any substance or summation group (the
    union of the dispersion targets' ``szz_contour``), with its reach L0 along each bearing
    from the sources' centre, and the wind-rose correction l = L0·P/P0 when the project
@@ -158,8 +161,22 @@ def union_of_contours(dispersion: dict | None) -> dict | None:
     return _geojson(unary_union(parts))
 
 
-def zones_of(project, result, dispersion: dict | None, activities=None, lang: str = "uk") -> dict:
-    """The ``zones`` section of an assessment (JSON-ready)."""
+def _knp_from_site(site, project) -> dict:
+    """The КНП estimate zone as the site analysis made it: its polygon, what it is measured
+    from and the receptors inside with their distances (those of the receptors table)."""
+    if site.method == "buffer":
+        measured_from = "site"
+    else:
+        ent = project.enterprise
+        measured_from = "enterprise" if ent.lat is not None and ent.lon is not None else "sources_centre"
+    inside = [{"name": r.name, "kind": r.kind, "id": r.id, "distance_m": round(float(r.distance_m), 1)}
+              for r in site.conflicts]
+    return {"measured_from": measured_from, "geometry": site.szz, "receptors_inside": inside}
+
+
+def zones_of(project, result, dispersion: dict | None, activities=None, lang: str = "uk", site=None) -> dict:
+    """The ``zones`` section of an assessment (JSON-ready); ``site`` is the assessment's
+    site analysis (:class:`ecologis.core.geometry.SiteAnalysis`), the КНП estimate zone."""
     san = project.sanitary
     frame, base, measured_from = _base(project)
     zones: dict = {}
@@ -191,7 +208,10 @@ def zones_of(project, result, dispersion: dict | None, activities=None, lang: st
     # 2. КНП estimate
     knp = {"size_m": float(result.szz_m), "preset": result.preset.id, "estimate": True,
            "measured_from": measured_from}
-    if base is not None and math.isfinite(float(result.szz_m)):
+    if site is not None:
+        knp.update(_knp_from_site(site, project))
+    elif base is not None and math.isfinite(float(result.szz_m)):
+        # no site analysis (a site boundary that cannot be used): around the sources
         knp_local = base.buffer(float(result.szz_m), quad_segs=32)
         knp["geometry"] = _geojson(frame.to_wgs84(knp_local))
         knp["receptors_inside"] = _receptors(project, frame, base, knp_local)

@@ -230,3 +230,19 @@ def test_szz_classes_add_is_found_and_kept_in_the_user_folder(capsys):
     out = capsys.readouterr().out
     assert "Ice-cream shop" in out and "added by the user" in out
     assert main(["--lang", "en", "szz-classes", "add", "X", "--class", "9"]) == 2
+
+
+def test_knp_estimate_zone_is_the_one_the_map_and_receptors_table_show():
+    # The demo has no site boundary: the КНП zone is the 300 m circle around the enterprise point,
+    # on the map, in the receptors table and in the zones table alike. The house lies 260 m north
+    # and 40 m east of the enterprise point: √(260² + 40²) = 263.06 m (inside); the school 150 m
+    # south, 480 m west: √(150² + 480²) = 502.9 m (outside). Measured from the nearest emission
+    # source instead, the house would be about 230 m away — the zones table used to say so.
+    a = assess_project(load_profile(DEMO_PROFILE))
+    knp = a.zones("en")["knp_estimate"]
+    assert knp["measured_from"] == "enterprise"
+    assert [(r["name"], r["distance_m"]) for r in knp["receptors_inside"]] == [
+        ("Житловий будинок", pytest.approx(math.hypot(260, 40), abs=0.5))]
+    assert [(r.name, round(r.distance_m, 1)) for r in a.site.conflicts] == [
+        (r["name"], r["distance_m"]) for r in knp["receptors_inside"]]
+    assert knp["geometry"] == a.site.szz                       # the very zone the map draws
