@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 
 
 class CornersDialog(QDialog):
-    """The coordinates of a site plan's edges (west, south, east, north; WGS84 degrees)."""
+    """The coordinates of a site plan's edges (west, south, east, north; WGS84 degrees) and
+    the angle it is turned by (clockwise about its centre; 0 for a plan drawn north-up)."""
 
     def __init__(self, file_name: str, center: tuple[float, float] | None = None, parent=None):
         super().__init__(parent)
@@ -45,6 +46,14 @@ class CornersDialog(QDialog):
             sb.setValue(start)
             self.fields[key] = sb
             form.addRow(t(f"underlay.corners.{key}"), sb)
+        self.rotation = QDoubleSpinBox()
+        self.rotation.setObjectName("plan_rotation")
+        self.rotation.setDecimals(1)
+        self.rotation.setRange(-180.0, 180.0)
+        self.rotation.setSingleStep(0.5)
+        self.rotation.setSuffix("°")
+        self.rotation.setToolTip(t("underlay.corners.rotation_tip"))
+        form.addRow(t("underlay.corners.rotation"), self.rotation)
         lay.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
@@ -54,6 +63,10 @@ class CornersDialog(QDialog):
     def bounds(self) -> tuple[float, float, float, float]:
         f = self.fields
         return f["west"].value(), f["south"].value(), f["east"].value(), f["north"].value()
+
+    def placement(self) -> tuple[tuple[float, float, float, float], float]:
+        """(bounds, rotation in degrees clockwise)."""
+        return self.bounds(), self.rotation.value()
 
 
 class UnderlayMixin:
@@ -119,12 +132,13 @@ class UnderlayMixin:
             if not path:
                 return False
         try:
-            bounds = inspect_image(path)["bounds"]
+            bounds, rotation = inspect_image(path)["bounds"], None      # a GeoTIFF places itself
             if bounds is None:
-                bounds = self._ask_corners(Path(path).name)
-                if bounds is None:
+                placed = self._ask_corners(Path(path).name)
+                if placed is None:
                     return False                 # the user cancelled: nothing changed
-            load_site_plan(self.wb, path, bounds)
+                bounds, rotation = placed
+            load_site_plan(self.wb, path, bounds, rotation)
         except UnderlayError as e:
             self._ask("error", text=e.message())
             return False
@@ -143,13 +157,16 @@ class UnderlayMixin:
         remove_site_plan(self.wb)
 
     def _ask_corners(self, file_name: str):
-        """(west, south, east, north) from the user, or None when cancelled."""
+        """((west, south, east, north), rotation) from the user, or None when cancelled."""
         if self._prompt is not None:
-            return self._prompt("underlay_corners", file=file_name)
+            answer = self._prompt("underlay_corners", file=file_name)
+            if answer is not None and len(answer) == 4:         # edges only: drawn north-up
+                return tuple(answer), 0.0
+            return answer
         e = self.wb.enterprise
         center = (e.lat, e.lon) if e.lat is not None and e.lon is not None else None
         dlg = CornersDialog(file_name, center, self)
-        return dlg.bounds() if dlg.exec() == QDialog.Accepted else None
+        return dlg.placement() if dlg.exec() == QDialog.Accepted else None
 
     # -- the map -------------------------------------------------------------------------
     def _push_underlay(self) -> None:
@@ -158,7 +175,8 @@ class UnderlayMixin:
 
         sec = basemap_section(self.wb.profile)
         mbtiles = sec.get("mbtiles") or None
-        image = (sec.get("image"), tuple(sec.get("bounds") or ())) if sec.get("image") else None
+        image = ((sec.get("image"), tuple(sec.get("bounds") or ()), sec.get("rotation_deg") or 0.0)
+                 if sec.get("image") else None)
         old_mbtiles, old_image = self._underlay_pushed
         self._underlay_pushed = (mbtiles, image)
         self._update_underlay_actions()
@@ -182,14 +200,16 @@ class UnderlayMixin:
         return {"url": url, "attribution": info["attribution"], "minzoom": info["minzoom"],
                 "maxzoom": info["maxzoom"]}
 
-    def _underlay_spec(self, path: str, bounds) -> dict | None:
-        from ecologis.io.underlay import UnderlayError, check_bounds, inspect_image, preview_png
+    def _underlay_spec(self, path: str, bounds, rotation: float = 0.0) -> dict | None:
+        from ecologis.io.underlay import UnderlayError, check_bounds, check_rotation, inspect_image, preview_png
 
         try:
             inspect_image(path)
             bounds = check_bounds(bounds, str(path))
+            rotation = check_rotation(rotation, str(path))
             png = preview_png(path)
         except UnderlayError as e:                   # a project whose site plan is gone
             self.statusBar().showMessage(e.message(), 10000)
             return None
-        return {"url": "data:image/png;base64," + base64.b64encode(png).decode("ascii"), "bounds": list(bounds)}
+        return {"url": "data:image/png;base64," + base64.b64encode(png).decode("ascii"), "bounds": list(bounds),
+                "rotation": rotation}

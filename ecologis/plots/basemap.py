@@ -89,22 +89,30 @@ def draw_tiles(ax, frame, tiles) -> dict | None:
     return None
 
 
-def _place(ax, frame, img, bounds) -> None:
+def _place(ax, frame, img, bounds, rotation_deg: float = 0.0):
     west, south, east, north = bounds
     x, y = frame.to_local_xy([west, east, west, east], [south, south, north, north])
     left, right = float((x[0] + x[2]) / 2), float((x[1] + x[3]) / 2)
     bottom, top = float((y[0] + y[1]) / 2), float((y[2] + y[3]) / 2)
-    ax.imshow(img, extent=(left, right, bottom, top), origin="upper", interpolation="bilinear", zorder=1)
+    art = ax.imshow(img, extent=(left, right, bottom, top), origin="upper", interpolation="bilinear", zorder=1)
+    if rotation_deg:
+        from matplotlib.transforms import Affine2D
+
+        # turned clockwise about its centre (matplotlib turns counter-clockwise)
+        turn = Affine2D().rotate_deg_around((left + right) / 2, (bottom + top) / 2, -float(rotation_deg))
+        art.set_transform(turn + ax.transData)
+    return art
 
 
-def draw_image(ax, frame, image_bytes: bytes, bounds) -> dict:
+def draw_image(ax, frame, image_bytes: bytes, bounds, rotation_deg: float = 0.0) -> dict:
     """A georeferenced image (site plan, orthophoto: PNG/JPEG/GeoTIFF bytes readable by
-    Pillow) with its (west, south, east, north) bounds in degrees, drawn under the layers."""
+    Pillow) with its (west, south, east, north) bounds in degrees, turned ``rotation_deg``
+    clockwise about its centre (:mod:`ecologis.io.underlay`), drawn under the layers."""
     from PIL import Image
 
     xlim, ylim = ax.get_xlim(), ax.get_ylim()
     img = np.asarray(Image.open(io.BytesIO(image_bytes)).convert("RGBA"))
-    _place(ax, frame, img, tuple(float(v) for v in bounds))
+    _place(ax, frame, img, tuple(float(v) for v in bounds), float(rotation_deg or 0.0))
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)
     return {"kind": "underlay"}

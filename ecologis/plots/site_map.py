@@ -185,7 +185,7 @@ def site_map_figure(center_latlon: tuple[float, float], radius_m: float, site_ge
     ``isolines`` (FeatureCollection of MultiLineStrings with ``properties.level`` in shares
     of ГДК), ``szz_contour`` (Feature, MultiPolygon: the calculated СЗЗ, drawn dashed
     beside the normative zone) and ``field_max`` (``lat``/``lon``: the maximum point).
-    ``underlay`` (``{"image": bytes, "bounds": (west, south, east, north)}``, a site plan
+    ``underlay`` (``{"image": bytes, "bounds": (west, south, east, north), "rotation_deg"}``, a site plan
     or orthophoto) or else ``tiles`` (cached web-map tiles, see :mod:`ecologis.plots.basemap`)
     is drawn under the layers, with its attribution; without either the figure says that
     no base map is available.  ``fig.basemap`` tells which one was drawn (None: none).
@@ -309,7 +309,7 @@ def site_map_figure(center_latlon: tuple[float, float], radius_m: float, site_ge
     base = None
     if underlay:
         try:
-            base = draw_image(ax, frame, underlay["image"], underlay["bounds"])
+            base = draw_image(ax, frame, underlay["image"], underlay["bounds"], underlay.get("rotation_deg") or 0.0)
         except Exception:  # noqa: BLE001 - an unreadable underlay: fall back to the tiles
             base = None
     if base is None:

@@ -217,15 +217,15 @@ def default_tiles(profile):
 
 
 def underlay_of(profile) -> dict | None:
-    """The project's georeferenced underlay (``basemap`` section: ``image`` path and
-    ``bounds`` west, south, east, north; a GeoTIFF may omit the bounds), read for drawing;
+    """The project's georeferenced underlay (``basemap`` section: ``image`` path,
+    ``bounds`` west, south, east, north and ``rotation_deg``; a GeoTIFF may omit them), read for drawing;
     None when there is none or it cannot be read."""
     from ecologis.io.underlay import read_underlay
 
     section = (getattr(profile, "extensions", None) or {}).get("basemap") or {}
     if not isinstance(section, dict) or not section.get("image"):
         return None
-    return read_underlay(section["image"], section.get("bounds"))
+    return read_underlay(section["image"], section.get("bounds"), section.get("rotation_deg"))
 
 
 def _table(data, widths, header_rows: int = 1, align_right_from: int | None = None, zebra: bool = True):

@@ -5,7 +5,8 @@ place the report already reads them from, :func:`ecologis.report.pdf_report.defa
 and :func:`~ecologis.report.pdf_report.underlay_of`)::
 
     {"mbtiles": "/path/to/offline.mbtiles",                   # an offline base map
-     "image": "/path/to/plan.png", "bounds": [w, s, e, n]}    # a georeferenced site plan
+     "image": "/path/to/plan.png", "bounds": [w, s, e, n],    # a georeferenced site plan,
+     "rotation_deg": 25.0}                                    # turned clockwise (absent: north-up)
 
 Each change is one undoable command of the session that emits ``events.enterprise`` (the
 map follows the project's geography on that event); the file is checked first, and a
@@ -56,11 +57,12 @@ def load_offline_basemap(session, path) -> dict:
     return info
 
 
-def load_site_plan(session, path, bounds=None) -> dict:
+def load_site_plan(session, path, bounds=None, rotation=None) -> dict:
     """Use the image ``path`` (PNG/JPEG with ``bounds`` west, south, east, north in WGS84
-    degrees, or a GeoTIFF whose tags give them) as the project's site plan (undoable);
-    returns ``{"format", "size", "bounds"}``."""
-    from ecologis.io.underlay import UnderlayError, check_bounds, inspect_image
+    degrees and the ``rotation`` it is turned by, clockwise degrees; or a GeoTIFF whose tags
+    give them) as the project's site plan (undoable); returns ``{"format", "size",
+    "bounds", "rotation_deg"}``."""
+    from ecologis.io.underlay import UnderlayError, check_bounds, check_rotation, inspect_image
 
     p = Path(path).expanduser().resolve()
     info = inspect_image(p)
@@ -68,10 +70,17 @@ def load_site_plan(session, path, bounds=None) -> dict:
         bounds = info["bounds"]
         if bounds is None:
             raise UnderlayError(str(p), "underlay.error.corners_needed")
+        if rotation is None:
+            rotation = info["rotation_deg"]
     info["bounds"] = check_bounds(bounds, str(p))
+    info["rotation_deg"] = check_rotation(rotation, str(p))
     new = basemap_section(session.profile)
     new["image"] = str(p)
     new["bounds"] = list(info["bounds"])
+    if info["rotation_deg"]:
+        new["rotation_deg"] = info["rotation_deg"]
+    else:
+        new.pop("rotation_deg", None)           # north-up: the section as before turned plans
     _set_section(session, "underlay.cmd.site_plan", new)
     return info
 
@@ -84,6 +93,6 @@ def remove_offline_basemap(session) -> None:
 
 def remove_site_plan(session) -> None:
     new = basemap_section(session.profile)
-    new.pop("image", None)
-    new.pop("bounds", None)
+    for key in ("image", "bounds", "rotation_deg"):
+        new.pop(key, None)
     _set_section(session, "underlay.cmd.site_plan_remove", new)

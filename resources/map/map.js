@@ -66,6 +66,33 @@
   var map, osmLayer = null, offlineLayer, gridLayer, marker, circle, szzLayer;
   var userBaseLayer = null, userBaseSpec = null;   // the project's offline base map (MBTiles via the local server)
   var underlayLayer = null, underlaySpec = null;   // the project's site plan (a georeferenced picture)
+
+  // A site plan turned clockwise by options.rotation degrees about its centre: Leaflet's image
+  // overlay placed and scaled by Leaflet over its edges turned back north-up, then turned by CSS.
+  var RotatedImageOverlay = L.ImageOverlay.extend({
+    options: {rotation: 0},
+    _turn: function () {
+      var img = this._image, deg = this.options.rotation || 0;
+      if (!img || !deg) { return; }
+      var w = parseFloat(img.style.width) || 0, h = parseFloat(img.style.height) || 0;
+      img.style.transformOrigin = '0 0';
+      img.style.transform += ' translate(' + (w / 2) + 'px, ' + (h / 2) + 'px) rotate(' + deg + 'deg) translate(' +
+        (-w / 2) + 'px, ' + (-h / 2) + 'px)';
+    },
+    _reset: function () { L.ImageOverlay.prototype._reset.call(this); this._turn(); },
+    _animateZoom: function (e) { L.ImageOverlay.prototype._animateZoom.call(this, e); this._turn(); },
+    // the turned plan's corners (north-west, north-east, south-east, south-west before the turn)
+    corners: function () {
+      var m = this._map || map, b = this._bounds;
+      var nw = m.project(b.getNorthWest(), 20), se = m.project(b.getSouthEast(), 20);
+      var c = nw.add(se).divideBy(2), r = (this.options.rotation || 0) * Math.PI / 180;
+      var cos = Math.cos(r), sin = Math.sin(r);
+      return [nw, L.point(se.x, nw.y), se, L.point(nw.x, se.y)].map(function (p) {
+        var dx = p.x - c.x, dy = p.y - c.y;      // screen y grows southwards: clockwise on the map
+        return m.unproject(L.point(c.x + dx * cos - dy * sin, c.y + dx * sin + dy * cos), 20);
+      });
+    }
+  });
   var layersControl = null, scaleControl, noticeControl, cursorControl;
   var extensions = [];   // functions(map, api) called once the map exists (site tools)
 
@@ -476,15 +503,16 @@
       buildLayersControl();
       return state.base;
     },
-    // The project's site plan: {url (a data: URL of the picture), bounds: [w, s, e, n]} or null;
-    // drawn above the base map and below every other layer, in its own colours.
+    // The project's site plan: {url (a data: URL of the picture), bounds: [w, s, e, n] (its edges
+    // turned back north-up), rotation (degrees clockwise about its centre)} or null; drawn above
+    // the base map and below every other layer, in its own colours.
     setUnderlay: function (spec) {
       if (underlayLayer) { map.removeLayer(underlayLayer); underlayLayer = null; }
       underlaySpec = spec || null;
       if (spec && spec.url && spec.bounds) {
         var b = spec.bounds;
-        underlayLayer = L.imageOverlay(spec.url, [[b[1], b[0]], [b[3], b[2]]],
-          {pane: 'ecoUnderlay', interactive: false, opacity: 0.9,
+        underlayLayer = new RotatedImageOverlay(spec.url, [[b[1], b[0]], [b[3], b[2]]],
+          {pane: 'ecoUnderlay', interactive: false, opacity: 0.9, rotation: +spec.rotation || 0,
             attribution: escapeHtml(tr('map.attribution.site_plan'))}).addTo(map);
       }
       buildLayersControl();
@@ -495,13 +523,15 @@
       var b = underlayLayer.getBounds();
       var img = underlayLayer.getElement();
       return {bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], shown: map.hasLayer(underlayLayer),
+        rotation: underlayLayer.options.rotation || 0,
+        corners: underlayLayer.corners().map(function (ll) { return [ll.lng, ll.lat]; }),
         loaded: !!(img && img.complete && img.naturalWidth > 0)};
     },
     getUserBaseMap: function () {
       return userBaseLayer ? {url: userBaseSpec.url, shown: map.hasLayer(userBaseLayer)} : null;
     },
     fitUnderlay: function () {
-      if (underlayLayer) { map.fitBounds(underlayLayer.getBounds(), {animate: false, maxZoom: 19}); }
+      if (underlayLayer) { map.fitBounds(L.latLngBounds(underlayLayer.corners()), {animate: false, maxZoom: 19}); }
       return !!underlayLayer;
     },
     getBaseLayer: function () { return state.base; },

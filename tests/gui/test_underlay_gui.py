@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -218,3 +219,36 @@ def test_menu_entries_translated(make_window):
     translator.set_language("en")
     assert w.act_load_site_plan.text() == "Load site plan…"
     assert not w.act_remove_site_plan.isEnabled()
+
+
+def test_a_turned_site_plan_is_stored_turned_on_the_map_and_framed_whole(make_window, qtbot, h, tmp_path):
+    # A plan 0.02° × 0.02° (about 1,452 m east–west × 2,224 m north–south at 49.23° N: one degree of
+    # longitude is cos 49.23° = 0.6531 of a degree of latitude) turned 90° clockwise about its
+    # centre lies 2,224 m east–west and 1,452 m north–south: its corners span 0.02 / 0.6531 =
+    # 0.0306° of longitude and 0.02 · 0.6531 = 0.01306° of latitude.
+    plan = tmp_path / "plan.png"
+    plan.write_bytes(_png(CYAN, size=(300, 200)))
+    w = _window(make_window, {"underlay_corners": (tuple(BOUNDS), 90.0)})
+    h.wait_map(w)
+    assert w.load_site_plan(plan) is True
+    assert w.wb.profile.extensions["basemap"] == {"image": str(plan.resolve()), "bounds": BOUNDS, "rotation_deg": 90.0}
+    get = "JSON.stringify(window.ecologisMap.getUnderlay())"
+    qtbot.waitUntil(lambda: json.loads(h.run_js(w, get) or "null") is not None)
+    shown = json.loads(h.run_js(w, get))
+    assert shown["rotation"] == 90 and shown["bounds"] == pytest.approx(BOUNDS)
+    lons, lats = [c[0] for c in shown["corners"]], [c[1] for c in shown["corners"]]
+    k = math.cos(math.radians((BOUNDS[1] + BOUNDS[3]) / 2))
+    assert max(lons) - min(lons) == pytest.approx(0.02 / k, rel=0.01)
+    assert max(lats) - min(lats) == pytest.approx(0.02 * k, rel=0.01)
+    # on the page: the picture's box on screen is as wide as it was high (turned a quarter)
+    box = json.loads(h.run_js(w, "(function () { var r = document.querySelector('.leaflet-image-layer')"
+                                 ".getBoundingClientRect(), i = document.querySelector('.leaflet-image-layer');"
+                                 " return JSON.stringify([r.width, r.height, i.offsetWidth, i.offsetHeight]); })()"))
+    assert box[0] == pytest.approx(box[3], rel=0.02) and box[1] == pytest.approx(box[2], rel=0.02)
+    # framing the plan shows its turned corners whole
+    h.run_js(w, "window.ecologisMap.fitUnderlay()")
+    view = json.loads(h.run_js(w, "JSON.stringify(window.ecologisMap.map.getBounds().toBBoxString().split(',').map(Number))"))
+    assert view[0] <= min(lons) and view[2] >= max(lons) and view[1] <= min(lats) and view[3] >= max(lats)
+    # undo: back to no plan; a plan loaded north-up keeps no turn in the project
+    w.act_undo.trigger()
+    assert "basemap" not in w.wb.profile.extensions

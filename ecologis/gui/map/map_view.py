@@ -579,7 +579,8 @@ class MapView(QWidget):
 
     def set_underlay(self, spec: dict | None) -> None:
         """Show the project's site plan: ``{"url": a data: URL of the picture, "bounds":
-        [west, south, east, north]}`` (WGS84 degrees) above the base map; None removes it."""
+        [west, south, east, north]`` (WGS84 degrees, its edges turned back north-up),
+        ``"rotation"``: degrees clockwise about its centre``}`` above the base map; None removes it."""
         spec = dict(spec) if spec else None
         self._call("setUnderlay", spec, remember="underlay")
         if spec is None:
