@@ -7,9 +7,10 @@ inventory, the methodology preset and the history of assessments.  Reading, migr
 validating profile files is :mod:`ecologis.io.profile`; computing is :mod:`ecologis.pipeline`.
 """
 
+from ecologis.model.emissions import EmissionTable
 from ecologis.model.project import (DEFAULT_HOURS_PER_YEAR, DEFAULT_PRESET_ID, ORIGINS, PROFILE_KIND, SCHEMA_VERSION,
                                     SOURCE_KINDS, BackgroundSection, DispersionSettings, Emission, Enterprise,
                                     Project, Receptor, Sanitary, Source)
 
-__all__ = ["Project", "Sanitary", "Receptor", "DispersionSettings", "BackgroundSection", "Enterprise", "Source", "Emission", "ORIGINS", "SOURCE_KINDS", "SCHEMA_VERSION", "PROFILE_KIND",
+__all__ = ["Project", "EmissionTable", "Sanitary", "Receptor", "DispersionSettings", "BackgroundSection", "Enterprise", "Source", "Emission", "ORIGINS", "SOURCE_KINDS", "SCHEMA_VERSION", "PROFILE_KIND",
            "DEFAULT_PRESET_ID", "DEFAULT_HOURS_PER_YEAR"]

@@ -12,12 +12,14 @@ import copy
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
+import numpy as np
+
+from ecologis.model.emissions import DEFAULT_UNIT, Emission, EmissionTable  # noqa: F401  (re-exported)
+
 #: Where an emission value comes from.
 ORIGINS = ("inventory", "measurement", "calculation")
 #: Kinds of emission source: a point source (stack, vent), an area (fugitive) or a volume source.
 SOURCE_KINDS = ("point", "area", "volume")
-#: The unit a mass is read in when none is given (tonnes per year).
-DEFAULT_UNIT = "t/yr"
 #: Operating hours per year when neither the emission nor its source gives them.
 DEFAULT_HOURS_PER_YEAR = 8760.0
 #: The methodology preset of a new project (the thesis, §3.3, K = a·M/ГДК).
@@ -31,39 +33,11 @@ def _known(cls) -> set[str]:
     return {f.name for f in fields(cls)}
 
 
-@dataclass(slots=True)
-class Emission:
-    """One row of the emissions table.
-
-    ``substance`` is the reference as the user gave it (name, CAS, code or dictionary
-    id); ``mass`` may be a number or the raw text of a table cell (parsed and validated
-    by :func:`ecologis.core.assess.prepare`).  ``gdk_sd``, ``gdk_mr`` and
-    ``hazard_class`` override the dictionary for this row only.  ``source_id`` links the
-    row to a source of the inventory; ``hours_per_year`` converts g/s ↔ t/yr (when the
-    row gives none, :func:`ecologis.pipeline.effective_emissions` takes its source's).
-    """
-
-    substance: str
-    mass: Any
-    unit: str = DEFAULT_UNIT
-    hours_per_year: Any = None          # None: the source's hours, else DEFAULT_HOURS_PER_YEAR
-    source_id: str | None = None
-    origin: str = "inventory"
-    date: str | None = None
-    note: str = ""
-    gdk_sd: Any = None
-    gdk_mr: Any = None
-    hazard_class: Any = None
-    row: int | None = None  # 1-based row number in the file or table it came from
-
-    def to_json(self) -> dict:
-        d = asdict(self)
-        return {k: v for k, v in d.items() if v not in (None, "") or k in ("substance", "mass", "unit")}
-
-    @classmethod
-    def from_json(cls, d: dict) -> "Emission":
-        known = _known(cls)
-        return cls(**{k: v for k, v in d.items() if k in known})
+def _hashable_in(v, d: dict) -> bool:
+    try:
+        return v in d
+    except TypeError:
+        return False
 
 
 @dataclass
@@ -373,7 +347,7 @@ class Project:
 
     enterprise: Enterprise = field(default_factory=Enterprise)
     sources: list[Source] = field(default_factory=list)
-    emissions: list[Emission] = field(default_factory=list)
+    emissions: EmissionTable = field(default_factory=EmissionTable)   # a list assigned is converted
     preset: str = DEFAULT_PRESET_ID
     site: dict | None = None
     receptors: list[Receptor] = field(default_factory=list)
@@ -407,18 +381,26 @@ class Project:
             return src.hours_per_year
         return DEFAULT_HOURS_PER_YEAR
 
-    def effective_emissions(self) -> list[Emission]:
+    def effective_emissions(self) -> EmissionTable:
         """The emission rows as the calculation reads them: hours filled in from the source
         (:meth:`hours_of`) where the row gives none; the rows themselves are not changed."""
         by_id = {s.id: s for s in self.sources if s.hours_per_year is not None}
         if not by_id:
             return self.emissions                # nothing to fill in: the rows themselves
-        out = []
-        for e in self.emissions:
-            if e.hours_per_year in (None, "") and e.source_id in by_id:
-                e = replace(e, hours_per_year=by_id[e.source_id].hours_per_year)
-            out.append(e)
-        return out
+        table = self.emissions
+        values, codes = table.codes("source_id")
+        linked = [k for k, v in enumerate(values) if _hashable_in(v, by_id)]
+        if not linked:
+            return table
+        rows = np.flatnonzero(np.isin(codes, linked))
+        if not len(rows):
+            return table
+        _, none, others = table.float_column("hours_per_year")
+        fill = {}
+        for i in rows.tolist():
+            if none[i] or (i in others and others[i] == ""):
+                fill[i] = by_id[values[codes[i]]].hours_per_year
+        return table.with_values("hours_per_year", fill) if fill else table
 
     def emissions_of(self, sid: str) -> list[Emission]:
         """The emission rows linked to source ``sid``."""
@@ -452,11 +434,7 @@ class Project:
     def from_json(cls, doc: dict) -> "Project":
         """Build from a current-version document that :mod:`ecologis.io.profile` has
         migrated and validated; nothing of ``doc`` is shared with the project."""
-        emissions = []
-        for i, e in enumerate(doc.get("emissions") or [], start=1):
-            em = Emission.from_json(e)
-            em.row = i
-            emissions.append(em)
+        emissions = EmissionTable.from_records(doc.get("emissions") or [], number_rows=True)
         return cls(
             enterprise=Enterprise.from_json(copy.deepcopy(doc.get("enterprise") or {})),
             sources=[Source.from_json(s) for s in doc.get("sources") or []],
@@ -555,3 +533,17 @@ class Project:
 
         key, params = self.notice
         return t_lang(lang, key, **params) if lang else t(key, **params)
+
+
+def _get_emissions(self: Project) -> EmissionTable:
+    return self._emissions
+
+
+def _set_emissions(self: Project, rows) -> None:
+    self._emissions = rows if isinstance(rows, EmissionTable) else EmissionTable(rows)
+
+
+# The emissions table is held column-wise (EmissionTable); a list of Emission assigned to
+# it, or given to the constructor, is converted (an EmissionTable assigned is shared).
+Project.emissions = property(_get_emissions, _set_emissions,
+                             doc="The emission rows (an EmissionTable; a list assigned is converted).")
