@@ -511,7 +511,7 @@ def _prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedT
             common &= np.fromiter(map(operator.is_, col, itertools.repeat(None)), dtype=bool, count=n)
         del col
     del ref_k, ref_code, ucode, hcode
-    row_c = _column(emissions, "row")
+    row_c = emissions.column("row") if is_table else _column(emissions, "row")
     n_none = row_c.count(None)
     rows: list[int] = (row_c if n_none == 0 else list(range(1, n + 1)) if n_none == n
                        else [i + 1 if r is None else r for i, r in enumerate(row_c)])

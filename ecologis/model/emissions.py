@@ -703,6 +703,26 @@ class EmissionTable(MutableSequence):
             t._store_field(name, self._index(i), v)
         return t
 
+    def with_floats(self, name: str, index: np.ndarray, values: np.ndarray) -> "EmissionTable":
+        """A copy with the float field ``name`` (``mass``, ``hours_per_year``) of the rows
+        ``index`` set to the plain floats ``values`` (one array operation, no row objects)."""
+        if name not in FLOATS:
+            raise KeyError(name)
+        t = self.copy()
+        index = np.asarray(index, dtype=np.int64)
+        values = np.asarray(values, dtype=np.float64)
+        if len(index):
+            if index.min() < 0 or index.max() >= self._n:
+                raise IndexError("table index out of range")
+            t._floats[name][index] = values
+            over = t._float_over[name]
+            for i in index.tolist():
+                over.pop(i, None)
+            odd = np.flatnonzero(values.view(np.int64) == _NONE_BITS)   # the None pattern as a float
+            for j in odd.tolist():
+                over[int(index[j])] = float(values[j])
+        return t
+
     def copy(self) -> "EmissionTable":
         t = EmissionTable()
         t._n = self._n

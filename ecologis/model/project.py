@@ -9,7 +9,8 @@ holding a feature area's own data, loses nothing on a round trip.
 from __future__ import annotations
 
 import copy
-from dataclasses import asdict, dataclass, field, fields, replace
+import math
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -389,18 +390,25 @@ class Project:
             return self.emissions                # nothing to fill in: the rows themselves
         table = self.emissions
         values, codes = table.codes("source_id")
-        linked = [k for k, v in enumerate(values) if _hashable_in(v, by_id)]
+        linked = {k for k, v in enumerate(values) if _hashable_in(v, by_id)}
         if not linked:
             return table
-        rows = np.flatnonzero(np.isin(codes, linked))
+        rows = np.flatnonzero(np.isin(codes, list(linked)))
         if not len(rows):
             return table
         _, none, others = table.float_column("hours_per_year")
-        fill = {}
-        for i in rows.tolist():
-            if none[i] or (i in others and others[i] == ""):
-                fill[i] = by_id[values[codes[i]]].hours_per_year
-        return table.with_values("hours_per_year", fill) if fill else table
+        blank = none
+        for i, v in others.items():                # hours typed as an empty cell
+            if v == "":
+                blank[i] = True
+        rows = rows[blank[rows]]
+        if not len(rows):
+            return table
+        hours = [by_id[values[k]].hours_per_year if k in linked else None for k in range(len(values))]
+        if all(type(h) is float for h in hours if h is not None):
+            lut = np.array([math.nan if h is None else h for h in hours], dtype=np.float64)
+            return table.with_floats("hours_per_year", rows, lut[codes[rows]])
+        return table.with_values("hours_per_year", {i: hours[k] for i, k in zip(rows.tolist(), codes[rows].tolist())})
 
     def emissions_of(self, sid: str) -> list[Emission]:
         """The emission rows linked to source ``sid``."""
