@@ -195,3 +195,28 @@ def test_startup_and_import_do_the_work_once(make_window, monkeypatch):
     events.clear()
     wb.load(load_profile(DEMO_PROFILE))
     assert events.index("result") < events.index("enterprise")
+
+
+def test_a_mass_edit_copies_no_table_of_rows():
+    """Issue 18: an edit of one row's mass puts that row into the prepared rows; it does not
+    copy the table (a million-row table would be copied per keystroke).  Hand check:
+    K = a·M/ГДК with the shipped dictionary's NO2 (class 3: a = 1.0; ГДК с.д. 0.04 mg/m³)."""
+    from ecologis.model import EmissionTable, Source
+
+    wb = make([Emission("Азоту діоксид", 1.0, "t/yr"), Emission("Азоту діоксид", 3.0, "g/s", source_id="1")])
+    prepared_rows = wb.prepared.emissions
+    assert isinstance(prepared_rows, EmissionTable)
+    wb.set_mass(0, "2", "t/yr")
+    assert wb.prepared.emissions is prepared_rows          # the same rows, the edited one replaced
+    assert wb.prepared.emissions[0].mass == 2.0 and wb.prepared.emissions[0].row == 1
+    # rows whose hours come from their source: the prepared rows are a filled copy, kept
+    wb.profile.sources = [Source(id="1", hours_per_year=4000.0)]
+    wb.recalculate()
+    filled = wb.prepared.emissions
+    assert filled is not wb.profile.emissions and filled[1].hours_per_year == 4000.0
+    wb.set_mass(1, "5", "g/s")
+    assert wb.prepared.emissions is filled
+    assert (filled[1].mass, filled[1].hours_per_year) == (5.0, 4000.0)
+    assert wb.profile.emissions[1].hours_per_year is None            # the row itself keeps none
+    # 5 g/s for 4000 h: 5 · 3600 · 4000 / 1e6 = 72 t/yr; the two NO2 rows summed: 1.0 · (2 + 72) / 0.04 = 1850
+    assert wb.result.knp == pytest.approx(1850.0, rel=1e-12)
