@@ -1,7 +1,8 @@
 """The project model: one plant as typed data, with no Qt and no file access.
 
 ``Project`` is what a user opens and saves (a profile file on disk): the enterprise, its
-sources inventory, the emissions (each optionally linked to a source), the site boundary,
+sources inventory, the emissions (each optionally linked to a source; the table is an
+:class:`~ecologis.model.emissions.EmissionTable`, held column-wise), the site boundary,
 the sensitive receptors, the backgrounds, the dispersion settings, the hazard-identification
 inventory, the methodology preset and the history of assessments.  Reading, migrating and
 validating profile files is :mod:`ecologis.io.profile`; computing is :mod:`ecologis.pipeline`.

@@ -389,7 +389,8 @@ class EmissionTable(MutableSequence):
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return self._take(np.arange(self._n)[i])
+            r = range(self._n)[i]
+            return self._take(np.arange(r.start, r.stop, r.step, dtype=np.int64))
         return self._row(self._index(i))
 
     def _columns(self, start: int, stop: int) -> list[list]:
@@ -512,7 +513,7 @@ class EmissionTable(MutableSequence):
         def put(arr: np.ndarray, new: np.ndarray) -> np.ndarray:
             if append:
                 if len(arr) < n + m:
-                    grown = np.empty(max(n + m, n + n // 2 + 16), dtype=arr.dtype)
+                    grown = np.empty(max(n + m, n + n // 4 + 16), dtype=arr.dtype)
                     grown[:n] = arr[:n]
                     arr = grown
                 arr[n:n + m] = new
@@ -621,7 +622,8 @@ class EmissionTable(MutableSequence):
                 if stop > start:
                     self._splice(start, stop, EmissionTable())
                 return
-            gone = np.arange(self._n)[i]
+            r = range(self._n)[i]
+            gone = np.arange(r.start, r.stop, r.step, dtype=np.int64)
             if len(gone):
                 keep = np.ones(self._n, dtype=bool)
                 keep[gone] = False

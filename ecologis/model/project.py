@@ -335,7 +335,8 @@ class Project:
     """One plant: everything an assessment needs and what its history keeps.
 
     Sections: ``enterprise``; ``sources`` (the inventory); ``emissions`` (the КНП
-    table, rows optionally linked to sources); ``site`` (GeoJSON Polygon/MultiPolygon,
+    table, rows optionally linked to sources: an :class:`EmissionTable`; a list of
+    :class:`Emission` given or assigned is converted); ``site`` (GeoJSON Polygon/MultiPolygon,
     WGS84); ``receptors`` (:class:`Receptor`: houses, schools, hospitals …);
     ``background`` (:class:`BackgroundSection`: stored order-286 results, see
     :mod:`ecologis.core.background.store`); ``dispersion`` (:class:`DispersionSettings`: OND-86 settings and values entered for the calculation: A, η, grid,
