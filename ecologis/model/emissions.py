@@ -178,9 +178,10 @@ class _Coded:
                     values.append(v)
             return np.fromiter(map(index.__getitem__, column), dtype=np.int32, count=n)
         if len(types) == 1 and n and _hashable(column[0]) and column.count(column[0]) == n:
-            # one value in every row (equal values of one type: the same key)
+            # one value in every row (equal values of one type have one key, except floats:
+            # 0.0 and -0.0 are equal but keep their sign)
             first = _key(column[0])
-            if all(_key(v) == first for v in column[:64]):
+            if float not in types or all(_key(v) == first for v in column):
                 return np.full(n, self.code(column[0]), dtype=np.int32)
         return np.fromiter(map(self.code, column), dtype=np.int32, count=n)
 

@@ -171,6 +171,10 @@ def test_values_equal_across_types_keep_their_types():
     assert exact(EmissionTable(rows)) == exact(rows)
     values, codes = EmissionTable(rows).codes("unit")
     assert len(set(codes.tolist())) == 6
+    # a whole column of one type given at once: the same
+    signs = [0.0] * 100 + [-0.0]
+    t = EmissionTable.from_columns(["a"] * 101, [1.0] * 101, unit=signs)
+    assert [math.copysign(1.0, u) for u in t.column("unit")] == [1.0] * 100 + [-1.0]
 
 
 def test_nan_bit_pattern_of_none_is_kept_as_a_float():
