@@ -110,6 +110,7 @@ _NONE_FLOAT = np.array([_NONE_BITS], dtype=np.int64).view(np.float64)[0]
 _NO_ROW = np.iinfo(np.int64).min
 _MAX_ROW = np.iinfo(np.int64).max
 _CHUNK = 8192
+_ATOMS = frozenset((str, int, float, bool, type(None)))
 _pack_d = struct.Struct("<d").pack
 _unpack_q = struct.Struct("<q").unpack
 
@@ -705,6 +706,25 @@ class EmissionTable(MutableSequence):
         for i, v in values.items():
             t._store_field(name, self._index(i), v)
         return t
+
+    def to_json_rows(self, exclude: tuple = ("row",)) -> list[dict]:
+        """Every row as :meth:`Emission.to_json` gives it (less the fields ``exclude``), read
+        from the columns without a row object each."""
+        names = [f for f in FIELDS if f not in exclude]
+        always = {"substance", "mass", "unit"}
+        out = []
+        start = 0
+        while start < self._n:
+            stop = min(start + _CHUNK, self._n)
+            cols = [self._column(name, start, stop) for name in names]
+            for values in zip(*cols):
+                d = {}
+                for k, v in zip(names, values):
+                    if v not in (None, "") or k in always:
+                        d[k] = v if type(v) in _ATOMS else copy.deepcopy(v)   # as dataclasses.asdict
+                out.append(d)
+            start = stop
+        return out
 
     def with_floats(self, name: str, index: np.ndarray, values: np.ndarray) -> "EmissionTable":
         """A copy with the float field ``name`` (``mass``, ``hours_per_year``) of the rows

@@ -426,7 +426,7 @@ class Project:
             "enterprise": self.enterprise.to_json(),
             "site": copy.deepcopy(self.site),
             "sources": [s.to_json() for s in self.sources],
-            "emissions": [{k: v for k, v in e.to_json().items() if k != "row"} for e in self.emissions],
+            "emissions": self.emissions.to_json_rows(exclude=("row",)),
             "receptors": self.receptor_dicts(),
             "background": self.background.to_dict(),
             "dispersion": self.dispersion.to_dict(),

@@ -364,3 +364,19 @@ def test_effective_emissions_fill_hours_from_sources_without_touching_the_rows()
         [(int, 4000), (int, 4000), (float, 2000.0)]
     # nothing to fill in: the rows themselves
     assert Project(emissions=rows).effective_emissions() == rows
+
+
+def test_json_rows_are_the_rows_to_json():
+    rng = random.Random(7)
+    rows = random_rows(rng, 200)
+    t = EmissionTable(rows)
+    # the table's rows as the file writes them: what Emission.to_json gives, "row" left out
+    expected = [{k: v for k, v in e.to_json().items() if k != "row"} for e in rows]
+    got = t.to_json_rows()
+    assert [list(d) for d in got] == [list(d) for d in expected]           # same keys, same order
+    assert [[(type(v), repr(v)) for v in d.values()] for d in got] == \
+        [[(type(v), repr(v)) for v in d.values()] for d in expected]
+    def typed(ds):
+        return [[(k, type(v), repr(v)) for k, v in d.items()] for d in ds]
+
+    assert typed(t.to_json_rows(exclude=())) == typed(e.to_json() for e in rows)
