@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ecologis.core.dictionary import Dictionary, normalize_name
+from ecologis.core.validation import Terms
 from ecologis.model import Emission  # noqa: F401  (the rows of a TableData)
 from ecologis.model.emissions import FIELDS, EmissionTable
 from ecologis.i18n import TranslatedError
@@ -468,9 +469,11 @@ def read_profile_emissions(path: Path) -> TableData:
     for i, d in enumerate(items, start=1):
         if not isinstance(d, dict):
             raise TableReadError(file, "io.error.row_not_object", row=i)
+        missing = [f for f in ("substance", "mass") if f not in d]
+        if missing:
+            raise TableReadError(file, "io.error.row_missing_field", row=i, field=Terms("field.", missing))
         d = {k: _scalar(v) for k, v in d.items()}
-        if "substance" in d:
-            d["substance"] = "" if d["substance"] is None else str(d["substance"])
+        d["substance"] = "" if d["substance"] is None else str(d["substance"])
         records.append(d)
     meta = {"profile": doc} if isinstance(doc, dict) else {}
     return TableData(EmissionTable.from_records(records, number_rows=True), {}, [], meta=meta)
