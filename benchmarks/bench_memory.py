@@ -1,9 +1,11 @@
 """Memory benchmark: the peak resident memory of a 1,000,000-row assessment.
 
 Measured, in a fresh child process each: the rows of a 1,000,000-row emissions table as
-the program holds them (``Emission`` objects: substance names, masses in three units),
-then ``prepare`` + ``compute`` (КНП, category, contributions) — the maximum resident set
-size of the child (``getrusage``), in MB.
+the program holds them (an ``EmissionTable``: the table held column-wise — a code per row
+for the substance names and units, a float per row for the masses in three units — filled
+in chunks of 50,000 rows through its public builder ``extend_columns``, as the readers fill
+it), then ``prepare`` + ``compute`` (КНП, category, contributions) — the maximum resident
+set size of the child (``getrusage``), in MB.
 
 For context, same run: a child that only imports the same modules and loads the
 dictionary (the fixed part), and one that also builds the rows (the input).
@@ -27,7 +29,7 @@ import json, resource, sys, time
 import numpy as np
 from ecologis.core.assess import compute, prepare
 from ecologis.io.reference_data import get_preset, load_dictionary, recommendation_rules
-from ecologis.model import Emission
+from ecologis.model import EmissionTable
 stage, n = sys.argv[1], int(sys.argv[2])
 d = load_dictionary(user_path=False)
 preset, rules = get_preset("ecologis-2025"), recommendation_rules()
@@ -38,12 +40,13 @@ if stage != "fixed":
     subs = [s for s in d if s.gdk_sd and s.hazard_class]
     names = [s.name_uk for s in subs]
     units = ("t/yr", "kg/yr", "g/s")
-    rows = []
+    rows = EmissionTable()
     for start in range(0, n, 50_000):          # in chunks: no large temporary lists
         m = min(50_000, n - start)
-        rows.extend(Emission(names[i], x, units[u], row=start + k + 1) for k, (i, x, u) in
-                    enumerate(zip(rng.integers(0, len(names), m).tolist(), rng.uniform(0.001, 50.0, m).round(6).tolist(),
-                                  rng.integers(0, 3, m).tolist())))
+        sub, mass, unit = (rng.integers(0, len(names), m).tolist(), rng.uniform(0.001, 50.0, m).round(6),
+                           rng.integers(0, 3, m).tolist())
+        rows.extend_columns(substance=[names[i] for i in sub], mass=mass, unit=[units[u] for u in unit],
+                            row=range(start + 1, start + m + 1))
     if stage == "assess":
         res = compute(prepare(rows, d), preset, "sum", rules=rules)
         knp = res.knp
@@ -68,7 +71,7 @@ def main(argv=None) -> int:
     fixed, rows, full = child("fixed", n), child("rows", n), child("assess", n)
     print(__doc__.strip().splitlines()[0])
     print(f"  fixed part (imports, dictionary):          {fixed['max_rss_mb']:8.1f} MB")
-    print(f"  + {n:,} rows held as Emission objects:  {rows['max_rss_mb']:8.1f} MB")
+    print(f"  + {n:,} rows held as an EmissionTable: {rows['max_rss_mb']:8.1f} MB")
     print(f"  + prepare + compute (the assessment):      {full['max_rss_mb']:8.1f} MB  "
           f"({full['seconds']:.1f} s, КНП {full['knp']:.6g})")
     # "seconds" is the child's time; the ratio is its max RSS over the 250 MB limit (goal ≤ 1)

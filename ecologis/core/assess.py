@@ -21,6 +21,7 @@ from ecologis.core.dictionary import Dictionary, Substance
 from ecologis.core.gdk import GDK_KINDS, KIND_INPUT, KIND_NONE, effective_gdk
 from ecologis.core.knp import FORMULA_TEXT, knp_total
 from ecologis.model import Emission
+from ecologis.model.emissions import EmissionTable
 from ecologis.model.problems import Problem
 from ecologis.core.numbers import NumberProblem, parse_number  # noqa: F401  (re-exported)
 from ecologis.core.presets import Preset
@@ -80,7 +81,7 @@ class PreparedTable:
     """Per-row arrays ready for :func:`compute` (length ``n`` = number of rows)."""
 
     rows: list[int]
-    emissions: list[Emission]
+    emissions: Sequence[Emission]   # the rows prepared: a copy of a list; an EmissionTable itself (not copied)
     substances: list[Substance | None]
     mass_t: np.ndarray          # t/yr (nan where the row has an error)
     gdk: np.ndarray             # effective ГДК, mg/m³ (nan where none)
@@ -302,6 +303,47 @@ def _distinct_codes(column, resolve) -> tuple[list, np.ndarray]:
     return values, np.fromiter(map(number.__getitem__, column), dtype=np.int32, count=n)
 
 
+def _table_codes(values: list, codes: np.ndarray, resolve) -> tuple[list, np.ndarray]:
+    """:func:`_distinct_codes` of a column an :class:`EmissionTable` holds as codes: its
+    distinct values (exact types: no entries shared across types) resolved once each."""
+    out: list = []
+    lut = np.full(len(values) + 1, -1, dtype=np.int32)
+    for k, v in enumerate(values):
+        r = resolve(v)
+        if r is not None:
+            lut[k] = len(out)
+            out.append(r)
+    return out, lut[codes]
+
+
+def _float_codes(table: EmissionTable, name: str, resolve) -> tuple[list, np.ndarray]:
+    """:func:`_distinct_codes` of a float column of an :class:`EmissionTable` for a
+    ``resolve`` that takes ``None`` or a ``float`` (other cells: −1, not common)."""
+    arr, none, others = table.float_column(name)
+    n = len(arr)
+    out: list = []
+    codes = np.full(n, -1, dtype=np.int32)
+    if none.any():
+        r = resolve(None)
+        if r is not None:
+            codes[none] = len(out)
+            out.append(r)
+    plain = ~none
+    if others:
+        plain[list(others)] = False
+    if plain.any():
+        # equal floats (and every NaN) resolve alike: each distinct value once
+        uniq, inv = np.unique(arr[plain], return_inverse=True)
+        lut = np.full(len(uniq), -1, dtype=np.int32)
+        for k, u in enumerate(uniq.tolist()):
+            r = resolve(u)
+            if r is not None:
+                lut[k] = len(out)
+                out.append(r)
+        codes[plain] = lut[inv.reshape(-1)]
+    return out, codes
+
+
 def _only_type(column, types: tuple, n: int) -> np.ndarray | None:
     """Per row whether the cell's type is one of ``types`` (``None``: all are)."""
     if set(map(type, column)) <= set(types):
@@ -378,44 +420,80 @@ def _prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedT
         return k
 
     # one column at a time: the distinct values resolved, then per row a code (−1: not common)
-    col = _column(emissions, "substance")
-    ref_k, ref_code = _distinct_codes(col, resolve_ref)
-    code = np.array(ref_k + [-1], dtype=np.int32)[ref_code]
-    # the types a shared entry of equal values is usable for (see _distinct_codes)
-    type_ok = [_only_type(col, (str,), n)]
-    col = _column(emissions, "unit")
-    t_units, ucode = _distinct_codes(col, lambda v: (lambda u: u if type(u) is str else None)(
-        _memo_unit(v, units)) if type(v) is str else None)
-    type_ok.append(_only_type(col, (str,), n))
-    col = _column(emissions, "hours_per_year")
-    t_hours, hcode = _distinct_codes(col, lambda v: _memo_hours(v, hours_memo)
-                                     if (v is None or type(v) is float) else None)
-    type_ok.append(_only_type(col, (float, type(None)), n))
+    is_table = isinstance(emissions, EmissionTable)
+
+    def resolve_unit(v):
+        if type(v) is not str:
+            return None
+        u = _memo_unit(v, units)
+        return u if type(u) is str else None
+
+    def resolve_hours(v):
+        return _memo_hours(v, hours_memo) if (v is None or type(v) is float) else None
+
+    # the types a shared entry of equal values is usable for (see _distinct_codes); a table's
+    # codes never share an entry across types
+    type_ok: list = []
+    if is_table:
+        ref_k, ref_code = _table_codes(*emissions.codes("substance"), resolve_ref)
+        code = np.array(ref_k + [-1], dtype=np.int32)[ref_code]
+        t_units, ucode = _table_codes(*emissions.codes("unit"), resolve_unit)
+        t_hours, hcode = _float_codes(emissions, "hours_per_year", resolve_hours)
+    else:
+        col = _column(emissions, "substance")
+        ref_k, ref_code = _distinct_codes(col, resolve_ref)
+        code = np.array(ref_k + [-1], dtype=np.int32)[ref_code]
+        type_ok.append(_only_type(col, (str,), n))
+        col = _column(emissions, "unit")
+        t_units, ucode = _distinct_codes(col, resolve_unit)
+        type_ok.append(_only_type(col, (str,), n))
+        col = _column(emissions, "hours_per_year")
+        t_hours, hcode = _distinct_codes(col, resolve_hours)
+        type_ok.append(_only_type(col, (float, type(None)), n))
+        del col
     # units as their number in UNITS (t/yr where not usable: those rows are not converted)
     raw_unit = np.array([UNITS.index(u) for u in t_units] + [0], dtype=np.int8)[ucode]
     raw_hours = np.array(t_hours + [8760.0], dtype=float)[hcode]
-    mass_c = col = _column(emissions, "mass")
-    types = list(map(type, mass_c))
-    mass_types = set(types)
     comma_rows: dict[int, float] = {}           # row index → the mass read with a decimal comma
-    if mass_types == {float}:
-        raw_mass = np.array(mass_c, dtype=float).reshape(n)
-    else:
-        raw_mass = np.array([m if type(m) is float else nan for m in mass_c], dtype=float).reshape(n)
-        if str in mass_types:
-            # masses typed as text ("12,5"): each distinct text parsed once; a decimal comma is
-            # noted in the journal (below, in row order), as the row-by-row path notes it
-            is_str = np.fromiter(map(operator.is_, types, itertools.repeat(str)), dtype=bool, count=n)
-            parsed: dict[str, tuple] = {}
-            for i in np.flatnonzero(is_str).tolist():
-                text = mass_c[i]
-                p = parsed.get(text)
+    parsed: dict[str, tuple] = {}
+    if is_table:
+        raw_mass, _, mass_others = emissions.float_column("mass")
+        for i, m in mass_others.items():        # masses typed as text ("12,5"), parsed as below
+            if type(m) is str:
+                p = parsed.get(m)
                 if p is None:
-                    p = parsed[text] = _parse_mass_text(text)
+                    p = parsed[m] = _parse_mass_text(m)
                 raw_mass[i] = p[0]
                 if p[1]:
                     comma_rows[i] = p[0]
-    del types, col, mass_c
+
+        def mass_text(i: int) -> str:
+            return str(mass_others[i])
+    else:
+        mass_c = _column(emissions, "mass")
+        types = list(map(type, mass_c))
+        mass_types = set(types)
+        if mass_types == {float}:
+            raw_mass = np.array(mass_c, dtype=float).reshape(n)
+        else:
+            raw_mass = np.array([m if type(m) is float else nan for m in mass_c], dtype=float).reshape(n)
+            if str in mass_types:
+                # masses typed as text ("12,5"): each distinct text parsed once; a decimal comma is
+                # noted in the journal (below, in row order), as the row-by-row path notes it
+                is_str = np.fromiter(map(operator.is_, types, itertools.repeat(str)), dtype=bool, count=n)
+                for i in np.flatnonzero(is_str).tolist():
+                    text = mass_c[i]
+                    p = parsed.get(text)
+                    if p is None:
+                        p = parsed[text] = _parse_mass_text(text)
+                    raw_mass[i] = p[0]
+                    if p[1]:
+                        comma_rows[i] = p[0]
+        del types, mass_c
+
+        def mass_text(i: int) -> str:
+            return str(emissions[i].mass)
+    del parsed
     common = (raw_mass > 0.0) & (raw_mass < math.inf)
     common &= (code >= 0) & (ucode >= 0) & (hcode >= 0)
     for ok in type_ok:
@@ -423,12 +501,17 @@ def _prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedT
             common &= ok
     del type_ok
     for name in ("gdk_sd", "gdk_mr", "hazard_class"):
+        if is_table:
+            given = emissions.sparse(name)      # the rows whose value is not None
+            if given:
+                common[list(given)] = False
+            continue
         col = _column(emissions, name)
         if col.count(None) != n:
             common &= np.fromiter(map(operator.is_, col, itertools.repeat(None)), dtype=bool, count=n)
-    del col
+        del col
     del ref_k, ref_code, ucode, hcode
-    row_c = _column(emissions, "row")
+    row_c = emissions.column("row") if is_table else _column(emissions, "row")
     n_none = row_c.count(None)
     rows: list[int] = (row_c if n_none == 0 else list(range(1, n + 1)) if n_none == n
                        else [i + 1 if r is None else r for i, r in enumerate(row_c)])
@@ -442,7 +525,7 @@ def _prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedT
     for i in todo_rows:
         if common[i]:
             # a common row whose mass had a decimal comma: its only journal entry
-            journal.add("W_MASS_DECIMAL_COMMA", rows[i], "mass", value=str(emissions[i].mass), parsed=comma_rows[i])
+            journal.add("W_MASS_DECIMAL_COMMA", rows[i], "mass", value=mass_text(i), parsed=comma_rows[i])
             continue
         row, ok, sub, (m, u, h), over, klass, class_from_row, bad = _prepare_row(
             i, emissions[i], dictionary, journal, memo, units, hours_memo)
@@ -560,7 +643,7 @@ def _prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedT
             rank = np.empty(len(first), dtype=np.int64)
             rank[np.argsort(first, kind="stable")] = np.arange(len(first))
             dup_key = rank[inverse.reshape(n)]
-    return PreparedTable(rows, list(emissions), subs, mass_t, gdk, kind, basis.astype(np.int8), hclass,
+    return PreparedTable(rows, emissions if is_table else list(emissions), subs, mass_t, gdk, kind, basis.astype(np.int8), hclass,
                          row_values, valid, dup_key, journal, dictionary.version)
 
 

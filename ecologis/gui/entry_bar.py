@@ -127,7 +127,7 @@ class EntryBarMixin:
     def _offer_row_substance(self, issue) -> None:
         """A substance the dictionary lacks, assessed with its row's values: offer to add it
         to the user dictionary with those values."""
-        index = next((i for i, e in enumerate(self.wb.emissions) if (e.row or i + 1) == issue.row), None)
+        index = next((i for i, r in enumerate(self.wb.emissions.column("row")) if (r or i + 1) == issue.row), None)
         rec = None if index is None else self.wb.row_substance_record(index)
         if rec is None:
             return

@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ecologis.core.dictionary import Dictionary, normalize_name
-from ecologis.model import Emission
+from ecologis.core.validation import Terms
+from ecologis.model import Emission  # noqa: F401  (the rows of a TableData)
+from ecologis.model.emissions import FIELDS, EmissionTable
 from ecologis.i18n import TranslatedError
 from ecologis.io.cells import restore
 
@@ -137,13 +139,17 @@ class TableReadError(TranslatedError):
 
 @dataclass
 class TableData:
-    emissions: list[Emission]
+    emissions: EmissionTable          # the rows as read (a list of Emission given is converted)
     columns: dict[str, str]           # canonical -> original header
     ignored_columns: list[str]
     encoding: str | None = None
     delimiter: str | None = None
     header_unit: str | None = None
     meta: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not isinstance(self.emissions, EmissionTable):
+            self.emissions = EmissionTable(self.emissions)
 
 
 def map_headers(headers: list) -> tuple[dict[str, int], list[str], str | None]:
@@ -279,7 +285,6 @@ def _rows_to_table(file: str, rows: list[list], row_offset: int, dictionary: Dic
         raise TableReadError(file, "io.error.no_substance_column", headers=", ".join(str(h) for h in headers if str(h or "").strip()))
     if "mass" not in mapping:
         raise TableReadError(file, "io.error.no_mass_column", headers=", ".join(str(h) for h in headers if str(h or "").strip()))
-    emissions = []
     if len(rows) - start - 1 > MAX_ROWS:
         raise TableReadError(file, "io.table.too_many_rows", limit=MAX_ROWS)
     canon = ("substance", "cas", "code", "mass", "unit", "hours_per_year", "source_id", "origin", "date", "note",
@@ -287,6 +292,11 @@ def _rows_to_table(file: str, rows: list[list], row_offset: int, dictionary: Dic
     slots = [(c, mapping[c]) for c in canon if c in mapping]
     default_unit = header_unit or "t/yr"
     ref_memo: dict[tuple, str] = {}
+    # the table is filled column-wise: one list per field, no Emission per row in between
+    fields_out = ("substance", "mass", "unit", "hours_per_year", "source_id", "origin", "date", "note",
+                  "gdk_sd", "gdk_mr", "hazard_class", "row")
+    cols: dict[str, list] = {name: [] for name in fields_out}
+    add = {name: cols[name].append for name in fields_out}
     for k, r in enumerate(rows[start + 1:], start=start + 1):
         if all(c is None or (isinstance(c, str) and not c.strip()) or (isinstance(c, float) and c != c) for c in r):
             continue
@@ -300,21 +310,20 @@ def _rows_to_table(file: str, rows: list[list], row_offset: int, dictionary: Dic
         ref = ref_memo.get(key)
         if ref is None:
             ref = ref_memo[key] = _choose_reference(v["substance"], v["cas"], v["code"], dictionary)
-        e = Emission(
-            substance=ref,
-            mass=v["mass"],
-            unit=v["unit"] if v["unit"] not in (None, "") else default_unit,
-            hours_per_year=v["hours_per_year"] if v["hours_per_year"] not in (None, "") else None,
-            source_id=None if v["source_id"] in (None, "") else str(v["source_id"]),
-            origin=str(v["origin"] or "inventory"),
-            date=None if v["date"] in (None, "") else str(v["date"]),
-            note=str(v["note"] or ""),
-            gdk_sd=v["gdk_sd"],
-            gdk_mr=v["gdk_mr"],
-            hazard_class=v["hazard_class"],
-            row=k + row_offset,
-        )
-        emissions.append(e)
+        add["substance"](ref)
+        add["mass"](v["mass"])
+        add["unit"](v["unit"] if v["unit"] not in (None, "") else default_unit)
+        add["hours_per_year"](v["hours_per_year"] if v["hours_per_year"] not in (None, "") else None)
+        add["source_id"](None if v["source_id"] in (None, "") else str(v["source_id"]))
+        add["origin"](str(v["origin"] or "inventory"))
+        add["date"](None if v["date"] in (None, "") else str(v["date"]))
+        add["note"](str(v["note"] or ""))
+        add["gdk_sd"](v["gdk_sd"])
+        add["gdk_mr"](v["gdk_mr"])
+        add["hazard_class"](v["hazard_class"])
+        add["row"](k + row_offset)
+    emissions = EmissionTable.from_columns(**cols)
+    del cols, add
     columns = {c: str(headers[i]) for c, i in mapping.items()}
     return TableData(emissions, columns, ignored, header_unit=header_unit, **meta)
 
@@ -392,7 +401,7 @@ def read_xlsx(path: Path, dictionary: Dictionary | None = None) -> TableData:
     finally:
         wb.close()
     table = _rows_to_table(file, rows, 1, dictionary, meta={"sheet": title})
-    missing = [e.row for e in table.emissions if e.mass is None]
+    missing = [r for r, m in zip(table.emissions.column("row"), table.emissions.column("mass")) if m is None]
     if missing:
         table.meta["formulas_without_value"] = _formula_cells(path, table, set(missing))
     return table
@@ -450,25 +459,24 @@ def read_profile_emissions(path: Path) -> TableData:
     except ProfileError as e:
         raise TableReadError.from_error(e) from None
     if prof is not None:
-        out = []
-        for e in prof.emissions:
-            e2 = Emission(**{k: _scalar(getattr(e, k)) for k in Emission.__dataclass_fields__})
-            e2.substance = "" if e2.substance is None else str(e2.substance)
-            out.append(e2)
-        return TableData(out, {}, [], meta={"profile": doc, "profile_obj": prof})
+        cols = {k: list(map(_scalar, prof.emissions.column(k))) for k in FIELDS}
+        cols["substance"] = ["" if v is None else str(v) for v in cols["substance"]]
+        return TableData(EmissionTable.from_columns(**cols), {}, [], meta={"profile": doc, "profile_obj": prof})
     items = doc.get("emissions") if isinstance(doc, dict) else doc
     if not isinstance(items, list):
         raise TableReadError(file, "io.error.no_emissions")
-    out = []
+    records = []
     for i, d in enumerate(items, start=1):
         if not isinstance(d, dict):
             raise TableReadError(file, "io.error.row_not_object", row=i)
-        e = Emission.from_json({k: _scalar(v) for k, v in d.items()})
-        e.substance = "" if e.substance is None else str(e.substance)
-        e.row = i
-        out.append(e)
+        missing = [f for f in ("substance", "mass") if f not in d]
+        if missing:
+            raise TableReadError(file, "io.error.row_missing_field", row=i, field=Terms("field.", missing))
+        d = {k: _scalar(v) for k, v in d.items()}
+        d["substance"] = "" if d["substance"] is None else str(d["substance"])
+        records.append(d)
     meta = {"profile": doc} if isinstance(doc, dict) else {}
-    return TableData(out, {}, [], meta=meta)
+    return TableData(EmissionTable.from_records(records, number_rows=True), {}, [], meta=meta)
 
 
 def read_emissions(path: str | Path, dictionary: Dictionary | None = None) -> TableData:

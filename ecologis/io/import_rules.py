@@ -15,14 +15,13 @@
 
 from __future__ import annotations
 
-import copy
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ecologis.core.assess import NumberProblem, parse_number, prepare
 from ecologis.core.dictionary import Dictionary, Substance, validate_substance_record
-from ecologis.model import Emission
+from ecologis.model.emissions import FIELDS, EmissionTable
 from ecologis.core.validation import Journal
 from ecologis.model.problems import Problem
 from ecologis.io.emissions_table import TableData, TableReadError, read_emissions
@@ -51,7 +50,7 @@ class ImportRefused(Exception):
 class ImportPlan:
     file: str
     table: TableData
-    emissions: list[Emission]                 # copies of the table rows (after mapping)
+    emissions: EmissionTable                  # a copy of the table rows (after mapping)
     journal: Journal                          # the core validation journal, naming the file
     unknown: dict[str, list[int]]             # unresolved reference -> rows
     duplicate_groups: list[list[int]]         # rows describing the same substance
@@ -101,19 +100,16 @@ class ImportPlan:
 
 
 def _plan(file: str, table: TableData, dictionary: Dictionary, mapping: dict[str, str]) -> ImportPlan:
-    rows = []
-    for e in table.emissions:
-        e2 = copy.copy(e)
-        ref = "" if e2.substance is None else str(e2.substance).strip()
-        if ref in mapping:
-            e2.substance = mapping[ref]
-        rows.append(e2)
+    # a copy of the table's rows, the references mapped (the table itself is not changed)
+    refs = ["" if v is None else str(v).strip() for v in table.emissions.column("substance")]
+    rows = table.emissions.with_values("substance", {i: mapping[r] for i, r in enumerate(refs) if r in mapping})
+    del refs
     prep = prepare(rows, dictionary)
     journal = prep.journal.with_file(file)
     unknown: dict[str, list[int]] = {}
-    for i, e in enumerate(rows):
-        if prep.substances[i] is None and str(e.substance or "").strip():
-            unknown.setdefault(str(e.substance).strip(), []).append(prep.rows[i])
+    for i, s in enumerate(rows.column("substance")):
+        if prep.substances[i] is None and str(s or "").strip():
+            unknown.setdefault(str(s).strip(), []).append(prep.rows[i])
     groups: dict[int, list[int]] = {}
     for i in range(prep.n):
         if prep.valid[i]:
@@ -157,27 +153,21 @@ def _number_or_raw(v):
     return x if math.isfinite(x) else v
 
 
-def finalize(plan: ImportPlan, duplicates: str | None) -> list[Emission]:
+def finalize(plan: ImportPlan, duplicates: str | None) -> EmissionTable:
     """The emissions to apply — all rows or nothing.  Raises :class:`ImportRefused`."""
     reasons = plan.blocking(duplicates)
     if reasons:
         raise ImportRefused(plan.file, reasons, [i for i in plan.errors])
-    out = []
-    for k, e in enumerate(plan.emissions, start=1):
-        e2 = copy.copy(e)
-        e2.mass = _number_or_raw(e2.mass)
-        e2.gdk_sd = _number_or_raw(e2.gdk_sd)
-        e2.gdk_mr = _number_or_raw(e2.gdk_mr)
-        hc = _number_or_raw(e2.hazard_class)
-        e2.hazard_class = int(hc) if isinstance(hc, float) and math.isfinite(hc) and hc == int(hc) else hc
-        hours = _number_or_raw(e2.hours_per_year)
-        e2.hours_per_year = hours        # None: the source's hours (Project.hours_of)
-        for name in ("source_id", "date"):
-            if isinstance(getattr(e2, name), str) and not getattr(e2, name).strip():
-                setattr(e2, name, None)
-        e2.row = k
-        out.append(e2)
-    return out
+    rows = plan.emissions
+    cols = {name: rows.column(name) for name in FIELDS}
+    for name in ("mass", "gdk_sd", "gdk_mr", "hours_per_year"):    # hours None: the source's (Project.hours_of)
+        cols[name] = [_number_or_raw(v) for v in cols[name]]
+    cols["hazard_class"] = [int(hc) if isinstance(hc, float) and math.isfinite(hc) and hc == int(hc) else hc
+                            for hc in map(_number_or_raw, cols["hazard_class"])]
+    for name in ("source_id", "date"):
+        cols[name] = [None if isinstance(v, str) and not v.strip() else v for v in cols[name]]
+    cols["row"] = range(1, len(rows) + 1)
+    return EmissionTable.from_columns(**cols)
 
 
 def import_into_profile(table_path: str | Path, profile_path: str | Path, dictionary: Dictionary,
@@ -199,9 +189,10 @@ def import_into_profile(table_path: str | Path, profile_path: str | Path, dictio
 
         raise ProfileError(pp.name, "profile.error.read_only")
     if append:
-        emissions = list(profile.emissions) + emissions
-        for k, e in enumerate(emissions, start=1):
-            e.row = k
+        combined = profile.emissions.copy()
+        combined.extend(emissions)
+        combined.renumber()
+        emissions = combined
     profile.emissions = emissions
     if duplicates in DUPLICATE_CHOICES:
         profile.duplicates = duplicates

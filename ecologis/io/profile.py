@@ -759,7 +759,10 @@ def _sha(obj) -> str:
 
 def inputs_hash(emissions: list[Emission], preset_id: str, duplicates: str) -> str:
     """Hash of what the user entered that the calculation reads (not notes or dates)."""
-    rows = [[getattr(e, f) for f in _CALC_FIELDS] for e in emissions]
+    if hasattr(emissions, "column"):            # an EmissionTable: its columns, no row objects
+        rows = [list(r) for r in zip(*(emissions.column(f) for f in _CALC_FIELDS))] if len(emissions) else []
+    else:
+        rows = [[getattr(e, f) for f in _CALC_FIELDS] for e in emissions]
     return _sha({"rows": rows, "preset": preset_id, "duplicates": duplicates})
 
 

@@ -9,15 +9,18 @@ holding a feature area's own data, loses nothing on a round trip.
 from __future__ import annotations
 
 import copy
-from dataclasses import asdict, dataclass, field, fields, replace
+import math
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
+
+import numpy as np
+
+from ecologis.model.emissions import DEFAULT_UNIT, Emission, EmissionTable  # noqa: F401  (re-exported)
 
 #: Where an emission value comes from.
 ORIGINS = ("inventory", "measurement", "calculation")
 #: Kinds of emission source: a point source (stack, vent), an area (fugitive) or a volume source.
 SOURCE_KINDS = ("point", "area", "volume")
-#: The unit a mass is read in when none is given (tonnes per year).
-DEFAULT_UNIT = "t/yr"
 #: Operating hours per year when neither the emission nor its source gives them.
 DEFAULT_HOURS_PER_YEAR = 8760.0
 #: The methodology preset of a new project (the thesis, §3.3, K = a·M/ГДК).
@@ -31,39 +34,11 @@ def _known(cls) -> set[str]:
     return {f.name for f in fields(cls)}
 
 
-@dataclass(slots=True)
-class Emission:
-    """One row of the emissions table.
-
-    ``substance`` is the reference as the user gave it (name, CAS, code or dictionary
-    id); ``mass`` may be a number or the raw text of a table cell (parsed and validated
-    by :func:`ecologis.core.assess.prepare`).  ``gdk_sd``, ``gdk_mr`` and
-    ``hazard_class`` override the dictionary for this row only.  ``source_id`` links the
-    row to a source of the inventory; ``hours_per_year`` converts g/s ↔ t/yr (when the
-    row gives none, :func:`ecologis.pipeline.effective_emissions` takes its source's).
-    """
-
-    substance: str
-    mass: Any
-    unit: str = DEFAULT_UNIT
-    hours_per_year: Any = None          # None: the source's hours, else DEFAULT_HOURS_PER_YEAR
-    source_id: str | None = None
-    origin: str = "inventory"
-    date: str | None = None
-    note: str = ""
-    gdk_sd: Any = None
-    gdk_mr: Any = None
-    hazard_class: Any = None
-    row: int | None = None  # 1-based row number in the file or table it came from
-
-    def to_json(self) -> dict:
-        d = asdict(self)
-        return {k: v for k, v in d.items() if v not in (None, "") or k in ("substance", "mass", "unit")}
-
-    @classmethod
-    def from_json(cls, d: dict) -> "Emission":
-        known = _known(cls)
-        return cls(**{k: v for k, v in d.items() if k in known})
+def _hashable_in(v, d: dict) -> bool:
+    try:
+        return v in d
+    except TypeError:
+        return False
 
 
 @dataclass
@@ -360,7 +335,8 @@ class Project:
     """One plant: everything an assessment needs and what its history keeps.
 
     Sections: ``enterprise``; ``sources`` (the inventory); ``emissions`` (the КНП
-    table, rows optionally linked to sources); ``site`` (GeoJSON Polygon/MultiPolygon,
+    table, rows optionally linked to sources: an :class:`EmissionTable`; a list of
+    :class:`Emission` given or assigned is converted); ``site`` (GeoJSON Polygon/MultiPolygon,
     WGS84); ``receptors`` (:class:`Receptor`: houses, schools, hospitals …);
     ``background`` (:class:`BackgroundSection`: stored order-286 results, see
     :mod:`ecologis.core.background.store`); ``dispersion`` (:class:`DispersionSettings`: OND-86 settings and values entered for the calculation: A, η, grid,
@@ -373,7 +349,7 @@ class Project:
 
     enterprise: Enterprise = field(default_factory=Enterprise)
     sources: list[Source] = field(default_factory=list)
-    emissions: list[Emission] = field(default_factory=list)
+    emissions: EmissionTable = field(default_factory=EmissionTable)   # a list assigned is converted
     preset: str = DEFAULT_PRESET_ID
     site: dict | None = None
     receptors: list[Receptor] = field(default_factory=list)
@@ -407,18 +383,33 @@ class Project:
             return src.hours_per_year
         return DEFAULT_HOURS_PER_YEAR
 
-    def effective_emissions(self) -> list[Emission]:
+    def effective_emissions(self) -> EmissionTable:
         """The emission rows as the calculation reads them: hours filled in from the source
         (:meth:`hours_of`) where the row gives none; the rows themselves are not changed."""
         by_id = {s.id: s for s in self.sources if s.hours_per_year is not None}
         if not by_id:
             return self.emissions                # nothing to fill in: the rows themselves
-        out = []
-        for e in self.emissions:
-            if e.hours_per_year in (None, "") and e.source_id in by_id:
-                e = replace(e, hours_per_year=by_id[e.source_id].hours_per_year)
-            out.append(e)
-        return out
+        table = self.emissions
+        values, codes = table.codes("source_id")
+        linked = {k for k, v in enumerate(values) if _hashable_in(v, by_id)}
+        if not linked:
+            return table
+        rows = np.flatnonzero(np.isin(codes, list(linked)))
+        if not len(rows):
+            return table
+        _, none, others = table.float_column("hours_per_year")
+        blank = none
+        for i, v in others.items():                # hours typed as an empty cell
+            if v == "":
+                blank[i] = True
+        rows = rows[blank[rows]]
+        if not len(rows):
+            return table
+        hours = [by_id[values[k]].hours_per_year if k in linked else None for k in range(len(values))]
+        if all(type(h) is float for h in hours if h is not None):
+            lut = np.array([math.nan if h is None else h for h in hours], dtype=np.float64)
+            return table.with_floats("hours_per_year", rows, lut[codes[rows]])
+        return table.with_values("hours_per_year", {i: hours[k] for i, k in zip(rows.tolist(), codes[rows].tolist())})
 
     def emissions_of(self, sid: str) -> list[Emission]:
         """The emission rows linked to source ``sid``."""
@@ -435,7 +426,7 @@ class Project:
             "enterprise": self.enterprise.to_json(),
             "site": copy.deepcopy(self.site),
             "sources": [s.to_json() for s in self.sources],
-            "emissions": [{k: v for k, v in e.to_json().items() if k != "row"} for e in self.emissions],
+            "emissions": self.emissions.to_json_rows(exclude=("row",)),
             "receptors": self.receptor_dicts(),
             "background": self.background.to_dict(),
             "dispersion": self.dispersion.to_dict(),
@@ -452,11 +443,7 @@ class Project:
     def from_json(cls, doc: dict) -> "Project":
         """Build from a current-version document that :mod:`ecologis.io.profile` has
         migrated and validated; nothing of ``doc`` is shared with the project."""
-        emissions = []
-        for i, e in enumerate(doc.get("emissions") or [], start=1):
-            em = Emission.from_json(e)
-            em.row = i
-            emissions.append(em)
+        emissions = EmissionTable.from_records(doc.get("emissions") or [], number_rows=True)
         return cls(
             enterprise=Enterprise.from_json(copy.deepcopy(doc.get("enterprise") or {})),
             sources=[Source.from_json(s) for s in doc.get("sources") or []],
@@ -555,3 +542,17 @@ class Project:
 
         key, params = self.notice
         return t_lang(lang, key, **params) if lang else t(key, **params)
+
+
+def _get_emissions(self: Project) -> EmissionTable:
+    return self._emissions
+
+
+def _set_emissions(self: Project, rows) -> None:
+    self._emissions = rows if isinstance(rows, EmissionTable) else EmissionTable(rows)
+
+
+# The emissions table is held column-wise (EmissionTable); a list of Emission assigned to
+# it, or given to the constructor, is converted (an EmissionTable assigned is shared).
+Project.emissions = property(_get_emissions, _set_emissions,
+                             doc="The emission rows (an EmissionTable; a list assigned is converted).")

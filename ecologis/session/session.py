@@ -32,6 +32,7 @@ from ecologis.core.assess import AssessmentResult, NumberProblem, compute, parse
 from ecologis.core.dictionary import Dictionary, Substance, validate_substance_record
 from ecologis.core.gdk import GDK_KINDS
 from ecologis.model import Emission, Enterprise, Receptor
+from ecologis.model.emissions import EmissionTable
 from ecologis.core.presets import DEFAULT_PRESET_ID, Preset
 from ecologis.core.units import T_PER_YEAR, UNITS, convert
 from ecologis.io.profile import Project, project_from_json
@@ -154,7 +155,7 @@ class Session(SourceEditing):
 
     # ------------------------------------------------------------------ accessors
     @property
-    def emissions(self) -> list[Emission]:
+    def emissions(self) -> EmissionTable:
         return self.profile.emissions
 
     @property
@@ -271,8 +272,7 @@ class Session(SourceEditing):
     def recalculate(self, reprepare: bool = True) -> AssessmentResult:
         """Run the core on the current rows (``prepare`` only when rows/dictionary changed)."""
         if reprepare or self._prepared is None:
-            for i, e in enumerate(self.profile.emissions):
-                e.row = i + 1
+            self.profile.emissions.renumber()
             # hours of a row that gives none come from its source (Project.hours_of)
             self._prepared = prepare(self.profile.effective_emissions(), self.dictionary)
         preset = self.preset
@@ -377,7 +377,7 @@ class Session(SourceEditing):
         return self.row_count() - 1
 
     def add_rows(self, rows: list[Emission], at: int | None = None) -> None:
-        rows = list(rows)
+        rows = rows.copy() if isinstance(rows, EmissionTable) else list(rows)
         if not rows:
             return
         pos = self.row_count() if at is None else at
@@ -392,7 +392,7 @@ class Session(SourceEditing):
 
     def import_rows(self, rows: list[Emission], duplicates: str | None = None) -> None:
         """Append imported rows (and the file's duplicates rule) as one undoable command."""
-        rows = list(rows)
+        rows = rows.copy() if isinstance(rows, EmissionTable) else list(rows)
         pos = self.row_count()
         old_dup = getattr(self.profile, "duplicates", "sum")
         new_dup = duplicates or old_dup
@@ -437,6 +437,8 @@ class Session(SourceEditing):
         self._push(Command("gui.cmd.delete", redo, undo))
 
     def _set_row(self, row: int, emission: Emission) -> None:
+        if emission.row != row + 1:
+            emission = replace(emission, row=row + 1)
         old = self.profile.emissions[row]
         self.profile.emissions[row] = emission
         if not self._splice_mass(row, old, emission):
@@ -455,17 +457,22 @@ class Session(SourceEditing):
         same = ("substance", "gdk_sd", "gdk_mr", "hazard_class", "hours_per_year")
         if any(getattr(old, f) != getattr(new, f) for f in same) or prep.dictionary_version != self.dictionary.version:
             return False
-        new.row = row + 1
-        one = prepare([replace(new, hours_per_year=self.profile.hours_of(new))], self.dictionary)
+        effective = replace(new, hours_per_year=self.profile.hours_of(new))
+        one = prepare([effective], self.dictionary)
         old_issues = [(i.code, i.field, i.params) for i in prep.journal if i.row == row + 1]
         new_issues = [(i.code, i.field, i.params) for i in one.journal]
         if not one.valid[0] or old_issues != new_issues:
             return False
         mass_t = prep.mass_t.copy()
         mass_t[row] = one.mass_t[0]
-        emissions = list(prep.emissions)
-        emissions[row] = new
-        self._prepared = replace(prep, mass_t=mass_t, emissions=emissions)
+        if prep.emissions is not self.profile.emissions:
+            # the prepared rows are a copy with the sources' hours filled in (Project.effective_emissions):
+            # the one row replaced there, in place (no copy of the table per edit)
+            src = self.profile.source(new.source_id) if new.source_id else None
+            filled = (replace(new, hours_per_year=src.hours_per_year) if new.hours_per_year in (None, "")
+                      and src is not None and src.hours_per_year is not None else new)
+            prep.emissions[row] = filled
+        self._prepared = replace(prep, mass_t=mass_t)
         return True
 
     def set_mass(self, row: int, mass, unit: str | None = None) -> None:

@@ -128,7 +128,7 @@ class SourceEditing:
 
     def source_row_count(self, sid: str) -> int:
         """How many emission rows are linked to source ``sid``."""
-        return sum(1 for e in self.profile.emissions if e.source_id == sid)
+        return sum(1 for v in self.profile.emissions.column("source_id") if v == sid)
 
     def _source_or_problem(self, sid) -> Source:
         src = self.profile.source(sid) if sid not in (None, "") else None
@@ -232,7 +232,11 @@ def _linked_hours(sources: list[Source], rows: list[Emission]) -> list:
     """The source hours each row without its own hours takes (None: no source hours);
     what decides whether an inventory edit changes the КНП (``Project.hours_of``)."""
     hours = {s.id: s.hours_per_year for s in sources}
-    return [hours.get(e.source_id) if e.hours_per_year in (None, "") and e.source_id else None for e in rows]
+    if hasattr(rows, "column"):                  # an EmissionTable: its two columns, no row objects
+        pairs = zip(rows.column("source_id"), rows.column("hours_per_year"))
+    else:
+        pairs = ((e.source_id, e.hours_per_year) for e in rows)
+    return [hours.get(sid) if own in (None, "") and sid else None for sid, own in pairs]
 
 
 def _command(key, redo, undo):

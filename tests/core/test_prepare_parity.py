@@ -11,7 +11,7 @@ import pytest
 from ecologis.core.assess import compute, prepare
 from ecologis.core.dictionary import Substance
 from ecologis.io.reference_data import get_preset, load_dictionary, recommendation_rules
-from ecologis.model import Emission
+from ecologis.model import Emission, EmissionTable
 
 from ._old_prepare import old_prepare
 
@@ -139,3 +139,25 @@ def test_unit_numbers_convert_as_the_unit_names_do():
     idx = rng.integers(0, len(UNITS), 500)
     names = np.array(UNITS, dtype=object)[idx]
     assert np.array_equal(unit_index_to_t_per_year(mass, idx, hours), to_t_per_year(mass, names, hours))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_prepare_of_a_column_table_matches_the_former_row_by_row_prepare(seed):
+    # the same random tables held as an EmissionTable: prepare reads its columns (codes,
+    # float columns with their raw cells, sparse row values) and must give what the former
+    # row-by-row prepare gives on the list of the same rows
+    d = _dictionary()
+    rng = random.Random(seed)
+    rows = _table(rng, d, rng.choice([0, 1, 5, 300])) + _mostly_common_table(rng, d, 300)
+    new, old = prepare(EmissionTable(rows), d), old_prepare(rows, d)
+    assert new.rows == old.rows
+    assert [s.id if s else None for s in new.substances] == [s.id if s else None for s in old.substances]
+    for name in ("mass_t", "gdk", "gdk_kind", "gdk_basis", "hazard_class", "row_values", "valid", "dup_key"):
+        assert _same(getattr(new, name), getattr(old, name)), name
+    assert _journal(new.journal) == _journal(old.journal)
+    preset, rules = get_preset("ecologis-2025"), recommendation_rules()
+    for dup in ("sum", "keep"):
+        rn, ro = compute(new, preset, dup, rules=rules), compute(old, preset, dup, rules=rules)
+        assert rn.knp == ro.knp and rn.category == ro.category
+        assert _same(rn.row_contribution, ro.row_contribution)
+        assert _journal(rn.journal) == _journal(ro.journal)

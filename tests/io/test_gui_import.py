@@ -1,5 +1,6 @@
 """GUI: the import preview dialog applies nothing until confirmed (pytest-qt, offscreen)."""
 
+from dataclasses import replace
 import pytest
 
 pytest.importorskip("PySide6")
@@ -88,7 +89,7 @@ def test_export_and_report_dialogs_with_paths(qtbot, demo_path, tmp_path, monkey
     p.enterprise.lat = p.enterprise.lon = None
     assert export_dialog(None, p, r, tmp_path / "a.kml") is None and shown     # no coordinates: message
     record_assessment(p, r)
-    p.emissions[0].mass = 2 * p.emissions[0].mass
+    p.emissions[0] = replace(p.emissions[0], mass=2 * p.emissions[0].mass)
     n = len(shown)
     res = reassess_notice(None, p)
     assert res.changed and len(shown) == n + 1 and "→" in shown[-1]

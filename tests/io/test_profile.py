@@ -1,6 +1,7 @@
 """Profiles: round trip, schema, migration, newer versions, validation naming the field,
 atomic save with backup, history and re-assessment."""
 
+from dataclasses import replace
 import hashlib
 import json
 import os
@@ -299,7 +300,7 @@ def test_dictionary_change_is_reported(tmp_path):
 def test_inputs_change_is_reported(demo_path):
     p = load_profile(demo_path)
     record_assessment(p, reassess(p).result)
-    p.emissions[2].mass = 17.39245   # NO2 halved: −0.5·1130.50925
+    p.emissions[2] = replace(p.emissions[2], mass=17.39245)   # NO2 halved: −0.5·1130.50925
     r = reassess(p)
     assert r.changed and r.inputs_changed and not r.preset_changed
     assert r.diff()["knp_new"] == pytest.approx(DEMO_KNP - 565.254625, rel=1e-9)

@@ -215,3 +215,18 @@ def test_a_folder_is_refused_in_the_users_language(tmp_path, dictionary):
     for e in (te.value, pe.value):
         assert e.message("uk").endswith("це тека, а не файл.")
         assert e.message("en").endswith("this is a folder, not a file.")
+
+
+def test_json_list_entry_without_substance_or_mass_is_named(tmp_path):
+    # a plain JSON list of rows: an entry lacking a required field is one translated message
+    # naming the file, the entry and the field (not a programming error's text)
+    f = tmp_path / "rows.json"
+    f.write_text('[{"substance": "Азоту діоксид", "mass": 1.5}, {"substance": "Сірки діоксид"}]', encoding="utf-8")
+    with pytest.raises(TableReadError) as e:
+        read_emissions(f)
+    assert e.value.message("en") == "File rows.json: entry 2 of the emissions list has no mass."
+    assert e.value.message("uk") == "Файл rows.json: запис 2 у списку викидів не має поля «маса»."
+    f.write_text('[{"mass": 1.5}]', encoding="utf-8")
+    with pytest.raises(TableReadError) as e:
+        read_emissions(f)
+    assert e.value.message("en") == "File rows.json: entry 1 of the emissions list has no substance."

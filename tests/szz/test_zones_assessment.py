@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 import json
 import math
 import xml.etree.ElementTree as ET
@@ -61,8 +62,8 @@ def test_demo_shows_normative_knp_and_binding_together(capsys, tmp_path):
     # (The shipped demo has stacks; this case is the demo without its sources inventory.)
     p = load_profile(DEMO_PROFILE)
     p.sources = []
-    for e in p.emissions:
-        e.source_id = None
+    for i, e in enumerate(p.emissions):
+        p.emissions[i] = replace(e, source_id=None)
     no_stacks = tmp_path / "roshen_no_stacks.json"
     save_profile(p, no_stacks)
     z = assess_project(load_profile(no_stacks)).to_json("en")["zones"]

@@ -56,8 +56,8 @@ _SHARE_COL = COLUMNS.index("share")
 class _Snapshot:
     """What the table showed after one result, to tell which cells a new result changes.
 
-    Identity of each row's emission and substance object (an edit replaces the emission,
-    a dictionary change the substance) and the core's per-row arrays."""
+    The identity of each row (the table's row ids: an edit replaces the row), of each
+    substance object (a dictionary change replaces it) and the core's per-row arrays."""
 
     __slots__ = ("n", "emissions", "substances", "row_arrays", "contribution", "share", "unit")
 
@@ -65,7 +65,7 @@ class _Snapshot:
         prep, res = wb.prepared, wb.result
         self.n = wb.row_count()
         self.unit = wb.display_unit
-        self.emissions = list(wb.emissions)
+        self.emissions = wb.emissions.row_ids()   # a number per row object: replaced on an edit
         ok = prep is not None and res is not None and prep.n == self.n and len(res.row_contribution) == self.n
         if not ok:
             self.substances = self.row_arrays = self.contribution = self.share = None
@@ -83,7 +83,7 @@ class _Snapshot:
         if (old is None or old.n != self.n or old.unit != self.unit or self.row_arrays is None
                 or old.row_arrays is None):
             return None
-        rows = np.fromiter(map(operator.is_not, self.emissions, old.emissions), bool, self.n)
+        rows = self.emissions != old.emissions
         if self.substances is not old.substances:
             rows |= np.fromiter(map(operator.is_not, self.substances, old.substances), bool, self.n)
         for new, prev in zip(self.row_arrays, old.row_arrays):
