@@ -726,6 +726,49 @@ class EmissionTable(MutableSequence):
             start = stop
         return out
 
+    def digest(self, exclude: tuple = ("row",)) -> str:
+        """A SHA-256 of the table's content: every field of every row (less ``exclude``),
+        with its exact type (``1``, ``1.0``, ``True`` and ``"1"`` differ, and so do ``0.0``
+        and ``-0.0``).  Equal tables give the same digest however they were built or edited
+        (distinct values are numbered in a canonical order), read from the columns without
+        a row object each: the key of a cached assessment."""
+        import hashlib
+
+        n = self._n
+        h = hashlib.sha256(b"emissions %d" % n)
+
+        def canon(v) -> str:
+            return repr((type(v).__qualname__, v.hex() if type(v) is float else v))
+
+        for name in CODED:
+            if name in exclude:
+                continue
+            codes = self._codes[name][:n]
+            values = self._coded[name].values
+            used = np.unique(codes).tolist()
+            keys = [canon(values[c]) for c in used]
+            order = sorted(range(len(used)), key=keys.__getitem__)
+            rank = np.zeros(max(len(values), 1), dtype=np.int64)
+            rank[[used[i] for i in order]] = np.arange(len(used), dtype=np.int64)
+            h.update(("\x1e" + name + "\x1f" + "\x1f".join(keys[i] for i in order)).encode("utf-8", "surrogatepass"))
+            h.update(rank[codes].tobytes())
+        for name in FLOATS:
+            if name in exclude:
+                continue
+            h.update(("\x1e" + name).encode())
+            h.update(np.ascontiguousarray(self._floats[name][:n]).tobytes())
+            h.update(repr(sorted((i, canon(v)) for i, v in self._float_over[name].items())).encode("utf-8", "surrogatepass"))
+        for name in SPARSE:
+            if name in exclude:
+                continue
+            h.update(("\x1e" + name).encode())
+            h.update(repr(sorted((i, canon(v)) for i, v in self._sparse[name].items())).encode("utf-8", "surrogatepass"))
+        if "row" not in exclude:
+            h.update(b"\x1erow")
+            h.update(np.ascontiguousarray(self._rows[:n]).tobytes())
+            h.update(repr(sorted((i, canon(v)) for i, v in self._row_over.items())).encode("utf-8", "surrogatepass"))
+        return h.hexdigest()
+
     def with_floats(self, name: str, index: np.ndarray, values: np.ndarray) -> "EmissionTable":
         """A copy with the float field ``name`` (``mass``, ``hours_per_year``) of the rows
         ``index`` set to the plain floats ``values`` (one array operation, no row objects)."""

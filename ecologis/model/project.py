@@ -415,8 +415,9 @@ class Project:
         """The emission rows linked to source ``sid``."""
         return [e for e in self.emissions if e.source_id == sid]
 
-    def to_json(self) -> dict:
-        """The profile document (current :data:`SCHEMA_VERSION`), without validation."""
+    def to_json(self, emissions: bool = True) -> dict:
+        """The profile document (current :data:`SCHEMA_VERSION`), without validation;
+        ``emissions`` False leaves the rows out (a caller that reads them from the table)."""
         from ecologis import __version__
 
         return {
@@ -426,7 +427,7 @@ class Project:
             "enterprise": self.enterprise.to_json(),
             "site": copy.deepcopy(self.site),
             "sources": [s.to_json() for s in self.sources],
-            "emissions": self.emissions.to_json_rows(exclude=("row",)),
+            "emissions": self.emissions.to_json_rows(exclude=("row",)) if emissions else [],
             "receptors": self.receptor_dicts(),
             "background": self.background.to_dict(),
             "dispersion": self.dispersion.to_dict(),

@@ -136,8 +136,11 @@ class Assessment:
 
 
 def _calculation_inputs(project: Project) -> dict:
-    """What the calculation reads from the project (not its history, notes or dates)."""
-    doc = project.to_json()
+    """What the calculation reads from the project (not its history, notes or dates); the
+    emission rows as the digest of their columns (:meth:`ecologis.model.EmissionTable.digest`,
+    the rows' row numbers left out as the saved profile leaves them out)."""
+    doc = project.to_json(emissions=False)
+    doc["emissions"] = project.emissions.digest(exclude=("row",))
     for k in ("app_version", "history", "notes", "hazard_identification"):
         doc.pop(k, None)
     return doc
