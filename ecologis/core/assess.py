@@ -456,16 +456,22 @@ def _prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedT
     raw_hours = np.array(t_hours + [8760.0], dtype=float)[hcode]
     comma_rows: dict[int, float] = {}           # row index → the mass read with a decimal comma
     parsed: dict[str, tuple] = {}
+
+    def read_texts(texts) -> None:
+        """Masses typed as text ("12,5"), ``(row index, text)``: each distinct text parsed
+        once; a decimal comma is noted in the journal (below, in row order), as the
+        row-by-row path notes it."""
+        for i, text in texts:
+            p = parsed.get(text)
+            if p is None:
+                p = parsed[text] = _parse_mass_text(text)
+            raw_mass[i] = p[0]
+            if p[1]:
+                comma_rows[i] = p[0]
+
     if is_table:
         raw_mass, _, mass_others = emissions.float_column("mass")
-        for i, m in mass_others.items():        # masses typed as text ("12,5"), parsed as below
-            if type(m) is str:
-                p = parsed.get(m)
-                if p is None:
-                    p = parsed[m] = _parse_mass_text(m)
-                raw_mass[i] = p[0]
-                if p[1]:
-                    comma_rows[i] = p[0]
+        read_texts((i, m) for i, m in mass_others.items() if type(m) is str)
 
         def mass_text(i: int) -> str:
             return str(mass_others[i])
@@ -478,17 +484,8 @@ def _prepare(emissions: Sequence[Emission], dictionary: Dictionary) -> PreparedT
         else:
             raw_mass = np.array([m if type(m) is float else nan for m in mass_c], dtype=float).reshape(n)
             if str in mass_types:
-                # masses typed as text ("12,5"): each distinct text parsed once; a decimal comma is
-                # noted in the journal (below, in row order), as the row-by-row path notes it
                 is_str = np.fromiter(map(operator.is_, types, itertools.repeat(str)), dtype=bool, count=n)
-                for i in np.flatnonzero(is_str).tolist():
-                    text = mass_c[i]
-                    p = parsed.get(text)
-                    if p is None:
-                        p = parsed[text] = _parse_mass_text(text)
-                    raw_mass[i] = p[0]
-                    if p[1]:
-                        comma_rows[i] = p[0]
+                read_texts((i, mass_c[i]) for i in np.flatnonzero(is_str).tolist())
         del types, mass_c
 
         def mass_text(i: int) -> str:
