@@ -168,3 +168,38 @@ def test_batched_fields_are_bounded_in_memory(monkeypatch):
     assert len(limited["targets"]) > 2 and seen and max(seen) <= 2 * n_nodes
     monkeypatch.setattr(run, "BATCH_MAX_NODES", 0)
     _close(limited, calculate(copy.deepcopy(doc)))
+
+
+def test_rings_ahead_take_the_steps_of_one_ring_a_call():
+    """The pattern search with rings ahead (h, h/2, … around the same point in one call) moves
+    exactly as with one ring a call, in fewer calls.  Field: a smooth hill with its top at
+    (37.3, −81.9), values depending on each point alone."""
+    def hill(xs, ys):
+        v = np.exp(-((xs - 37.3) ** 2 + 0.5 * (ys + 81.9) ** 2) / 5e4)
+        return v, np.zeros_like(v), np.ones_like(v)
+
+    calls = {1: 0, 6: 0}
+
+    def counted(la):
+        def ev(xs, ys, which):
+            calls[la] += 1
+            return hill(xs, ys)
+        return ev
+
+    starts = [(0.0, 0.0, float(hill(np.array([0.0]), np.array([0.0]))[0][0])),
+              (400.0, 250.0, float(hill(np.array([400.0]), np.array([250.0]))[0][0])),
+              (-37.0, -82.0, 0.0)]
+    one = run.refine_maxima(counted(1), starts, 50.0, lookahead=1)
+    ahead = run.refine_maxima(counted(6), starts, 50.0, lookahead=6)
+    assert ahead == one                                     # bit for bit: positions, values, wind
+    for x, y, *_ in one:                                    # each search finds the top (within h_min = 0.25 m)
+        assert abs(x - 37.3) < 0.5 and abs(y + 81.9) < 0.5
+    assert calls[6] < calls[1]                              # in fewer calls
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_calculate_is_unchanged_by_rings_ahead(seed, monkeypatch):
+    doc = _doc(np.random.default_rng(10 + seed))
+    ahead = calculate(copy.deepcopy(doc))
+    monkeypatch.setattr(run, "LOOKAHEAD_RINGS", 1)
+    assert calculate(copy.deepcopy(doc)) == ahead           # equal to the last bit, not only close

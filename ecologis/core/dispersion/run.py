@@ -194,53 +194,69 @@ def _ring_points(terms: Terms, limit: int = 250) -> tuple[np.ndarray, np.ndarray
     return xs, ys
 
 
+#: Rings a pattern search of a small plant evaluates in one call: its ring at h and, ahead,
+#: the rings at h/2, h/4 … it looks at next if the larger finds nothing better (see
+#: :func:`refine_maxima`).  A small plant's call costs mostly its fixed work, so rings ahead
+#: are nearly free; a large plant's point costs milliseconds, so its search looks one ring
+#: at a time.
+LOOKAHEAD_RINGS = 6
+
+
 def refine_maximum(evaluate, x0: float, y0: float, v0: float, h0: float, h_min: float = 0.25,
                    max_iter: int = 200):
     """Pattern search of the field maximum from (x0, y0): the 8 neighbours at step h, move to
     the best if it is higher, else halve h, down to ``h_min`` metres.  ``evaluate(xs, ys)``
-    returns (values, directions, speeds).  Returns (x, y, value, direction, speed)."""
-    ang = np.arange(8) * (math.pi / 4)
-    x, y, v = x0, y0, v0
-    d = u = None
-    h = h0
-    it = 0
-    while h >= h_min and it < max_iter:
-        it += 1
-        xs, ys = x + h * np.sin(ang), y + h * np.cos(ang)
-        vals, dirs, spd = evaluate(xs, ys)
-        k = int(np.argmax(vals))
-        if vals[k] > v * (1 + 1e-12):
-            x, y, v, d, u = float(xs[k]), float(ys[k]), float(vals[k]), float(dirs[k]), float(spd[k])
-        else:
-            h /= 2.0
-    return x, y, v, d, u
+    returns (values, directions, speeds).  Returns (x, y, value, direction, speed)
+    (:func:`refine_maxima` of one search)."""
+    return refine_maxima(lambda xs, ys, which: evaluate(xs, ys), [(x0, y0, v0)], h0, h_min, max_iter,
+                         lookahead=1)[0]
 
 
-def refine_maxima(evaluate_many, starts, h0: float, h_min: float = 0.25, max_iter: int = 200):
+def refine_maxima(evaluate_many, starts, h0: float, h_min: float = 0.25, max_iter: int = 200,
+                  lookahead: int = 1):
     """:func:`refine_maximum` of several targets at once, step by step in lockstep (each target's
     search is exactly its own; only the evaluation of the neighbours is shared).
     ``starts``: [(x0, y0, v0)]; ``evaluate_many(xs, ys, which)`` gives (values, directions,
-    speeds) at points xs, ys of targets ``which``.  Returns [(x, y, value, direction, speed)]."""
+    speeds) at points xs, ys of targets ``which`` (a point's value must not depend on the
+    other points of the call).  Returns [(x, y, value, direction, speed)].
+
+    Each call evaluates, per search, its ring at h and the ``lookahead`` − 1 smaller rings
+    around the same point that it would look at next if none of them is higher (a halving
+    does not move the point): the steps taken, and so the result, are those of one ring per
+    call, in fewer calls."""
     ang = np.arange(8) * (math.pi / 4)
+    sin, cos = np.sin(ang), np.cos(ang)
     st = [[float(x), float(y), float(v), None, None, h0, 0] for x, y, v in starts]
     while True:
-        act = [k for k, s in enumerate(st) if s[5] >= h_min and s[6] < max_iter]
-        if not act:
+        plan = []
+        for k, s in enumerate(st):
+            hs, h, it = [], s[5], s[6]
+            while len(hs) < max(1, lookahead) and h >= h_min and it < max_iter:
+                hs.append(h)
+                h /= 2.0
+                it += 1
+            if hs:
+                plan.append((k, hs))
+        if not plan:
             break
-        xs = np.concatenate([st[k][0] + st[k][5] * np.sin(ang) for k in act])
-        ys = np.concatenate([st[k][1] + st[k][5] * np.cos(ang) for k in act])
-        vals, dirs, spd = evaluate_many(xs, ys, np.repeat(np.asarray(act, np.int64), 8))
-        for j, k in enumerate(act):
+        xs = np.concatenate([st[k][0] + h * sin for k, hs in plan for h in hs])
+        ys = np.concatenate([st[k][1] + h * cos for k, hs in plan for h in hs])
+        which = np.concatenate([np.full(8 * len(hs), k, dtype=np.int64) for k, hs in plan])
+        vals, dirs, spd = evaluate_many(xs, ys, which)
+        j = 0
+        for k, hs in plan:
             s = st[k]
-            s[6] += 1
-            sl = slice(8 * j, 8 * j + 8)
-            v8 = vals[sl]
-            i = int(np.argmax(v8))
-            if v8[i] > s[2] * (1 + 1e-12):
-                s[0], s[1], s[2] = float(xs[sl][i]), float(ys[sl][i]), float(v8[i])
-                s[3], s[4] = float(dirs[sl][i]), float(spd[sl][i])
-            else:
+            for level in range(len(hs)):
+                sl = slice(j + 8 * level, j + 8 * level + 8)
+                s[6] += 1
+                v8 = vals[sl]
+                i = int(np.argmax(v8))
+                if v8[i] > s[2] * (1 + 1e-12):
+                    s[0], s[1], s[2] = float(xs[sl][i]), float(ys[sl][i]), float(v8[i])
+                    s[3], s[4] = float(dirs[sl][i]), float(spd[sl][i])
+                    break                   # moved: the smaller rings around the old point are not used
                 s[5] /= 2.0
+            j += 8 * len(hs)
     return [tuple(s[:5]) for s in st]
 
 
@@ -383,7 +399,7 @@ def _batched(evaluators, gx, gy, xs, ys, step, rec_x, rec_y, with_receptors: boo
             if rv[a + j] > best[k][2]:
                 best[k] = (float(rx[j]), float(ry[j]), float(rv[a + j]), float(rd[a + j]), float(ru[a + j]))
             a = b
-        found = refine_maxima(many, [(b[0], b[1], b[2]) for b in best], step / 2.0)
+        found = refine_maxima(many, [(b[0], b[1], b[2]) for b in best], step / 2.0, lookahead=LOOKAHEAD_RINGS)
         for ev, b, f in zip(g, best, found):
             ev.pre_max = b if f[3] is None else f
         if with_receptors and rec_x is not None:
