@@ -103,3 +103,19 @@ def test_result_names_follow_the_interface_language(make_window, qtbot):
         assert shown == [s.name_uk for s in subs]
     finally:
         translator.set_language(old)
+
+
+def test_a_hidden_panel_still_takes_old_isolines_off_the_map(make_window, qtbot):
+    w = make_window(demo=True, restore=False)
+    panel = w.open_panel("DispersionPanel")
+    with qtbot.waitSignal(panel.resultReady, timeout=60000):
+        panel.run()
+    qtbot.waitUntil(lambda: not panel.is_running(), timeout=10000)
+    dock = panel.parentWidget()
+    while dock is not None and not hasattr(dock, "setFloating"):
+        dock = dock.parentWidget()
+    dock.hide()                                                     # the dock closed
+    qtbot.waitUntil(lambda: not panel.isVisible(), timeout=5000)
+    with qtbot.waitSignal(panel.resultCleared, timeout=5000):
+        assert w.wb.set_dispersion_state(dict(w.wb.dispersion_state(), A=160.0))
+    assert panel.result is None

@@ -288,11 +288,10 @@ class DispersionPanel(QWidget):
     # ------------------------------------------------------------------ the project's result
     def _project_changed(self, *_) -> None:
         """The project's data may have changed: look for their result a moment later (once
-        for a burst of edits), or when the panel is next shown."""
+        for a burst of edits), hidden or not — the map may be showing the result's isolines."""
         self._check_pending = True
         try:
-            if self.isVisible():
-                self._check_timer.start()
+            self._check_timer.start()
         except RuntimeError:            # the C++ widget is gone
             self._disconnect_session()
 
