@@ -132,7 +132,8 @@ class UnderlayMixin:
             if not path:
                 return False
         try:
-            bounds, rotation = inspect_image(path)["bounds"], None      # a GeoTIFF places itself
+            info = inspect_image(path)
+            bounds, rotation = info["bounds"], info["rotation_deg"]     # a GeoTIFF places (and turns) itself
             if bounds is None:
                 placed = self._ask_corners(Path(path).name)
                 if placed is None:

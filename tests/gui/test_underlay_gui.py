@@ -16,6 +16,8 @@ from PIL.TiffImagePlugin import ImageFileDirectory_v2
 
 from ecologis.i18n import t
 
+from .._plans import turned_geotiff
+
 CYAN = (0, 255, 255)
 # the demo plant is at 49.2331 N, 28.4682 E; a plan covering ±0.01° around it
 BOUNDS = [28.4582, 49.2231, 28.4782, 49.2431]
@@ -117,6 +119,15 @@ def test_geotiff_site_plan_needs_no_corners(make_window, h, tmp_path):
     w = _window(make_window, {"underlay_corners": lambda file: pytest.fail("asked for corners")})
     assert w.load_site_plan(tif) is True
     assert w.wb.profile.extensions["basemap"]["bounds"] == pytest.approx([28.4582, 49.2281, 28.4782, 49.2381])
+
+
+def test_turned_geotiff_site_plan_keeps_its_turn(make_window, h, tmp_path):
+    # its transformation matrix turns it 30° clockwise: no corners asked, the turn kept
+    tif = tmp_path / "plan.tif"
+    tif.write_bytes(turned_geotiff(30.0))
+    w = _window(make_window, {"underlay_corners": lambda file: pytest.fail("asked for corners")})
+    assert w.load_site_plan(tif) is True
+    assert w.wb.profile.extensions["basemap"]["rotation_deg"] == pytest.approx(30.0)
 
 
 def test_offline_basemap_is_stored_and_shown(make_window, qtbot, h, tmp_path):

@@ -13,42 +13,18 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
-from PIL.TiffImagePlugin import ImageFileDirectory_v2  # noqa: E402
 
 from ecologis.io.underlay import UnderlayError, check_rotation, geotiff_placement, read_underlay  # noqa: E402
 
-M = 6371008.8 * math.pi / 180.0          # metres per degree of latitude (mean Earth radius)
-LAT, LON = 49.2331, 28.4682
+from .._plans import LAT, LON, M, turned_geotiff  # noqa: E402
 
-
-def _turned_geotiff(theta_deg: float, w=200, h=100, pixel_m=2.0, shear=0.0, mirror=False) -> bytes:
-    """A GeoTIFF whose ModelTransformation puts its centre at (LAT, LON), pixels ``pixel_m``
-    metres square, turned ``theta_deg`` clockwise: one pixel right is pixel_m·(cos θ, −sin θ)
-    metres (east, north), one pixel down pixel_m·(−sin θ, −cos θ); in degrees east divides by
-    M·cos(LAT) and north by M."""
-    th = math.radians(theta_deg)
-    kx = M * math.cos(math.radians(LAT))
-    right = (pixel_m * math.cos(th), -pixel_m * math.sin(th))
-    down = (-pixel_m * math.sin(th) + shear, -pixel_m * math.cos(th))
-    if mirror:
-        right = (-right[0], -right[1])
-    a, e = right[0] / kx, right[1] / M
-    b, f = down[0] / kx, down[1] / M
-    d = LON - a * w / 2 - b * h / 2
-    hh = LAT - e * w / 2 - f * h / 2
-    ifd = ImageFileDirectory_v2()
-    ifd[34264] = (a, b, 0.0, d, e, f, 0.0, hh, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0)
-    ifd.tagtype[34264] = 12                     # DOUBLE
-    buf = io.BytesIO()
-    Image.new("RGB", (w, h), (0, 255, 255)).save(buf, format="TIFF", tiffinfo=ifd)
-    return buf.getvalue()
 
 
 @pytest.mark.parametrize("theta", [30.0, -45.0, 90.0, 135.0])
 def test_a_turned_geotiff_gives_its_turn_and_its_edges_turned_back(theta):
     # 200 × 100 px of 2 m: 400 m × 200 m; turned back north-up about the centre its edges lie
     # 200 m east/west and 100 m north/south of the centre
-    (w, s, e, n), rotation = geotiff_placement(_turned_geotiff(theta))
+    (w, s, e, n), rotation = geotiff_placement(turned_geotiff(theta))
     kx = M * math.cos(math.radians(LAT))
     assert rotation == pytest.approx(theta, abs=1e-9)
     assert ((w + e) / 2, (s + n) / 2) == (pytest.approx(LON, abs=1e-12), pytest.approx(LAT, abs=1e-12))
@@ -56,18 +32,18 @@ def test_a_turned_geotiff_gives_its_turn_and_its_edges_turned_back(theta):
 
 
 def test_a_north_up_matrix_is_not_turned():
-    placed = geotiff_placement(_turned_geotiff(0.0))
+    placed = geotiff_placement(turned_geotiff(0.0))
     assert placed[1] == 0.0
 
 
 @pytest.mark.parametrize("kw", [{"shear": 0.5}, {"mirror": True}])
 def test_a_sheared_or_mirrored_picture_is_not_placed(kw):
-    assert geotiff_placement(_turned_geotiff(20.0, **kw)) is None
+    assert geotiff_placement(turned_geotiff(20.0, **kw)) is None
 
 
 def test_read_underlay_keeps_the_turn(tmp_path):
     p = tmp_path / "plan.tif"
-    p.write_bytes(_turned_geotiff(30.0))
+    p.write_bytes(turned_geotiff(30.0))
     assert read_underlay(p)["rotation_deg"] == pytest.approx(30.0)
     png = tmp_path / "plan.png"
     Image.new("RGB", (4, 4)).save(png)
