@@ -36,6 +36,22 @@ def beyond_corner(d, lat0=LAT0, lon0=LON0, half=HALF):
     return lat, lon
 
 
+def demo_with_site(path):
+    """The demo plant saved at ``path`` with a 200 m square site around its enterprise point
+    and one kindergarten 250 m east of the site's boundary; returns ``path``."""
+    from ecologis.io.profile import load_profile, save_profile
+    from ecologis.model import Receptor
+    from ecologis.paths import DEMO_PROFILE
+
+    prof = load_profile(DEMO_PROFILE)
+    lat0, lon0 = prof.enterprise.lat, prof.enterprise.lon
+    prof.site = square_site(lat0, lon0)
+    lat, lon = east_of_boundary(250.0, lat0, lon0)
+    prof.receptors = [Receptor.from_dict({"name": "Дитсадок", "kind": "kindergarten", "lat": lat, "lon": lon})]
+    save_profile(prof, path)
+    return path
+
+
 @pytest.fixture
 def site():
     return square_site()

@@ -6,11 +6,9 @@ import math
 import pytest
 
 from ecologis.cli import main
-from ecologis.io.profile import load_profile, save_profile
-from ecologis.model import Receptor
 from ecologis.paths import DEMO_PROFILE
 
-from .conftest import east_of_boundary, square_site
+from .conftest import demo_with_site, east_of_boundary, square_site
 
 
 def _files(tmp_path):
@@ -41,13 +39,7 @@ def test_site_json(tmp_path, capsys):
 
 def test_site_profile_uses_its_assessment_radius(tmp_path, capsys):
     # The demo profile is the thesis's ROSHEN example: КНП 1386.187 → category III → 300 m.
-    prof = load_profile(DEMO_PROFILE)
-    lat0, lon0 = prof.enterprise.lat, prof.enterprise.lon
-    prof.site = square_site(lat0, lon0)
-    lat, lon = east_of_boundary(250.0, lat0, lon0)
-    prof.receptors = [Receptor.from_dict({"name": "Дитсадок", "kind": "kindergarten", "lat": lat, "lon": lon})]
-    path = tmp_path / "p.json"
-    save_profile(prof, path)
+    path = demo_with_site(tmp_path / "p.json")
     assert main(["site", str(path), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["radius_m"] == 300

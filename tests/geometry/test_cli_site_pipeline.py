@@ -10,12 +10,11 @@ import pytest
 
 import ecologis.core.geometry as geometry
 from ecologis.cli import main
-from ecologis.io.profile import assess_project, load_profile, save_profile
-from ecologis.model import Receptor
+from ecologis.io.profile import assess_project, load_profile
 from ecologis.paths import DEMO_PROFILE
 from ecologis.pipeline import clear_cache
 
-from .conftest import east_of_boundary, square_site
+from .conftest import demo_with_site, square_site
 
 
 @pytest.fixture
@@ -36,14 +35,7 @@ def callers(monkeypatch):
 
 def _project(tmp_path):
     # the demo plant with a 200 m square site and a kindergarten 250 m east of its boundary
-    prof = load_profile(DEMO_PROFILE)
-    lat0, lon0 = prof.enterprise.lat, prof.enterprise.lon
-    prof.site = square_site(lat0, lon0)
-    lat, lon = east_of_boundary(250.0, lat0, lon0)
-    prof.receptors = [Receptor.from_dict({"name": "Дитсадок", "kind": "kindergarten", "lat": lat, "lon": lon})]
-    path = tmp_path / "p.json"
-    save_profile(prof, path)
-    return path
+    return demo_with_site(tmp_path / "p.json")
 
 
 def test_site_of_a_project_is_its_assessments(tmp_path, capsys, callers):

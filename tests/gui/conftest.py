@@ -56,6 +56,19 @@ def run_js(qtbot, w, code, timeout=10000):
     return out["v"]
 
 
+def open_cell_editor(w, row: int, col: int):
+    """Open the table's in-place editor of a cell as a double click does; the one line edit
+    it shows."""
+    from PySide6.QtWidgets import QLineEdit
+
+    ix = w.proxy.mapFromSource(w.model.index(row, col))
+    w.table.setCurrentIndex(ix)
+    w.table.edit(ix)
+    editors = [e for e in w.table.viewport().findChildren(QLineEdit) if e.isVisible()]
+    assert len(editors) == 1
+    return editors[0]
+
+
 def type_text(qtbot, widget, text: str) -> None:
     """Type like a user, one key event per character (QTest cannot type non-ASCII)."""
     from PySide6.QtGui import QKeyEvent

@@ -6,22 +6,19 @@ values below are typed by the test, so every expected mass is known without the 
 
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication
 
 from ecologis.gui.models.emissions_model import COL
+
+from .conftest import open_cell_editor
 
 DEMO_ROWS = 10
 FIRST_MASS = 16.23192
 
 
 def _open_mass_editor(w, qtbot, row):
-    ix = w.proxy.mapFromSource(w.model.index(row, COL["mass"]))
     w.table.setFocus()
-    w.table.setCurrentIndex(ix)
-    w.table.edit(ix)
-    editors = [e for e in w.table.viewport().findChildren(QLineEdit) if e.isVisible()]
-    assert len(editors) == 1
-    editor = editors[0]
+    editor = open_cell_editor(w, row, COL["mass"])
     editor.setFocus()
     qtbot.waitUntil(editor.hasFocus)
     return editor

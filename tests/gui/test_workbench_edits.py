@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from ecologis.gui.models.emissions_model import COL, SORT_ROLE
 from ecologis.i18n import t
 
+from .conftest import open_cell_editor
+
 A = {1: 1.7, 2: 1.3, 3: 1.0, 4: 0.9}
 # demo profile = thesis tables 4.1/4.2: (M t/yr, ГДК с.д., class)
 DEMO = [(16.23192, 1.0, 3), (8.27394, 0.05, 3), (34.7849, 0.04, 2), (27.2772, 3.0, 4), (8.6637, 0.15, 3),
@@ -40,12 +42,7 @@ def closed(editor) -> bool:
 
 def edit_cell(w, qtbot, row, col, text):
     """Double-click editing as a user does: open the editor, type, press Enter."""
-    ix = w.proxy.mapFromSource(w.model.index(row, col))
-    w.table.setCurrentIndex(ix)
-    w.table.edit(ix)
-    editors = [e for e in w.table.viewport().findChildren(QLineEdit) if e.isVisible()]
-    assert len(editors) == 1
-    editor = editors[0]
+    editor = open_cell_editor(w, row, col)
     editor.selectAll()
     qtbot.keyClicks(editor, text)
     qtbot.keyClick(editor, Qt.Key_Return)
