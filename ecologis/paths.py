@@ -64,34 +64,30 @@ def _ensure(p: Path) -> Path:
     return p
 
 
-def user_data_dir() -> Path:
-    """Folder for the user's own data (created on first use)."""
+def _user_dir(sub: str, platform_dir: str) -> Path:
+    """``<ECOLOGIS_USER_DIR>/<sub>`` when that variable is set, else the platform's folder
+    (``platformdirs.<platform_dir>``) of EcologIS; created on first use."""
     env = os.environ.get("ECOLOGIS_USER_DIR")
     if env:
-        return _ensure(Path(env) / "data")
+        return _ensure(Path(env) / sub)
     import platformdirs
 
-    return _ensure(Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR)))
+    return _ensure(Path(getattr(platformdirs, platform_dir)(APP_NAME, APP_AUTHOR)))
+
+
+def user_data_dir() -> Path:
+    """Folder for the user's own data (created on first use)."""
+    return _user_dir("data", "user_data_dir")
 
 
 def user_config_dir() -> Path:
     """Folder for the user's settings (created on first use)."""
-    env = os.environ.get("ECOLOGIS_USER_DIR")
-    if env:
-        return _ensure(Path(env) / "config")
-    import platformdirs
-
-    return _ensure(Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR)))
+    return _user_dir("config", "user_config_dir")
 
 
 def user_cache_dir() -> Path:
     """Folder for caches that can be rebuilt (created on first use)."""
-    env = os.environ.get("ECOLOGIS_USER_DIR")
-    if env:
-        return _ensure(Path(env) / "cache")
-    import platformdirs
-
-    return _ensure(Path(platformdirs.user_cache_dir(APP_NAME, APP_AUTHOR)))
+    return _user_dir("cache", "user_cache_dir")
 
 
 def use_user_compile_cache() -> None:

@@ -107,11 +107,9 @@ class UnderlayMixin:
         from ecologis.io.underlay import UnderlayError
         from ecologis.session.underlay import load_offline_basemap
 
-        if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, t("underlay.menu.basemap").rstrip("…"), "",
-                                                  t("underlay.filter.mbtiles"))
-            if not path:
-                return False
+        path = path or self._ask_file("underlay.menu.basemap", "underlay.filter.mbtiles")
+        if not path:
+            return False
         try:
             info = load_offline_basemap(self.wb, path)
         except UnderlayError as e:
@@ -126,11 +124,9 @@ class UnderlayMixin:
         from ecologis.io.underlay import UnderlayError, inspect_image
         from ecologis.session.underlay import load_site_plan
 
-        if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, t("underlay.menu.site_plan").rstrip("…"), "",
-                                                  t("underlay.filter.images"))
-            if not path:
-                return False
+        path = path or self._ask_file("underlay.menu.site_plan", "underlay.filter.images")
+        if not path:
+            return False
         try:
             info = inspect_image(path)
             bounds, rotation = info["bounds"], info["rotation_deg"]     # a GeoTIFF places (and turns) itself
@@ -146,6 +142,11 @@ class UnderlayMixin:
         self.statusBar().showMessage(t("underlay.msg.plan_loaded", file=Path(path).name), 10000)
         self.map.run_js("window.ecologisMap.fitUnderlay();")
         return True
+
+    def _ask_file(self, menu_key: str, filter_key: str) -> str:
+        """A file to open, chosen in the dialog titled as its menu entry ("" when cancelled)."""
+        path, _ = QFileDialog.getOpenFileName(self, t(menu_key).rstrip("…"), "", t(filter_key))
+        return path
 
     def remove_offline_basemap(self) -> None:
         from ecologis.session.underlay import remove_offline_basemap
