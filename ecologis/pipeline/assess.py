@@ -240,8 +240,9 @@ def disperse(project: Project, on: _dt.date | None = None, dictionary=None, summ
 def cached(project: Project, options: AssessOptions) -> Assessment | None:
     """The :class:`Assessment` of this state of ``project`` if one was already made, else
     ``None``: nothing is calculated (a view asks whether it can show results)."""
+    key = input_key(project, options)
     with _cache_lock:
-        return _cache.get(input_key(project, options))
+        return _cache.get(key)
 
 
 def assess(project: Project, options: AssessOptions, progress=None, cancel=None) -> Assessment:
